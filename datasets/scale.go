@@ -1,0 +1,135 @@
+package datasets
+
+import (
+	"fmt"
+	"math"
+)
+
+// Scaling is a kind of input scaling.
+type Scaling int
+
+// The scalings.
+const (
+	ScaleNone Scaling = iota
+	ScaleMinMax
+	ScaleStandard
+)
+
+var scalingNames = [...]string{"none", "minmax", "standard"}
+
+func (s Scaling) String() string {
+	if s < 0 || int(s) >= len(scalingNames) {
+		return fmt.Sprintf("Scaling(%d)", int(s))
+	}
+	return scalingNames[s]
+}
+
+// ParseScaling parses "none" (or ""), "minmax" or "standard".
+func ParseScaling(s string) (Scaling, error) {
+	switch s {
+	case "", "none":
+		return ScaleNone, nil
+	case "minmax", "normalize":
+		return ScaleMinMax, nil
+	case "standard", "standardize", "zscore":
+		return ScaleStandard, nil
+	}
+	return 0, fmt.Errorf("unknown scaling %q (want none, minmax or standard)", s)
+}
+
+// Scaler is a fitted per-feature affine transform, x' = (x - Offset) * Factor.
+// It is fitted on the training split only and serializes to JSON, so a saved
+// model can predict on raw data.
+type Scaler struct {
+	Kind   string    `json:"kind"`
+	Offset []float64 `json:"offset,omitempty"`
+	Factor []float64 `json:"factor,omitempty"`
+}
+
+// FitScaler fits a scaler of the given kind on s.
+func FitScaler(kind Scaling, s *Split) Scaler {
+	sc := Scaler{Kind: kind.String()}
+	if kind == ScaleNone {
+		return sc
+	}
+	d := s.D
+	sc.Offset = make([]float64, d)
+	sc.Factor = make([]float64, d)
+	for j := 0; j < d; j++ {
+		switch kind {
+		case ScaleMinMax:
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for i := 0; i < s.N; i++ {
+				v := s.X[i*d+j]
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+			if s.N == 0 {
+				lo, hi = 0, 1
+			}
+			sc.Offset[j] = lo
+			sc.Factor[j] = 1
+			if hi > lo {
+				sc.Factor[j] = 1 / (hi - lo)
+			}
+		case ScaleStandard:
+			mean := 0.0
+			for i := 0; i < s.N; i++ {
+				mean += s.X[i*d+j]
+			}
+			if s.N > 0 {
+				mean /= float64(s.N)
+			}
+			ss := 0.0
+			for i := 0; i < s.N; i++ {
+				dv := s.X[i*d+j] - mean
+				ss += dv * dv
+			}
+			sd := 0.0
+			if s.N > 0 {
+				sd = math.Sqrt(ss / float64(s.N))
+			}
+			sc.Offset[j] = mean
+			sc.Factor[j] = 1
+			if sd > 0 {
+				sc.Factor[j] = 1 / sd
+			}
+		}
+	}
+	return sc
+}
+
+// Transform writes the scaled rows of src into dst; they may be the same
+// slice. It panics if the lengths differ or are not a multiple of the
+// feature count.
+func (sc *Scaler) Transform(dst, src []float64) {
+	if len(dst) != len(src) {
+		panic("datasets: scaler length mismatch")
+	}
+	if len(sc.Offset) == 0 {
+		copy(dst, src)
+		return
+	}
+	d := len(sc.Offset)
+	if len(src)%d != 0 {
+		panic("datasets: scaler row width mismatch")
+	}
+	for i := 0; i < len(src); i += d {
+		for j := 0; j < d; j++ {
+			dst[i+j] = (src[i+j] - sc.Offset[j]) * sc.Factor[j]
+		}
+	}
+}
+
+// Inverse maps scaled rows back to raw units, for drawing axes.
+func (sc *Scaler) Inverse(dst, src []float64) {
+	if len(sc.Offset) == 0 {
+		copy(dst, src)
+		return
+	}
+	d := len(sc.Offset)
+	for i := 0; i < len(src); i += d {
+		for j := 0; j < d; j++ {
+			dst[i+j] = src[i+j]/sc.Factor[j] + sc.Offset[j]
+		}
+	}
+}
