@@ -1,0 +1,28 @@
+// Package trainer is workbench's engine: the MLP model and its layers,
+// activations, losses, optimizers, learning-rate schedules, metrics and the
+// training loop.
+//
+// Run(ctx, spec, data) starts a run on its own goroutine and returns a
+// *Handle whose Events channel carries immutable events tagged with the run
+// ID: one Start, throttled Progress (at most about 15 a second), one Epoch
+// per epoch (never dropped), and one Finished, after which the channel is
+// closed. The training goroutine never blocks on a slow reader: events are
+// queued without bound (progress events are coalesced to the latest), so
+// the consumer must drain Events until it is closed.
+//
+// Contract:
+//   - Determinism: the same Spec (including its seed) and the same data give
+//     bit-identical histories and weights, whatever the number of cores.
+//     Randomness comes only from math/rand/v2 PCG sources seeded from the
+//     Spec: one stream each for initialization, shuffling, dropout and
+//     augmentation.
+//   - Concurrency: a Handle's methods are safe for concurrent use. A Model
+//     is not; Snapshot returns an independent copy whose Predict is safe
+//     for concurrent use. Events are immutable once sent.
+//   - Errors and panics: an invalid Spec returns an error naming the field
+//     (Validate). A non-finite loss or weight ends the run with status
+//     "diverged", never a panic. Functions panic only on programmer errors
+//     such as buffer length mismatches, with messages prefixed "trainer: ".
+//   - Allocation: after the first epoch a training step allocates nothing;
+//     every buffer is sized once for the largest batch and reused.
+package trainer

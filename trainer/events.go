@@ -1,0 +1,176 @@
+package trainer
+
+import (
+	"sync"
+	"time"
+
+	"workbench/datasets"
+)
+
+// Status is how a run stands or ended.
+type Status string
+
+// The statuses. Interrupted is set by the store for a run whose process
+// died; Pruned by a sweep's pruner.
+const (
+	StatusRunning       Status = "running"
+	StatusDone          Status = "done"
+	StatusEarlyStopped  Status = "early_stopped"
+	StatusTargetReached Status = "target_reached"
+	StatusDiverged      Status = "diverged"
+	StatusStopped       Status = "stopped"
+	StatusPruned        Status = "pruned"
+	StatusInterrupted   Status = "interrupted"
+	StatusFailed        Status = "failed"
+)
+
+// Event is one message of a run's stream. Events are immutable once sent.
+type Event interface {
+	RunID() string
+	event()
+}
+
+// StartEvent opens a run's stream.
+type StartEvent struct {
+	ID         string        `json:"id"`
+	Spec       Spec          `json:"spec"`
+	Task       datasets.Task `json:"task"`
+	ClassNames []string      `json:"class_names,omitempty"`
+	Summary    string        `json:"summary"`
+	Params     int           `json:"params"`
+	TrainRows  int           `json:"train_rows"`
+	ValRows    int           `json:"val_rows"`
+	TestRows   int           `json:"test_rows"`
+	DataHash   string        `json:"data_hash"`
+	Started    time.Time     `json:"started"`
+}
+
+// ProgressEvent reports progress within an epoch, at most about 15 times a
+// second. Only the latest is kept when the reader is slow.
+type ProgressEvent struct {
+	ID            string        `json:"id"`
+	Epoch         int           `json:"epoch"` // 1-based, the epoch under way
+	Epochs        int           `json:"epochs"`
+	Batch         int           `json:"batch"`
+	Batches       int           `json:"batches"`
+	Loss          float64       `json:"loss"` // running mean over the epoch so far
+	SamplesPerSec float64       `json:"samples_per_s"`
+	Elapsed       time.Duration `json:"elapsed"`
+}
+
+// EpochEvent reports a finished epoch. None is ever dropped.
+type EpochEvent struct {
+	ID     string `json:"id"`
+	Epoch  int    `json:"epoch"`
+	Epochs int    `json:"epochs"`
+	// Train holds loss (the running mean over the epoch's batches,
+	// penalties included) and, for classification, accuracy.
+	Train map[string]float64 `json:"train"`
+	// Val holds every metric of the task on the validation split.
+	Val           map[string]float64 `json:"val"`
+	LR            float64            `json:"lr"`
+	Elapsed       time.Duration      `json:"elapsed"`
+	SamplesPerSec float64            `json:"samples_per_s"`
+	// Best is true when this epoch is the best so far on the monitored metric.
+	Best bool `json:"best"`
+}
+
+// FinishedEvent closes a run's stream.
+type FinishedEvent struct {
+	ID        string `json:"id"`
+	Status    Status `json:"status"`
+	Reason    string `json:"reason,omitempty"`
+	Epochs    int    `json:"epochs"` // epochs completed
+	BestEpoch int    `json:"best_epoch"`
+	// Monitor names the metric that chose the best epoch.
+	Monitor string `json:"monitor"`
+	// Best holds the validation metrics of the best epoch.
+	Best map[string]float64 `json:"best"`
+	// Val and Test evaluate the final weights: the best epoch's when early
+	// stopping restored them, otherwise the last finite ones.
+	Val           Evaluation    `json:"val"`
+	Test          Evaluation    `json:"test"`
+	Model         *Snapshot     `json:"-"`
+	Elapsed       time.Duration `json:"elapsed"`
+	SamplesPerSec float64       `json:"samples_per_s"` // over the whole run's training loop
+}
+
+func (e StartEvent) RunID() string    { return e.ID }
+func (e ProgressEvent) RunID() string { return e.ID }
+func (e EpochEvent) RunID() string    { return e.ID }
+func (e FinishedEvent) RunID() string { return e.ID }
+func (StartEvent) event()             {}
+func (ProgressEvent) event()          {}
+func (EpochEvent) event()             {}
+func (FinishedEvent) event()          {}
+
+// outbox decouples the training goroutine from the reader: push never
+// blocks, consecutive progress events are merged, and a forwarding
+// goroutine delivers the queue in order and closes the channel after the
+// last event.
+type outbox struct {
+	mu     sync.Mutex
+	q      []Event
+	closed bool
+	signal chan struct{}
+	out    chan Event
+}
+
+func newOutbox() *outbox {
+	o := &outbox{signal: make(chan struct{}, 1), out: make(chan Event, 64)}
+	go o.forward()
+	return o
+}
+
+func (o *outbox) push(e Event) {
+	o.mu.Lock()
+	if _, isProgress := e.(ProgressEvent); isProgress && len(o.q) > 0 {
+		if _, lastProgress := o.q[len(o.q)-1].(ProgressEvent); lastProgress {
+			o.q[len(o.q)-1] = e
+			o.mu.Unlock()
+			o.wake()
+			return
+		}
+	}
+	o.q = append(o.q, e)
+	o.mu.Unlock()
+	o.wake()
+}
+
+func (o *outbox) wake() {
+	select {
+	case o.signal <- struct{}{}:
+	default:
+	}
+}
+
+// close marks the end of the stream; the channel closes once it is drained.
+func (o *outbox) close() {
+	o.mu.Lock()
+	o.closed = true
+	o.mu.Unlock()
+	o.wake()
+}
+
+func (o *outbox) forward() {
+	var batch []Event
+	for range o.signal {
+		for {
+			o.mu.Lock()
+			batch, o.q = o.q, batch[:0]
+			closed := o.closed && len(batch) == 0
+			o.mu.Unlock()
+			if closed {
+				close(o.out)
+				return
+			}
+			if len(batch) == 0 {
+				break
+			}
+			for i, e := range batch {
+				o.out <- e
+				batch[i] = nil
+			}
+		}
+	}
+}

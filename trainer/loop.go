@@ -1,0 +1,186 @@
+package trainer
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+)
+
+// progressEvery bounds progress events to about 15 a second.
+const progressEvery = time.Second / 15
+
+// run is the training loop. It always ends with one FinishedEvent.
+func (r *runner) run(ctx context.Context) {
+	start := time.Now()
+	tr := &r.data.Train
+	r.box.push(StartEvent{
+		ID: r.id, Spec: r.spec, Task: r.task, ClassNames: r.data.Meta.ClassNames,
+		Summary:   Summary(r.spec.Model, r.task, tr.D, r.data.Classes()),
+		Params:    r.model.NumParams(),
+		TrainRows: tr.N, ValRows: r.data.Val.N, TestRows: r.data.Test.N,
+		DataHash: r.data.Hash, Started: start.UTC(),
+	})
+
+	mon := "val_loss"
+	if r.spec.EarlyStop.Enabled() {
+		mon = r.spec.earlyMonitor()
+	}
+	lower := LowerIsBetter(mon)
+	var target *Target
+	if r.spec.Target != "" {
+		t, _ := ParseTarget(r.spec.Target)
+		target = &t
+	}
+
+	fin := FinishedEvent{ID: r.id, Status: StatusDone, Monitor: mon}
+	bestVal := math.Inf(1)
+	if !lower {
+		bestVal = math.Inf(-1)
+	}
+	var bestMetrics map[string]float64
+	wait := 0
+	haveLast := false
+	var trainTime time.Duration
+	samples := 0
+	nb := (tr.N + r.batch - 1) / r.batch
+	lastProgress := start
+	epochs := r.spec.Epochs
+
+loop:
+	for epoch := 1; epoch <= epochs; epoch++ {
+		lr := r.sched.LR(epoch - 1)
+		var epochTrain time.Duration
+		r.shuffle()
+		lossSum, correct, seen := 0.0, 0, 0
+		for b := 0; b < nb; b++ {
+			if !r.h.wait(ctx) || ctx.Err() != nil {
+				fin.Status, fin.Reason = StatusStopped, "cancelled"
+				break loop
+			}
+			t0 := time.Now()
+			lo, hi := b*r.batch, min((b+1)*r.batch, tr.N)
+			loss, c := r.step(lo, hi, lr)
+			now := time.Now()
+			epochTrain += now.Sub(t0)
+			if !finite(loss) {
+				fin.Status = StatusDiverged
+				fin.Reason = fmt.Sprintf("the loss became %v in epoch %d, batch %d (learning rate %g)", loss, epoch, b+1, lr)
+				break loop
+			}
+			n := hi - lo
+			lossSum += loss * float64(n)
+			correct += c
+			seen += n
+			if now.Sub(lastProgress) >= progressEvery {
+				lastProgress = now
+				r.box.push(ProgressEvent{
+					ID: r.id, Epoch: epoch, Epochs: epochs, Batch: b + 1, Batches: nb,
+					Loss: lossSum / float64(seen), SamplesPerSec: rate(samples+seen, trainTime+epochTrain),
+					Elapsed: now.Sub(start),
+				})
+			}
+		}
+		trainTime += epochTrain
+		samples += seen
+		if !r.model.finite() {
+			fin.Status = StatusDiverged
+			fin.Reason = fmt.Sprintf("a weight became non-finite in epoch %d (learning rate %g)", epoch, lr)
+			break
+		}
+		r.saveWeights(r.last)
+		haveLast = true
+		val := r.evaluate(&r.data.Val).Metrics
+		train := map[string]float64{"loss": lossSum / float64(seen)}
+		if r.task.IsClassification() {
+			train["accuracy"] = float64(correct) / float64(seen)
+		}
+		if !finite(val["loss"]) {
+			fin.Status = StatusDiverged
+			fin.Reason = fmt.Sprintf("the validation loss became %v in epoch %d", val["loss"], epoch)
+			fin.Epochs = epoch
+			break
+		}
+		cur := pick(mon, train, val)
+		improved := false
+		if lower {
+			improved = cur < bestVal-r.spec.EarlyStop.MinDelta
+		} else {
+			improved = cur > bestVal+r.spec.EarlyStop.MinDelta
+		}
+		if improved || fin.BestEpoch == 0 {
+			bestVal, fin.BestEpoch, wait = cur, epoch, 0
+			bestMetrics = val
+			r.saveWeights(r.best)
+			improved = true
+		} else {
+			wait++
+		}
+		fin.Epochs = epoch
+		r.box.push(EpochEvent{
+			ID: r.id, Epoch: epoch, Epochs: epochs, Train: train, Val: val, LR: lr,
+			Elapsed: time.Since(start), SamplesPerSec: rate(seen, epochTrain), Best: improved,
+		})
+		r.h.endStep()
+		if r.sched.spec.Name == "plateau" {
+			r.sched.observe(pick(r.sched.monitorKey(), train, val))
+		}
+		if target != nil && target.Met(pick(target.Metric, train, val)) {
+			fin.Status = StatusTargetReached
+			fin.Reason = fmt.Sprintf("%s reached at epoch %d", target, epoch)
+			break
+		}
+		if r.spec.EarlyStop.Enabled() && wait >= r.spec.EarlyStop.Patience {
+			fin.Status = StatusEarlyStopped
+			fin.Reason = fmt.Sprintf("%s did not improve for %d epochs; restored epoch %d", mon, wait, fin.BestEpoch)
+			break
+		}
+		if r.opt.Prune != nil && r.opt.Prune(epoch, val) {
+			fin.Status = StatusPruned
+			fin.Reason = fmt.Sprintf("pruned after epoch %d", epoch)
+			break
+		}
+	}
+
+	// Final weights: the best epoch's when early stopping is on, otherwise
+	// the last finite ones.
+	switch {
+	case r.spec.EarlyStop.Enabled() && fin.BestEpoch > 0:
+		r.loadWeights(r.best)
+	case haveLast:
+		r.loadWeights(r.last)
+	}
+	fin.Best = bestMetrics
+	if haveLast {
+		fin.Val = r.evaluate(&r.data.Val)
+		fin.Test = r.evaluate(&r.data.Test)
+		fin.Model = r.model.Snapshot()
+	}
+	fin.Elapsed = time.Since(start)
+	fin.SamplesPerSec = rate(samples, trainTime)
+	r.box.push(fin)
+}
+
+// pick returns a monitored metric such as val_loss or train_accuracy.
+func pick(key string, train, val map[string]float64) float64 {
+	m, err := parseMonitor(key)
+	if err != nil {
+		return math.NaN()
+	}
+	src := val
+	if m.split == "train" {
+		src = train
+	}
+	v, ok := src[m.metric]
+	if !ok {
+		return math.NaN()
+	}
+	return v
+}
+
+func rate(n int, d time.Duration) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return float64(n) / d.Seconds()
+}

@@ -1,0 +1,268 @@
+package trainer
+
+import (
+	"math"
+	"sort"
+
+	"workbench/datasets"
+)
+
+// Evaluation is a model's performance on one split. Metrics holds only the
+// defined metrics: AUC is absent when the split has a single class, R²
+// when the targets do not vary.
+type Evaluation struct {
+	Metrics   map[string]float64 `json:"metrics"`
+	Confusion [][]int            `json:"confusion,omitempty"` // [actual][predicted]
+	ROC       []ROCPoint         `json:"roc,omitempty"`       // binary only
+	// Pairs holds up to maxPairs (actual, predicted) pairs for regression plots.
+	Pairs [][2]float64 `json:"pairs,omitempty"`
+}
+
+// ROCPoint is one point of an ROC curve: predicting positive when the score
+// is at least Threshold gives these rates.
+type ROCPoint struct {
+	FPR       float64 `json:"fpr"`
+	TPR       float64 `json:"tpr"`
+	Threshold float64 `json:"threshold"`
+}
+
+const maxPairs = 500
+
+var metricsByTask = map[datasets.Task][]string{
+	datasets.Binary:     {"loss", "accuracy", "precision", "recall", "f1", "auc"},
+	datasets.Multiclass: {"loss", "accuracy", "precision_macro", "recall_macro", "f1_macro", "precision_weighted", "recall_weighted", "f1_weighted", "auc"},
+	datasets.Regression: {"loss", "mse", "rmse", "mae", "r2"},
+}
+
+// MetricNames returns the metrics computed for a task, loss first.
+func MetricNames(task datasets.Task) []string { return metricsByTask[task] }
+
+// KeyMetric returns the metric the UI charts for a task.
+func KeyMetric(task datasets.Task) string {
+	if task == datasets.Regression {
+		return "r2"
+	}
+	return "accuracy"
+}
+
+func knownMetric(name string) bool {
+	for _, ms := range metricsByTask {
+		for _, m := range ms {
+			if m == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func metricForTask(name string, task datasets.Task) bool {
+	for _, m := range metricsByTask[task] {
+		if m == name {
+			return true
+		}
+	}
+	return false
+}
+
+// LowerIsBetter reports whether a metric improves as it falls (losses and
+// errors). A "val_" or "train_" prefix is ignored.
+func LowerIsBetter(metric string) bool {
+	if m, err := parseMonitor(metric); err == nil {
+		metric = m.metric
+	}
+	return lowerIsBetter(metric)
+}
+
+func lowerIsBetter(metric string) bool {
+	switch metric {
+	case "loss", "mse", "rmse", "mae":
+		return true
+	}
+	return false
+}
+
+// Evaluate computes the task's metrics from head outputs (probabilities or
+// values, n×k) against targets y (class indexes or values).
+func Evaluate(task datasets.Task, out, y []float64, k int) Evaluation {
+	switch task {
+	case datasets.Binary:
+		return BinaryMetrics(out, y)
+	case datasets.Multiclass:
+		return MulticlassMetrics(out, y, k)
+	}
+	return RegressionMetrics(out, y)
+}
+
+// BinaryMetrics scores probabilities p of the positive class (1) against
+// 0/1 labels y, thresholding at 0.5.
+func BinaryMetrics(p, y []float64) Evaluation {
+	cm := [][]int{{0, 0}, {0, 0}}
+	for i, v := range p {
+		pred := 0
+		if v >= 0.5 {
+			pred = 1
+		}
+		cm[int(y[i])][pred]++
+	}
+	e := Evaluation{Metrics: map[string]float64{}, Confusion: cm}
+	tn, fp, fn, tp := float64(cm[0][0]), float64(cm[0][1]), float64(cm[1][0]), float64(cm[1][1])
+	n := tn + fp + fn + tp
+	if n > 0 {
+		e.Metrics["accuracy"] = (tp + tn) / n
+	}
+	prec, rec := safeDiv(tp, tp+fp), safeDiv(tp, tp+fn)
+	e.Metrics["precision"] = prec
+	e.Metrics["recall"] = rec
+	e.Metrics["f1"] = safeDiv(2*prec*rec, prec+rec)
+	roc, auc, ok := ROC(p, y)
+	e.ROC = roc
+	if ok {
+		e.Metrics["auc"] = auc
+	}
+	return e
+}
+
+func safeDiv(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// ROC returns the ROC curve of scores against 0/1 labels, one point per
+// distinct score (tied scores move both rates at once), and the area
+// under it by the trapezoid rule, which counts a tied positive-negative
+// pair as half right. ok is false when the labels hold a single class.
+func ROC(score, y []float64) (pts []ROCPoint, auc float64, ok bool) {
+	n := len(score)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
+	var pos, neg float64
+	for _, v := range y {
+		if v == 1 {
+			pos++
+		} else {
+			neg++
+		}
+	}
+	if pos == 0 || neg == 0 {
+		return nil, 0, false
+	}
+	pts = append(pts, ROCPoint{FPR: 0, TPR: 0, Threshold: math.Inf(1)})
+	var tp, fp float64
+	for i := 0; i < n; {
+		s := score[idx[i]]
+		for i < n && score[idx[i]] == s {
+			if y[idx[i]] == 1 {
+				tp++
+			} else {
+				fp++
+			}
+			i++
+		}
+		prev := pts[len(pts)-1]
+		cur := ROCPoint{FPR: fp / neg, TPR: tp / pos, Threshold: s}
+		auc += (cur.FPR - prev.FPR) * (cur.TPR + prev.TPR) / 2
+		pts = append(pts, cur)
+	}
+	pts[0].Threshold = 1 // JSON has no infinity; no score exceeds a probability of 1
+	return pts, auc, true
+}
+
+// MulticlassMetrics scores n×k class probabilities against class indexes.
+func MulticlassMetrics(p, y []float64, k int) Evaluation {
+	n := len(y)
+	cm := make([][]int, k)
+	for i := range cm {
+		cm[i] = make([]int, k)
+	}
+	for i := 0; i < n; i++ {
+		row := p[i*k : (i+1)*k]
+		best := 0
+		for j, v := range row {
+			if v > row[best] {
+				best = j
+			}
+		}
+		cm[int(y[i])][best]++
+	}
+	e := Evaluation{Metrics: map[string]float64{}, Confusion: cm}
+	correct := 0
+	var pm, rm, fm, pw, rw, fw float64
+	for c := 0; c < k; c++ {
+		tp := float64(cm[c][c])
+		correct += cm[c][c]
+		var predC, support float64
+		for j := 0; j < k; j++ {
+			predC += float64(cm[j][c])
+			support += float64(cm[c][j])
+		}
+		pr, rc := safeDiv(tp, predC), safeDiv(tp, support)
+		f := safeDiv(2*pr*rc, pr+rc)
+		pm, rm, fm = pm+pr, rm+rc, fm+f
+		pw, rw, fw = pw+pr*support, rw+rc*support, fw+f*support
+	}
+	if n > 0 {
+		fn, fk := float64(n), float64(k)
+		e.Metrics["accuracy"] = float64(correct) / fn
+		e.Metrics["precision_macro"], e.Metrics["recall_macro"], e.Metrics["f1_macro"] = pm/fk, rm/fk, fm/fk
+		e.Metrics["precision_weighted"], e.Metrics["recall_weighted"], e.Metrics["f1_weighted"] = pw/fn, rw/fn, fw/fn
+	}
+	// One-vs-rest macro AUC over the classes present with both outcomes.
+	score, lab := make([]float64, n), make([]float64, n)
+	sum, cnt := 0.0, 0
+	for c := 0; c < k; c++ {
+		for i := 0; i < n; i++ {
+			score[i] = p[i*k+c]
+			lab[i] = 0
+			if int(y[i]) == c {
+				lab[i] = 1
+			}
+		}
+		if _, auc, ok := ROC(score, lab); ok {
+			sum += auc
+			cnt++
+		}
+	}
+	if cnt > 0 {
+		e.Metrics["auc"] = sum / float64(cnt)
+	}
+	return e
+}
+
+// RegressionMetrics scores predictions against targets: MSE, RMSE, MAE and
+// R² = 1 − SS_res/SS_tot.
+func RegressionMetrics(pred, y []float64) Evaluation {
+	e := Evaluation{Metrics: map[string]float64{}}
+	n := float64(len(y))
+	if n == 0 {
+		return e
+	}
+	mean := 0.0
+	for _, v := range y {
+		mean += v
+	}
+	mean /= n
+	var ssr, sst, sae float64
+	for i, v := range y {
+		d := pred[i] - v
+		ssr += d * d
+		sae += math.Abs(d)
+		sst += (v - mean) * (v - mean)
+	}
+	e.Metrics["mse"] = ssr / n
+	e.Metrics["rmse"] = math.Sqrt(ssr / n)
+	e.Metrics["mae"] = sae / n
+	if sst > 0 {
+		e.Metrics["r2"] = 1 - ssr/sst
+	}
+	step := max(1, len(y)/maxPairs)
+	for i := 0; i < len(y); i += step {
+		e.Pairs = append(e.Pairs, [2]float64{y[i], pred[i]})
+	}
+	return e
+}

@@ -1,0 +1,243 @@
+package trainer
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"workbench/datasets"
+)
+
+// Model is a multilayer perceptron: hidden dense layers and a linear output
+// layer whose head (sigmoid, softmax or identity) follows the task. It
+// owns its batch buffers and a worker pool, so it is not safe for
+// concurrent use; Snapshot makes an independent copy.
+type Model struct {
+	Task    datasets.Task
+	Inputs  int
+	Outputs int
+	Layers  []*Layer
+	Head    Head
+
+	params []*Param
+	pool   *pool
+}
+
+// OutputsFor returns the width of the output layer for a task.
+func OutputsFor(task datasets.Task, classes int) int {
+	if task == datasets.Multiclass {
+		return classes
+	}
+	return 1
+}
+
+// NewModel builds the network that ms describes for inputs features and the
+// task's output head, with weights drawn from r, and buffers for batches of
+// up to maxBatch rows. workers sets the size of its matrix worker pool
+// (0 = GOMAXPROCS); it changes speed, never results.
+func NewModel(ms ModelSpec, task datasets.Task, inputs, classes, maxBatch, workers int, r *rand.Rand) (*Model, error) {
+	if inputs < 1 {
+		return nil, fmt.Errorf("model: the data has no features")
+	}
+	outputs := OutputsFor(task, classes)
+	if outputs < 1 {
+		return nil, fmt.Errorf("model: a %s task needs classes", task)
+	}
+	m := &Model{Task: task, Inputs: inputs, Outputs: outputs, Head: headFor(task), pool: newPool(workers)}
+	in := inputs
+	for i, ls := range ms.Hidden {
+		act, err := ParseActivation(ls.Activation)
+		if err != nil {
+			return nil, fmt.Errorf("model.hidden[%d].activation: %v", i, err)
+		}
+		m.Layers = append(m.Layers, newLayer(in, ls.Units, act, ls.BatchNorm, ls.Dropout, maxBatch))
+		in = ls.Units
+	}
+	m.Layers = append(m.Layers, newLayer(in, outputs, Linear{}, false, 0, maxBatch))
+	init := ms.Init
+	if init == "" {
+		init = "xavier_uniform"
+	}
+	for _, l := range m.Layers {
+		l.init(init, r)
+	}
+	m.collectParams()
+	return m, nil
+}
+
+func (m *Model) collectParams() {
+	m.params = m.params[:0]
+	for i, l := range m.Layers {
+		m.params = append(m.params, l.params(fmt.Sprintf("layer%d", i))...)
+	}
+}
+
+// Params returns the trainable tensors, in a fixed order.
+func (m *Model) Params() []*Param { return m.params }
+
+// NumParams returns the number of trainable values.
+func (m *Model) NumParams() int {
+	n := 0
+	for _, p := range m.params {
+		n += len(p.W)
+	}
+	return n
+}
+
+// Close releases the model's worker goroutines.
+func (m *Model) Close() { m.pool.close() }
+
+// ensure grows the batch buffers to hold n rows.
+func (m *Model) ensure(n int) {
+	for _, l := range m.Layers {
+		l.resize(n)
+	}
+}
+
+// Forward returns the logits (n×Outputs) for n rows of x. The result aliases
+// an internal buffer, valid until the next call. r draws dropout masks in
+// training mode and may be nil otherwise.
+func (m *Model) Forward(x []float64, n int, train bool, r *rand.Rand) []float64 {
+	return m.forward(x, n, train, r, false)
+}
+
+func (m *Model) forward(x []float64, n int, train bool, r *rand.Rand, fixedMask bool) []float64 {
+	if len(x) < n*m.Inputs {
+		panic("trainer: Forward input shorter than n rows")
+	}
+	h := x
+	for _, l := range m.Layers {
+		h = l.forward(m.pool, h, n, train, r, fixedMask)
+	}
+	return h
+}
+
+// Backward back-propagates dlogits (n×Outputs) through the last Forward and
+// overwrites every parameter's gradient.
+func (m *Model) Backward(dlogits []float64, n int, train bool) {
+	g := dlogits
+	for i := len(m.Layers) - 1; i >= 0; i-- {
+		g = m.Layers[i].backward(m.pool, g, n, train, i > 0)
+	}
+}
+
+// penalty returns the L1 and L2 penalty, l1·Σ|w| + l2/2·Σw², over weights.
+func (m *Model) penalty(l1, l2 float64) float64 {
+	if l1 == 0 && l2 == 0 {
+		return 0
+	}
+	s1, s2 := 0.0, 0.0
+	for _, p := range m.params {
+		if !p.Decay {
+			continue
+		}
+		for _, w := range p.W {
+			s1 += math.Abs(w)
+			s2 += w * w
+		}
+	}
+	return l1*s1 + 0.5*l2*s2
+}
+
+// addPenaltyGrad adds the penalty's gradient to the weights' gradients.
+func (m *Model) addPenaltyGrad(l1, l2 float64) {
+	if l1 == 0 && l2 == 0 {
+		return
+	}
+	for _, p := range m.params {
+		if !p.Decay {
+			continue
+		}
+		for i, w := range p.W {
+			g := l2 * w
+			if w > 0 {
+				g += l1
+			} else if w < 0 {
+				g -= l1
+			}
+			p.G[i] += g
+		}
+	}
+}
+
+// finite reports whether every parameter is finite.
+func (m *Model) finite() bool {
+	for _, p := range m.params {
+		s := 0.0
+		for _, w := range p.W {
+			s += w * 0 // NaN or ±Inf make the product NaN
+		}
+		if s != 0 {
+			return false
+		}
+	}
+	for _, l := range m.Layers {
+		for _, v := range l.RunVar {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// copyWeightsFrom copies every parameter and running statistic of src,
+// which must have the same architecture.
+func (m *Model) copyWeightsFrom(src *Model) {
+	for i, l := range m.Layers {
+		s := src.Layers[i]
+		copy(l.W, s.W)
+		copy(l.B, s.B)
+		copy(l.Gamma, s.Gamma)
+		copy(l.Beta, s.Beta)
+		copy(l.RunMean, s.RunMean)
+		copy(l.RunVar, s.RunVar)
+	}
+}
+
+// Snapshot returns an independent copy of the model's weights for
+// prediction. It is safe for concurrent use.
+func (m *Model) Snapshot() *Snapshot {
+	s := &Snapshot{Task: m.Task, Inputs: m.Inputs, Outputs: m.Outputs}
+	for _, l := range m.Layers {
+		ls := LayerWeights{
+			In: l.In, Out: l.Out, Activation: l.Act.Name(), BatchNorm: l.BN, Dropout: l.Dropout,
+			W: append([]float64(nil), l.W...), B: append([]float64(nil), l.B...),
+		}
+		if l.BN {
+			ls.Gamma = append([]float64(nil), l.Gamma...)
+			ls.Beta = append([]float64(nil), l.Beta...)
+			ls.RunMean = append([]float64(nil), l.RunMean...)
+			ls.RunVar = append([]float64(nil), l.RunVar...)
+		}
+		s.Layers = append(s.Layers, ls)
+	}
+	return s
+}
+
+// Summary describes the architecture in one line, such as
+// "2 → 8 tanh → 8 tanh → 1 sigmoid, 105 params".
+func Summary(ms ModelSpec, task datasets.Task, inputs, classes int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d", inputs)
+	params, in := 0, inputs
+	for _, l := range ms.Hidden {
+		fmt.Fprintf(&b, " → %d %s", l.Units, l.Activation)
+		if l.BatchNorm {
+			b.WriteString("+bn")
+			params += in*l.Units + 2*l.Units
+		} else {
+			params += in*l.Units + l.Units
+		}
+		if l.Dropout > 0 {
+			fmt.Fprintf(&b, "+do%.2g", l.Dropout)
+		}
+		in = l.Units
+	}
+	out := OutputsFor(task, classes)
+	params += in*out + out
+	head := map[Head]string{HeadLinear: "linear", HeadSigmoid: "sigmoid", HeadSoftmax: "softmax"}[headFor(task)]
+	fmt.Fprintf(&b, " → %d %s, %d params", out, head, params)
+	return b.String()
+}
