@@ -61,7 +61,12 @@ func (e *CSVError) Error() string {
 		fmt.Fprintf(&b, ": line %d", e.Line)
 	}
 	if e.Column > 0 {
-		fmt.Fprintf(&b, ", column %d", e.Column)
+		if e.Line > 0 {
+			b.WriteString(",")
+		} else {
+			b.WriteString(":")
+		}
+		fmt.Fprintf(&b, " column %d", e.Column)
 		if e.Name != "" {
 			fmt.Fprintf(&b, " (%q)", e.Name)
 		}
@@ -211,8 +216,9 @@ func Load(r io.Reader, o CSVOptions) (*Table, error) {
 		return nil, fail(0, target+1, names[target], "every value of the target column is missing")
 	}
 
-	// Column types: a column is numeric when most of its present cells are
-	// numbers; then any other cell is an error. Otherwise it is text.
+	// Column types: a column is numeric when at least half of its present
+	// cells are numbers; then any other cell is an error (a typo in a
+	// numeric column). Otherwise it is text.
 	numeric := make([]bool, width)
 	for j := 0; j < width; j++ {
 		num, txt := 0, 0
@@ -226,7 +232,7 @@ func Load(r io.Reader, o CSVOptions) (*Table, error) {
 				txt++
 			}
 		}
-		numeric[j] = num > txt
+		numeric[j] = num > 0 && num >= txt
 	}
 	// Missing feature cells.
 	for j := 0; j < width; j++ {
@@ -318,6 +324,9 @@ func Load(r io.Reader, o CSVOptions) (*Table, error) {
 			if keep[i] && !isMissing(rec[j]) {
 				seen[strings.TrimSpace(rec[j])] = true
 			}
+		}
+		if len(seen) == 0 {
+			return nil, fail(0, j+1, names[j], "every value of this column is missing (drop it with --ignore %q)", names[j])
 		}
 		if len(seen) > maxCat {
 			return nil, fail(0, j+1, names[j], "text column has %d distinct values, more than the cap of %d (an ID? drop it with --ignore %q)", len(seen), maxCat, names[j])

@@ -57,7 +57,7 @@ var reals = []real{
 		"Efron, Hastie, Johnstone and Tibshirani's diabetes data (scikit-learn's copy, raw units)",
 		"B. Efron et al., \"Least Angle Regression\", Annals of Statistics 32 (2004) 407-499",
 		"no explicit licence from the authors; redistributed in scikit-learn under BSD-3-Clause", loadDiabetes},
-	{"penguins", "Palmer Archipelago penguins: species from size, island and sex (text columns, missing values)", Multiclass, "333×10 (344 rows less 11 with missing values)",
+	{"penguins", "Palmer Archipelago penguins: species from size, island and sex (text columns, missing values)", Multiclass, "333×10",
 		"palmerpenguins R package 0.1.1, Palmer Station LTER",
 		"A.M. Horst, A.P. Hill and K.B. Gorman, palmerpenguins (2020), doi:10.5281/zenodo.3960218; Gorman, Williams and Fraser, PLoS ONE 9(3):e90081 (2014)",
 		"CC0", loadPenguins},

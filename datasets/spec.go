@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"strings"
@@ -65,6 +66,11 @@ func (s *Spec) Validate() error {
 	if s.Name != "" && !Known(s.Name) {
 		return fmt.Errorf("data.name: unknown dataset %q (see 'workbench datasets')", s.Name)
 	}
+	return s.validatePrep()
+}
+
+// validatePrep checks the fields that shape preparation, whatever the source.
+func (s *Spec) validatePrep() error {
 	if s.Samples != 0 && (s.Samples < 4 || s.Samples > 1_000_000) {
 		return fmt.Errorf("data.samples: %d is out of range [4, 1000000]", s.Samples)
 	}
@@ -168,6 +174,24 @@ func Build(s Spec) (*Prepared, error) {
 	return Prepare(t, s)
 }
 
+// BuildReader is Build for a CSV file read from r, such as standard input;
+// name labels it in error messages.
+func BuildReader(r io.Reader, name string, s Spec) (*Prepared, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	opts, err := s.csvOptions()
+	if err != nil {
+		return nil, err
+	}
+	opts.Name = name
+	t, err := Load(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	return Prepare(t, s)
+}
+
 func (s *Spec) csvOptions() (CSVOptions, error) {
 	o := CSVOptions{Target: s.Target, Ignore: s.Ignore}
 	if s.Task != "" {
@@ -187,7 +211,7 @@ func (s *Spec) csvOptions() (CSVOptions, error) {
 
 // Prepare crosses, splits, imputes and scales t following s.
 func Prepare(t *Table, s Spec) (*Prepared, error) {
-	if err := s.Validate(); err != nil && !(s.Name == "" && s.Path == "") {
+	if err := s.validatePrep(); err != nil {
 		return nil, err
 	}
 	if t.N == 0 {

@@ -57,11 +57,7 @@ func (ReLU) Name() string { return "relu" }
 func (ReLU) Forward(a, z []float64) {
 	a = a[:len(z)]
 	for i, v := range z {
-		if v > 0 {
-			a[i] = v
-		} else {
-			a[i] = 0
-		}
+		a[i] = max(v, 0)
 	}
 }
 func (ReLU) Backward(dz, da, z, _ []float64) {

@@ -1,0 +1,42 @@
+package trainer
+
+import "golang.org/x/sys/cpu"
+
+// useAVX selects the AVX2+FMA kernels, checked once at start-up. Every
+// worker uses the same kernels, so results stay bit-identical on a given
+// machine whatever the number of workers.
+var useAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func axpy4AVX(c, b0, b1, b2, b3 *float64, a0, a1, a2, a3 float64, n int)
+
+//go:noescape
+func dot4AVX(a, b0, b1, b2, b3 *float64, n int, out *[4]float64)
+
+// axpy4 adds a0·b0 + a1·b1 + a2·b2 + a3·b3 to c.
+func axpy4(c []float64, a0, a1, a2, a3 float64, b0, b1, b2, b3 []float64) {
+	n := len(c)
+	if n == 0 {
+		return
+	}
+	b0, b1, b2, b3 = b0[:n], b1[:n], b2[:n], b3[:n]
+	if useAVX {
+		axpy4AVX(&c[0], &b0[0], &b1[0], &b2[0], &b3[0], a0, a1, a2, a3, n)
+		return
+	}
+	axpy4Go(c, a0, a1, a2, a3, b0, b1, b2, b3)
+}
+
+// dot4 returns the dot products of a with b0..b3.
+func dot4(a, b0, b1, b2, b3 []float64) (s [4]float64) {
+	n := len(a)
+	if n == 0 {
+		return s
+	}
+	b0, b1, b2, b3 = b0[:n], b1[:n], b2[:n], b3[:n]
+	if useAVX {
+		dot4AVX(&a[0], &b0[0], &b1[0], &b2[0], &b3[0], n, &s)
+		return s
+	}
+	return dot4Go(a, b0, b1, b2, b3)
+}

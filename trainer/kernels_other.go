@@ -1,0 +1,9 @@
+//go:build !amd64
+
+package trainer
+
+func axpy4(c []float64, a0, a1, a2, a3 float64, b0, b1, b2, b3 []float64) {
+	axpy4Go(c, a0, a1, a2, a3, b0, b1, b2, b3)
+}
+
+func dot4(a, b0, b1, b2, b3 []float64) [4]float64 { return dot4Go(a, b0, b1, b2, b3) }
