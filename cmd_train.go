@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"workbench/datasets"
+	"workbench/sessions"
 	"workbench/trainer"
 )
 
@@ -38,6 +39,8 @@ func runTrain(e *env, args []string) error {
 	sf := addSpecFlags(fs)
 	printSpec := fs.Bool("print-spec", false, "print the resolved spec as JSON and exit")
 	jsonOut := fs.Bool("json", false, "print one JSON object per line: start, each epoch, finished")
+	noSave := fs.Bool("no-save", false, "do not save the run in the session store")
+	db := addDBFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -52,21 +55,56 @@ func runTrain(e *env, args []string) error {
 	if *printSpec {
 		return writeJSON(e.stdout, spec, true)
 	}
+	var store sessions.Store
+	if !*noSave {
+		s, err := openStore(e, *db)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		store = s
+	}
+	return trainAndPrint(e, store, spec, data, *jsonOut)
+}
+
+// trainAndPrint trains spec on data, recording it in store unless store is
+// nil, and prints its events. Ctrl-C stops the run cleanly: it is saved as
+// "stopped".
+func trainAndPrint(e *env, store sessions.Store, spec trainer.Spec, data *datasets.Prepared, jsonOut bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	h, err := trainer.Run(ctx, spec, data)
 	if err != nil {
 		return usageError{err.Error()}
 	}
+	events := h.Events
+	var rec *sessions.Recorder
+	if store != nil {
+		rec = sessions.Record(store, data, h.Events, sessions.RecordOptions{})
+		events = rec.Events
+	}
 	var p eventPrinter = &kerasPrinter{w: e.stdout, tty: isTerminal(e.stdout)}
-	if *jsonOut {
-		p = &jsonPrinter{w: e.stdout}
+	jp := &jsonPrinter{w: e.stdout}
+	if jsonOut {
+		p = jp
 	}
 	var fin trainer.FinishedEvent
-	for ev := range h.Events {
-		p.print(ev)
+	for ev := range events {
 		if f, ok := ev.(trainer.FinishedEvent); ok {
 			fin = f
+			if jsonOut {
+				writeJSON(e.stdout, finishedJSON(f, rec != nil && rec.Saved()), false)
+				continue
+			}
+		}
+		p.print(ev)
+	}
+	if rec != nil {
+		if err := rec.Err(); err != nil {
+			return fmt.Errorf("the run finished but was not saved completely: %v", err)
+		}
+		if !jsonOut {
+			fmt.Fprintf(e.stdout, "saved as run %s in %s\n", fin.ID, store.Path())
 		}
 	}
 	return runFailure(fin)

@@ -109,23 +109,12 @@ func (h *Handle) endStep() {
 	h.mu.Unlock()
 }
 
-var idSeq struct {
-	sync.Mutex
-	last string
-	n    int
-}
-
-// NewID returns a fresh, sortable run ID such as "20261128-184501-3".
+// NewID returns a fresh, sortable run ID such as "20261128-184501-3fa9c2":
+// the UTC time, then 24 random bits (from the global source: IDs are not
+// part of any result) so that processes starting runs in the same second do
+// not collide.
 func NewID() string {
-	idSeq.Lock()
-	defer idSeq.Unlock()
-	base := time.Now().UTC().Format("20060102-150405")
-	if base == idSeq.last {
-		idSeq.n++
-	} else {
-		idSeq.last, idSeq.n = base, 1
-	}
-	return fmt.Sprintf("%s-%d", base, idSeq.n)
+	return fmt.Sprintf("%s-%06x", time.Now().UTC().Format("20060102-150405"), rand.Uint32()&0xffffff)
 }
 
 // Run validates spec against data and starts training on a new goroutine.

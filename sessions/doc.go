@@ -1,0 +1,26 @@
+// Package sessions stores training runs: each run's spec, status, per-epoch
+// history, best and final metrics, test evaluation and trained weights.
+//
+// The Store interface is the whole API, so that another backend (such as
+// PostgreSQL) can be added without touching callers. SQLite (Open) is the
+// one backend: pure Go through modernc.org/sqlite, WAL mode, a busy
+// timeout, one writer connection and foreign keys, with versioned
+// migrations in PRAGMA user_version.
+//
+// A Recorder consumes a run's trainer events and writes the run row at the
+// start, each epoch in its own transaction as it happens, and the final
+// status, metrics, evaluation and weights together in one transaction at
+// the end. A killed process therefore loses at most the epoch in flight; on
+// the next Open, a "running" run whose owner process is gone (or whose
+// heartbeat is stale) is marked "interrupted".
+//
+// Contract:
+//   - Concurrency: a Store is safe for concurrent use by many goroutines,
+//     and many processes may open the same file: readers never block on
+//     the writer (WAL), writers wait for each other (busy timeout).
+//   - Determinism: exports are byte-for-byte reproducible: runs in order of
+//     creation, maps with sorted keys, non-finite numbers as strings.
+//   - Errors and panics: every storage or decoding problem, a corrupt file
+//     and a newer schema included, returns an error that says what and
+//     where; nothing panics on bad data.
+package sessions

@@ -1,0 +1,150 @@
+package sessions
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"workbench/trainer"
+)
+
+// Metrics maps metric names to values. Its JSON keeps non-finite values
+// explicit ("NaN", "+Inf", "-Inf" as strings) because JSON has no NaN and
+// SQLite would store one as NULL.
+type Metrics map[string]float64
+
+// MarshalJSON writes keys in sorted order and non-finite values as strings.
+func (m Metrics) MarshalJSON() ([]byte, error) {
+	if m == nil {
+		return []byte("{}"), nil
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	b := []byte{'{'}
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		kb, _ := json.Marshal(k)
+		b = append(b, kb...)
+		b = append(b, ':')
+		b = appendFloat(b, m[k])
+	}
+	return append(b, '}'), nil
+}
+
+func appendFloat(b []byte, v float64) []byte {
+	switch {
+	case math.IsNaN(v):
+		return append(b, `"NaN"`...)
+	case math.IsInf(v, 1):
+		return append(b, `"+Inf"`...)
+	case math.IsInf(v, -1):
+		return append(b, `"-Inf"`...)
+	}
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}
+
+// UnmarshalJSON reads numbers and the strings MarshalJSON writes.
+func (m *Metrics) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	out := make(Metrics, len(raw))
+	for k, r := range raw {
+		v, err := parseFloatJSON(r)
+		if err != nil {
+			return fmt.Errorf("metric %q: %v", k, err)
+		}
+		out[k] = v
+	}
+	*m = out
+	return nil
+}
+
+func parseFloatJSON(r json.RawMessage) (float64, error) {
+	var s string
+	if err := json.Unmarshal(r, &s); err == nil {
+		switch s {
+		case "NaN":
+			return math.NaN(), nil
+		case "+Inf", "Inf":
+			return math.Inf(1), nil
+		case "-Inf":
+			return math.Inf(-1), nil
+		}
+		return 0, fmt.Errorf("bad number %q", s)
+	}
+	var v float64
+	if err := json.Unmarshal(r, &v); err != nil {
+		return 0, err
+	}
+	return v, nil
+}
+
+// lowerIsBetter reports the direction of a metric key such as
+// best_val_loss or val_accuracy.
+func lowerIsBetter(key string) bool {
+	for _, p := range []string{"best_", "last_", "test_"} {
+		if len(key) > len(p) && key[:len(p)] == p {
+			key = key[len(p):]
+			break
+		}
+	}
+	if key == "val_loss" || key == "train_loss" {
+		return true
+	}
+	return trainer.LowerIsBetter(key)
+}
+
+type evaluationJSON struct {
+	Metrics   Metrics            `json:"metrics"`
+	Confusion [][]int            `json:"confusion,omitempty"`
+	ROC       []trainer.ROCPoint `json:"roc,omitempty"`
+	Pairs     [][2]float64       `json:"pairs,omitempty"`
+}
+
+func toEvalJSON(e trainer.Evaluation) evaluationJSON {
+	return evaluationJSON{Metrics: Metrics(e.Metrics), Confusion: e.Confusion, ROC: e.ROC, Pairs: finitePairs(e.Pairs)}
+}
+
+func finitePairs(p [][2]float64) [][2]float64 {
+	out := p[:0:0]
+	for _, v := range p {
+		if !math.IsNaN(v[0]+v[1]) && !math.IsInf(v[0]+v[1], 0) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func (j evaluationJSON) eval() trainer.Evaluation {
+	return trainer.Evaluation{Metrics: j.Metrics, Confusion: j.Confusion, ROC: j.ROC, Pairs: j.Pairs}
+}
+
+// MarshalJSON keeps non-finite metrics explicit.
+func (e Evaluations) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Val  evaluationJSON `json:"val"`
+		Test evaluationJSON `json:"test"`
+	}{toEvalJSON(e.Val), toEvalJSON(e.Test)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (e *Evaluations) UnmarshalJSON(b []byte) error {
+	var v struct {
+		Val  evaluationJSON `json:"val"`
+		Test evaluationJSON `json:"test"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	e.Val, e.Test = v.Val.eval(), v.Test.eval()
+	return nil
+}

@@ -1,0 +1,95 @@
+package sessions
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"workbench/datasets"
+	"workbench/trainer"
+)
+
+// SavedModel is a stored run's trained model with the preprocessing it was
+// trained with. Predict is safe for concurrent use.
+type SavedModel struct {
+	Run      *Run
+	Snapshot *trainer.Snapshot
+}
+
+// LoadModel loads run id's weights and preprocessing.
+func LoadModel(ctx context.Context, s Store, id string) (*SavedModel, error) {
+	r, err := s.GetRun(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.Weights(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("run %s has no saved model (status %s)", id, r.Status)
+	}
+	snap, err := trainer.UnmarshalSnapshot(w)
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %v", id, err)
+	}
+	if len(r.Features) != snap.Inputs {
+		return nil, fmt.Errorf("run %s: %d feature names for %d model inputs", id, len(r.Features), snap.Inputs)
+	}
+	return &SavedModel{Run: r, Snapshot: snap}, nil
+}
+
+// Predict scales n rows of raw features with the saved scaler and returns
+// the model's outputs: probabilities (n, or n×classes) or values.
+func (m *SavedModel) Predict(raw []float64, n int) []float64 {
+	x := make([]float64, len(raw))
+	m.Run.Scaler.Transform(x, raw)
+	return m.Snapshot.Predict(x, n)
+}
+
+// Prediction is one row's result.
+type Prediction struct {
+	Label string    // the predicted class name, or the value
+	Value float64   // the class index, or the value
+	Probs []float64 // class probabilities (classification)
+}
+
+// PredictCSV reads a CSV whose header names the model's features and
+// predicts every row.
+func (m *SavedModel) PredictCSV(r io.Reader, name string) (*datasets.Encoded, []Prediction, error) {
+	enc, err := datasets.EncodeCSV(r, name, m.Run.Features, m.Run.Spec.Data.Crosses)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := m.Predict(enc.X, enc.N)
+	k := m.Snapshot.Outputs
+	preds := make([]Prediction, enc.N)
+	task, _ := datasets.ParseTask(m.Run.Task)
+	for i := range preds {
+		switch task {
+		case datasets.Regression:
+			preds[i] = Prediction{Value: out[i], Label: fmt.Sprintf("%g", out[i])}
+		case datasets.Binary:
+			p := out[i]
+			c := 0
+			if p >= 0.5 {
+				c = 1
+			}
+			preds[i] = Prediction{Value: float64(c), Probs: []float64{1 - p, p}}
+		default:
+			row := out[i*k : (i+1)*k]
+			c := 0
+			for j, v := range row {
+				if v > row[c] {
+					c = j
+				}
+			}
+			preds[i] = Prediction{Value: float64(c), Probs: append([]float64(nil), row...)}
+		}
+		if task.IsClassification() {
+			c := int(preds[i].Value)
+			preds[i].Label = fmt.Sprint(c)
+			if c < len(m.Run.Classes) {
+				preds[i].Label = m.Run.Classes[c]
+			}
+		}
+	}
+	return enc, preds, nil
+}

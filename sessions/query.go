@@ -1,0 +1,121 @@
+package sessions
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Query selects and orders runs for ListRuns.
+type Query struct {
+	Status  []string // any of these statuses
+	Dataset string
+	Tag     string
+	Text    string // in name, notes or ID
+	SweepID string
+	Conds   []Cond // metric thresholds
+	// Sort is a column (created, name, status, dataset, epochs, duration,
+	// lr, summary) or a metric key (best_val_accuracy, test_f1 …; a bare
+	// val_accuracy means its best value); a leading "-" sorts descending.
+	// Empty means newest first.
+	Sort  string
+	Limit int
+}
+
+// Cond is a metric threshold such as best_val_accuracy > 0.9.
+type Cond struct {
+	Key   string
+	Op    string // > >= < <= = !=
+	Value float64
+}
+
+// sortColumns maps sortable column names to SQL.
+var sortColumns = map[string]string{
+	"created": "created_at", "name": "name", "status": "status", "dataset": "dataset",
+	"epochs": "epochs_done", "duration": "duration_ns", "lr": "lr", "summary": "summary",
+	"optimizer": "optimizer", "id": "id", "params": "params",
+}
+
+// MetricKey normalizes a metric name: val_accuracy means its best value
+// (best_val_accuracy); best_, last_ and test_ keys stay as they are.
+func MetricKey(s string) string {
+	for _, p := range []string{"best_", "last_", "test_"} {
+		if strings.HasPrefix(s, p) {
+			return s
+		}
+	}
+	return "best_" + s
+}
+
+// ParseFilter adds one filter expression to q:
+//
+//	status=done  dataset=iris  tag=baseline  text~spiral  sweep=ID
+//	val_accuracy>0.9  test_f1>=0.8  last_val_loss<0.1
+//
+// A bare metric such as val_accuracy is compared by its best value.
+func (q *Query) ParseFilter(expr string) error {
+	expr = strings.TrimSpace(expr)
+	for _, op := range []string{">=", "<=", "!=", "~", ">", "<", "="} {
+		i := strings.Index(expr, op)
+		if i <= 0 {
+			continue
+		}
+		key, val := strings.TrimSpace(expr[:i]), strings.TrimSpace(expr[i+len(op):])
+		switch key {
+		case "status":
+			if op != "=" {
+				return fmt.Errorf("filter %q: status takes =", expr)
+			}
+			q.Status = append(q.Status, strings.Split(val, "|")...)
+			return nil
+		case "dataset", "tag", "sweep":
+			if op != "=" {
+				return fmt.Errorf("filter %q: %s takes =", expr, key)
+			}
+			switch key {
+			case "dataset":
+				q.Dataset = val
+			case "tag":
+				q.Tag = val
+			default:
+				q.SweepID = val
+			}
+			return nil
+		case "text", "name":
+			if op != "~" && op != "=" {
+				return fmt.Errorf("filter %q: text takes ~", expr)
+			}
+			q.Text = val
+			return nil
+		}
+		if op == "~" {
+			return fmt.Errorf("filter %q: metrics take > >= < <= = !=", expr)
+		}
+		v, err := strconv.ParseFloat(val, 64)
+		if err != nil {
+			return fmt.Errorf("filter %q: %q is not a number", expr, val)
+		}
+		if !validMetricName(key) {
+			return fmt.Errorf("filter %q: unknown field %q (status, dataset, tag, text or a metric such as val_accuracy)", expr, key)
+		}
+		q.Conds = append(q.Conds, Cond{Key: MetricKey(key), Op: op, Value: v})
+		return nil
+	}
+	return fmt.Errorf("filter %q: want FIELD OP VALUE, such as val_accuracy>0.9 or status=done", expr)
+}
+
+func validMetricName(k string) bool {
+	for _, p := range []string{"best_", "last_"} {
+		k = strings.TrimPrefix(k, p)
+	}
+	return strings.HasPrefix(k, "val_") || strings.HasPrefix(k, "train_") || strings.HasPrefix(k, "test_")
+}
+
+// ValidSort reports whether s names a sortable column or metric.
+func ValidSort(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if _, ok := sortColumns[s]; ok || s == "" {
+		return true
+	}
+	return validMetricName(s)
+}
