@@ -294,3 +294,13 @@ func hashPrepared(p *Prepared) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// CrossRow appends the features of a 2-D point after crosses to dst: x1,
+// x2, then each cross in order. It is what Prepare does to every row.
+func CrossRow(dst []float64, x1, x2 float64, crosses []string) []float64 {
+	t := &Table{X: []float64{x1, x2}, N: 1, D: 2, Meta: Meta{FeatureNames: []string{"x1", "x2"}}}
+	if len(crosses) == 0 {
+		return append(dst, x1, x2)
+	}
+	return append(dst, addCrosses(t, crosses).X...)
+}

@@ -45,6 +45,7 @@ func (r *runner) run(ctx context.Context) {
 	samples := 0
 	nb := (tr.N + r.batch - 1) / r.batch
 	lastProgress := start
+	var lastSnap time.Time
 	epochs := r.spec.Epochs
 
 loop:
@@ -117,10 +118,15 @@ loop:
 			wait++
 		}
 		fin.Epochs = epoch
-		r.box.push(EpochEvent{
+		ev := EpochEvent{
 			ID: r.id, Epoch: epoch, Epochs: epochs, Train: train, Val: val, LR: lr,
 			Elapsed: time.Since(start), SamplesPerSec: rate(seen, epochTrain), Best: improved,
-		})
+		}
+		if every := r.opt.SnapshotEvery; every > 0 && (epoch == 1 || time.Since(lastSnap) >= every) {
+			lastSnap = time.Now()
+			ev.Model = r.model.Snapshot()
+		}
+		r.box.push(ev)
 		r.h.endStep()
 		if r.sched.spec.Name == "plateau" {
 			r.sched.observe(pick(r.sched.monitorKey(), train, val))

@@ -23,6 +23,11 @@ type Options struct {
 	Prune func(epoch int, val map[string]float64) bool
 	// StartPaused starts the run paused, before its first batch.
 	StartPaused bool
+	// SnapshotEvery, when positive, attaches a copy of the weights to an
+	// EpochEvent at most this often (and to the first epoch), for live
+	// views such as the decision boundary. It costs one small allocation
+	// per attached epoch, none in the training step.
+	SnapshotEvery time.Duration
 }
 
 // Handle controls a running training run. Its methods are safe for

@@ -1,0 +1,214 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/NimbleMarkets/ntcharts/canvas"
+	"github.com/NimbleMarkets/ntcharts/linechart"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// maxSeriesPoints bounds a series' memory: past it, neighbouring points
+// are merged pairwise, so a million-epoch run keeps a few thousand points.
+const maxSeriesPoints = 4096
+
+// series is one curve of a chart.
+type series struct {
+	name   string
+	style  lipgloss.Style
+	xs, ys []float64
+}
+
+func (s *series) add(x, y float64) {
+	if math.IsNaN(y) || math.IsInf(y, 0) {
+		return
+	}
+	s.xs = append(s.xs, x)
+	s.ys = append(s.ys, y)
+	if len(s.xs) > maxSeriesPoints {
+		n := len(s.xs) / 2
+		for i := 0; i < n; i++ {
+			s.xs[i] = (s.xs[2*i] + s.xs[2*i+1]) / 2
+			s.ys[i] = (s.ys[2*i] + s.ys[2*i+1]) / 2
+		}
+		if len(s.xs)%2 == 1 {
+			s.xs[n], s.ys[n] = s.xs[len(s.xs)-1], s.ys[len(s.ys)-1]
+			n++
+		}
+		s.xs, s.ys = s.xs[:n], s.ys[:n]
+	}
+}
+
+// emaWeight is TensorBoard's default smoothing.
+const emaWeight = 0.6
+
+// transformed returns the points to draw: smoothed with a debiased EMA,
+// and in log10 when logY (non-positive values are dropped).
+func (s *series) transformed(smooth, logY bool) (xs, ys []float64) {
+	last, num := 0.0, 0
+	for i, y := range s.ys {
+		if smooth {
+			last = last*emaWeight + (1-emaWeight)*y
+			num++
+			y = last / (1 - math.Pow(emaWeight, float64(num)))
+		}
+		if logY {
+			if y <= 0 {
+				continue
+			}
+			y = math.Log10(y)
+		}
+		xs = append(xs, s.xs[i])
+		ys = append(ys, y)
+	}
+	return xs, ys
+}
+
+// chart draws several series with ntcharts' line chart, using braille
+// lines. It caches its drawing until the data or size changes.
+type chart struct {
+	title        string
+	w, h         int
+	logY, smooth bool
+	series       []*series
+	dirty        bool
+	cache        string
+	styles       *Styles
+}
+
+func newChart(title string, st *Styles) *chart { return &chart{title: title, styles: st, dirty: true} }
+
+func (c *chart) setSize(w, h int) {
+	if w != c.w || h != c.h {
+		c.w, c.h, c.dirty = w, h, true
+	}
+}
+
+func (c *chart) get(name string, style lipgloss.Style) *series {
+	for _, s := range c.series {
+		if s.name == name {
+			return s
+		}
+	}
+	s := &series{name: name, style: style}
+	c.series = append(c.series, s)
+	return s
+}
+
+func (c *chart) add(name string, style lipgloss.Style, x, y float64) {
+	c.get(name, style).add(x, y)
+	c.dirty = true
+}
+
+func (c *chart) reset() { c.series, c.dirty = nil, true }
+
+// view returns the chart, redrawing it only when dirty.
+func (c *chart) view() string {
+	if !c.dirty {
+		return c.cache
+	}
+	c.dirty = false
+	c.cache = c.draw()
+	return c.cache
+}
+
+func (c *chart) draw() string {
+	if c.w < 12 || c.h < 5 {
+		return ""
+	}
+	title := c.title
+	if c.logY {
+		title += " (log)"
+	}
+	if c.smooth {
+		title += " (smoothed)"
+	}
+	var legend []string
+	for _, s := range c.series {
+		legend = append(legend, s.style.Render("━ "+s.name))
+	}
+	head := lipgloss.NewStyle().MaxWidth(c.w).Render(c.styles.Header.Render(title) + "  " + strings.Join(legend, " "))
+	minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	type pts struct{ xs, ys []float64 }
+	all := make([]pts, len(c.series))
+	for i, s := range c.series {
+		xs, ys := s.transformed(c.smooth, c.logY)
+		all[i] = pts{xs, ys}
+		for j := range xs {
+			minX, maxX = math.Min(minX, xs[j]), math.Max(maxX, xs[j])
+			minY, maxY = math.Min(minY, ys[j]), math.Max(maxY, ys[j])
+		}
+	}
+	if math.IsInf(minX, 0) {
+		body := lipgloss.Place(c.w, c.h-1, lipgloss.Center, lipgloss.Center, c.styles.Subtle.Render("waiting for the first epoch…"))
+		return head + "\n" + body
+	}
+	if maxX <= minX {
+		maxX = minX + 1
+	}
+	if maxY <= minY {
+		pad := math.Max(math.Abs(minY)*0.05, 1e-3)
+		minY, maxY = minY-pad, maxY+pad
+	}
+	yfmt := func(_ int, v float64) string {
+		if c.logY {
+			return fmt.Sprintf("%.2g", math.Pow(10, v))
+		}
+		return fmt.Sprintf("%.3g", v)
+	}
+	lc := linechart.New(c.w, c.h-1, minX, maxX, minY, maxY,
+		linechart.WithXYSteps(4, 2),
+		linechart.WithStyles(c.styles.Axis, c.styles.Axis, c.styles.Text),
+		linechart.WithYLabelFormatter(yfmt),
+		linechart.WithXLabelFormatter(func(_ int, v float64) string { return fmt.Sprintf("%.0f", v) }),
+	)
+	lc.DrawXYAxisAndLabel()
+	buckets := max(lc.GraphWidth()*2, 2)
+	for i, s := range c.series {
+		xs, ys := downsample(all[i].xs, all[i].ys, buckets)
+		if len(xs) == 1 {
+			lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: xs[0], Y: ys[0]}, canvas.Float64Point{X: xs[0], Y: ys[0]}, s.style)
+		}
+		for j := 1; j < len(xs); j++ {
+			lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: xs[j-1], Y: ys[j-1]}, canvas.Float64Point{X: xs[j], Y: ys[j]}, s.style)
+		}
+	}
+	return head + "\n" + lc.View()
+}
+
+// downsample keeps the minimum and maximum of each of n buckets of x, in
+// the order they occur, so spikes survive.
+func downsample(xs, ys []float64, n int) ([]float64, []float64) {
+	if len(xs) <= 2*n {
+		return xs, ys
+	}
+	lo, hi := xs[0], xs[len(xs)-1]
+	width := (hi - lo) / float64(n)
+	var ox, oy []float64
+	i := 0
+	for b := 0; b < n && i < len(xs); b++ {
+		end := lo + width*float64(b+1)
+		mi, ma := -1, -1
+		for ; i < len(xs) && (xs[i] <= end || b == n-1); i++ {
+			if mi < 0 || ys[i] < ys[mi] {
+				mi = i
+			}
+			if ma < 0 || ys[i] > ys[ma] {
+				ma = i
+			}
+		}
+		if mi < 0 {
+			continue
+		}
+		if mi > ma {
+			mi, ma = ma, mi
+		}
+		ox, oy = append(ox, xs[mi]), append(oy, ys[mi])
+		if ma != mi {
+			ox, oy = append(ox, xs[ma]), append(oy, ys[ma])
+		}
+	}
+	return ox, oy
+}

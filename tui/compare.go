@@ -1,0 +1,208 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"workbench/sessions"
+)
+
+// compareModel is the Compare screen: overlaid curves, the hyperparameters
+// that differ, a metric table with the best marked, confusion matrices.
+type compareModel struct {
+	store   sessions.Store
+	cmp     *sessions.Comparison
+	evals   map[string]*sessions.Evaluations
+	metrics []string // curve choices, e.g. val_loss, val_accuracy
+	metric  int
+	chart   *chart
+	logY    bool
+	smooth  bool
+	err     error
+
+	keys    CompareKeys
+	styles  *Styles
+	w, h    int
+	focused bool
+}
+
+func newCompare(st *Styles, store sessions.Store) compareModel {
+	return compareModel{store: store, keys: DefaultCompareKeys(), styles: st, chart: newChart("", st)}
+}
+
+func (m *compareModel) SetSize(w, h int) { m.w, m.h = w, h; m.sizeChart() }
+func (m *compareModel) Focus()           { m.focused = true }
+func (m *compareModel) Blur()            { m.focused = false }
+func (m compareModel) Focused() bool     { return m.focused }
+
+func (m *compareModel) sizeChart() {
+	m.chart.setSize(m.w*3/5, max(m.h/2, 6))
+}
+
+// load fetches the comparison off the UI path.
+func loadCompare(store sessions.Store, ids []string) tea.Cmd {
+	return func() tea.Msg {
+		c, err := sessions.Compare(context.Background(), store, ids)
+		if err != nil {
+			return compareLoadedMsg{err: err}
+		}
+		evals := map[string]*sessions.Evaluations{}
+		for _, r := range c.Runs {
+			if ev, err := store.Evaluation(context.Background(), r.ID); err == nil {
+				evals[r.ID] = ev
+			}
+		}
+		return compareLoadedMsg{cmp: c, evals: evals}
+	}
+}
+
+func (m compareModel) Update(msg tea.Msg) (compareModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case compareLoadedMsg:
+		m.err = msg.err
+		if msg.err != nil {
+			return m, func() tea.Msg { return statusMsg{text: msg.err.Error(), err: true} }
+		}
+		m.cmp = msg.cmp
+		m.evals = msg.evals
+		m.metrics = []string{"val_loss", "train_loss"}
+		seen := map[string]bool{"val_loss": true, "train_loss": true}
+		for _, h := range m.cmp.Histories {
+			if len(h) == 0 {
+				continue
+			}
+			for k := range h[0].Val {
+				if !seen["val_"+k] {
+					seen["val_"+k] = true
+					m.metrics = append(m.metrics, "val_"+k)
+				}
+			}
+		}
+		m.metric = 0
+		m.redraw()
+		return m, nil
+	case tea.KeyMsg:
+		if !m.focused || m.cmp == nil {
+			return m, nil
+		}
+		switch {
+		case key.Matches(msg, m.keys.Metric):
+			m.metric = (m.metric + 1) % len(m.metrics)
+		case key.Matches(msg, m.keys.LogY):
+			m.logY = !m.logY
+		case key.Matches(msg, m.keys.Smooth):
+			m.smooth = !m.smooth
+		default:
+			return m, nil
+		}
+		m.redraw()
+	}
+	return m, nil
+}
+
+// redraw rebuilds the overlaid curves of the chosen metric.
+func (m *compareModel) redraw() {
+	m.chart.reset()
+	if m.cmp == nil || len(m.metrics) == 0 {
+		return
+	}
+	name := m.metrics[m.metric]
+	m.chart.title = name
+	m.chart.logY, m.chart.smooth = m.logY, m.smooth
+	split, metric, _ := strings.Cut(name, "_")
+	for i, r := range m.cmp.Runs {
+		style := lipgloss.NewStyle().Foreground(seriesColor(r.ID))
+		label := shortID(r)
+		for _, e := range m.cmp.Histories[i] {
+			src := e.Val
+			if split == "train" {
+				src = e.Train
+			}
+			if v, ok := src[metric]; ok {
+				m.chart.add(label, style, float64(e.Epoch), v)
+			}
+		}
+	}
+	m.sizeChart()
+}
+
+func shortID(r *sessions.Run) string {
+	if r.Name != "" {
+		return truncate(r.Name, 14)
+	}
+	if i := strings.LastIndex(r.ID, "-"); i > 0 {
+		return r.ID[i+1:]
+	}
+	return r.ID
+}
+
+func (m compareModel) View() string {
+	st := m.styles
+	if m.cmp == nil {
+		msg := "Nothing to compare yet: on Runs (3), select runs with space and press C."
+		if m.err != nil {
+			msg = m.err.Error()
+		}
+		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, st.Subtle.Render(msg))
+	}
+	cw := m.w * 3 / 5
+	left := m.chart.view()
+	// Right: the metric table with the best marked.
+	colW := 10
+	var mt []string
+	hdr := fmt.Sprintf("%-20s", "metric")
+	for _, r := range m.cmp.Runs {
+		hdr += lipgloss.NewStyle().Foreground(seriesColor(r.ID)).Render(fmt.Sprintf(" %*s", colW, truncate(shortID(r), colW)))
+	}
+	mt = append(mt, st.Header.Render("metrics (* best)"), hdr)
+	for _, row := range m.cmp.Metrics {
+		if strings.HasPrefix(row.Key, "best_train") {
+			continue
+		}
+		line := fmt.Sprintf("%-20s", truncate(row.Key, 20))
+		for i, v := range row.Values {
+			cell := "—"
+			if row.Have[i] {
+				cell = fmt.Sprintf("%.4f", v)
+			}
+			if i == row.Best {
+				cell = st.Good.Render(fmt.Sprintf(" %*s", colW, cell+"*"))
+			} else {
+				cell = fmt.Sprintf(" %*s", colW, cell)
+			}
+			line += cell
+		}
+		mt = append(mt, line)
+	}
+	right := lipgloss.NewStyle().Width(m.w - cw).MaxHeight(m.h / 2).Render(strings.Join(mt, "\n"))
+	top := lipgloss.JoinHorizontal(lipgloss.Top, lipgloss.NewStyle().Width(cw).Render(left), right)
+	// Below: hyperparameters that differ, and confusion matrices.
+	var diff []string
+	diff = append(diff, st.Header.Render("hyperparameters that differ"))
+	if len(m.cmp.Diff) == 0 {
+		diff = append(diff, st.Subtle.Render("none: the runs share one spec"))
+	}
+	for _, d := range m.cmp.Diff {
+		line := fmt.Sprintf("%-26s", truncate(d.Field, 26))
+		for i, v := range d.Values {
+			line += lipgloss.NewStyle().Foreground(seriesColor(m.cmp.Runs[i].ID)).Render(fmt.Sprintf(" %-12s", truncate(v, 12)))
+		}
+		diff = append(diff, line)
+	}
+	bottom := strings.Join(diff, "\n")
+	var cms []string
+	for _, r := range m.cmp.Runs {
+		if ev := m.evals[r.ID]; ev != nil && len(ev.Test.Confusion) > 0 && len(ev.Test.Confusion) <= 4 {
+			cms = append(cms, lipgloss.NewStyle().Foreground(seriesColor(r.ID)).Render(shortID(r))+"\n"+confusionView(ev.Test.Confusion, r.Classes, st))
+		}
+	}
+	if len(cms) > 0 && m.w >= 100 {
+		bottom = lipgloss.JoinHorizontal(lipgloss.Top, lipgloss.NewStyle().Width(m.w/2).Render(bottom), strings.Join(cms, "  "))
+	}
+	return lipgloss.NewStyle().MaxHeight(m.h).MaxWidth(m.w).Render(top + "\n" + bottom)
+}

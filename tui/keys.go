@@ -1,0 +1,139 @@
+package tui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// GlobalKeys work on every screen, except while a field takes text.
+type GlobalKeys struct {
+	Quit, Help, NextScreen, PrevScreen, Setup, Train, Runs, Compare key.Binding
+}
+
+// DefaultGlobalKeys returns the global key map.
+func DefaultGlobalKeys() GlobalKeys {
+	return GlobalKeys{
+		Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		NextScreen: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next screen")),
+		PrevScreen: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev screen")),
+		Setup:      key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "setup")),
+		Train:      key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "train")),
+		Runs:       key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "runs")),
+		Compare:    key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "compare")),
+	}
+}
+
+// ShortHelp is one row.
+func (k GlobalKeys) ShortHelp() []key.Binding { return []key.Binding{k.NextScreen, k.Help, k.Quit} }
+
+// FullHelp is columns.
+func (k GlobalKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Setup, k.Train, k.Runs, k.Compare}, {k.NextScreen, k.PrevScreen, k.Help, k.Quit}}
+}
+
+// SetupKeys drive the Setup screen.
+type SetupKeys struct {
+	Up, Down, Left, Right, Edit, Train, Preset, AddLayer, DelLayer, LayerUp, LayerDown, Cancel key.Binding
+}
+
+// DefaultSetupKeys returns the Setup key map.
+func DefaultSetupKeys() SetupKeys {
+	return SetupKeys{
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Left:      key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "decrease")),
+		Right:     key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "increase")),
+		Edit:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "type a value")),
+		Train:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "train")),
+		Preset:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "next preset")),
+		AddLayer:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add layer")),
+		DelLayer:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove layer")),
+		LayerUp:   key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "move layer up")),
+		LayerDown: key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "move layer down")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+func (k SetupKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Train, k.Up, k.Left, k.Edit, k.Preset, k.AddLayer}
+}
+func (k SetupKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Left, k.Right, k.Edit, k.Cancel}, {k.Train, k.Preset}, {k.AddLayer, k.DelLayer, k.LayerUp, k.LayerDown}}
+}
+
+// TrainKeys drive the live Train screen.
+type TrainKeys struct {
+	Pause, Step, Stop, Restart, Edit, Tag, Annotate, NextRun, PrevRun, LogY, Smooth, TestPoints key.Binding
+}
+
+// DefaultTrainKeys returns the Train key map.
+func DefaultTrainKeys() TrainKeys {
+	return TrainKeys{
+		Pause:      key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/resume")),
+		Step:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "step an epoch")),
+		Stop:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stop")),
+		Restart:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
+		Edit:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit & restart")),
+		Tag:        key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tag")),
+		Annotate:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "annotate")),
+		NextRun:    key.NewBinding(key.WithKeys("right", "l", "]"), key.WithHelp("→", "next run")),
+		PrevRun:    key.NewBinding(key.WithKeys("left", "h", "["), key.WithHelp("←", "prev run")),
+		LogY:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "log y")),
+		Smooth:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "smoothing")),
+		TestPoints: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "test points")),
+	}
+}
+
+func (k TrainKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Pause, k.Step, k.Stop, k.Restart, k.Edit, k.LogY, k.Smooth}
+}
+func (k TrainKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Pause, k.Step, k.Stop, k.Restart, k.Edit}, {k.Tag, k.Annotate, k.NextRun, k.PrevRun}, {k.LogY, k.Smooth, k.TestPoints}}
+}
+
+// RunsKeys drive the Runs screen.
+type RunsKeys struct {
+	Up, Down, Open, Back, Filter, Select, Sort, Reverse, Clone, Rerun, Delete, Export, Compare, Confirm key.Binding
+}
+
+// DefaultRunsKeys returns the Runs key map.
+func DefaultRunsKeys() RunsKeys {
+	return RunsKeys{
+		Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Select:  key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "select")),
+		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort column")),
+		Reverse: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort")),
+		Clone:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clone to setup")),
+		Rerun:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "re-run")),
+		Delete:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
+		Export:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export")),
+		Compare: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "compare selected")),
+		Confirm: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm")),
+	}
+}
+
+func (k RunsKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Open, k.Filter, k.Select, k.Compare, k.Sort, k.Clone, k.Delete}
+}
+func (k RunsKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Back, k.Filter}, {k.Select, k.Compare, k.Sort, k.Reverse}, {k.Clone, k.Rerun, k.Delete, k.Export}}
+}
+
+// CompareKeys drive the Compare screen.
+type CompareKeys struct {
+	Metric, LogY, Smooth key.Binding
+}
+
+// DefaultCompareKeys returns the Compare key map.
+func DefaultCompareKeys() CompareKeys {
+	return CompareKeys{
+		Metric: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "next metric")),
+		LogY:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "log y")),
+		Smooth: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "smoothing")),
+	}
+}
+
+func (k CompareKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Metric, k.LogY, k.Smooth} }
+func (k CompareKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Metric, k.LogY, k.Smooth}} }

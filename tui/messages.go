@@ -1,0 +1,81 @@
+package tui
+
+import (
+	"workbench/datasets"
+	"workbench/sessions"
+	"workbench/trainer"
+)
+
+// runEventsMsg carries a batch of events of one run, in order.
+type runEventsMsg struct {
+	id     string
+	events []trainer.Event
+	closed bool // the channel closed after these events
+}
+
+// runStartedMsg reports a run that started (or failed to start).
+type runStartedMsg struct {
+	run *liveRun
+	err error
+}
+
+// boundaryMsg carries a decision-boundary grid computed off the UI path.
+type boundaryMsg struct {
+	id   string
+	grid *boundaryGrid
+}
+
+// runsLoadedMsg carries a fresh list of saved runs.
+type runsLoadedMsg struct {
+	runs []*sessions.Run
+	err  error
+}
+
+// runDetailMsg carries one saved run's details for the Runs screen.
+type runDetailMsg struct {
+	run *sessions.FullRun
+	err error
+}
+
+// compareLoadedMsg carries the runs to compare.
+type compareLoadedMsg struct {
+	cmp   *sessions.Comparison
+	evals map[string]*sessions.Evaluations
+	err   error
+}
+
+// statusMsg shows a line in the status bar; err marks it as an error.
+type statusMsg struct {
+	text string
+	err  bool
+}
+
+// datasetLoadedMsg carries a dataset for the Setup screen's info panel.
+type datasetLoadedMsg struct {
+	key   string // the data spec it was built for
+	table *datasets.Table
+	err   error
+}
+
+// switchScreenMsg asks the root to show a screen.
+type switchScreenMsg struct{ screen screenID }
+
+// editSpecMsg asks the root to open Setup prefilled with a spec.
+type editSpecMsg struct{ spec trainer.Spec }
+
+// startRunsMsg asks the root to start training these specs.
+type startRunsMsg struct {
+	specs []trainer.Spec
+}
+
+// compareRunsMsg asks the root to open Compare on these saved runs.
+type compareRunsMsg struct{ ids []string }
+
+// refreshTickMsg polls the store for runs written by other processes.
+type refreshTickMsg struct{}
+
+// frameTickMsg redraws dirty charts at a bounded rate.
+type frameTickMsg struct{}
+
+// runsChangedMsg says the store changed (a run finished or was deleted).
+type runsChangedMsg struct{}

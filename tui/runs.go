@@ -1,0 +1,477 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"workbench/datasets"
+	"workbench/sessions"
+	"workbench/trainer"
+)
+
+// runColumn is a column of the Runs table.
+type runColumn struct {
+	title string
+	sort  string // the store's sort key
+	width int
+	cell  func(r *sessions.Run) string
+}
+
+var runColumns = []runColumn{
+	{"NAME/ID", "name", 22, func(r *sessions.Run) string {
+		if r.Name != "" {
+			return r.Name
+		}
+		return r.ID
+	}},
+	{"DATASET", "dataset", 13, func(r *sessions.Run) string { return r.Dataset }},
+	{"ARCHITECTURE", "summary", 24, func(r *sessions.Run) string { return archOf(r.Summary) }},
+	{"OPT", "optimizer", 8, func(r *sessions.Run) string { return r.Spec.Optimizer.Name }},
+	{"LR", "lr", 7, func(r *sessions.Run) string { return ftoa(r.Spec.Optimizer.LR) }},
+	{"STATUS", "status", 11, func(r *sessions.Run) string { return string(r.Status) }},
+	{"BEST VAL", "val_key", 10, func(r *sessions.Run) string { return keyCell(r, "best_val_") }},
+	{"TEST", "test_key", 9, func(r *sessions.Run) string { return keyCell(r, "test_") }},
+	{"EPOCHS", "epochs", 9, func(r *sessions.Run) string { return fmt.Sprintf("%d/%d", r.EpochsDone, r.EpochsTotal) }},
+	{"TIME", "duration", 8, func(r *sessions.Run) string { return r.Duration.Round(time.Millisecond * 10).String() }},
+	{"DATE", "created", 11, func(r *sessions.Run) string { return r.Created.Local().Format("01-02 15:04") }},
+}
+
+// columnPriority orders the columns by how much they matter when space
+// is short; fitColumns keeps as many as fit, in table order.
+var columnPriority = []string{"NAME/ID", "STATUS", "BEST VAL", "DATASET", "TEST", "EPOCHS", "ARCHITECTURE", "LR", "OPT", "DATE", "TIME"}
+
+func fitColumns(w int) []runColumn {
+	keep := map[string]bool{}
+	used := 0
+	for _, t := range columnPriority {
+		for _, c := range runColumns {
+			if c.title == t && used+c.width+1 <= w {
+				keep[t] = true
+				used += c.width + 1
+			}
+		}
+	}
+	var cols []runColumn
+	for _, c := range runColumns {
+		if keep[c.title] {
+			cols = append(cols, c)
+		}
+	}
+	return cols
+}
+
+func archOf(summary string) string {
+	if i := strings.LastIndex(summary, ","); i > 0 {
+		return summary[:i]
+	}
+	return summary
+}
+
+func keyCell(r *sessions.Run, prefix string) string {
+	task, _ := datasets.ParseTask(r.Task)
+	k := trainer.KeyMetric(task)
+	if v, ok := r.Metrics[prefix+k]; ok {
+		short := map[string]string{"accuracy": "acc", "r2": "r2"}[k]
+		return fmt.Sprintf("%s %.3f", short, v)
+	}
+	return "—"
+}
+
+// runsModel is the Runs screen.
+type runsModel struct {
+	store     sessions.Store
+	runs      []*sessions.Run
+	cursor    int
+	offset    int
+	selected  map[string]bool
+	sortCol   int
+	desc      bool
+	filter    string
+	filtering bool
+	input     textinput.Model
+	detail    *sessions.FullRun
+	confirm   string // the ID awaiting delete confirmation
+	err       error
+
+	keys    RunsKeys
+	styles  *Styles
+	w, h    int
+	focused bool
+}
+
+func newRuns(st *Styles, store sessions.Store) runsModel {
+	in := textinput.New()
+	in.Prompt = "/ "
+	in.Placeholder = "text in name, notes or ID"
+	return runsModel{store: store, selected: map[string]bool{}, keys: DefaultRunsKeys(), styles: st, input: in,
+		sortCol: len(runColumns) - 1, desc: true}
+}
+
+func (m *runsModel) SetSize(w, h int) { m.w, m.h = w, h }
+func (m *runsModel) Focus()           { m.focused = true }
+func (m *runsModel) Blur()            { m.focused = false; m.filtering = false }
+func (m runsModel) Focused() bool     { return m.focused }
+func (m runsModel) awaitingInput() bool {
+	return m.filtering
+}
+
+// load queries the store off the UI path.
+func (m runsModel) load() tea.Cmd {
+	if m.store == nil {
+		return nil
+	}
+	store := m.store
+	q := sessions.Query{Text: m.filter}
+	col := runColumns[m.sortCol].sort
+	switch col {
+	case "val_key", "test_key":
+		col = "created" // key metrics differ by task; sorted client-side below
+	}
+	if m.desc {
+		q.Sort = "-" + col
+	} else {
+		q.Sort = col
+	}
+	sortKey := runColumns[m.sortCol].sort
+	desc := m.desc
+	return func() tea.Msg {
+		runs, err := store.ListRuns(context.Background(), q)
+		if err == nil && (sortKey == "val_key" || sortKey == "test_key") {
+			prefix := map[string]string{"val_key": "best_val_", "test_key": "test_"}[sortKey]
+			sortByKeyMetric(runs, prefix, desc)
+		}
+		return runsLoadedMsg{runs: runs, err: err}
+	}
+}
+
+func sortByKeyMetric(runs []*sessions.Run, prefix string, desc bool) {
+	val := func(r *sessions.Run) (float64, bool) {
+		task, _ := datasets.ParseTask(r.Task)
+		v, ok := r.Metrics[prefix+trainer.KeyMetric(task)]
+		return v, ok
+	}
+	for i := 1; i < len(runs); i++ {
+		for j := i; j > 0; j-- {
+			a, okA := val(runs[j-1])
+			b, okB := val(runs[j])
+			less := okB && (!okA || (desc && b > a) || (!desc && b < a))
+			if !less {
+				break
+			}
+			runs[j-1], runs[j] = runs[j], runs[j-1]
+		}
+	}
+}
+
+func (m runsModel) current() *sessions.Run {
+	if m.cursor < 0 || m.cursor >= len(m.runs) {
+		return nil
+	}
+	return m.runs[m.cursor]
+}
+
+func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case runsLoadedMsg:
+		m.err = msg.err
+		if msg.err == nil {
+			cur := ""
+			if r := m.current(); r != nil {
+				cur = r.ID
+			}
+			m.runs = msg.runs
+			m.cursor = 0
+			for i, r := range m.runs {
+				if r.ID == cur {
+					m.cursor = i
+				}
+			}
+		}
+		return m, nil
+	case runDetailMsg:
+		if msg.err != nil {
+			return m, func() tea.Msg { return statusMsg{text: msg.err.Error(), err: true} }
+		}
+		m.detail = msg.run
+		return m, nil
+	case tea.KeyMsg:
+		if !m.focused {
+			return m, nil
+		}
+		if m.filtering {
+			switch msg.Type {
+			case tea.KeyEnter, tea.KeyEsc:
+				m.filtering = false
+				if msg.Type == tea.KeyEsc {
+					m.input.SetValue(m.filter)
+				}
+				m.filter = strings.TrimSpace(m.input.Value())
+				return m, m.load()
+			}
+			var cmd tea.Cmd
+			m.input, cmd = m.input.Update(msg)
+			return m, cmd
+		}
+		return m.updateKeys(msg)
+	}
+	return m, nil
+}
+
+func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
+	k := m.keys
+	if m.confirm != "" {
+		id := m.confirm
+		m.confirm = ""
+		if key.Matches(msg, k.Confirm) && m.store != nil {
+			store := m.store
+			delete(m.selected, id)
+			return m, func() tea.Msg {
+				if err := store.DeleteRuns(context.Background(), id); err != nil {
+					return statusMsg{text: err.Error(), err: true}
+				}
+				return runsChangedMsg{}
+			}
+		}
+		return m, func() tea.Msg { return statusMsg{text: "delete cancelled"} }
+	}
+	if m.detail != nil {
+		if key.Matches(msg, k.Back) || key.Matches(msg, k.Open) {
+			m.detail = nil
+			return m, nil
+		}
+	}
+	r := m.current()
+	switch {
+	case key.Matches(msg, k.Up):
+		if m.cursor > 0 {
+			m.cursor--
+		}
+	case key.Matches(msg, k.Down):
+		if m.cursor < len(m.runs)-1 {
+			m.cursor++
+		}
+	case key.Matches(msg, k.Filter):
+		m.filtering = true
+		m.input.SetValue(m.filter)
+		return m, m.input.Focus()
+	case key.Matches(msg, k.Sort):
+		m.sortCol = (m.sortCol + 1) % len(runColumns)
+		return m, tea.Batch(m.load(), m.sortStatus())
+	case key.Matches(msg, k.Reverse):
+		m.desc = !m.desc
+		return m, tea.Batch(m.load(), m.sortStatus())
+	case key.Matches(msg, k.Back):
+		if m.filter != "" {
+			m.filter = ""
+			m.input.SetValue("")
+			return m, m.load()
+		}
+	case r == nil:
+		return m, nil
+	case key.Matches(msg, k.Select):
+		m.selected[r.ID] = !m.selected[r.ID]
+		if !m.selected[r.ID] {
+			delete(m.selected, r.ID)
+		}
+		if m.cursor < len(m.runs)-1 {
+			m.cursor++
+		}
+	case key.Matches(msg, k.Open):
+		store, id := m.store, r.ID
+		return m, func() tea.Msg {
+			f, err := sessions.LoadFull(context.Background(), store, id)
+			return runDetailMsg{run: f, err: err}
+		}
+	case key.Matches(msg, k.Clone):
+		spec := r.Spec
+		return m, func() tea.Msg { return editSpecMsg{spec: spec} }
+	case key.Matches(msg, k.Rerun):
+		spec := r.Spec
+		return m, func() tea.Msg { return startRunsMsg{specs: []trainer.Spec{spec}} }
+	case key.Matches(msg, k.Delete):
+		m.confirm = r.ID
+	case key.Matches(msg, k.Export):
+		store, id := m.store, r.ID
+		return m, func() tea.Msg {
+			name := "workbench-" + id + ".json"
+			f, err := os.Create(name)
+			if err != nil {
+				return statusMsg{text: err.Error(), err: true}
+			}
+			defer f.Close()
+			if err := sessions.ExportJSON(context.Background(), store, []string{id}, f); err != nil {
+				return statusMsg{text: err.Error(), err: true}
+			}
+			return statusMsg{text: "exported to " + name}
+		}
+	case key.Matches(msg, k.Compare):
+		ids := m.selectedIDs()
+		if len(ids) < 2 {
+			return m, func() tea.Msg { return statusMsg{text: "select two or more runs with space, then C", err: true} }
+		}
+		return m, func() tea.Msg { return compareRunsMsg{ids: ids} }
+	}
+	return m, nil
+}
+
+// selectedIDs returns the selected runs in table order.
+func (m runsModel) selectedIDs() []string {
+	var ids []string
+	for _, r := range m.runs {
+		if m.selected[r.ID] {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
+}
+
+func (m runsModel) sortStatus() tea.Cmd {
+	dir := "ascending"
+	if m.desc {
+		dir = "descending"
+	}
+	text := "sorted by " + strings.ToLower(runColumns[m.sortCol].title) + ", " + dir
+	return func() tea.Msg { return statusMsg{text: text} }
+}
+
+func (m runsModel) View() string {
+	st := m.styles
+	if m.store == nil {
+		return st.Error.Render("no session store: runs are not saved in this session")
+	}
+	if m.detail != nil {
+		return m.viewDetail()
+	}
+	var lines []string
+	head := fmt.Sprintf("%d runs", len(m.runs))
+	if len(m.selected) > 0 {
+		head += fmt.Sprintf(" · %d selected (C compares)", len(m.selected))
+	}
+	if m.filter != "" {
+		head += " · filter: " + m.filter
+	}
+	if m.filtering {
+		head = m.input.View()
+	}
+	if m.confirm != "" {
+		head = st.Error.Render("delete run " + m.confirm + " with its history and weights? y to confirm")
+	}
+	lines = append(lines, head)
+	cols := fitColumns(m.w - 3)
+	var hb strings.Builder
+	hb.WriteString("   ")
+	for i, c := range cols {
+		title := c.title
+		if runColumns[m.sortCol].title == c.title {
+			title += map[bool]string{true: "↓", false: "↑"}[m.desc]
+		}
+		hb.WriteString(fmt.Sprintf("%-*s", c.width, truncate(title, c.width)))
+		if i < len(cols)-1 {
+			hb.WriteString(" ")
+		}
+	}
+	lines = append(lines, st.Header.Render(truncate(hb.String(), m.w)))
+	if len(m.runs) == 0 {
+		msg := "No saved runs yet. Train one from Setup (1, then t)."
+		if m.err != nil {
+			msg = m.err.Error()
+		}
+		lines = append(lines, st.Subtle.Render(msg))
+		return strings.Join(lines, "\n")
+	}
+	room := max(m.h-len(lines), 1)
+	off := m.offset
+	if m.cursor < off {
+		off = m.cursor
+	}
+	if m.cursor >= off+room {
+		off = m.cursor - room + 1
+	}
+	for i := off; i < min(len(m.runs), off+room); i++ {
+		r := m.runs[i]
+		var b strings.Builder
+		cur, sel := " ", " "
+		if i == m.cursor {
+			cur = st.Selected.Render("›")
+		}
+		if m.selected[r.ID] {
+			sel = "✓"
+		}
+		b.WriteString(cur + sel)
+		b.WriteString(lipgloss.NewStyle().Foreground(seriesColor(r.ID)).Render("●"))
+		for j, c := range cols {
+			b.WriteString(fmt.Sprintf("%-*s", c.width, truncate(c.cell(r), c.width)))
+			if j < len(cols)-1 {
+				b.WriteString(" ")
+			}
+		}
+		lines = append(lines, truncateANSI(b.String(), m.w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m runsModel) viewDetail() string {
+	st := m.styles
+	f := m.detail
+	r := &f.Run
+	w := m.w
+	var head []string
+	title := r.ID
+	if r.Name != "" {
+		title = r.Name + "  " + r.ID
+	}
+	head = append(head, st.Title.Render(truncate(title, w)))
+	head = append(head, truncate(fmt.Sprintf("%s · %s · %s · %s lr %g · batch %d · %d/%d epochs · best %d", r.Status, r.Dataset, archOf(r.Summary),
+		r.Spec.Optimizer.Name, r.Spec.Optimizer.LR, r.Spec.BatchSize, r.EpochsDone, r.EpochsTotal, r.BestEpoch), w))
+	if r.Reason != "" || len(r.Tags) > 0 || r.Notes != "" {
+		head = append(head, st.Subtle.Render(truncate(strings.TrimSpace(r.Reason+"  tags: "+strings.Join(r.Tags, ",")+"  "+r.Notes), w)))
+	}
+	rightW := 0
+	if w >= 70 {
+		rightW = min(max(w*2/5, 30), 60)
+	}
+	ch := newChart("loss", st)
+	task, _ := datasets.ParseTask(r.Task)
+	km := trainer.KeyMetric(task)
+	mc := newChart(km, st)
+	for _, e := range f.History {
+		ch.add("train", st.TrainSeries, float64(e.Epoch), e.Train["loss"])
+		ch.add("val", st.ValSeries, float64(e.Epoch), e.Val["loss"])
+		if v, ok := e.Train[km]; ok {
+			mc.add("train", st.TrainSeries, float64(e.Epoch), v)
+		}
+		if v, ok := e.Val[km]; ok {
+			mc.add("val", st.ValSeries, float64(e.Epoch), v)
+		}
+	}
+	bodyH := max(m.h-len(head)-1, 6)
+	ch.setSize(w-rightW, bodyH*3/5)
+	mc.setSize(w-rightW, bodyH-bodyH*3/5)
+	left := ch.view() + "\n" + mc.view()
+	var right []string
+	right = append(right, st.Header.Render("metrics"))
+	for _, mr := range sessions.MetricTable([]*sessions.Run{r}) {
+		if strings.HasPrefix(mr.Key, "best_train") {
+			continue
+		}
+		right = append(right, fmt.Sprintf("%-22s %.4f", truncate(mr.Key, 22), mr.Values[0]))
+	}
+	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 && len(f.Evaluation.Test.Confusion) <= 10 {
+		right = append(right, st.Header.Render("test confusion (rows actual)"), confusionView(f.Evaluation.Test.Confusion, r.Classes, st))
+	}
+	right = append(right, st.Subtle.Render("c clone · R re-run · x export · esc back"))
+	body := left
+	if rightW > 0 {
+		rc := st.Panel.Width(rightW - 2).Height(bodyH - 2).Render(lipgloss.NewStyle().MaxHeight(bodyH - 2).Render(strings.Join(right, "\n")))
+		body = lipgloss.JoinHorizontal(lipgloss.Top, lipgloss.NewStyle().Width(w-rightW).Render(left), rc)
+	}
+	return lipgloss.NewStyle().MaxHeight(m.h).Render(strings.Join(head, "\n") + "\n" + body)
+}
