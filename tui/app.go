@@ -309,7 +309,10 @@ func (a *App) View() string {
 	st := a.styles
 	if a.w < MinWidth || a.h < MinHeight {
 		msg := fmt.Sprintf("workbench needs a terminal of at least %d×%d; this one is %d×%d.", MinWidth, MinHeight, a.w, a.h)
-		return lipgloss.NewStyle().MaxWidth(a.w).MaxHeight(a.h).Render(wrap(msg, max(a.w, 1)))
+		if a.w < 40 {
+			msg = fmt.Sprintf("too small:\nneed %d×%d", MinWidth, MinHeight)
+		}
+		return lipgloss.NewStyle().MaxWidth(a.w).MaxHeight(a.h).Render(msg)
 	}
 	var tabs []string
 	for i, n := range screenNames {

@@ -40,8 +40,15 @@ func (m *compareModel) Focus()           { m.focused = true }
 func (m *compareModel) Blur()            { m.focused = false }
 func (m compareModel) Focused() bool     { return m.focused }
 
+// wide reports whether the metric table fits beside the chart.
+func (m *compareModel) wide() bool { return m.w >= 130 }
+
 func (m *compareModel) sizeChart() {
-	m.chart.setSize(m.w*3/5, max(m.h/2, 6))
+	if m.wide() {
+		m.chart.setSize(m.w*3/5, max(m.h/2, 6))
+		return
+	}
+	m.chart.setSize(m.w, max(m.h*2/5, 6))
 }
 
 // load fetches the comparison off the UI path.
@@ -151,11 +158,18 @@ func (m compareModel) View() string {
 		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, st.Subtle.Render(msg))
 	}
 	cw := m.w * 3 / 5
+	if !m.wide() {
+		cw = m.w
+	}
 	left := m.chart.view()
-	// Right: the metric table with the best marked.
+	// The metric table with the best marked: beside the chart, or below it.
 	colW := 10
+	keyW := 20
+	if !m.wide() {
+		keyW = max(min(20, m.w-len(m.cmp.Runs)*(colW+1)), 8)
+	}
 	var mt []string
-	hdr := fmt.Sprintf("%-20s", "metric")
+	hdr := fmt.Sprintf("%-*s", keyW, "metric")
 	for _, r := range m.cmp.Runs {
 		hdr += lipgloss.NewStyle().Foreground(seriesColor(r.ID)).Render(fmt.Sprintf(" %*s", colW, truncate(shortID(r), colW)))
 	}
@@ -164,23 +178,28 @@ func (m compareModel) View() string {
 		if strings.HasPrefix(row.Key, "best_train") {
 			continue
 		}
-		line := fmt.Sprintf("%-20s", truncate(row.Key, 20))
+		line := fmt.Sprintf("%-*s", keyW, truncate(row.Key, keyW))
 		for i, v := range row.Values {
 			cell := "—"
 			if row.Have[i] {
 				cell = fmt.Sprintf("%.4f", v)
 			}
 			if i == row.Best {
-				cell = st.Good.Render(fmt.Sprintf(" %*s", colW, cell+"*"))
+				cell = st.Good.Render(fmt.Sprintf(" %*s*", colW-1, cell))
 			} else {
-				cell = fmt.Sprintf(" %*s", colW, cell)
+				cell = fmt.Sprintf(" %*s ", colW-1, cell)
 			}
 			line += cell
 		}
 		mt = append(mt, line)
 	}
-	right := lipgloss.NewStyle().Width(m.w - cw).MaxHeight(m.h / 2).Render(strings.Join(mt, "\n"))
-	top := lipgloss.JoinHorizontal(lipgloss.Top, lipgloss.NewStyle().Width(cw).Render(left), right)
+	var top string
+	if m.wide() {
+		right := lipgloss.NewStyle().Width(m.w - cw).MaxHeight(m.h / 2).Render(strings.Join(mt, "\n"))
+		top = lipgloss.JoinHorizontal(lipgloss.Top, lipgloss.NewStyle().Width(cw).Render(left), right)
+	} else {
+		top = left + "\n" + strings.Join(mt, "\n")
+	}
 	// Below: hyperparameters that differ, and confusion matrices.
 	var diff []string
 	diff = append(diff, st.Header.Render("hyperparameters that differ"))
@@ -202,7 +221,10 @@ func (m compareModel) View() string {
 		}
 	}
 	if len(cms) > 0 && m.w >= 100 {
-		bottom = lipgloss.JoinHorizontal(lipgloss.Top, lipgloss.NewStyle().Width(m.w/2).Render(bottom), strings.Join(cms, "  "))
+		for i := range cms {
+			cms[i] = lipgloss.NewStyle().PaddingRight(2).Render(cms[i])
+		}
+		bottom = lipgloss.JoinHorizontal(lipgloss.Top, append([]string{lipgloss.NewStyle().Width(m.w / 2).Render(bottom)}, cms...)...)
 	}
 	return lipgloss.NewStyle().MaxHeight(m.h).MaxWidth(m.w).Render(top + "\n" + bottom)
 }

@@ -480,12 +480,39 @@ func (m trainModel) metricPanel(r *liveRun, w int) string {
 		}
 		return keys[i] < keys[j]
 	})
-	rows := []string{st.Header.Render(fmt.Sprintf("%-14s %8s %8s", "val metric", "now", "best")) + st.Header.Render(map[bool]string{true: fmt.Sprintf(" %8s", "test"), false: ""}[r.fin != nil])}
+	// Columns: now and best always; test after the run when there is room.
+	cols := []string{"now", "best"}
+	if r.fin != nil {
+		cols = append(cols, "test")
+	}
+	nameW := w - 9*len(cols)
+	if nameW < 10 && len(cols) == 3 {
+		cols = cols[:2]
+		nameW = w - 18
+	}
+	nameW = max(nameW, 6)
+	head := fmt.Sprintf("%-*s", nameW, "val metric")
+	for _, c := range cols {
+		head += fmt.Sprintf(" %8s", c)
+	}
+	rows := []string{st.Header.Render(truncate(head, w))}
 	for _, k := range keys {
-		row := fmt.Sprintf("%-14s %8.4f %8.4f", truncate(k, 14), r.last.Val[k], r.best[k])
-		if r.fin != nil {
-			if v, ok := r.fin.Test.Metrics[k]; ok {
+		row := fmt.Sprintf("%-*s", nameW, truncate(k, nameW))
+		for _, c := range cols {
+			var v float64
+			var ok bool
+			switch c {
+			case "now":
+				v, ok = r.last.Val[k]
+			case "best":
+				v, ok = r.best[k]
+			case "test":
+				v, ok = r.fin.Test.Metrics[k]
+			}
+			if ok {
 				row += fmt.Sprintf(" %8.4f", v)
+			} else {
+				row += fmt.Sprintf(" %8s", "—")
 			}
 		}
 		rows = append(rows, truncate(row, w))

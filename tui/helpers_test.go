@@ -1,0 +1,171 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"workbench/datasets"
+	"workbench/sessions"
+	"workbench/trainer"
+)
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	lipgloss.SetHasDarkBackground(true)
+	time.Local = time.UTC
+	os.Exit(m.Run())
+}
+
+// run executes cmd and everything it leads to, feeding each message to a,
+// as the Bubble Tea runtime would, but synchronously. Ticks and quit are
+// dropped. It stops after limit messages.
+func run(a *App, cmd tea.Cmd) {
+	queue := []tea.Cmd{cmd}
+	for n := 0; len(queue) > 0 && n < 10000; n++ {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg := c()
+		switch msg := msg.(type) {
+		case nil, refreshTickMsg, tea.QuitMsg:
+			continue
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+			continue
+		}
+		_, next := a.Update(msg)
+		queue = append(queue, next)
+	}
+}
+
+// send feeds one message and runs what follows.
+func send(a *App, msg tea.Msg) {
+	_, cmd := a.Update(msg)
+	run(a, cmd)
+}
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case " ":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(" ")}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func press(a *App, keys ...string) {
+	for _, k := range keys {
+		send(a, keyMsg(k))
+	}
+}
+
+func newApp(t testing.TB, store sessions.Store, w, h int) *App {
+	a := New(store, Options{NoRefresh: true})
+	run(a, a.Init())
+	send(a, tea.WindowSizeMsg{Width: w, Height: h})
+	return a
+}
+
+func tempStore(t testing.TB) *sessions.SQLite {
+	s, err := sessions.Open(filepath.Join(t.TempDir(), "tui.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// fixedRun trains spec for real (deterministic for its seed) and returns
+// its events with every timing field pinned, for golden views.
+func fixedRun(t testing.TB, spec trainer.Spec, id string) (*datasets.Prepared, []trainer.Event) {
+	data, err := datasets.Build(spec.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := trainer.RunWith(context.Background(), spec, data, trainer.Options{ID: id, SnapshotEvery: time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []trainer.Event
+	for ev := range h.Events {
+		switch e := ev.(type) {
+		case trainer.ProgressEvent:
+			continue
+		case trainer.StartEvent:
+			e.Started = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+			ev = e
+		case trainer.EpochEvent:
+			e.Elapsed, e.SamplesPerSec = time.Duration(e.Epoch)*time.Millisecond, 100000
+			ev = e
+		case trainer.FinishedEvent:
+			e.Elapsed, e.SamplesPerSec = time.Duration(e.Epochs)*time.Millisecond, 100000
+			ev = e
+		}
+		evs = append(evs, ev)
+	}
+	return data, evs
+}
+
+// addFixedRun puts a finished fixed run on the Train screen.
+func addFixedRun(t testing.TB, a *App, spec trainer.Spec, id string) {
+	data, evs := fixedRun(t, spec, id)
+	ch := make(chan trainer.Event, len(evs))
+	for _, e := range evs {
+		ch <- e
+	}
+	close(ch)
+	r := &liveRun{id: id, spec: spec, events: ch, data: data, plane: newPlane(data), key: trainer.KeyMetric(data.Task()), status: trainer.StatusRunning}
+	send(a, runStartedMsg{run: r})
+}
+
+// storeFixedRuns records fixed runs with fixed IDs and times.
+func storeFixedRuns(t testing.TB, s sessions.Store) []string {
+	ctx := context.Background()
+	var ids []string
+	for i, lr := range []float64{0.01, 0.1} {
+		spec := trainer.DefaultSpec()
+		spec.Optimizer = trainer.OptimizerSpec{Name: "adam", LR: lr}
+		spec.Epochs = 30
+		spec.Name = []string{"baseline", "fast lr"}[i]
+		id := []string{"20261128-120000-aaaaaa", "20261128-120100-bbbbbb"}[i]
+		data, evs := fixedRun(t, spec, id)
+		ch := make(chan trainer.Event, len(evs))
+		for _, e := range evs {
+			ch <- e
+		}
+		close(ch)
+		rec := sessions.Record(s, data, ch, sessions.RecordOptions{})
+		for range rec.Events {
+		}
+		if err := rec.Err(); err != nil {
+			t.Fatal(err)
+		}
+		// Pin what the recorder stamped with the clock.
+		run, _ := s.GetRun(ctx, id)
+		_ = run
+		ids = append(ids, id)
+	}
+	return ids
+}

@@ -1,0 +1,225 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"workbench/datasets"
+	"workbench/sessions"
+	"workbench/trainer"
+)
+
+func TestSetupKeysEditTheSpec(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	// Walk down to the learning rate and step it up the log scale.
+	for a.setup.current() == nil || a.setup.current().key != "optimizer.lr" {
+		press(a, "down")
+		if a.setup.cursor >= len(a.setup.fields) {
+			t.Fatal("no learning-rate field")
+		}
+	}
+	press(a, "right")
+	if a.setup.spec.Optimizer.LR != 0.1 {
+		t.Fatalf("lr after → is %v, want 0.1 (the next step after 0.03)", a.setup.spec.Optimizer.LR)
+	}
+	press(a, "left", "left")
+	if a.setup.spec.Optimizer.LR != 0.01 {
+		t.Fatalf("lr after ←← is %v, want 0.01", a.setup.spec.Optimizer.LR)
+	}
+	// Typing an invalid value marks it and blocks training.
+	press(a, "enter")
+	if !a.awaitingInput() {
+		t.Fatal("enter did not open the field for typing")
+	}
+	a.setup.input.SetValue("fast")
+	press(a, "enter")
+	if a.setup.invalid["optimizer.lr"] != "not a number" {
+		t.Fatalf("invalid = %v", a.setup.invalid)
+	}
+	if !strings.Contains(a.View(), "fast  ✗ not a number") {
+		t.Fatal("the invalid value is not marked inline")
+	}
+	press(a, "t")
+	if len(a.train.runs) != 0 || a.statusOK || !strings.Contains(a.status, "fix learning rate first") {
+		t.Fatalf("training started with an invalid field (status %q)", a.status)
+	}
+	// Fixing it clears the mark; q is typed into the field, not quitting.
+	press(a, "enter")
+	a.setup.input.SetValue("0.5")
+	press(a, "enter")
+	if len(a.setup.invalid) != 0 || a.setup.spec.Optimizer.LR != 0.5 {
+		t.Fatalf("after fixing: %v, lr %v", a.setup.invalid, a.setup.spec.Optimizer.LR)
+	}
+	// Layers: add, remove.
+	n := len(a.setup.spec.Model.Hidden)
+	press(a, "a")
+	if len(a.setup.spec.Model.Hidden) != n+1 {
+		t.Fatal("a did not add a layer")
+	}
+	for a.setup.current() == nil || a.setup.current().layer < 0 {
+		press(a, "up")
+	}
+	press(a, "d")
+	if len(a.setup.spec.Model.Hidden) != n {
+		t.Fatal("d did not remove the layer")
+	}
+	// Presets.
+	press(a, "p")
+	if a.setup.spec.Data.Name != "seed-example" || a.setup.spec.Loss != "mse" || a.setup.spec.Optimizer.Name != "adam" {
+		t.Fatalf("preset 2: %+v", a.setup.spec)
+	}
+	if !strings.Contains(a.View(), "2 → 4 tanh → 1 sigmoid, 17 params") {
+		t.Fatal("no summary line for the seed example")
+	}
+}
+
+func TestSetupDatasetChangeFitsTheLoss(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	press(a, "down") // the dataset field, below the Train button
+	if a.setup.current().key != "data.name" {
+		t.Fatalf("on %s", a.setup.current().key)
+	}
+	for a.setup.spec.Data.Name != "iris" {
+		press(a, "right")
+	}
+	if a.setup.spec.Loss != "ce" {
+		t.Fatalf("iris kept loss %q", a.setup.spec.Loss)
+	}
+	if err := a.setup.validate(); err != "" {
+		t.Fatalf("iris spec invalid: %s", err)
+	}
+}
+
+func TestTrainIgnoresUnknownRunsAndControlsTheSelectedRun(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	send(a, runEventsMsg{id: "nobody", events: []trainer.Event{trainer.EpochEvent{ID: "nobody", Epoch: 1}}})
+	if len(a.train.runs) != 0 {
+		t.Fatal("an unknown run appeared")
+	}
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 100000
+	data, _ := datasets.Build(spec.Data)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	h, err := trainer.RunWith(ctx, spec, data, trainer.Options{StartPaused: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &liveRun{id: h.ID, spec: spec, handle: h, events: h.Events, data: data, key: "accuracy"}
+	a.Update(runStartedMsg{run: r}) // not run(): that would block on the channel
+	if a.screen != screenTrain || a.train.selected() != r {
+		t.Fatal("a started run is not shown")
+	}
+	press(a, " ")
+	if h.Paused() {
+		t.Fatal("space did not resume")
+	}
+	press(a, " ")
+	if !h.Paused() {
+		t.Fatal("space did not pause")
+	}
+	if !strings.Contains(a.View(), "paused") {
+		t.Fatal("the view does not say paused")
+	}
+	press(a, "y")
+	if !a.train.logY {
+		t.Fatal("y did not toggle log-y")
+	}
+	// Quitting while a run trains asks first.
+	a.Update(keyMsg("q"))
+	if !a.confirm || !strings.Contains(a.View(), "still training") {
+		t.Fatal("q did not ask before stopping a training run")
+	}
+	a.Update(keyMsg("n"))
+	if a.confirm {
+		t.Fatal("another key did not cancel the question")
+	}
+	h.Stop()
+	for range h.Events {
+	}
+}
+
+func TestRunsKeys(t *testing.T) {
+	store := tempStore(t)
+	ids := storeFixedRuns(t, store)
+	a := newApp(t, store, 120, 40)
+	press(a, "3")
+	if len(a.runs.runs) != 2 {
+		t.Fatalf("%d runs listed", len(a.runs.runs))
+	}
+	col := a.runs.sortCol
+	press(a, "s")
+	if a.runs.sortCol == col {
+		t.Fatal("s did not change the sort column")
+	}
+	press(a, " ", " ")
+	if len(a.runs.selectedIDs()) != 2 {
+		t.Fatalf("selected %v", a.runs.selectedIDs())
+	}
+	press(a, "C")
+	if a.screen != screenCompare || a.compare.cmp == nil || len(a.compare.cmp.Runs) != 2 {
+		t.Fatal("C did not open Compare on the selection")
+	}
+	metric := a.compare.metric
+	press(a, "m")
+	if a.compare.metric == metric {
+		t.Fatal("m did not change the metric")
+	}
+	press(a, "3", "/")
+	a.runs.input.SetValue("fast")
+	press(a, "enter")
+	if len(a.runs.runs) != 1 || a.runs.runs[0].ID != ids[1] {
+		t.Fatalf("filter kept %d runs", len(a.runs.runs))
+	}
+	press(a, "d", "n")
+	if len(a.runs.runs) != 1 {
+		t.Fatal("delete without confirmation")
+	}
+	press(a, "d", "y")
+	if len(a.runs.runs) != 0 {
+		t.Fatalf("%d runs after confirmed delete", len(a.runs.runs))
+	}
+	press(a, "esc")
+	if len(a.runs.runs) != 1 {
+		t.Fatalf("esc did not clear the filter: %d runs", len(a.runs.runs))
+	}
+	press(a, "c")
+	if a.screen != screenSetup || a.setup.spec.Name != "baseline" {
+		t.Fatal("c did not clone the run into Setup")
+	}
+}
+
+// TestFlow drives the whole app as a user: train a preset, see epochs,
+// pause, resume, wait for the end, find the run on Runs, quit.
+func TestFlow(t *testing.T) {
+	store := tempStore(t)
+	spec := trainer.DefaultSpec()
+	spec.Data.Samples = 1000
+	spec.Model.Hidden = []trainer.LayerSpec{{Units: 16, Activation: "tanh"}, {Units: 16, Activation: "tanh"}}
+	spec.Epochs = 400
+	app := New(store, Options{Spec: &spec, NoRefresh: true})
+	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(120, 40))
+	wait := func(what string) {
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), what) },
+			teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}
+	wait("[ ▶ Train ]")
+	tm.Send(keyMsg("t"))
+	wait("Epoch ")
+	tm.Send(keyMsg(" "))
+	wait("paused")
+	tm.Send(keyMsg(" "))
+	wait("done")
+	tm.Send(keyMsg("3"))
+	wait("acc ")
+	tm.Send(keyMsg("q"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	runs, err := store.ListRuns(context.Background(), sessions.Query{})
+	if err != nil || len(runs) != 1 || runs[0].Status != trainer.StatusDone || runs[0].EpochsDone != 400 {
+		t.Fatalf("stored runs: %v %v", runs, err)
+	}
+}
