@@ -312,7 +312,7 @@ func (a *App) View() string {
 		if a.w < 40 {
 			msg = fmt.Sprintf("too small:\nneed %d×%d", MinWidth, MinHeight)
 		}
-		return lipgloss.NewStyle().MaxWidth(a.w).MaxHeight(a.h).Render(msg)
+		return lipgloss.NewStyle().Width(a.w).MaxWidth(a.w).MaxHeight(a.h).Render(msg)
 	}
 	var tabs []string
 	for i, n := range screenNames {

@@ -14,7 +14,13 @@ import (
 const boundaryEvery = 200 * time.Millisecond
 
 // maxEventBatch bounds how many queued events one message carries.
-const maxEventBatch = 512
+const maxEventBatch = 4096
+
+// eventBatchWindow is how long a read waits after the first event to
+// gather more: it bounds the UI to about 10 updates a second per run,
+// however fast epochs come, so rendering never competes with training
+// for the CPU. The trainer's queue is unbounded: it never waits.
+const eventBatchWindow = 100 * time.Millisecond
 
 // liveRun is a run started from this UI: its handle, recorder and
 // everything the Train screen shows of it.
@@ -84,6 +90,9 @@ func waitForEvents(id string, ch <-chan trainer.Event) tea.Cmd {
 			return runEventsMsg{id: id, closed: true}
 		}
 		batch := []trainer.Event{ev}
+		if _, last := ev.(trainer.FinishedEvent); !last {
+			time.Sleep(eventBatchWindow)
+		}
 		for len(batch) < maxEventBatch {
 			select {
 			case ev, ok := <-ch:
