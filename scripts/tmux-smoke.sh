@@ -9,9 +9,9 @@ command -v tmux >/dev/null || { echo "tmux-smoke: tmux is not installed"; exit 2
 tmp=$(mktemp -d)
 trap 'tmux kill-session -t wbsmoke 2>/dev/null || true; rm -rf "$tmp"' EXIT
 (cd "$here" && go build -o "$tmp/workbench" .)
-export WORKBENCH_DB="$tmp/smoke.db"
+# The store is passed with --db: a running tmux server would not pass our environment on.
 tmux kill-session -t wbsmoke 2>/dev/null || true
-tmux new-session -d -s wbsmoke -x 120 -y 40 "$tmp/workbench; echo EXITED:\$? > $tmp/exit; sleep 5"
+tmux new-session -d -s wbsmoke -x 120 -y 40 "$tmp/workbench --db $tmp/smoke.db; echo EXITED:\$? > $tmp/exit; sleep 5"
 
 screen() { tmux capture-pane -p -t wbsmoke; }
 fail() { echo "tmux-smoke: $1"; echo "----- screen -----"; screen; exit 1; }
