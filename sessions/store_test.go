@@ -126,7 +126,7 @@ func TestNonFiniteMetricsStayExplicit(t *testing.T) {
 		t.Fatalf("read back %v %v", h[0].Train, h[0].Val)
 	}
 	var nf string
-	s.r.QueryRow("SELECT nonfinite FROM run_metrics WHERE run_id='x' AND key='last_train_loss'").Scan(&nf)
+	s.r.QueryRow("SELECT nonfinite FROM run_metrics WHERE run_id='x' AND key='best_train_loss'").Scan(&nf)
 	if nf != "+Inf" {
 		t.Fatalf("nonfinite column %q", nf)
 	}

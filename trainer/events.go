@@ -107,10 +107,25 @@ func (ProgressEvent) event()          {}
 func (EpochEvent) event()             {}
 func (FinishedEvent) event()          {}
 
-// outbox decouples the training goroutine from the reader: push never
-// blocks, consecutive progress events are merged, and a forwarding
-// goroutine delivers the queue in order and closes the channel after the
-// last event.
+// EventQueue decouples a producer from a slow reader: Push never blocks,
+// consecutive progress events are merged, and a forwarding goroutine
+// delivers the queue in order on Out and closes it after Close once the
+// queue is drained. The reader must drain Out. Push and Close are safe for
+// concurrent use.
+type EventQueue = outbox
+
+// NewEventQueue returns an empty queue.
+func NewEventQueue() *EventQueue { return newOutbox() }
+
+// Push queues an event.
+func (o *outbox) Push(e Event) { o.push(e) }
+
+// Close ends the stream after the queued events.
+func (o *outbox) Close() { o.close() }
+
+// Out is the queue's channel.
+func (o *outbox) Out() <-chan Event { return o.out }
+
 type outbox struct {
 	mu     sync.Mutex
 	q      []Event

@@ -1,0 +1,21 @@
+// Package sweeps runs hyperparameter sweeps: a base run spec and a search
+// space (a grid, random search with a trial budget, or repeats over seeds)
+// expanded into trials, run in a worker pool, each saved as a session
+// linked to the sweep, with optional median-stopping pruning.
+//
+// It sits between sessions and the UI: it imports trainer, datasets and
+// sessions, and nothing imports it but tui and main.
+//
+// Contract:
+//   - Determinism: Expand is deterministic for a sweep spec (random search
+//     draws from the sweep's seed). Each trial is deterministic given its
+//     spec and derived seed, so without pruning a sweep gives the same
+//     trial results at any parallelism. With pruning, which earlier trials
+//     have reached an epoch depends on timing when trials run in parallel,
+//     as in Optuna's MedianPruner.
+//   - Concurrency: Run is safe to call from any goroutine; its callbacks run
+//     on worker goroutines and must be safe for concurrent use.
+//   - Errors: an invalid space (an unknown field, a bad value, a spec that
+//     fails validation) is an error naming the field and value; nothing
+//     panics on user input.
+package sweeps

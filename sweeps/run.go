@@ -1,0 +1,376 @@
+package sweeps
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"workbench/datasets"
+	"workbench/sessions"
+	"workbench/trainer"
+)
+
+// Options tunes a sweep run.
+type Options struct {
+	// Parallel is the number of trials trained at once (0 = the number of
+	// cores). Each trial trains on one core.
+	Parallel int
+	// OnTrialStart, when set, receives each trial's events: the caller
+	// must drain events until it closes.
+	OnTrialStart func(t Trial, runID string, h *trainer.Handle, data *datasets.Prepared, events <-chan trainer.Event)
+	// OnTrialDone is called after each trial ends.
+	OnTrialDone func(r TrialResult)
+	// SnapshotEvery is passed to each trial (live decision boundaries).
+	SnapshotEvery time.Duration
+	// OnStart is called once the sweep row exists, with its ID.
+	OnStart func(id string, trials []Trial)
+}
+
+// TrialResult is how a trial ended.
+type TrialResult struct {
+	Trial     Trial          `json:"trial"`
+	RunID     string         `json:"run_id"`
+	Status    trainer.Status `json:"status"`
+	Objective float64        `json:"objective"`
+	HasObj    bool           `json:"has_objective"`
+	Epochs    int            `json:"epochs"`
+	Err       string         `json:"error,omitempty"`
+}
+
+// Result is a whole sweep.
+type Result struct {
+	ID        string        `json:"id"`
+	Objective string        `json:"objective"`
+	Lower     bool          `json:"lower_is_better"`
+	Status    string        `json:"status"`
+	Trials    []TrialResult `json:"trials"`
+}
+
+// objectiveFor resolves the objective name against the base spec's task.
+func objectiveFor(s Spec, task datasets.Task) (string, error) {
+	obj := s.Objective
+	if obj == "" {
+		obj = "val_" + trainer.KeyMetric(task)
+	}
+	t := s.Base
+	t.EarlyStop = trainer.EarlyStopSpec{Patience: 1, Monitor: obj}
+	if err := t.CheckTask(task); err != nil {
+		return "", fmt.Errorf("sweep: objective %q: %v", obj, strings.TrimPrefix(err.Error(), "early_stop.monitor: "))
+	}
+	if err := t.Validate(); err != nil {
+		return "", fmt.Errorf("sweep: objective %q is not a metric such as val_accuracy", obj)
+	}
+	return obj, nil
+}
+
+// dataCache builds each distinct data spec once; trials share it read-only.
+type dataCache struct {
+	mu sync.Mutex
+	m  map[string]*datasets.Prepared
+}
+
+func (c *dataCache) get(d datasets.Spec) (*datasets.Prepared, error) {
+	b, _ := json.Marshal(d)
+	k := string(b)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.m[k]; ok {
+		return p, nil
+	}
+	p, err := datasets.Build(d)
+	if err != nil {
+		return nil, err
+	}
+	c.m[k] = p
+	return p, nil
+}
+
+// Run expands s and trains every trial, saving each as a session of a new
+// sweep in store. Cancelling ctx stops running trials (saved as stopped)
+// and skips the rest; Run returns once every worker has ended.
+func Run(ctx context.Context, store sessions.Store, s Spec, o Options) (*Result, error) {
+	trials, err := Expand(s)
+	if err != nil {
+		return nil, err
+	}
+	cache := &dataCache{m: map[string]*datasets.Prepared{}}
+	first, err := cache.get(trials[0].Spec.Data)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range trials {
+		if err := t.Spec.CheckTask(first.Task()); err != nil {
+			return nil, fmt.Errorf("sweep: trial %d: %v", t.Index+1, err)
+		}
+	}
+	obj, err := objectiveFor(s, first.Task())
+	if err != nil {
+		return nil, err
+	}
+	lower := trainer.LowerIsBetter(obj)
+	cfg, _ := json.Marshal(s)
+	res := &Result{ID: "sweep-" + trainer.NewID(), Objective: obj, Lower: lower, Status: "running", Trials: make([]TrialResult, len(trials))}
+	if err := store.CreateSweep(ctx, &sessions.Sweep{ID: res.ID, Name: s.Name, Status: "running", Objective: obj, Config: string(cfg), Created: time.Now().UTC()}); err != nil {
+		return nil, err
+	}
+	if o.OnStart != nil {
+		o.OnStart(res.ID, trials)
+	}
+	par := o.Parallel
+	if par <= 0 {
+		par = runtime.GOMAXPROCS(0)
+	}
+	pr := newPruner(s, obj, lower)
+	queue := make(chan Trial)
+	var wg sync.WaitGroup
+	for w := 0; w < min(par, len(trials)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range queue {
+				r := runTrial(ctx, store, cache, res.ID, t, obj, lower, pr, o)
+				res.Trials[t.Index] = r
+				if o.OnTrialDone != nil {
+					o.OnTrialDone(r)
+				}
+			}
+		}()
+	}
+	for _, t := range trials {
+		if ctx.Err() != nil {
+			res.Trials[t.Index] = TrialResult{Trial: t, Status: trainer.StatusStopped, Err: "not started: the sweep was cancelled"}
+			continue
+		}
+		select {
+		case queue <- t:
+		case <-ctx.Done():
+			res.Trials[t.Index] = TrialResult{Trial: t, Status: trainer.StatusStopped, Err: "not started: the sweep was cancelled"}
+		}
+	}
+	close(queue)
+	wg.Wait()
+	res.Status = "done"
+	if ctx.Err() != nil {
+		res.Status = "stopped"
+	}
+	if err := store.UpdateSweep(context.Background(), res.ID, res.Status); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+func runTrial(ctx context.Context, store sessions.Store, cache *dataCache, sweepID string, t Trial, obj string, lower bool, pr *pruner, o Options) TrialResult {
+	r := TrialResult{Trial: t, Status: trainer.StatusFailed}
+	data, err := cache.get(t.Spec.Data)
+	if err != nil {
+		r.Err = err.Error()
+		return r
+	}
+	opts := trainer.Options{Workers: 1, SnapshotEvery: o.SnapshotEvery}
+	if pr != nil {
+		opts.Prune = func(epoch int, val map[string]float64) bool { return pr.report(t.Index, epoch, val) }
+	}
+	h, err := trainer.RunWith(ctx, t.Spec, data, opts)
+	if err != nil {
+		r.Err = err.Error()
+		return r
+	}
+	r.RunID = h.ID
+	rec := sessions.Record(store, data, h.Events, sessions.RecordOptions{SweepID: sweepID})
+	var tee *trainer.EventQueue
+	if o.OnTrialStart != nil {
+		tee = trainer.NewEventQueue()
+		o.OnTrialStart(t, h.ID, h, data, tee.Out())
+	}
+	best := math.NaN()
+	split, metric, _ := strings.Cut(obj, "_")
+	for ev := range rec.Events {
+		if tee != nil {
+			tee.Push(ev)
+		}
+		switch e := ev.(type) {
+		case trainer.EpochEvent:
+			src := e.Val
+			if split == "train" {
+				src = e.Train
+			}
+			if v, ok := src[metric]; ok && (math.IsNaN(best) || (lower && v < best) || (!lower && v > best)) {
+				best = v
+			}
+		case trainer.FinishedEvent:
+			r.Status, r.Epochs = e.Status, e.Epochs
+		}
+	}
+	if tee != nil {
+		tee.Close()
+	}
+	if err := rec.Err(); err != nil {
+		r.Err = err.Error()
+	}
+	r.Objective, r.HasObj = best, !math.IsNaN(best)
+	return r
+}
+
+// pruner is median stopping: after the warm-up, a trial whose objective at
+// an epoch is worse than the median of earlier trials (lower index) at the
+// same epoch is stopped.
+type pruner struct {
+	mu      sync.Mutex
+	warmup  int
+	split   string
+	metric  string
+	lower   bool
+	reports map[int]map[int]float64 // epoch → trial → value
+}
+
+// minPruneTrials is how many earlier trials must have reported an epoch
+// before a trial can be pruned at it.
+const minPruneTrials = 2
+
+func newPruner(s Spec, obj string, lower bool) *pruner {
+	if !s.Prune {
+		return nil
+	}
+	split, metric, _ := strings.Cut(obj, "_")
+	w := s.PruneWarmup
+	if w <= 0 {
+		w = 5
+	}
+	return &pruner{warmup: w, split: split, metric: metric, lower: lower, reports: map[int]map[int]float64{}}
+}
+
+func (p *pruner) report(trial, epoch int, val map[string]float64) bool {
+	v, ok := val[p.metric]
+	if !ok || math.IsNaN(v) {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.reports[epoch] == nil {
+		p.reports[epoch] = map[int]float64{}
+	}
+	p.reports[epoch][trial] = v
+	if epoch <= p.warmup {
+		return false
+	}
+	var earlier []float64
+	for t, x := range p.reports[epoch] {
+		if t < trial {
+			earlier = append(earlier, x)
+		}
+	}
+	if len(earlier) < minPruneTrials {
+		return false
+	}
+	sort.Float64s(earlier)
+	n := len(earlier)
+	med := earlier[n/2]
+	if n%2 == 0 {
+		med = (earlier[n/2-1] + earlier[n/2]) / 2
+	}
+	if p.lower {
+		return v > med
+	}
+	return v < med
+}
+
+// ParamValue reads a swept field back from a spec, for reports.
+func ParamValue(s trainer.Spec, field string) string {
+	switch field {
+	case "layers":
+		var w []string
+		for _, l := range s.Model.Hidden {
+			w = append(w, strconv.Itoa(l.Units))
+		}
+		return strings.Join(w, ",")
+	case "act", "activation", "dropout", "batch_norm":
+		if len(s.Model.Hidden) == 0 {
+			return ""
+		}
+		l := s.Model.Hidden[0]
+		switch field {
+		case "dropout":
+			return ftoa(l.Dropout)
+		case "batch_norm":
+			return strconv.FormatBool(l.BatchNorm)
+		}
+		return l.Activation
+	case "seed":
+		return strconv.FormatUint(s.Seed, 10)
+	}
+	b, _ := json.Marshal(s)
+	var doc map[string]any
+	json.Unmarshal(b, &doc)
+	switch v := getPath(doc, CanonicalField(field)).(type) {
+	case nil:
+		return ""
+	case float64:
+		return ftoa(v)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// Fields returns the fields a sweep varies, in order.
+func (s Spec) Fields() []string {
+	var f []string
+	for _, p := range s.Grid {
+		f = append(f, p.Field)
+	}
+	for _, d := range s.Random {
+		f = append(f, d.Field)
+	}
+	if s.Seeds > 1 {
+		f = append(f, "seed")
+	}
+	return f
+}
+
+// Effect is the mean objective for each value of one swept field.
+type Effect struct {
+	Field  string        `json:"field"`
+	Values []EffectValue `json:"values"`
+}
+
+// EffectValue is one value's mean objective over the trials that had it.
+type EffectValue struct {
+	Value string  `json:"value"`
+	Mean  float64 `json:"mean"`
+	N     int     `json:"n"`
+}
+
+// Effects groups trials by each field's value and averages the objective,
+// so users see which knob matters. Values keep their first-seen order.
+func Effects(fields []string, specs []trainer.Spec, objectives []float64) []Effect {
+	var out []Effect
+	for _, f := range fields {
+		e := Effect{Field: f}
+		idx := map[string]int{}
+		for i, s := range specs {
+			if math.IsNaN(objectives[i]) {
+				continue
+			}
+			v := ParamValue(s, f)
+			j, ok := idx[v]
+			if !ok {
+				j = len(e.Values)
+				idx[v] = j
+				e.Values = append(e.Values, EffectValue{Value: v})
+			}
+			e.Values[j].Mean += objectives[i]
+			e.Values[j].N++
+		}
+		for j := range e.Values {
+			e.Values[j].Mean /= float64(e.Values[j].N)
+		}
+		out = append(out, e)
+	}
+	return out
+}

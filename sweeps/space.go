@@ -1,0 +1,460 @@
+package sweeps
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"workbench/trainer"
+)
+
+// Spec is a sweep: a base run spec and a search space.
+type Spec struct {
+	Name string       `json:"name,omitempty"`
+	Base trainer.Spec `json:"base"`
+	// Grid is searched exhaustively (the cartesian product).
+	Grid []Param `json:"grid,omitempty"`
+	// Random is sampled Trials times (in addition to each grid point).
+	Random []Dist `json:"random,omitempty"`
+	Trials int    `json:"trials,omitempty"`
+	// Seeds repeats every configuration over this many seeds (base seed,
+	// base seed + 1, …) to show the variance. 0 or 1 means once.
+	Seeds int `json:"seeds,omitempty"`
+	// Objective is the metric trials are ranked by, by its best value over
+	// the epochs, e.g. val_accuracy; empty means the task's key metric.
+	Objective string `json:"objective,omitempty"`
+	// Prune turns on median stopping after PruneWarmup epochs.
+	Prune       bool `json:"prune,omitempty"`
+	PruneWarmup int  `json:"prune_warmup,omitempty"`
+	// Seed draws the random search.
+	Seed uint64 `json:"seed,omitempty"`
+}
+
+// Param is a grid axis: a spec field and its values.
+type Param struct {
+	Field  string   `json:"field"`
+	Values []string `json:"values"`
+}
+
+// UnmarshalJSON accepts values as strings, numbers or booleans, so sweep
+// files can write lr values as 0.001 rather than "0.001".
+func (p *Param) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Field  string `json:"field"`
+		Values []any  `json:"values"`
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return err
+	}
+	p.Field, p.Values = raw.Field, nil
+	for _, v := range raw.Values {
+		switch x := v.(type) {
+		case string:
+			p.Values = append(p.Values, x)
+		case float64:
+			p.Values = append(p.Values, strconv.FormatFloat(x, 'g', -1, 64))
+		case bool:
+			p.Values = append(p.Values, strconv.FormatBool(x))
+		default:
+			return fmt.Errorf("grid %q: value %v is not a string, number or boolean", raw.Field, v)
+		}
+	}
+	return nil
+}
+
+// ParseSpecFile decodes a sweep file, JSON or TOML (by its first
+// non-space character: '{' means JSON).
+func ParseSpecFile(b []byte) (Spec, error) {
+	var s Spec
+	text := strings.TrimSpace(string(b))
+	if !strings.HasPrefix(text, "{") {
+		var doc map[string]any
+		if _, err := toml.Decode(text, &doc); err != nil {
+			return s, fmt.Errorf("sweep file: %v", err)
+		}
+		jb, err := json.Marshal(doc)
+		if err != nil {
+			return s, fmt.Errorf("sweep file: %v", err)
+		}
+		b = jb
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return s, fmt.Errorf("sweep file: %v", err)
+	}
+	return s, nil
+}
+
+// Dist is a random-search axis: uniform:LO:HI, log:LO:HI, int:LO:HI or
+// choice:A,B,C.
+type Dist struct {
+	Field string   `json:"field"`
+	Kind  string   `json:"kind"`
+	Min   float64  `json:"min,omitempty"`
+	Max   float64  `json:"max,omitempty"`
+	Items []string `json:"items,omitempty"`
+}
+
+// Trial is one point of the space.
+type Trial struct {
+	Index  int               `json:"index"`
+	Spec   trainer.Spec      `json:"spec"`
+	Params map[string]string `json:"params"` // swept field → value
+}
+
+// aliases map short names to spec paths; "layers", "act" and "dropout"
+// address every hidden layer.
+var aliases = map[string]string{
+	"lr": "optimizer.lr", "opt": "optimizer.name", "optimizer": "optimizer.name", "momentum": "optimizer.momentum",
+	"batch": "batch_size", "schedule": "schedule.name", "init": "model.init", "noise": "data.noise",
+	"samples": "data.samples", "scale": "data.scale", "aug_noise": "data.aug_noise", "mixup": "data.mixup",
+	"patience": "early_stop.patience", "clip": "clip_norm",
+}
+
+// CanonicalField returns the spec path a field name addresses.
+func CanonicalField(f string) string {
+	if a, ok := aliases[f]; ok {
+		return a
+	}
+	return f
+}
+
+// ParseAxis parses a --grid flag: FIELD=V1,V2,… (values separated by ';'
+// when any contains ',', as in layers=8;16,16).
+func ParseAxis(s string) (Param, error) {
+	field, vals, ok := strings.Cut(s, "=")
+	if !ok || field == "" || vals == "" {
+		return Param{}, fmt.Errorf("--grid %q: want FIELD=V1,V2,…", s)
+	}
+	sep := ","
+	if strings.Contains(vals, ";") {
+		sep = ";"
+	}
+	p := Param{Field: strings.TrimSpace(field)}
+	for _, v := range strings.Split(vals, sep) {
+		p.Values = append(p.Values, strings.TrimSpace(v))
+	}
+	return p, nil
+}
+
+// ParseDist parses a --random flag: FIELD=KIND:…
+func ParseDist(s string) (Dist, error) {
+	field, def, ok := strings.Cut(s, "=")
+	if !ok {
+		return Dist{}, fmt.Errorf("--random %q: want FIELD=uniform:LO:HI, log:LO:HI, int:LO:HI or choice:A,B", s)
+	}
+	kind, rest, _ := strings.Cut(def, ":")
+	d := Dist{Field: strings.TrimSpace(field), Kind: kind}
+	switch kind {
+	case "uniform", "log", "int":
+		lo, hi, ok := strings.Cut(rest, ":")
+		a, err1 := strconv.ParseFloat(lo, 64)
+		b, err2 := strconv.ParseFloat(hi, 64)
+		if !ok || err1 != nil || err2 != nil || !(a < b) || (kind == "log" && a <= 0) {
+			return Dist{}, fmt.Errorf("--random %q: %s needs LO:HI with LO < HI (and LO > 0 for log)", s, kind)
+		}
+		d.Min, d.Max = a, b
+	case "choice":
+		for _, c := range strings.Split(rest, ",") {
+			d.Items = append(d.Items, strings.TrimSpace(c))
+		}
+		if len(d.Items) == 0 || rest == "" {
+			return Dist{}, fmt.Errorf("--random %q: choice needs items", s)
+		}
+	default:
+		return Dist{}, fmt.Errorf("--random %q: unknown distribution %q (uniform, log, int or choice)", s, kind)
+	}
+	return d, nil
+}
+
+func (d Dist) sample(r *rand.Rand) string {
+	switch d.Kind {
+	case "uniform":
+		return ftoa(d.Min + r.Float64()*(d.Max-d.Min))
+	case "log":
+		return ftoa(math.Exp(math.Log(d.Min) + r.Float64()*(math.Log(d.Max)-math.Log(d.Min))))
+	case "int":
+		return strconv.Itoa(int(d.Min) + r.IntN(int(d.Max)-int(d.Min)+1))
+	}
+	return d.Items[r.IntN(len(d.Items))]
+}
+
+func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
+
+// Expand returns the sweep's trials in a fixed order: every grid point,
+// each with Trials random draws when Random is set (or the random draws
+// alone without a grid), each repeated over Seeds seeds.
+func Expand(s Spec) ([]Trial, error) {
+	if len(s.Grid) == 0 && len(s.Random) == 0 && s.Seeds <= 1 {
+		return nil, fmt.Errorf("sweep: the space is empty: give --grid, --random or --seeds")
+	}
+	if len(s.Random) > 0 && s.Trials <= 0 {
+		return nil, fmt.Errorf("sweep: random search needs a trial budget (--trials N)")
+	}
+	// Grid points as assignments.
+	points := []map[string]string{{}}
+	for _, p := range s.Grid {
+		if len(p.Values) == 0 {
+			return nil, fmt.Errorf("sweep: grid field %q has no values", p.Field)
+		}
+		var next []map[string]string
+		for _, pt := range points {
+			for _, v := range p.Values {
+				c := copyMap(pt)
+				c[p.Field] = v
+				next = append(next, c)
+			}
+		}
+		points = next
+	}
+	if len(s.Random) > 0 {
+		r := rand.New(rand.NewPCG(s.Seed, 0x5ee9))
+		var next []map[string]string
+		for _, pt := range points {
+			for i := 0; i < s.Trials; i++ {
+				c := copyMap(pt)
+				for _, d := range s.Random {
+					c[d.Field] = d.sample(r)
+				}
+				next = append(next, c)
+			}
+		}
+		points = next
+	}
+	seeds := max(s.Seeds, 1)
+	if n := len(points) * seeds; n > 10000 {
+		return nil, fmt.Errorf("sweep: %d trials is more than the limit of 10000", n)
+	}
+	var trials []Trial
+	for _, pt := range points {
+		for k := 0; k < seeds; k++ {
+			spec, err := apply(s.Base, pt)
+			if err != nil {
+				return nil, err
+			}
+			params := copyMap(pt)
+			if seeds > 1 {
+				spec.Seed = s.Base.Seed + uint64(k)
+				params["seed"] = strconv.FormatUint(spec.Seed, 10)
+			}
+			spec.Name = trialName(s.Name, len(trials), params)
+			trials = append(trials, Trial{Index: len(trials), Spec: spec, Params: params})
+		}
+	}
+	return trials, nil
+}
+
+func copyMap(m map[string]string) map[string]string {
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+func trialName(sweep string, i int, params map[string]string) string {
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, k+"="+params[k])
+	}
+	name := fmt.Sprintf("#%d %s", i+1, strings.Join(parts, " "))
+	if sweep != "" {
+		name = sweep + " " + name
+	}
+	return name
+}
+
+// apply sets each field of base to its value, through the spec's JSON, and
+// validates the result.
+func apply(base trainer.Spec, assign map[string]string) (trainer.Spec, error) {
+	b, _ := json.Marshal(base)
+	var doc map[string]any
+	json.Unmarshal(b, &doc)
+	keys := make([]string, 0, len(assign))
+	for k := range assign {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := setField(doc, k, assign[k]); err != nil {
+			return base, err
+		}
+	}
+	b, _ = json.Marshal(doc)
+	s, err := trainer.ParseSpec(b)
+	if err != nil {
+		return base, fmt.Errorf("sweep: %v", err)
+	}
+	return s, nil
+}
+
+// setField sets one field of a spec document from its text value.
+func setField(doc map[string]any, field, value string) error {
+	switch field {
+	case "layers":
+		var hidden []any
+		old, _ := getPath(doc, "model.hidden").([]any)
+		tmpl := map[string]any{"units": 8.0, "activation": "relu"}
+		if len(old) > 0 {
+			tmpl = old[len(old)-1].(map[string]any)
+		}
+		if value != "" && value != "none" {
+			for _, w := range strings.Split(value, ",") {
+				n, err := strconv.Atoi(strings.TrimSpace(w))
+				if err != nil || n < 1 {
+					return fmt.Errorf("sweep: layers=%q: want widths such as 16,16", value)
+				}
+				l := map[string]any{}
+				for k, v := range tmpl {
+					l[k] = v
+				}
+				l["units"] = float64(n)
+				hidden = append(hidden, l)
+			}
+		}
+		return setPath(doc, "model.hidden", hidden)
+	case "act", "activation", "dropout", "batch_norm":
+		hidden, _ := getPath(doc, "model.hidden").([]any)
+		name := map[string]string{"act": "activation"}[field]
+		if name == "" {
+			name = field
+		}
+		for _, l := range hidden {
+			v, err := parseValue(value)
+			if err != nil {
+				return err
+			}
+			l.(map[string]any)[name] = v
+		}
+		return nil
+	case "seed":
+		v, err := strconv.ParseUint(value, 10, 64)
+		if err != nil {
+			return fmt.Errorf("sweep: seed=%q: want a whole number", value)
+		}
+		if err := setPath(doc, "seed", float64(v)); err != nil {
+			return err
+		}
+		return setPath(doc, "data.seed", float64(v))
+	}
+	v, err := parseValue(value)
+	if err != nil {
+		return err
+	}
+	return setPath(doc, CanonicalField(field), v)
+}
+
+func parseValue(s string) (any, error) {
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return f, nil
+	}
+	switch s {
+	case "true", "on":
+		return true, nil
+	case "false", "off":
+		return false, nil
+	}
+	return s, nil
+}
+
+// pathParts splits "model.hidden[0].units" into model, hidden, 0, units.
+func pathParts(path string) []string {
+	var parts []string
+	for _, p := range strings.Split(path, ".") {
+		for {
+			i := strings.Index(p, "[")
+			if i < 0 {
+				break
+			}
+			if i > 0 {
+				parts = append(parts, p[:i])
+			}
+			j := strings.Index(p, "]")
+			if j < i {
+				break
+			}
+			parts = append(parts, p[i+1:j])
+			p = p[j+1:]
+		}
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return parts
+}
+
+func getPath(doc map[string]any, path string) any {
+	var cur any = doc
+	for _, p := range pathParts(path) {
+		switch c := cur.(type) {
+		case map[string]any:
+			cur = c[p]
+		case []any:
+			i, err := strconv.Atoi(p)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil
+			}
+			cur = c[i]
+		default:
+			return nil
+		}
+	}
+	return cur
+}
+
+// setPath sets an existing or new key; the parent must exist. Unknown
+// top-level fields are rejected later by ParseSpec, by name.
+func setPath(doc map[string]any, path string, v any) error {
+	parts := pathParts(path)
+	if len(parts) == 0 {
+		return fmt.Errorf("sweep: empty field")
+	}
+	var cur any = doc
+	for _, p := range parts[:len(parts)-1] {
+		switch c := cur.(type) {
+		case map[string]any:
+			next, ok := c[p]
+			if !ok || next == nil {
+				next = map[string]any{}
+				c[p] = next
+			}
+			cur = next
+		case []any:
+			i, err := strconv.Atoi(p)
+			if err != nil || i < 0 || i >= len(c) {
+				return fmt.Errorf("sweep: field %q: index %s out of range", path, p)
+			}
+			cur = c[i]
+		default:
+			return fmt.Errorf("sweep: field %q does not exist", path)
+		}
+	}
+	last := parts[len(parts)-1]
+	switch c := cur.(type) {
+	case map[string]any:
+		c[last] = v
+	case []any:
+		i, err := strconv.Atoi(last)
+		if err != nil || i < 0 || i >= len(c) {
+			return fmt.Errorf("sweep: field %q: index out of range", path)
+		}
+		c[i] = v
+	default:
+		return fmt.Errorf("sweep: field %q does not exist", path)
+	}
+	return nil
+}
