@@ -173,6 +173,9 @@ func printMainHelp(w io.Writer) {
 	cs := append([]*command(nil), commands...)
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {
+		if strings.HasPrefix(c.name, "__") {
+			continue // internal
+		}
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun '%s COMMAND --help' for a command's flags and examples.\n", programName)
