@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"sort"
+	"strings"
 )
 
 // Comparison lines up N runs: histories by epoch, the hyperparameters that
@@ -56,7 +57,8 @@ func Compare(ctx context.Context, s Store, ids []string) (*Comparison, error) {
 }
 
 // DiffSpecs returns the spec fields whose values differ between runs,
-// sorted by field.
+// sorted by field. The name and tags label a run rather than configure it
+// and are left out.
 func DiffSpecs(runs []*Run) []DiffRow {
 	flats := make([]map[string]string, len(runs))
 	keys := map[string]bool{}
@@ -68,6 +70,9 @@ func DiffSpecs(runs []*Run) []DiffRow {
 	}
 	var out []DiffRow
 	for _, k := range sortedKeys(keys) {
+		if k == "name" || k == "tags" || strings.HasPrefix(k, "tags[") {
+			continue
+		}
 		row := DiffRow{Field: k}
 		same := true
 		for i := range runs {

@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"workbench/sessions"
+	"workbench/sweeps"
 	"workbench/trainer"
 )
 
@@ -65,7 +68,11 @@ type App struct {
 	keys     GlobalKeys
 	confirm  bool // asking whether to stop runs and quit
 	quitting bool
-	styles   *Styles
+	// sweeps counts running sweeps; cancelSweeps stops them all.
+	sweeps       int
+	sweepCtx     context.Context
+	cancelSweeps context.CancelFunc
+	styles       *Styles
 }
 
 // New returns the app on store, which may be nil.
@@ -81,6 +88,7 @@ func New(store sessions.Store, o Options) *App {
 	a.compare = newCompare(a.styles, store)
 	a.setup.Focus()
 	a.statusOK = true
+	a.sweepCtx, a.cancelSweeps = context.WithCancel(appContext)
 	if o.StoreErr != nil {
 		a.status, a.statusOK = "store unavailable, runs will not be saved: "+o.StoreErr.Error(), false
 	}
@@ -183,6 +191,34 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd := a.train.add(msg.run)
 		a.status, a.statusOK = "training "+msg.run.id, true
 		return a, tea.Batch(cmd, a.show(screenTrain))
+	case startSweepMsg:
+		if a.store == nil {
+			a.status, a.statusOK = "sweeps need the session store, which is unavailable", false
+			return a, nil
+		}
+		a.sweeps++
+		return a, startSweep(a.sweepCtx, msg.spec, a.store)
+	case sweepTrialMsg:
+		if a.quitting {
+			msg.run.handle.Stop()
+		}
+		cmd := a.train.add(msg.run)
+		return a, tea.Batch(cmd, a.show(screenTrain), waitSweep(msg.ch))
+	case sweepDoneMsg:
+		a.sweeps--
+		if a.quitting && a.train.running() == 0 && a.sweeps == 0 {
+			return a, tea.Quit
+		}
+		if msg.err != nil {
+			a.status, a.statusOK = "sweep: "+msg.err.Error(), false
+			return a, nil
+		}
+		top := topTrials(msg.res, 4)
+		a.status, a.statusOK = fmt.Sprintf("sweep %s %s: comparing the top %d trials", msg.res.ID, msg.res.Status, len(top)), true
+		if len(top) < 2 {
+			return a, a.runs.load()
+		}
+		return a, tea.Batch(a.runs.load(), loadCompare(a.store, top), a.show(screenCompare))
 	case compareRunsMsg:
 		if a.store == nil {
 			return a, nil
@@ -195,7 +231,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(a.runs.load(), refreshTick())
 	case runsChangedMsg:
 		cmd := a.runs.load()
-		if a.quitting && a.train.running() == 0 {
+		if a.quitting && a.train.running() == 0 && a.sweeps == 0 {
 			return a, tea.Quit
 		}
 		return a, cmd
@@ -211,7 +247,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmds = append(cmds, cmd)
 	a.compare, cmd = a.compare.Update(msg)
 	cmds = append(cmds, cmd)
-	if a.quitting && a.train.running() == 0 {
+	if a.quitting && a.train.running() == 0 && a.sweeps == 0 {
 		cmds = append(cmds, tea.Quit)
 	}
 	return a, tea.Batch(cmds...)
@@ -223,12 +259,13 @@ func (a *App) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case "y", "Y", "enter":
 			a.confirm, a.quitting = false, true
 			a.status = "stopping runs…"
+			a.cancelSweeps()
 			for _, r := range a.train.runs {
 				if !r.closed {
 					r.handle.Stop()
 				}
 			}
-			if a.train.running() == 0 {
+			if a.train.running() == 0 && a.sweeps == 0 {
 				return a, tea.Quit
 			}
 		default:
@@ -239,7 +276,7 @@ func (a *App) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if msg.String() == "ctrl+c" || !a.awaitingInput() {
 		switch {
 		case key.Matches(msg, a.keys.Quit):
-			if a.train.running() > 0 {
+			if a.train.running() > 0 || a.sweeps > 0 {
 				a.confirm = true
 				return a, nil
 			}
@@ -357,4 +394,25 @@ func (a *App) View() string {
 	a.help.ShowAll = false
 	short := a.help.View(combinedHelp{a.screenHelp(), a.keys})
 	return truncateANSI(bar, a.w) + "\n" + body + "\n" + truncateANSI(sst.Render(status), a.w) + "\n" + truncateANSI(short, a.w)
+}
+
+// topTrials returns the run IDs of a sweep's best n trials by objective.
+func topTrials(res *sweeps.Result, n int) []string {
+	var ok []sweeps.TrialResult
+	for _, t := range res.Trials {
+		if t.HasObj && t.RunID != "" {
+			ok = append(ok, t)
+		}
+	}
+	sort.SliceStable(ok, func(i, j int) bool {
+		if res.Lower {
+			return ok[i].Objective < ok[j].Objective
+		}
+		return ok[i].Objective > ok[j].Objective
+	})
+	var ids []string
+	for i := 0; i < len(ok) && i < n; i++ {
+		ids = append(ids, ok[i].RunID)
+	}
+	return ids
 }

@@ -220,7 +220,7 @@ func (m compareModel) View() string {
 			cms = append(cms, lipgloss.NewStyle().Foreground(seriesColor(r.ID)).Render(shortID(r))+"\n"+confusionView(ev.Test.Confusion, r.Classes, st))
 		}
 	}
-	if len(cms) > 0 && m.w >= 100 {
+	if diffW := 26 + 13*len(m.cmp.Runs); len(cms) > 0 && m.w >= 100 && diffW <= m.w/2 {
 		for i := range cms {
 			cms[i] = lipgloss.NewStyle().PaddingRight(2).Render(cms[i])
 		}

@@ -31,7 +31,7 @@ func (k GlobalKeys) FullHelp() [][]key.Binding {
 
 // SetupKeys drive the Setup screen.
 type SetupKeys struct {
-	Up, Down, Left, Right, Edit, Train, Preset, AddLayer, DelLayer, LayerUp, LayerDown, Cancel key.Binding
+	Up, Down, Left, Right, Edit, Train, Preset, AddLayer, DelLayer, LayerUp, LayerDown, Sweep, Cancel key.Binding
 }
 
 // DefaultSetupKeys returns the Setup key map.
@@ -48,6 +48,7 @@ func DefaultSetupKeys() SetupKeys {
 		DelLayer:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove layer")),
 		LayerUp:   key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "move layer up")),
 		LayerDown: key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "move layer down")),
+		Sweep:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "sweep this field")),
 		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
 }
@@ -56,7 +57,7 @@ func (k SetupKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Train, k.Up, k.Left, k.Edit, k.Preset, k.AddLayer}
 }
 func (k SetupKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Left, k.Right, k.Edit, k.Cancel}, {k.Train, k.Preset}, {k.AddLayer, k.DelLayer, k.LayerUp, k.LayerDown}}
+	return [][]key.Binding{{k.Up, k.Down, k.Left, k.Right, k.Edit, k.Cancel}, {k.Train, k.Preset, k.Sweep}, {k.AddLayer, k.DelLayer, k.LayerUp, k.LayerDown}}
 }
 
 // TrainKeys drive the live Train screen.

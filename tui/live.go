@@ -1,12 +1,14 @@
 package tui
 
 import (
+	"context"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"workbench/datasets"
 	"workbench/sessions"
+	"workbench/sweeps"
 	"workbench/trainer"
 )
 
@@ -33,6 +35,8 @@ type liveRun struct {
 	data   *datasets.Prepared
 	plane  *plane
 	key    string // the key metric, such as accuracy or r2
+	sweep  string // the sweep this run is a trial of, if any
+	trial  string // the trial's name within its sweep
 
 	start     trainer.StartEvent
 	status    trainer.Status
@@ -153,4 +157,51 @@ func (r *liveRun) boundaryCmd(w, h int) tea.Cmd {
 	snap := r.nextSnap
 	r.nextSnap, r.computing = nil, true
 	return computeBoundary(r.id, r.plane, snap, w, h)
+}
+
+// startSweep runs a sweep on its own goroutine. Each trial that starts is
+// delivered on the returned channel as a sweepTrialMsg, and the end as a
+// sweepDoneMsg, after which the channel closes. ctx cancels the sweep.
+func startSweep(ctx context.Context, spec sweeps.Spec, store sessions.Store) tea.Cmd {
+	ch := make(chan tea.Msg, 16)
+	go func() {
+		defer close(ch)
+		var sweepID string
+		o := sweeps.Options{
+			OnStart: func(id string, _ []sweeps.Trial) { sweepID = id },
+			OnTrialStart: func(t sweeps.Trial, id string, h *trainer.Handle, data *datasets.Prepared, events <-chan trainer.Event) {
+				pl := newPlane(data)
+				r := &liveRun{id: id, spec: t.Spec, handle: h, events: events, data: data, plane: pl,
+					key: trainer.KeyMetric(data.Task()), status: trainer.StatusRunning, sweep: sweepID, trial: t.Spec.Name}
+				ch <- sweepTrialMsg{run: r, ch: ch}
+			},
+		}
+		if pl2D(spec) {
+			o.SnapshotEvery = boundaryEvery
+		}
+		res, err := sweeps.Run(ctx, store, spec, o)
+		ch <- sweepDoneMsg{res: res, err: err}
+	}()
+	return waitSweep(ch)
+}
+
+// pl2D reports whether a sweep's data is 2-D (for live boundaries).
+func pl2D(spec sweeps.Spec) bool {
+	for _, i := range datasets.List() {
+		if i.Name == spec.Base.Data.Name {
+			return i.Kind == "synthetic"
+		}
+	}
+	return false
+}
+
+// waitSweep reads the next message of a sweep.
+func waitSweep(ch <-chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return msg
+	}
 }

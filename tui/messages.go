@@ -1,8 +1,11 @@
 package tui
 
 import (
+	tea "github.com/charmbracelet/bubbletea"
+
 	"workbench/datasets"
 	"workbench/sessions"
+	"workbench/sweeps"
 	"workbench/trainer"
 )
 
@@ -79,3 +82,19 @@ type frameTickMsg struct{}
 
 // runsChangedMsg says the store changed (a run finished or was deleted).
 type runsChangedMsg struct{}
+
+// startSweepMsg asks the root to run a sweep.
+type startSweepMsg struct{ spec sweeps.Spec }
+
+// sweepTrialMsg carries a sweep's newly started trial; the root keeps
+// listening on ch for the next.
+type sweepTrialMsg struct {
+	run *liveRun
+	ch  <-chan tea.Msg
+}
+
+// sweepDoneMsg reports the end of a sweep.
+type sweepDoneMsg struct {
+	res *sweeps.Result
+	err error
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"workbench/datasets"
+	"workbench/sweeps"
 	"workbench/trainer"
 )
 
@@ -58,6 +59,8 @@ type setupModel struct {
 	pending string            // a dataset choice awaiting enter ("open CSV…")
 	invalid map[string]string // field key → reason
 	typed   map[string]string // field key → the invalid text typed
+	sweep   map[string]string // field key → values to sweep, as typed
+	sweepIn bool              // the input edits sweep values
 	preset  int
 
 	table   *datasets.Table
@@ -71,7 +74,7 @@ type setupModel struct {
 }
 
 func newSetup(st *Styles) setupModel {
-	m := setupModel{keys: DefaultSetupKeys(), styles: st, invalid: map[string]string{}, typed: map[string]string{}}
+	m := setupModel{keys: DefaultSetupKeys(), styles: st, invalid: map[string]string{}, typed: map[string]string{}, sweep: map[string]string{}}
 	m.input = textinput.New()
 	m.input.Prompt = "› "
 	m.input.CharLimit = 512
@@ -82,7 +85,7 @@ func newSetup(st *Styles) setupModel {
 // setSpec loads a spec into the form.
 func (m *setupModel) setSpec(s trainer.Spec) {
 	m.spec = s.Clone()
-	m.invalid, m.typed = map[string]string{}, map[string]string{}
+	m.invalid, m.typed, m.sweep = map[string]string{}, map[string]string{}, map[string]string{}
 	m.pending = ""
 	m.rebuild()
 }
@@ -191,7 +194,7 @@ func (m setupModel) current() *field {
 func (m setupModel) updateEditing(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 	switch msg.Type {
 	case tea.KeyEsc:
-		m.editing = false
+		m.editing, m.sweepIn = false, false
 		m.input.Blur()
 		return m, nil
 	case tea.KeyEnter:
@@ -201,6 +204,10 @@ func (m setupModel) updateEditing(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		f := m.current()
 		if f == nil {
 			return m, nil
+		}
+		if m.sweepIn {
+			m.sweepIn = false
+			return m, m.markSweep(f, v)
 		}
 		if f.key == "data.name" && m.pending == openCSV {
 			m.pending = ""
@@ -296,6 +303,20 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		return m, m.input.Focus()
 	case key.Matches(msg, k.Train):
 		return m, m.start()
+	case key.Matches(msg, k.Sweep):
+		f := m.current()
+		if f == nil {
+			return m, nil
+		}
+		if sweepField(f.key) == "" {
+			return m, func() tea.Msg { return statusMsg{text: f.label + " cannot be swept", err: true} }
+		}
+		m.editing, m.sweepIn = true, true
+		m.input.Reset()
+		m.input.Placeholder = "values, e.g. 0.001,0.01,0.1 (empty: no sweep)"
+		m.input.SetValue(m.sweep[f.key])
+		m.input.CursorEnd()
+		return m, m.input.Focus()
 	case key.Matches(msg, k.Preset):
 		m.preset = (m.preset + 1) % len(presets)
 		m.setSpec(presets[m.preset].spec())
@@ -340,6 +361,54 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 	return m, nil
 }
 
+// sweepField maps a form field to the sweep field that sets it, or "" when
+// it cannot be swept.
+func sweepField(key string) string {
+	switch key {
+	case "data.name", "data.path", "data.target", "data.missing", "data.crosses":
+		return ""
+	case "data.split.train":
+		return "data.split[0]"
+	case "data.split.val":
+		return "data.split[1]"
+	}
+	return key
+}
+
+// sweepSpec builds the sweep of the marked fields.
+func (m *setupModel) sweepSpec() sweeps.Spec {
+	s := sweeps.Spec{Base: m.spec.Clone()}
+	for _, f := range m.fields {
+		if raw, ok := m.sweep[f.key]; ok {
+			p, _ := sweeps.ParseAxis(sweepField(f.key) + "=" + raw)
+			s.Grid = append(s.Grid, p)
+		}
+	}
+	return s
+}
+
+// markSweep sets (or with an empty text clears) the values to sweep f over.
+func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		delete(m.sweep, f.key)
+		return nil
+	}
+	p, err := sweeps.ParseAxis(sweepField(f.key) + "=" + raw)
+	if err == nil {
+		_, err = sweeps.Expand(sweeps.Spec{Base: m.spec.Clone(), Grid: []sweeps.Param{p}})
+	}
+	if err != nil {
+		msg := err.Error()
+		return func() tea.Msg { return statusMsg{text: msg, err: true} }
+	}
+	m.sweep[f.key] = raw
+	n := len(p.Values)
+	return func() tea.Msg {
+		return statusMsg{text: fmt.Sprintf("sweeping %s over %d values; t starts the sweep", f.label, n)}
+	}
+}
+
 // validate returns why training cannot start, or "".
 func (m *setupModel) validate() string {
 	if len(m.invalid) > 0 {
@@ -367,6 +436,17 @@ func (m *setupModel) validate() string {
 func (m setupModel) start() tea.Cmd {
 	if why := m.validate(); why != "" {
 		return func() tea.Msg { return statusMsg{text: why, err: true} }
+	}
+	if len(m.sweep) > 0 {
+		sw := m.sweepSpec()
+		trials, err := sweeps.Expand(sw)
+		if err != nil {
+			msg := err.Error()
+			return func() tea.Msg { return statusMsg{text: msg, err: true} }
+		}
+		n := len(trials)
+		return tea.Batch(func() tea.Msg { return startSweepMsg{spec: sw} },
+			func() tea.Msg { return statusMsg{text: fmt.Sprintf("sweep of %d trials started", n)} })
 	}
 	spec := m.spec.Clone()
 	return func() tea.Msg { return startRunsMsg{specs: []trainer.Spec{spec}} }
@@ -407,6 +487,11 @@ func (m setupModel) viewForm(w, h int) string {
 	}
 	lines = append(lines, st.Subtle.Render(truncate(sum, w-2)))
 	btn := "[ ▶ Train ]  t or enter"
+	if len(m.sweep) > 0 {
+		if tr, err := sweeps.Expand(m.sweepSpec()); err == nil {
+			btn = fmt.Sprintf("[ ▶ Sweep %d trials ]  t or enter", len(tr))
+		}
+	}
 	if why := m.validate(); why != "" {
 		btn = "[ ▶ Train ]  " + st.Invalid.Render(truncate(why, max(w-16, 10)))
 	}
@@ -449,6 +534,9 @@ func (m setupModel) viewForm(w, h int) string {
 			valStr = st.Focus.Render("‹ " + val + " ›")
 		default:
 			valStr = st.Text.Render(val)
+		}
+		if sw, ok := m.sweep[f.key]; ok && !(focused && m.editing) {
+			valStr += st.Accent.Render("  ⟳ " + sw)
 		}
 		line := mark + label + valStr
 		if showHint && !m.editing {

@@ -299,9 +299,17 @@ func (m trainModel) View() string {
 			st.Subtle.Render("No run yet. Press 1 for Setup, then t to train."))
 	}
 	r := m.selected()
+	best := m.bestTrials()
 	var tabs []string
 	for i, x := range m.runs {
-		label := fmt.Sprintf("● %s %s", x.spec.Data.Label(), statusLabel(x))
+		name := x.spec.Data.Label()
+		if x.trial != "" {
+			name = x.trial
+		}
+		if best[x.id] {
+			name = "★ " + name
+		}
+		label := fmt.Sprintf("● %s %s", name, statusLabel(x))
 		dot := lipgloss.NewStyle().Foreground(seriesColor(x.id))
 		if i == m.sel {
 			tabs = append(tabs, dot.Render("●")+st.TabActive.Render(label[len("● "):]))
@@ -322,6 +330,34 @@ func (m trainModel) View() string {
 		body = lipgloss.JoinHorizontal(lipgloss.Top, left, m.rightColumn(r, rw, m.h-2))
 	}
 	return lipgloss.NewStyle().MaxHeight(m.h).Render(strings.Join(lines, "\n") + "\n" + body)
+}
+
+// bestTrials marks, for each sweep, the trial with the best key metric so
+// far on validation.
+func (m trainModel) bestTrials() map[string]bool {
+	type best struct {
+		id string
+		v  float64
+	}
+	bySweep := map[string]best{}
+	for _, r := range m.runs {
+		if r.sweep == "" || r.best == nil {
+			continue
+		}
+		v, ok := r.best[r.key]
+		if !ok {
+			continue
+		}
+		b, seen := bySweep[r.sweep]
+		if !seen || v > b.v {
+			bySweep[r.sweep] = best{r.id, v}
+		}
+	}
+	out := map[string]bool{}
+	for _, b := range bySweep {
+		out[b.id] = true
+	}
+	return out
 }
 
 // progressLine is epoch/total, a bar, ETA, samples/s and the status.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"workbench/datasets"
@@ -221,5 +222,40 @@ func TestFlow(t *testing.T) {
 	runs, err := store.ListRuns(context.Background(), sessions.Query{})
 	if err != nil || len(runs) != 1 || runs[0].Status != trainer.StatusDone || runs[0].EpochsDone != 400 {
 		t.Fatalf("stored runs: %v %v", runs, err)
+	}
+}
+
+func TestSweepFromSetup(t *testing.T) {
+	store := tempStore(t)
+	a := New(store, Options{NoRefresh: true})
+	run(a, a.Init())
+	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 20
+	a.setup.setSpec(spec)
+	for a.setup.current() == nil || a.setup.current().key != "optimizer.lr" {
+		press(a, "down")
+	}
+	press(a, "w")
+	a.setup.input.SetValue("0.01,0.1")
+	press(a, "enter")
+	if a.setup.sweep["optimizer.lr"] != "0.01,0.1" || !strings.Contains(a.View(), "⟳ 0.01,0.1") || !strings.Contains(a.View(), "Sweep 2 trials") {
+		t.Fatalf("sweep mark: %v\n%s", a.setup.sweep, a.View())
+	}
+	press(a, "t")
+	if len(a.train.runs) != 2 {
+		t.Fatalf("%d trials shown", len(a.train.runs))
+	}
+	for _, r := range a.train.runs {
+		if r.sweep == "" || !strings.Contains(r.trial, "lr=") {
+			t.Fatalf("trial not tagged: %+v", r.trial)
+		}
+	}
+	if a.screen != screenCompare || a.compare.cmp == nil || len(a.compare.cmp.Runs) != 2 {
+		t.Fatalf("the sweep's end did not open Compare (screen %d)", a.screen)
+	}
+	sws, _ := store.ListSweeps(context.Background())
+	if len(sws) != 1 || sws[0].Trials != 2 || sws[0].Status != "done" {
+		t.Fatalf("stored sweeps: %+v", sws)
 	}
 }
