@@ -232,15 +232,7 @@ func (f *specFlags) resolve() (trainer.Spec, bool, error) {
 	}
 	sc := &s.Schedule
 	if f.set("schedule") {
-		*sc = trainer.ScheduleSpec{Name: f.schedule}
-		switch f.schedule {
-		case "step":
-			sc.StepSize, sc.Gamma = 10, 0.5
-		case "exponential":
-			sc.Gamma = 0.97
-		case "plateau":
-			sc.Patience, sc.Factor = 5, 0.5
-		}
+		*sc = trainer.DefaultSchedule(f.schedule)
 	}
 	if f.set("step-size") {
 		sc.StepSize = f.stepSize

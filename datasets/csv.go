@@ -105,39 +105,20 @@ func Load(r io.Reader, o CSVOptions) (*Table, error) {
 	fail := func(line, col int, name, format string, a ...any) error {
 		return &CSVError{File: file, Line: line, Column: col, Name: name, Msg: fmt.Sprintf(format, a...)}
 	}
-	maxBytes := o.MaxBytes
-	if maxBytes <= 0 {
-		maxBytes = MaxCSVBytes
-	}
-	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
+	cr, err := newCSVReader(r, file, o.MaxBytes)
 	if err != nil {
-		return nil, fail(0, 0, "", "read: %v", err)
+		return nil, err
 	}
-	if int64(len(data)) > maxBytes {
-		return nil, fail(0, 0, "", "the file is larger than the limit of %d bytes", maxBytes)
-	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, fail(0, 0, "", "the file is empty")
-	}
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = detectDelimiter(data)
-	cr.FieldsPerRecord = -1
 	var rows [][]string
 	var lines []int
 	for {
-		rec, err := cr.Read()
+		rec, line, err := readRecord(cr, file)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, fail(pe.Line, pe.Column, "", "%v", pe.Err)
-			}
-			return nil, fail(0, 0, "", "%v", err)
+			return nil, err
 		}
-		line, _ := cr.FieldPos(0)
 		if len(rec) > MaxCSVColumns {
 			return nil, fail(line, 0, "", "%d columns is more than the limit of %d", len(rec), MaxCSVColumns)
 		}
@@ -376,6 +357,48 @@ func Load(r io.Reader, o CSVOptions) (*Table, error) {
 	t.finishMeta()
 	t.Meta.Description = fmt.Sprintf("CSV file, target %q", names[target])
 	return t, nil
+}
+
+// newCSVReader reads at most maxBytes (0 = MaxCSVBytes) of r, drops a
+// UTF-8 BOM, and returns a reader with the delimiter detected. An empty
+// input or one past the limit is an error naming file.
+func newCSVReader(r io.Reader, file string, maxBytes int64) (*csv.Reader, error) {
+	if maxBytes <= 0 {
+		maxBytes = MaxCSVBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
+	if err != nil {
+		return nil, &CSVError{File: file, Msg: fmt.Sprintf("read: %v", err)}
+	}
+	if int64(len(data)) > maxBytes {
+		return nil, &CSVError{File: file, Msg: fmt.Sprintf("the file is larger than the limit of %d bytes", maxBytes)}
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &CSVError{File: file, Msg: "the file is empty"}
+	}
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comma = detectDelimiter(data)
+	cr.FieldsPerRecord = -1
+	return cr, nil
+}
+
+// readRecord reads one record and its line; a parse error names the line
+// and column. It returns io.EOF at the end.
+func readRecord(cr *csv.Reader, file string) ([]string, int, error) {
+	rec, err := cr.Read()
+	if err == io.EOF {
+		return nil, 0, err
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, 0, &CSVError{File: file, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()}
+		}
+		return nil, 0, &CSVError{File: file, Msg: err.Error()}
+	}
+	line, _ := cr.FieldPos(0)
+	return rec, line, nil
 }
 
 func baseName(path string) string {

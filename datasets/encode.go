@@ -1,9 +1,6 @@
 package datasets
 
 import (
-	"bytes"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -28,17 +25,10 @@ func EncodeCSV(r io.Reader, name string, features, crosses []string) (*Encoded, 
 	fail := func(line, col int, colName, format string, a ...any) error {
 		return &CSVError{File: name, Line: line, Column: col, Name: colName, Msg: fmt.Sprintf(format, a...)}
 	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxCSVBytes+1))
+	cr, err := newCSVReader(r, name, MaxCSVBytes)
 	if err != nil {
-		return nil, fail(0, 0, "", "read: %v", err)
+		return nil, err
 	}
-	if len(data) > MaxCSVBytes {
-		return nil, fail(0, 0, "", "the file is larger than the limit of %d bytes", MaxCSVBytes)
-	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = detectDelimiter(data)
-	cr.FieldsPerRecord = -1
 	base := features[:len(features)-len(crosses)]
 	e := &Encoded{}
 	type source struct {
@@ -46,20 +36,14 @@ func EncodeCSV(r io.Reader, name string, features, crosses []string) (*Encoded, 
 		value string // "" for numeric
 	}
 	var srcs []source
-	line := 0
 	for {
-		rec, err := cr.Read()
+		rec, line, err := readRecord(cr, name)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, fail(pe.Line, pe.Column, "", "%v", pe.Err)
-			}
-			return nil, fail(0, 0, "", "%v", err)
+			return nil, err
 		}
-		line, _ = cr.FieldPos(0)
 		if e.Header == nil {
 			e.Header = rec
 			idx := map[string]int{}

@@ -72,6 +72,23 @@ type ScheduleSpec struct {
 	Monitor  string  `json:"monitor,omitempty"`   // plateau: metric, default val_loss
 }
 
+// DefaultSchedule returns a schedule with its usual settings: step halves
+// the rate every 10 epochs, exponential decays it by 0.97 an epoch, plateau
+// halves it after 5 epochs without improvement. Unknown names are returned
+// as they are, for Validate to reject by name.
+func DefaultSchedule(name string) ScheduleSpec {
+	s := ScheduleSpec{Name: name}
+	switch name {
+	case "step":
+		s.StepSize, s.Gamma = 10, 0.5
+	case "exponential":
+		s.Gamma = 0.97
+	case "plateau":
+		s.Patience, s.Factor = 5, 0.5
+	}
+	return s
+}
+
 // EarlyStopSpec stops training when Monitor has not improved by MinDelta
 // for Patience epochs, and restores the best epoch's weights. Patience 0
 // turns it off.

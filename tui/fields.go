@@ -232,20 +232,13 @@ func buildFields(spec *trainer.Spec) []field {
 		field{key: "schedule.name", section: "Training", label: "lr schedule", hint: strings.Join(schedSteps, " "), steps: schedSteps, layer: -1,
 			get: func(s *trainer.Spec) string { return s.Schedule.Name },
 			set: func(s *trainer.Spec, v string) error {
-				sc := trainer.ScheduleSpec{Name: v}
-				switch v {
-				case "constant", "cosine":
-				case "step":
-					sc.StepSize, sc.Gamma = 10, 0.5
-				case "exponential":
-					sc.Gamma = 0.97
-				case "plateau":
-					sc.Patience, sc.Factor = 5, 0.5
-				default:
-					return fmt.Errorf("one of %s", strings.Join(schedSteps, ", "))
+				for _, n := range schedSteps {
+					if n == v {
+						s.Schedule = trainer.DefaultSchedule(v)
+						return nil
+					}
 				}
-				s.Schedule = sc
-				return nil
+				return fmt.Errorf("one of %s", strings.Join(schedSteps, ", "))
 			}},
 		intField("batch_size", "Training", "batch size (0 = full)", 0, 1<<20, batchSteps, func(s *trainer.Spec) *int { return &s.BatchSize }),
 		intField("epochs", "Training", "epochs", 1, 1000000, epochSteps, func(s *trainer.Spec) *int { return &s.Epochs }),
