@@ -40,3 +40,20 @@ func dot4(a, b0, b1, b2, b3 []float64) (s [4]float64) {
 	}
 	return dot4Go(a, b0, b1, b2, b3)
 }
+
+//go:noescape
+func adamAVX(w, grad, m, v *float64, n int, b1, b2, lrc1, c2, eps float64)
+
+// adamStep applies one Adam update to w from g, updating the moments m and v.
+func adamStep(w, g, m, v []float64, b1, b2, lrc1, c2, eps float64) {
+	n := len(w)
+	g, m, v = g[:n], m[:n], v[:n]
+	head := n &^ 3
+	if useAVX && head > 0 {
+		adamAVX(&w[0], &g[0], &m[0], &v[0], head, b1, b2, lrc1, c2, eps)
+		adamStepGo(w[head:], g[head:], m[head:], v[head:], b1, b2, lrc1, c2, eps)
+		return
+	}
+	adamStepGo(w, g, m, v, b1, b2, lrc1, c2, eps)
+}
+

@@ -147,3 +147,52 @@ ddone:
 	VMOVSD X3, 24(DI)
 	VZEROUPPER
 	RET
+
+// func adamAVX(w, grad, m, v *float64, n int, b1, b2, lrc1, c2, eps float64)
+// For each i: m = b1·m + (1−b1)·g; v = b2·v + (1−b2)·g²;
+// w −= lrc1·m / (sqrt(c2·v) + eps), four at a time; n must be a multiple of 4.
+TEXT ·adamAVX(SB), NOSPLIT, $0-80
+	MOVQ w+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ m+16(FP), R8
+	MOVQ v+24(FP), R9
+	MOVQ n+32(FP), CX
+	VBROADCASTSD b1+40(FP), Y10
+	VBROADCASTSD b2+48(FP), Y11
+	VBROADCASTSD lrc1+56(FP), Y12
+	VBROADCASTSD c2+64(FP), Y13
+	VBROADCASTSD eps+72(FP), Y14
+	// Y8 = 1 − b1, Y9 = 1 − b2
+	MOVQ         $0x3ff0000000000000, AX
+	MOVQ         AX, X15
+	VBROADCASTSD X15, Y15
+	VSUBPD       Y10, Y15, Y8
+	VSUBPD       Y11, Y15, Y9
+	XORQ         AX, AX
+
+aloop:
+	CMPQ AX, CX
+	JGE  adone
+	VMOVUPD     (SI)(AX*8), Y0          // g
+	VMULPD      (R8)(AX*8), Y10, Y1     // b1·m
+	VFMADD231PD Y0, Y8, Y1              // + (1−b1)·g
+	VMOVUPD     Y1, (R8)(AX*8)
+	VMULPD      Y0, Y0, Y2              // g²
+	VMULPD      (R9)(AX*8), Y11, Y3     // b2·v
+	VFMADD231PD Y2, Y9, Y3              // + (1−b2)·g²
+	VMOVUPD     Y3, (R9)(AX*8)
+	VMULPD      Y3, Y13, Y4             // c2·v
+	VSQRTPD     Y4, Y4
+	VADDPD      Y14, Y4, Y4             // + eps
+	VMULPD      Y1, Y12, Y5             // lrc1·m
+	VDIVPD      Y4, Y5, Y5
+	VMOVUPD     (DI)(AX*8), Y6
+	VSUBPD      Y5, Y6, Y6
+	VMOVUPD     Y6, (DI)(AX*8)
+	ADDQ        $4, AX
+	JMP         aloop
+
+adone:
+	VZEROUPPER
+	RET
+

@@ -7,3 +7,7 @@ func axpy4(c []float64, a0, a1, a2, a3 float64, b0, b1, b2, b3 []float64) {
 }
 
 func dot4(a, b0, b1, b2, b3 []float64) [4]float64 { return dot4Go(a, b0, b1, b2, b3) }
+
+func adamStep(w, g, m, v []float64, b1, b2, lrc1, c2, eps float64) {
+	adamStepGo(w, g, m, v, b1, b2, lrc1, c2, eps)
+}

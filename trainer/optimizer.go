@@ -147,12 +147,20 @@ func (a *Adam) Step(lr float64) {
 				w[i] *= d
 			}
 		}
-		for i := range w {
-			gi := g[i]
-			m[i] = b1*m[i] + (1-b1)*gi
-			v[i] = b2*v[i] + (1-b2)*gi*gi
-			w[i] -= lr * (m[i] * c1) / (math.Sqrt(v[i]*c2) + a.Eps)
-		}
+		adamStep(w, g, m, v, b1, b2, lr*c1, c2, a.Eps)
+	}
+}
+
+// adamStepGo is the portable Adam update, in the same order of operations
+// as the vector kernel: m = b1·m + (1−b1)·g; v = b2·v + (1−b2)·g²;
+// w −= lrc1·m / (sqrt(c2·v) + eps).
+func adamStepGo(w, g, m, v []float64, b1, b2, lrc1, c2, eps float64) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	for i := range w {
+		gi := g[i]
+		m[i] = b1*m[i] + (1-b1)*gi
+		v[i] = b2*v[i] + (1-b2)*(gi*gi)
+		w[i] -= lrc1 * m[i] / (math.Sqrt(c2*v[i]) + eps)
 	}
 }
 
