@@ -56,4 +56,3 @@ func adamStep(w, g, m, v []float64, b1, b2, lrc1, c2, eps float64) {
 	}
 	adamStepGo(w, g, m, v, b1, b2, lrc1, c2, eps)
 }
-
