@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"text/tabwriter"
 
@@ -159,6 +160,7 @@ func runSweep(e *env, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var total int
+	var outMu sync.Mutex // trials end on worker goroutines; one writes at a time
 	o := sweeps.Options{Parallel: *parallel,
 		OnStart: func(id string, ts []sweeps.Trial) {
 			total = len(ts)
@@ -167,6 +169,8 @@ func runSweep(e *env, args []string) error {
 			}
 		},
 		OnTrialDone: func(r sweeps.TrialResult) {
+			outMu.Lock()
+			defer outMu.Unlock()
 			if *jsonOut {
 				writeJSON(e.stdout, map[string]any{"event": "trial", "index": r.Trial.Index, "run_id": r.RunID, "status": r.Status,
 					"objective": jsonFloat(r.Objective, r.HasObj), "epochs": r.Epochs, "params": r.Trial.Params}, false)
