@@ -133,7 +133,12 @@ func buildFields(spec *trainer.Spec) []field {
 				return nil // the path prompt takes over
 			}
 			if !datasets.Known(v) {
-				return fmt.Errorf("unknown dataset")
+				// A typed path opens that CSV, as "open CSV…" would.
+				if strings.ContainsAny(v, `/\`) || strings.HasSuffix(strings.ToLower(v), ".csv") {
+					s.Data = datasets.Spec{Path: strings.TrimSpace(v), Split: s.Data.Split, Seed: s.Data.Seed, Scale: s.Data.Scale}
+					return nil
+				}
+				return fmt.Errorf("unknown dataset (a built-in name, or a path to a CSV file)")
 			}
 			s.Data.Name, s.Data.Path, s.Data.Target, s.Data.Task, s.Data.Ignore = v, "", "", "", nil
 			return nil

@@ -482,7 +482,10 @@ func (m setupModel) viewForm(w, h int) string {
 	st := m.styles
 	var lines []string
 	sum := m.summary()
-	if sum == "" {
+	switch {
+	case m.dataErr != nil:
+		sum = "the data did not load: fix the dataset fields"
+	case sum == "":
 		sum = "loading the dataset…"
 	}
 	lines = append(lines, st.Subtle.Render(truncate(sum, w-2)))

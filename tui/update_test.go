@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -257,5 +258,44 @@ func TestSweepFromSetup(t *testing.T) {
 	sws, _ := store.ListSweeps(context.Background())
 	if len(sws) != 1 || sws[0].Trials != 2 || sws[0].Status != "done" {
 		t.Fatalf("stored sweeps: %+v", sws)
+	}
+}
+
+func TestSetupOpensATypedCSVPath(t *testing.T) {
+	dir := t.TempDir()
+	good := dir + "/loans.csv"
+	bad := dir + "/ragged.csv"
+	writeFile(t, good, "age,city,approved\n25,paris,0\n40,lyon,1\n35,paris,1\n22,nice,0\n")
+	writeFile(t, bad, "a,b,y\n1,2,0\n3,4\n")
+	a := newApp(t, nil, 120, 40)
+	press(a, "down", "enter")
+	a.setup.input.SetValue(good)
+	press(a, "enter")
+	if a.setup.spec.Data.Path != good || a.setup.table == nil || a.setup.table.Meta.Task != datasets.Binary || a.setup.table.D != 4 {
+		t.Fatalf("CSV not opened: %+v", a.setup.spec.Data)
+	}
+	if a.setup.spec.Loss != "bce" || a.setup.validate() != "" {
+		t.Fatalf("loss %q, validate %q", a.setup.spec.Loss, a.setup.validate())
+	}
+	// A bad file: the error names the line, and training is blocked.
+	for a.setup.current() == nil || a.setup.current().key != "data.path" {
+		press(a, "down")
+	}
+	press(a, "enter")
+	a.setup.input.SetValue(bad)
+	press(a, "enter")
+	if !strings.Contains(a.status, "line 3, column 3") || a.statusOK {
+		t.Fatalf("status %q", a.status)
+	}
+	press(a, "t")
+	if len(a.train.runs) != 0 {
+		t.Fatal("trained on a CSV that did not load")
+	}
+}
+
+func writeFile(t *testing.T, path, s string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
