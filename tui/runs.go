@@ -352,6 +352,9 @@ func (m runsModel) View() string {
 	}
 	var lines []string
 	head := fmt.Sprintf("%d runs", len(m.runs))
+	if len(m.runs) == 1 {
+		head = "1 run"
+	}
 	if len(m.selected) > 0 {
 		head += fmt.Sprintf(" · %d selected (C compares)", len(m.selected))
 	}
