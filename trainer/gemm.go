@@ -81,11 +81,13 @@ func (p *pool) do(t gemmTask, rows, macs int) {
 	}
 	w := min(p.workers, rows)
 	t.wg = &p.wg
-	step := (rows + w - 1) / w
-	p.wg.Add(w - 1)
+	// Splits fall on multiples of 4 rows, so a row is in the same 4-row
+	// tile (and takes the same path) whatever the number of workers.
+	step := ((rows+w-1)/w + 3) &^ 3
 	lo := 0
-	for i := 0; i < w-1; i++ {
-		t.lo, t.hi = lo, min(lo+step, rows)
+	for i := 0; i < w-1 && lo+step < rows; i++ {
+		t.lo, t.hi = lo, lo+step
+		p.wg.Add(1)
 		p.tasks <- t
 		lo = t.hi
 	}
@@ -135,6 +137,51 @@ func (p *pool) gemmNT(c, a, b []float64, m, k, n int, accumulate bool) {
 // gemmNNRows computes rows [lo, hi) of C = A·B, four rows of B at a time,
 // so each pass over a row of C does four multiply-adds per load and store.
 func gemmNNRows(c, a, b []float64, k, n, lo, hi int, accumulate bool) {
+	if hasTile && n >= 8 && k > 0 {
+		// Whole 4-row tiles (aligned to multiples of 4) by register tiles,
+		// leftover columns and rows by the row kernel below.
+		n8 := n &^ 7
+		t0 := (lo + 3) &^ 3
+		for i := t0; i+4 <= hi; i += 4 {
+			for j := 0; j < n8; j += 8 {
+				tile4x8(c[i*n+j:], n, a[i*k:], k, 1, b[j:], n, k, accumulate)
+			}
+			if n8 < n {
+				gemmNNCols(c, a, b, k, n, i, i+4, n8, accumulate)
+			}
+		}
+		tEnd := t0 + (max(hi-t0, 0) &^ 3)
+		if tEnd > t0 {
+			gemmNNRowsPlain(c, a, b, k, n, lo, min(t0, hi), accumulate)
+			gemmNNRowsPlain(c, a, b, k, n, tEnd, hi, accumulate)
+			return
+		}
+	}
+	gemmNNRowsPlain(c, a, b, k, n, lo, hi, accumulate)
+}
+
+// gemmNNCols computes columns [j0, n) of rows [lo, hi) of C = A·B.
+func gemmNNCols(c, a, b []float64, k, n, lo, hi, j0 int, accumulate bool) {
+	for i := lo; i < hi; i++ {
+		ci := c[i*n+j0 : i*n+n]
+		ai := a[i*k : i*k+k]
+		for jj := range ci {
+			s := 0.0
+			for p, av := range ai {
+				s += av * b[p*n+j0+jj]
+			}
+			if accumulate {
+				ci[jj] += s
+			} else {
+				ci[jj] = s
+			}
+		}
+	}
+}
+
+// gemmNNRowsPlain is the row kernel: rows [lo, hi) of C = A·B, four rows
+// of B at a time.
+func gemmNNRowsPlain(c, a, b []float64, k, n, lo, hi int, accumulate bool) {
 	for i := lo; i < hi; i++ {
 		ci := c[i*n : i*n+n]
 		if !accumulate {
@@ -161,6 +208,49 @@ func gemmNNRows(c, a, b []float64, k, n, lo, hi int, accumulate bool) {
 // the sum over i of A[i,p]·B[i,:], taken four rows of B at a time in
 // increasing i.
 func gemmTNRows(c, a, b []float64, m, k, n, lo, hi int, accumulate bool) {
+	if hasTile && n >= 8 && m > 0 {
+		n8 := n &^ 7
+		t0 := (lo + 3) &^ 3
+		for p := t0; p+4 <= hi; p += 4 {
+			for j := 0; j < n8; j += 8 {
+				// Row r of the tile is C row p+r: multipliers A[i, p+r],
+				// contiguous across r and k apart across i.
+				tile4x8(c[p*n+j:], n, a[p:], 1, k, b[j:], n, m, accumulate)
+			}
+			if n8 < n {
+				gemmTNCols(c, a, b, m, k, n, p, p+4, n8, accumulate)
+			}
+		}
+		tEnd := t0 + (max(hi-t0, 0) &^ 3)
+		if tEnd > t0 {
+			gemmTNRowsPlain(c, a, b, m, k, n, lo, min(t0, hi), accumulate)
+			gemmTNRowsPlain(c, a, b, m, k, n, tEnd, hi, accumulate)
+			return
+		}
+	}
+	gemmTNRowsPlain(c, a, b, m, k, n, lo, hi, accumulate)
+}
+
+// gemmTNCols computes columns [j0, n) of rows [lo, hi) of C = Aᵀ·B.
+func gemmTNCols(c, a, b []float64, m, k, n, lo, hi, j0 int, accumulate bool) {
+	for p := lo; p < hi; p++ {
+		cp := c[p*n+j0 : p*n+n]
+		for jj := range cp {
+			s := 0.0
+			for i := 0; i < m; i++ {
+				s += a[i*k+p] * b[i*n+j0+jj]
+			}
+			if accumulate {
+				cp[jj] += s
+			} else {
+				cp[jj] = s
+			}
+		}
+	}
+}
+
+// gemmTNRowsPlain is the row kernel for rows [lo, hi) of C = Aᵀ·B.
+func gemmTNRowsPlain(c, a, b []float64, m, k, n, lo, hi int, accumulate bool) {
 	for p := lo; p < hi; p++ {
 		cp := c[p*n : p*n+n]
 		if !accumulate {

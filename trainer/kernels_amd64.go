@@ -56,3 +56,16 @@ func adamStep(w, g, m, v []float64, b1, b2, lrc1, c2, eps float64) {
 	}
 	adamStepGo(w, g, m, v, b1, b2, lrc1, c2, eps)
 }
+
+//go:noescape
+func tile4x8AVX(c *float64, ldc int, a *float64, ars, astep int, b *float64, bstep, iters int, acc bool)
+
+// hasTile reports whether the 4×8 register-tile kernel is available.
+var hasTile = useAVX
+
+// tile4x8 computes a 4×8 tile of C: row r, column j gets
+// Σ_t a[r·ars + t·astep] · b[t·bstep + j] for t < iters (added to C when
+// acc). The caller guarantees every index is in range.
+func tile4x8(c []float64, ldc int, a []float64, ars, astep int, b []float64, bstep, iters int, acc bool) {
+	tile4x8AVX(&c[0], ldc, &a[0], ars, astep, &b[0], bstep, iters, acc)
+}

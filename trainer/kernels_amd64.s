@@ -196,3 +196,90 @@ adone:
 	VZEROUPPER
 	RET
 
+
+// func tile4x8AVX(c *float64, ldc int, a *float64, ars, astep int, b *float64, bstep, iters int, acc bool)
+// A 4×8 tile of C (rows ldc apart) gets Σ_t a_r(t)·b(t)[0:8] for t < iters,
+// where row r's multiplier a_r(t) is at a + r·ars + t·astep and b(t) at
+// b + t·bstep (all strides in elements). The 8 accumulators stay in
+// registers for the whole sum; with acc the tile is added to C, else it
+// replaces it.
+TEXT ·tile4x8AVX(SB), NOSPLIT, $0-65
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R14
+	SHLQ $3, R14
+	MOVQ a+16(FP), R8
+	MOVQ ars+24(FP), R9
+	SHLQ $3, R9
+	MOVQ astep+32(FP), R10
+	SHLQ $3, R10
+	MOVQ b+40(FP), SI
+	MOVQ bstep+48(FP), R11
+	SHLQ $3, R11
+	MOVQ iters+56(FP), CX
+	LEAQ (R8)(R9*1), R12      // row 1's multipliers
+	LEAQ (R12)(R9*1), R13     // row 2's
+	LEAQ (R13)(R9*1), DX      // row 3's
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	TESTQ CX, CX
+	JE    tstore
+
+tloop:
+	VMOVUPD      (SI), Y8
+	VMOVUPD      32(SI), Y9
+	VBROADCASTSD (R8), Y10
+	VFMADD231PD  Y8, Y10, Y0
+	VFMADD231PD  Y9, Y10, Y1
+	VBROADCASTSD (R12), Y11
+	VFMADD231PD  Y8, Y11, Y2
+	VFMADD231PD  Y9, Y11, Y3
+	VBROADCASTSD (R13), Y12
+	VFMADD231PD  Y8, Y12, Y4
+	VFMADD231PD  Y9, Y12, Y5
+	VBROADCASTSD (DX), Y13
+	VFMADD231PD  Y8, Y13, Y6
+	VFMADD231PD  Y9, Y13, Y7
+	ADDQ         R10, R8
+	ADDQ         R10, R12
+	ADDQ         R10, R13
+	ADDQ         R10, DX
+	ADDQ         R11, SI
+	DECQ         CX
+	JNE          tloop
+
+tstore:
+	MOVBLZX acc+64(FP), AX
+	TESTQ   AX, AX
+	JE      twrite
+	VADDPD  (DI), Y0, Y0
+	VADDPD  32(DI), Y1, Y1
+	LEAQ    (DI)(R14*1), BX
+	VADDPD  (BX), Y2, Y2
+	VADDPD  32(BX), Y3, Y3
+	LEAQ    (BX)(R14*1), BX
+	VADDPD  (BX), Y4, Y4
+	VADDPD  32(BX), Y5, Y5
+	LEAQ    (BX)(R14*1), BX
+	VADDPD  (BX), Y6, Y6
+	VADDPD  32(BX), Y7, Y7
+
+twrite:
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	ADDQ    R14, DI
+	VMOVUPD Y2, (DI)
+	VMOVUPD Y3, 32(DI)
+	ADDQ    R14, DI
+	VMOVUPD Y4, (DI)
+	VMOVUPD Y5, 32(DI)
+	ADDQ    R14, DI
+	VMOVUPD Y6, (DI)
+	VMOVUPD Y7, 32(DI)
+	VZEROUPPER
+	RET
