@@ -88,13 +88,6 @@ func (m *Model) NumParams() int {
 // Close releases the model's worker goroutines.
 func (m *Model) Close() { m.pool.close() }
 
-// ensure grows the batch buffers to hold n rows.
-func (m *Model) ensure(n int) {
-	for _, l := range m.Layers {
-		l.resize(n)
-	}
-}
-
 // Forward returns the logits (n×Outputs) for n rows of x. The result aliases
 // an internal buffer, valid until the next call. r draws dropout masks in
 // training mode and may be nil otherwise.
@@ -180,20 +173,6 @@ func (m *Model) finite() bool {
 		}
 	}
 	return true
-}
-
-// copyWeightsFrom copies every parameter and running statistic of src,
-// which must have the same architecture.
-func (m *Model) copyWeightsFrom(src *Model) {
-	for i, l := range m.Layers {
-		s := src.Layers[i]
-		copy(l.W, s.W)
-		copy(l.B, s.B)
-		copy(l.Gamma, s.Gamma)
-		copy(l.Beta, s.Beta)
-		copy(l.RunMean, s.RunMean)
-		copy(l.RunVar, s.RunVar)
-	}
 }
 
 // Snapshot returns an independent copy of the model's weights for

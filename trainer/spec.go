@@ -407,8 +407,6 @@ type monitor struct {
 	metric string
 }
 
-func (m monitor) key() string { return m.split + "_" + m.metric }
-
 func parseMonitor(s string) (monitor, error) {
 	for _, p := range []string{"val", "train"} {
 		if strings.HasPrefix(s, p+"_") {

@@ -167,8 +167,6 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statusMsg:
 		a.status, a.statusOK = msg.text, !msg.err
 		return a, nil
-	case switchScreenMsg:
-		return a, a.show(msg.screen)
 	case editSpecMsg:
 		a.setup.setSpec(msg.spec)
 		a.setup.table, a.setup.dataKey = nil, ""

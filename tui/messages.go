@@ -60,9 +60,6 @@ type datasetLoadedMsg struct {
 	err   error
 }
 
-// switchScreenMsg asks the root to show a screen.
-type switchScreenMsg struct{ screen screenID }
-
 // editSpecMsg asks the root to open Setup prefilled with a spec.
 type editSpecMsg struct{ spec trainer.Spec }
 
@@ -76,9 +73,6 @@ type compareRunsMsg struct{ ids []string }
 
 // refreshTickMsg polls the store for runs written by other processes.
 type refreshTickMsg struct{}
-
-// frameTickMsg redraws dirty charts at a bounded rate.
-type frameTickMsg struct{}
 
 // runsChangedMsg says the store changed (a run finished or was deleted).
 type runsChangedMsg struct{}

@@ -382,7 +382,7 @@ func (m trainModel) progressLine(r *liveRun) string {
 	}
 	eta := "—"
 	if r.fin != nil {
-		elapsed, sps = r.fin.Elapsed, r.fin.SamplesPerSec
+		sps = r.fin.SamplesPerSec
 		eta = "done"
 	} else if frac > 0 {
 		eta = (time.Duration(float64(elapsed)/frac) - elapsed).Round(time.Second).String()
