@@ -347,7 +347,7 @@ func (a *App) View() string {
 		if a.w < 40 {
 			msg = fmt.Sprintf("too small:\nneed %d×%d", MinWidth, MinHeight)
 		}
-		return lipgloss.NewStyle().Width(a.w).MaxWidth(a.w).MaxHeight(a.h).Render(msg)
+		return plain.Width(a.w).MaxWidth(a.w).MaxHeight(a.h).Render(msg)
 	}
 	var tabs []string
 	for i, n := range screenNames {
@@ -383,7 +383,7 @@ func (a *App) View() string {
 		q := fmt.Sprintf("%d run(s) still training.\nStop them (saved as stopped) and quit?\n\n y  quit    any other key  stay", n)
 		body = lipgloss.Place(a.w, h, lipgloss.Center, lipgloss.Center, st.Dialog.Render(q))
 	}
-	body = lipgloss.NewStyle().Width(a.w).Height(h).MaxHeight(h).MaxWidth(a.w).Render(body)
+	body = plain.Width(a.w).Height(h).MaxHeight(h).MaxWidth(a.w).Render(body)
 	status := a.status
 	sst := st.StatusBar
 	if !a.statusOK {

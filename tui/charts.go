@@ -129,7 +129,7 @@ func (c *chart) draw() string {
 	for _, s := range c.series {
 		legend = append(legend, s.style.Render("━ "+s.name))
 	}
-	head := lipgloss.NewStyle().MaxWidth(c.w).Render(c.styles.Header.Render(title) + "  " + strings.Join(legend, " "))
+	head := plain.MaxWidth(c.w).Render(c.styles.Header.Render(title) + "  " + strings.Join(legend, " "))
 	minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	type pts struct{ xs, ys []float64 }
 	all := make([]pts, len(c.series))

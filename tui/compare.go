@@ -123,7 +123,7 @@ func (m *compareModel) redraw() {
 	m.chart.logY, m.chart.smooth = m.logY, m.smooth
 	split, metric, _ := strings.Cut(name, "_")
 	for i, r := range m.cmp.Runs {
-		style := lipgloss.NewStyle().Foreground(seriesColor(r.ID))
+		style := plain.Foreground(seriesColor(r.ID))
 		label := shortID(r)
 		for _, e := range m.cmp.Histories[i] {
 			src := e.Val
@@ -171,7 +171,7 @@ func (m compareModel) View() string {
 	var mt []string
 	hdr := fmt.Sprintf("%-*s", keyW, "metric")
 	for _, r := range m.cmp.Runs {
-		hdr += lipgloss.NewStyle().Foreground(seriesColor(r.ID)).Render(fmt.Sprintf(" %*s", colW, truncate(shortID(r), colW)))
+		hdr += plain.Foreground(seriesColor(r.ID)).Render(fmt.Sprintf(" %*s", colW, truncate(shortID(r), colW)))
 	}
 	mt = append(mt, st.Header.Render("metrics (* best)"), hdr)
 	for _, row := range m.cmp.Metrics {
@@ -195,8 +195,8 @@ func (m compareModel) View() string {
 	}
 	var top string
 	if m.wide() {
-		right := lipgloss.NewStyle().Width(m.w - cw).MaxHeight(m.h / 2).Render(strings.Join(mt, "\n"))
-		top = lipgloss.JoinHorizontal(lipgloss.Top, lipgloss.NewStyle().Width(cw).Render(left), right)
+		right := plain.Width(m.w - cw).MaxHeight(m.h / 2).Render(strings.Join(mt, "\n"))
+		top = lipgloss.JoinHorizontal(lipgloss.Top, plain.Width(cw).Render(left), right)
 	} else {
 		top = left + "\n" + strings.Join(mt, "\n")
 	}
@@ -209,7 +209,7 @@ func (m compareModel) View() string {
 	for _, d := range m.cmp.Diff {
 		line := fmt.Sprintf("%-26s", truncate(d.Field, 26))
 		for i, v := range d.Values {
-			line += lipgloss.NewStyle().Foreground(seriesColor(m.cmp.Runs[i].ID)).Render(fmt.Sprintf(" %-12s", truncate(v, 12)))
+			line += plain.Foreground(seriesColor(m.cmp.Runs[i].ID)).Render(fmt.Sprintf(" %-12s", truncate(v, 12)))
 		}
 		diff = append(diff, line)
 	}
@@ -217,14 +217,14 @@ func (m compareModel) View() string {
 	var cms []string
 	for _, r := range m.cmp.Runs {
 		if ev := m.evals[r.ID]; ev != nil && len(ev.Test.Confusion) > 0 && len(ev.Test.Confusion) <= 4 {
-			cms = append(cms, lipgloss.NewStyle().Foreground(seriesColor(r.ID)).Render(shortID(r))+"\n"+confusionView(ev.Test.Confusion, r.Classes, st))
+			cms = append(cms, plain.Foreground(seriesColor(r.ID)).Render(shortID(r))+"\n"+confusionView(ev.Test.Confusion, r.Classes, st))
 		}
 	}
 	if diffW := 26 + 13*len(m.cmp.Runs); len(cms) > 0 && m.w >= 100 && diffW <= m.w/2 {
 		for i := range cms {
-			cms[i] = lipgloss.NewStyle().PaddingRight(2).Render(cms[i])
+			cms[i] = plain.PaddingRight(2).Render(cms[i])
 		}
-		bottom = lipgloss.JoinHorizontal(lipgloss.Top, append([]string{lipgloss.NewStyle().Width(m.w / 2).Render(bottom)}, cms...)...)
+		bottom = lipgloss.JoinHorizontal(lipgloss.Top, append([]string{plain.Width(m.w / 2).Render(bottom)}, cms...)...)
 	}
-	return lipgloss.NewStyle().MaxHeight(m.h).MaxWidth(m.w).Render(top + "\n" + bottom)
+	return plain.MaxHeight(m.h).MaxWidth(m.w).Render(top + "\n" + bottom)
 }

@@ -409,7 +409,7 @@ func (m runsModel) View() string {
 			sel = "✓"
 		}
 		b.WriteString(cur + sel)
-		b.WriteString(lipgloss.NewStyle().Foreground(seriesColor(r.ID)).Render("●"))
+		b.WriteString(plain.Foreground(seriesColor(r.ID)).Render("●"))
 		for j, c := range cols {
 			b.WriteString(fmt.Sprintf("%-*s", c.width, truncate(c.cell(r), c.width)))
 			if j < len(cols)-1 {
@@ -473,8 +473,8 @@ func (m runsModel) viewDetail() string {
 	right = append(right, st.Subtle.Render("c clone · R re-run · x export · esc back"))
 	body := left
 	if rightW > 0 {
-		rc := st.Panel.Width(rightW - 2).Height(bodyH - 2).Render(lipgloss.NewStyle().MaxHeight(bodyH - 2).Render(strings.Join(right, "\n")))
-		body = lipgloss.JoinHorizontal(lipgloss.Top, lipgloss.NewStyle().Width(w-rightW).Render(left), rc)
+		rc := st.Panel.Width(rightW - 2).Height(bodyH - 2).Render(plain.MaxHeight(bodyH - 2).Render(strings.Join(right, "\n")))
+		body = lipgloss.JoinHorizontal(lipgloss.Top, plain.Width(w-rightW).Render(left), rc)
 	}
-	return lipgloss.NewStyle().MaxHeight(m.h).Render(strings.Join(head, "\n") + "\n" + body)
+	return plain.MaxHeight(m.h).Render(strings.Join(head, "\n") + "\n" + body)
 }

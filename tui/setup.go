@@ -545,7 +545,7 @@ func (m setupModel) viewForm(w, h int) string {
 		if showHint && !m.editing {
 			line += "  " + st.Subtle.Render(f.hint)
 		}
-		body = append(body, lipgloss.NewStyle().MaxWidth(w).Render(line))
+		body = append(body, plain.MaxWidth(w).Render(line))
 	}
 	room := h - len(lines) - 1
 	if !showHint {
@@ -566,7 +566,7 @@ func (m setupModel) viewForm(w, h int) string {
 			lines = append(lines, st.Subtle.Render(truncate("range: "+f.hint, w-2)))
 		}
 	}
-	return lipgloss.NewStyle().Width(w).Height(h).MaxHeight(h).Render(strings.Join(lines, "\n"))
+	return plain.Width(w).Height(h).MaxHeight(h).Render(strings.Join(lines, "\n"))
 }
 
 func (m setupModel) viewInfo(w, h int) string {
@@ -603,7 +603,7 @@ func (m setupModel) viewInfo(w, h int) string {
 		}
 	}
 	content := strings.Join(b, "\n")
-	return st.Panel.Width(w - 2).Height(h - 2).MaxHeight(h).Render(lipgloss.NewStyle().MaxHeight(h - 2).Render(content))
+	return st.Panel.Width(w - 2).Height(h - 2).MaxHeight(h).Render(plain.MaxHeight(h - 2).Render(content))
 }
 
 // scatter draws a 2-D table's points as characters, class 1 as 'o'.
@@ -673,5 +673,5 @@ func wrap(s string, w int) string {
 	if w < 8 {
 		return truncate(s, w)
 	}
-	return lipgloss.NewStyle().Width(w).Render(s)
+	return plain.Width(w).Render(s)
 }

@@ -33,10 +33,30 @@ var seriesPalette = []lipgloss.AdaptiveColor{
 }
 
 func seriesColor(id string) lipgloss.AdaptiveColor {
+	return seriesPalette[seriesIndex(id)]
+}
+
+func seriesIndex(id string) int {
 	h := fnv.New32a()
 	h.Write([]byte(id))
-	return seriesPalette[h.Sum32()%uint32(len(seriesPalette))]
+	return int(h.Sum32() % uint32(len(seriesPalette)))
 }
+
+// plain is the unstyled base for layout (widths, heights, clipping), built
+// once so views never call lipgloss.NewStyle.
+var plain = lipgloss.NewStyle()
+
+// seriesStyles holds one foreground style per palette colour.
+var seriesStyles = func() []lipgloss.Style {
+	out := make([]lipgloss.Style, len(seriesPalette))
+	for i, c := range seriesPalette {
+		out[i] = lipgloss.NewStyle().Foreground(c)
+	}
+	return out
+}()
+
+// seriesStyle is the style of a run's colour.
+func seriesStyle(id string) lipgloss.Style { return seriesStyles[seriesIndex(id)] }
 
 // Styles holds every style the views use, built once.
 type Styles struct {

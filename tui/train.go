@@ -310,7 +310,7 @@ func (m trainModel) View() string {
 			name = "★ " + name
 		}
 		label := fmt.Sprintf("● %s %s", name, statusLabel(x))
-		dot := lipgloss.NewStyle().Foreground(seriesColor(x.id))
+		dot := plain.Foreground(seriesColor(x.id))
 		if i == m.sel {
 			tabs = append(tabs, dot.Render("●")+st.TabActive.Render(label[len("● "):]))
 		} else {
@@ -324,12 +324,12 @@ func (m trainModel) View() string {
 	}
 	cw, rw, _, _, _, _ := m.layout()
 	left := r.loss.view() + "\n" + m.lowerLeft(r, cw)
-	left = lipgloss.NewStyle().Width(cw).MaxWidth(cw).MaxHeight(m.h - 2).Render(left)
+	left = plain.Width(cw).MaxWidth(cw).MaxHeight(m.h - 2).Render(left)
 	body := left
 	if rw > 0 {
 		body = lipgloss.JoinHorizontal(lipgloss.Top, left, m.rightColumn(r, rw, m.h-2))
 	}
-	return lipgloss.NewStyle().MaxHeight(m.h).Render(strings.Join(lines, "\n") + "\n" + body)
+	return plain.MaxHeight(m.h).Render(strings.Join(lines, "\n") + "\n" + body)
 }
 
 // bestTrials marks, for each sweep, the trial with the best key metric so
@@ -496,7 +496,7 @@ func (m trainModel) rightColumn(r *liveRun, w, h int) string {
 	if r.fin != nil && r.fin.Reason != "" {
 		parts = append(parts, st.Subtle.Render(wrap(r.fin.Reason, w-4)))
 	}
-	content := lipgloss.NewStyle().MaxHeight(h - 2).Render(strings.Join(parts, "\n"))
+	content := plain.MaxHeight(h - 2).Render(strings.Join(parts, "\n"))
 	return st.Panel.Width(w - 2).Height(h - 2).Render(content)
 }
 
@@ -584,5 +584,5 @@ func confusionView(cm [][]int, classes []string, st *Styles) string {
 
 // truncateANSI cuts a styled string to w cells.
 func truncateANSI(s string, w int) string {
-	return lipgloss.NewStyle().MaxWidth(w).Render(s)
+	return plain.MaxWidth(w).Render(s)
 }
