@@ -123,7 +123,7 @@ func (m *compareModel) redraw() {
 	m.chart.logY, m.chart.smooth = m.logY, m.smooth
 	split, metric, _ := strings.Cut(name, "_")
 	for i, r := range m.cmp.Runs {
-		style := plain.Foreground(seriesColor(r.ID))
+		style := seriesStyle(r.ID)
 		label := shortID(r)
 		for _, e := range m.cmp.Histories[i] {
 			src := e.Val
@@ -171,7 +171,7 @@ func (m compareModel) View() string {
 	var mt []string
 	hdr := fmt.Sprintf("%-*s", keyW, "metric")
 	for _, r := range m.cmp.Runs {
-		hdr += plain.Foreground(seriesColor(r.ID)).Render(fmt.Sprintf(" %*s", colW, truncate(shortID(r), colW)))
+		hdr += seriesStyle(r.ID).Render(fmt.Sprintf(" %*s", colW, truncate(shortID(r), colW)))
 	}
 	mt = append(mt, st.Header.Render("metrics (* best)"), hdr)
 	for _, row := range m.cmp.Metrics {
@@ -209,7 +209,7 @@ func (m compareModel) View() string {
 	for _, d := range m.cmp.Diff {
 		line := fmt.Sprintf("%-26s", truncate(d.Field, 26))
 		for i, v := range d.Values {
-			line += plain.Foreground(seriesColor(m.cmp.Runs[i].ID)).Render(fmt.Sprintf(" %-12s", truncate(v, 12)))
+			line += seriesStyle(m.cmp.Runs[i].ID).Render(fmt.Sprintf(" %-12s", truncate(v, 12)))
 		}
 		diff = append(diff, line)
 	}
@@ -217,7 +217,7 @@ func (m compareModel) View() string {
 	var cms []string
 	for _, r := range m.cmp.Runs {
 		if ev := m.evals[r.ID]; ev != nil && len(ev.Test.Confusion) > 0 && len(ev.Test.Confusion) <= 4 {
-			cms = append(cms, plain.Foreground(seriesColor(r.ID)).Render(shortID(r))+"\n"+confusionView(ev.Test.Confusion, r.Classes, st))
+			cms = append(cms, seriesStyle(r.ID).Render(shortID(r))+"\n"+confusionView(ev.Test.Confusion, r.Classes, st))
 		}
 	}
 	if diffW := 26 + 13*len(m.cmp.Runs); len(cms) > 0 && m.w >= 100 && diffW <= m.w/2 {

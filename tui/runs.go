@@ -409,7 +409,7 @@ func (m runsModel) View() string {
 			sel = "✓"
 		}
 		b.WriteString(cur + sel)
-		b.WriteString(plain.Foreground(seriesColor(r.ID)).Render("●"))
+		b.WriteString(seriesStyle(r.ID).Render("●"))
 		for j, c := range cols {
 			b.WriteString(fmt.Sprintf("%-*s", c.width, truncate(c.cell(r), c.width)))
 			if j < len(cols)-1 {

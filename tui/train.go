@@ -310,7 +310,7 @@ func (m trainModel) View() string {
 			name = "★ " + name
 		}
 		label := fmt.Sprintf("● %s %s", name, statusLabel(x))
-		dot := plain.Foreground(seriesColor(x.id))
+		dot := seriesStyle(x.id)
 		if i == m.sel {
 			tabs = append(tabs, dot.Render("●")+st.TabActive.Render(label[len("● "):]))
 		} else {
