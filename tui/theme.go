@@ -32,10 +32,6 @@ var seriesPalette = []lipgloss.AdaptiveColor{
 	{Light: "#34495e", Dark: "#aeb6bf"},
 }
 
-func seriesColor(id string) lipgloss.AdaptiveColor {
-	return seriesPalette[seriesIndex(id)]
-}
-
 func seriesIndex(id string) int {
 	h := fnv.New32a()
 	h.Write([]byte(id))
