@@ -39,6 +39,9 @@ var (
 	mixupSteps   = []string{"0", "0.1", "0.2", "0.4", "1"}
 	clipSteps    = []string{"0", "0.5", "1", "5", "10"}
 	momSteps     = []string{"0", "0.5", "0.9", "0.95", "0.99"}
+	betaSteps    = []string{"0", "0.5", "0.8", "0.9", "0.95", "0.99"}
+	beta2Steps   = []string{"0", "0.9", "0.99", "0.999", "0.9999"}
+	gammaSteps   = []string{"0.1", "0.5", "0.9", "0.95", "0.97", "0.99"}
 	patSteps     = []string{"0", "3", "5", "10", "20", "50"}
 	crossSteps   = []string{"", "x1sq,x2sq", "x1x2", "x1sq,x2sq,x1x2", "sinx1,sinx2", "x1sq,x2sq,x1x2,sinx1,sinx2"}
 	missingSteps = []string{"error", "drop-rows", "impute"}
@@ -232,6 +235,15 @@ func buildFields(spec *trainer.Spec) []field {
 	switch spec.Optimizer.Name {
 	case "sgd", "momentum", "nesterov":
 		fs = append(fs, floatField("optimizer.momentum", "Training", "momentum", 0, 0.9999, momSteps, func(s *trainer.Spec) *float64 { return &s.Optimizer.Momentum }))
+	case "rmsprop":
+		fs = append(fs, floatField("optimizer.rho", "Training", "rho", 0, 0.9999, betaSteps, func(s *trainer.Spec) *float64 { return &s.Optimizer.Rho }))
+	case "adam", "adamw":
+		fs = append(fs,
+			floatField("optimizer.beta1", "Training", "beta1", 0, 0.9999, betaSteps, func(s *trainer.Spec) *float64 { return &s.Optimizer.Beta1 }),
+			floatField("optimizer.beta2", "Training", "beta2", 0, 0.999999, beta2Steps, func(s *trainer.Spec) *float64 { return &s.Optimizer.Beta2 }))
+		if spec.Optimizer.Name == "adamw" {
+			fs = append(fs, floatField("optimizer.weight_decay", "Training", "weight decay", 0, 1, regSteps, func(s *trainer.Spec) *float64 { return &s.Optimizer.WeightDecay }))
+		}
 	}
 	fs = append(fs,
 		field{key: "schedule.name", section: "Training", label: "lr schedule", hint: strings.Join(schedSteps, " "), steps: schedSteps, layer: -1,
@@ -245,6 +257,24 @@ func buildFields(spec *trainer.Spec) []field {
 				}
 				return fmt.Errorf("one of %s", strings.Join(schedSteps, ", "))
 			}},
+	)
+	switch spec.Schedule.Name {
+	case "step":
+		fs = append(fs,
+			intField("schedule.step_size", "Training", "  decay every (epochs)", 1, 1000000, []string{"1", "5", "10", "20", "50", "100"}, func(s *trainer.Spec) *int { return &s.Schedule.StepSize }),
+			floatField("schedule.gamma", "Training", "  decay factor", 0.001, 1, gammaSteps, func(s *trainer.Spec) *float64 { return &s.Schedule.Gamma }))
+	case "exponential":
+		fs = append(fs, floatField("schedule.gamma", "Training", "  decay per epoch", 0.001, 1, gammaSteps, func(s *trainer.Spec) *float64 { return &s.Schedule.Gamma }))
+	case "plateau":
+		fs = append(fs,
+			intField("schedule.patience", "Training", "  plateau patience", 1, 100000, patSteps[1:], func(s *trainer.Spec) *int { return &s.Schedule.Patience }),
+			floatField("schedule.factor", "Training", "  plateau factor", 0.01, 0.99, []string{"0.1", "0.2", "0.5", "0.8"}, func(s *trainer.Spec) *float64 { return &s.Schedule.Factor }))
+	}
+	switch spec.Schedule.Name {
+	case "cosine", "plateau":
+		fs = append(fs, floatField("schedule.min_lr", "Training", "  minimum lr", 0, 10, append([]string{"0"}, lrSteps[:5]...), func(s *trainer.Spec) *float64 { return &s.Schedule.MinLR }))
+	}
+	fs = append(fs,
 		intField("batch_size", "Training", "batch size (0 = full)", 0, 1<<20, batchSteps, func(s *trainer.Spec) *int { return &s.BatchSize }),
 		intField("epochs", "Training", "epochs", 1, 1000000, epochSteps, func(s *trainer.Spec) *int { return &s.Epochs }),
 		floatField("l1", "Training", "L1", 0, 10, regSteps, func(s *trainer.Spec) *float64 { return &s.L1 }),
@@ -292,7 +322,18 @@ func buildFields(spec *trainer.Spec) []field {
 				return nil
 			}},
 	)
+	for i := range fs {
+		if d, ok := zeroMeans[fs[i].key]; ok {
+			fs[i].hint += "; 0 means " + d
+		}
+	}
 	return fs
+}
+
+// zeroMeans says what a zero optimizer setting stands for.
+var zeroMeans = map[string]string{
+	"optimizer.momentum": "0.9 for momentum and nesterov, none for sgd", "optimizer.rho": "0.9",
+	"optimizer.beta1": "0.9", "optimizer.beta2": "0.999", "optimizer.weight_decay": "0.01",
 }
 
 var syntheticNames = func() map[string]bool {

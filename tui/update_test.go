@@ -77,6 +77,13 @@ func TestSetupKeysEditTheSpec(t *testing.T) {
 	if !strings.Contains(a.View(), "2 → 4 tanh → 1 sigmoid, 17 params") {
 		t.Fatal("no summary line for the seed example")
 	}
+	keys := map[string]bool{}
+	for _, f := range a.setup.fields {
+		keys[f.key] = true
+	}
+	if !keys["optimizer.beta1"] || !keys["optimizer.beta2"] || keys["optimizer.momentum"] {
+		t.Fatalf("Adam's settings are not in the form: %v", keys)
+	}
 }
 
 func TestSetupDatasetChangeFitsTheLoss(t *testing.T) {
