@@ -60,7 +60,7 @@ func adamStep(w, g, m, v []float64, b1, b2, lrc1, c2, eps float64) {
 //go:noescape
 func tile4x8AVX(c *float64, ldc int, a *float64, ars, astep int, b *float64, bstep, iters int, acc bool)
 
-// hasTile reports whether the 4×8 register-tile kernel is available.
+// hasTile reports whether a register-tile kernel is available.
 var hasTile = useAVX
 
 // tile4x8 computes a 4×8 tile of C: row r, column j gets
@@ -68,4 +68,24 @@ var hasTile = useAVX
 // acc). The caller guarantees every index is in range.
 func tile4x8(c []float64, ldc int, a []float64, ars, astep int, b []float64, bstep, iters int, acc bool) {
 	tile4x8AVX(&c[0], ldc, &a[0], ars, astep, &b[0], bstep, iters, acc)
+}
+
+//go:noescape
+func tile4x16AVX512(c *float64, ldc int, a *float64, ars, astep int, b *float64, bstep, iters int, acc bool)
+
+// tileWidth is the widest register tile: 16 columns with AVX-512, 8 with
+// AVX2, 0 without either.
+var tileWidth = func() int {
+	switch {
+	case useAVX && cpu.X86.HasAVX512F:
+		return 16
+	case useAVX:
+		return 8
+	}
+	return 0
+}()
+
+// tile4x16 is tile4x8 for 16 columns (AVX-512 only).
+func tile4x16(c []float64, ldc int, a []float64, ars, astep int, b []float64, bstep, iters int, acc bool) {
+	tile4x16AVX512(&c[0], ldc, &a[0], ars, astep, &b[0], bstep, iters, acc)
 }

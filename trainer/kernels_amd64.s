@@ -283,3 +283,86 @@ twrite:
 	VMOVUPD Y7, 32(DI)
 	VZEROUPPER
 	RET
+
+// func tile4x16AVX512(c *float64, ldc int, a *float64, ars, astep int, b *float64, bstep, iters int, acc bool)
+// tile4x8AVX for a 4×16 tile, with 512-bit registers.
+TEXT ·tile4x16AVX512(SB), NOSPLIT, $0-65
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R14
+	SHLQ $3, R14
+	MOVQ a+16(FP), R8
+	MOVQ ars+24(FP), R9
+	SHLQ $3, R9
+	MOVQ astep+32(FP), R10
+	SHLQ $3, R10
+	MOVQ b+40(FP), SI
+	MOVQ bstep+48(FP), R11
+	SHLQ $3, R11
+	MOVQ iters+56(FP), CX
+	LEAQ (R8)(R9*1), R12
+	LEAQ (R12)(R9*1), R13
+	LEAQ (R13)(R9*1), DX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	TESTQ  CX, CX
+	JE     zstore
+
+zloop:
+	VMOVUPD      (SI), Z8
+	VMOVUPD      64(SI), Z9
+	VBROADCASTSD (R8), Z10
+	VFMADD231PD  Z8, Z10, Z0
+	VFMADD231PD  Z9, Z10, Z1
+	VBROADCASTSD (R12), Z11
+	VFMADD231PD  Z8, Z11, Z2
+	VFMADD231PD  Z9, Z11, Z3
+	VBROADCASTSD (R13), Z12
+	VFMADD231PD  Z8, Z12, Z4
+	VFMADD231PD  Z9, Z12, Z5
+	VBROADCASTSD (DX), Z13
+	VFMADD231PD  Z8, Z13, Z6
+	VFMADD231PD  Z9, Z13, Z7
+	ADDQ         R10, R8
+	ADDQ         R10, R12
+	ADDQ         R10, R13
+	ADDQ         R10, DX
+	ADDQ         R11, SI
+	DECQ         CX
+	JNE          zloop
+
+zstore:
+	MOVBLZX acc+64(FP), AX
+	TESTQ   AX, AX
+	JE      zwrite
+	VADDPD  (DI), Z0, Z0
+	VADDPD  64(DI), Z1, Z1
+	LEAQ    (DI)(R14*1), BX
+	VADDPD  (BX), Z2, Z2
+	VADDPD  64(BX), Z3, Z3
+	LEAQ    (BX)(R14*1), BX
+	VADDPD  (BX), Z4, Z4
+	VADDPD  64(BX), Z5, Z5
+	LEAQ    (BX)(R14*1), BX
+	VADDPD  (BX), Z6, Z6
+	VADDPD  64(BX), Z7, Z7
+
+zwrite:
+	VMOVUPD Z0, (DI)
+	VMOVUPD Z1, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPD Z2, (DI)
+	VMOVUPD Z3, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPD Z4, (DI)
+	VMOVUPD Z5, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPD Z6, (DI)
+	VMOVUPD Z7, 64(DI)
+	VZEROUPPER
+	RET

@@ -18,3 +18,9 @@ const hasTile = false
 func tile4x8(c []float64, ldc int, a []float64, ars, astep int, b []float64, bstep, iters int, acc bool) {
 	panic("trainer: tile4x8 without AVX")
 }
+
+const tileWidth = 0
+
+func tile4x16(c []float64, ldc int, a []float64, ars, astep int, b []float64, bstep, iters int, acc bool) {
+	panic("trainer: tile4x16 without AVX-512")
+}
