@@ -70,8 +70,6 @@ func runRuns(e *env, args []string) error {
 	limit := fs.Int("limit", 0, "list at most this many runs")
 	format := fs.String("format", "json", "export: json (complete runs), csv (a row per run) or history (one run's epochs)")
 	outFile := fs.String("o", "", "export: write to this file instead of stdout")
-	yes := fs.Bool("yes", true, "rm: delete without asking (the CLI never prompts)")
-	_ = yes
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err

@@ -27,89 +27,67 @@ func TestGemmKernels(t *testing.T) {
 				a := randVec(r, m*k, 1)
 				b := randVec(r, k*n, 1)
 				bt := randVec(r, m*n, 1) // B for TN (m×n)
-				w := randVec(r, n*k, 1)  // B for NT (n×k rows of width k … used as k×? below)
+				bk := randVec(r, k*n, 1) // B for NT (k×n)
 				init := randVec(r, max(m*n, k*n, m*k), 1)
-				check := func(name string, got, want []float64) {
-					t.Helper()
-					for i := range want {
-						if d := math.Abs(got[i] - want[i]); d > 1e-12*(1+math.Abs(want[i])) {
-							t.Fatalf("%s[%d] = %v, want %v", name, i, got[i], want[i])
-						}
-					}
-				}
-				// NN: C (m×n) = A (m×k) · B (k×n)
-				want := make([]float64, m*n)
-				for i := 0; i < m; i++ {
-					for j := 0; j < n; j++ {
+				// Each product: its task, the C it writes (rows × cols), and
+				// the naive value of C[i][j] without the initial value.
+				products := []struct {
+					name       string
+					kind       gemmKind
+					b          []float64
+					rows, cols int
+					naive      func(i, j int) float64
+				}{
+					{"NN", kindNN, b, m, n, func(i, j int) float64 { // A (m×k) · B (k×n)
 						s := 0.0
-						if acc {
-							s = init[i*n+j]
-						}
 						for p := 0; p < k; p++ {
 							s += a[i*k+p] * b[p*n+j]
 						}
-						want[i*n+j] = s
-					}
-				}
-				var first []float64
-				for pi, p := range pools {
-					c := append([]float64(nil), init[:m*n]...)
-					p.do(gemmTask{kind: kindNN, c: c, a: a, b: b, m: m, k: k, n: n, accumulate: acc}, m, parallelMACs) // force the split
-					check("NN", c, want)
-					if pi == 0 {
-						first = c
-					} else if !equalBits(first, c) {
-						t.Fatalf("NN with %d workers differs from 1", p.workers)
-					}
-				}
-				// TN: C (k×n) = Aᵀ·B where A is m×k and B is m×n.
-				want = make([]float64, k*n)
-				for p := 0; p < k; p++ {
-					for j := 0; j < n; j++ {
+						return s
+					}},
+					{"TN", kindTN, bt, k, n, func(p, j int) float64 { // Aᵀ·B, B m×n
 						s := 0.0
-						if acc {
-							s = init[p*n+j]
-						}
 						for i := 0; i < m; i++ {
 							s += a[i*k+p] * bt[i*n+j]
 						}
-						want[p*n+j] = s
-					}
-				}
-				for pi, pl := range pools {
-					c := append([]float64(nil), init[:k*n]...)
-					pl.do(gemmTask{kind: kindTN, c: c, a: a, b: bt, m: m, k: k, n: n, accumulate: acc}, k, parallelMACs)
-					check("TN", c, want)
-					if pi == 0 {
-						first = c
-					} else if !equalBits(first, c) {
-						t.Fatalf("TN with %d workers differs from 1", pl.workers)
-					}
-				}
-				// NT: C (m×k) = A (m×n) · Bᵀ where B is k×n.
-				an := bt // m×n
-				bk := w[:k*n]
-				want = make([]float64, m*k)
-				for i := 0; i < m; i++ {
-					for p := 0; p < k; p++ {
+						return s
+					}},
+					{"NT", kindNT, bk, m, k, func(i, p int) float64 { // (m×n) · Bᵀ, B k×n
 						s := 0.0
-						if acc {
-							s = init[i*k+p]
-						}
 						for j := 0; j < n; j++ {
-							s += an[i*n+j] * bk[p*n+j]
+							s += bt[i*n+j] * bk[p*n+j]
 						}
-						want[i*k+p] = s
-					}
+						return s
+					}},
 				}
-				for pi, pl := range pools {
-					c := append([]float64(nil), init[:m*k]...)
-					pl.do(gemmTask{kind: kindNT, c: c, a: an, b: bk, m: m, k: k, n: n, accumulate: acc}, m, parallelMACs)
-					check("NT", c, want)
-					if pi == 0 {
-						first = c
-					} else if !equalBits(first, c) {
-						t.Fatalf("NT with %d workers differs from 1", pl.workers)
+				for _, pr := range products {
+					want := make([]float64, pr.rows*pr.cols)
+					for i := 0; i < pr.rows; i++ {
+						for j := 0; j < pr.cols; j++ {
+							want[i*pr.cols+j] = pr.naive(i, j)
+							if acc {
+								want[i*pr.cols+j] += init[i*pr.cols+j]
+							}
+						}
+					}
+					aIn := a
+					if pr.kind == kindNT {
+						aIn = bt // m×n
+					}
+					var first []float64
+					for pi, pl := range pools {
+						c := append([]float64(nil), init[:pr.rows*pr.cols]...)
+						pl.do(gemmTask{kind: pr.kind, c: c, a: aIn, b: pr.b, m: m, k: k, n: n, accumulate: acc}, pr.rows, parallelMACs) // force the split
+						for i := range want {
+							if d := math.Abs(c[i] - want[i]); d > 1e-12*(1+math.Abs(want[i])) {
+								t.Fatalf("%s[%d] = %v, want %v", pr.name, i, c[i], want[i])
+							}
+						}
+						if pi == 0 {
+							first = c
+						} else if !equalBits(first, c) {
+							t.Fatalf("%s with %d workers differs from 1", pr.name, pl.workers)
+						}
 					}
 				}
 			})
