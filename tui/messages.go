@@ -92,3 +92,10 @@ type sweepDoneMsg struct {
 	res *sweeps.Result
 	err error
 }
+
+// sweepLoadedMsg carries a stored sweep's report for the sweep view.
+type sweepLoadedMsg struct {
+	id  string
+	rep *sweeps.Report
+	err error
+}
