@@ -5,7 +5,6 @@ import (
 	"os"
 	"runtime/debug"
 
-
 	"workbench/sessions"
 	"workbench/trainer"
 	"workbench/tui"

@@ -24,7 +24,7 @@ type Spec struct {
 	Optimizer OptimizerSpec `json:"optimizer"`
 	Schedule  ScheduleSpec  `json:"schedule"`
 	BatchSize int           `json:"batch_size"` // 0 = the whole training set
-	Epochs    int           `json:"epochs"` // 0 = no limit: train until stopped
+	Epochs    int           `json:"epochs"`     // 0 = no limit: train until stopped
 	L1        float64       `json:"l1,omitempty"`
 	L2        float64       `json:"l2,omitempty"`
 	ClipNorm  float64       `json:"clip_norm,omitempty"` // 0 = no clipping

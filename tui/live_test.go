@@ -250,5 +250,3 @@ func TestPanicInUpdateIsCaught(t *testing.T) {
 		t.Fatal("Update did not quit after the panic")
 	}
 }
-
-
