@@ -10,18 +10,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"workbench/numfmt"
+	"workbench/sweeps"
 )
-
-// parAxis is one vertical axis of a parallel-coordinates view: numeric
-// (optionally log-scaled) or categorical.
-type parAxis struct {
-	name   string
-	labels []string // categorical: the categories, bottom to top
-	log    bool
-	lo, hi float64 // numeric range, in log10 units when log
-	// objective marks the objective axis (values printed as metrics).
-	objective bool
-}
 
 // parTrial is one polyline: a value per axis (a category index on
 // categorical axes; NaN when missing) and its objective.
@@ -46,7 +36,7 @@ const brushStep = 0.05
 // trials outside every brush are dimmed. It is not safe for concurrent
 // use (Bubble Tea models never are).
 type parcoordsModel struct {
-	axes    []parAxis
+	axes    []sweeps.CoordAxis
 	trials  []parTrial
 	lower   bool
 	cursor  int
@@ -68,61 +58,19 @@ func (m parcoordsModel) Focused() bool     { return m.focused }
 
 // setData replaces the axes and trials, keeping brushes of axes that keep
 // their name (so a live sweep's reloads do not lose the user's brush).
-func (m *parcoordsModel) setData(axes []parAxis, trials []parTrial, lower bool) {
+func (m *parcoordsModel) setData(axes []sweeps.CoordAxis, trials []parTrial, lower bool) {
 	old := map[string]brush{}
 	for i, a := range m.axes {
 		if i < len(m.brushes) {
-			old[a.name] = m.brushes[i]
+			old[a.Name] = m.brushes[i]
 		}
 	}
 	m.axes, m.trials, m.lower = axes, trials, lower
 	m.brushes = make([]brush, len(axes))
 	for i, a := range axes {
-		m.brushes[i] = old[a.name]
+		m.brushes[i] = old[a.Name]
 	}
 	m.cursor = min(m.cursor, max(len(axes)-1, 0))
-}
-
-// norm places v on axis a in 0…1, or NaN when it has no place.
-func (a parAxis) norm(v float64) float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return math.NaN()
-	}
-	if a.labels != nil {
-		if len(a.labels) <= 1 {
-			return 0.5
-		}
-		return v / float64(len(a.labels)-1)
-	}
-	if a.log {
-		if v <= 0 {
-			return math.NaN()
-		}
-		v = math.Log10(v)
-	}
-	span := a.hi - a.lo
-	if !(span > 0) || math.IsInf(span, 0) {
-		return 0.5
-	}
-	return math.Min(math.Max((v-a.lo)/span, 0), 1)
-}
-
-// label prints axis a's value at position p (0…1).
-func (a parAxis) label(p float64) string {
-	if a.labels != nil {
-		if len(a.labels) == 0 {
-			return ""
-		}
-		return a.labels[int(math.Round(p*float64(len(a.labels)-1)))]
-	}
-	v := a.lo + p*(a.hi-a.lo)
-	if a.log {
-		v = math.Pow(10, v)
-	}
-	if a.objective {
-		return numfmt.Value(v)
-	}
-	return numfmt.Short(v)
 }
 
 // inBrush reports whether a trial lies inside every active brush.
@@ -131,7 +79,7 @@ func (m parcoordsModel) inBrush(t parTrial) bool {
 		if !b.on {
 			continue
 		}
-		p := m.axes[i].norm(t.vals[i])
+		p := m.axes[i].Norm(t.vals[i])
 		if math.IsNaN(p) || p < b.lo-1e-9 || p > b.hi+1e-9 {
 			return false
 		}
@@ -333,7 +281,7 @@ func (m parcoordsModel) View() string {
 				}
 			}
 			for a := 0; a+1 < len(m.axes); a++ {
-				p, q := m.axes[a].norm(t.vals[a]), m.axes[a+1].norm(t.vals[a+1])
+				p, q := m.axes[a].Norm(t.vals[a]), m.axes[a+1].Norm(t.vals[a+1])
 				if math.IsNaN(p) || math.IsNaN(q) {
 					continue
 				}
@@ -357,13 +305,13 @@ func (m parcoordsModel) View() string {
 		}
 	}
 	var lines []string
-	lines = append(lines, m.axisRow(cols, func(i int) string { return m.axes[i].name }, true))
-	lines = append(lines, m.axisRow(cols, func(i int) string { return m.axes[i].label(1) }, false))
+	lines = append(lines, m.axisRow(cols, func(i int) string { return m.axes[i].Name }, true))
+	lines = append(lines, m.axisRow(cols, func(i int) string { return m.axes[i].Label(1) }, false))
 	if best >= 0 {
 		// The best trial is drawn last, in its own style, over the others.
 		t := m.trials[best]
 		for a := 0; a+1 < len(m.axes); a++ {
-			p, q := m.axes[a].norm(t.vals[a]), m.axes[a+1].norm(t.vals[a+1])
+			p, q := m.axes[a].Norm(t.vals[a]), m.axes[a+1].Norm(t.vals[a+1])
 			if !math.IsNaN(p) && !math.IsNaN(q) {
 				c.line(2*cols[a], ydot(p), 2*cols[a+1], ydot(q), pcBest)
 			}
@@ -372,7 +320,7 @@ func (m parcoordsModel) View() string {
 	for y := 0; y < rows; y++ {
 		lines = append(lines, m.canvasRow(c, y))
 	}
-	lines = append(lines, m.axisRow(cols, func(i int) string { return m.axes[i].label(0) }, false))
+	lines = append(lines, m.axisRow(cols, func(i int) string { return m.axes[i].Label(0) }, false))
 	lines = append(lines, truncateANSI(m.status(best), m.w))
 	return strings.Join(lines, "\n")
 }
@@ -461,9 +409,9 @@ func (m parcoordsModel) status(best int) string {
 	b := m.brushes[m.cursor]
 	var s string
 	if b.on {
-		s = fmt.Sprintf("▸ %s %s … %s", a.name, a.label(b.lo), a.label(b.hi))
+		s = fmt.Sprintf("▸ %s %s … %s", a.Name, a.Label(b.lo), a.Label(b.hi))
 	} else {
-		s = "▸ " + a.name + ": ↑↓ brush a range"
+		s = "▸ " + a.Name + ": ↑↓ brush a range"
 	}
 	s += fmt.Sprintf(" · %d of %d trials in the brush", in, len(m.trials))
 	if best >= 0 {

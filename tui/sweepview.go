@@ -172,111 +172,12 @@ func (m sweepViewModel) importanceView() []string {
 	return out
 }
 
-// parcoordsData turns a report into axes (one per field, then the
-// objective) and a polyline per trial.
-func parcoordsData(rep *sweeps.Report) ([]parAxis, []parTrial) {
-	var axes []parAxis
-	dists := map[string]sweeps.Dist{}
-	for _, d := range rep.Spec.Random {
-		dists[d.Field] = d
-	}
-	for _, f := range rep.Fields {
-		a := parAxis{name: f}
-		var vals []string
-		seen := map[string]bool{}
-		numeric := true
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for _, t := range rep.Trials {
-			v := t.Params[f]
-			if !seen[v] {
-				seen[v] = true
-				vals = append(vals, v)
-			}
-			x, err := strconv.ParseFloat(v, 64)
-			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-				numeric = false
-				continue
-			}
-			lo, hi = math.Min(lo, x), math.Max(hi, x)
-		}
-		d, isDist := dists[f]
-		switch {
-		case isDist && d.Kind == "choice":
-			a.labels = append([]string{}, d.Items...)
-		case isDist:
-			a.lo, a.hi = d.Min, d.Max
-			if d.Kind == "log" {
-				a.log, a.lo, a.hi = true, math.Log10(d.Min), math.Log10(d.Max)
-			}
-		case numeric && len(vals) > 0:
-			a.lo, a.hi = lo, hi
-			if lo > 0 && hi/lo >= 100 {
-				a.log, a.lo, a.hi = true, math.Log10(lo), math.Log10(hi)
-			}
-		default:
-			sortLabels(vals)
-			a.labels = vals
-		}
-		axes = append(axes, a)
-	}
-	obj := parAxis{name: rep.Sweep.Objective, objective: true}
-	obj.lo, obj.hi = math.Inf(1), math.Inf(-1)
-	for _, t := range rep.Trials {
-		if t.HasObj && !math.IsNaN(t.Objective) && !math.IsInf(t.Objective, 0) {
-			obj.lo, obj.hi = math.Min(obj.lo, t.Objective), math.Max(obj.hi, t.Objective)
-		}
-	}
-	if math.IsInf(obj.lo, 0) {
-		obj.lo, obj.hi = 0, 1
-	}
-	axes = append(axes, obj)
-	var trials []parTrial
-	for _, t := range rep.Trials {
-		pt := parTrial{id: t.RunID, vals: make([]float64, len(axes)), obj: math.NaN()}
-		if t.HasObj {
-			pt.obj = t.Objective
-		}
-		for i, f := range rep.Fields {
-			pt.vals[i] = axisValue(axes[i], t.Params[f])
-		}
-		pt.vals[len(axes)-1] = pt.obj
-		trials = append(trials, pt)
+// parcoordsData turns a report into axes and a polyline per trial.
+func parcoordsData(rep *sweeps.Report) ([]sweeps.CoordAxis, []parTrial) {
+	axes, rows := rep.Coordinates()
+	trials := make([]parTrial, len(rows))
+	for i, row := range rows {
+		trials[i] = parTrial{id: rep.Trials[i].RunID, vals: row, obj: row[len(row)-1]}
 	}
 	return axes, trials
-}
-
-// axisValue reads a trial's text value on axis a (NaN when it has none).
-func axisValue(a parAxis, v string) float64 {
-	if a.labels != nil {
-		for i, l := range a.labels {
-			if l == v {
-				return float64(i)
-			}
-		}
-		return math.NaN()
-	}
-	x, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		return math.NaN()
-	}
-	return x
-}
-
-// sortLabels orders categories numerically when they are all numbers,
-// else leaves them in first-seen order.
-func sortLabels(vals []string) {
-	nums := make([]float64, len(vals))
-	for i, v := range vals {
-		x, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			return
-		}
-		nums[i] = x
-	}
-	for i := 1; i < len(vals); i++ {
-		for j := i; j > 0 && nums[j] < nums[j-1]; j-- {
-			nums[j], nums[j-1] = nums[j-1], nums[j]
-			vals[j], vals[j-1] = vals[j-1], vals[j]
-		}
-	}
 }
