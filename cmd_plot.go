@@ -48,7 +48,8 @@ func runPlot(e *env, args []string) error {
 	db := addDBFlag(fs)
 	var ids []string
 	fs.Func("run", "a saved run (repeatable)", func(s string) error { ids = append(ids, s); return nil })
-	kind := fs.String("kind", "curves", "curves, roc or confusion")
+	kind := fs.String("kind", "curves", "curves, roc, confusion or parallel (a sweep's trials in parallel coordinates)")
+	sweepID := fs.String("sweep", "", "parallel: the sweep")
 	metric := fs.String("metric", "val_loss", "curves: the metric per epoch (val_loss, train_loss, val_accuracy, …)")
 	out := fs.String("o", "", "the output file: .png or .svg")
 	width := fs.Int("width", 800, "width in pixels")
@@ -60,7 +61,10 @@ func runPlot(e *env, args []string) error {
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q", pos[0])
 	}
-	if len(ids) == 0 || *out == "" {
+	if *kind == "parallel" && (*sweepID == "" || len(ids) > 0) {
+		return usagef("--kind parallel takes --sweep ID, not --run")
+	}
+	if (len(ids) == 0 && *kind != "parallel") || *out == "" {
 		return usagef("--run and -o are required")
 	}
 	ext := strings.ToLower(filepath.Ext(*out))
@@ -83,8 +87,10 @@ func runPlot(e *env, args []string) error {
 		p, err = rocPlot(store, ids)
 	case "confusion":
 		p, err = confusionPlot(store, ids[0])
+	case "parallel":
+		p, err = parallelPlot(store, *sweepID)
 	default:
-		return usagef("--kind: %q is not curves, roc or confusion", *kind)
+		return usagef("--kind: %q is not curves, roc, confusion or parallel", *kind)
 	}
 	if err != nil {
 		return err

@@ -101,6 +101,10 @@ func runSweep(e *env, args []string) error {
 	prune := fs.Bool("prune", false, "median stopping: stop a trial that falls below the median of earlier trials")
 	warmup := fs.Int("prune-warmup", 5, "epochs before pruning may stop a trial")
 	sweepSeed := fs.Uint64("sweep-seed", 1, "seed of the random search")
+	sampler := fs.String("sampler", "", "how --random axes are drawn: random, or tpe (learns from finished trials; deterministic at --parallel 1)")
+	pruner := fs.String("pruner", "", "median (as --prune) or asha: successive halving, rungs at --min-epochs × --reduction^k")
+	minEpochs := fs.Int("min-epochs", 0, "asha: the first rung, in epochs (default epochs/reduction³, at least 1)")
+	reduction := fs.Int("reduction", 0, "asha: keep the top 1/reduction of the trials at each rung (default 3)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -142,10 +146,23 @@ func runSweep(e *env, args []string) error {
 	if spec.Seed == 0 {
 		spec.Seed = *sweepSeed
 	}
+	if *sampler != "" {
+		spec.Sampler = *sampler
+	}
+	if *pruner != "" {
+		spec.Pruner = *pruner
+	}
+	if *minEpochs != 0 {
+		spec.MinEpochs = *minEpochs
+	}
+	if *reduction != 0 {
+		spec.Reduction = *reduction
+	}
 	if spec.Name == "" {
 		spec.Name = sf.name
 	}
-	if _, err := sweeps.Expand(spec); err != nil {
+	budget, err := sweeps.Budget(spec)
+	if err != nil {
 		return usageError{err.Error()}
 	}
 	store, err := openStore(e, *db)
@@ -162,10 +179,10 @@ func runSweep(e *env, args []string) error {
 	var total int
 	var outMu sync.Mutex // trials end on worker goroutines; one writes at a time
 	o := sweeps.Options{Parallel: *parallel,
-		OnStart: func(id string, ts []sweeps.Trial) {
-			total = len(ts)
+		OnStart: func(id string, _ []sweeps.Trial) {
+			total = budget
 			if !*jsonOut {
-				fmt.Fprintf(e.stdout, "sweep %s: %d trials, %d at once\n", id, len(ts), min(len(ts), parallelism(*parallel)))
+				fmt.Fprintf(e.stdout, "sweep %s: %d trials, %d at once\n", id, budget, min(budget, parallelism(*parallel)))
 			}
 		},
 		OnTrialDone: func(r sweeps.TrialResult) {
@@ -236,10 +253,11 @@ func bestTrial(res *sweeps.Result) any {
 
 // sweepReport is what 'sweep show --json' prints.
 type sweepReport struct {
-	Sweep   *sessions.Sweep `json:"sweep"`
-	Fields  []string        `json:"fields"`
-	Ranking []rankedTrial   `json:"ranking"`
-	Effects []sweeps.Effect `json:"effects"`
+	Sweep      *sessions.Sweep   `json:"sweep"`
+	Fields     []string          `json:"fields"`
+	Ranking    []rankedTrial     `json:"ranking"`
+	Effects    []sweeps.Effect   `json:"effects"`
+	Importance sweeps.Importance `json:"importance"`
 }
 
 type rankedTrial struct {
@@ -286,6 +304,7 @@ func showSweep(e *env, store sessions.Store, id string, jsonOut bool) error {
 		objs = append(objs, v)
 	}
 	rep.Effects = sweeps.Effects(fields, specs, objs)
+	rep.Importance = sweeps.Importances(spec, specs, objs)
 	if jsonOut {
 		return writeJSON(e.stdout, rep, true)
 	}
@@ -324,4 +343,5 @@ func printSweep(w io.Writer, rep sweepReport) {
 			fmt.Fprintf(w, "  %-12s %s\n", ef.Field, strings.Join(parts, "   "))
 		}
 	}
+	printImportance(w, sw.Objective, rep.Importance)
 }
