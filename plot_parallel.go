@@ -104,9 +104,13 @@ func printImportance(w io.Writer, objective string, imp sweeps.Importance) {
 	}
 	how := map[string]string{sweeps.ImportanceGrid: "exact fANOVA of the complete grid", sweeps.ImportanceForest: "fANOVA on a random forest"}[imp.Method]
 	fmt.Fprintf(w, "\nimportance (share of %s variance; %s, %d trials):\n", objective, how, imp.Trials)
+	nameW := 12
+	for _, p := range imp.Params {
+		nameW = max(nameW, len(p.Field))
+	}
 	for _, p := range imp.Params {
 		share := math.Min(math.Max(p.Share, 0), 1)
-		fmt.Fprintf(w, "  %-12s %-20s %s%%\n", p.Field, strings.Repeat("█", int(math.Round(share*20))), numfmt.Short(math.Round(share*1000)/10))
+		fmt.Fprintf(w, "  %-*s %-20s %s%%\n", nameW, p.Field, strings.Repeat("█", int(math.Round(share*20))), numfmt.Short(math.Round(share*1000)/10))
 	}
 	if imp.Note != "" {
 		fmt.Fprintf(w, "  (%s)\n", imp.Note)

@@ -129,7 +129,11 @@ func (m sweepViewModel) View() string {
 	}
 	rep := m.rep
 	sw := rep.Sweep
-	head := fmt.Sprintf("sweep %s %s · %s · %d trials · %s", sw.ID, sw.Name, sw.Status, len(rep.Trials), sw.Objective)
+	name := sw.ID
+	if sw.Name != "" {
+		name += " " + sw.Name
+	}
+	head := fmt.Sprintf("sweep %s · %s · %d trials · %s", name, sw.Status, len(rep.Trials), sw.Objective)
 	if len(rep.Trials) > 0 && rep.Trials[0].HasObj {
 		head += " best " + numfmt.Value(rep.Trials[0].Objective)
 	}
