@@ -544,24 +544,16 @@ func (m trainModel) metricPanel(r *liveRun, w int) string {
 		return keys[i] < keys[j]
 	})
 	// Columns: now and best always; test after the run when there is room.
+	// Each column is as wide as its widest cell, so exponent forms fit.
 	cols := []string{"now", "best"}
 	if r.fin != nil {
 		cols = append(cols, "test")
 	}
-	nameW := w - 11*len(cols)
-	if nameW < 10 && len(cols) == 3 {
-		cols = cols[:2]
-		nameW = w - 22
-	}
-	nameW = max(nameW, 6)
-	head := fmt.Sprintf("%-*s", nameW, "val metric")
-	for _, c := range cols {
-		head += fmt.Sprintf(" %10s", c)
-	}
-	rows := []string{st.Header.Render(truncate(head, w))}
-	for _, k := range keys {
-		row := fmt.Sprintf("%-*s", nameW, truncate(k, nameW))
-		for _, c := range cols {
+	cells := make([][]string, len(keys))
+	widths := make([]int, len(cols))
+	for i, k := range keys {
+		cells[i] = make([]string, len(cols))
+		for j, c := range cols {
 			var v float64
 			var ok bool
 			switch c {
@@ -572,11 +564,34 @@ func (m trainModel) metricPanel(r *liveRun, w int) string {
 			case "test":
 				v, ok = r.fin.Test.Metrics[k]
 			}
+			cell := "—"
 			if ok {
-				row += fmt.Sprintf(" %10s", numfmt.Value(v))
-			} else {
-				row += fmt.Sprintf(" %10s", "—")
+				cell = numfmt.Value(v)
 			}
+			cells[i][j] = cell
+			widths[j] = max(widths[j], len(c), lipgloss.Width(cell), 6)
+		}
+	}
+	used := func() int {
+		n := 0
+		for _, cw := range widths {
+			n += cw + 2
+		}
+		return n
+	}
+	if w-used() < 10 && len(cols) == 3 {
+		cols, widths = cols[:2], widths[:2]
+	}
+	nameW := max(w-used(), 6)
+	head := fmt.Sprintf("%-*s", nameW, "val metric")
+	for j, c := range cols {
+		head += fmt.Sprintf("  %*s", widths[j], c)
+	}
+	rows := []string{st.Header.Render(truncate(head, w))}
+	for i, k := range keys {
+		row := fmt.Sprintf("%-*s", nameW, truncate(k, nameW))
+		for j := range cols {
+			row += fmt.Sprintf("  %*s", widths[j], cells[i][j])
 		}
 		rows = append(rows, truncate(row, w))
 	}
