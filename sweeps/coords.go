@@ -50,7 +50,8 @@ func (a CoordAxis) Label(p float64) string {
 		}
 		return a.Labels[int(math.Round(p*float64(len(a.Labels)-1)))]
 	}
-	v := a.Lo + p*(a.Hi-a.Lo)
+	// Weighted rather than lo+p·(hi−lo), which overflows on ±MaxFloat64.
+	v := a.Lo*(1-p) + a.Hi*p
 	if a.Log {
 		v = math.Pow(10, v)
 	}

@@ -130,6 +130,10 @@ func TestParcoordsHostileValuesNeverPanic(t *testing.T) {
 		}),
 		"constant": fixedReport(5, func(int) float64 { return 0.7 }),
 	}
+	for _, h := range hostile { // the table every view is tested with
+		vals := h.vals
+		cases["table "+h.name] = fixedReport(len(vals), func(i int) float64 { return vals[i] })
+	}
 	cases["hostile"].Trials[0].HasObj = false
 	cases["hostile"].Trials[1].Params["lr"] = "NaN"
 	cases["hostile"].Trials[2].Params["units"] = "+Inf"
