@@ -69,10 +69,55 @@ func TestTPESweepIsDeterministicAtParallelism1(t *testing.T) {
 	if len(r1.Trials) != 13 {
 		t.Fatalf("%d trials", len(r1.Trials))
 	}
+	// At parallelism 2 the trials depend on finish order, but all run.
+	r3, err := Run(context.Background(), tempStore(t), spec, Options{Parallel: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range r3.Trials {
+		if r.Trial.Index != i || r.Status != trainer.StatusDone || r.RunID == "" {
+			t.Fatalf("parallel 2, trial %d: %+v", i, r)
+		}
+	}
 	for i := range r1.Trials {
 		a, b := r1.Trials[i], r2.Trials[i]
 		if a.Status != trainer.StatusDone || !reflect.DeepEqual(a.Trial.Params, b.Trial.Params) || a.Objective != b.Objective {
 			t.Fatalf("trial %d: %s %v %v vs %v %v", i, a.Status, a.Trial.Params, a.Objective, b.Trial.Params, b.Objective)
+		}
+	}
+}
+
+func TestSweepFileTakesSamplerAndPruner(t *testing.T) {
+	s, err := ParseSpecFile([]byte(`
+sampler = "tpe"
+pruner = "asha"
+min_epochs = 2
+reduction = 4
+trials = 20
+[[random]]
+field = "lr"
+kind = "log"
+min = 0.0001
+max = 0.1
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Sampler != SamplerTPE || s.Pruner != PrunerASHA || s.MinEpochs != 2 || s.Reduction != 4 {
+		t.Fatalf("%+v", s)
+	}
+	s.Base = base(8)
+	if n, err := Budget(s); err != nil || n != 20 {
+		t.Fatalf("budget %d %v", n, err)
+	}
+	for _, bad := range []Spec{
+		{Base: base(5), Sampler: "bayes", Random: s.Random, Trials: 3},
+		{Base: base(5), Sampler: SamplerTPE, Random: s.Random},
+		{Base: base(5), Sampler: SamplerTPE, Trials: 3, Grid: []Param{{Field: "lr", Values: []string{"0.1"}}}},
+		{Base: base(5), Sampler: SamplerTPE, Random: s.Random, Trials: 3, Seeds: 2},
+	} {
+		if _, err := Expand(bad); err == nil {
+			t.Errorf("accepted %+v", bad)
 		}
 	}
 }
