@@ -154,7 +154,7 @@ func TestTrainIgnoresUnknownRunsAndControlsTheSelectedRun(t *testing.T) {
 
 func TestRunsKeys(t *testing.T) {
 	store := tempStore(t)
-	ids := storeFixedRuns(t, store)
+	ids := storeSynthRuns(t, store)
 	a := newApp(t, store, 120, 40)
 	press(a, "3")
 	if len(a.runs.runs) != 2 {
