@@ -262,4 +262,3 @@ func bestTrial(res *sweeps.Result) any {
 	t := res.Trials[best]
 	return map[string]any{"run_id": t.RunID, "objective": t.Objective, "params": t.Trial.Params}
 }
-
