@@ -63,6 +63,13 @@ func metricLine(prefix string, m map[string]float64) string {
 	return strings.Join(parts, " - ")
 }
 
+// Column widths that keep tables (runs, sweeps) bounded however long a name is.
+const (
+	nameWidth    = 24
+	datasetWidth = 20
+	archWidth    = 32
+)
+
 // truncate shortens s to at most n runes, marking the cut with "…".
 func truncate(s string, n int) string {
 	r := []rune(s)

@@ -25,13 +25,6 @@ func keyMetric(r *sessions.Run) (name string, best, test float64, okBest, okTest
 	return
 }
 
-// Column widths that keep a runs list bounded however long a name is.
-const (
-	nameWidth    = 24
-	datasetWidth = 20
-	archWidth    = 32
-)
-
 func printRunList(w io.Writer, runs []*sessions.Run) {
 	if len(runs) == 0 {
 		fmt.Fprintln(w, "no runs yet: try 'workbench train'")

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"workbench/datasets"
 	"workbench/numfmt"
@@ -120,24 +121,40 @@ func (p *kerasPrinter) epochLine(e trainer.EpochEvent) string {
 	if p.verbose {
 		return line + " - " + metricLine("", e.Train) + " - " + metricLine("val_", e.Val) + " - lr: " + numfmt.Short(e.LR)
 	}
-	var parts []string
-	add := func(label string, m map[string]float64, key string) {
+	// Shown in this order; when they do not all fit, the learning rate
+	// goes first, then the training split's key metric.
+	type part struct {
+		text string
+		keep int // lower is kept first
+	}
+	var parts []part
+	add := func(label string, m map[string]float64, key string, keep int) {
 		if v, ok := m[key]; ok {
-			parts = append(parts, label+": "+numfmt.Value(v))
+			parts = append(parts, part{label + ": " + numfmt.Value(v), keep})
 		}
 	}
-	add("loss", e.Train, "loss")
-	add(p.key, e.Train, p.key)
-	add("val_loss", e.Val, "loss")
-	add("val_"+p.key, e.Val, p.key)
+	add("loss", e.Train, "loss", 0)
+	add(p.key, e.Train, p.key, 3)
+	add("val_loss", e.Val, "loss", 1)
+	add("val_"+p.key, e.Val, p.key, 2)
 	if p.showLR {
-		parts = append(parts, "lr: "+numfmt.Short(e.LR))
+		parts = append(parts, part{"lr: " + numfmt.Short(e.LR), 4})
 	}
-	for _, part := range parts {
-		if len([]rune(line))+3+len([]rune(part)) > lineWidth {
-			break
+	width := utf8.RuneCountInString(line)
+	for _, pt := range parts {
+		width += 3 + utf8.RuneCountInString(pt.text)
+	}
+	for drop := 4; width > lineWidth && drop > 0; drop-- {
+		for i, pt := range parts {
+			if pt.keep == drop {
+				width -= 3 + utf8.RuneCountInString(pt.text)
+				parts = append(parts[:i], parts[i+1:]...)
+				break
+			}
 		}
-		line += " - " + part
+	}
+	for _, pt := range parts {
+		line += " - " + pt.text
 	}
 	return line
 }
