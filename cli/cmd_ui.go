@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"fmt"
 	"os"
 	"runtime/debug"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 
 	"workbench/sessions"
@@ -67,9 +65,5 @@ func runUI(e *env, cmd *cobra.Command, specFile string) error {
 	// collector from taking CPU the trainer could use: measured, TUI/headless
 	// throughput went from 0.93 to 0.99 on 2 cores.
 	debug.SetGCPercent(400)
-	p := tea.NewProgram(tui.New(store, opts), tea.WithAltScreen(), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
-	if _, err := p.Run(); err != nil {
-		return fmt.Errorf("terminal UI: %v", err)
-	}
-	return nil
+	return tui.Run(store, opts, e.stdin, e.stdout)
 }

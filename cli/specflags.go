@@ -70,7 +70,7 @@ func addSpecFlags(fs *pflag.FlagSet) *specFlags {
 	fs.Float64Var(&f.factor, "factor", 0, "plateau schedule: decay factor (default 0.5)")
 	fs.IntVar(&f.schedPatience, "lr-patience", 0, "plateau schedule: `epochs` without improvement before a decay (default 5)")
 	fs.IntVar(&f.batch, "batch", d.BatchSize, "batch `size`; 0 is the whole training set (gd)")
-	fs.IntVar(&f.epochs, "epochs", d.Epochs, "maximum `epochs`")
+	fs.IntVar(&f.epochs, "epochs", d.Epochs, "maximum `epochs` (0 = no limit: train until stopped)")
 	fs.Float64Var(&f.l1, "l1", 0, "L1 penalty")
 	fs.Float64Var(&f.l2, "l2", 0, "L2 penalty")
 	fs.Float64Var(&f.clip, "clip", 0, "clip the gradient's global norm to this (0 = off)")

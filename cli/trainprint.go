@@ -26,16 +26,11 @@ const lineWidth = 100
 func trainAndPrint(e *env, store sessions.Store, spec trainer.Spec, data *datasets.Prepared, jsonOut, verbose bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	h, err := trainer.Run(ctx, spec, data)
+	live, err := sessions.Start(ctx, store, spec, sessions.StartOptions{Data: data})
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	events := h.Events
-	var rec *sessions.Recorder
-	if store != nil {
-		rec = sessions.Record(store, data, h.Events, sessions.RecordOptions{Stop: h.Stop})
-		events = rec.Events()
-	}
+	rec, events := live.Recorder, live.Events()
 	var p eventPrinter = &kerasPrinter{w: e.stdout, tty: isTerminal(e.stdout), verbose: verbose}
 	if jsonOut {
 		p = &jsonPrinter{w: e.stdout}
@@ -45,13 +40,13 @@ func trainAndPrint(e *env, store sessions.Store, spec trainer.Spec, data *datase
 		if f, ok := ev.(trainer.FinishedEvent); ok {
 			fin = f
 			if jsonOut {
-				writeJSON(e.stdout, finishedJSON(f, rec != nil && rec.Saved()), false)
+				writeJSON(e.stdout, finishedJSON(f, store != nil && rec.Saved()), false)
 				continue
 			}
 		}
 		p.print(ev)
 	}
-	if rec != nil {
+	if store != nil {
 		if err := rec.Err(); err != nil {
 			return fmt.Errorf("the run finished but was not saved completely: %v", err)
 		}
@@ -93,7 +88,7 @@ func (p *kerasPrinter) print(ev trainer.Event) {
 		if p.tty {
 			const width = 30
 			done := min(width*e.Batch/max(e.Batches, 1), width)
-			fmt.Fprintf(p.w, "\rEpoch %d/%d [%s%s] %d/%d - loss: %s - %.0f samples/s ", e.Epoch, e.Epochs,
+			fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d - loss: %s - %.0f samples/s ", epochOf(e.Epoch, e.Epochs),
 				strings.Repeat("=", done), strings.Repeat(".", width-done), e.Batch, e.Batches, numfmt.Value(e.Loss), e.SamplesPerSec)
 		}
 	case trainer.EpochEvent:
@@ -113,11 +108,20 @@ func (p *kerasPrinter) print(ev trainer.Event) {
 	}
 }
 
+// epochOf says which epoch of how many; a run with no epoch limit
+// (epochs 0) trains until it is stopped.
+func epochOf(epoch, epochs int) string {
+	if epochs == 0 {
+		return fmt.Sprintf("Epoch %d", epoch)
+	}
+	return fmt.Sprintf("Epoch %d/%d", epoch, epochs)
+}
+
 // epochLine formats one epoch with the time it took.
 func (p *kerasPrinter) epochLine(e trainer.EpochEvent) string {
 	took := e.Elapsed - p.elapsed
 	p.elapsed = e.Elapsed
-	line := fmt.Sprintf("Epoch %d/%d - %.2fs", e.Epoch, e.Epochs, took.Seconds())
+	line := fmt.Sprintf("%s - %.2fs", epochOf(e.Epoch, e.Epochs), took.Seconds())
 	if p.verbose {
 		return line + " - " + metricLine("", e.Train) + " - " + metricLine("val_", e.Val) + " - lr: " + numfmt.Short(e.LR)
 	}
