@@ -15,7 +15,7 @@ const (
 )
 
 // forest is a random forest of regression trees. It is built once and
-// then only read.
+// then only read, so concurrent reads are safe.
 type forest struct{ trees []regTree }
 
 // regTree is a binary regression tree in a flat array; node 0 is the root.

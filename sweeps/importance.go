@@ -27,7 +27,7 @@ const (
 )
 
 // Importance is how much of the objective's variance each swept field
-// explains.
+// explains. It is plain data.
 type Importance struct {
 	// Method is ImportanceGrid or ImportanceForest ("" with no trials).
 	Method string `json:"method"`

@@ -10,7 +10,8 @@ import (
 )
 
 // Report is a stored sweep read back for people: its trials ranked by the
-// objective, each field's effect and its importance.
+// objective, each field's effect and its importance. It is plain data, safe
+// to read from several goroutines.
 type Report struct {
 	Sweep *sessions.Sweep `json:"sweep"`
 	Spec  Spec            `json:"-"`

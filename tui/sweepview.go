@@ -19,7 +19,9 @@ import (
 const sweepCompareTop = 4
 
 // sweepViewModel shows one sweep: its trials in parallel coordinates and
-// each hyperparameter's importance. It reloads while the sweep runs.
+// each hyperparameter's importance. It reloads while the sweep runs. Like
+// every model it is changed only in Update and is not safe for concurrent
+// use.
 type sweepViewModel struct {
 	id      string
 	rep     *sweeps.Report
