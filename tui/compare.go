@@ -218,7 +218,7 @@ func (m compareModel) View() string {
 	var cms []string
 	for _, r := range m.cmp.Runs {
 		if ev := m.evals[r.ID]; ev != nil && len(ev.Test.Confusion) > 0 && len(ev.Test.Confusion) <= 4 {
-			cms = append(cms, seriesStyle(r.ID).Render(shortID(r))+"\n"+confusionView(ev.Test.Confusion, r.Classes, st))
+			cms = append(cms, seriesStyle(r.ID).Render(shortID(r))+"\n"+confusionView(ev.Test.Confusion, r.Classes, st, 40))
 		}
 	}
 	if diffW := 26 + 13*len(m.cmp.Runs); len(cms) > 0 && m.w >= 100 && diffW <= m.w/2 {
