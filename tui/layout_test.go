@@ -77,3 +77,26 @@ func TestStatusClearsWhenItNoLongerApplies(t *testing.T) {
 		t.Fatal("the error stayed after a compare that worked")
 	}
 }
+
+// TestCompareScrollsAndKeepsTheDifferencesInView: at 80×24 the
+// hyperparameters that differ show without scrolling, and ↓ scrolls the
+// rest into view.
+func TestCompareScrollsAndKeepsTheDifferencesInView(t *testing.T) {
+	store := tempStore(t)
+	ids := storeSynthRuns(t, store)
+	a := newApp(t, store, 80, 24)
+	send(a, compareRunsMsg{ids: ids})
+	v := a.View()
+	if !strings.Contains(v, "hyperparameters that differ") || !strings.Contains(v, "optimizer.lr") {
+		t.Fatalf("the differences are off screen:\n%s", v)
+	}
+	if strings.Contains(v, "test_recall") {
+		t.Fatal("test: the whole table fits, so scrolling is not exercised")
+	}
+	for i := 0; i < 30; i++ {
+		press(a, "down")
+	}
+	if v := a.View(); !strings.Contains(v, "test_recall") {
+		t.Fatalf("↓ did not scroll to the end of the table:\n%s", v)
+	}
+}
