@@ -93,6 +93,12 @@ type sweepDoneMsg struct {
 	err error
 }
 
+// runEndedMsg tells the root that a live run's stream closed.
+type runEndedMsg struct {
+	id     string
+	status string
+}
+
 // sweepLoadedMsg carries a stored sweep's report for the sweep view.
 type sweepLoadedMsg struct {
 	id  string

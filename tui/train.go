@@ -53,6 +53,24 @@ func (m *trainModel) SetSize(w, h int) {
 		m.sizeCharts(r)
 	}
 }
+
+// redrawBoundaries recomputes, at the current size, every boundary drawn
+// at another size (after a resize); until then the old grid is clipped to
+// its panel.
+func (m *trainModel) redrawBoundaries() tea.Cmd {
+	_, _, _, _, bw, bh := m.layout()
+	var cmds []tea.Cmd
+	for _, r := range m.runs {
+		if r.grid == nil || (r.grid.w == bw && r.grid.h == bh) {
+			continue
+		}
+		if r.nextSnap == nil {
+			r.nextSnap = r.shownSnap
+		}
+		cmds = append(cmds, r.boundaryCmd(bw, bh))
+	}
+	return tea.Batch(cmds...)
+}
 func (m *trainModel) Focus()       { m.focused = true }
 func (m *trainModel) Blur()        { m.focused = false }
 func (m trainModel) Focused() bool { return m.focused }
@@ -134,7 +152,8 @@ func (m trainModel) Update(msg tea.Msg) (trainModel, tea.Cmd) {
 		var cmds []tea.Cmd
 		if msg.closed {
 			r.closed = true
-			cmds = append(cmds, func() tea.Msg { return runsChangedMsg{} })
+			id, label := r.id, statusLabel(r)
+			cmds = append(cmds, func() tea.Msg { return runsChangedMsg{} }, func() tea.Msg { return runEndedMsg{id: id, status: label} })
 			if r.rec != nil && r.rec.Err() != nil {
 				err := r.rec.Err()
 				cmds = append(cmds, func() tea.Msg { return statusMsg{text: "the run was not saved: " + err.Error(), err: true} })
@@ -318,7 +337,7 @@ func (m trainModel) View() string {
 			tabs = append(tabs, dot.Render("●")+st.Tab.Render(label[len("● "):]))
 		}
 	}
-	header := truncateANSI(strings.Join(tabs, " "), m.w)
+	header := truncateANSI(tabStrip(tabs, m.sel, m.w), m.w)
 	lines := []string{header, m.progressLine(r)}
 	if m.inputMode != "" {
 		lines[1] = st.Focus.Render(m.inputMode+": ") + m.input.View()
@@ -331,6 +350,50 @@ func (m trainModel) View() string {
 		body = lipgloss.JoinHorizontal(lipgloss.Top, left, m.rightColumn(r, rw, m.h-2))
 	}
 	return plain.MaxHeight(m.h).Render(strings.Join(lines, "\n") + "\n" + body)
+}
+
+// tabStrip joins tabs into one line of at most w cells that always shows
+// tab sel: when they overflow, it shows a window around sel with ‹ and ›
+// where tabs are hidden.
+func tabStrip(tabs []string, sel, w int) string {
+	if len(tabs) == 0 {
+		return ""
+	}
+	sel = min(max(sel, 0), len(tabs)-1)
+	width := func(lo, hi int) int { // tabs[lo:hi] with separators and markers
+		n := 0
+		for i := lo; i < hi; i++ {
+			n += lipgloss.Width(tabs[i]) + 1
+		}
+		if lo > 0 {
+			n += 2
+		}
+		if hi < len(tabs) {
+			n += 2
+		}
+		return n - 1
+	}
+	lo, hi := sel, sel+1
+	for {
+		grew := false
+		if hi < len(tabs) && width(lo, hi+1) <= w {
+			hi, grew = hi+1, true
+		}
+		if lo > 0 && width(lo-1, hi) <= w {
+			lo, grew = lo-1, true
+		}
+		if !grew {
+			break
+		}
+	}
+	out := strings.Join(tabs[lo:hi], " ")
+	if lo > 0 {
+		out = "‹ " + out
+	}
+	if hi < len(tabs) {
+		out += " ›"
+	}
+	return out
 }
 
 // bestTrials marks, for each sweep, the trial with the best key metric so
@@ -455,7 +518,10 @@ func (m trainModel) rocChart(e trainer.Evaluation, w, h int) string {
 	if w < 12 || h < 5 {
 		return ""
 	}
-	lc := linechart.New(w, h-1, 0, 1, 0, 1, linechart.WithXYSteps(4, 2), linechart.WithStyles(st.Axis, st.Axis, st.Text))
+	// A label on every row and column, of which only those that fall on
+	// 0, 0.5 and 1 print: the ticks then sit exactly where their values are.
+	lc := linechart.New(w, h-1, 0, 1, 0, 1, linechart.WithXYSteps(1, 1), linechart.WithStyles(st.Axis, st.Axis, st.Text),
+		linechart.WithXLabelFormatter(unitTicks(w-3)), linechart.WithYLabelFormatter(unitTicks(h-3)))
 	lc.DrawXYAxisAndLabel()
 	lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: 0, Y: 0}, canvas.Float64Point{X: 1, Y: 1}, st.Subtle)
 	// Rates outside [0, 1] or not finite would send the line drawing off
@@ -466,7 +532,7 @@ func (m trainModel) rocChart(e trainer.Evaluation, w, h int) string {
 			pts = append(pts, canvas.Float64Point{X: p.FPR, Y: p.TPR})
 		}
 	}
-	drawPolyline(&lc, pts, st.TrainSeries)
+	drawPolyline(&lc, pts, st.TrainSeries, 0)
 	return st.Header.Render("test ROC, AUC "+numfmt.Value(e.Metrics["auc"])) + "\n" + lc.View()
 }
 
@@ -510,15 +576,15 @@ func (m trainModel) rightColumn(r *liveRun, w, h int) string {
 		if m.showTest {
 			title += st.Subtle.Render(" + test points")
 		}
-		g := r.gridView
-		if g == "" {
+		g := plain.MaxWidth(w - 4).Render(r.gridView) // a grid of the old size, until redrawn
+		if r.gridView == "" {
 			g = st.Subtle.Render("computing…")
 		}
 		parts = append(parts, title, g)
 	}
 	parts = append(parts, m.metricPanel(r, w-4))
-	if r.fin != nil && r.fin.Test.Confusion != nil && len(r.fin.Test.Confusion) <= 10 {
-		parts = append(parts, st.Header.Render("test confusion (rows actual)"), confusionView(r.fin.Test.Confusion, r.start.ClassNames, st))
+	if r.fin != nil && r.fin.Test.Confusion != nil {
+		parts = append(parts, st.Header.Render("test confusion (rows actual)"), confusionView(r.fin.Test.Confusion, r.start.ClassNames, st, w-4))
 	}
 	if r.fin != nil && r.fin.Reason != "" {
 		parts = append(parts, st.Subtle.Render(wrap(r.fin.Reason, w-4)))
@@ -599,29 +665,67 @@ func (m trainModel) metricPanel(r *liveRun, w int) string {
 	return strings.Join(rows, "\n")
 }
 
-func confusionView(cm [][]int, classes []string, st *Styles) string {
-	name := func(i int) string {
-		if i < len(classes) {
-			return truncate(classes[i], 6)
+// confusionView draws a confusion matrix (rows actual, columns predicted)
+// in at most w cells: cells are as narrow as the largest count, column
+// heads are class names cut to that width, and when even that does not
+// fit (many classes) it shows the first classes that do and says how many
+// it left out. The diagonal is highlighted.
+func confusionView(cm [][]int, classes []string, st *Styles, w int) string {
+	n := len(cm)
+	if n == 0 {
+		return st.Subtle.Render("n/a")
+	}
+	digits := 1
+	for _, row := range cm {
+		for _, v := range row {
+			digits = max(digits, len(fmt.Sprint(v)))
 		}
-		return fmt.Sprint(i)
+	}
+	name := func(i, width int) string {
+		if i < len(classes) {
+			return truncate(sanitizeLabel(classes[i]), width)
+		}
+		return truncate(fmt.Sprint(i), width)
+	}
+	labelW := 1
+	for i := 0; i < n; i++ {
+		labelW = max(labelW, min(len([]rune(name(i, 8))), 8))
+	}
+	cellW := max(digits, 3)
+	shown := n
+	for shown > 1 && labelW+shown*(cellW+1) > w {
+		shown--
 	}
 	var b strings.Builder
-	b.WriteString(fmt.Sprintf("%6s", ""))
-	for j := range cm {
-		b.WriteString(fmt.Sprintf(" %6s", name(j)))
+	b.WriteString(fmt.Sprintf("%*s", labelW, ""))
+	for j := 0; j < shown; j++ {
+		b.WriteString(fmt.Sprintf(" %*s", cellW, name(j, cellW)))
 	}
-	for i, row := range cm {
-		b.WriteString("\n" + fmt.Sprintf("%6s", name(i)))
-		for j, v := range row {
-			cell := fmt.Sprintf(" %6d", v)
+	for i := 0; i < shown; i++ {
+		b.WriteString("\n" + fmt.Sprintf("%*s", labelW, name(i, labelW)))
+		for j := 0; j < shown && j < len(cm[i]); j++ {
+			cell := fmt.Sprintf(" %*d", cellW, cm[i][j])
 			if i == j {
 				cell = st.Good.Render(cell)
 			}
 			b.WriteString(cell)
 		}
 	}
+	if shown < n {
+		b.WriteString("\n" + st.Subtle.Render(fmt.Sprintf("first %d of %d classes; the rest do not fit", shown, n)))
+	}
 	return b.String()
+}
+
+// sanitizeLabel drops control characters from text that reaches the
+// terminal (class names come from user CSVs).
+func sanitizeLabel(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // truncateANSI cuts a styled string to w cells.
