@@ -1,8 +1,10 @@
 package sweeps
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 )
 
@@ -86,15 +88,27 @@ func bestSplit(x [][]float64, y []float64, idx []int) (feat int, thr float64, ok
 		sq += y[i] * y[i]
 	}
 	best := sq - sum*sum/n - 1e-12*math.Max(1, math.Abs(sq))
-	order := append([]int{}, idx...)
+	type pair struct {
+		x float64
+		i int
+	}
+	ps := make([]pair, len(idx))
 	for j := range x[idx[0]] {
-		sort.SliceStable(order, func(a, b int) bool { return x[order[a]][j] < x[order[b]][j] })
+		for k, i := range idx {
+			ps[k] = pair{x[i][j], i}
+		}
+		slices.SortFunc(ps, func(a, b pair) int {
+			if c := cmp.Compare(a.x, b.x); c != 0 {
+				return c
+			}
+			return a.i - b.i
+		})
 		var ls, lq float64
-		for k := 0; k < len(order)-1; k++ {
-			v := y[order[k]]
+		for k := 0; k < len(ps)-1; k++ {
+			v := y[ps[k].i]
 			ls += v
 			lq += v * v
-			a, b := x[order[k]][j], x[order[k+1]][j]
+			a, b := ps[k].x, ps[k+1].x
 			if a == b {
 				continue
 			}
@@ -164,25 +178,30 @@ func (t *regTree) mainEffects(lo, hi []float64) (shares []float64, ok bool) {
 	}
 	shares = make([]float64, d)
 	for j := 0; j < d; j++ {
+		// The marginal over the intervals between the leaves' edges: each
+		// leaf adds its value, weighted by its volume in the other
+		// dimensions, to the intervals it spans (a difference array).
 		cuts := []float64{lo[j], hi[j]}
 		for _, b := range boxes {
 			cuts = append(cuts, b.lo[j], b.hi[j])
 		}
 		sort.Float64s(cuts)
-		var vj float64
-		for k := 0; k+1 < len(cuts); k++ {
-			a, c := cuts[k], cuts[k+1]
-			if c <= a {
+		cuts = slices.Compact(cuts)
+		diff := make([]float64, len(cuts))
+		for q, b := range boxes {
+			f := frac(b, j)
+			if f <= 0 {
 				continue
 			}
-			m := (a + c) / 2
-			var marg float64
-			for q, b := range boxes {
-				if b.lo[j] <= m && m < b.hi[j] {
-					marg += b.value * vols[q] / frac(b, j)
-				}
-			}
-			w := (c - a) / (hi[j] - lo[j])
+			a, _ := slices.BinarySearch(cuts, b.lo[j])
+			c, _ := slices.BinarySearch(cuts, b.hi[j])
+			diff[a] += b.value * vols[q] / f
+			diff[c] -= b.value * vols[q] / f
+		}
+		var vj, marg float64
+		for k := 0; k+1 < len(cuts); k++ {
+			marg += diff[k]
+			w := (cuts[k+1] - cuts[k]) / (hi[j] - lo[j])
 			vj += w * (marg - mean) * (marg - mean)
 		}
 		shares[j] = vj / total

@@ -207,7 +207,8 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 				}
 			}
 		}
-		if m.sweepOpen { // the store changed: a running sweep's view follows it
+		if m.sweepOpen && !m.sweep.loading { // the store changed: a running sweep's view follows it
+			m.sweep.loading = true
 			return m, loadSweep(m.store, m.sweep.id)
 		}
 		return m, nil

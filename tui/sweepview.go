@@ -26,6 +26,7 @@ type sweepViewModel struct {
 	id      string
 	rep     *sweeps.Report
 	err     error
+	loading bool // a load is in flight; reloads wait for it
 	par     parcoordsModel
 	keys    SweepKeys
 	styles  *Styles
@@ -34,7 +35,7 @@ type sweepViewModel struct {
 }
 
 func newSweepView(st *Styles, id string) sweepViewModel {
-	m := sweepViewModel{id: id, par: newParcoords(st), keys: DefaultSweepKeys(), styles: st}
+	m := sweepViewModel{id: id, loading: true, par: newParcoords(st), keys: DefaultSweepKeys(), styles: st}
 	m.par.Focus()
 	return m
 }
@@ -72,7 +73,7 @@ func (m sweepViewModel) Update(msg tea.Msg) (sweepViewModel, tea.Cmd) {
 		if msg.id != m.id {
 			return m, nil
 		}
-		m.err = msg.err
+		m.err, m.loading = msg.err, false
 		if msg.err == nil {
 			m.setReport(msg.rep)
 		}
