@@ -173,3 +173,35 @@ func TestSweepViewOpensFromRuns(t *testing.T) {
 		t.Fatal("esc did not close the sweep view")
 	}
 }
+
+func TestSweepViewFollowsARunningSweep(t *testing.T) {
+	store := tempStore(t)
+	base := trainer.DefaultSpec()
+	base.Data = datasets.Spec{Name: "moons", Samples: 200, Noise: 0.1, Split: datasets.DefaultSplit, Seed: 1}
+	base.Epochs = 3
+	spec := sweeps.Spec{Base: base, Grid: []sweeps.Param{{Field: "lr", Values: []string{"0.01", "0.1"}}}}
+	if _, err := sweeps.Run(context.Background(), store, spec, sweeps.Options{Parallel: 1}); err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, store, 120, 40)
+	press(a, "3", "w")
+	if !strings.Contains(a.View(), "2 trials") {
+		t.Fatalf("%s", a.View())
+	}
+	// Another trial of the same sweep lands in the store; the next refresh
+	// of the Runs screen reloads the open view.
+	sws, _ := store.ListSweeps(context.Background())
+	data, evs := fixedRun(t, base, "20261128-130500-dddddd")
+	ch := make(chan trainer.Event, len(evs))
+	for _, e := range evs {
+		ch <- e
+	}
+	close(ch)
+	rec := sessions.Record(store, data, ch, sessions.RecordOptions{SweepID: sws[0].ID})
+	for range rec.Events() {
+	}
+	run(a, a.runs.load())
+	if v := a.View(); !strings.Contains(v, "3 trials") || !strings.Contains(v, "of 3 trials in the brush") {
+		t.Fatalf("the view did not follow the sweep:\n%s", v)
+	}
+}
