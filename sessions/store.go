@@ -82,6 +82,12 @@ type Run struct {
 	Tags      []string        `json:"tags"`
 	Notes     string          `json:"notes"`
 	SweepID   string          `json:"sweep_id,omitempty"`
+	// Kind is "" for a trained run, "ensemble" or "compressed" for a run
+	// derived from others: Members lists an ensemble's runs, Parent names a
+	// compressed run's source.
+	Kind    string   `json:"kind,omitempty"`
+	Parent  string   `json:"parent,omitempty"`
+	Members []string `json:"members,omitempty"`
 	Created   time.Time       `json:"created"`
 	Finished  time.Time       `json:"finished,omitzero"`
 	Heartbeat time.Time       `json:"-"`
