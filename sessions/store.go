@@ -66,33 +66,27 @@ var (
 // Run is a stored run's row: everything but its history, evaluation and
 // weights.
 type Run struct {
-	ID       string          `json:"id"`
-	Name     string          `json:"name"`
-	Status   trainer.Status  `json:"status"`
-	Reason   string          `json:"reason,omitempty"`
-	Spec     trainer.Spec    `json:"spec"`
-	Dataset  string          `json:"dataset"`
-	Task     string          `json:"task"`
-	Summary  string          `json:"summary"`
-	Params   int             `json:"params"`
-	DataHash string          `json:"data_hash"`
-	Scaler   datasets.Scaler `json:"scaler"`
-	Features []string        `json:"features"`
-	Classes  []string        `json:"classes,omitempty"`
-	Tags     []string        `json:"tags"`
-	Notes    string          `json:"notes"`
-	SweepID  string          `json:"sweep_id,omitempty"`
-	// Kind is "" for a trained run, "ensemble" or "compressed" for a run
-	// derived from others: Members lists an ensemble's runs, Parent names a
-	// compressed run's source.
-	Kind      string    `json:"kind,omitempty"`
-	Parent    string    `json:"parent,omitempty"`
-	Members   []string  `json:"members,omitempty"`
-	Created   time.Time `json:"created"`
-	Finished  time.Time `json:"finished,omitzero"`
-	Heartbeat time.Time `json:"-"`
-	OwnerPID  int       `json:"-"`
-	OwnerHost string    `json:"-"`
+	ID        string          `json:"id"`
+	Name      string          `json:"name"`
+	Status    trainer.Status  `json:"status"`
+	Reason    string          `json:"reason,omitempty"`
+	Spec      trainer.Spec    `json:"spec"`
+	Dataset   string          `json:"dataset"`
+	Task      string          `json:"task"`
+	Summary   string          `json:"summary"`
+	Params    int             `json:"params"`
+	DataHash  string          `json:"data_hash"`
+	Scaler    datasets.Scaler `json:"scaler"`
+	Features  []string        `json:"features"`
+	Classes   []string        `json:"classes,omitempty"`
+	Tags      []string        `json:"tags"`
+	Notes     string          `json:"notes"`
+	SweepID   string          `json:"sweep_id,omitempty"`
+	Created   time.Time       `json:"created"`
+	Finished  time.Time       `json:"finished,omitzero"`
+	Heartbeat time.Time       `json:"-"`
+	OwnerPID  int             `json:"-"`
+	OwnerHost string          `json:"-"`
 
 	EpochsDone    int           `json:"epochs_done"`
 	EpochsTotal   int           `json:"epochs_total"`
@@ -106,6 +100,13 @@ type Run struct {
 	//   last_val_accuracy …                   the last epoch's value
 	//   test_accuracy …                        the final test evaluation
 	Metrics Metrics `json:"metrics"`
+
+	// Kind is "" for a trained run, "ensemble" or "compressed" for a run
+	// derived from others: Members lists an ensemble's runs, Parent names a
+	// compressed run's source.
+	Kind    string   `json:"kind,omitempty"`
+	Parent  string   `json:"parent,omitempty"`
+	Members []string `json:"members,omitempty"`
 }
 
 // Epoch is one epoch of a run's history.
