@@ -48,7 +48,7 @@ type EnsembleMember struct {
 // weights (non-positive weights count 0; all zero means equal weights).
 // Methods other than weighted use equal weights.
 func NewEnsemble(method string, task datasets.Task, members []EnsembleMember) (*Ensemble, error) {
-	if err := checkMethod(method); err != nil {
+	if err := CheckEnsembleMethod(method); err != nil {
 		return nil, err
 	}
 	if len(members) < 2 {
@@ -79,7 +79,8 @@ func NewEnsemble(method string, task datasets.Task, members []EnsembleMember) (*
 	return &Ensemble{Method: method, Task: task, Inputs: in, Outputs: out, Members: members}, nil
 }
 
-func checkMethod(m string) error {
+// CheckEnsembleMethod returns an error unless m is one of EnsembleMethods.
+func CheckEnsembleMethod(m string) error {
 	for _, n := range EnsembleMethods {
 		if m == n {
 			return nil
