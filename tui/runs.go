@@ -100,6 +100,8 @@ type runsModel struct {
 	detail    *sessions.FullRun
 	confirm   string // the ID awaiting delete confirmation
 	err       error
+	// panel is an analysis result (E, z, i) shown over the list until esc.
+	panel *analysisDoneMsg
 
 	keys    RunsKeys
 	styles  *Styles
@@ -196,6 +198,12 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 			}
 		}
 		return m, nil
+	case analysisDoneMsg:
+		if msg.err != nil {
+			return m, func() tea.Msg { return statusMsg{text: msg.err.Error(), err: true} }
+		}
+		m.panel, m.detail = &msg, nil
+		return m, tea.Batch(m.load(), func() tea.Msg { return statusMsg{text: "done; esc returns to the list"} })
 	case runDetailMsg:
 		if msg.err != nil {
 			return m, func() tea.Msg { return statusMsg{text: msg.err.Error(), err: true} }
@@ -247,6 +255,10 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 			m.detail = nil
 			return m, nil
 		}
+	}
+	if m.panel != nil && key.Matches(msg, k.Back) {
+		m.panel = nil
+		return m, nil
 	}
 	r := m.current()
 	switch {
@@ -318,6 +330,16 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 			return m, func() tea.Msg { return statusMsg{text: "select two or more runs with space, then C", err: true} }
 		}
 		return m, func() tea.Msg { return compareRunsMsg{ids: ids} }
+	case key.Matches(msg, k.Combine):
+		ids := m.selectedIDs()
+		if len(ids) < 2 {
+			return m, func() tea.Msg { return statusMsg{text: "select two or more runs with space, then E", err: true} }
+		}
+		return m, tea.Batch(ensembleRuns(m.store, ids), func() tea.Msg { return statusMsg{text: "ensembling…"} })
+	case key.Matches(msg, k.Shrink):
+		return m, tea.Batch(compressRun(m.store, r.ID), func() tea.Msg { return statusMsg{text: "compressing " + r.ID + "…"} })
+	case key.Matches(msg, k.Explain):
+		return m, tea.Batch(explainRun(m.store, r.ID), func() tea.Msg { return statusMsg{text: "measuring importances…"} })
 	}
 	return m, nil
 }
@@ -349,6 +371,9 @@ func (m runsModel) View() string {
 	}
 	if m.detail != nil {
 		return m.viewDetail()
+	}
+	if m.panel != nil {
+		return plain.MaxHeight(m.h).Render(analysisView(*m.panel, st, m.w))
 	}
 	var lines []string
 	head := fmt.Sprintf("%d runs", len(m.runs))
