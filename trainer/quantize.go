@@ -44,6 +44,36 @@ type QuantizedLayer struct {
 	XExp       int       // an input value v is coded round(v·2^-XExp), clamped to ±127
 	B          []float64 // per output unit
 	act        Activation
+	// wp packs the codes of units 2j and 2j+1 of each input row into one
+	// int64 (low and high 32-bit lanes), so one 64-bit multiply-add
+	// accumulates two int8×int8 products in two int32 lanes.
+	wp []int64
+	// xInv is 2^-XExp and scale[j] 2^(XExp+WExp[j]): multiplying by a power
+	// of two is exact, and cheaper than math.Ldexp.
+	xInv  float64
+	scale []float64
+}
+
+// pack builds the layer's packed weights and activation; both
+// constructors call it before the layer is used.
+func (l *QuantizedLayer) pack() {
+	l.act, _ = ParseActivation(l.Activation)
+	l.xInv = math.Ldexp(1, -l.XExp)
+	l.scale = make([]float64, l.Out)
+	for j := range l.scale {
+		l.scale[j] = math.Ldexp(1, l.XExp+l.WExp[j])
+	}
+	half := (l.Out + 1) / 2
+	l.wp = make([]int64, l.In*half)
+	for i := 0; i < l.In; i++ {
+		for jj := 0; jj < half; jj++ {
+			v := int64(l.W[i*l.Out+2*jj])
+			if 2*jj+1 < l.Out {
+				v += int64(l.W[i*l.Out+2*jj+1]) << 32
+			}
+			l.wp[i*half+jj] = v
+		}
+	}
 }
 
 // Quantize returns the int8 version of s. calib holds n rows of inputs, as
@@ -96,7 +126,7 @@ func Quantize(s *Snapshot, calib []float64, n int) (*Quantized, error) {
 				ql.W[i*l.Out+j] = code(l.W[i*l.Out+j], e)
 			}
 		}
-		ql.act, _ = ParseActivation(l.Activation)
+		ql.pack()
 		q.Layers = append(q.Layers, ql)
 	}
 	return q, nil
@@ -158,6 +188,10 @@ func (q *Quantized) DecisionThreshold() float64 {
 	return q.Threshold
 }
 
+// quantBlock is how many rows the integer path computes together: each
+// packed weight is loaded once for all of them.
+const quantBlock = 4
+
 // Predict returns the head's outputs for n rows of scaled inputs x through
 // the integer path.
 func (q *Quantized) Predict(x []float64, n int) []float64 {
@@ -168,50 +202,78 @@ func (q *Quantized) Predict(x []float64, n int) []float64 {
 	for _, l := range q.Layers {
 		widest = max(widest, l.Out)
 	}
-	xq := make([]int8, widest)
-	acc := make([]int32, widest)
-	a, b := make([]float64, widest), make([]float64, widest)
+	b := quantBlock
+	xq := make([]int8, b*widest)
+	acc := make([]int64, b*(widest+1)/2+b)
+	bufA, bufB := make([]float64, b*widest), make([]float64, b*widest)
 	logits := make([]float64, n*q.Outputs)
-	for r := 0; r < n; r++ {
-		h := x[r*q.Inputs : (r+1)*q.Inputs]
+	for r := 0; r < n; r += b {
+		m := min(b, n-r)
+		h := x[r*q.Inputs : (r+m)*q.Inputs]
 		for li := range q.Layers {
 			l := &q.Layers[li]
-			out := a[:l.Out]
+			out := bufA[:m*l.Out]
 			if li%2 == 1 {
-				out = b[:l.Out]
+				out = bufB[:m*l.Out]
 			}
-			l.forwardRow(out, h, xq[:l.In], acc[:l.Out])
+			l.forwardRows(out, h, m, xq, acc)
 			h = out
 		}
-		copy(logits[r*q.Outputs:(r+1)*q.Outputs], h)
+		copy(logits[r*q.Outputs:(r+m)*q.Outputs], h)
 	}
 	res := make([]float64, n*q.Outputs)
 	headFor(q.Task).Apply(res, logits, n, q.Outputs)
 	return res
 }
 
-// forwardRow computes one row: code the input, sum int8×int8 products in
-// int32, rescale, add the bias and apply the activation.
-func (l *QuantizedLayer) forwardRow(out, in []float64, xq []int8, acc []int32) {
-	for i, v := range in {
-		xq[i] = code(v, l.XExp)
+// forwardRows computes m ≤ quantBlock rows: code the inputs, sum int8×int8
+// products in int32 lanes, rescale, add the bias and apply the activation.
+func (l *QuantizedLayer) forwardRows(out, in []float64, m int, xq []int8, acc []int64) {
+	half := (l.Out + 1) / 2
+	for i, v := range in[:m*l.In] {
+		c := math.Round(v * l.xInv)
+		xq[i] = int8(max(-127, min(127, c)))
 	}
-	clear(acc)
-	for i, c := range xq {
-		if c == 0 {
+	a := acc[:quantBlock*half]
+	clear(a)
+	a0, a1, a2, a3 := a[:half], a[half:2*half], a[2*half:3*half], a[3*half:]
+	var x [quantBlock]int64
+	for i := 0; i < l.In; i++ {
+		nz := false
+		for r := range x {
+			x[r] = 0
+			if r < m {
+				x[r] = int64(xq[r*l.In+i])
+				nz = nz || x[r] != 0
+			}
+		}
+		if !nz {
 			continue
 		}
-		xv := int32(c)
-		w := l.W[i*l.Out : (i+1)*l.Out]
-		for j, wv := range w {
-			acc[j] += xv * int32(wv)
+		w := l.wp[i*half : (i+1)*half]
+		x0, x1, x2, x3 := x[0], x[1], x[2], x[3]
+		a0, a1, a2, a3 := a0[:len(w)], a1[:len(w)], a2[:len(w)], a3[:len(w)]
+		for jj, v := range w {
+			a0[jj] += x0 * v
+			a1[jj] += x1 * v
+			a2[jj] += x2 * v
+			a3[jj] += x3 * v
 		}
 	}
-	for j, s := range acc {
-		out[j] = math.Ldexp(float64(s), l.XExp+l.WExp[j]) + l.B[j]
-	}
-	if _, linear := l.act.(Linear); !linear {
-		l.act.Forward(out, out)
+	for r := 0; r < m; r++ {
+		row := out[r*l.Out : (r+1)*l.Out]
+		for jj, s := range a[r*half : (r+1)*half] {
+			lo := int32(s)
+			j := 2 * jj
+			row[j] = float64(lo)*l.scale[j] + l.B[j]
+			if j+1 < l.Out {
+				hi := int32((s - int64(lo)) >> 32)
+				row[j+1] = float64(hi)*l.scale[j+1] + l.B[j+1]
+			}
+		}
+		if _, linear := l.act.(Linear); !linear {
+			l.act.Forward(row, row)
+		}
 	}
 }
 
@@ -309,6 +371,7 @@ func UnmarshalQuantized(b []byte) (*Quantized, error) {
 		for k, v := range l.W {
 			ql.W[k] = int8(v)
 		}
+		ql.pack()
 		q.Layers = append(q.Layers, ql)
 		in = l.Out
 	}
