@@ -97,6 +97,9 @@ func permutationImportance(ctx context.Context, predict func([]float64, int) []f
 			drops[r] = res.Baseline - score(x)
 		}
 		mean, std := meanStd(drops)
+		if math.Abs(mean) < 1e-12 {
+			mean = 0 // rounding of equal scores, not a drop
+		}
 		res.Features = append(res.Features, Importance{Feature: g.Name, Columns: g.N, Mean: mean, Std: std})
 	}
 	sort.SliceStable(res.Features, func(a, b int) bool { return res.Features[a].Mean > res.Features[b].Mean })
