@@ -160,7 +160,7 @@ func Compress(ctx context.Context, store sessions.Store, id string, o CompressOp
 	models := []trainer.Predictor{m.Snapshot, after}
 	var afterVal trainer.Evaluation
 	for i, p := range models {
-		st, val, err := describeModel(p, sc)
+		st, val, err := describeModel(p, sc, spec.Decision)
 		if err != nil {
 			return nil, err
 		}
@@ -190,7 +190,7 @@ func Compress(ctx context.Context, store sessions.Store, id string, o CompressOp
 	spec.Name = name
 	now := time.Now().UTC()
 	_, k := after.Shape()
-	test := evaluate(sc.Task(), after.Predict(sc.Test.X, sc.Test.N), &sc.Test, k, after.DecisionThreshold())
+	test := evaluateDecision(sc.Task(), after.Predict(sc.Test.X, sc.Test.N), &sc.Test, k, after.DecisionThreshold(), spec.Decision)
 	summary := trainer.Summary(spec.Model, sc.Task(), sc.Train.D, sc.Classes())
 	if o.Quantize != "" {
 		summary += ", " + o.Quantize
@@ -218,7 +218,7 @@ func Compress(ctx context.Context, store sessions.Store, id string, o CompressOp
 
 // describeModel fills a model's row of the table but its throughput:
 // sizes and test metrics. It also returns the validation evaluation.
-func describeModel(p trainer.Predictor, sc *datasets.Prepared) (ModelStats, trainer.Evaluation, error) {
+func describeModel(p trainer.Predictor, sc *datasets.Prepared, d trainer.DecisionSpec) (ModelStats, trainer.Evaluation, error) {
 	b, err := p.Marshal()
 	if err != nil {
 		return ModelStats{}, trainer.Evaluation{}, err
@@ -239,8 +239,8 @@ func describeModel(p trainer.Predictor, sc *datasets.Prepared) (ModelStats, trai
 	if te.N == 0 {
 		return st, trainer.Evaluation{}, fmt.Errorf("compress: the test split is empty")
 	}
-	st.Test = evaluate(sc.Task(), p.Predict(te.X, te.N), te, k, thr).Metrics
-	val := evaluate(sc.Task(), p.Predict(sc.Val.X, sc.Val.N), &sc.Val, k, thr)
+	st.Test = evaluateDecision(sc.Task(), p.Predict(te.X, te.N), te, k, thr, d).Metrics
+	val := evaluateDecision(sc.Task(), p.Predict(sc.Val.X, sc.Val.N), &sc.Val, k, thr, d)
 	return st, val, nil
 }
 

@@ -67,3 +67,38 @@ bad,0,other,60,32,separated,yes,partime,35,65,0,0,900,1150
 		}
 	}
 }
+
+func TestEnsembleOfCostTunedRunsTunesItsOwnThreshold(t *testing.T) {
+	s := tempStore(t)
+	ctx := context.Background()
+	var ids []string
+	for seed := uint64(1); seed <= 2; seed++ {
+		spec := trainer.DefaultSpec()
+		spec.Data = datasets.Spec{Name: "credit", Split: datasets.DefaultSplit, Seed: 1}
+		spec.Model.Hidden = []trainer.LayerSpec{{Units: 8, Activation: "relu"}}
+		spec.Optimizer = trainer.OptimizerSpec{Name: "adam", LR: 0.01}
+		spec.BatchSize, spec.Epochs, spec.Seed = 64, 5, seed
+		spec.Decision = trainer.DecisionSpec{CostFP: 1, CostFN: 5}
+		ids = append(ids, train(t, s, spec))
+	}
+	res, err := Ensemble(ctx, s, ids, EnsembleOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	thr := res.Val["threshold"]
+	if !(thr > 0 && thr < 0.5) || !(res.Val["cost"] <= res.Val["cost_at_half"]) || res.Test["threshold"] != thr {
+		t.Fatalf("ensemble val %v, test %v: want a tuned threshold below 0.5 that does not cost more", res.Val, res.Test)
+	}
+	m, err := sessions.LoadModel(ctx, s, res.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Model.DecisionThreshold() != thr {
+		t.Errorf("the saved ensemble decides at %v, tuned %v", m.Model.DecisionThreshold(), thr)
+	}
+	for _, mr := range res.Members {
+		if _, ok := mr.Test["cost"]; !ok {
+			t.Errorf("member %s has no test cost: %v", mr.ID, mr.Test)
+		}
+	}
+}

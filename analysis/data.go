@@ -50,6 +50,23 @@ func evaluate(task datasets.Task, out []float64, sp *datasets.Split, k int, thr 
 	return trainer.Evaluate(task, out, sp.Y, k)
 }
 
+// evaluateDecision is evaluate for a run with a decision rule: a binary
+// evaluation also reports the threshold and, with costs, the expected cost
+// per row at it and at 0.5, as a trained run does.
+func evaluateDecision(task datasets.Task, out []float64, sp *datasets.Split, k int, thr float64, d trainer.DecisionSpec) trainer.Evaluation {
+	e := evaluate(task, out, sp, k, thr)
+	if task != datasets.Binary || d.IsZero() || sp.N == 0 {
+		return e
+	}
+	e.Metrics["threshold"] = thr
+	if d.HasCosts() {
+		fp, fn := d.Costs()
+		e.Metrics["cost"] = trainer.ExpectedCost(out, sp.Y, thr, fp, fn)
+		e.Metrics["cost_at_half"] = trainer.ExpectedCost(out, sp.Y, 0.5, fp, fn)
+	}
+	return e
+}
+
 // keyMetric is the metric a task is judged by: accuracy, or R² for
 // regression. Higher is better for both.
 func keyMetric(task datasets.Task) string { return trainer.KeyMetric(task) }

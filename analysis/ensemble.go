@@ -165,8 +165,9 @@ func Ensemble(ctx context.Context, store sessions.Store, ids []string, o Ensembl
 		vo := m.Predict(raw.Val.X, raw.Val.N)
 		to := m.Predict(raw.Test.X, raw.Test.N)
 		t := m.Model.DecisionThreshold()
+		d := runs[i].Spec.Decision
 		mr := MemberResult{ID: runs[i].ID, Name: runs[i].Name,
-			Val: evaluate(task, vo, &raw.Val, k, t).Metrics, Test: evaluate(task, to, &raw.Test, k, t).Metrics}
+			Val: evaluateDecision(task, vo, &raw.Val, k, t, d).Metrics, Test: evaluateDecision(task, to, &raw.Test, k, t, d).Metrics}
 		res.Members = append(res.Members, mr)
 		valOuts, testOuts = append(valOuts, vo), append(testOuts, to)
 		thr = append(thr, t)
@@ -183,8 +184,18 @@ func Ensemble(ctx context.Context, store sessions.Store, ids []string, o Ensembl
 	}
 	ev := trainer.Combine(method, task, k, valOuts, weights, thr)
 	et := trainer.Combine(method, task, k, testOuts, weights, thr)
-	val := evaluate(task, ev, &raw.Val, k, ens.DecisionThreshold())
-	test := evaluate(task, et, &raw.Test, k, ens.DecisionThreshold())
+	// The members' decision rule applies to the ensemble: a fixed threshold,
+	// or one tuned on validation from the costs.
+	d := runs[0].Spec.Decision
+	if task == datasets.Binary && !d.IsZero() {
+		ens.Threshold = d.Threshold
+		if ens.Threshold == 0 && d.HasCosts() && raw.Val.N > 0 {
+			fp, fn := d.Costs()
+			ens.Threshold, _ = trainer.TuneThreshold(ev, raw.Val.Y, fp, fn)
+		}
+	}
+	val := evaluateDecision(task, ev, &raw.Val, k, ens.DecisionThreshold(), d)
+	test := evaluateDecision(task, et, &raw.Test, k, ens.DecisionThreshold(), d)
 	res.Val, res.Test = val.Metrics, test.Metrics
 	res.TestOutputs = append(testOuts, et)
 

@@ -34,6 +34,8 @@ type Ensemble struct {
 	Inputs  int
 	Outputs int
 	Members []EnsembleMember
+	// Threshold is a binary ensemble's decision threshold (0 means 0.5).
+	Threshold float64
 }
 
 // EnsembleMember is one model of an ensemble.
@@ -92,9 +94,14 @@ func CheckEnsembleMethod(m string) error {
 // Shape returns the widths of the input and of the output.
 func (e *Ensemble) Shape() (inputs, outputs int) { return e.Inputs, e.Outputs }
 
-// DecisionThreshold is 0.5: an ensemble's score is a mean probability or a
-// share of votes.
-func (e *Ensemble) DecisionThreshold() float64 { return 0.5 }
+// DecisionThreshold is the probability (or share of votes) at or above
+// which a binary ensemble predicts the positive class: 0.5 unless set.
+func (e *Ensemble) DecisionThreshold() float64 {
+	if e.Threshold == 0 {
+		return 0.5
+	}
+	return e.Threshold
+}
 
 // Predict returns the combined outputs for n rows of raw features x.
 func (e *Ensemble) Predict(x []float64, n int) []float64 {
@@ -169,6 +176,8 @@ type ensembleFile struct {
 	Inputs  int              `json:"inputs"`
 	Outputs int              `json:"outputs"`
 	Members []ensembleMember `json:"members"`
+	// Threshold is the binary decision threshold, when not 0.5.
+	Threshold float64 `json:"threshold,omitempty"`
 }
 
 type ensembleMember struct {
@@ -181,7 +190,8 @@ type ensembleMember struct {
 // Marshal encodes the ensemble with every member's model, so that it
 // predicts even after its member runs are deleted.
 func (e *Ensemble) Marshal() ([]byte, error) {
-	f := ensembleFile{Format: EnsembleFormat, Version: EnsembleVersion, Method: e.Method, Task: e.Task, Inputs: e.Inputs, Outputs: e.Outputs}
+	f := ensembleFile{Format: EnsembleFormat, Version: EnsembleVersion, Method: e.Method, Task: e.Task, Inputs: e.Inputs, Outputs: e.Outputs,
+		Threshold: e.Threshold}
 	for _, m := range e.Members {
 		b, err := m.Model.Marshal()
 		if err != nil {
@@ -219,6 +229,10 @@ func UnmarshalEnsemble(b []byte) (*Ensemble, error) {
 			e.Members[i].Weight = f.Members[i].Weight
 		}
 	}
+	if !(f.Threshold >= 0 && f.Threshold < 1) {
+		return nil, fmt.Errorf("ensemble: threshold %v is out of range [0, 1)", f.Threshold)
+	}
+	e.Threshold = f.Threshold
 	if e.Inputs != f.Inputs || e.Outputs != f.Outputs {
 		return nil, fmt.Errorf("ensemble: members have %d inputs and %d outputs, the file says %d and %d", e.Inputs, e.Outputs, f.Inputs, f.Outputs)
 	}
