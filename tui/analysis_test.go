@@ -1,13 +1,38 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"workbench/sessions"
+	"workbench/trainer"
 )
+
+// storeTrainedRuns trains and stores two short runs on the same data, with
+// their weights: what the analysis actions need.
+func storeTrainedRuns(t *testing.T, s sessions.Store) {
+	t.Helper()
+	for i, lr := range []float64{0.01, 0.1} {
+		spec := trainer.DefaultSpec()
+		spec.Optimizer = trainer.OptimizerSpec{Name: "adam", LR: lr}
+		spec.Epochs = 5
+		spec.Name = []string{"baseline", "fast lr"}[i]
+		live, err := sessions.Start(context.Background(), s, spec, sessions.StartOptions{Trainer: trainer.Options{Workers: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range live.Events() {
+		}
+		if err := live.Recorder.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
 
 func TestRunsAnalysisActions(t *testing.T) {
 	store := tempStore(t)
-	storeFixedRuns(t, store)
+	storeTrainedRuns(t, store)
 	a := newApp(t, store, 120, 40)
 	press(a, "3", " ", " ", "E")
 	if a.runs.panel == nil || a.runs.panel.ensemble == nil {
