@@ -53,6 +53,12 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 		fmt.Fprintf(w, " (%s)", r.Reason)
 	}
 	fmt.Fprintf(w, "\ndata:     %s (%s), hash %.12s\nmodel:    %s\n", r.Dataset, r.Task, r.DataHash, r.Summary)
+	switch r.Kind {
+	case sessions.KindEnsemble:
+		fmt.Fprintf(w, "kind:     ensemble of %s\n", strings.Join(r.Members, ", "))
+	case sessions.KindCompressed:
+		fmt.Fprintf(w, "kind:     compressed from %s\n", r.Parent)
+	}
 	o := r.Spec.Optimizer
 	fmt.Fprintf(w, "training: %s lr %s, %s schedule, batch %d, loss %s, l1 %s, l2 %s, seed %d\n", o.Name, numfmt.Short(o.LR), r.Spec.Schedule.Name,
 		r.Spec.BatchSize, r.Spec.Loss, numfmt.Short(r.Spec.L1), numfmt.Short(r.Spec.L2), r.Spec.Seed)

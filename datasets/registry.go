@@ -79,7 +79,7 @@ var reals = []real{
 		"MIT, Copyright (c) 2017 Zalando SE", loadFashion},
 	{"credit", "credit scoring: a loan applicant is a good or bad risk (categoricals, missing values imputed, positive class bad)", Binary, "4454×26",
 		"Credit scoring data of L.A. Belanche Muñoz, via G. Sanchez's CreditScoring repository (R package modeldata's credit_data)",
-		"L.A. Belanche Muñoz, credit scoring data; github.com/gastonstat/CreditScoring; M. Kuhn, modeldata 1.1.0 (2023)",
+		"L.A. Belanche Muñoz, credit scoring data; github.com/gastonstat/CreditScoring; M. Kuhn, R package modeldata 1.1.0",
 		"MIT (modeldata, Copyright (c) 2019 Max Kuhn, RStudio)", loadCredit},
 }
 
