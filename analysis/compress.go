@@ -202,7 +202,7 @@ func Compress(ctx context.Context, store sessions.Store, id string, o CompressOp
 			Features: m.Run.Features, Classes: m.Run.Classes, Tags: []string{"compressed"},
 			Notes: fmt.Sprintf("%s of %s: %d → %d non-zero weights, %d → %d bytes", res.Method, id,
 				res.Before.NonZero, res.After.NonZero, res.Before.Bytes, res.After.Bytes),
-			Created: now, Finished: now, Monitor: m.Run.Monitor, EpochsDone: o.FinetuneEpochs,
+			Created: now, Finished: now, Monitor: m.Run.Monitor, EpochsDone: o.FinetuneEpochs, EpochsTotal: o.FinetuneEpochs,
 			Metrics: summaryMetrics(afterVal, test), Kind: sessions.KindCompressed, Parent: id,
 		},
 		History:    []sessions.Epoch{},

@@ -82,7 +82,7 @@ func printCompress(w io.Writer, r *analysis.CompressResult) {
 		av, ok := a.Test[k]
 		fmt.Fprintf(tw, "test %s\t%s\t%s\t\n", k, numfmt.Value(b.Test[k]), fmtMetric(av, ok))
 	}
-	fmt.Fprintf(tw, "rows/s (test)\t%s\t%s\t\n", rate(b.RowsPerSec), rate(a.RowsPerSec))
+	fmt.Fprintf(tw, "rows/s (test)\t%s\t%s\t\n", numfmt.Rate(b.RowsPerSec), numfmt.Rate(a.RowsPerSec))
 	tw.Flush()
 	if r.ID != "" {
 		fmt.Fprintf(w, "saved as run %s (kind compressed, parent %s)\n", r.ID, r.ParentID)
@@ -99,15 +99,4 @@ func tableMetrics(m map[string]float64) []string {
 		}
 	}
 	return out
-}
-
-// rate writes a throughput for people: 512, 48.3k, 1.25M.
-func rate(v float64) string {
-	switch {
-	case v >= 1e6:
-		return fmt.Sprintf("%.2fM", v/1e6)
-	case v >= 1e3:
-		return fmt.Sprintf("%.1fk", v/1e3)
-	}
-	return fmt.Sprintf("%.0f", v)
 }

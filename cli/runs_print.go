@@ -38,8 +38,12 @@ func printRunList(w io.Writer, runs []*sessions.Run) {
 		if i := strings.LastIndex(arch, ","); i > 0 {
 			arch = arch[:i]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%d/%d\t%s\t%s\n", r.ID, truncate(r.Name, nameWidth),
-			truncate(filepath.Base(r.Dataset), datasetWidth), truncate(arch, archWidth), r.Spec.Optimizer.Name, numfmt.Short(r.Spec.Optimizer.LR), r.Status, m, fmtMetric(b, okB), fmtMetric(t, okT), r.EpochsDone, r.EpochsTotal,
+		epochs := fmt.Sprintf("%d/%d", r.EpochsDone, r.EpochsTotal)
+		if r.Kind != sessions.KindTrain {
+			epochs = r.Kind // a derived run has no epochs of its own
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s\n", r.ID, truncate(r.Name, nameWidth),
+			truncate(filepath.Base(r.Dataset), datasetWidth), truncate(arch, archWidth), r.Spec.Optimizer.Name, numfmt.Short(r.Spec.Optimizer.LR), r.Status, m, fmtMetric(b, okB), fmtMetric(t, okT), epochs,
 			r.Duration.Round(time.Millisecond), r.Created.Local().Format("2006-01-02 15:04"))
 	}
 	tw.Flush()

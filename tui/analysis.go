@@ -42,7 +42,7 @@ func compressRun(store sessions.Store, id string) tea.Cmd {
 // explainRun measures run id's permutation importances.
 func explainRun(store sessions.Store, id string) tea.Cmd {
 	return func() tea.Msg {
-		res, err := analysis.PermutationImportance(context.Background(), store, id, analysis.ExplainOptions{Repeats: 5})
+		res, err := analysis.PermutationImportance(context.Background(), store, id, analysis.ExplainOptions{Repeats: 5, Seed: 1})
 		return analysisDoneMsg{importance: res, err: err}
 	}
 }
@@ -108,8 +108,13 @@ func compressView(r *analysis.CompressResult, st *Styles, w int) string {
 		row("non-zero weights", itoa(b.NonZero), itoa(a.NonZero)),
 		row("saved bytes", itoa(b.Bytes), itoa(a.Bytes)),
 		row("test "+key, numfmt.Value(b.Test[key]), numfmt.Value(a.Test[key])),
-		row("rows/s (test)", numfmt.Short(math.Round(b.RowsPerSec)), numfmt.Short(math.Round(a.RowsPerSec))),
 	}
+	for _, k := range []string{"threshold", "cost"} {
+		if v, ok := b.Test[k]; ok {
+			lines = append(lines, row("test "+k, numfmt.Value(v), numfmt.Value(a.Test[k])))
+		}
+	}
+	lines = append(lines, row("rows/s (test)", numfmt.Rate(b.RowsPerSec), numfmt.Rate(a.RowsPerSec)))
 	return strings.Join(lines, "\n")
 }
 
@@ -128,7 +133,7 @@ func importanceView(r *analysis.ImportanceResult, st *Styles, w int) string {
 	for _, f := range r.Features {
 		top = math.Max(top, f.Mean)
 	}
-	barW := max(w-nameW-22, 4)
+	barW := min(max(w-nameW-22, 4), 50)
 	for _, f := range r.Features {
 		n := 0
 		if top > 0 && f.Mean > 0 {

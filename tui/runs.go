@@ -40,7 +40,12 @@ var runColumns = []runColumn{
 	{"STATUS", "status", 11, func(r *sessions.Run) string { return string(r.Status) }},
 	{"BEST VAL", "val_key", 11, func(r *sessions.Run) string { return keyCell(r, "best_val_") }},
 	{"TEST", "test_key", 11, func(r *sessions.Run) string { return keyCell(r, "test_") }},
-	{"EPOCHS", "epochs", 9, func(r *sessions.Run) string { return epochsCell(r.EpochsDone, r.EpochsTotal) }},
+	{"EPOCHS", "epochs", 9, func(r *sessions.Run) string {
+		if r.Kind != sessions.KindTrain {
+			return r.Kind // a derived run has no epochs of its own
+		}
+		return epochsCell(r.EpochsDone, r.EpochsTotal)
+	}},
 	{"TIME", "duration", 8, func(r *sessions.Run) string { return r.Duration.Round(time.Millisecond * 10).String() }},
 	{"DATE", "created", 11, func(r *sessions.Run) string { return r.Created.Local().Format("01-02 15:04") }},
 }
