@@ -192,8 +192,8 @@ func Compress(ctx context.Context, store sessions.Store, id string, o CompressOp
 	_, k := after.Shape()
 	test := evaluateDecision(sc.Task(), after.Predict(sc.Test.X, sc.Test.N), &sc.Test, k, after.DecisionThreshold(), spec.Decision)
 	summary := trainer.Summary(spec.Model, sc.Task(), sc.Train.D, sc.Classes())
-	if o.Quantize != "" {
-		summary += ", " + o.Quantize
+	if i := strings.LastIndex(summary, ","); o.Quantize != "" && i > 0 {
+		summary = summary[:i] + " " + o.Quantize + summary[i:] // "… → 10 softmax int8, 4810 params"
 	}
 	r := &sessions.FullRun{
 		Run: sessions.Run{
