@@ -114,8 +114,11 @@ func Compress(ctx context.Context, store sessions.Store, id string, o CompressOp
 	if err != nil {
 		return nil, err
 	}
-	if m.Snapshot == nil {
-		return nil, fmt.Errorf("compress: run %s holds a %s model; compress a trained run", id, orNone(m.Run.Kind))
+	switch m.Model.(type) {
+	case *trainer.Ensemble:
+		return nil, fmt.Errorf("compress: run %s is an ensemble; compress its members, then ensemble them", id)
+	case *trainer.Quantized:
+		return nil, fmt.Errorf("compress: run %s is already int8; compress its parent %s instead", id, m.Run.Parent)
 	}
 	data, err := loadRunData(m.Run)
 	if err != nil {

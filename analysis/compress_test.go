@@ -91,3 +91,36 @@ func TestCompressDigitsKeepsAccuracyWithinOnePoint(t *testing.T) {
 		}
 	}
 }
+
+func TestCompressRefusesEnsemblesAndInt8(t *testing.T) {
+	s := tempStore(t)
+	ctx := context.Background()
+	a, b := breastCancerSpec(1), breastCancerSpec(2)
+	a.Epochs, b.Epochs = 2, 2
+	ia, ib := train(t, s, a), train(t, s, b)
+	ens, err := Ensemble(ctx, s, []string{ia, ib}, EnsembleOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Compress(ctx, s, ens.ID, CompressOptions{Quantize: "int8"}); err == nil || !strings.Contains(err.Error(), "is an ensemble") {
+		t.Errorf("compressing an ensemble: %v", err)
+	}
+	q, err := Compress(ctx, s, ia, CompressOptions{Quantize: "int8", MinTime: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Compress(ctx, s, q.ID, CompressOptions{Quantize: "int8"}); err == nil || !strings.Contains(err.Error(), "already int8") {
+		t.Errorf("compressing an int8 run: %v", err)
+	}
+	// A pruned run can be quantized in turn, and an int8 run can be a member.
+	p, err := Compress(ctx, s, ib, CompressOptions{Prune: 0.3, MinTime: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Compress(ctx, s, p.ID, CompressOptions{Quantize: "int8", MinTime: time.Millisecond}); err != nil {
+		t.Errorf("quantizing a pruned run: %v", err)
+	}
+	if _, err := Ensemble(ctx, s, []string{q.ID, p.ID}, EnsembleOptions{NoSave: true}); err != nil {
+		t.Errorf("an ensemble of compressed runs: %v", err)
+	}
+}
