@@ -18,8 +18,8 @@ func decisionFields() []field {
 		func(s *trainer.Spec) *float64 { return &s.Decision.Threshold })
 	threshold.hint = "0 means 0.5, or tuned on validation from the costs"
 	return []field{
-		{key: "data.positive", section: "Decision", label: "positive class", hint: "binary: the class to find, e.g. bad",
-			steps: []string{positiveDefault, "bad", "good", "1", "0"}, layer: -1,
+		{key: "data.positive", section: "Decision", label: "positive class", hint: "binary: enter types a class name, e.g. bad",
+			steps: []string{positiveDefault}, layer: -1,
 			get: func(s *trainer.Spec) string {
 				if s.Data.Positive == "" {
 					return positiveDefault
