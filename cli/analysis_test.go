@@ -115,3 +115,18 @@ func TestCreditTrainsWithNoOtherFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestSweepEnsembleTop(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "s.db")
+	out, errs, code := cli(t, db, "", "sweep", "--data", "moons", "--layers", "8", "--epochs", "3", "--grid", "lr=0.01,0.1,0.3", "--parallel", "1", "--ensemble-top", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "ensemble of 2 runs (mean)") || !strings.Contains(out, "(kind ensemble)") {
+		t.Errorf("sweep output lacks the ensemble:\n%s", out)
+	}
+	_, errs, code = cli(t, db, "", "sweep", "--data", "moons", "--epochs", "2", "--grid", "data.noise=0.1,0.2", "--parallel", "1", "--ensemble-top", "2")
+	if code != 1 || !strings.Contains(errs, "data.noise") {
+		t.Errorf("a sweep over the data: exit %d: %s", code, errs)
+	}
+}
