@@ -154,7 +154,7 @@ func printComparison(w io.Writer, c *sessions.Comparison) {
 		fmt.Fprintf(tw, "  %s\t", m.Key)
 		for i, v := range m.Values {
 			mark := ""
-			if i == m.Best {
+			if m.Stars[i] {
 				mark = " *"
 			}
 			fmt.Fprintf(tw, "%s%s\t", fmtMetric(v, m.Have[i]), mark)

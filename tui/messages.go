@@ -94,6 +94,12 @@ type sweepDoneMsg struct {
 	err error
 }
 
+// runEndedMsg tells the root that a live run's stream closed.
+type runEndedMsg struct {
+	id     string
+	status string
+}
+
 // analysisDoneMsg carries the result of an ensemble, compression or
 // importance action on the Runs screen (one of the three is set).
 type analysisDoneMsg struct {
