@@ -42,7 +42,12 @@ var runColumns = []runColumn{
 	{"TEST", "test_key", 11, func(r *sessions.Run) string { return keyCell(r, "test_") }},
 	{"EPOCHS", "epochs", 9, func(r *sessions.Run) string {
 		if r.Kind != sessions.KindTrain {
-			return r.Kind // a derived run has no epochs of its own
+			// A derived run has no epochs of its own: say what it is, in
+			// a word that fits the column.
+			if r.Kind == sessions.KindCompressed {
+				return "compr."
+			}
+			return truncate(r.Kind, 9)
 		}
 		return epochsCell(r.EpochsDone, r.EpochsTotal)
 	}},
