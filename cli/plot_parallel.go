@@ -141,9 +141,9 @@ func parallelPlot(store sessions.Store, id string) (*plot.Plot, error) {
 	return p, nil
 }
 
-// printImportance prints each hyperparameter's share of the objective's
+// printParamImportance prints each hyperparameter's share of the objective's
 // variance, or why there is none.
-func printImportance(w io.Writer, objective string, imp sweeps.Importance) {
+func printParamImportance(w io.Writer, objective string, imp sweeps.Importance) {
 	if len(imp.Params) == 0 {
 		if imp.Note != "" {
 			fmt.Fprintf(w, "\nimportance: %s\n", imp.Note)

@@ -124,5 +124,5 @@ func printSweep(w io.Writer, rep sweepReport) {
 			fmt.Fprintf(w, "  %-12s %s\n", ef.Field, strings.Join(parts, "   "))
 		}
 	}
-	printImportance(w, sw.Objective, rep.Importance)
+	printParamImportance(w, sw.Objective, rep.Importance)
 }

@@ -93,6 +93,7 @@ func (k TrainKeys) FullHelp() [][]key.Binding {
 // RunsKeys drive the Runs screen.
 type RunsKeys struct {
 	Up, Down, Open, Back, Filter, Select, Sort, Reverse, Clone, Rerun, Delete, Export, Compare, Confirm key.Binding
+	Combine, Shrink, Explain                                                                            key.Binding
 	// Sweep opens the sweep of the run under the cursor.
 	Sweep key.Binding
 }
@@ -115,6 +116,9 @@ func DefaultRunsKeys() RunsKeys {
 		Compare: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "compare selected")),
 		Confirm: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm")),
 		Sweep:   key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "open its sweep")),
+		Combine: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "ensemble selected")),
+		Shrink:  key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "compress (prune 50%, int8)")),
+		Explain: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "importances")),
 	}
 }
 
@@ -122,7 +126,7 @@ func (k RunsKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Open, k.Filter, k.Select, k.Compare, k.Sort, k.Clone, k.Delete}
 }
 func (k RunsKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Back, k.Filter}, {k.Select, k.Compare, k.Sort, k.Reverse}, {k.Clone, k.Rerun, k.Delete, k.Export, k.Sweep}}
+	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Back, k.Filter}, {k.Select, k.Compare, k.Sort, k.Reverse}, {k.Clone, k.Rerun, k.Delete, k.Export, k.Sweep}, {k.Combine, k.Shrink, k.Explain}}
 }
 
 // CompareKeys drive the Compare screen.
