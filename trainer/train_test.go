@@ -279,7 +279,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"schedule.name", func(s *Spec) { s.Schedule.Name = "linear" }},
 		{"schedule.step_size", func(s *Spec) { s.Schedule = ScheduleSpec{Name: "step", Gamma: 0.5} }},
 		{"schedule.factor", func(s *Spec) { s.Schedule = ScheduleSpec{Name: "plateau", Patience: 2} }},
-		{"epochs", func(s *Spec) { s.Epochs = 0 }},
+		{"epochs", func(s *Spec) { s.Epochs = -1 }},
 		{"l2", func(s *Spec) { s.L2 = -1 }},
 		{"early_stop.monitor", func(s *Spec) { s.EarlyStop = EarlyStopSpec{Patience: 3, Monitor: "accuracy"} }},
 		{"target", func(s *Spec) { s.Target = "val_accuracy=0.9" }},
