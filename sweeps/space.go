@@ -284,37 +284,13 @@ func trialName(sweep string, i int, params map[string]string) string {
 	return name
 }
 
-// apply sets each field of base to its value with Spec.Set, in the
-// registry's order (the optimizer before its learning rate), and
+// apply sets each field of base to its value with Spec.SetAll (in the
+// registry's order, so the optimizer comes before its learning rate) and
 // validates the result.
 func apply(base trainer.Spec, assign map[string]string) (trainer.Spec, error) {
-	order := map[string]int{}
-	for i, f := range trainer.Fields() {
-		order[f.Path] = i
-	}
-	keys := make([]string, 0, len(assign))
-	for k := range assign {
-		if err := CheckField(k); err != nil {
-			return base, err
-		}
-		keys = append(keys, k)
-	}
-	rank := func(k string) int {
-		f, _, _ := trainer.LookupField(k)
-		return order[f.Path]
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		ri, rj := rank(keys[i]), rank(keys[j])
-		if ri != rj {
-			return ri < rj
-		}
-		return keys[i] < keys[j]
-	})
 	s := base.Clone()
-	for _, k := range keys {
-		if err := s.Set(k, assign[k]); err != nil {
-			return base, fmt.Errorf("sweep: %v", err)
-		}
+	if err := s.SetAll(assign); err != nil {
+		return base, fmt.Errorf("sweep: %v", err)
 	}
 	if err := s.Validate(); err != nil {
 		return base, fmt.Errorf("sweep: %v", err)

@@ -3,6 +3,7 @@ package trainer
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -15,6 +16,15 @@ import (
 // for every layer or a field that is not per layer. An unknown name gives
 // an error that suggests the closest one.
 func LookupField(name string) (f *Field, layer int, err error) {
+	i, layer, err := lookup(name)
+	if err != nil {
+		return nil, -1, err
+	}
+	return &fields[i], layer, nil
+}
+
+// lookup returns the index of the row a name addresses, and the layer.
+func lookup(name string) (row, layer int, err error) {
 	name = strings.TrimSpace(name)
 	layer = -1
 	key := name
@@ -22,7 +32,7 @@ func LookupField(name string) (f *Field, layer int, err error) {
 		if i := strings.Index(name, "]"); i > len("model.hidden[") {
 			n, err := strconv.Atoi(name[len("model.hidden["):i])
 			if err != nil || n < 0 {
-				return nil, -1, fmt.Errorf("%s: the layer index must be a whole number ≥ 0", name)
+				return -1, -1, fmt.Errorf("%s: the layer index must be a whole number ≥ 0", name)
 			}
 			layer, key = n, "model.hidden[]"+name[i+1:]
 		}
@@ -33,10 +43,10 @@ func LookupField(name string) (f *Field, layer int, err error) {
 			if layer >= 0 && !f.PerLayer {
 				break
 			}
-			return f, layer, nil
+			return i, layer, nil
 		}
 	}
-	return nil, -1, fmt.Errorf("unknown field %q (did you mean %s?)", name, suggest(name))
+	return -1, -1, fmt.Errorf("unknown field %q (did you mean %s?)", name, suggest(name))
 }
 
 // suggest names the field closest to name, by its flag and its path.
@@ -161,6 +171,38 @@ func (s *Spec) Set(name, text string) error {
 	if err := s.link(f, &old); err != nil {
 		*s = old
 		return &FieldError{Field: f.Path, Reason: err.Error()}
+	}
+	return nil
+}
+
+// SetAll sets several fields, named by flag or path, in the registry's
+// order rather than the map's, so that linked rules run first: the
+// dataset before the loss, the optimizer before its learning rate, the
+// schedule before its settings, the seed before the data seed. The first
+// invalid field stops it and is returned; fields set before it stay set.
+func (s *Spec) SetAll(values map[string]string) error {
+	type named struct {
+		name string
+		row  int
+	}
+	order := make([]named, 0, len(values))
+	for name := range values {
+		row, _, err := lookup(name)
+		if err != nil {
+			return err
+		}
+		order = append(order, named{name, row})
+	}
+	sort.Slice(order, func(i, j int) bool {
+		if order[i].row != order[j].row {
+			return order[i].row < order[j].row
+		}
+		return order[i].name < order[j].name
+	})
+	for _, n := range order {
+		if err := s.Set(n.name, values[n.name]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

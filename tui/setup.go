@@ -153,9 +153,7 @@ func (m *setupModel) fitLoss() {
 	if !ok {
 		return
 	}
-	if err := m.spec.CheckTask(task); err != nil && strings.HasPrefix(err.Error(), "loss:") {
-		m.spec.Loss = trainer.DefaultLossFor(task)
-	}
+	m.spec.FitLoss(task)
 }
 
 func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
@@ -308,7 +306,7 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		if f == nil {
 			return m, nil
 		}
-		if sweepField(f.key) == "" {
+		if f.sweep == "" {
 			return m, func() tea.Msg { return statusMsg{text: f.label + " cannot be swept", err: true} }
 		}
 		m.editing, m.sweepIn = true, true
@@ -361,26 +359,12 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 	return m, nil
 }
 
-// sweepField maps a form field to the sweep field that sets it, or "" when
-// it cannot be swept.
-func sweepField(key string) string {
-	switch key {
-	case "data.name", "data.path", "data.target", "data.missing", "data.crosses":
-		return ""
-	case "data.split.train":
-		return "data.split[0]"
-	case "data.split.val":
-		return "data.split[1]"
-	}
-	return key
-}
-
 // sweepSpec builds the sweep of the marked fields.
 func (m *setupModel) sweepSpec() sweeps.Spec {
 	s := sweeps.Spec{Base: m.spec.Clone()}
 	for _, f := range m.fields {
 		if raw, ok := m.sweep[f.key]; ok {
-			p, _ := sweeps.ParseAxis(sweepField(f.key) + "=" + raw)
+			p, _ := sweeps.ParseAxis(f.sweep + "=" + raw)
 			s.Grid = append(s.Grid, p)
 		}
 	}
@@ -394,7 +378,7 @@ func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
 		delete(m.sweep, f.key)
 		return nil
 	}
-	p, err := sweeps.ParseAxis(sweepField(f.key) + "=" + raw)
+	p, err := sweeps.ParseAxis(f.sweep + "=" + raw)
 	if err == nil {
 		_, err = sweeps.Expand(sweeps.Spec{Base: m.spec.Clone(), Grid: []sweeps.Param{p}})
 	}
