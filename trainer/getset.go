@@ -10,8 +10,9 @@ import (
 	"workbench/datasets"
 )
 
-// LookupField returns the registry row a name addresses: a flag (lr, bn,
-// aug-noise) or a path (optimizer.lr, model.hidden[].units). A per-layer
+// LookupField returns the registry row a name addresses: a path
+// (optimizer.lr, model.hidden[].units) or a flag (lr, bn, aug-noise). The
+// one name that is both, target, is the path: the stopping rule. A per-layer
 // path may index one layer, model.hidden[2].units; layer is then 2, and -1
 // for every layer or a field that is not per layer. An unknown name gives
 // an error that suggests the closest one.
@@ -37,12 +38,16 @@ func lookup(name string) (row, layer int, err error) {
 			layer, key = n, "model.hidden[]"+name[i+1:]
 		}
 	}
+	// Paths first: target is the path of the stopping rule (flag until)
+	// and the flag of data.target, which a front end that holds the row
+	// reaches by its path.
 	for i := range fields {
-		f := &fields[i]
-		if (f.Flag != "" && f.Flag == key) || f.Path == key {
-			if layer >= 0 && !f.PerLayer {
-				break
-			}
+		if fields[i].Path == key && (layer < 0 || fields[i].PerLayer) {
+			return i, layer, nil
+		}
+	}
+	for i := range fields {
+		if fields[i].Flag != "" && fields[i].Flag == key && layer < 0 {
 			return i, layer, nil
 		}
 	}
@@ -55,7 +60,8 @@ func suggest(name string) string {
 	for i := range fields {
 		f := &fields[i]
 		tail := f.Path[strings.LastIndexAny(f.Path, ".]")+1:]
-		for _, c := range []string{f.Flag, f.Path, tail} {
+		head, _, _ := strings.Cut(f.Path, ".")
+		for _, c := range []string{f.Flag, f.Path, tail, head} {
 			if c == "" {
 				continue
 			}
