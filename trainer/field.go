@@ -125,7 +125,10 @@ func (f *Field) RangeHint() string {
 			h = strings.Join(f.Values, " ")
 		}
 	}
-	if f.ZeroMeans != "" {
+	switch {
+	case f.ZeroText != "":
+		h += "; " + f.ZeroText + " = " + f.ZeroMeans
+	case f.ZeroMeans != "":
 		h += "; 0 means " + f.ZeroMeans
 	}
 	return h

@@ -8,6 +8,9 @@ import (
 	"workbench/datasets"
 )
 
+// MaxEpochs bounds a run's epoch limit.
+const MaxEpochs = 100_000_000
+
 // Spec describes one run: data, model, loss, optimizer, schedule, batch
 // size, epochs, regularization, stopping rules and seed. It round-trips
 // through JSON unchanged.
@@ -19,7 +22,7 @@ type Spec struct {
 	Optimizer OptimizerSpec `json:"optimizer"`
 	Schedule  ScheduleSpec  `json:"schedule"`
 	BatchSize int           `json:"batch_size"` // 0 = the whole training set
-	Epochs    int           `json:"epochs"`
+	Epochs    int           `json:"epochs"`     // 0 = no limit: train until stopped
 	L1        float64       `json:"l1,omitempty"`
 	L2        float64       `json:"l2,omitempty"`
 	ClipNorm  float64       `json:"clip_norm,omitempty"` // 0 = no clipping

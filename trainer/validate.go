@@ -30,5 +30,8 @@ func (s *Spec) Validate() error {
 	if s.Optimizer.Name == "gd" && s.BatchSize != 0 {
 		return fmt.Errorf("batch_size: gd is full-batch gradient descent; set batch_size to 0 or use sgd")
 	}
+	if s.Schedule.Name == "cosine" && s.Epochs == 0 {
+		return fmt.Errorf("schedule.name: cosine anneals over the epoch limit, and epochs is 0 (no limit): set epochs or pick another schedule")
+	}
 	return nil
 }
