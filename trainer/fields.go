@@ -209,6 +209,9 @@ var fields = []Field{
 	{Path: "clip_norm", Flag: "clip", Label: "gradient clip", Section: "Training", Kind: KindFloat, Max: 1e6,
 		Usage: "clip the gradient's global norm to this (0 = off)", Steps: []string{"0", "0.5", "1", "5", "10"},
 		ref: func(s *Spec, _ int) any { return &s.ClipNorm }},
+	{Path: "optimizer.clip_value", Flag: "clip-value", Label: "value clip", Section: "Training", Kind: KindFloat, Max: 1e6,
+		Usage: "clip each gradient element to ±`v` before the update (0 = off)", Steps: []string{"0", "0.1", "0.5", "1", "5"},
+		ref: func(s *Spec, _ int) any { return &s.Optimizer.ClipValue }},
 
 	// Stopping.
 	{Path: "early_stop.patience", Flag: "patience", Label: "early stop patience", Section: "Stopping", Kind: KindInt, Max: 1_000_000,

@@ -59,6 +59,9 @@ type OptimizerSpec struct {
 	Rho         float64 `json:"rho,omitempty"`
 	Eps         float64 `json:"eps,omitempty"`
 	WeightDecay float64 `json:"weight_decay,omitempty"`
+	// ClipValue clips each gradient element to [−ClipValue, ClipValue]
+	// before the update (Keras's clipvalue); 0 turns it off.
+	ClipValue float64 `json:"clip_value,omitempty"`
 }
 
 // ScheduleSpec names a learning-rate schedule and its settings.
