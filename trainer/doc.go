@@ -10,6 +10,12 @@
 // queued without bound (progress events are coalesced to the latest), so
 // the consumer must drain Events until it is closed.
 //
+// Fields is the spec-field registry: one row per field of Spec with its
+// path, flag, label, kind, range, steps and choices. Spec.Get and Spec.Set
+// read and write a field by flag or path and hold the rules that link
+// fields (gd sets batch 0, the seed sets the data seed, …); Validate checks
+// every row. The command line, the Setup form and sweeps are built on it.
+//
 // Contract:
 //   - Determinism: the same Spec (including its seed) and the same data give
 //     bit-identical histories and weights, whatever the number of cores.
