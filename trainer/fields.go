@@ -3,6 +3,7 @@ package trainer
 import (
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 
@@ -99,10 +100,10 @@ var fields = []Field{
 	{Path: "data.ignore", Flag: "ignore", Label: "ignored columns", Section: "Data", Kind: KindList, Hidden: true, NoSweep: true,
 		Usage: "CSV `columns` to drop, comma-separated (IDs)", ref: func(s *Spec, _ int) any { return &s.Data.Ignore }},
 	{Path: "data.missing", Flag: "missing", Label: "missing values", Section: "Data", Kind: KindEnum, NoSweep: true, when: isCSV,
-		Usage: "missing values: error, drop-rows or impute (default error)", Values: []string{"error", "drop-rows", "impute"}, Empty: "error",
+		Usage: "missing values: error, drop-rows or impute", Values: []string{"error", "drop-rows", "impute"}, Empty: "error",
 		ref: func(s *Spec, _ int) any { return &s.Data.Missing }},
 	{Path: "data.samples", Flag: "samples", Label: "samples", Section: "Data", Kind: KindInt, Min: 4, Max: 1_000_000, when: isSynthetic,
-		Usage: "points in a synthetic dataset (default 500)", ZeroMeans: strconv.Itoa(datasets.DefaultSamples),
+		Usage: "points in a synthetic dataset", ZeroMeans: strconv.Itoa(datasets.DefaultSamples),
 		Steps: []string{"50", "100", "200", "300", "500", "1000", "2000", "5000"},
 		ref:   func(s *Spec, _ int) any { return &s.Data.Samples }},
 	{Path: "data.noise", Flag: "noise", Label: "noise", Section: "Data", Kind: KindFloat, Max: 0.5, when: isSynthetic,
@@ -118,7 +119,7 @@ var fields = []Field{
 		check: func(v string) error { _, err := datasets.ParseScaling(v); return err },
 		ref:   func(s *Spec, _ int) any { return &s.Data.Scale }},
 	{Path: "data.split", Flag: "split", Label: "split", Section: "Data", Kind: KindList, Hidden: true, NoSweep: true,
-		Usage: "train,validation,test `fractions` (default 0.7,0.15,0.15)", ref: func(s *Spec, _ int) any { return &s.Data.Split }},
+		Usage: "train,validation,test `fractions`", ref: func(s *Spec, _ int) any { return &s.Data.Split }},
 	{Path: "data.split[0]", Label: "train fraction", Section: "Data", Kind: KindFloat, Max: 1, MinOpen: true, Steps: fracSteps[1:],
 		Usage: "the training fraction; the test set takes the rest", ref: func(s *Spec, _ int) any { return &s.Data.Split[0] }},
 	{Path: "data.split[1]", Label: "validation fraction", Section: "Data", Kind: KindFloat, Max: 1, Steps: fracSteps,
@@ -155,7 +156,7 @@ var fields = []Field{
 	{Path: "optimizer.name", Flag: "opt", Label: "optimizer", Section: "Training", Kind: KindEnum, Values: optimizerNames,
 		Usage: "optimizer: gd, sgd, momentum, nesterov, rmsprop, adam or adamw", ref: func(s *Spec, _ int) any { return &s.Optimizer.Name }},
 	{Path: "optimizer.lr", Flag: "lr", Label: "learning rate", Section: "Training", Kind: KindLogFloat, Max: 10, MinOpen: true, Steps: lrSteps,
-		Usage: "learning `rate` (default 0.03, or 0.001 for rmsprop, adam and adamw)", ref: func(s *Spec, _ int) any { return &s.Optimizer.LR }},
+		Usage: "learning `rate` (default 0.001 with --opt adam, adamw or rmsprop)", ref: func(s *Spec, _ int) any { return &s.Optimizer.LR }},
 	{Path: "optimizer.momentum", Flag: "momentum", Label: "momentum", Section: "Training", Kind: KindFloat, Max: 0.9999,
 		when: optimizerIs("sgd", "momentum", "nesterov"), ZeroMeans: "0.9 for momentum and nesterov, none for sgd",
 		Usage: "momentum for sgd, momentum or nesterov (default 0.9 for the latter two)", Steps: []string{"0", "0.5", "0.9", "0.95", "0.99"},
@@ -178,16 +179,16 @@ var fields = []Field{
 	{Path: "schedule.name", Flag: "schedule", Label: "lr schedule", Section: "Training", Kind: KindEnum, Values: scheduleNames,
 		Usage: "learning-rate schedule: constant, step, exponential, cosine or plateau", ref: func(s *Spec, _ int) any { return &s.Schedule.Name }},
 	{Path: "schedule.step_size", Flag: "step-size", Label: "  decay every (epochs)", Section: "Training", Kind: KindInt, Min: 1, Max: 1_000_000, when: scheduleIs("step"),
-		Usage: "step schedule: `epochs` between decays", Steps: []string{"1", "5", "10", "20", "50", "100"},
+		Usage: "step schedule: `epochs` between decays (default 10)", Steps: []string{"1", "5", "10", "20", "50", "100"},
 		ref: func(s *Spec, _ int) any { return &s.Schedule.StepSize }},
 	{Path: "schedule.gamma", Flag: "gamma", Label: "  decay factor", Section: "Training", Kind: KindFloat, Max: 1, MinOpen: true, when: scheduleIs("step", "exponential"),
-		Usage: "step and exponential schedules: decay factor", Steps: []string{"0.1", "0.5", "0.9", "0.95", "0.97", "0.99"},
+		Usage: "step and exponential schedules: decay factor (default 0.5 and 0.97)", Steps: []string{"0.1", "0.5", "0.9", "0.95", "0.97", "0.99"},
 		ref: func(s *Spec, _ int) any { return &s.Schedule.Gamma }},
 	{Path: "schedule.patience", Flag: "lr-patience", Label: "  plateau patience", Section: "Training", Kind: KindInt, Min: 1, Max: 1_000_000, when: scheduleIs("plateau"),
-		Usage: "plateau schedule: `epochs` without improvement before a decay", Steps: patSteps[1:],
+		Usage: "plateau schedule: `epochs` without improvement before a decay (default 5)", Steps: patSteps[1:],
 		ref: func(s *Spec, _ int) any { return &s.Schedule.Patience }},
 	{Path: "schedule.factor", Flag: "factor", Label: "  plateau factor", Section: "Training", Kind: KindFloat, Max: 1, MinOpen: true, MaxOpen: true, when: scheduleIs("plateau"),
-		Usage: "plateau schedule: decay factor", Steps: []string{"0.1", "0.2", "0.5", "0.8"},
+		Usage: "plateau schedule: decay factor (default 0.5)", Steps: []string{"0.1", "0.2", "0.5", "0.8"},
 		ref: func(s *Spec, _ int) any { return &s.Schedule.Factor }},
 	{Path: "schedule.monitor", Label: "  plateau monitor", Section: "Training", Kind: KindString, Hidden: true, when: scheduleIs("plateau"), Empty: "val_loss",
 		Usage: "plateau schedule: the `metric` it watches (default val_loss)", check: checkMonitor,
@@ -218,7 +219,7 @@ var fields = []Field{
 		Usage: "early stopping: `epochs` without improvement (0 = off)", Steps: patSteps,
 		ref: func(s *Spec, _ int) any { return &s.EarlyStop.Patience }},
 	{Path: "early_stop.monitor", Flag: "monitor", Label: "early stop monitor", Section: "Stopping", Kind: KindString, Empty: "val_loss",
-		Usage: "early stopping `metric` (default val_loss)", Hint: "val_loss, val_accuracy, …", check: checkMonitor,
+		Usage: "early stopping `metric`", Hint: "val_loss, val_accuracy, …", check: checkMonitor,
 		Steps: []string{"val_loss", "val_accuracy", "val_auc", "val_f1", "val_r2", "train_loss"},
 		ref:   func(s *Spec, _ int) any { return &s.EarlyStop.Monitor }},
 	{Path: "early_stop.min_delta", Flag: "min-delta", Label: "early stop min delta", Section: "Stopping", Kind: KindFloat, Max: 1e9, Hidden: true,
@@ -229,7 +230,7 @@ var fields = []Field{
 		Steps: []string{"", "val_accuracy>=0.9", "val_accuracy>=0.95", "val_accuracy>=0.99", "val_loss<=0.1", "val_r2>=0.9"},
 		ref:   func(s *Spec, _ int) any { return &s.Target }},
 	{Path: "seed", Flag: "seed", Label: "seed", Section: "Stopping", Kind: KindInt, Max: math.MaxUint64,
-		Usage: "random seed (default 1); it also seeds the data unless data-seed is given", Hint: "0 … 2⁶⁴−1",
+		Usage: "random seed", Hint: "0 … 2⁶⁴−1",
 		ref: func(s *Spec, _ int) any { return &s.Seed }},
 
 	// Run: not in the form.
@@ -260,20 +261,21 @@ func Fields() []Field { return append([]Field(nil), fields...) }
 
 func getDataName(s *Spec) string { return s.Data.Name }
 
-// setDataName chooses a built-in dataset, or a CSV file by its path: a
-// text with a path separator, a .csv name, or - for stdin.
+// setDataName chooses a built-in dataset, or a CSV file by its path: an
+// existing file, a text with a path separator or an extension, or - for
+// stdin. Anything else is a mistyped name.
 func setDataName(s *Spec, v string) error {
 	v = strings.TrimSpace(v)
 	if datasets.Known(v) {
 		s.Data.Name, s.Data.Path, s.Data.Target, s.Data.Task, s.Data.Ignore = v, "", "", "", nil
 		return nil
 	}
-	if v == "-" || strings.ContainsAny(v, `/\`) || strings.HasSuffix(strings.ToLower(v), ".csv") {
+	if _, err := os.Stat(v); err == nil || v == "-" || strings.ContainsAny(v, `/\.`) {
 		d := s.Data
 		s.Data = datasets.Spec{Path: v, Split: d.Split, Seed: d.Seed, Scale: d.Scale}
 		return nil
 	}
-	return fmt.Errorf("unknown dataset %q (a built-in name such as %s, or a path to a CSV file)", v, closest(v, datasets.Names()))
+	return fmt.Errorf("unknown dataset %q: not a built-in set nor a file (did you mean %s?)", v, closest(v, datasets.Names()))
 }
 
 func getLayers(s *Spec) string {
