@@ -2,6 +2,7 @@ package trainer
 
 import (
 	"errors"
+	"flag"
 	"reflect"
 	"strings"
 	"testing"
@@ -281,5 +282,37 @@ func TestParseMetricAndRule(t *testing.T) {
 	r, err := ParseRule("val_accuracy>=0.97")
 	if err != nil || r.Metric != "val_accuracy" || r.Op != ">=" || r.Value != 0.97 || !r.Met(0.97) || r.Met(0.96) {
 		t.Errorf("rule: %+v %v", r, err)
+	}
+}
+
+func TestFlagValuesApplyInRegistryOrder(t *testing.T) {
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	flags := NewFlagValues()
+	for _, v := range flags {
+		fs.Var(v, v.Field.Flag, v.Field.Usage)
+	}
+	if err := fs.Parse([]string{"-lr", "0.05", "-opt", "adam", "-bn", "-data-seed", "9", "-seed", "4", "-aug-noise", "0.1", "-act", "relu,gelu"}); err != nil {
+		t.Fatal(err)
+	}
+	s := DefaultSpec()
+	if err := flags.Apply(&s); err != nil {
+		t.Fatal(err)
+	}
+	h := s.Model.Hidden
+	if s.Optimizer.Name != "adam" || s.Optimizer.LR != 0.05 || !h[0].BatchNorm || !h[1].BatchNorm || s.Seed != 4 || s.Data.Seed != 9 ||
+		s.Data.AugNoise != 0.1 || h[0].Activation != "relu" || h[1].Activation != "gelu" {
+		t.Errorf("spec %+v", s)
+	}
+	if v := flags.Lookup("lr"); v.Type() != "float64" || v.String() != "0.05" || flags.Lookup("seed").Type() != "uint64" {
+		t.Errorf("lr %s %q, seed %s", v.Type(), v.String(), flags.Lookup("seed").Type())
+	}
+	if d := flags.Lookup("epochs"); d.Given() || d.String() != "100" {
+		t.Errorf("epochs default %q", d.String())
+	}
+	bad := NewFlagValues()
+	bad.Lookup("lr").Set("20")
+	s = DefaultSpec()
+	if err := bad.Apply(&s); err == nil || err.Error() != "--lr: 20 is out of range (0, 10]" {
+		t.Errorf("--lr 20: %v", err)
 	}
 }

@@ -21,7 +21,8 @@ func LookupField(name string) (f *Field, layer int, err error) {
 	if err != nil {
 		return nil, -1, err
 	}
-	return &fields[i], layer, nil
+	row := fields[i] // a copy: the registry stays as it is
+	return &row, layer, nil
 }
 
 // lookup returns the index of the row a name addresses, and the layer.
