@@ -312,7 +312,7 @@ func TestFlagValuesApplyInRegistryOrder(t *testing.T) {
 	bad := NewFlagValues()
 	bad.Lookup("lr").Set("20")
 	s = DefaultSpec()
-	if err := bad.Apply(&s); err == nil || err.Error() != "--lr: 20 is out of range (0, 10]" {
+	if err := bad.Apply(&s); err == nil || err.Error() != "--lr: optimizer.lr: 20 is out of range (0, 10]" {
 		t.Errorf("--lr 20: %v", err)
 	}
 }

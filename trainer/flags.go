@@ -95,14 +95,15 @@ func (fv FlagValues) Lookup(flag string) *FlagValue {
 // so the linked rules run as they would in Setup or a sweep: --opt adam
 // moves the default learning rate before --lr sets one, --seed sets the
 // data seed before --data-seed. The first invalid flag stops it, with an
-// error that names the flag: "--lr: 20 is out of range (0, 10]".
+// error that names the flag and the field: "--lr: optimizer.lr: 20 is out
+// of range (0, 10]".
 func (fv FlagValues) Apply(s *Spec) error {
 	for _, v := range fv {
 		if !v.given {
 			continue
 		}
 		if err := s.Set(v.Field.Path, v.text); err != nil {
-			return fmt.Errorf("--%s: %s", v.Field.Flag, Reason(err))
+			return fmt.Errorf("--%s: %v", v.Field.Flag, err)
 		}
 	}
 	return nil
