@@ -58,13 +58,8 @@ func objectiveFor(s Spec, task datasets.Task) (string, error) {
 	if obj == "" {
 		obj = "val_" + trainer.KeyMetric(task)
 	}
-	t := s.Base
-	t.EarlyStop = trainer.EarlyStopSpec{Patience: 1, Monitor: obj}
-	if err := t.CheckTask(task); err != nil {
-		return "", fmt.Errorf("sweep: objective %q: %v", obj, strings.TrimPrefix(err.Error(), "early_stop.monitor: "))
-	}
-	if err := t.Validate(); err != nil {
-		return "", fmt.Errorf("sweep: objective %q is not a metric such as val_accuracy", obj)
+	if _, err := trainer.ParseMetric(obj, task); err != nil {
+		return "", fmt.Errorf("sweep: objective %q: %v", obj, err)
 	}
 	return obj, nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"workbench/datasets"
 	"workbench/trainer"
 )
 
@@ -67,5 +68,18 @@ func TestSweepFieldNamesAreFlagsOrPaths(t *testing.T) {
 	}
 	if got := CanonicalField("bn"); got != "model.hidden[].batch_norm" {
 		t.Errorf("CanonicalField(bn) = %q", got)
+	}
+}
+
+func TestObjectiveIsParsedForTheTask(t *testing.T) {
+	for obj, want := range map[string]string{
+		"val_r2":   `sweep: objective "val_r2": r2 is not computed for binary tasks`,
+		"accuracy": `sweep: objective "accuracy": "accuracy" must start with val_ or train_`,
+		"val_auc":  "",
+	} {
+		_, err := objectiveFor(Spec{Base: base(3), Objective: obj}, datasets.Binary)
+		if (want == "") != (err == nil) || (err != nil && !strings.HasPrefix(err.Error(), want)) {
+			t.Errorf("%s: %v", obj, err)
+		}
 	}
 }
