@@ -458,10 +458,15 @@ func (m trainModel) rocChart(e trainer.Evaluation, w, h int) string {
 	lc := linechart.New(w, h-1, 0, 1, 0, 1, linechart.WithXYSteps(4, 2), linechart.WithStyles(st.Axis, st.Axis, st.Text))
 	lc.DrawXYAxisAndLabel()
 	lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: 0, Y: 0}, canvas.Float64Point{X: 1, Y: 1}, st.Subtle)
-	for i := 1; i < len(e.ROC); i++ {
-		a, b := e.ROC[i-1], e.ROC[i]
-		lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: a.FPR, Y: a.TPR}, canvas.Float64Point{X: b.FPR, Y: b.TPR}, st.TrainSeries)
+	// Rates outside [0, 1] or not finite would send the line drawing off
+	// the canvas (NaN never ends it): such points are skipped.
+	var pts []canvas.Float64Point
+	for _, p := range e.ROC {
+		if finite(p.FPR) && finite(p.TPR) && p.FPR >= 0 && p.FPR <= 1 && p.TPR >= 0 && p.TPR <= 1 {
+			pts = append(pts, canvas.Float64Point{X: p.FPR, Y: p.TPR})
+		}
 	}
+	drawPolyline(&lc, pts, st.TrainSeries)
 	return st.Header.Render("test ROC, AUC "+numfmt.Value(e.Metrics["auc"])) + "\n" + lc.View()
 }
 
