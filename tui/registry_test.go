@@ -280,3 +280,36 @@ func sameText(a, b string) bool {
 	}
 	return a == b
 }
+
+// Setup shows epochs 0 as ∞, the step after the largest limit, and an
+// optimizer change moves the default learning rate as every front end does.
+func TestSetupEpochsInfinityAndOptimizerRate(t *testing.T) {
+	s := trainer.DefaultSpec()
+	s.Epochs = 10000
+	var epochs, opt *field
+	fs := buildFields(&s)
+	for i := range fs {
+		switch fs[i].key {
+		case "epochs":
+			epochs = &fs[i]
+		case "optimizer.name":
+			opt = &fs[i]
+		}
+	}
+	next, ok := epochs.step(epochs.get(&s), 1)
+	if !ok || next != "∞" {
+		t.Fatalf("→ from 10000 gave %q %v", next, ok)
+	}
+	if err := epochs.set(&s, next); err != nil || s.Epochs != 0 || epochs.get(&s) != "∞" {
+		t.Fatalf("∞: %v, epochs %d shown %q", err, s.Epochs, epochs.get(&s))
+	}
+	if back, _ := epochs.step("∞", -1); back != "10000" {
+		t.Errorf("← from ∞ gave %q", back)
+	}
+	if _, ok := epochs.step("∞", 1); ok {
+		t.Error("→ went past ∞")
+	}
+	if err := opt.set(&s, "adam"); err != nil || s.Optimizer.LR != 0.001 {
+		t.Errorf("adam in Setup: %v, lr %v (the CLI's --opt adam gives 0.001)", err, s.Optimizer.LR)
+	}
+}
