@@ -353,7 +353,13 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 			return m, nil
 		}
 		h[f.layer], h[to] = h[to], h[f.layer]
-		m.cursor += (to - f.layer) * 4 // stay on the same field of the moved layer
+		perLayer := 0
+		for _, g := range m.fields {
+			if g.layer == f.layer {
+				perLayer++
+			}
+		}
+		m.cursor += (to - f.layer) * perLayer // stay on the same field of the moved layer
 		m.rebuild()
 	}
 	return m, nil
