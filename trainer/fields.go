@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,26 +29,17 @@ var (
 	patSteps  = []string{"0", "3", "5", "10", "20", "50"}
 )
 
+// oneOf returns a condition: the name that of picks is one of names.
+func oneOf(of func(*Spec) string, names ...string) func(*Spec) bool {
+	return func(s *Spec) bool { return slices.Contains(names, of(s)) }
+}
+
 func optimizerIs(names ...string) func(*Spec) bool {
-	return func(s *Spec) bool {
-		for _, n := range names {
-			if s.Optimizer.Name == n {
-				return true
-			}
-		}
-		return false
-	}
+	return oneOf(func(s *Spec) string { return s.Optimizer.Name }, names...)
 }
 
 func scheduleIs(names ...string) func(*Spec) bool {
-	return func(s *Spec) bool {
-		for _, n := range names {
-			if s.Schedule.Name == n {
-				return true
-			}
-		}
-		return false
-	}
+	return oneOf(func(s *Spec) string { return s.Schedule.Name }, names...)
 }
 
 func isCSV(s *Spec) bool { return s.Data.Path != "" }
