@@ -228,7 +228,6 @@ func (m setupModel) updateEditing(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 // not parse.
 func (m *setupModel) commit(f *field, v string) tea.Cmd {
 	key := f.key
-	oldTask, hadTask := m.task()
 	if err := f.set(&m.spec, v); err != nil {
 		m.invalid[key], m.typed[key] = err.Error(), v
 		return nil
@@ -236,12 +235,9 @@ func (m *setupModel) commit(f *field, v string) tea.Cmd {
 	delete(m.invalid, key)
 	delete(m.typed, key)
 	if key == "data.name" || key == "data.path" || key == "data.target" {
+		// Set gave a built-in set of another task its loss; a CSV's task
+		// is known once it loads, and fitLoss runs then.
 		m.table = nil
-		// A new kind of task takes its usual loss; the same task keeps the
-		// user's choice when it still fits.
-		if task, ok := m.task(); ok && (!hadTask || task != oldTask) {
-			m.spec.Loss = trainer.DefaultLossFor(task)
-		}
 		m.fitLoss()
 	}
 	m.rebuild()
