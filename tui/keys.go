@@ -124,17 +124,25 @@ func (k RunsKeys) FullHelp() [][]key.Binding {
 
 // CompareKeys drive the Compare screen.
 type CompareKeys struct {
-	Metric, LogY, Smooth key.Binding
+	Metric, LogY, Smooth, Up, Down, PageUp, PageDown key.Binding
 }
 
 // DefaultCompareKeys returns the Compare key map.
 func DefaultCompareKeys() CompareKeys {
 	return CompareKeys{
-		Metric: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "next metric")),
-		LogY:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "log y")),
-		Smooth: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "smoothing")),
+		Metric:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "next metric")),
+		LogY:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "log y")),
+		Smooth:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "smoothing")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", " "), key.WithHelp("pgdn", "page down")),
 	}
 }
 
-func (k CompareKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Metric, k.LogY, k.Smooth} }
-func (k CompareKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Metric, k.LogY, k.Smooth}} }
+func (k CompareKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Metric, k.LogY, k.Smooth, k.Down}
+}
+func (k CompareKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Metric, k.LogY, k.Smooth}, {k.Up, k.Down, k.PageUp, k.PageDown}}
+}

@@ -92,3 +92,9 @@ type sweepDoneMsg struct {
 	res *sweeps.Result
 	err error
 }
+
+// runEndedMsg tells the root that a live run's stream closed.
+type runEndedMsg struct {
+	id     string
+	status string
+}

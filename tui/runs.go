@@ -476,8 +476,8 @@ func (m runsModel) viewDetail() string {
 		}
 		right = append(right, fmt.Sprintf("%-22s %s", truncate(mr.Key, 22), numfmt.Value(mr.Values[0])))
 	}
-	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 && len(f.Evaluation.Test.Confusion) <= 10 {
-		right = append(right, st.Header.Render("test confusion (rows actual)"), confusionView(f.Evaluation.Test.Confusion, r.Classes, st))
+	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 {
+		right = append(right, st.Header.Render("test confusion (rows actual)"), confusionView(f.Evaluation.Test.Confusion, r.Classes, st, rightW-4))
 	}
 	right = append(right, st.Subtle.Render("c clone · R re-run · x export · esc back"))
 	body := left

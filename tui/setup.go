@@ -645,7 +645,7 @@ func scatter(t *datasets.Table, w, h int, st *Styles) string {
 }
 
 func truncate(s string, n int) string {
-	if n <= 1 {
+	if n <= 0 {
 		return ""
 	}
 	r := []rune(s)
