@@ -166,7 +166,7 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 			spec.Seed = *sweepSeed
 		}
 		if spec.Name == "" {
-			spec.Name = sf.name
+			spec.Name = sf.text("name")
 		}
 		if _, err := sweeps.Expand(spec); err != nil {
 			return usageError{err.Error()}

@@ -103,6 +103,9 @@ func (fv FlagValues) Apply(s *Spec) error {
 			continue
 		}
 		if err := s.Set(v.Field.Path, v.text); err != nil {
+			if v.Field.Path == v.Field.Flag {
+				return fmt.Errorf("--%s: %s", v.Field.Flag, Reason(err)) // not --epochs: epochs: …
+			}
 			return fmt.Errorf("--%s: %v", v.Field.Flag, err)
 		}
 	}

@@ -3,7 +3,6 @@ package trainer
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"workbench/datasets"
 )
