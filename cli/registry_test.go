@@ -19,7 +19,7 @@ func TestRunFlagsAgreeWithTheRegistry(t *testing.T) {
 		"data": {"iris", "bogus"}, "target": {"y", ""}, "ignore": {"id", ""}, "crosses": {"x1x2", "x9"},
 		"split": {"0.6,0.2,0.2", "1"}, "layers": {"8,8", "0"}, "monitor": {"val_accuracy", "val_bogus"},
 		"until": {"val_accuracy>=0.9", "val_accuracy=1"}, "name": {"trial", ""}, "tag": {"a,b", ""},
-		"seed": {"7", "-1"}, "data-seed": {"7", "-1"}, "min-delta": {"0.01", "-1"}, "bn": {"true", "maybe"},
+		"positive": {"bad", ""}, "seed": {"7", "-1"}, "data-seed": {"7", "-1"}, "min-delta": {"0.01", "-1"}, "bn": {"true", "maybe"},
 	}
 	for _, f := range trainer.Fields() {
 		if f.Flag == "" {
@@ -44,14 +44,14 @@ func TestRunFlagsAgreeWithTheRegistry(t *testing.T) {
 			if err := want.Set(f.Path, tx[0]); err != nil {
 				t.Fatal(err)
 			}
-			got, err := resolveArgs("--"+f.Flag+"="+tx[0])
+			got, err := resolveArgs("--" + f.Flag + "=" + tx[0])
 			if err != nil || !reflect.DeepEqual(got, want) {
 				t.Errorf("--%s %s: %v\n%+v\nSet gave\n%+v", f.Flag, tx[0], err, got, want)
 			}
 			if tx[1] == "" {
 				return
 			}
-			if _, err := resolveArgs("--"+f.Flag+"="+tx[1]); err == nil || !strings.Contains(err.Error(), f.Flag) {
+			if _, err := resolveArgs("--" + f.Flag + "=" + tx[1]); err == nil || !strings.Contains(err.Error(), f.Flag) {
 				t.Errorf("--%s %s: %v", f.Flag, tx[1], err)
 			}
 		})

@@ -16,6 +16,14 @@
 // fields (gd sets batch 0, the seed sets the data seed, …); Validate checks
 // every row. The command line, the Setup form and sweeps are built on it.
 //
+// Saved models are Predictors: a float MLP (Snapshot), its int8 version
+// (Quantized: int8 × int8 → int32 products with power-of-two scales, so
+// the integer path equals the dequantized float computation exactly) and
+// ensembles of either (Ensemble). LoadPredictor reads any of them. Pruning
+// (PruneMagnitude, PruneUnits), masked fine-tuning (Finetune), input
+// gradients (OutputGradient, IntegratedGradients) and the binary decision
+// rule (DecisionSpec, TuneThreshold, Decide) work on them.
+//
 // Contract:
 //   - Determinism: the same Spec (including its seed) and the same data give
 //     bit-identical histories and weights, whatever the number of cores.

@@ -54,7 +54,8 @@ type Field struct {
 	// Values are an enum's choices, or a list's allowed items.
 	Values   []string
 	PerLayer bool
-	// Default is the value in DefaultSpec, as Get writes it.
+	// Default is the value in DefaultSpec, as Get writes it, except that an
+	// empty value stays "" rather than its Empty word.
 	Default string
 	// ZeroMeans says what 0 stands for (e.g. "0.9"); it makes 0 valid
 	// whatever the range.
@@ -277,7 +278,7 @@ func (f *Field) setValue(s *Spec, layer int, text string) error {
 			if f.Empty == "" && f.Kind == KindEnum && !f.Optional {
 				return fmt.Errorf("empty (want %s)", strings.Join(f.Values, ", "))
 			}
-			*p = text
+			*p = "" // the Empty word stands for the empty value
 			return nil
 		}
 		if f.Kind == KindEnum || f.check != nil {

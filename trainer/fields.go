@@ -27,6 +27,7 @@ var (
 	fracSteps = []string{"0", "0.05", "0.1", "0.15", "0.2", "0.25", "0.3", "0.4", "0.5", "0.6", "0.7", "0.75", "0.8", "0.85", "0.9", "1"}
 	betaSteps = []string{"0", "0.5", "0.8", "0.9", "0.95", "0.99"}
 	patSteps  = []string{"0", "3", "5", "10", "20", "50"}
+	costSteps = []string{"0", "1", "2", "5", "10", "20"}
 )
 
 // oneOf returns a condition: the name that of picks is one of names.
@@ -40,6 +41,13 @@ func optimizerIs(names ...string) func(*Spec) bool {
 
 func scheduleIs(names ...string) func(*Spec) bool {
 	return oneOf(func(s *Spec) string { return s.Schedule.Name }, names...)
+}
+
+// maybeBinary reports whether the task may be binary: a binary built-in
+// set, or a CSV, whose task is known once it loads.
+func maybeBinary(s *Spec) bool {
+	task, ok := builtinTask(s.Data.Name)
+	return !ok || task == datasets.Binary
 }
 
 func isCSV(s *Spec) bool { return s.Data.Path != "" }
@@ -92,7 +100,7 @@ var fields = []Field{
 	{Path: "data.ignore", Flag: "ignore", Label: "ignored columns", Section: "Data", Kind: KindList, Hidden: true, NoSweep: true,
 		Usage: "CSV `columns` to drop, comma-separated (IDs)", ref: func(s *Spec, _ int) any { return &s.Data.Ignore }},
 	{Path: "data.missing", Flag: "missing", Label: "missing values", Section: "Data", Kind: KindEnum, NoSweep: true, when: isCSV,
-		Usage: "missing values: error, drop-rows or impute", Values: []string{"error", "drop-rows", "impute"}, Empty: "error",
+		Usage: "missing values: error, drop-rows or impute (default error)", Values: []string{"error", "drop-rows", "impute"}, Empty: "error",
 		ref: func(s *Spec, _ int) any { return &s.Data.Missing }},
 	{Path: "data.samples", Flag: "samples", Label: "samples", Section: "Data", Kind: KindInt, Min: 4, Max: 1_000_000, when: isSynthetic,
 		Usage: "points in a synthetic dataset", ZeroMeans: strconv.Itoa(datasets.DefaultSamples),
@@ -106,8 +114,9 @@ var fields = []Field{
 		Usage: "feature crosses for 2-D data: x1sq,x2sq,x1x2,sinx1,sinx2", Values: crossNames, Hint: strings.Join(crossNames, " "),
 		Steps: []string{"", "x1sq,x2sq", "x1x2", "x1sq,x2sq,x1x2", "sinx1,sinx2", "x1sq,x2sq,x1x2,sinx1,sinx2"},
 		ref:   func(s *Spec, _ int) any { return &s.Data.Crosses }},
-	{Path: "data.scale", Flag: "scale", Label: "scaling", Section: "Data", Kind: KindEnum, Values: []string{"none", "minmax", "standard"}, Empty: "none",
-		Usage: "input scaling: none, minmax or standard",
+	{Path: "data.scale", Flag: "scale", Label: "scaling", Section: "Data", Kind: KindEnum, Values: []string{"none", "minmax", "standard"}, Empty: "default",
+		Usage: "input scaling: none, minmax or standard (default: the dataset's, none for most)", Hint: "default (the dataset's) none minmax standard",
+		Steps: []string{"default", "none", "minmax", "standard"},
 		check: func(v string) error { _, err := datasets.ParseScaling(v); return err },
 		ref:   func(s *Spec, _ int) any { return &s.Data.Scale }},
 	{Path: "data.split", Flag: "split", Label: "split", Section: "Data", Kind: KindList, Hidden: true, NoSweep: true,
@@ -211,7 +220,7 @@ var fields = []Field{
 		Usage: "early stopping: `epochs` without improvement (0 = off)", Steps: patSteps,
 		ref: func(s *Spec, _ int) any { return &s.EarlyStop.Patience }},
 	{Path: "early_stop.monitor", Flag: "monitor", Label: "early stop monitor", Section: "Stopping", Kind: KindString, Empty: "val_loss",
-		Usage: "early stopping `metric`", Hint: "val_loss, val_accuracy, …", check: checkMonitor,
+		Usage: "early stopping `metric` (default val_loss)", Hint: "val_loss, val_accuracy, …", check: checkMonitor,
 		Steps: []string{"val_loss", "val_accuracy", "val_auc", "val_f1", "val_r2", "train_loss"},
 		ref:   func(s *Spec, _ int) any { return &s.EarlyStop.Monitor }},
 	{Path: "early_stop.min_delta", Flag: "min-delta", Label: "early stop min delta", Section: "Stopping", Kind: KindFloat, Max: 1e9, Hidden: true,
@@ -224,6 +233,22 @@ var fields = []Field{
 	{Path: "seed", Flag: "seed", Label: "seed", Section: "Stopping", Kind: KindInt, Max: math.MaxUint64,
 		Usage: "random seed", Hint: "0 … 2⁶⁴−1",
 		ref: func(s *Spec, _ int) any { return &s.Seed }},
+
+	// Decision: a binary task's rule.
+	{Path: "data.positive", Flag: "positive", Label: "positive class", Section: "Decision", Kind: KindString, NoSweep: true, when: maybeBinary, Empty: "default",
+		Usage: "binary tasks: the positive `class`, whose probability, recall and precision are reported (credit: bad)",
+		Hint:  "binary: enter types a class name, e.g. bad", Steps: []string{"default"},
+		ref: func(s *Spec, _ int) any { return &s.Data.Positive }},
+	{Path: "decision.threshold", Flag: "threshold", Label: "threshold", Section: "Decision", Kind: KindFloat, Max: 1, MaxOpen: true, when: maybeBinary,
+		ZeroMeans: "0.5, or tuned on validation from the costs", Steps: []string{"0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"},
+		Usage: "binary tasks: predict positive at this probability or more (default 0.5, or tuned from the costs)",
+		ref:   func(s *Spec, _ int) any { return &s.Decision.Threshold }},
+	{Path: "decision.cost_fp", Flag: "cost-fp", Label: "cost false positive", Section: "Decision", Kind: KindFloat, Max: 1e9, when: maybeBinary,
+		Usage: "binary tasks: the cost of a false positive; with --cost-fn, tunes the threshold on validation", Steps: costSteps,
+		ref: func(s *Spec, _ int) any { return &s.Decision.CostFP }},
+	{Path: "decision.cost_fn", Flag: "cost-fn", Label: "cost false negative", Section: "Decision", Kind: KindFloat, Max: 1e9, when: maybeBinary,
+		Usage: "binary tasks: the cost of a false negative (--cost-fp 1 --cost-fn 5 is German credit's convention)", Steps: costSteps,
+		ref: func(s *Spec, _ int) any { return &s.Decision.CostFN }},
 
 	// Run: not in the form.
 	{Path: "data.seed", Flag: "data-seed", Label: "data seed", Section: "Data", Kind: KindInt, Max: math.MaxUint64, Hidden: true,
@@ -238,11 +263,16 @@ func init() {
 	d := DefaultSpec()
 	for i := range fields {
 		f := &fields[i]
+		layer := -1
 		if f.PerLayer {
-			f.Default = f.getValue(&d, 0)
-		} else {
-			f.Default = f.getValue(&d, -1)
+			layer = 0
 		}
+		// The default is the value itself: an empty one stays empty rather
+		// than its Empty word, so help shows no default for it.
+		empty := f.Empty
+		f.Empty = ""
+		f.Default = f.getValue(&d, layer)
+		f.Empty = empty
 	}
 }
 

@@ -29,7 +29,11 @@ func TestFieldsAreWellFormed(t *testing.T) {
 			t.Errorf("%s: per-layer %v", f.Path, f.PerLayer)
 		}
 		got, err := d.Get(f.Path)
-		if err != nil || got != f.Default {
+		want := f.Default
+		if want == "" {
+			want = f.Empty
+		}
+		if err != nil || got != want {
 			t.Errorf("%s: Get on the default spec = %q, %v; Default %q", f.Path, got, err, f.Default)
 		}
 		if f.Flag != "" {

@@ -27,6 +27,7 @@ type Spec struct {
 	ClipNorm  float64       `json:"clip_norm,omitempty"` // 0 = no clipping
 	EarlyStop EarlyStopSpec `json:"early_stop"`
 	Target    string        `json:"target,omitempty"` // e.g. "val_accuracy>=0.99"
+	Decision  DecisionSpec  `json:"decision,omitzero"`
 	Seed      uint64        `json:"seed"`
 	Tags      []string      `json:"tags,omitempty"`
 }
@@ -182,7 +183,7 @@ func (s *Spec) CheckTask(task datasets.Task) error {
 			return err
 		}
 	}
-	return nil
+	return s.Decision.checkTask(task)
 }
 
 // checkLoss returns an error when the loss does not fit the task.

@@ -93,6 +93,7 @@ func (k TrainKeys) FullHelp() [][]key.Binding {
 // RunsKeys drive the Runs screen.
 type RunsKeys struct {
 	Up, Down, Open, Back, Filter, Select, Sort, Reverse, Clone, Rerun, Delete, Export, Compare, Confirm key.Binding
+	Combine, Shrink, Explain                                                                            key.Binding
 }
 
 // DefaultRunsKeys returns the Runs key map.
@@ -112,6 +113,9 @@ func DefaultRunsKeys() RunsKeys {
 		Export:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export")),
 		Compare: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "compare selected")),
 		Confirm: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm")),
+		Combine: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "ensemble selected")),
+		Shrink:  key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "compress (prune 50%, int8)")),
+		Explain: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "importances")),
 	}
 }
 
@@ -119,7 +123,7 @@ func (k RunsKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Open, k.Filter, k.Select, k.Compare, k.Sort, k.Clone, k.Delete}
 }
 func (k RunsKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Back, k.Filter}, {k.Select, k.Compare, k.Sort, k.Reverse}, {k.Clone, k.Rerun, k.Delete, k.Export}}
+	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Back, k.Filter}, {k.Select, k.Compare, k.Sort, k.Reverse}, {k.Clone, k.Rerun, k.Delete, k.Export}, {k.Combine, k.Shrink, k.Explain}}
 }
 
 // CompareKeys drive the Compare screen.

@@ -20,10 +20,10 @@ var (
 		"data.path": "other/x.csv", "data.target": "y", "data.ignore": "id", "data.crosses": "x1x2",
 		"data.split": "0.6,0.2,0.2", "model.hidden": "8,8", "schedule.monitor": "val_accuracy",
 		"early_stop.monitor": "val_accuracy", "target": "val_accuracy>=0.9", "name": "trial", "tags": "a,b",
-		"seed": "7", "data.seed": "7", "early_stop.min_delta": "0.01",
+		"seed": "7", "data.seed": "7", "early_stop.min_delta": "0.01", "data.positive": "bad",
 	}
 	badText = map[string]string{
-		"data.path": "", "data.target": "", "data.ignore": "", "name": "", "tags": "",
+		"data.path": "", "data.target": "", "data.ignore": "", "name": "", "tags": "", "data.positive": "",
 		"data.crosses": "x9", "data.split": "1", "model.hidden": "0", "schedule.monitor": "bogus",
 		"early_stop.monitor": "bogus", "target": "bogus", "data.name": "bogus",
 	}
