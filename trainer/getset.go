@@ -66,7 +66,7 @@ func suggest(name string) string {
 			if c == "" {
 				continue
 			}
-			if d := editDistance(name, c); d < bestD {
+			if d := EditDistance(name, c); d < bestD {
 				bestD, best = d, f.Name()
 				if f.Flag != "" {
 					best = f.Flag + " (" + f.Path + ")"
@@ -81,15 +81,16 @@ func suggest(name string) string {
 func closest(name string, candidates []string) string {
 	best, bestD := "", math.MaxInt
 	for _, c := range candidates {
-		if d := editDistance(name, c); d < bestD {
+		if d := EditDistance(name, c); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, by runes: what
+// the front ends use to suggest the name nearest to a mistyped one.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
