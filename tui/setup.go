@@ -14,48 +14,6 @@ import (
 	"workbench/trainer"
 )
 
-// preset is a named starting spec.
-type preset struct {
-	name string
-	spec func() trainer.Spec
-}
-
-var presets = []preset{
-	{"Playground default", trainer.DefaultSpec},
-	{"seed example (MSE + Adam)", func() trainer.Spec {
-		s := trainer.DefaultSpec()
-		s.Data = datasets.Spec{Name: "seed-example", Split: datasets.DefaultSplit, Seed: 1}
-		s.Model.Hidden = []trainer.LayerSpec{{Units: 4, Activation: "tanh"}}
-		s.Loss, s.Optimizer, s.BatchSize, s.Epochs = "mse", trainer.OptimizerSpec{Name: "adam", LR: 0.05}, 0, 500
-		return s
-	}},
-	{"breast-cancer diagnosis", func() trainer.Spec {
-		s := trainer.DefaultSpec()
-		s.Data = datasets.Spec{Name: "breast-cancer", Split: datasets.DefaultSplit, Seed: 1, Scale: "standard"}
-		s.Model = trainer.ModelSpec{Init: "he_uniform", Hidden: []trainer.LayerSpec{{Units: 16, Activation: "relu", Dropout: 0.2}}}
-		s.Loss, s.Optimizer, s.BatchSize, s.Epochs = "bce", trainer.OptimizerSpec{Name: "adam", LR: 0.001}, 32, 200
-		s.EarlyStop = trainer.EarlyStopSpec{Monitor: "val_loss", Patience: 15}
-		return s
-	}},
-	{"credit risk (cost of a bad loan 5×)", func() trainer.Spec {
-		s := trainer.DefaultSpec()
-		s.Data = datasets.Spec{Name: "credit", Split: datasets.DefaultSplit, Seed: 1, Scale: "standard", Positive: "bad"}
-		s.Model = trainer.ModelSpec{Init: "he_uniform", Hidden: []trainer.LayerSpec{{Units: 32, Activation: "relu", Dropout: 0.2}}}
-		s.Loss, s.Optimizer, s.BatchSize, s.Epochs = "bce", trainer.OptimizerSpec{Name: "adam", LR: 0.001}, 32, 100
-		s.EarlyStop = trainer.EarlyStopSpec{Monitor: "val_loss", Patience: 10}
-		s.Decision = trainer.DecisionSpec{CostFP: 1, CostFN: 5}
-		return s
-	}},
-	{"digits", func() trainer.Spec {
-		s := trainer.DefaultSpec()
-		s.Data = datasets.Spec{Name: "digits", Split: datasets.DefaultSplit, Seed: 1, Scale: "minmax"}
-		s.Model = trainer.ModelSpec{Init: "he_uniform", Hidden: []trainer.LayerSpec{{Units: 64, Activation: "relu"}}}
-		s.Loss, s.Optimizer, s.BatchSize, s.Epochs = "ce", trainer.OptimizerSpec{Name: "adam", LR: 0.001}, 64, 50
-		s.EarlyStop = trainer.EarlyStopSpec{Monitor: "val_loss", Patience: 5}
-		return s
-	}},
-}
-
 // setupModel is the Setup screen: the dataset, the network and the
 // hyperparameters, edited from the keyboard.
 type setupModel struct {
@@ -64,6 +22,7 @@ type setupModel struct {
 	cursor  int // 0 is the Train button; i > 0 is fields[i-1]
 	offset  int
 	editing bool
+	replace bool // the input's text is the old value, selected (setup_edit.go)
 	input   textinput.Model
 	pending string            // a dataset choice awaiting enter ("open CSV…")
 	invalid map[string]string // field key → reason
@@ -135,7 +94,7 @@ func (m setupModel) awaitingInput() bool { return m.editing }
 
 // dataSpecKey identifies the data the info panel shows.
 func dataSpecKey(d datasets.Spec) string {
-	return fmt.Sprintf("%s|%s|%d|%g|%d|%s", d.Name, d.Path, d.Samples, d.Noise, d.Seed, d.Target)
+	return fmt.Sprintf("%s|%s|%d|%g|%d|%s|%s|%s|%q", d.Name, d.Path, d.Samples, d.Noise, d.Seed, d.Target, d.Task, d.Missing, d.Ignore)
 }
 
 // loadDataset loads the dataset for the info panel off the UI path.
@@ -222,11 +181,11 @@ func (m setupModel) current() *field {
 func (m setupModel) updateEditing(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 	switch msg.Type {
 	case tea.KeyEsc:
-		m.editing, m.sweepIn = false, false
+		m.editing, m.sweepIn, m.replace = false, false, false
 		m.input.Blur()
 		return m, nil
 	case tea.KeyEnter:
-		m.editing = false
+		m.editing, m.replace = false, false
 		m.input.Blur()
 		v := m.input.Value()
 		f := m.current()
@@ -249,29 +208,32 @@ func (m setupModel) updateEditing(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		}
 		return m, m.commit(f, v)
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
-	return m, cmd
+	return m, m.editKey(msg)
 }
 
 // commit sets field f to v, marking it invalid with the reason if it does
 // not parse.
 func (m *setupModel) commit(f *field, v string) tea.Cmd {
-	key := f.key
+	key, label := f.key, f.label
+	if _, bad := m.invalid[key]; !bad && v == f.get(&m.spec) {
+		return nil // unchanged (an effective default such as "tuned" is not typed back)
+	}
+	before, _ := m.params()
 	if err := f.set(&m.spec, v); err != nil {
 		m.invalid[key], m.typed[key] = err.Error(), v
 		return nil
 	}
 	delete(m.invalid, key)
 	delete(m.typed, key)
-	if key == "data.name" || key == "data.path" || key == "data.target" {
+	if dataSpecKey(m.spec.Data) != m.dataKey {
+		// The data changes: what loaded (or failed to) no longer applies.
 		// Set gave a built-in set of another task its loss; a CSV's task
 		// is known once it loads, and fitLoss runs then.
 		m.table = nil
 		m.fitLoss()
 	}
 	m.rebuild()
-	return m.loadDataset()
+	return tea.Batch(m.loadDataset(), m.growthWarning(label, before))
 }
 
 func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
@@ -313,18 +275,16 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		if f == nil {
 			return m, m.start()
 		}
-		m.editing = true
-		m.input.Reset()
 		switch {
 		case f.key == "data.name" && m.pending == openCSV:
+			cmd := m.startEdit("")
 			m.input.Placeholder = "path/to/data.csv"
+			return m, cmd
 		case m.typed[f.key] != "":
-			m.input.SetValue(m.typed[f.key])
+			return m, m.startEdit(m.typed[f.key])
 		default:
-			m.input.SetValue(f.get(&m.spec))
+			return m, m.startEdit(f.get(&m.spec))
 		}
-		m.input.CursorEnd()
-		return m, m.input.Focus()
 	case key.Matches(msg, k.Train):
 		return m, m.start()
 	case key.Matches(msg, k.Sweep):
@@ -335,15 +295,15 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		if f.sweep == "" {
 			return m, func() tea.Msg { return statusMsg{text: f.label + " cannot be swept", err: true} }
 		}
-		m.editing, m.sweepIn = true, true
-		m.input.Reset()
+		m.sweepIn = true
+		cmd := m.startEdit(m.sweep[f.key])
 		m.input.Placeholder = "values, e.g. 0.001,0.01,0.1, or a range for TPE: log:1e-4:0.1 (empty: no sweep)"
-		m.input.SetValue(m.sweep[f.key])
-		m.input.CursorEnd()
-		return m, m.input.Focus()
+		return m, cmd
 	case key.Matches(msg, k.Preset):
 		m.preset = (m.preset + 1) % len(presets)
+		at := m.cursorKey()
 		m.setSpec(presets[m.preset].spec())
+		m.seek(at)
 		m.table = nil
 		name := presets[m.preset].name
 		return m, tea.Batch(m.loadDataset(), func() tea.Msg { return statusMsg{text: "preset: " + name} })
@@ -529,200 +489,4 @@ func (m setupModel) View() string {
 		return form
 	}
 	return lipgloss.JoinHorizontal(lipgloss.Top, form, m.viewInfo(infoW, m.h))
-}
-
-func (m setupModel) viewForm(w, h int) string {
-	st := m.styles
-	var lines []string
-	sum := m.derived.summary
-	switch {
-	case m.dataErr != nil:
-		sum = "the data did not load: fix the dataset fields"
-	case sum == "":
-		sum = "loading the dataset…"
-	}
-	lines = append(lines, st.Subtle.Render(truncate(sum, w-2)))
-	btn := "[ ▶ Train ]  t or enter"
-	if n := m.derived.trials; n > 0 {
-		btn = fmt.Sprintf("[ ▶ Sweep %d trials ]  t or enter", n)
-	}
-	if why := m.derived.why; why != "" {
-		btn = "[ ▶ Train ]  " + st.Invalid.Render(truncate(why, max(w-16, 10)))
-	}
-	if m.cursor == 0 {
-		lines = append(lines, st.Selected.Render("› ")+st.Focus.Render(btn))
-	} else {
-		lines = append(lines, "  "+btn)
-	}
-	labelW := 22
-	showHint := w >= 78
-	body := []string{}
-	cursorLine := 0
-	section := ""
-	for i, f := range m.fields {
-		if f.section != section {
-			section = f.section
-			body = append(body, st.Header.Render(section))
-		}
-		val := f.get(&m.spec)
-		if f.key == "data.name" && m.pending != "" {
-			val = m.pending + "  (enter to choose a file)"
-		}
-		if t, ok := m.typed[f.key]; ok {
-			val = t
-		}
-		focused := m.cursor == i+1
-		mark := "  "
-		if focused {
-			mark = st.Selected.Render("› ")
-			cursorLine = len(body)
-		}
-		label := fmt.Sprintf("%-*s", labelW, truncate(f.label, labelW))
-		var valStr string
-		switch {
-		case focused && m.editing:
-			valStr = m.input.View()
-		case m.invalid[f.key] != "":
-			valStr = st.Invalid.Render(val + "  ✗ " + m.invalid[f.key])
-		case focused:
-			valStr = st.Focus.Render("‹ " + val + " ›")
-		default:
-			valStr = st.Text.Render(val)
-		}
-		if sw, ok := m.sweep[f.key]; ok && !(focused && m.editing) {
-			valStr += st.Accent.Render("  ⟳ " + sw)
-		}
-		line := mark + label + valStr
-		if showHint && !m.editing {
-			line += "  " + st.Subtle.Render(f.hint)
-		}
-		body = append(body, plain.MaxWidth(w).Render(line))
-	}
-	room := h - len(lines) - 1
-	if !showHint {
-		room--
-	}
-	off := m.offset
-	if cursorLine < off {
-		off = cursorLine
-	}
-	if cursorLine >= off+room {
-		off = cursorLine - room + 1
-	}
-	off = max(0, min(off, max(0, len(body)-room)))
-	end := min(len(body), off+room)
-	lines = append(lines, body[off:end]...)
-	if !showHint {
-		if f := m.current(); f != nil {
-			lines = append(lines, st.Subtle.Render(truncate("range: "+f.hint, w-2)))
-		}
-	}
-	return plain.Width(w).Height(h).MaxHeight(h).Render(strings.Join(lines, "\n"))
-}
-
-func (m setupModel) viewInfo(w, h int) string {
-	st := m.styles
-	inner := w - 4
-	var b []string
-	switch {
-	case m.dataErr != nil:
-		b = append(b, st.Error.Render("cannot load the data"), wrap(m.dataErr.Error(), inner))
-	case m.table == nil:
-		b = append(b, st.Subtle.Render("loading…"))
-	default:
-		meta := m.table.Meta
-		b = append(b, st.Title.Render(meta.Name), wrap(meta.Description, inner), "")
-		b = append(b, fmt.Sprintf("%s · %d rows × %d features", meta.Task, meta.Rows, meta.Features))
-		if len(meta.ClassNames) > 0 && len(meta.ClassCounts) == len(meta.ClassNames) {
-			for i, c := range meta.ClassNames {
-				if i >= 5 {
-					b = append(b, st.Subtle.Render(fmt.Sprintf("… %d more classes", len(meta.ClassNames)-5)))
-					break
-				}
-				frac := float64(meta.ClassCounts[i]) / float64(max(meta.Rows, 1))
-				bar := strings.Repeat("█", int(frac*float64(max(inner-22, 4))+0.5))
-				b = append(b, fmt.Sprintf("%-10s %4d %s", truncate(c, 10), meta.ClassCounts[i], st.Accent.Render(bar)))
-			}
-		}
-		if m.table.D == 2 {
-			ph := max(3, h-len(b)-6)
-			b = append(b, "", scatter(m.table, inner, min(ph, 10), st))
-		}
-		b = append(b, "", st.Subtle.Render(wrap("source: "+meta.Source, inner)))
-		if meta.License != "" {
-			b = append(b, st.Subtle.Render(wrap("licence: "+meta.License, inner)))
-		}
-	}
-	content := strings.Join(b, "\n")
-	return st.Panel.Width(w - 2).Height(h - 2).MaxHeight(h).Render(plain.MaxHeight(h - 2).Render(content))
-}
-
-// scatter draws a 2-D table's points as characters, class 1 as 'o'.
-func scatter(t *datasets.Table, w, h int, st *Styles) string {
-	if w < 4 || h < 2 {
-		return ""
-	}
-	x0, x1, y0, y1 := t.X[0], t.X[0], t.X[1], t.X[1]
-	for i := 0; i < t.N; i++ {
-		x, y := t.X[2*i], t.X[2*i+1]
-		x0, x1, y0, y1 = min(x0, x), max(x1, x), min(y0, y), max(y1, y)
-	}
-	if x1 == x0 {
-		x1 = x0 + 1
-	}
-	if y1 == y0 {
-		y1 = y0 + 1
-	}
-	grid := make([][]rune, h)
-	for r := range grid {
-		grid[r] = []rune(strings.Repeat("·", w))
-	}
-	for i := 0; i < t.N; i++ {
-		c := int((t.X[2*i] - x0) / (x1 - x0) * float64(w-1))
-		r := int((y1 - t.X[2*i+1]) / (y1 - y0) * float64(h-1))
-		ch := '*'
-		if t.Meta.Task == datasets.Binary {
-			ch = 'x'
-			if t.Y[i] >= 0.5 {
-				ch = 'o'
-			}
-		}
-		grid[r][c] = ch
-	}
-	lines := make([]string, h)
-	for r, row := range grid {
-		var sb strings.Builder
-		for _, ch := range row {
-			switch ch {
-			case 'o':
-				sb.WriteString(st.TrainSeries.Render("o"))
-			case 'x':
-				sb.WriteString(st.ValSeries.Render("x"))
-			case '·':
-				sb.WriteString(st.Subtle.Render("·"))
-			default:
-				sb.WriteRune(ch)
-			}
-		}
-		lines[r] = sb.String()
-	}
-	return strings.Join(lines, "\n")
-}
-
-func truncate(s string, n int) string {
-	if n <= 0 {
-		return ""
-	}
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
-
-func wrap(s string, w int) string {
-	if w < 8 {
-		return truncate(s, w)
-	}
-	return plain.Width(w).Render(s)
 }
