@@ -58,6 +58,7 @@ type statusMsg struct {
 type datasetLoadedMsg struct {
 	key   string // the data spec it was built for
 	table *datasets.Table
+	cols  []datasets.Column // a CSV file's columns, when its header reads
 	err   error
 }
 

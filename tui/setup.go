@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/filepicker"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -34,6 +35,13 @@ type setupModel struct {
 	table   *datasets.Table
 	dataKey string
 	dataErr error
+	columns []datasets.Column // a CSV file's header, with types (setup_csv.go)
+
+	// Choosing a CSV file, and the columns to ignore (setup_csv.go).
+	files        filepicker.Model
+	picking      bool
+	cols         colPicker
+	choosingCols bool
 
 	// What View shows of the spec, computed after each change (see
 	// refreshDerived) so that View validates and expands nothing.
@@ -81,6 +89,7 @@ func (m *setupModel) setSpec(s trainer.Spec) {
 
 func (m *setupModel) rebuild() {
 	m.fields = buildFields(&m.spec)
+	m.columnSteps()
 	m.cursor = min(m.cursor, len(m.fields))
 }
 
@@ -90,7 +99,7 @@ func (m *setupModel) Blur()            { m.focused = false; m.editing = false; m
 func (m setupModel) Focused() bool     { return m.focused }
 
 // awaitingInput reports whether keys go to a text field.
-func (m setupModel) awaitingInput() bool { return m.editing }
+func (m setupModel) awaitingInput() bool { return m.editing || m.picking || m.choosingCols }
 
 // dataSpecKey identifies the data the info panel shows.
 func dataSpecKey(d datasets.Spec) string {
@@ -107,8 +116,10 @@ func (m *setupModel) loadDataset() tea.Cmd {
 	d := m.spec.Data
 	return func() tea.Msg {
 		var t *datasets.Table
+		var cols []datasets.Column
 		var err error
 		if d.Path != "" {
+			cols, _ = datasets.Columns(d.Path) // the header, even when the data do not load
 			p, perr := datasets.Build(datasets.Spec{Path: d.Path, Target: d.Target, Task: d.Task, Missing: d.Missing, Ignore: d.Ignore, Split: datasets.DefaultSplit})
 			if perr != nil {
 				err = perr
@@ -119,7 +130,7 @@ func (m *setupModel) loadDataset() tea.Cmd {
 		} else {
 			t, err = datasets.Open(d.Name, d.Samples, d.Noise, d.Seed)
 		}
-		return datasetLoadedMsg{key: k, table: t, err: err}
+		return datasetLoadedMsg{key: k, table: t, cols: cols, err: err}
 	}
 }
 
@@ -151,7 +162,8 @@ func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
 		if msg.key != m.dataKey {
 			return m, nil // stale
 		}
-		m.table, m.dataErr = msg.table, msg.err
+		m.table, m.dataErr, m.columns = msg.table, msg.err, msg.cols
+		m.rebuild()
 		if msg.err != nil {
 			m.table = nil
 			return m, func() tea.Msg { return statusMsg{text: msg.err.Error(), err: true} }
@@ -163,10 +175,20 @@ func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
 		if !m.focused {
 			return m, nil
 		}
-		if m.editing {
+		switch {
+		case m.picking:
+			return m.updateFiles(msg)
+		case m.choosingCols:
+			return m.updateColumns(msg)
+		case m.editing:
 			return m.updateEditing(msg)
 		}
 		return m.updateKeys(msg)
+	}
+	if m.picking { // the picker's folder listings
+		var cmd tea.Cmd
+		m.files, cmd = m.files.Update(msg)
+		return m, cmd
 	}
 	return m, nil
 }
@@ -195,16 +217,6 @@ func (m setupModel) updateEditing(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		if m.sweepIn {
 			m.sweepIn = false
 			return m, m.markSweep(f, v)
-		}
-		if f.key == "data.name" && m.pending == openCSV {
-			m.pending = ""
-			if strings.TrimSpace(v) == "" {
-				return m, nil
-			}
-			m.spec.Data = datasets.Spec{Path: strings.TrimSpace(v), Split: m.spec.Data.Split, Seed: m.spec.Data.Seed, Scale: m.spec.Data.Scale}
-			m.table = nil
-			m.rebuild()
-			return m, m.loadDataset()
 		}
 		return m, m.commit(f, v)
 	}
@@ -277,9 +289,9 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		}
 		switch {
 		case f.key == "data.name" && m.pending == openCSV:
-			cmd := m.startEdit("")
-			m.input.Placeholder = "path/to/data.csv"
-			return m, cmd
+			return m, m.openFiles()
+		case f.key == "data.ignore":
+			return m, m.openColumns()
 		case m.typed[f.key] != "":
 			return m, m.startEdit(m.typed[f.key])
 		default:
@@ -486,7 +498,24 @@ func (m setupModel) View() string {
 	formW := m.w - infoW
 	form := m.viewForm(formW, m.h)
 	if infoW == 0 {
+		if m.picking || m.choosingCols { // no room beside the form
+			return m.viewPicker(m.w, m.h)
+		}
 		return form
 	}
+	if m.picking || m.choosingCols {
+		return lipgloss.JoinHorizontal(lipgloss.Top, form, m.viewPicker(infoW, m.h))
+	}
 	return lipgloss.JoinHorizontal(lipgloss.Top, form, m.viewInfo(infoW, m.h))
+}
+
+// viewPicker is the file or column picker, in a panel.
+func (m setupModel) viewPicker(w, h int) string {
+	var content string
+	if m.picking {
+		content = m.viewFiles(w-4, h-2)
+	} else {
+		content = m.viewColumns(w-4, h-2)
+	}
+	return m.styles.PanelFocused.Width(w - 2).Height(h - 2).MaxHeight(h).Render(plain.MaxHeight(h - 2).Render(content))
 }
