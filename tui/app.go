@@ -205,7 +205,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(cmds...)
 	case runStartedMsg:
 		if msg.err != nil {
-			a.status, a.statusOK = "cannot start: "+msg.err.Error(), false
+			a.status, a.statusOK = "cannot start: "+setupHint(msg.err.Error()), false
 			return a, nil
 		}
 		if a.quitting {

@@ -166,7 +166,8 @@ func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
 		m.rebuild()
 		if msg.err != nil {
 			m.table = nil
-			return m, func() tea.Msg { return statusMsg{text: msg.err.Error(), err: true} }
+			text := setupHint(msg.err.Error())
+			return m, func() tea.Msg { return statusMsg{text: text, err: true} }
 		}
 		m.fitLoss()
 		m.rebuild()
@@ -412,7 +413,7 @@ func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
 			_, err = sweeps.Expand(sweeps.Spec{Base: m.spec.Clone(), Random: []sweeps.Dist{d}, Trials: 1})
 		}
 		if err != nil {
-			msg := err.Error()
+			msg := setupHint(err.Error())
 			return func() tea.Msg { return statusMsg{text: msg, err: true} }
 		}
 		m.sweep[f.key] = raw
@@ -425,7 +426,7 @@ func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
 		_, err = sweeps.Expand(sweeps.Spec{Base: m.spec.Clone(), Grid: []sweeps.Param{p}})
 	}
 	if err != nil {
-		msg := err.Error()
+		msg := setupHint(err.Error())
 		return func() tea.Msg { return statusMsg{text: msg, err: true} }
 	}
 	m.sweep[f.key] = raw
@@ -445,14 +446,14 @@ func (m *setupModel) validate() string {
 		}
 	}
 	if m.dataErr != nil {
-		return m.dataErr.Error()
+		return setupHint(m.dataErr.Error())
 	}
 	if err := m.spec.Validate(); err != nil {
-		return err.Error()
+		return setupHint(err.Error())
 	}
 	if task, ok := m.task(); ok {
 		if err := m.spec.CheckTask(task); err != nil {
-			return err.Error()
+			return setupHint(err.Error())
 		}
 	}
 	return ""
@@ -467,7 +468,7 @@ func (m setupModel) start() tea.Cmd {
 		sw := m.sweepSpec()
 		n, err := sweeps.Budget(sw)
 		if err != nil {
-			msg := err.Error()
+			msg := setupHint(err.Error())
 			return func() tea.Msg { return statusMsg{text: msg, err: true} }
 		}
 		return tea.Batch(func() tea.Msg { return startSweepMsg{spec: sw} },

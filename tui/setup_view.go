@@ -102,7 +102,7 @@ func (m setupModel) viewInfo(w, h int) string {
 	var b []string
 	switch {
 	case m.dataErr != nil:
-		b = append(b, st.Error.Render("cannot load the data"), wrap(m.dataErr.Error(), inner))
+		b = append(b, st.Error.Render("cannot load the data"), wrap(setupHint(m.dataErr.Error()), inner))
 	case m.table == nil:
 		b = append(b, st.Subtle.Render("loading…"))
 	default:

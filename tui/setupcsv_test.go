@@ -120,3 +120,29 @@ func TestSetupCSVFieldsReloadTheData(t *testing.T) {
 		t.Fatalf("the task shows %q", got)
 	}
 }
+
+func TestSetupErrorsNameSetupFields(t *testing.T) {
+	for in, want := range map[string]string{
+		`x.csv: line 3, column 2 ("age"): missing value "NA" (use --missing drop-rows or impute)`:  `(use missing values = drop-rows (Setup) or impute)`,
+		`every value of this column is missing (drop it with --ignore "note")`:                      `drop it with ignored columns = "note" (Setup)`,
+		`the target has 2000 classes, more than the limit of 1000 (use --task regression?)`:         `use task = regression (Setup)?`,
+		`sweep: the space is empty: give --grid, --random or --seeds`:                               `give --grid, --random or --seeds`, // not a Setup field: kept
+		`data.seed: default: --seed`:                                                                `the seed field`,
+	} {
+		if got := setupHint(in); !strings.Contains(got, want) {
+			t.Errorf("%s\n  → %s\n  want %s", in, got, want)
+		}
+	}
+	// Through the form: a CSV with a missing value under the error policy.
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.csv")
+	writeFile(t, path, "a,b,y\n1,NA,0\n2,3,1\n4,5,0\n")
+	a := newApp(t, nil, 120, 40)
+	run(a, a.setupScreen().openCSVPath(path))
+	if strings.Contains(a.status, "--") || !strings.Contains(a.status, "missing values = drop-rows") {
+		t.Fatalf("status %q", a.status)
+	}
+	if v := a.View(); strings.Contains(v, "--missing") {
+		t.Fatalf("the screen names a flag:\n%s", v)
+	}
+}
