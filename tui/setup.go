@@ -36,6 +36,7 @@ type setupModel struct {
 	dataKey string
 	dataErr error
 	columns []datasets.Column // a CSV file's header, with types (setup_csv.go)
+	failed  bool              // the last load failed, and said so on the status line
 
 	// Choosing a CSV file, and the columns to ignore (setup_csv.go).
 	files        filepicker.Model
@@ -125,7 +126,9 @@ func (m *setupModel) loadDataset() tea.Cmd {
 				err = perr
 			} else {
 				t = &datasets.Table{Meta: p.Meta, X: p.Train.X, Y: p.Train.Y, N: p.Train.N, D: p.Train.D}
-				t.Meta.Rows = p.Train.N + p.Val.N + p.Test.N
+				if t.Meta.Rows == 0 {
+					t.Meta.Rows = p.Train.N + p.Val.N + p.Test.N
+				}
 			}
 		} else {
 			t, err = datasets.Open(d.Name, d.Samples, d.Noise, d.Seed)
@@ -162,7 +165,8 @@ func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
 		if msg.key != m.dataKey {
 			return m, nil // stale
 		}
-		m.table, m.dataErr, m.columns = msg.table, msg.err, msg.cols
+		failed := m.failed
+		m.table, m.dataErr, m.columns, m.failed = msg.table, msg.err, msg.cols, msg.err != nil
 		m.rebuild()
 		if msg.err != nil {
 			m.table = nil
@@ -171,6 +175,10 @@ func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
 		}
 		m.fitLoss()
 		m.rebuild()
+		if failed { // the error on the status line no longer applies
+			text := fmt.Sprintf("%s loaded: %d rows", msg.table.Meta.Name, msg.table.Meta.Rows)
+			return m, func() tea.Msg { return statusMsg{text: text} }
+		}
 		return m, nil
 	case tea.KeyMsg:
 		if !m.focused {

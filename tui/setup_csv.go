@@ -287,7 +287,11 @@ func (m setupModel) viewColumns(w, h int) string {
 	room := max(h-len(lines), 1)
 	off := max(0, min(m.cols.cursor-room+1, len(m.columns)-room))
 	target := m.targetColumn()
-	nameW := max(min(w-20, 24), 6)
+	nameW := 4
+	for _, c := range m.columns {
+		nameW = max(nameW, len([]rune(c.Name)))
+	}
+	nameW = min(nameW, max(w/2, 6))
 	for j := off; j < len(m.columns) && j < off+room; j++ {
 		c := m.columns[j]
 		box := "[ ]"

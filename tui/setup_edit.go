@@ -43,7 +43,7 @@ func (m *setupModel) editView() string {
 	if !m.replace {
 		return m.input.View()
 	}
-	return m.input.Prompt + m.styles.Selection.Render(m.input.Value()) + m.styles.Subtle.Render("  typing replaces · ← → edit · esc cancels")
+	return m.input.Prompt + m.styles.Selection.Render(m.input.Value()) + m.styles.Subtle.Render("  typing replaces it")
 }
 
 // paramGrowth is how many times a network's parameter count may grow in

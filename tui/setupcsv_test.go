@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -123,11 +124,11 @@ func TestSetupCSVFieldsReloadTheData(t *testing.T) {
 
 func TestSetupErrorsNameSetupFields(t *testing.T) {
 	for in, want := range map[string]string{
-		`x.csv: line 3, column 2 ("age"): missing value "NA" (use --missing drop-rows or impute)`:  `(use missing values = drop-rows (Setup) or impute)`,
-		`every value of this column is missing (drop it with --ignore "note")`:                      `drop it with ignored columns = "note" (Setup)`,
-		`the target has 2000 classes, more than the limit of 1000 (use --task regression?)`:         `use task = regression (Setup)?`,
-		`sweep: the space is empty: give --grid, --random or --seeds`:                               `give --grid, --random or --seeds`, // not a Setup field: kept
-		`data.seed: default: --seed`:                                                                `the seed field`,
+		`x.csv: line 3, column 2 ("age"): missing value "NA" (use --missing drop-rows or impute)`: `(use missing values = drop-rows (Setup) or impute)`,
+		`every value of this column is missing (drop it with --ignore "note")`:                    `drop it with ignored columns = "note" (Setup)`,
+		`the target has 2000 classes, more than the limit of 1000 (use --task regression?)`:       `use task = regression (Setup)?`,
+		`sweep: the space is empty: give --grid, --random or --seeds`:                             `give --grid, --random or --seeds`, // not a Setup field: kept
+		`data.seed: default: --seed`: `the seed field`,
 	} {
 		if got := setupHint(in); !strings.Contains(got, want) {
 			t.Errorf("%s\n  → %s\n  want %s", in, got, want)
@@ -144,5 +145,25 @@ func TestSetupErrorsNameSetupFields(t *testing.T) {
 	}
 	if v := a.View(); strings.Contains(v, "--missing") {
 		t.Fatalf("the screen names a flag:\n%s", v)
+	}
+}
+
+// TestGoldenSetupForms draws Setup while a value is typed over and while
+// a CSV file's columns are picked.
+func TestGoldenSetupForms(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		w, h := size[0], size[1]
+		t.Run(fmt.Sprintf("%dx%d", w, h), func(t *testing.T) {
+			a := newApp(t, nil, w, h)
+			editField(t, a, "model.hidden[0].units")
+			t.Run("replace", func(t *testing.T) { goldenView(t, "replace", a.View()) })
+			press(a, "esc")
+			run(a, a.setupScreen().openCSVPath("testdata/csv/loans.csv"))
+			editField(t, a, "data.missing")
+			press(a, "esc", "right") // impute: the file loads
+			editField(t, a, "data.ignore")
+			press(a, " ", "down")
+			t.Run("columns", func(t *testing.T) { goldenView(t, "columns", a.View()) })
+		})
 	}
 }
