@@ -94,7 +94,12 @@ func (m *setupModel) rebuild() {
 	m.cursor = min(m.cursor, len(m.fields))
 }
 
-func (m *setupModel) SetSize(w, h int) { m.w, m.h = w, h }
+func (m *setupModel) SetSize(w, h int) {
+	m.w, m.h = w, h
+	if m.picking {
+		m.files.SetHeight(max(h-6, 3)) // the panel's border and the picker's three lines of heading
+	}
+}
 func (m *setupModel) Focus()           { m.focused = true }
 func (m *setupModel) Blur()            { m.focused = false; m.editing = false; m.input.Blur() }
 func (m setupModel) Focused() bool     { return m.focused }

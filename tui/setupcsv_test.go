@@ -167,3 +167,32 @@ func TestGoldenSetupForms(t *testing.T) {
 		})
 	}
 }
+
+// TestSetupIgnoringTheBadColumnReloads follows the error's advice in the
+// form: a column with no values blocks loading until it is ignored.
+func TestSetupIgnoringTheBadColumnReloads(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.csv")
+	writeFile(t, path, "x,note,y\n1,,0\n2,,1\n3,,0\n4,,1\n")
+	a := newApp(t, nil, 120, 40)
+	s := a.setupScreen()
+	run(a, s.openCSVPath(path))
+	if s.dataErr == nil || !strings.Contains(a.status, "missing values") {
+		t.Fatalf("err %v, status %q", s.dataErr, a.status)
+	}
+	editField(t, a, "data.ignore")
+	press(a, "down", " ", "enter") // note
+	if !slices.Equal(s.spec.Data.Ignore, []string{"note"}) || s.dataErr != nil || s.table == nil || s.derived.why != "" {
+		t.Fatalf("ignore %v: err %v, why %q", s.spec.Data.Ignore, s.dataErr, s.derived.why)
+	}
+	if !a.statusOK || !strings.Contains(a.status, "loaded") {
+		t.Fatalf("the old error stays on the status line: %q", a.status)
+	}
+	// The task, changed after a failure, reloads too.
+	s.spec.Data.Ignore = nil
+	run(a, s.openCSVPath(path))
+	editField(t, a, "data.task")
+	press(a, "esc", "right")
+	if s.spec.Data.Task != "binary" || s.dataKey != dataSpecKey(s.spec.Data) {
+		t.Fatalf("task %q: not reloaded (key %q)", s.spec.Data.Task, s.dataKey)
+	}
+}
