@@ -101,3 +101,69 @@ func testAUC(t *testing.T, out string) float64 {
 	t.Fatalf("no test AUC in:\n%s", out)
 	return 0
 }
+
+// predict follows the run's saved policy for missing values and unseen
+// categories, and says how many rows each rule touched.
+func TestPredictFollowsTheSavedMissingPolicy(t *testing.T) {
+	dir := t.TempDir()
+	csvPath, db, newPath := filepath.Join(dir, "my.csv"), filepath.Join(dir, "w.db"), filepath.Join(dir, "new.csv")
+	writeMyCSV(t, csvPath, 300)
+	os.WriteFile(newPath, []byte("id,age,income,city\n1,30,80000,Paris\n2,NA,80000,Paris\n3,30,80000,Rome\n4,30,,\n"), 0o644)
+	lastRun := func() string {
+		out, _, _ := cli(t, db, "", "runs", "list", "--json", "--limit", "1")
+		var runs []struct{ ID string }
+		json.Unmarshal([]byte(out), &runs)
+		return runs[0].ID
+	}
+	train := func(missing string) string {
+		_, errs, code := cli(t, db, "", "train", "--data", csvPath, "--target", "label", "--ignore", "id", "--missing", missing,
+			"--scale", "standard", "--epochs", "5")
+		if code != 0 {
+			t.Fatal(errs)
+		}
+		return lastRun()
+	}
+
+	imputed := train("impute")
+	out, errs, code := cli(t, db, "", "predict", "--run", imputed, "--data", newPath)
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	if n := strings.Count(out, "\n"); n != 5 {
+		t.Errorf("%d CSV lines, want a header and 4 rows:\n%s", n, out)
+	}
+	if want := "predict: 4 of 4 rows predicted; 2 imputed a missing value with the training mean or mode; 1 imputed a category training never saw with the training mode\n"; errs != want {
+		t.Errorf("stderr %q\nwant   %q", errs, want)
+	}
+	out, _, _ = cli(t, db, "", "predict", "--run", imputed, "--data", newPath, "--json")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var sum struct {
+		Summary struct {
+			Policy          string
+			Rows, Predicted int
+			ImputedMissing  int `json:"imputed_missing"`
+			ImputedUnseen   int `json:"imputed_unseen"`
+			Refused         []map[string]any
+		} `json:"summary"`
+	}
+	json.Unmarshal([]byte(lines[len(lines)-1]), &sum)
+	s := sum.Summary
+	if len(lines) != 5 || s.Policy != "impute" || s.Rows != 4 || s.Predicted != 4 || s.ImputedMissing != 2 || s.ImputedUnseen != 1 || s.Refused == nil {
+		t.Errorf("--json summary %+v in %d lines", s, len(lines))
+	}
+
+	refusing := train("drop-rows")
+	out, errs, code = cli(t, db, "", "predict", "--run", refusing, "--data", newPath, "--json")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	want := `predict: 1 of 4 rows predicted; 3 refused (the run was trained without --missing impute): line 3: "age" is missing; line 4: "city" has "Rome", a value training never saw; line 5: "income" is missing` + "\n"
+	if errs != want {
+		t.Errorf("stderr %q\nwant   %q", errs, want)
+	}
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	json.Unmarshal([]byte(lines[len(lines)-1]), &sum)
+	if len(lines) != 2 || !strings.Contains(lines[0], `"line":2`) || sum.Summary.Policy != "refuse" || len(sum.Summary.Refused) != 3 || sum.Summary.Refused[1]["line"] != 4.0 {
+		t.Errorf("--json: %s", out)
+	}
+}
