@@ -167,3 +167,20 @@ func TestPredictFollowsTheSavedMissingPolicy(t *testing.T) {
 		t.Errorf("--json: %s", out)
 	}
 }
+
+// An empty result of a filter says that no run matches, not that there
+// are no runs.
+func TestRunsListSaysNoRunsMatch(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	out, _, _ := cli(t, db, "", "runs", "list")
+	if out != "no runs yet: try 'workbench train'\n" {
+		t.Errorf("empty store: %q", out)
+	}
+	if _, errs, code := cli(t, db, "", "train", "--data", "xor", "--epochs", "1"); code != 0 {
+		t.Fatal(errs)
+	}
+	out, _, code := cli(t, db, "", "runs", "list", "--filter", "dataset=digits", "--filter", "val_accuracy>0.9")
+	if want := "no runs match dataset=digits val_accuracy>0.9\n"; code != 0 || out != want {
+		t.Errorf("got %q (exit %d), want %q", out, code, want)
+	}
+}
