@@ -50,6 +50,8 @@ type setupModel struct {
 		summary string // the one-line architecture
 		why     string // why training cannot start, or ""
 		trials  int    // the sweep's trial count, when fields are marked
+		hint    string // a scaling hint for the loaded table, or ""
+		hintKey string // the table and scaling the hint was computed for
 	}
 
 	keys    SetupKeys
@@ -62,6 +64,15 @@ type setupModel struct {
 func (m *setupModel) refreshDerived() {
 	m.derived.summary = m.summary()
 	m.derived.why = m.validate()
+	// The hint scans the table: only when the table or the scaling changed.
+	if key := fmt.Sprintf("%p|%s", m.table, m.spec.Data.Scale); key != m.derived.hintKey {
+		m.derived.hintKey, m.derived.hint = key, ""
+		if m.table != nil {
+			if h := datasets.RangeHint(m.table, m.spec.Data.Scale); h != "" {
+				m.derived.hint = strings.Replace(h, "try --scale standard", "try standard scaling (Data › scaling)", 1)
+			}
+		}
+	}
 	m.derived.trials = 0
 	if len(m.sweep) > 0 {
 		if n, err := sweeps.Budget(m.sweepSpec()); err == nil {
@@ -100,9 +111,9 @@ func (m *setupModel) SetSize(w, h int) {
 		m.files.SetHeight(max(h-6, 3)) // the panel's border and the picker's three lines of heading
 	}
 }
-func (m *setupModel) Focus()           { m.focused = true }
-func (m *setupModel) Blur()            { m.focused = false; m.editing = false; m.input.Blur() }
-func (m setupModel) Focused() bool     { return m.focused }
+func (m *setupModel) Focus()       { m.focused = true }
+func (m *setupModel) Blur()        { m.focused = false; m.editing = false; m.input.Blur() }
+func (m setupModel) Focused() bool { return m.focused }
 
 // awaitingInput reports whether keys go to a text field.
 func (m setupModel) awaitingInput() bool { return m.editing || m.picking || m.choosingCols }

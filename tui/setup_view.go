@@ -109,6 +109,9 @@ func (m setupModel) viewInfo(w, h int) string {
 		meta := m.table.Meta
 		b = append(b, st.Title.Render(meta.Name), wrap(meta.Description, inner), "")
 		b = append(b, fmt.Sprintf("%s · %d rows × %d features", meta.Task, meta.Rows, meta.Features))
+		if m.derived.hint != "" {
+			b = append(b, st.Bad.Render(wrap(m.derived.hint, inner)))
+		}
 		if len(meta.ClassNames) > 0 && len(meta.ClassCounts) == len(meta.ClassNames) {
 			for i, c := range meta.ClassNames {
 				if i >= 5 {
