@@ -19,6 +19,11 @@
 // run_lineage table (schema 2). LoadModel loads any saved model: float,
 // int8 or an ensemble.
 //
+// Small named values live beside the runs in a settings table (Settings:
+// GetSetting and PutSetting), such as the spec the app's Setup last
+// trained. The table is created when a value is first put, so stores that
+// never put one keep their schema.
+//
 // Contract:
 //   - Concurrency: a Store is safe for concurrent use by many goroutines,
 //     and many processes may open the same file: readers never block on
