@@ -34,6 +34,10 @@ type specFlags struct {
 	l1, l2, clip, minDelta                           float64
 	batch, epochs, stepSize, patience, schedPatience int
 	seed                                             uint64
+	// evaluation
+	scaleTarget, classWeight, calibrate string
+	cv                                  int
+	cvAll                               bool
 }
 
 func addSpecFlags(fs *pflag.FlagSet) *specFlags {
@@ -81,6 +85,11 @@ func addSpecFlags(fs *pflag.FlagSet) *specFlags {
 	fs.Uint64Var(&f.seed, "seed", d.Seed, "random seed")
 	fs.StringVar(&f.name, "name", "", "a name for the run")
 	fs.StringVar(&f.tags, "tag", "", "comma-separated `tags` for the run")
+	fs.StringVar(&f.scaleTarget, "scale-target", "standard", "regression target scaling, fitted on the training split: none, standard or minmax (metrics and predictions stay in the target's units)")
+	fs.StringVar(&f.classWeight, "class-weight", "none", "loss weights by class: none, balanced (n/(k·n_c)) or `CLASS=W,…` by name or index")
+	fs.IntVar(&f.cv, "cv", 0, "k-fold cross-validation: train K models on stratified folds and report each metric as mean ± std (0 = off)")
+	fs.BoolVar(&f.cvAll, "cv-all", false, "with --cv: put the test split in the folds too (no held-out test)")
+	fs.StringVar(&f.calibrate, "calibrate", "none", "probability calibration fitted on validation: none or temperature")
 	return f
 }
 
@@ -301,6 +310,21 @@ func (f *specFlags) resolve() (trainer.Spec, bool, error) {
 	}
 	if f.set("tag") {
 		s.Tags = splitList(f.tags)
+	}
+	if f.set("scale-target") {
+		s.ScaleTarget = f.scaleTarget
+	}
+	if f.set("class-weight") {
+		s.ClassWeight = f.classWeight
+	}
+	if f.set("cv") {
+		s.CV = f.cv
+	}
+	if f.set("cv-all") {
+		s.CVAll = f.cvAll
+	}
+	if f.set("calibrate") {
+		s.Calibrate = f.calibrate
 	}
 	return s, lossChosen, nil
 }
