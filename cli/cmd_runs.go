@@ -103,7 +103,12 @@ var filterFields = []string{"status", "dataset", "tag", "text", "name", "sweep"}
 
 // metricKeys are the metric names filters and --sort take.
 func metricKeys() []string {
-	return metricNames("val_", "train_", "test_", "best_val_", "best_train_", "last_val_", "last_train_")
+	keys := metricNames("val_", "train_", "test_", "best_val_", "best_train_", "last_val_", "last_train_", "cv_")
+	// A cross-validated run's spreads over folds.
+	for _, k := range metricNames("cv_", "test_") {
+		keys = append(keys, k+"_std")
+	}
+	return keys
 }
 
 // checkFilter names the nearest metric when a filter has an unknown one.
