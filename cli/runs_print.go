@@ -38,8 +38,12 @@ func printRunList(w io.Writer, runs []*sessions.Run) {
 		if i := strings.LastIndex(arch, ","); i > 0 {
 			arch = arch[:i]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%d/%d\t%s\t%s\n", r.ID, truncate(r.Name, nameWidth),
-			truncate(filepath.Base(r.Dataset), datasetWidth), truncate(arch, archWidth), r.Spec.Optimizer.Name, numfmt.Short(r.Spec.Optimizer.LR), r.Status, m, fmtMetric(b, okB), fmtMetric(t, okT), r.EpochsDone, r.EpochsTotal,
+		epochs := fmt.Sprintf("%d/%d", r.EpochsDone, r.EpochsTotal)
+		if r.Kind != sessions.KindTrain {
+			epochs = r.Kind // a derived run has no epochs of its own
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s\n", r.ID, truncate(r.Name, nameWidth),
+			truncate(filepath.Base(r.Dataset), datasetWidth), truncate(arch, archWidth), r.Spec.Optimizer.Name, numfmt.Short(r.Spec.Optimizer.LR), r.Status, m, fmtMetric(b, okB), fmtMetric(t, okT), epochs,
 			r.Duration.Round(time.Millisecond), r.Created.Local().Format("2006-01-02 15:04"))
 	}
 	tw.Flush()
@@ -53,6 +57,12 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 		fmt.Fprintf(w, " (%s)", r.Reason)
 	}
 	fmt.Fprintf(w, "\ndata:     %s (%s), hash %.12s\nmodel:    %s\n", r.Dataset, r.Task, r.DataHash, r.Summary)
+	switch r.Kind {
+	case sessions.KindEnsemble:
+		fmt.Fprintf(w, "kind:     ensemble of %s\n", strings.Join(r.Members, ", "))
+	case sessions.KindCompressed:
+		fmt.Fprintf(w, "kind:     compressed from %s\n", r.Parent)
+	}
 	o := r.Spec.Optimizer
 	fmt.Fprintf(w, "training: %s lr %s, %s schedule, batch %d, loss %s, l1 %s, l2 %s, seed %d\n", o.Name, numfmt.Short(o.LR), r.Spec.Schedule.Name,
 		r.Spec.BatchSize, r.Spec.Loss, numfmt.Short(r.Spec.L1), numfmt.Short(r.Spec.L2), r.Spec.Seed)
@@ -83,7 +93,13 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 	}
 	if n := len(f.History); n > 0 {
 		key, _, _, _, _ := keyMetric(r)
-		fmt.Fprintf(w, "\nhistory (%d epochs; val_%s at each):\n", n, key)
+		if last := f.History[n-1].Epoch; last > n {
+			// Past sessions.ThinAfter epochs the recorder keeps a subset.
+			fmt.Fprintf(w, "\nhistory (%d of %d epochs kept: every epoch up to %d, then fewer the longer the run, and the last; val_%s at each):\n",
+				n, last, sessions.ThinAfter, key)
+		} else {
+			fmt.Fprintf(w, "\nhistory (%d epochs; val_%s at each):\n", n, key)
+		}
 		line := func(h sessions.Epoch) {
 			fmt.Fprintf(w, "  %4d  loss %s  val_loss %s  val_%s %s\n", h.Epoch, numfmt.Value(h.Train["loss"]),
 				numfmt.Value(h.Val["loss"]), key, numfmt.Value(h.Val[key]))

@@ -38,6 +38,9 @@ type specFlags struct {
 	scaleTarget, classWeight, calibrate string
 	cv                                  int
 	cvAll                               bool
+
+	// extra, when set, applies a command's own spec flags last.
+	extra func(*trainer.Spec)
 }
 
 func addSpecFlags(fs *pflag.FlagSet) *specFlags {
@@ -325,6 +328,9 @@ func (f *specFlags) resolve() (trainer.Spec, bool, error) {
 	}
 	if f.set("calibrate") {
 		s.Calibrate = f.calibrate
+	}
+	if f.extra != nil {
+		f.extra(&s)
 	}
 	return s, lossChosen, nil
 }

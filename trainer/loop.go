@@ -180,6 +180,7 @@ loop:
 		fin.Val.Calibration = cal
 		fin.Test = r.evaluate(&r.data.Test)
 		fin.Model = r.snapshot()
+		Decide(&fin, r.spec, r.data)
 	}
 	fin.Elapsed = running(time.Now())
 	fin.SamplesPerSec = rate(samples, trainTime)

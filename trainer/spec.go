@@ -31,13 +31,14 @@ type Spec struct {
 	EarlyStop EarlyStopSpec `json:"early_stop"`
 	Target    string        `json:"target,omitempty"` // e.g. "val_accuracy>=0.99"
 	// Evaluation settings; see evalspec.go. Empty means off (none).
-	ScaleTarget string   `json:"scale_target,omitempty"` // regression: none, standard or minmax
-	ClassWeight string   `json:"class_weight,omitempty"` // none, balanced or CLASS=W,…
-	CV          int      `json:"cv,omitempty"`           // k-fold cross-validation: 0 = off, else 2…20
-	CVAll       bool     `json:"cv_all,omitempty"`       // folds over every row: no held-out test split
-	Calibrate   string   `json:"calibrate,omitempty"`    // none or temperature
-	Seed        uint64   `json:"seed"`
-	Tags        []string `json:"tags,omitempty"`
+	ScaleTarget string       `json:"scale_target,omitempty"` // regression: none, standard or minmax
+	ClassWeight string       `json:"class_weight,omitempty"` // none, balanced or CLASS=W,…
+	CV          int          `json:"cv,omitempty"`           // k-fold cross-validation: 0 = off, else 2…20
+	CVAll       bool         `json:"cv_all,omitempty"`       // folds over every row: no held-out test split
+	Calibrate   string       `json:"calibrate,omitempty"`    // none or temperature
+	Decision    DecisionSpec `json:"decision,omitzero"`
+	Seed        uint64       `json:"seed"`
+	Tags        []string     `json:"tags,omitempty"`
 }
 
 // ModelSpec describes the MLP: its hidden layers and initialization. The
@@ -293,7 +294,10 @@ func (s *Spec) Validate() error {
 			return fmt.Errorf("target: %v", err)
 		}
 	}
-	return s.validateEval()
+	if err := s.validateEval(); err != nil {
+		return err
+	}
+	return s.Decision.validate()
 }
 
 func (s *Spec) earlyMonitor() string {
@@ -344,7 +348,10 @@ func (s *Spec) CheckTask(task datasets.Task) error {
 			return err
 		}
 	}
-	return s.checkEvalTask(task)
+	if err := s.checkEvalTask(task); err != nil {
+		return err
+	}
+	return s.Decision.checkTask(task)
 }
 
 func defaultLoss(task datasets.Task) string {

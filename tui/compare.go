@@ -46,9 +46,9 @@ func (m *compareModel) SetSize(w, h int) {
 	m.sizeChart()
 	m.refresh()
 }
-func (m *compareModel) Focus()           { m.focused = true }
-func (m *compareModel) Blur()            { m.focused = false }
-func (m compareModel) Focused() bool     { return m.focused }
+func (m *compareModel) Focus()       { m.focused = true }
+func (m *compareModel) Blur()        { m.focused = false }
+func (m compareModel) Focused() bool { return m.focused }
 
 // wide reports whether the metric table fits beside the chart.
 func (m *compareModel) wide() bool { return m.w >= 130 }
