@@ -97,25 +97,23 @@ func TestScaleTargetRejectedForClassification(t *testing.T) {
 	}
 }
 
-// malignantRecall is the recall of breast-cancer's class 0 (malignant,
-// the minority) from a confusion matrix.
-func malignantRecall(cm [][]int) float64 { return float64(cm[0][0]) / float64(cm[0][0]+cm[0][1]) }
-
-func TestClassWeightRaisesMinorityRecall(t *testing.T) {
+func TestClassWeightRaisesRecallOnBad(t *testing.T) {
+	// credit is 28% bad, its positive class: balanced weights must raise
+	// the recall on bad on the same seeds (and splits).
 	sum := map[string]float64{}
-	for seed := uint64(1); seed <= 3; seed++ {
+	for seed := uint64(1); seed <= 2; seed++ {
 		for _, cw := range []string{"none", "balanced"} {
 			s := DefaultSpec()
-			s.Data = datasets.Spec{Name: "breast-cancer", Scale: "standard", Split: datasets.DefaultSplit, Seed: seed}
+			s.Data = datasets.Spec{Name: "credit", Scale: "standard", Split: datasets.DefaultSplit, Seed: seed}
 			s.Model.Hidden = []LayerSpec{{Units: 8, Activation: "relu"}}
-			s.Optimizer = OptimizerSpec{Name: "sgd", LR: 0.01}
-			s.BatchSize, s.Epochs, s.Seed, s.ClassWeight = 32, 5, seed, cw
+			s.Optimizer = OptimizerSpec{Name: "adam", LR: 0.003}
+			s.BatchSize, s.Epochs, s.Seed, s.ClassWeight = 64, 4, seed, cw
 			_, fin := runAll(t, s, prepare(t, s.Data), Options{})
-			sum[cw] += malignantRecall(fin.Val.Confusion) + malignantRecall(fin.Test.Confusion)
+			sum[cw] += fin.Test.Metrics["recall"]
 		}
 	}
-	if !(sum["balanced"] > sum["none"]) {
-		t.Errorf("malignant recall summed over seeds: balanced %v, none %v", sum["balanced"], sum["none"])
+	if !(sum["balanced"] > sum["none"]+0.1) {
+		t.Errorf("recall on bad summed over two seeds: balanced %v, none %v", sum["balanced"], sum["none"])
 	}
 }
 
