@@ -323,6 +323,7 @@ func buildFields(spec *trainer.Spec) []field {
 			}},
 	)
 	fs = append(fs, decisionFields()...)
+	fs = append(fs, evalFields()...)
 	for i := range fs {
 		if d, ok := zeroMeans[fs[i].key]; ok {
 			fs[i].hint += "; 0 means " + d

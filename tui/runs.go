@@ -534,6 +534,17 @@ func (m runsModel) viewDetail() string {
 	ch.setSize(w-rightW, bodyH*3/5)
 	mc.setSize(w-rightW, bodyH-bodyH*3/5)
 	left := ch.view() + "\n" + mc.view()
+	if f.Evaluation != nil {
+		// The PR curve and reliability diagram beside the metric chart.
+		e := f.Evaluation.Test
+		if len(e.Folds) > 0 || len(e.Reliability) == 0 {
+			e = f.Evaluation.Val // a cross-validated run's out-of-fold bins
+		}
+		left = ch.view() + "\n" + evalRow(st, task, e, func(cw int) string {
+			mc.setSize(cw, bodyH-bodyH*3/5)
+			return mc.view()
+		}, w-rightW, bodyH-bodyH*3/5)
+	}
 	var right []string
 	right = append(right, st.Header.Render("metrics"))
 	for _, mr := range sessions.MetricTable([]*sessions.Run{r}) {

@@ -165,6 +165,9 @@ func (m *setupModel) fitLoss() {
 	if err := m.spec.CheckTask(task); err != nil && strings.HasPrefix(err.Error(), "loss:") {
 		m.spec.Loss = trainer.DefaultLossFor(task)
 	}
+	if task.IsClassification() && m.spec.ScaleTarget != "none" {
+		m.spec.ScaleTarget = "" // a class is not scaled
+	}
 }
 
 func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
@@ -252,6 +255,7 @@ func (m *setupModel) commit(f *field, v string) tea.Cmd {
 		// user's choice when it still fits.
 		if task, ok := m.task(); ok && (!hadTask || task != oldTask) {
 			m.spec.Loss = trainer.DefaultLossFor(task)
+			m.spec.ScaleTarget = trainer.DefaultScaleTarget(task)
 		}
 		m.fitLoss()
 	}

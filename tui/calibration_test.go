@@ -1,0 +1,52 @@
+package tui
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"workbench/datasets"
+	"workbench/trainer"
+)
+
+func TestPRAndReliabilityCharts(t *testing.T) {
+	st := DefaultStyles()
+	p := []float64{0.9, 0.8, 0.3, 0.6, 0.2, 0.7, 0.4, 0.1}
+	y := []float64{1, 1, 1, 0, 0, 0, 1, 1}
+	e := trainer.Evaluate(datasets.Binary, p, y, 1)
+	pr := prChart(&st, e, 40, 12)
+	if !strings.Contains(pr, "PR, AP 0.7783") {
+		t.Errorf("PR chart title:\n%s", pr)
+	}
+	rel := reliabilityChart(&st, e, 40, 12)
+	if !strings.Contains(rel, "reliability, ECE 0.5000") || !strings.Contains(rel, "•") {
+		t.Errorf("reliability chart:\n%s", rel)
+	}
+	roc := func(w int) string { return strings.Repeat("r", w) }
+	for _, w := range []int{30, 60, 100} {
+		row := evalRow(&st, datasets.Binary, e, roc, w, 12)
+		if got := lipgloss.Width(row); got > w {
+			t.Errorf("evalRow at %d cells is %d wide", w, got)
+		}
+		if n := strings.Count(row, "PR, AP"); (w >= 72) != (n == 1) && w != 60 {
+			t.Errorf("at %d cells the PR curve shows %d times", w, n)
+		}
+	}
+	// Hostile values draw nothing outside the chart and never panic.
+	bad := trainer.Evaluation{Metrics: map[string]float64{"pr_auc": math.NaN(), "ece": math.Inf(1)},
+		PR:          []trainer.PRPoint{{Recall: 0, Precision: 1}, {Recall: math.NaN(), Precision: 2}, {Recall: 1e300, Precision: -1}},
+		Reliability: []trainer.ReliabilityBin{{Count: 1, Confidence: math.NaN(), Observed: math.Inf(1)}, {Count: 2, Confidence: 0.5, Observed: 0.5}},
+		Confusion:   [][]int{{0, 0}, {0, 0}}}
+	for _, s := range []string{prChart(&st, bad, 30, 8), reliabilityChart(&st, bad, 30, 8)} {
+		for _, line := range strings.Split(s, "\n") {
+			if lipgloss.Width(line) > 30 {
+				t.Errorf("line %q wider than 30", line)
+			}
+		}
+	}
+	if prChart(&st, e, 8, 3) != "" {
+		t.Error("a chart too small to draw should be empty")
+	}
+}
