@@ -155,15 +155,22 @@ func printComparison(w io.Writer, c *sessions.Comparison) {
 		}
 		fmt.Fprintf(tw, "  %s\t%s\n", d.Field, strings.Join(vals, "\t"))
 	}
-	fmt.Fprintln(tw, "metrics (* best):")
+	fmt.Fprintln(tw, "metrics (* best; ~ within one std of the best over folds: not significant):")
 	for _, m := range c.Metrics {
 		fmt.Fprintf(tw, "  %s\t", m.Key)
 		for i, v := range m.Values {
 			mark := ""
-			if m.Stars[i] {
+			switch {
+			case m.Stars[i]:
 				mark = " *"
+			case m.NotSignificant != nil && m.NotSignificant[i]:
+				mark = " ~"
 			}
-			fmt.Fprintf(tw, "%s%s\t", fmtMetric(v, m.Have[i]), mark)
+			cell := fmtMetric(v, m.Have[i])
+			if m.Std != nil && m.HasStd[i] && m.Have[i] {
+				cell += " ± " + numfmt.Value(m.Std[i])
+			}
+			fmt.Fprintf(tw, "%s%s\t", cell, mark)
 		}
 		fmt.Fprintln(tw)
 	}
