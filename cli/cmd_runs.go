@@ -93,7 +93,7 @@ func addListFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string) err
 			fmt.Fprintf(e.stdout, "no runs match %s\n", strings.Join(*filters, " "))
 			return nil
 		}
-		printRunList(e.stdout, runs)
+		printRunList(e.stdout, runs, sortMetric(*sortBy))
 		return nil
 	}
 }
@@ -118,6 +118,16 @@ func checkFilter(expr string) error {
 		return nil
 	}
 	return checkMetric("--filter", key, metricKeys())
+}
+
+// sortMetric returns the summary metric key a --sort names, for a column
+// of its own, or "" for a column the table already has.
+func sortMetric(s string) string {
+	key := strings.TrimPrefix(s, "-")
+	if checkSort(s) != nil || slices.Contains([]string{"", "created", "name", "status", "dataset", "epochs", "duration", "lr", "summary", "optimizer", "id", "params"}, key) {
+		return ""
+	}
+	return sessions.MetricKey(key)
 }
 
 // checkSort names the nearest metric when --sort has an unknown one.

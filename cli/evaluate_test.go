@@ -35,6 +35,10 @@ func TestTrainCVReportsMeanAndStd(t *testing.T) {
 	if len(runs) != 1 || runs[0].Metrics["cv_accuracy_std"] <= 0 || runs[0].Metrics["cv_accuracy"] <= 0.5 {
 		t.Fatalf("runs %+v", runs)
 	}
+	out, _, _ = cli(t, db, "", "runs", "list", "--sort", "-cv_accuracy")
+	if !strings.Contains(out, "CV_ACCURACY") {
+		t.Errorf("runs list sorted by a metric does not show it:\n%s", out)
+	}
 	if _, errs, code = cli(t, db, "", "predict", "--run", runs[0].ID, "--data", "-"); code == 0 || !strings.Contains(errs, "cross-validation") {
 		t.Errorf("predict with a CV run: exit %d, %s", code, errs)
 	}
@@ -102,5 +106,30 @@ func TestPlotPRAndCalibration(t *testing.T) {
 	reg := trainRun(t, db, "--data", "reg-plane")
 	if _, errs, code := cli(t, db, "", "plot", "--run", reg, "--kind", "pr", "-o", filepath.Join(dir, "x.png")); code == 0 || !strings.Contains(errs, "precision-recall") {
 		t.Errorf("pr of a regression run: exit %d, %s", code, errs)
+	}
+}
+
+func TestSweepCVRanksByFoldMean(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sw.db")
+	out, errs, code := cli(t, db, "", "sweep", "--data", "wine", "--scale", "standard", "--layers", "4", "--opt", "adam",
+		"--cv", "3", "--grid", "lr=0.001,0.05", "--epochs", "4", "--parallel", "1", "--json")
+	if code != 0 {
+		t.Fatalf("sweep: exit %d: %s", code, errs)
+	}
+	var runs []struct {
+		Spec    struct{ CV int }
+		Metrics map[string]float64
+	}
+	out, _, _ = cli(t, db, "", "runs", "list", "--json")
+	json.Unmarshal([]byte(out), &runs)
+	if len(runs) != 2 {
+		t.Fatalf("%d trials", len(runs))
+	}
+	for _, r := range runs {
+		// The objective (best val_accuracy) is the best of the fold-mean
+		// curve, and the run keeps the fold means and spreads.
+		if r.Spec.CV != 3 || r.Metrics["best_val_accuracy"] < r.Metrics["cv_accuracy"] || r.Metrics["cv_accuracy_std"] < 0 {
+			t.Errorf("trial %+v", r)
+		}
 	}
 }
