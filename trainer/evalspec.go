@@ -27,26 +27,11 @@ func DefaultScaleTarget(task datasets.Task) string {
 	return ""
 }
 
-// validateEval checks the evaluation fields on their own.
+// validateEval checks what the evaluation rows (fields.go) cannot check
+// one field at a time.
 func (s *Spec) validateEval() error {
-	if s.ScaleTarget != "" {
-		if err := oneOf("scale_target", s.ScaleTarget, scaleTargetNames); err != nil {
-			return err
-		}
-	}
-	if _, err := parseClassWeight(s.ClassWeight); err != nil {
-		return fmt.Errorf("class_weight: %v", err)
-	}
-	if s.CV != 0 && (s.CV < 2 || s.CV > MaxFolds) {
-		return fmt.Errorf("cv: %d folds is out of range [2, %d] (0 = off)", s.CV, MaxFolds)
-	}
 	if s.CVAll && s.CV == 0 {
 		return fmt.Errorf("cv_all: puts every row in the folds, and cv is 0 (off): set cv to the number of folds")
-	}
-	if s.Calibrate != "" {
-		if err := oneOf("calibrate", s.Calibrate, calibrateNames); err != nil {
-			return err
-		}
 	}
 	return nil
 }
