@@ -34,8 +34,8 @@ type Spec struct {
 	CVAll       bool         `json:"cv_all,omitempty"`       // folds over every row: no held-out test split
 	Calibrate   string       `json:"calibrate,omitempty"`    // none or temperature
 	Decision    DecisionSpec `json:"decision,omitzero"`
-	Seed      uint64        `json:"seed"`
-	Tags      []string      `json:"tags,omitempty"`
+	Seed        uint64       `json:"seed"`
+	Tags        []string     `json:"tags,omitempty"`
 }
 
 // ModelSpec describes the MLP: its hidden layers and initialization. The
