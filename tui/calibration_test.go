@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"workbench/datasets"
+	"workbench/sessions"
 	"workbench/trainer"
 )
 
@@ -48,5 +49,33 @@ func TestPRAndReliabilityCharts(t *testing.T) {
 	}
 	if prChart(&st, e, 8, 3) != "" {
 		t.Error("a chart too small to draw should be empty")
+	}
+}
+
+func TestCrossValidatedRunOnTrainScreen(t *testing.T) {
+	a := newApp(t, tempStore(t), 120, 40)
+	s := trainer.DefaultSpec()
+	s.Epochs, s.CV = 5, 3
+	addFixedRun(t, a, s, "20261128-130000-cvcvcv")
+	view := a.View()
+	if !strings.Contains(view, "done") || !strings.Contains(view, "balanced_accuracy") {
+		t.Errorf("a finished 3-fold run's view:\n%s", view)
+	}
+}
+
+func TestCompareCellMeanStd(t *testing.T) {
+	row := sessions.MetricRow{Key: "cv_accuracy", Values: []float64{0.95, 0.93, 0.8}, Have: []bool{true, true, false},
+		Stars: []bool{true, false, false}, Std: []float64{0.03, 0.01, 0}, HasStd: []bool{true, true, false},
+		NotSignificant: []bool{false, true, false}}
+	for i, want := range []struct {
+		text string
+		mark byte
+	}{{"0.9500±0.0300", '*'}, {"0.9300±0.0100", '~'}, {"—", ' '}} {
+		if text, mark := compareCell(row, i); text != want.text || mark != want.mark {
+			t.Errorf("cell %d = %q %c, want %q %c", i, text, mark, want.text, want.mark)
+		}
+	}
+	if compareColW([]sessions.MetricRow{row}) < len("0.9500±0.0300")+2 {
+		t.Error("the column cannot hold mean ± std")
 	}
 }
