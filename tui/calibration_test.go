@@ -79,3 +79,34 @@ func TestCompareCellMeanStd(t *testing.T) {
 		t.Error("the column cannot hold mean ± std")
 	}
 }
+
+func TestRunsTableMetricColumns(t *testing.T) {
+	runs := []*sessions.Run{
+		{ID: "a", Task: "binary", Metrics: sessions.Metrics{"test_mcc": 0.5, "test_accuracy": 0.9}},
+		{ID: "b", Task: "binary", Metrics: sessions.Metrics{"test_mcc": 0.8, "test_accuracy": 0.7}},
+		{ID: "c", Task: "binary", Metrics: sessions.Metrics{"test_accuracy": 0.8}},
+	}
+	sortByMetric(runs, "test_", "mcc", true)
+	if runs[0].ID != "b" || runs[1].ID != "a" || runs[2].ID != "c" {
+		t.Errorf("by test_mcc descending: %s %s %s", runs[0].ID, runs[1].ID, runs[2].ID)
+	}
+	sortByMetric(runs, "test_", "", true)
+	if runs[0].ID != "a" {
+		t.Errorf("by the key metric: %s first", runs[0].ID)
+	}
+	if metricCell(runs[0], "test_", "mcc") != "0.5000" || metricCell(runs[1], "test_", "mcc") != "—" {
+		t.Error("metric cells")
+	}
+	if metricTitle("BEST VAL", "pr_auc") != "VAL PR_AUC" || metricTitle("TEST", "") != "TEST" {
+		t.Error("metric titles")
+	}
+	seen := map[string]bool{}
+	for m := nextRunMetric(""); m != ""; m = nextRunMetric(m) {
+		seen[m] = true
+	}
+	for _, m := range []string{"balanced_accuracy", "mcc", "pr_auc", "brier", "ece"} {
+		if !seen[m] {
+			t.Errorf("m never shows %s", m)
+		}
+	}
+}
