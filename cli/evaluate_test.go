@@ -64,16 +64,24 @@ func TestPredictScaledTargetInOriginalUnits(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("predict: %s", errs)
 	}
+	n := 0
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var rec struct{ Prediction float64 }
+		var rec struct{ Prediction *float64 }
 		if err := json.Unmarshal([]byte(line), &rec); err != nil {
 			t.Fatal(err)
 		}
+		if rec.Prediction == nil {
+			continue // the summary line
+		}
 		// Disease progression runs from 25 to 346: a prediction on the
 		// scaled target would be near 0.
-		if !(rec.Prediction > 25 && rec.Prediction < 346) {
-			t.Errorf("prediction %v is not in the target's units", rec.Prediction)
+		n++
+		if p := *rec.Prediction; !(p > 25 && p < 346) {
+			t.Errorf("prediction %v is not in the target's units", p)
 		}
+	}
+	if n != 2 {
+		t.Errorf("%d predictions, want 2", n)
 	}
 	out, _, _ = cli(t, db, "", "runs", "show", id, "--json")
 	var run struct {

@@ -37,9 +37,12 @@ func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *data
 		return "", usageError{err.Error()}
 	}
 	rec, events := live.Recorder, live.Events()
+	hint := scaleHint(data)
 	var p eventPrinter = &kerasPrinter{w: e.stdout, tty: isTerminal(e.stdout), verbose: verbose}
 	if jsonOut {
-		p = &jsonPrinter{w: e.stdout}
+		p = &jsonPrinter{w: e.stdout, hint: hint}
+	} else if hint != "" {
+		fmt.Fprintln(e.stdout, "hint: "+hint)
 	}
 	var fin trainer.FinishedEvent
 	for ev := range events {
@@ -65,6 +68,18 @@ func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *data
 		return fin.ID, errQuiet
 	}
 	return fin.ID, nil
+}
+
+// scaleHint is the advice for unscaled data whose features differ in size
+// by more than 100×, or "".
+func scaleHint(data *datasets.Prepared) string {
+	if data == nil {
+		return ""
+	}
+	if h := data.RangeHint(); h != "" {
+		return h + ": try --scale standard"
+	}
+	return ""
 }
 
 type eventPrinter interface{ print(trainer.Event) }
@@ -174,7 +189,10 @@ func (p *kerasPrinter) epochLine(e trainer.EpochEvent) string {
 
 // jsonPrinter prints one JSON object per line. The shapes are documented
 // in the README and fixed by tests.
-type jsonPrinter struct{ w io.Writer }
+type jsonPrinter struct {
+	w    io.Writer
+	hint string // scaleHint, given in the start event
+}
 
 type jsonStart struct {
 	Event     string        `json:"event"`
@@ -188,6 +206,8 @@ type jsonStart struct {
 	ValRows   int           `json:"val_rows"`
 	TestRows  int           `json:"test_rows"`
 	Spec      *trainer.Spec `json:"spec"`
+	// Hint warns of unscaled features whose sizes differ by more than 100×.
+	Hint string `json:"hint,omitempty"`
 }
 
 type jsonEpoch struct {
@@ -224,7 +244,7 @@ func (p *jsonPrinter) print(ev trainer.Event) {
 	switch e := ev.(type) {
 	case trainer.StartEvent:
 		writeJSON(p.w, jsonStart{Event: "start", ID: e.ID, Summary: e.Summary, Params: e.Params, Task: e.Task.String(),
-			Data: e.Spec.Data.Label(), DataHash: e.DataHash, TrainRows: e.TrainRows, ValRows: e.ValRows, TestRows: e.TestRows, Spec: &e.Spec}, false)
+			Data: e.Spec.Data.Label(), DataHash: e.DataHash, TrainRows: e.TrainRows, ValRows: e.ValRows, TestRows: e.TestRows, Spec: &e.Spec, Hint: p.hint}, false)
 	case trainer.EpochEvent:
 		writeJSON(p.w, jsonEpoch{Event: "epoch", ID: e.ID, Epoch: e.Epoch, Epochs: e.Epochs, Train: e.Train, Val: e.Val,
 			LR: e.LR, ElapsedS: e.Elapsed.Seconds(), SamplesPerSec: e.SamplesPerSec, Best: e.Best}, false)

@@ -542,7 +542,11 @@ func (m runsModel) viewDetail() string {
 		}, w-rightW, bodyH-bodyH*3/5)
 	}
 	var right []string
-	right = append(right, st.Header.Render("metrics"))
+	if r.BestEpoch > 0 {
+		right = append(right, st.Header.Render(truncate(fmt.Sprintf("metrics (best at epoch %d)", r.BestEpoch), rightW-4)))
+	} else {
+		right = append(right, st.Header.Render("metrics"))
+	}
 	for _, mr := range sessions.MetricTable([]*sessions.Run{r}) {
 		if strings.HasPrefix(mr.Key, "best_train") {
 			continue
