@@ -205,3 +205,25 @@ func TestTemperatureLowersECE(t *testing.T) {
 	}
 	t.Logf("T %.3f, ECE %.4f → %.4f, Brier %.4f → %.4f", c.Temperature, c.ECEBefore, c.ECEAfter, c.BrierBefore, c.BrierAfter)
 }
+
+func TestWeightedAndScaledStepsAllocateNothing(t *testing.T) {
+	for _, s := range []Spec{
+		func() Spec { s := DefaultSpec(); s.ClassWeight = "balanced"; s.BatchSize = 32; return s }(),
+		func() Spec { s := diabetesSpec(1, "standard"); return s }(),
+	} {
+		data := prepare(t, s.Data)
+		r, err := newRunner(s, data, Options{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.shuffle()
+		r.step(0, 32, 0.01)
+		if a := testing.AllocsPerRun(100, func() {
+			r.shuffle()
+			r.step(0, 32, 0.01)
+		}); a != 0 {
+			t.Errorf("%s: a step allocates %v times", s.Data.Name, a)
+		}
+		r.model.Close()
+	}
+}
