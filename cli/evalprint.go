@@ -2,9 +2,11 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"workbench/numfmt"
+	"workbench/sessions"
 	"workbench/trainer"
 )
 
@@ -55,4 +57,21 @@ func cvJSON(e trainer.FinishedEvent) *jsonCV {
 		return nil
 	}
 	return &jsonCV{Folds: len(e.Val.Folds), Val: e.Val.Metrics, ValStd: e.Val.Std, TestStd: e.Test.Std, PerFold: e.Val.Folds}
+}
+
+// printEvaluationNotes adds to runs show what the metrics table does not
+// say: the target scaling, the calibration before and after, and a
+// cross-validated run's out-of-fold confusion matrix and folds.
+func printEvaluationNotes(w io.Writer, ev *sessions.Evaluations, r *sessions.Run) {
+	if t := r.Scaler.Target; t != nil {
+		fmt.Fprintf(w, "\ntarget scaling: %s, fitted on the training split (offset %s, factor %s); metrics and predictions are in the target's units\n",
+			t.Kind, numfmt.Value(t.Offset), numfmt.Value(t.Factor))
+	}
+	for _, l := range evalLines(trainer.FinishedEvent{Val: ev.Val, Test: ev.Test}) {
+		fmt.Fprintln(w, l)
+	}
+	if len(ev.Val.Folds) > 0 && len(ev.Val.Confusion) > 0 {
+		fmt.Fprintln(w, "\nout-of-fold confusion matrix (every pooled row once, by the fold model that did not train on it):")
+		printConfusion(w, ev.Val.Confusion, r.Classes)
+	}
 }

@@ -106,6 +106,9 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 		fmt.Fprintln(w, "\ntest confusion matrix (rows: actual, columns: predicted):")
 		printConfusion(w, f.Evaluation.Test.Confusion, r.Classes)
 	}
+	if f.Evaluation != nil {
+		printEvaluationNotes(w, f.Evaluation, r)
+	}
 	if n := len(f.History); n > 0 {
 		key, _, _, _, _ := keyMetric(r)
 		if last := f.History[n-1].Epoch; last > n {
