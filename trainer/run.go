@@ -193,6 +193,7 @@ type runner struct {
 	xb, tb, gb []float64 // batch inputs, targets, dlogits
 	evalOut    []float64
 	best, last []float64 // weight copies
+	health     *health
 
 	h   *Handle
 	box *outbox
@@ -249,6 +250,7 @@ func newRunner(spec Spec, data *datasets.Prepared, o Options) (*runner, error) {
 	r.evalOut = make([]float64, max(data.Val.N, data.Test.N)*r.k)
 	r.best = make([]float64, r.weightLen())
 	r.last = make([]float64, r.weightLen())
+	r.health = newHealth(m)
 	return r, nil
 }
 
@@ -368,6 +370,9 @@ func (r *runner) evaluate(s *datasets.Split) Evaluation {
 	for lo := 0; lo < s.N; lo += chunk {
 		n := min(chunk, s.N-lo)
 		logits := r.model.Forward(s.X[lo*d:(lo+n)*d], n, false, nil)
+		if r.health.on {
+			r.health.observe(r.model, n)
+		}
 		lossSum += r.chunkLoss(logits, s.Y[lo:lo+n], n) * float64(n)
 		r.model.Head.Apply(out[lo*k:(lo+n)*k], logits, n, k)
 	}
