@@ -216,3 +216,21 @@ func TestHealthAllocatesNothing(t *testing.T) {
 		t.Fatalf("the measured step and pass allocate %v times", a)
 	}
 }
+
+// TestSnapshotActivations: a unit that is exactly x₁ outputs x₁, and the
+// output layer gives logits.
+func TestSnapshotActivations(t *testing.T) {
+	s := &Snapshot{Task: datasets.Regression, Inputs: 2, Outputs: 1, Layers: []LayerWeights{
+		{In: 2, Out: 2, Activation: "linear", W: []float64{1, 0, 0, -2}, B: []float64{0, 1}},
+		{In: 2, Out: 1, Activation: "linear", W: []float64{1, 1}, B: []float64{0.5}},
+	}}
+	got := s.Activations([]float64{3, 4, -1, 0.5}, 2)
+	want := [][]float64{{3, -7, -1, 0}, {-3.5, -0.5}}
+	for i := range want {
+		for j := range want[i] {
+			if got[i][j] != want[i][j] {
+				t.Fatalf("layer %d: %v, want %v", i, got[i], want[i])
+			}
+		}
+	}
+}
