@@ -163,7 +163,7 @@ func (w *writer) record(batch []trainer.Event) {
 				w.fail(r.store.Heartbeat(context.Background(), w.id))
 			}
 		case trainer.EpochEvent:
-			w.latest = Epoch{Epoch: e.Epoch, Train: e.Train, Val: e.Val, LR: e.LR, Elapsed: e.Elapsed, SamplesPerSec: e.SamplesPerSec}
+			w.latest = Epoch{Epoch: e.Epoch, Train: e.Train, Val: e.Val, LR: e.LR, Elapsed: e.Elapsed, SamplesPerSec: e.SamplesPerSec, Layers: e.Layers}
 			w.done = e.Epoch
 			if e.Best || keepEpoch(e.Epoch) {
 				w.pending = append(w.pending, w.latest)

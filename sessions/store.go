@@ -110,6 +110,9 @@ type Epoch struct {
 	LR            float64       `json:"lr"`
 	Elapsed       time.Duration `json:"elapsed_ns"`
 	SamplesPerSec float64       `json:"samples_per_s"`
+	// Layers is the health of each hidden layer (none for runs recorded
+	// before it was measured).
+	Layers []trainer.LayerHealth `json:"layers,omitempty"`
 }
 
 // Final is what FinishRun records.

@@ -175,12 +175,13 @@ func (h *health) finish(m *Model) []LayerHealth {
 			Dead:        float64(dead) / float64(l.Out), Saturated: float64(sat) / float64(l.Out),
 			ActMean: mean, ActStd: std,
 		}
-		out[i].sanitize()
+		out[i].Sanitize()
 	}
 	return out
 }
 
-func (lh *LayerHealth) sanitize() {
+// Sanitize replaces non-finite values: NaN by 0, ±Inf by ±math.MaxFloat64.
+func (lh *LayerHealth) Sanitize() {
 	for _, p := range []*float64{&lh.WeightNorm, &lh.GradNorm, &lh.RelGrad, &lh.UpdateRatio, &lh.Dead, &lh.Saturated, &lh.ActMean, &lh.ActStd} {
 		switch {
 		case math.IsNaN(*p):
