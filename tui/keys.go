@@ -62,7 +62,7 @@ func (k SetupKeys) FullHelp() [][]key.Binding {
 
 // TrainKeys drive the live Train screen.
 type TrainKeys struct {
-	Pause, Step, Stop, Restart, Edit, Tag, Annotate, NextRun, PrevRun, LogY, Smooth, TestPoints key.Binding
+	Pause, Step, Stop, Restart, Edit, Tag, Annotate, NextRun, PrevRun, LogY, Smooth, TestPoints, Network key.Binding
 }
 
 // DefaultTrainKeys returns the Train key map.
@@ -80,6 +80,7 @@ func DefaultTrainKeys() TrainKeys {
 		LogY:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "log y")),
 		Smooth:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "smoothing")),
 		TestPoints: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "test points")),
+		Network:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "network view")),
 	}
 }
 
@@ -87,7 +88,7 @@ func (k TrainKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Pause, k.Step, k.Stop, k.Restart, k.Edit, k.LogY, k.Smooth}
 }
 func (k TrainKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Pause, k.Step, k.Stop, k.Restart, k.Edit}, {k.Tag, k.Annotate, k.NextRun, k.PrevRun}, {k.LogY, k.Smooth, k.TestPoints}}
+	return [][]key.Binding{{k.Pause, k.Step, k.Stop, k.Restart, k.Edit}, {k.Tag, k.Annotate, k.NextRun, k.PrevRun}, {k.LogY, k.Smooth, k.TestPoints, k.Network}}
 }
 
 // RunsKeys drive the Runs screen.

@@ -53,6 +53,7 @@ type liveRun struct {
 	gridView     string
 	computing    bool
 	nextSnap     *trainer.Snapshot
+	inside       runInside // the network view and layer health (inside.go)
 }
 
 // startRun builds the data and starts a recorded run off the UI path. The
@@ -63,11 +64,9 @@ func startRun(ctx context.Context, spec trainer.Spec, store sessions.Store) tea.
 		if err != nil {
 			return runStartedMsg{err: err}
 		}
-		var snapEvery time.Duration
+		// Weights go to the boundary (2-D data) and the network view.
+		snapEvery := boundaryEvery
 		pl := newPlane(data)
-		if pl != nil {
-			snapEvery = boundaryEvery
-		}
 		live, err := sessions.Start(ctx, store, spec, sessions.StartOptions{Data: data, Trainer: trainer.Options{SnapshotEvery: snapEvery}})
 		if err != nil {
 			return runStartedMsg{err: err}
@@ -95,6 +94,7 @@ func waitForEvents(id string, q *trainer.EventQueue, last time.Time) tea.Cmd {
 // apply folds one event into the run's state. It returns true when the
 // event carried weights for the decision boundary.
 func (r *liveRun) apply(ev trainer.Event, st *Styles) {
+	r.inside.fold(ev)
 	switch e := ev.(type) {
 	case trainer.StartEvent:
 		r.start = e

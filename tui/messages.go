@@ -92,3 +92,9 @@ type sweepDoneMsg struct {
 	res *sweeps.Result
 	err error
 }
+
+// networkMsg carries a network view computed off the UI path.
+type networkMsg struct {
+	id  string
+	net *netData
+}
