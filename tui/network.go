@@ -31,7 +31,9 @@ func DefaultNetworkKeys() NetworkKeys {
 }
 
 // ShortHelp is one row.
-func (k NetworkKeys) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.Left, k.Right, k.Close} }
+func (k NetworkKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Left, k.Right, k.Close}
+}
 
 // FullHelp is columns.
 func (k NetworkKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
@@ -53,9 +55,9 @@ func newNetwork(st *Styles) networkModel {
 }
 
 func (m *networkModel) SetSize(w, h int) { m.w, m.h = w, h }
-func (m *networkModel) Focus()          { m.focused = true }
-func (m *networkModel) Blur()           { m.focused = false }
-func (m networkModel) Focused() bool    { return m.focused }
+func (m *networkModel) Focus()           { m.focused = true }
+func (m *networkModel) Blur()            { m.focused = false }
+func (m networkModel) Focused() bool     { return m.focused }
 
 // handles reports whether a key is one of the view's own.
 func (m networkModel) handles(msg tea.KeyMsg) bool {

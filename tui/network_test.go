@@ -72,7 +72,7 @@ func TestHistogramOfSample(t *testing.T) {
 	if n.maps {
 		t.Fatal("maps for 1-D data")
 	}
-	h := n.cols[1].units[0] // relu(x): 0, 0, 1, 2, 3, 3 over [0, 3] in 4 bins
+	h := n.cols[1].units[0]           // relu(x): 0, 0, 1, 2, 3, 3 over [0, 3] in 4 bins
 	want := []float64{1, 0.5, 0.5, 1} // counts 2, 1, 1, 2 over the tallest
 	for i, w := range want {
 		if h.vals[i] != w {
