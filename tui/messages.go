@@ -98,3 +98,9 @@ type networkMsg struct {
 	id  string
 	net *netData
 }
+
+// lrFoundMsg carries the learning-rate finder's outcome.
+type lrFoundMsg struct {
+	res *trainer.LRFindResult
+	err error
+}

@@ -180,7 +180,7 @@ func fixedNetworkRun(t *testing.T, m networkModel) *liveRun {
 func TestNetworkGolden(t *testing.T) {
 	for _, size := range [][2]int{{120, 40}, {200, 60}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
-			m := newNetwork(&defaultStyles)
+			m := newNetwork(&chartStyles)
 			m.SetSize(size[0], size[1])
 			m.Focus()
 			r := fixedNetworkRun(t, m)
@@ -194,7 +194,6 @@ func TestNetworkGolden(t *testing.T) {
 	}
 }
 
-var defaultStyles = DefaultStyles()
 
 func checkWidth(t *testing.T, view string, w, h int) {
 	t.Helper()
@@ -239,7 +238,7 @@ func TestNetworkHostile(t *testing.T) {
 			for _, size := range [][2]int{{120, 40}, {200, 60}, {80, 24}, {50, 15}, {30, 6}} {
 				where := fmt.Sprintf("%s/2d=%v/%dx%d", name, pl != nil, size[0], size[1])
 				t.Run(where, func(t *testing.T) {
-					m := newNetwork(&defaultStyles)
+					m := newNetwork(&chartStyles)
 					m.SetSize(size[0], size[1])
 					m.Focus()
 					r := &liveRun{id: "x", plane: pl, data: &datasets.Prepared{Val: datasets.Split{X: weird, N: 3, D: 2}}}
