@@ -194,7 +194,6 @@ func TestNetworkGolden(t *testing.T) {
 	}
 }
 
-
 func checkWidth(t *testing.T, view string, w, h int) {
 	t.Helper()
 	lines := strings.Split(view, "\n")
