@@ -7,7 +7,7 @@ import (
 	"workbench/trainer"
 )
 
-// migrationLayerHealth adds the per-epoch, per-layer health table: one
+// migrationLayerHealth (schema 3) adds the per-epoch, per-layer health table: one
 // row per hidden layer of each recorded epoch (see trainer.LayerHealth).
 const migrationLayerHealth = `
 CREATE TABLE layer_health (

@@ -94,7 +94,7 @@ func TestLayerHealthHostileValues(t *testing.T) {
 	}
 }
 
-// TestMigrationToLayerHealth: a store at schema 1 is migrated to 2 and
+// TestMigrationToLayerHealth: a store at schema 1 is migrated to the newest (3) and
 // keeps its runs; their epochs simply have no layers.
 func TestMigrationToLayerHealth(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "v1.db")

@@ -53,7 +53,8 @@ type liveRun struct {
 	gridView     string
 	computing    bool
 	nextSnap     *trainer.Snapshot
-	inside       runInside // the network view and layer health (inside.go)
+	shownSnap    *trainer.Snapshot // the weights the current grid was drawn from
+	inside       runInside         // the network view and layer health (inside.go)
 }
 
 // startRun builds the data and starts a recorded run off the UI path. The
@@ -137,7 +138,7 @@ func (r *liveRun) boundaryCmd(w, h int) tea.Cmd {
 		return nil
 	}
 	snap := r.nextSnap
-	r.nextSnap, r.computing = nil, true
+	r.nextSnap, r.shownSnap, r.computing = nil, snap, true
 	return computeBoundary(r.id, r.plane, snap, w, h)
 }
 

@@ -132,6 +132,6 @@ func LRChart(res *trainer.LRFindResult, w, h int) string {
 	if s := res.Suggested; s > 0 && finite(math.Log10(s)) && math.Log10(s) >= x0 && math.Log10(s) <= x1 {
 		lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: math.Log10(s), Y: lo}, canvas.Float64Point{X: math.Log10(s), Y: hi}, st.Good)
 	}
-	drawPolyline(&lc, pts, st.TrainSeries)
+	drawPolyline(&lc, pts, st.TrainSeries, 0)
 	return lc.View()
 }

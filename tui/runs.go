@@ -40,7 +40,17 @@ var runColumns = []runColumn{
 	{"STATUS", "status", 11, func(r *sessions.Run) string { return string(r.Status) }},
 	{"BEST VAL", "val_key", 11, func(r *sessions.Run) string { return keyCell(r, "best_val_") }},
 	{"TEST", "test_key", 11, func(r *sessions.Run) string { return keyCell(r, "test_") }},
-	{"EPOCHS", "epochs", 9, func(r *sessions.Run) string { return epochsCell(r.EpochsDone, r.EpochsTotal) }},
+	{"EPOCHS", "epochs", 9, func(r *sessions.Run) string {
+		if r.Kind != sessions.KindTrain {
+			// A derived run has no epochs of its own: say what it is, in
+			// a word that fits the column.
+			if r.Kind == sessions.KindCompressed {
+				return "compr."
+			}
+			return truncate(r.Kind, 9)
+		}
+		return epochsCell(r.EpochsDone, r.EpochsTotal)
+	}},
 	{"TIME", "duration", 8, func(r *sessions.Run) string { return r.Duration.Round(time.Millisecond * 10).String() }},
 	{"DATE", "created", 11, func(r *sessions.Run) string { return r.Created.Local().Format("01-02 15:04") }},
 }
@@ -109,6 +119,8 @@ type runsModel struct {
 	detail    *sessions.FullRun
 	confirm   string // the ID awaiting delete confirmation
 	err       error
+	// panel is an analysis result (E, z, i) shown over the list until esc.
+	panel *analysisDoneMsg
 
 	keys    RunsKeys
 	styles  *Styles
@@ -205,6 +217,12 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 			}
 		}
 		return m, nil
+	case analysisDoneMsg:
+		if msg.err != nil {
+			return m, func() tea.Msg { return statusMsg{text: msg.err.Error(), err: true} }
+		}
+		m.panel, m.detail = &msg, nil
+		return m, tea.Batch(m.load(), func() tea.Msg { return statusMsg{text: "done; esc returns to the list"} })
 	case runDetailMsg:
 		if msg.err != nil {
 			return m, func() tea.Msg { return statusMsg{text: msg.err.Error(), err: true} }
@@ -256,6 +274,10 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 			m.detail = nil
 			return m, nil
 		}
+	}
+	if m.panel != nil && key.Matches(msg, k.Back) {
+		m.panel = nil
+		return m, nil
 	}
 	r := m.current()
 	switch {
@@ -327,6 +349,16 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 			return m, func() tea.Msg { return statusMsg{text: "select two or more runs with space, then C", err: true} }
 		}
 		return m, func() tea.Msg { return compareRunsMsg{ids: ids} }
+	case key.Matches(msg, k.Combine):
+		ids := m.selectedIDs()
+		if len(ids) < 2 {
+			return m, func() tea.Msg { return statusMsg{text: "select two or more runs with space, then E", err: true} }
+		}
+		return m, tea.Batch(ensembleRuns(m.store, ids), func() tea.Msg { return statusMsg{text: "ensembling…"} })
+	case key.Matches(msg, k.Shrink):
+		return m, tea.Batch(compressRun(m.store, r.ID), func() tea.Msg { return statusMsg{text: "compressing " + r.ID + "…"} })
+	case key.Matches(msg, k.Explain):
+		return m, tea.Batch(explainRun(m.store, r.ID), func() tea.Msg { return statusMsg{text: "measuring importances…"} })
 	}
 	return m, nil
 }
@@ -358,6 +390,9 @@ func (m runsModel) View() string {
 	}
 	if m.detail != nil {
 		return m.viewDetail()
+	}
+	if m.panel != nil {
+		return plain.MaxHeight(m.h).Render(analysisView(*m.panel, st, m.w))
 	}
 	var lines []string
 	head := fmt.Sprintf("%d runs", len(m.runs))
@@ -476,8 +511,8 @@ func (m runsModel) viewDetail() string {
 		}
 		right = append(right, fmt.Sprintf("%-22s %s", truncate(mr.Key, 22), numfmt.Value(mr.Values[0])))
 	}
-	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 && len(f.Evaluation.Test.Confusion) <= 10 {
-		right = append(right, st.Header.Render("test confusion (rows actual)"), confusionView(f.Evaluation.Test.Confusion, r.Classes, st))
+	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 {
+		right = append(right, st.Header.Render("test confusion (rows actual)"), confusionView(f.Evaluation.Test.Confusion, r.Classes, st, rightW-4))
 	}
 	right = append(right, st.Subtle.Render("c clone · R re-run · x export · esc back"))
 	body := left

@@ -37,6 +37,15 @@ var presets = []preset{
 		s.EarlyStop = trainer.EarlyStopSpec{Monitor: "val_loss", Patience: 15}
 		return s
 	}},
+	{"credit risk (cost of a bad loan 5×)", func() trainer.Spec {
+		s := trainer.DefaultSpec()
+		s.Data = datasets.Spec{Name: "credit", Split: datasets.DefaultSplit, Seed: 1, Scale: "standard", Positive: "bad"}
+		s.Model = trainer.ModelSpec{Init: "he_uniform", Hidden: []trainer.LayerSpec{{Units: 32, Activation: "relu", Dropout: 0.2}}}
+		s.Loss, s.Optimizer, s.BatchSize, s.Epochs = "bce", trainer.OptimizerSpec{Name: "adam", LR: 0.001}, 32, 100
+		s.EarlyStop = trainer.EarlyStopSpec{Monitor: "val_loss", Patience: 10}
+		s.Decision = trainer.DecisionSpec{CostFP: 1, CostFN: 5}
+		return s
+	}},
 	{"digits", func() trainer.Spec {
 		s := trainer.DefaultSpec()
 		s.Data = datasets.Spec{Name: "digits", Split: datasets.DefaultSplit, Seed: 1, Scale: "minmax"}
@@ -676,7 +685,7 @@ func scatter(t *datasets.Table, w, h int, st *Styles) string {
 }
 
 func truncate(s string, n int) string {
-	if n <= 1 {
+	if n <= 0 {
 		return ""
 	}
 	r := []rune(s)
