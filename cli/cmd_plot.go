@@ -23,25 +23,26 @@ import (
 
 func newPlotCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "plot --run ID [--run ID]... [--kind curves|roc|confusion|importance] [--metric val_loss] -o FILE.png|FILE.svg",
+		Use:   "plot --run ID [--run ID]... [--kind curves|roc|confusion|importance|layers] [--metric val_loss] -o FILE.png|FILE.svg",
 		Short: "Write PNG or SVG figures of saved runs: curves, the ROC curve, the confusion matrix",
 		Example: examples(
 			"workbench plot --run ID1 --run ID2 --metric val_loss -o curves.png",
 			"workbench plot --run ID --kind roc -o roc.svg",
 			"workbench plot --run ID --kind confusion -o confusion.png --width 600 --height 600",
 			"workbench plot --run ID --kind importance -o importance.png   # permutation importance on the test split",
+			"workbench plot --run ID --kind layers -o layers.png           # layer health by epoch",
 		),
 		Args: noArgs,
 	}
 	fs := cmd.Flags()
 	ids := fs.StringArray("run", nil, "a saved `run`: an ID, or a unique prefix or suffix of one (repeatable)")
-	kind := fs.String("kind", "curves", "curves, roc, confusion or importance")
+	kind := fs.String("kind", "curves", "curves, roc, confusion, importance or layers")
 	metric := fs.String("metric", "val_loss", "curves: the metric per epoch (val_loss, train_loss, val_accuracy, …)")
 	out := fs.StringP("output", "o", "", "the output `file`: .png or .svg")
 	width := fs.Int("width", 800, "width in pixels")
 	height := fs.Int("height", 500, "height in pixels")
 	cmd.RegisterFlagCompletionFunc("run", completeRunIDs(e))
-	cmd.RegisterFlagCompletionFunc("kind", fixedCompletion("curves", "roc", "confusion", "importance"))
+	cmd.RegisterFlagCompletionFunc("kind", fixedCompletion("curves", "roc", "confusion", "importance", "layers"))
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		return plotRuns(e, cmd, *ids, *kind, *metric, *out, *width, *height)
 	}
@@ -68,8 +69,8 @@ func plotRuns(e *env, cmd *cobra.Command, ids []string, kind, metric, out string
 	if width < 50 || height < 50 || width > 10000 || height > 10000 {
 		return usagef("--width and --height must be between 50 and 10000 pixels")
 	}
-	if kind != "curves" && kind != "roc" && kind != "confusion" && kind != "importance" {
-		return usagef("--kind: %q is not curves, roc, confusion or importance", kind)
+	if kind != "curves" && kind != "roc" && kind != "confusion" && kind != "importance" && kind != "layers" {
+		return usagef("--kind: %q is not curves, roc, confusion, importance or layers", kind)
 	}
 	store, err := openStore(e, cmd)
 	if err != nil {
@@ -78,6 +79,13 @@ func plotRuns(e *env, cmd *cobra.Command, ids []string, kind, metric, out string
 	defer store.Close()
 	if ids, err = resolveRunIDs(store, ids); err != nil {
 		return err
+	}
+	if kind == "layers" {
+		if err := writeLayersFigure(store, ids[0], out, width, height); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "wrote %s (%d×%d)\n", out, width, height)
+		return nil
 	}
 	var p *plot.Plot
 	switch kind {

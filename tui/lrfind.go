@@ -126,7 +126,7 @@ func LRChart(res *trainer.LRFindResult, w, h int) string {
 	x0, x1 := plotRange(pts[0].X, pts[len(pts)-1].X)
 	lc := linechart.New(w, h, x0, x1, lo, hi, linechart.WithXYSteps(4, 2),
 		linechart.WithStyles(st.Axis, st.Axis, st.Text),
-		linechart.WithXLabelFormatter(func(_ int, v float64) string { return "1e" + fmt.Sprintf("%.0f", v) }),
+		linechart.WithXLabelFormatter(func(_ int, v float64) string { return fmt.Sprintf("1e%d", int(math.Round(v))) }),
 		linechart.WithYLabelFormatter(axisLabel))
 	lc.DrawXYAxisAndLabel()
 	if s := res.Suggested; s > 0 && finite(math.Log10(s)) && math.Log10(s) >= x0 && math.Log10(s) <= x1 {
