@@ -21,11 +21,24 @@ type runInside struct {
 	net       *netData
 	netIn     *netInput
 	computing bool
+	view      string  // the view last drawn, for viewKey
+	viewKey   viewKey // what it was drawn from
 
 	epochs   []int
 	layers   [][]trainer.LayerHealth
 	watch    trainer.HealthWatch
 	warnings []trainer.HealthWarning
+}
+
+// viewKey is everything the network view depends on: a frame with the same
+// key reuses the last drawing.
+type viewKey struct {
+	net           *netData
+	col, row      int
+	w, h          int
+	epochs, warns int
+	lastEpoch     int
+	focused       bool
 }
 
 // fold takes one of the run's events.

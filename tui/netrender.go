@@ -3,6 +3,7 @@ package tui
 import (
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/lucasb-eyer/go-colorful"
@@ -22,19 +23,46 @@ func netColor(i int) colorful.Color {
 	return whiteColor.BlendRgb(posColor, t)
 }
 
-// netPairStyles[top][bottom] draws a half-block cell: the foreground is
-// the top pixel, the background the bottom one. netFgStyles colour a glyph.
-var netPairStyles, netFgStyles = func() ([netLevels][netLevels]lipgloss.Style, [netLevels]lipgloss.Style) {
-	var pair [netLevels][netLevels]lipgloss.Style
+// netFgStyles colour a glyph at each level.
+var netFgStyles = func() [netLevels]lipgloss.Style {
 	var fg [netLevels]lipgloss.Style
 	for i := range netLevels {
 		fg[i] = lipgloss.NewStyle().Foreground(lipgloss.Color(netColor(i).Hex()))
-		for j := range netLevels {
-			pair[i][j] = lipgloss.NewStyle().Foreground(lipgloss.Color(netColor(i).Hex())).Background(lipgloss.Color(netColor(j).Hex()))
+	}
+	return fg
+}()
+
+// netSGR holds the escape sequences of the levels' colours for one colour
+// profile. Maps are drawn cell by cell, and a lipgloss Render per cell
+// cost milliseconds per map; raw sequences, written only where the colour
+// changes, cost microseconds.
+type netSGR struct {
+	fg, bg [netLevels]string // SGR parameters, such as 38;2;8;119;189
+}
+
+var (
+	netSGRMu    sync.Mutex
+	netSGRCache = map[termenv.Profile]*netSGR{}
+)
+
+// sgrFor returns the sequences for profile p, built once per profile. It
+// is safe for concurrent use.
+func sgrFor(p termenv.Profile) *netSGR {
+	netSGRMu.Lock()
+	defer netSGRMu.Unlock()
+	if s, ok := netSGRCache[p]; ok {
+		return s
+	}
+	s := &netSGR{}
+	for i := range netLevels {
+		c := p.Color(netColor(i).Hex())
+		if c != nil {
+			s.fg[i], s.bg[i] = c.Sequence(false), c.Sequence(true)
 		}
 	}
-	return pair, fg
-}()
+	netSGRCache[p] = s
+	return s
+}
 
 // netLevel is the level of v in [−1, 1]; ok is false for a non-finite v.
 func netLevel(v float64) (int, bool) {
@@ -70,10 +98,12 @@ func asciiProfile() bool { return lipgloss.ColorProfile() == termenv.Ascii }
 // renderMap draws a map of w × 2h pixel values as h lines of half-blocks.
 func renderMap(vals []float64, w, h int) []string {
 	ascii := asciiProfile()
+	sgr := sgrFor(lipgloss.ColorProfile())
 	lines := make([]string, h)
 	var b strings.Builder
 	for r := 0; r < h; r++ {
 		b.Reset()
+		last := [2]int{-1, -1}
 		for c := 0; c < w; c++ {
 			top, bot := math.NaN(), math.NaN()
 			if i := 2*r*w + c; i < len(vals) {
@@ -88,11 +118,30 @@ func renderMap(vals []float64, w, h int) []string {
 			}
 			ti, _ := netLevel(top)
 			bi, _ := netLevel(bot)
-			b.WriteString(netPairStyles[ti][bi].Render("▀"))
+			if pair := [2]int{ti, bi}; pair != last {
+				last = pair
+				writeSGR(&b, sgr.fg[ti], sgr.bg[bi])
+			}
+			b.WriteString("▀")
+		}
+		if !ascii {
+			b.WriteString("\x1b[0m")
 		}
 		lines[r] = b.String()
 	}
 	return lines
+}
+
+// writeSGR writes the escape sequence that sets the given SGR parameters.
+func writeSGR(b *strings.Builder, params ...string) {
+	b.WriteString("\x1b[0")
+	for _, p := range params {
+		if p != "" {
+			b.WriteByte(';')
+			b.WriteString(p)
+		}
+	}
+	b.WriteByte('m')
 }
 
 func meanFinite(a, b float64) float64 {
@@ -111,10 +160,12 @@ var barGlyphs = []rune(" ▁▂▃▄▅▆▇█")
 // bin coloured by its sign on the boundary's scale.
 func renderHistogram(counts, sign []float64, w, h int) []string {
 	ascii := asciiProfile()
+	sgr := sgrFor(lipgloss.ColorProfile())
 	lines := make([]string, h)
 	var b strings.Builder
 	for r := 0; r < h; r++ {
 		b.Reset()
+		last := -1
 		for c := 0; c < w; c++ {
 			if c >= len(counts) || !finite(counts[c]) {
 				b.WriteByte(' ')
@@ -122,13 +173,16 @@ func renderHistogram(counts, sign []float64, w, h int) []string {
 			}
 			eighths := int(math.Round(math.Max(0, math.Min(1, counts[c])) * float64(h*8)))
 			lvl := max(0, min(8, eighths-(h-1-r)*8))
-			g := string(barGlyphs[lvl])
-			if ascii || lvl == 0 {
-				b.WriteString(g)
-				continue
+			if !ascii && lvl > 0 {
+				if i, _ := netLevel(sign[c]); i != last {
+					last = i
+					writeSGR(&b, sgr.fg[i])
+				}
 			}
-			i, _ := netLevel(sign[c])
-			b.WriteString(netFgStyles[i].Render(g))
+			b.WriteRune(barGlyphs[lvl])
+		}
+		if !ascii {
+			b.WriteString("\x1b[0m")
 		}
 		lines[r] = b.String()
 	}

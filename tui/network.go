@@ -154,8 +154,25 @@ func (m networkModel) receive(r *liveRun, msg networkMsg) tea.Cmd {
 }
 
 // viewFor draws r's network: the diagram on the left, the selected unit
-// and the layers' health on the right.
+// and the layers' health on the right. A frame whose inputs did not change
+// reuses the last drawing (kept in the run), so that an open view costs
+// almost nothing between snapshots and epochs.
 func (m networkModel) viewFor(r *liveRun) string {
+	in := &r.inside
+	col, row := m.clamp(in.net)
+	k := viewKey{net: in.net, col: col, row: row, w: m.w, h: m.h, epochs: len(in.epochs), warns: len(in.warnings), focused: m.focused}
+	if n := len(in.epochs); n > 0 {
+		k.lastEpoch = in.epochs[n-1]
+	}
+	if in.view != "" && in.viewKey == k {
+		return in.view
+	}
+	in.view, in.viewKey = m.draw(r), k
+	return in.view
+}
+
+// draw is viewFor without the cache.
+func (m networkModel) draw(r *liveRun) string {
 	st := m.styles
 	if m.w < 40 || m.h < 8 {
 		return st.Subtle.Render(wrap("The terminal is too small for the network view.", m.w))
@@ -174,16 +191,36 @@ func (m networkModel) viewFor(r *liveRun) string {
 	}
 	netW, paneW, _, _, gw, _ := netGeometry(m.w, m.h, len(n.cols), maxUnits)
 	col, row := m.clamp(n)
+	// The diagram's lines are built to known widths, so they are joined
+	// by hand: lipgloss measuring and padding the whole colour-laden
+	// block was most of a frame's cost.
 	left := m.diagram(n, netW, gw, col, row)
 	if paneW == 0 {
-		return plain.MaxWidth(m.w).MaxHeight(m.h).Render(left)
+		return strings.Join(left, "\n")
 	}
-	right := st.Panel.Width(paneW - 2).Height(m.h - 2).Render(plain.MaxHeight(m.h - 2).Render(m.pane(r, n, col, row, paneW-4)))
-	return lipgloss.JoinHorizontal(lipgloss.Top, plain.Width(netW).MaxWidth(netW).Render(left), right)
+	pane := strings.Split(m.pane(r, n, col, row, paneW-4), "\n")
+	pane = pane[:min(len(pane), m.h-2)]
+	right := strings.Split(st.Panel.Width(paneW-2).Height(m.h-2).Render(strings.Join(pane, "\n")), "\n")
+	var b strings.Builder
+	for i := 0; i < m.h && (i < len(left) || i < len(right)); i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(left) {
+			b.WriteString(left[i])
+		} else {
+			b.WriteString(strings.Repeat(" ", netW))
+		}
+		if i < len(right) {
+			b.WriteString(right[i])
+		}
+	}
+	return b.String()
 }
 
-// diagram is the title, the notes and the columns with their gutters.
-func (m networkModel) diagram(n *netData, w, gw, selCol, selRow int) string {
+// diagram is the title, the notes and the columns with their gutters:
+// m.h lines, each exactly w cells wide.
+func (m networkModel) diagram(n *netData, w, gw, selCol, selRow int) []string {
 	st := m.styles
 	kind := "maps over the input plane"
 	if !n.maps {
@@ -263,7 +300,20 @@ func (m networkModel) diagram(n *netData, w, gw, selCol, selRow int) string {
 		}
 		lines = append(lines, b.String())
 	}
-	return strings.Join(lines, "\n")
+	full := len(n.cols)*cw + (len(n.cols)-1)*gw
+	for i, ln := range lines {
+		lw := full
+		if i < 2 {
+			lw = lipgloss.Width(ln)
+		}
+		switch {
+		case lw > w:
+			lines[i] = truncateANSI(ln, w)
+		case lw < w:
+			lines[i] = ln + strings.Repeat(" ", w-lw)
+		}
+	}
+	return lines
 }
 
 // gutter draws the links into column c: the selected unit's incoming
