@@ -170,7 +170,9 @@ func TestHealthWatchStreaks(t *testing.T) {
 	dead := func(f float64) []LayerHealth {
 		return []LayerHealth{{Layer: 2, Activation: "relu", Units: 8, Dead: f, RelGrad: 1}}
 	}
-	seq := []float64{0.1, 0.63, 0.63, 0.63, 0.7, 0.2, 0.6, 0.6, 0.6}
+	// Fires at 4 (since 2); a one-epoch dip at 6 does not re-arm it; clear
+	// from 9 to 11, it fires again at 14 for the streak since 12.
+	seq := []float64{0.1, 0.63, 0.63, 0.63, 0.7, 0.2, 0.6, 0.6, 0.1, 0.1, 0.1, 0.6, 0.6, 0.6}
 	var fired []HealthWarning
 	for i, f := range seq {
 		fired = append(fired, w.Observe(i+1, dead(f))...)
@@ -181,8 +183,8 @@ func TestHealthWatchStreaks(t *testing.T) {
 	if want := "layer 2: 63% of relu units are dead since epoch 2: lower the learning rate or use leaky_relu"; fired[0].Text != want || fired[0].Epoch != 4 {
 		t.Errorf("got %q at epoch %d, want %q at 4", fired[0].Text, fired[0].Epoch, want)
 	}
-	if fired[1].Since != 7 || fired[1].Epoch != 9 {
-		t.Errorf("second streak %+v, want since 7 at 9", fired[1])
+	if fired[1].Since != 12 || fired[1].Epoch != 14 {
+		t.Errorf("second streak %+v, want since 12 at 14", fired[1])
 	}
 	v := HealthWarnings([]int{1, 2, 3}, [][]LayerHealth{
 		{{Layer: 1, RelGrad: 1e-5}}, {{Layer: 1, RelGrad: 1e-5}}, {{Layer: 1, RelGrad: 1e-5}},

@@ -7,7 +7,8 @@ import (
 
 // The layer-health rules. A rule fires when its condition holds for a
 // layer on HealthPatience epochs in a row, once per streak; it can fire
-// again after the condition has cleared.
+// again only after the condition has cleared for HealthPatience epochs in
+// a row, so that a value hovering at a threshold does not repeat it.
 //
 //   - dead: at least DeadLimit of the layer's units are dead (output 0 on
 //     every validation row). Too high a learning rate pushes ReLU units
@@ -42,6 +43,7 @@ type HealthWarning struct {
 type HealthWatch struct {
 	streak map[[2]int]int // (layer, rule) → first epoch of the current streak, 0 = none
 	fired  map[[2]int]bool
+	clear  map[[2]int]int // epochs in a row the condition has not held since it fired
 }
 
 var healthRules = []string{"dead", "saturated", "vanishing", "large_updates"}
@@ -50,16 +52,22 @@ var healthRules = []string{"dead", "saturated", "vanishing", "large_updates"}
 // at this epoch (usually none).
 func (w *HealthWatch) Observe(epoch int, layers []LayerHealth) []HealthWarning {
 	if w.streak == nil {
-		w.streak, w.fired = map[[2]int]int{}, map[[2]int]bool{}
+		w.streak, w.fired, w.clear = map[[2]int]int{}, map[[2]int]bool{}, map[[2]int]int{}
 	}
 	var out []HealthWarning
 	for _, l := range layers {
 		for ri, rule := range healthRules {
 			k := [2]int{l.Layer, ri}
 			if !ruleHolds(rule, l) {
-				w.streak[k], w.fired[k] = 0, false
+				w.streak[k] = 0
+				if w.fired[k] {
+					if w.clear[k]++; w.clear[k] >= HealthPatience {
+						w.fired[k], w.clear[k] = false, 0
+					}
+				}
 				continue
 			}
+			w.clear[k] = 0
 			if w.streak[k] == 0 {
 				w.streak[k] = epoch
 			}

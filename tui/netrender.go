@@ -228,14 +228,15 @@ func linkGlyph(w, rel float64, n int, toRight bool) string {
 	return pad + s
 }
 
-// sparkline draws the last w values as bars scaled between their finite
-// minimum and maximum; a flat series is a row of ▄, a gap a blank.
+// sparkline draws values as at most w bars scaled between their finite
+// minimum and maximum; a longer series is averaged into w buckets, so the
+// whole history shows. A flat series is a row of ▄, a gap a blank.
 func sparkline(vals []float64, w int) string {
 	if w <= 0 {
 		return ""
 	}
 	if len(vals) > w {
-		vals = vals[len(vals)-w:]
+		vals = buckets(vals, w)
 	}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, v := range vals {
@@ -255,4 +256,25 @@ func sparkline(vals []float64, w int) string {
 		}
 	}
 	return b.String() + strings.Repeat(" ", w-len(vals))
+}
+
+// buckets averages the finite values of vals into n buckets of nearly
+// equal size; a bucket with none is NaN.
+func buckets(vals []float64, n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		lo, hi := i*len(vals)/n, (i+1)*len(vals)/n
+		s, k := 0.0, 0
+		for _, v := range vals[lo:hi] {
+			if finite(v) {
+				s += v
+				k++
+			}
+		}
+		out[i] = math.NaN()
+		if k > 0 {
+			out[i] = s / float64(k)
+		}
+	}
+	return out
 }

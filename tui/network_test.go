@@ -291,3 +291,24 @@ func TestNetworkKeyOnTrain(t *testing.T) {
 	}
 	_ = tea.KeyMsg{}
 }
+
+// TestSparkline: bars between the minimum and the maximum, a gap for a
+// non-finite value, and a long history averaged into the width.
+func TestSparkline(t *testing.T) {
+	for _, c := range []struct {
+		vals []float64
+		w    int
+		want string
+	}{
+		{[]float64{0, 1, 2, 3, 4, 5, 6, 7}, 8, "▁▂▃▄▅▆▇█"},
+		{[]float64{1, math.NaN(), 2}, 4, "▁ █ "},
+		{[]float64{3, 3}, 3, "▄▄ "},
+		{[]float64{0, 0, 1, 1, 2, 2, 3, 3}, 4, "▁▃▆█"},
+		{nil, 2, "  "},
+		{[]float64{math.Inf(1), 1e300, -1e300}, 3, " █▁"},
+	} {
+		if got := sparkline(c.vals, c.w); got != c.want {
+			t.Errorf("sparkline(%v, %d) = %q, want %q", c.vals, c.w, got, c.want)
+		}
+	}
+}
