@@ -353,7 +353,7 @@ func (a *App) screenHelp() help.KeyMap {
 	case screenSetup:
 		return a.setup.keys
 	case screenTrain:
-		return a.train.keys
+		return a.train.helpKeys()
 	case screenRuns:
 		return a.runs.keys
 	}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -58,6 +59,15 @@ func (m *networkModel) SetSize(w, h int) { m.w, m.h = w, h }
 func (m *networkModel) Focus()           { m.focused = true }
 func (m *networkModel) Blur()            { m.focused = false }
 func (m networkModel) Focused() bool     { return m.focused }
+
+// helpKeys is the Train screen's key map, or the network view's while it
+// is open.
+func (m trainModel) helpKeys() help.KeyMap {
+	if m.net.Focused() {
+		return m.net.keys
+	}
+	return m.keys
+}
 
 // handles reports whether a key is one of the view's own.
 func (m networkModel) handles(msg tea.KeyMsg) bool {

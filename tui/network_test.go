@@ -276,7 +276,7 @@ func TestNetworkKeyOnTrain(t *testing.T) {
 		t.Fatalf("the view was not computed: %+v", r.inside.net)
 	}
 	view := a.View()
-	for _, want := range []string{"network · maps over the input plane", "L1 tanh", "layer health", "incoming weights"} {
+	for _, want := range []string{"network · maps over the input plane", "L1 tanh", "layer health", "incoming weights", "unit up"} {
 		if !strings.Contains(view, want) {
 			t.Fatalf("the view lacks %q:\n%s", want, view)
 		}
