@@ -23,27 +23,33 @@ import (
 
 func newPlotCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "plot --run ID [--run ID]... [--kind curves|roc|confusion|importance|layers] [--metric val_loss] -o FILE.png|FILE.svg",
-		Short: "Write PNG or SVG figures of saved runs: curves, the ROC curve, the confusion matrix",
+		Use:   "plot --run ID [--run ID]... [--kind curves|roc|confusion|importance|layers] [--metric val_loss] -o FILE.png|FILE.svg | --kind parallel --sweep ID -o FILE",
+		Short: "Write PNG or SVG figures: a run's curves, ROC curve, confusion matrix, feature importance or layer health, a sweep in parallel coordinates",
 		Example: examples(
 			"workbench plot --run ID1 --run ID2 --metric val_loss -o curves.png",
 			"workbench plot --run ID --kind roc -o roc.svg",
 			"workbench plot --run ID --kind confusion -o confusion.png --width 600 --height 600",
 			"workbench plot --run ID --kind importance -o importance.png   # permutation importance on the test split",
 			"workbench plot --run ID --kind layers -o layers.png           # layer health by epoch",
+			"workbench plot --kind parallel --sweep sweep-20261128-190000-abcdef -o sweep.png",
 		),
 		Args: noArgs,
 	}
 	fs := cmd.Flags()
 	ids := fs.StringArray("run", nil, "a saved `run`: an ID, or a unique prefix or suffix of one (repeatable)")
-	kind := fs.String("kind", "curves", "curves, roc, confusion, importance or layers")
+	kind := fs.String("kind", "curves", "curves, roc, confusion, importance, layers, or parallel (a sweep's trials in parallel coordinates)")
+	sweepID := fs.String("sweep", "", "parallel: the `sweep`, an ID or a unique prefix or suffix of one")
 	metric := fs.String("metric", "val_loss", "curves: the metric per epoch (val_loss, train_loss, val_accuracy, …)")
 	out := fs.StringP("output", "o", "", "the output `file`: .png or .svg")
 	width := fs.Int("width", 800, "width in pixels")
 	height := fs.Int("height", 500, "height in pixels")
 	cmd.RegisterFlagCompletionFunc("run", completeRunIDs(e))
-	cmd.RegisterFlagCompletionFunc("kind", fixedCompletion("curves", "roc", "confusion", "importance", "layers"))
+	cmd.RegisterFlagCompletionFunc("kind", fixedCompletion("curves", "roc", "confusion", "importance", "layers", "parallel"))
+	cmd.RegisterFlagCompletionFunc("sweep", completeSweepIDs(e))
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *kind == "parallel" || *sweepID != "" {
+			return plotSweep(e, cmd, *sweepID, *ids, *kind, *out, *width, *height)
+		}
 		return plotRuns(e, cmd, *ids, *kind, *metric, *out, *width, *height)
 	}
 	return cmd
@@ -70,7 +76,7 @@ func plotRuns(e *env, cmd *cobra.Command, ids []string, kind, metric, out string
 		return usagef("--width and --height must be between 50 and 10000 pixels")
 	}
 	if kind != "curves" && kind != "roc" && kind != "confusion" && kind != "importance" && kind != "layers" {
-		return usagef("--kind: %q is not curves, roc, confusion, importance or layers", kind)
+		return usagef("--kind: %q is not curves, roc, confusion, importance, layers or parallel", kind)
 	}
 	store, err := openStore(e, cmd)
 	if err != nil {

@@ -115,9 +115,15 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 	prune := fs.Bool("prune", false, "median stopping: stop a trial that falls below the median of earlier trials")
 	warmup := fs.Int("prune-warmup", 5, "epochs before pruning may stop a trial")
 	sweepSeed := fs.Uint64("sweep-seed", 1, "seed of the random search")
+	sampler := fs.String("sampler", "", "how --random axes are drawn: random, or tpe (learns from finished trials; deterministic at --parallel 1)")
+	pruner := fs.String("pruner", "", "median (as --prune), or asha: successive halving with rungs at --min-epochs × --reduction^k")
+	minEpochs := fs.Int("min-epochs", 0, "asha: the first rung, in epochs (0 = epochs/reduction³, at least 1)")
+	reduction := fs.Int("reduction", 0, "asha: only the top 1/reduction of the trials at a rung go on (0 = 3)")
 	ensembleTop := fs.Int("ensemble-top", 0, "then combine the `K` best trials into an ensemble run (the trials must share their data)")
 	completeSpecFlags(e, cmd)
 	cmd.RegisterFlagCompletionFunc("objective", fixedCompletion(metricNames("val_", "train_")...))
+	cmd.RegisterFlagCompletionFunc("sampler", fixedCompletion(sweeps.SamplerRandom, sweeps.SamplerTPE))
+	cmd.RegisterFlagCompletionFunc("pruner", fixedCompletion(sweeps.PrunerMedian, sweeps.PrunerASHA))
 	return func(cmd *cobra.Command, _ []string) error {
 		var spec sweeps.Spec
 		if *file != "" {
@@ -167,8 +173,20 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 		if spec.Seed == 0 {
 			spec.Seed = *sweepSeed
 		}
+		if *sampler != "" {
+			spec.Sampler = *sampler
+		}
+		if *pruner != "" {
+			spec.Pruner = *pruner
+		}
+		if *minEpochs != 0 {
+			spec.MinEpochs = *minEpochs
+		}
+		if *reduction != 0 {
+			spec.Reduction = *reduction
+		}
 		if spec.Name == "" {
-			spec.Name = sf.name
+			spec.Name = sf.text("name")
 		}
 		if _, err := sweeps.Expand(spec); err != nil {
 			return usageError{err.Error()}
@@ -194,13 +212,15 @@ func runSweep(e *env, store sessions.Store, spec sweeps.Spec, parallel int, json
 	debug.SetGCPercent(400)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	var total int
+	total, err := sweeps.Budget(spec) // TPE makes its trials as it goes
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
 	var outMu sync.Mutex // trials end on worker goroutines; one writes at a time
 	o := sweeps.Options{Parallel: parallel,
-		OnStart: func(id string, ts []sweeps.Trial) {
-			total = len(ts)
+		OnStart: func(id string, _ []sweeps.Trial) {
 			if !jsonOut {
-				fmt.Fprintf(e.stdout, "sweep %s: %d trials, %d at once\n", id, len(ts), min(len(ts), parallelism(parallel)))
+				fmt.Fprintf(e.stdout, "sweep %s: %d trials, %d at once\n", id, total, min(total, parallelism(parallel)))
 			}
 		},
 		OnTrialDone: func(r sweeps.TrialResult) {

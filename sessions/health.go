@@ -38,6 +38,9 @@ func (s *SQLite) putLayers(ctx context.Context, tx *sql.Tx, id string, eps []Epo
 	}
 	ins := tx.StmtContext(ctx, s.stInsertLayer)
 	for _, e := range eps {
+		if e.SummaryOnly {
+			continue // not in the history
+		}
 		for _, l := range e.Layers {
 			l.Sanitize()
 			if _, err := ins.ExecContext(ctx, id, e.Epoch, l.Layer, l.Activation, l.Units, l.WeightNorm, l.GradNorm, l.RelGrad,

@@ -17,10 +17,9 @@ const maxRecordBatch = 1024
 // ThinAfter is the number of epochs a run's history keeps in full. Past it
 // the recorder keeps every 2nd epoch up to 2·ThinAfter, every 4th up to
 // 4·ThinAfter, and so on, so each doubling of a run's length adds
-// ThinAfter/2 rows: a million-epoch run keeps about 43,000. Epochs that
-// improved the monitored metric, the epoch at a pause and the last epoch
-// are always kept. Summary metrics (best_…, last_…) come from the epochs
-// kept.
+// ThinAfter/2 rows: a million-epoch run keeps about 43,000. The epoch at a
+// pause and the last epoch are always kept. Summary metrics (best_…,
+// last_…) come from the epochs kept.
 const ThinAfter = 10_000
 
 // keepEpoch reports whether the thinning rule keeps epoch e.
@@ -163,10 +162,15 @@ func (w *writer) record(batch []trainer.Event) {
 				w.fail(r.store.Heartbeat(context.Background(), w.id))
 			}
 		case trainer.EpochEvent:
-			w.latest = Epoch{Epoch: e.Epoch, Train: e.Train, Val: e.Val, LR: e.LR, Elapsed: e.Elapsed, SamplesPerSec: e.SamplesPerSec, Layers: e.Layers}
+			w.latest = Epoch{Epoch: e.Epoch, Train: e.Train, Val: e.Val, LR: e.LR, Elapsed: e.Elapsed, SamplesPerSec: e.SamplesPerSec, Best: e.Best, Layers: e.Layers}
 			w.done = e.Epoch
-			if e.Best || keepEpoch(e.Epoch) {
+			switch {
+			case keepEpoch(e.Epoch):
 				w.pending = append(w.pending, w.latest)
+			case e.Best: // thinned from the history, but the run's best values come from it
+				sum := w.latest
+				sum.SummaryOnly = true
+				w.pending = append(w.pending, sum)
 			}
 		case trainer.PauseEvent:
 			if e.Paused {
@@ -198,11 +202,16 @@ func (w *writer) record(batch []trainer.Event) {
 	w.flush()
 }
 
-// keepLatest makes sure the newest epoch is written.
+// keepLatest makes sure the newest epoch is written to the history.
 func (w *writer) keepLatest() {
-	if w.done > w.written && (len(w.pending) == 0 || w.pending[len(w.pending)-1].Epoch != w.done) {
-		w.pending = append(w.pending, w.latest)
+	if w.done <= w.written {
+		return
 	}
+	if n := len(w.pending); n > 0 && w.pending[n-1].Epoch == w.done {
+		w.pending[n-1].SummaryOnly = false
+		return
+	}
+	w.pending = append(w.pending, w.latest)
 }
 
 // flush writes the pending epochs and the run's progress in one
@@ -223,13 +232,15 @@ func (w *writer) flush() {
 		return
 	}
 	w.lastBeat = time.Now()
-	if len(w.pending) > 0 {
-		w.written = w.pending[len(w.pending)-1].Epoch
-		if r.onEpoch != nil {
-			r.onEpoch(w.written)
+	for i := len(w.pending) - 1; i >= 0; i-- {
+		if !w.pending[i].SummaryOnly {
+			w.written = w.pending[i].Epoch
+			if r.onEpoch != nil {
+				r.onEpoch(w.written)
+			}
+			break
 		}
 	}
-	w.written = max(w.written, w.done)
 	w.pending = w.pending[:0]
 }
 

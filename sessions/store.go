@@ -120,6 +120,13 @@ type Epoch struct {
 	// Layers is the health of each hidden layer (none for runs recorded
 	// before it was measured).
 	Layers []trainer.LayerHealth `json:"layers,omitempty"`
+	// Best marks the epoch the trainer judged best so far on its monitored
+	// metric; its values become the run's best_… metrics. Not stored in the
+	// history.
+	Best bool `json:"-"`
+	// SummaryOnly marks an epoch that updates the run's summary metrics
+	// but is not kept in its history (a thinned epoch that was a new best).
+	SummaryOnly bool `json:"-"`
 }
 
 // Final is what FinishRun records.

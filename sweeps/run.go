@@ -7,7 +7,6 @@ import (
 	"math"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -59,13 +58,8 @@ func objectiveFor(s Spec, task datasets.Task) (string, error) {
 	if obj == "" {
 		obj = "val_" + trainer.KeyMetric(task)
 	}
-	t := s.Base
-	t.EarlyStop = trainer.EarlyStopSpec{Patience: 1, Monitor: obj}
-	if err := t.CheckTask(task); err != nil {
-		return "", fmt.Errorf("sweep: objective %q: %v", obj, strings.TrimPrefix(err.Error(), "early_stop.monitor: "))
-	}
-	if err := t.Validate(); err != nil {
-		return "", fmt.Errorf("sweep: objective %q is not a metric such as val_accuracy", obj)
+	if _, err := trainer.ParseMetric(obj, task); err != nil {
+		return "", fmt.Errorf("sweep: objective %q: %v", obj, err)
 	}
 	return obj, nil
 }
@@ -105,8 +99,9 @@ func Run(ctx context.Context, store sessions.Store, s Spec, o Options) (*Result,
 	if err != nil {
 		return nil, err
 	}
+	check := func(sp trainer.Spec) error { return sp.CheckTask(first.Task()) }
 	for _, t := range trials {
-		if err := t.Spec.CheckTask(first.Task()); err != nil {
+		if err := check(t.Spec); err != nil {
 			return nil, fmt.Errorf("sweep: trial %d: %v", t.Index+1, err)
 		}
 	}
@@ -116,7 +111,8 @@ func Run(ctx context.Context, store sessions.Store, s Spec, o Options) (*Result,
 	}
 	lower := trainer.LowerIsBetter(obj)
 	cfg, _ := json.Marshal(s)
-	res := &Result{ID: "sweep-" + trainer.NewID(), Objective: obj, Lower: lower, Status: "running", Trials: make([]TrialResult, len(trials))}
+	n := s.budget(len(trials))
+	res := &Result{ID: "sweep-" + trainer.NewID(), Objective: obj, Lower: lower, Status: "running", Trials: make([]TrialResult, n)}
 	if err := store.CreateSweep(ctx, &sessions.Sweep{ID: res.ID, Name: s.Name, Status: "running", Objective: obj, Config: string(cfg), Created: time.Now().UTC()}); err != nil {
 		return nil, err
 	}
@@ -128,33 +124,51 @@ func Run(ctx context.Context, store sessions.Store, s Spec, o Options) (*Result,
 		par = runtime.GOMAXPROCS(0)
 	}
 	pr := newPruner(s, obj, lower)
-	queue := make(chan Trial)
+	next := newSource(s, trials, lower, check)
+	// A trial is made only when a worker is free, from the trials finished
+	// by then, so a sampler that learns sees every earlier trial when
+	// trials run one at a time.
+	slots := make(chan struct{}, par)
+	var mu sync.Mutex
+	var done []TrialResult
+	finish := func(r TrialResult) {
+		res.Trials[r.Trial.Index] = r
+		mu.Lock()
+		done = append(done, r)
+		mu.Unlock()
+		if o.OnTrialDone != nil {
+			o.OnTrialDone(r)
+		}
+		<-slots
+	}
 	var wg sync.WaitGroup
-	for w := 0; w < min(par, len(trials)); w++ {
+	for i := 0; i < n; i++ {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			t := Trial{Index: i}
+			if i < len(trials) {
+				t = trials[i]
+			}
+			res.Trials[i] = TrialResult{Trial: t, Status: trainer.StatusStopped, Err: "not started: the sweep was cancelled"}
+			continue
+		}
+		mu.Lock()
+		sofar := append([]TrialResult(nil), done...)
+		mu.Unlock()
+		t, err := next(i, sofar)
+		if err != nil {
+			finish(TrialResult{Trial: t, Status: trainer.StatusFailed, Err: err.Error()})
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for t := range queue {
-				r := runTrial(ctx, store, cache, res.ID, t, obj, lower, pr, o)
-				res.Trials[t.Index] = r
-				if o.OnTrialDone != nil {
-					o.OnTrialDone(r)
-				}
-			}
+			finish(runTrial(ctx, store, cache, res.ID, t, obj, lower, pr, o))
 		}()
 	}
-	for _, t := range trials {
-		if ctx.Err() != nil {
-			res.Trials[t.Index] = TrialResult{Trial: t, Status: trainer.StatusStopped, Err: "not started: the sweep was cancelled"}
-			continue
-		}
-		select {
-		case queue <- t:
-		case <-ctx.Done():
-			res.Trials[t.Index] = TrialResult{Trial: t, Status: trainer.StatusStopped, Err: "not started: the sweep was cancelled"}
-		}
-	}
-	close(queue)
 	wg.Wait()
 	res.Status = "done"
 	if ctx.Err() != nil {
@@ -166,7 +180,7 @@ func Run(ctx context.Context, store sessions.Store, s Spec, o Options) (*Result,
 	return res, nil
 }
 
-func runTrial(ctx context.Context, store sessions.Store, cache *dataCache, sweepID string, t Trial, obj string, lower bool, pr *pruner, o Options) TrialResult {
+func runTrial(ctx context.Context, store sessions.Store, cache *dataCache, sweepID string, t Trial, obj string, lower bool, pr trialPruner, o Options) TrialResult {
 	r := TrialResult{Trial: t, Status: trainer.StatusFailed}
 	data, err := cache.get(t.Spec.Data)
 	if err != nil {
@@ -175,7 +189,10 @@ func runTrial(ctx context.Context, store sessions.Store, cache *dataCache, sweep
 	}
 	opts := trainer.Options{Workers: 1, SnapshotEvery: o.SnapshotEvery}
 	if pr != nil {
-		opts.Prune = func(epoch int, val map[string]float64) bool { return pr.report(t.Index, epoch, val) }
+		// Stopping at the last epoch saves nothing, so the trial ends done.
+		opts.Prune = func(epoch int, val map[string]float64) bool {
+			return pr.report(t.Index, epoch, val) && epoch < t.Spec.Epochs
+		}
 	}
 	live, err := sessions.Start(ctx, store, t.Spec, sessions.StartOptions{Data: data, Trainer: opts, SweepID: sweepID})
 	if err != nil {
@@ -234,10 +251,7 @@ type pruner struct {
 // before a trial can be pruned at it.
 const minPruneTrials = 2
 
-func newPruner(s Spec, obj string, lower bool) *pruner {
-	if !s.Prune {
-		return nil
-	}
+func newMedian(s Spec, obj string, lower bool) *pruner {
 	split, metric, _ := strings.Cut(obj, "_")
 	w := s.PruneWarmup
 	if w <= 0 {
@@ -279,43 +293,6 @@ func (p *pruner) report(trial, epoch int, val map[string]float64) bool {
 		return v > med
 	}
 	return v < med
-}
-
-// ParamValue reads a swept field back from a spec, for reports.
-func ParamValue(s trainer.Spec, field string) string {
-	switch field {
-	case "layers":
-		var w []string
-		for _, l := range s.Model.Hidden {
-			w = append(w, strconv.Itoa(l.Units))
-		}
-		return strings.Join(w, ",")
-	case "act", "activation", "dropout", "batch_norm":
-		if len(s.Model.Hidden) == 0 {
-			return ""
-		}
-		l := s.Model.Hidden[0]
-		switch field {
-		case "dropout":
-			return ftoa(l.Dropout)
-		case "batch_norm":
-			return strconv.FormatBool(l.BatchNorm)
-		}
-		return l.Activation
-	case "seed":
-		return strconv.FormatUint(s.Seed, 10)
-	}
-	b, _ := json.Marshal(s)
-	var doc map[string]any
-	json.Unmarshal(b, &doc)
-	switch v := getPath(doc, CanonicalField(field)).(type) {
-	case nil:
-		return ""
-	case float64:
-		return ftoa(v)
-	default:
-		return fmt.Sprint(v)
-	}
 }
 
 // Fields returns the fields a sweep varies, in order.

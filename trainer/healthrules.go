@@ -10,12 +10,13 @@ import (
 // again only after the condition has cleared for HealthPatience epochs in
 // a row, so that a value hovering at a threshold does not repeat it.
 //
-//   - dead: at least DeadLimit of the layer's units are dead (output 0 on
-//     every validation row). Too high a learning rate pushes ReLU units
-//     to where they never fire again.
-//   - saturated: at least SaturatedLimit of a tanh or sigmoid layer's
+//   - dead: more than DeadLimit of the layer's units are dead (output 0
+//     on every validation row). Too high a learning rate pushes ReLU
+//     units to where they never fire again.
+//   - saturated: more than SaturatedLimit of a tanh or sigmoid layer's
 //     units are saturated. Their gradient is near 0, so they stop
-//     learning.
+//     learning. (A network that fits well may saturate some units; half
+//     of them is not yet a warning.)
 //   - vanishing: the layer's gradient norm is below VanishLimit times the
 //     output layer's, so the layer barely learns while the output does.
 //   - large updates: one optimizer step changes the layer's weights by
@@ -26,7 +27,7 @@ const (
 	DeadLimit      = 0.5
 	SaturatedLimit = 0.5
 	VanishLimit    = 1e-3
-	UpdateLimit    = 0.1
+	UpdateLimit    = 0.25
 )
 
 // HealthWarning is a rule that fired for a layer.
@@ -85,9 +86,9 @@ func (w *HealthWatch) Observe(epoch int, layers []LayerHealth) []HealthWarning {
 func ruleHolds(rule string, l LayerHealth) bool {
 	switch rule {
 	case "dead":
-		return l.Dead >= DeadLimit
+		return l.Dead > DeadLimit
 	case "saturated":
-		return l.Saturated >= SaturatedLimit
+		return l.Saturated > SaturatedLimit
 	case "vanishing":
 		return l.RelGrad < VanishLimit
 	case "large_updates":

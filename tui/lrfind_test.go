@@ -17,9 +17,9 @@ func TestSetupFindsAndAppliesLR(t *testing.T) {
 		t.Fatalf("F before f: status %q", a.status)
 	}
 	press(a, "f")
-	res := a.setup.lrf.res
-	if res == nil || a.setup.lrf.err != nil {
-		t.Fatalf("no result: %v", a.setup.lrf.err)
+	res := a.setupScreen().lrf.res
+	if res == nil || a.setupScreen().lrf.err != nil {
+		t.Fatalf("no result: %v", a.setupScreen().lrf.err)
 	}
 	view := a.View()
 	for _, want := range []string{"learning-rate finder", "suggested learning rate", "F applies it", "1e-"} {
@@ -28,7 +28,7 @@ func TestSetupFindsAndAppliesLR(t *testing.T) {
 		}
 	}
 	press(a, "F")
-	if got := a.setup.spec.Optimizer.LR; got != res.Suggested {
+	if got := a.setupScreen().spec.Optimizer.LR; got != res.Suggested {
 		t.Fatalf("lr %v after F, want %v", got, res.Suggested)
 	}
 	if !strings.Contains(a.status, "learning rate set to") {

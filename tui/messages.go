@@ -109,6 +109,20 @@ type analysisDoneMsg struct {
 	err        error
 }
 
+// sweepLoadedMsg carries a stored sweep's report for the sweep view.
+type sweepLoadedMsg struct {
+	id  string
+	rep *sweeps.Report
+	err error
+}
+
+// shownMsg tells a screen that it became the active one.
+type shownMsg struct{}
+
+// stopRunsMsg asks the Train screen to stop every live run (they are saved
+// as stopped).
+type stopRunsMsg struct{}
+
 // networkMsg carries a network view computed off the UI path.
 type networkMsg struct {
 	id  string

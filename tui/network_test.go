@@ -268,10 +268,10 @@ func TestNetworkKeyOnTrain(t *testing.T) {
 	a := newApp(t, nil, 120, 40)
 	addFixedRun(t, a, spec, "20261128-120000-aaaaaa")
 	press(a, "v")
-	if !a.train.net.Focused() {
+	if !a.trainScreen().net.Focused() {
 		t.Fatal("v did not open the network view")
 	}
-	r := a.train.selected()
+	r := a.trainScreen().selected()
 	if r.inside.net == nil || len(r.inside.net.cols) != 4 {
 		t.Fatalf("the view was not computed: %+v", r.inside.net)
 	}
@@ -282,11 +282,11 @@ func TestNetworkKeyOnTrain(t *testing.T) {
 		}
 	}
 	press(a, "right", "down")
-	if col, row := a.train.net.clamp(r.inside.net); col != 2 || row != 1 {
+	if col, row := a.trainScreen().net.clamp(r.inside.net); col != 2 || row != 1 {
 		t.Fatalf("selection at %d,%d, want 2,1", col, row)
 	}
 	press(a, "esc")
-	if a.train.net.Focused() || strings.Contains(a.View(), "layer health") {
+	if a.trainScreen().net.Focused() || strings.Contains(a.View(), "layer health") {
 		t.Fatal("esc did not close the view")
 	}
 	_ = tea.KeyMsg{}

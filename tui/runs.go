@@ -119,6 +119,9 @@ type runsModel struct {
 	detail    *sessions.FullRun
 	confirm   string // the ID awaiting delete confirmation
 	err       error
+	// sweep is the open sweep view (parallel coordinates, importance).
+	sweep     sweepViewModel
+	sweepOpen bool
 	// panel is an analysis result (E, z, i) shown over the list until esc.
 	panel *analysisDoneMsg
 
@@ -136,7 +139,7 @@ func newRuns(st *Styles, store sessions.Store) runsModel {
 		sortCol: len(runColumns) - 1, desc: true}
 }
 
-func (m *runsModel) SetSize(w, h int) { m.w, m.h = w, h }
+func (m *runsModel) SetSize(w, h int) { m.w, m.h = w, h; m.sweep.SetSize(w, h) }
 func (m *runsModel) Focus()           { m.focused = true }
 func (m *runsModel) Blur()            { m.focused = false; m.filtering = false }
 func (m runsModel) Focused() bool     { return m.focused }
@@ -216,7 +219,15 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 				}
 			}
 		}
+		if m.sweepOpen && !m.sweep.loading { // the store changed: a running sweep's view follows it
+			m.sweep.loading = true
+			return m, loadSweep(m.store, m.sweep.id)
+		}
 		return m, nil
+	case sweepLoadedMsg:
+		var cmd tea.Cmd
+		m.sweep, cmd = m.sweep.Update(msg)
+		return m, cmd
 	case analysisDoneMsg:
 		if msg.err != nil {
 			return m, func() tea.Msg { return statusMsg{text: msg.err.Error(), err: true} }
@@ -268,6 +279,15 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 			}
 		}
 		return m, func() tea.Msg { return statusMsg{text: "delete cancelled"} }
+	}
+	if m.sweepOpen {
+		if key.Matches(msg, m.sweep.keys.Back) {
+			m.sweepOpen = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.sweep, cmd = m.sweep.Update(msg)
+		return m, cmd
 	}
 	if m.detail != nil {
 		if key.Matches(msg, k.Back) || key.Matches(msg, k.Open) {
@@ -321,6 +341,14 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 			f, err := sessions.LoadFull(context.Background(), store, id)
 			return runDetailMsg{run: f, err: err}
 		}
+	case key.Matches(msg, k.Sweep):
+		if r.SweepID == "" {
+			return m, func() tea.Msg { return statusMsg{text: "this run is not a trial of a sweep", err: true} }
+		}
+		m.sweep, m.sweepOpen = newSweepView(m.styles, r.SweepID), true
+		m.sweep.Focus()
+		m.sweep.SetSize(m.w, m.h)
+		return m, loadSweep(m.store, r.SweepID)
 	case key.Matches(msg, k.Clone):
 		spec := r.Spec
 		return m, func() tea.Msg { return editSpecMsg{spec: spec} }
@@ -387,6 +415,9 @@ func (m runsModel) View() string {
 	st := m.styles
 	if m.store == nil {
 		return st.Error.Render("no session store: runs are not saved in this session")
+	}
+	if m.sweepOpen {
+		return m.sweep.View()
 	}
 	if m.detail != nil {
 		return m.viewDetail()

@@ -77,10 +77,30 @@ type setupModel struct {
 	dataKey string
 	dataErr error
 
+	// What View shows of the spec, computed after each change (see
+	// refreshDerived) so that View validates and expands nothing.
+	derived struct {
+		summary string // the one-line architecture
+		why     string // why training cannot start, or ""
+		trials  int    // the sweep's trial count, when fields are marked
+	}
+
 	keys    SetupKeys
 	styles  *Styles
 	w, h    int
 	focused bool
+}
+
+// refreshDerived recomputes what View shows of the spec.
+func (m *setupModel) refreshDerived() {
+	m.derived.summary = m.summary()
+	m.derived.why = m.validate()
+	m.derived.trials = 0
+	if len(m.sweep) > 0 {
+		if n, err := sweeps.Budget(m.sweepSpec()); err == nil {
+			m.derived.trials = n
+		}
+	}
 }
 
 func newSetup(st *Styles) setupModel {
@@ -89,6 +109,7 @@ func newSetup(st *Styles) setupModel {
 	m.input.Prompt = "› "
 	m.input.CharLimit = 512
 	m.setSpec(trainer.DefaultSpec())
+	m.refreshDerived()
 	return m
 }
 
@@ -163,9 +184,7 @@ func (m *setupModel) fitLoss() {
 	if !ok {
 		return
 	}
-	if err := m.spec.CheckTask(task); err != nil && strings.HasPrefix(err.Error(), "loss:") {
-		m.spec.Loss = trainer.DefaultLossFor(task)
-	}
+	m.spec.FitLoss(task)
 }
 
 func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
@@ -243,7 +262,6 @@ func (m setupModel) updateEditing(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 // not parse.
 func (m *setupModel) commit(f *field, v string) tea.Cmd {
 	key := f.key
-	oldTask, hadTask := m.task()
 	if err := f.set(&m.spec, v); err != nil {
 		m.invalid[key], m.typed[key] = err.Error(), v
 		return nil
@@ -251,12 +269,9 @@ func (m *setupModel) commit(f *field, v string) tea.Cmd {
 	delete(m.invalid, key)
 	delete(m.typed, key)
 	if key == "data.name" || key == "data.path" || key == "data.target" {
+		// Set gave a built-in set of another task its loss; a CSV's task
+		// is known once it loads, and fitLoss runs then.
 		m.table = nil
-		// A new kind of task takes its usual loss; the same task keeps the
-		// user's choice when it still fits.
-		if task, ok := m.task(); ok && (!hadTask || task != oldTask) {
-			m.spec.Loss = trainer.DefaultLossFor(task)
-		}
 		m.fitLoss()
 	}
 	m.rebuild()
@@ -330,12 +345,12 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		if f == nil {
 			return m, nil
 		}
-		if sweepField(f.key) == "" {
+		if f.sweep == "" {
 			return m, func() tea.Msg { return statusMsg{text: f.label + " cannot be swept", err: true} }
 		}
 		m.editing, m.sweepIn = true, true
 		m.input.Reset()
-		m.input.Placeholder = "values, e.g. 0.001,0.01,0.1 (empty: no sweep)"
+		m.input.Placeholder = "values, e.g. 0.001,0.01,0.1, or a range for TPE: log:1e-4:0.1 (empty: no sweep)"
 		m.input.SetValue(m.sweep[f.key])
 		m.input.CursorEnd()
 		return m, m.input.Focus()
@@ -377,33 +392,49 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 			return m, nil
 		}
 		h[f.layer], h[to] = h[to], h[f.layer]
-		m.cursor += (to - f.layer) * 4 // stay on the same field of the moved layer
+		perLayer := 0
+		for _, g := range m.fields {
+			if g.layer == f.layer {
+				perLayer++
+			}
+		}
+		m.cursor += (to - f.layer) * perLayer // stay on the same field of the moved layer
 		m.rebuild()
 	}
 	return m, nil
 }
 
-// sweepField maps a form field to the sweep field that sets it, or "" when
-// it cannot be swept.
-func sweepField(key string) string {
-	switch key {
-	case "data.name", "data.path", "data.target", "data.missing", "data.crosses":
-		return ""
-	case "data.split.train":
-		return "data.split[0]"
-	case "data.split.val":
-		return "data.split[1]"
-	}
-	return key
+// setupSearchTrials is the trial budget of a sweep started from Setup with
+// a range (uniform:, log:, int: or choice:) on some field.
+const setupSearchTrials = 20
+
+// isRange reports whether sweep values are a distribution to search
+// rather than a list.
+func isRange(raw string) bool {
+	kind, _, ok := strings.Cut(raw, ":")
+	return ok && (kind == "uniform" || kind == "log" || kind == "int" || kind == "choice")
 }
 
-// sweepSpec builds the sweep of the marked fields.
+// sweepSpec builds the sweep of the marked fields: lists are grid axes,
+// ranges are searched by TPE (random search when there is a grid too).
 func (m *setupModel) sweepSpec() sweeps.Spec {
-	s := sweeps.Spec{Base: m.spec.Clone()}
+	s := sweeps.Spec{Base: m.spec.Clone(), Seed: 1}
 	for _, f := range m.fields {
-		if raw, ok := m.sweep[f.key]; ok {
-			p, _ := sweeps.ParseAxis(sweepField(f.key) + "=" + raw)
+		raw, ok := m.sweep[f.key]
+		switch {
+		case !ok:
+		case isRange(raw):
+			d, _ := sweeps.ParseDist(f.sweep + "=" + raw)
+			s.Random = append(s.Random, d)
+		default:
+			p, _ := sweeps.ParseAxis(f.sweep + "=" + raw)
 			s.Grid = append(s.Grid, p)
+		}
+	}
+	if len(s.Random) > 0 {
+		s.Trials = setupSearchTrials
+		if len(s.Grid) == 0 {
+			s.Sampler = sweeps.SamplerTPE
 		}
 	}
 	return s
@@ -416,7 +447,21 @@ func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
 		delete(m.sweep, f.key)
 		return nil
 	}
-	p, err := sweeps.ParseAxis(sweepField(f.key) + "=" + raw)
+	if isRange(raw) {
+		d, err := sweeps.ParseDist(f.sweep + "=" + raw)
+		if err == nil {
+			_, err = sweeps.Expand(sweeps.Spec{Base: m.spec.Clone(), Random: []sweeps.Dist{d}, Trials: 1})
+		}
+		if err != nil {
+			msg := err.Error()
+			return func() tea.Msg { return statusMsg{text: msg, err: true} }
+		}
+		m.sweep[f.key] = raw
+		return func() tea.Msg {
+			return statusMsg{text: fmt.Sprintf("searching %s over %s (TPE, %d trials); t starts the sweep", f.label, raw, setupSearchTrials)}
+		}
+	}
+	p, err := sweeps.ParseAxis(f.sweep + "=" + raw)
 	if err == nil {
 		_, err = sweeps.Expand(sweeps.Spec{Base: m.spec.Clone(), Grid: []sweeps.Param{p}})
 	}
@@ -461,12 +506,11 @@ func (m setupModel) start() tea.Cmd {
 	}
 	if len(m.sweep) > 0 {
 		sw := m.sweepSpec()
-		trials, err := sweeps.Expand(sw)
+		n, err := sweeps.Budget(sw)
 		if err != nil {
 			msg := err.Error()
 			return func() tea.Msg { return statusMsg{text: msg, err: true} }
 		}
-		n := len(trials)
 		return tea.Batch(func() tea.Msg { return startSweepMsg{spec: sw} },
 			func() tea.Msg { return statusMsg{text: fmt.Sprintf("sweep of %d trials started", n)} })
 	}
@@ -507,7 +551,7 @@ func (m setupModel) View() string {
 func (m setupModel) viewForm(w, h int) string {
 	st := m.styles
 	var lines []string
-	sum := m.summary()
+	sum := m.derived.summary
 	switch {
 	case m.dataErr != nil:
 		sum = "the data did not load: fix the dataset fields"
@@ -516,12 +560,10 @@ func (m setupModel) viewForm(w, h int) string {
 	}
 	lines = append(lines, st.Subtle.Render(truncate(sum, w-2)))
 	btn := "[ ▶ Train ]  t or enter"
-	if len(m.sweep) > 0 {
-		if tr, err := sweeps.Expand(m.sweepSpec()); err == nil {
-			btn = fmt.Sprintf("[ ▶ Sweep %d trials ]  t or enter", len(tr))
-		}
+	if n := m.derived.trials; n > 0 {
+		btn = fmt.Sprintf("[ ▶ Sweep %d trials ]  t or enter", n)
 	}
-	if why := m.validate(); why != "" {
+	if why := m.derived.why; why != "" {
 		btn = "[ ▶ Train ]  " + st.Invalid.Render(truncate(why, max(w-16, 10)))
 	}
 	if m.cursor == 0 {
