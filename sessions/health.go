@@ -30,16 +30,27 @@ CREATE TABLE layer_health (
 
 const sqlInsertLayer = `INSERT OR REPLACE INTO layer_health VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`
 
-// putLayers inserts the layer health of eps within tx, the epochs' own
-// transaction.
+// layersEvery is the stride of stored layer health past the first
+// layersEvery² epochs: a run of thousands of tiny epochs a second would
+// otherwise spend most of its store's time on layer rows.
+const layersEvery = 10
+
+// keepLayers reports whether an epoch's layer health is stored: every
+// epoch up to 100, then every 10th (of the epochs the history keeps).
+func keepLayers(epoch int) bool {
+	return epoch <= layersEvery*layersEvery || epoch%layersEvery == 0
+}
+
+// putLayers inserts the layer health of eps that keepLayers keeps, within
+// tx, the epochs' own transaction.
 func (s *SQLite) putLayers(ctx context.Context, tx *sql.Tx, id string, eps []Epoch) error {
 	if !anyLayers(eps) {
 		return nil
 	}
 	ins := tx.StmtContext(ctx, s.stInsertLayer)
 	for _, e := range eps {
-		if e.SummaryOnly {
-			continue // not in the history
+		if e.SummaryOnly || !keepLayers(e.Epoch) {
+			continue // not in the history, or thinned
 		}
 		for _, l := range e.Layers {
 			l.Sanitize()

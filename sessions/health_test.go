@@ -142,3 +142,33 @@ func BenchmarkRecordEpochWithLayers(b *testing.B) {
 		}
 	}
 }
+
+// TestLayerHealthThinning: every epoch's layers up to 100, then every
+// 10th; the epochs themselves are all kept.
+func TestLayerHealthThinning(t *testing.T) {
+	s := tempStore(t)
+	ctx := context.Background()
+	if err := s.CreateRun(ctx, &Run{ID: "r1", Status: trainer.StatusRunning, Spec: fastSpec(1), Dataset: "xor", Task: "binary"}); err != nil {
+		t.Fatal(err)
+	}
+	var eps []Epoch
+	for e := 98; e <= 112; e++ {
+		eps = append(eps, Epoch{Epoch: e, Train: Metrics{"loss": 1}, Val: Metrics{"loss": 1}, Layers: []trainer.LayerHealth{{Layer: 1, Units: 2}}})
+	}
+	if err := s.AppendEpochs(ctx, "r1", eps, 112); err != nil {
+		t.Fatal(err)
+	}
+	hist, err := s.History(ctx, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var with []int
+	for _, e := range hist {
+		if len(e.Layers) > 0 {
+			with = append(with, e.Epoch)
+		}
+	}
+	if len(hist) != 15 || !reflect.DeepEqual(with, []int{98, 99, 100, 110}) {
+		t.Fatalf("%d epochs, layers at %v", len(hist), with)
+	}
+}
