@@ -81,7 +81,11 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 		}
 	}
 	sort.Strings(keys)
-	fmt.Fprintln(w, "\nmetrics:")
+	if r.BestEpoch > 0 {
+		fmt.Fprintf(w, "\nmetrics (best_… are the values at epoch %d, the best by %s):\n", r.BestEpoch, orDefault(r.Monitor, "val_loss"))
+	} else {
+		fmt.Fprintln(w, "\nmetrics:")
+	}
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	for _, k := range keys {
 		fmt.Fprintf(tw, "  %s\t%s\n", k, numfmt.Value(r.Metrics[k]))
@@ -182,4 +186,12 @@ func printComparison(w io.Writer, c *sessions.Comparison) {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+}
+
+// orDefault returns s, or def when s is empty.
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

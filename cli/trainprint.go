@@ -37,9 +37,12 @@ func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *data
 		return "", usageError{err.Error()}
 	}
 	rec, events := live.Recorder, live.Events()
+	hint := scaleHint(data)
 	var p eventPrinter = &kerasPrinter{w: e.stdout, tty: isTerminal(e.stdout), verbose: verbose}
 	if jsonOut {
-		p = &jsonPrinter{w: e.stdout}
+		p = &jsonPrinter{w: e.stdout, hint: hint}
+	} else if hint != "" {
+		fmt.Fprintln(e.stdout, "hint: "+hint)
 	}
 	var fin trainer.FinishedEvent
 	for ev := range events {
@@ -65,6 +68,18 @@ func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *data
 		return fin.ID, errQuiet
 	}
 	return fin.ID, nil
+}
+
+// scaleHint is the advice for unscaled data whose features differ in size
+// by more than 100×, or "".
+func scaleHint(data *datasets.Prepared) string {
+	if data == nil {
+		return ""
+	}
+	if h := data.RangeHint(); h != "" {
+		return h + ": try --scale standard"
+	}
+	return ""
 }
 
 type eventPrinter interface{ print(trainer.Event) }
@@ -177,6 +192,7 @@ func (p *kerasPrinter) epochLine(e trainer.EpochEvent) string {
 // in the README and fixed by tests.
 type jsonPrinter struct {
 	w     io.Writer
+	hint  string // scaleHint, given in the start event
 	watch trainer.HealthWatch
 }
 
@@ -192,6 +208,8 @@ type jsonStart struct {
 	ValRows   int           `json:"val_rows"`
 	TestRows  int           `json:"test_rows"`
 	Spec      *trainer.Spec `json:"spec"`
+	// Hint warns of unscaled features whose sizes differ by more than 100×.
+	Hint string `json:"hint,omitempty"`
 }
 
 type jsonEpoch struct {
@@ -230,7 +248,7 @@ func (p *jsonPrinter) print(ev trainer.Event) {
 	switch e := ev.(type) {
 	case trainer.StartEvent:
 		writeJSON(p.w, jsonStart{Event: "start", ID: e.ID, Summary: e.Summary, Params: e.Params, Task: e.Task.String(),
-			Data: e.Spec.Data.Label(), DataHash: e.DataHash, TrainRows: e.TrainRows, ValRows: e.ValRows, TestRows: e.TestRows, Spec: &e.Spec}, false)
+			Data: e.Spec.Data.Label(), DataHash: e.DataHash, TrainRows: e.TrainRows, ValRows: e.ValRows, TestRows: e.TestRows, Spec: &e.Spec, Hint: p.hint}, false)
 	case trainer.EpochEvent:
 		layers := e.Layers
 		if layers == nil {

@@ -535,7 +535,11 @@ func (m runsModel) viewDetail() string {
 	mc.setSize(w-rightW, bodyH-bodyH*3/5)
 	left := ch.view() + "\n" + mc.view()
 	var right []string
-	right = append(right, st.Header.Render("metrics"))
+	if r.BestEpoch > 0 {
+		right = append(right, st.Header.Render(truncate(fmt.Sprintf("metrics (best at epoch %d)", r.BestEpoch), rightW-4)))
+	} else {
+		right = append(right, st.Header.Render("metrics"))
+	}
 	for _, mr := range sessions.MetricTable([]*sessions.Run{r}) {
 		if strings.HasPrefix(mr.Key, "best_train") {
 			continue
