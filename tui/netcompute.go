@@ -39,6 +39,8 @@ type netColumn struct {
 	// one (layer indices, not shown ones); nil for the inputs.
 	w   []float64
 	out int
+	// labels names every unit of the layer, drawn or not.
+	labels []string
 }
 
 // netUnit is one drawn unit.
@@ -121,6 +123,7 @@ func buildNetwork(id string, in *netInput, snap *trainer.Snapshot, mw, mh, perCo
 		}
 		u.norm = rowNorm(first.W, i, first.Out)
 		inCol.units = append(inCol.units, u)
+		inCol.labels = append(inCol.labels, u.label)
 	}
 	n.cols = append(n.cols, inCol)
 	for li, l := range snap.Layers {
@@ -136,6 +139,7 @@ func buildNetwork(id string, in *netInput, snap *trainer.Snapshot, mw, mh, perCo
 					u.label = "out"
 				}
 			}
+			c.labels = append(c.labels, u.label)
 			if j < len(l.B) {
 				u.bias = l.B[j]
 			} else if j < len(l.Beta) {

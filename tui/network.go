@@ -479,13 +479,8 @@ func (m networkModel) links(n *netData, col int, u netUnit) ([]string, []float64
 
 // unitLabel names unit i of a column, drawn or not.
 func unitLabel(c netColumn, i int) string {
-	for _, u := range c.units {
-		if u.index == i {
-			return u.label
-		}
-	}
-	if c.name == "inputs" {
-		return fmt.Sprintf("x%d", i+1)
+	if i >= 0 && i < len(c.labels) {
+		return c.labels[i]
 	}
 	return fmt.Sprintf("#%d", i+1)
 }

@@ -93,6 +93,9 @@ func TestLargeLayersAreSummarized(t *testing.T) {
 	if len(c.units) != 64 || c.total != 100 {
 		t.Fatalf("%d of %d units shown", len(c.units), c.total)
 	}
+	if got := unitLabel(c, 99); got != "h1.100" {
+		t.Errorf("a hidden unit not drawn is named %q, want h1.100", got)
+	}
 	if !strings.Contains(n.summary, "layer 1: top 64 of 100 units by weight norm") {
 		t.Fatalf("summary %q", n.summary)
 	}
