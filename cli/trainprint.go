@@ -127,8 +127,11 @@ func (p *kerasPrinter) print(ev trainer.Event) {
 			fmt.Fprintf(p.w, ": %s", e.Reason)
 		}
 		fmt.Fprintf(p.w, " (best epoch %d, %s, %.0f samples/s)\n", e.BestEpoch, e.Elapsed.Round(time.Millisecond), e.SamplesPerSec)
-		if len(e.Test.Metrics) > 0 {
+		if len(e.Test.Metrics) > 0 && len(e.Test.Folds) == 0 {
 			fmt.Fprintf(p.w, "test: %s\n", metricLine("", e.Test.Metrics))
+		}
+		for _, l := range evalLines(e) {
+			fmt.Fprintln(p.w, l)
 		}
 	}
 }
@@ -230,18 +233,20 @@ type jsonEpoch struct {
 }
 
 type jsonFinished struct {
-	Event         string             `json:"event"`
-	ID            string             `json:"id"`
-	Status        trainer.Status     `json:"status"`
-	Reason        string             `json:"reason,omitempty"`
-	Epochs        int                `json:"epochs"`
-	BestEpoch     int                `json:"best_epoch"`
-	Monitor       string             `json:"monitor"`
-	Best          map[string]float64 `json:"best"`
-	Test          map[string]float64 `json:"test"`
-	ElapsedS      float64            `json:"elapsed_s"`
-	SamplesPerSec float64            `json:"samples_per_s"`
-	Saved         bool               `json:"saved"`
+	Event         string               `json:"event"`
+	ID            string               `json:"id"`
+	Status        trainer.Status       `json:"status"`
+	Reason        string               `json:"reason,omitempty"`
+	Epochs        int                  `json:"epochs"`
+	BestEpoch     int                  `json:"best_epoch"`
+	Monitor       string               `json:"monitor"`
+	Best          map[string]float64   `json:"best"`
+	Test          map[string]float64   `json:"test"`
+	ElapsedS      float64              `json:"elapsed_s"`
+	SamplesPerSec float64              `json:"samples_per_s"`
+	Saved         bool                 `json:"saved"`
+	CV            *jsonCV              `json:"cv,omitempty"`
+	Calibration   *trainer.Calibration `json:"calibration,omitempty"`
 }
 
 func (p *jsonPrinter) print(ev trainer.Event) {
@@ -268,5 +273,6 @@ func finishedJSON(e trainer.FinishedEvent, saved bool) jsonFinished {
 		test = map[string]float64{}
 	}
 	return jsonFinished{Event: "finished", ID: e.ID, Status: e.Status, Reason: e.Reason, Epochs: e.Epochs, BestEpoch: e.BestEpoch,
-		Monitor: e.Monitor, Best: e.Best, Test: test, ElapsedS: e.Elapsed.Seconds(), SamplesPerSec: e.SamplesPerSec, Saved: saved}
+		Monitor: e.Monitor, Best: e.Best, Test: test, ElapsedS: e.Elapsed.Seconds(), SamplesPerSec: e.SamplesPerSec, Saved: saved,
+		CV: cvJSON(e), Calibration: e.Val.Calibration}
 }

@@ -50,6 +50,9 @@ type Scaler struct {
 	Offset []float64 `json:"offset,omitempty"`
 	Factor []float64 `json:"factor,omitempty"`
 	Impute *Imputer  `json:"impute,omitempty"`
+	// Target is the regression target's scaling, set by the trainer on
+	// runs that scale their target; nil means raw targets.
+	Target *TargetScaler `json:"target,omitempty"`
 }
 
 // FitScaler fits a scaler of the given kind on s.

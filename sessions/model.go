@@ -28,6 +28,9 @@ func LoadModel(ctx context.Context, s Store, id string) (*SavedModel, error) {
 	}
 	w, err := s.Weights(ctx, id)
 	if err != nil {
+		if r.Spec.CV > 0 {
+			return nil, fmt.Errorf("run %s is a %d-fold cross-validation: it estimates how well the spec does and keeps no model; train it without --cv to predict", id, r.Spec.CV)
+		}
 		return nil, fmt.Errorf("run %s has no saved model (status %s)", id, r.Status)
 	}
 	p, err := trainer.LoadPredictor(w)

@@ -522,6 +522,9 @@ func (s *SQLite) FinishRun(ctx context.Context, id string, f Final) error {
 		test["test_"+k] = v
 		m["test_"+k] = v
 	}
+	for k, v := range evalSummary(f.Eval) {
+		test[k], m[k] = v, v
+	}
 	for k, v := range m {
 		if strings.HasPrefix(k, "last_") {
 			test[k] = v // the final last_ values join the filter index
