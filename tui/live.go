@@ -159,24 +159,15 @@ func startSweep(ctx context.Context, spec sweeps.Spec, store sessions.Store) tea
 				ch <- sweepTrialMsg{run: r, ch: ch}
 			},
 		}
-		if pl2D(spec) {
-			o.SnapshotEvery = boundaryEvery
-		}
+		// Weights for live views (the boundary on 2-D data, the network
+		// view on any), at most every boundaryEvery.
+		o.SnapshotEvery = boundaryEvery
 		res, err := sweeps.Run(ctx, store, spec, o)
 		ch <- sweepDoneMsg{res: res, err: err}
 	}()
 	return waitSweep(ch)
 }
 
-// pl2D reports whether a sweep's data is 2-D (for live boundaries).
-func pl2D(spec sweeps.Spec) bool {
-	for _, i := range datasets.List() {
-		if i.Name == spec.Base.Data.Name {
-			return i.Kind == "synthetic"
-		}
-	}
-	return false
-}
 
 // waitSweep reads the next message of a sweep.
 func waitSweep(ch <-chan tea.Msg) tea.Cmd {
