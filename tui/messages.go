@@ -123,3 +123,15 @@ type shownMsg struct{}
 // stopRunsMsg asks the Train screen to stop every live run (they are saved
 // as stopped).
 type stopRunsMsg struct{}
+
+// networkMsg carries a network view computed off the UI path.
+type networkMsg struct {
+	id  string
+	net *netData
+}
+
+// lrFoundMsg carries the learning-rate finder's outcome.
+type lrFoundMsg struct {
+	res *trainer.LRFindResult
+	err error
+}

@@ -31,6 +31,7 @@ type setupModel struct {
 	sweep   map[string]string // field key → values to sweep, as typed
 	sweepIn bool              // the input edits sweep values
 	preset  int
+	lrf     lrFinder // f and F (lrfind.go)
 
 	table   *datasets.Table
 	dataKey string
@@ -196,6 +197,9 @@ func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
 			return m, func() tea.Msg { return statusMsg{text: text} }
 		}
 		return m, nil
+	case lrFoundMsg:
+		m.lrf.receive(msg)
+		return m, nil
 	case tea.KeyMsg:
 		if !m.focused {
 			return m, nil
@@ -324,6 +328,15 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		}
 	case key.Matches(msg, k.Train):
 		return m, m.start()
+	case key.Matches(msg, k.FindLR):
+		if why := m.validate(); why != "" {
+			return m, func() tea.Msg { return statusMsg{text: why, err: true} }
+		}
+		return m, m.lrf.start(m.spec)
+	case key.Matches(msg, k.ApplyLR):
+		text, ok := m.lrf.apply(&m.spec)
+		m.rebuild()
+		return m, func() tea.Msg { return statusMsg{text: text, err: !ok} }
 	case key.Matches(msg, k.Sweep):
 		f := m.current()
 		if f == nil {
@@ -531,7 +544,11 @@ func (m setupModel) View() string {
 	if m.picking || m.choosingCols {
 		return lipgloss.JoinHorizontal(lipgloss.Top, form, m.viewPicker(infoW, m.h))
 	}
-	return lipgloss.JoinHorizontal(lipgloss.Top, form, m.viewInfo(infoW, m.h))
+	info := m.viewInfo(infoW, m.h)
+	if m.lrf.active() {
+		info = m.styles.Panel.Width(infoW - 2).Height(m.h - 2).Render(plain.MaxHeight(m.h - 2).Render(m.lrf.view(m.styles, infoW-4, m.h-2)))
+	}
+	return lipgloss.JoinHorizontal(lipgloss.Top, form, info)
 }
 
 // viewPicker is the file or column picker, in a panel.
