@@ -20,8 +20,9 @@ var (
 	// ErrReadOnly is a write to a store that cannot be written.
 	ErrReadOnly = errors.New("the store is read-only")
 	// ErrConflict is an imported run whose ID is taken by different content.
-	ErrConflict = errors.New("a different run with this ID exists")
-	// ErrInvalid is an imported or new run that breaks its own shape.
+	ErrConflict = errors.New("its ID is taken by a different run")
+	// ErrInvalid is an imported or new run that breaks its own shape, or
+	// an unsafe ID.
 	ErrInvalid = errors.New("invalid run")
 )
 

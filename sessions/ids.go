@@ -10,18 +10,18 @@ const MaxIDLen = 64
 // or a dash. Runs and sweeps are created and imported only with such IDs.
 func ValidID(id string) error {
 	if id == "" {
-		return fmt.Errorf("%w: empty ID", ErrInvalid)
+		return fmt.Errorf("empty ID (%w)", ErrInvalid)
 	}
 	if len(id) > MaxIDLen {
-		return fmt.Errorf("%w: ID %.20q… is %d characters long (at most %d)", ErrInvalid, id, len(id), MaxIDLen)
+		return fmt.Errorf("ID %.20q… is %d characters long, at most %d (%w)", id, len(id), MaxIDLen, ErrInvalid)
 	}
 	if id[0] == '.' || id[0] == '-' {
-		return fmt.Errorf("%w: ID %q starts with %q", ErrInvalid, id, id[0])
+		return fmt.Errorf("ID %q starts with %q (%w)", id, id[0], ErrInvalid)
 	}
 	for i := 0; i < len(id); i++ {
 		c := id[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
-			return fmt.Errorf("%w: ID %q has %q at byte %d (IDs use A-Z a-z 0-9 . _ -)", ErrInvalid, id, c, i)
+			return fmt.Errorf("ID %q has %q at byte %d; IDs use A-Z a-z 0-9 . _ - (%w)", id, c, i, ErrInvalid)
 		}
 	}
 	return nil

@@ -89,7 +89,7 @@ func (s *SQLite) compareExisting(ctx context.Context, f *FullRun) error {
 	if bytes.Equal(a, b) {
 		return fmt.Errorf("%w: %s is already here, identical", ErrExists, f.ID)
 	}
-	return fmt.Errorf("%w: run %s exists in this store with different content (%s); delete it first or import elsewhere", ErrConflict, f.ID, firstDiff(a, b))
+	return fmt.Errorf("run %s: %w in this store (they differ %s); delete that run first, or import into another store", f.ID, ErrConflict, firstDiff(a, b))
 }
 
 // canonical is a run's export form, with what an import normalizes
@@ -161,15 +161,11 @@ func (st ImportStats) Err() error {
 	if st.Refused == 0 {
 		return nil
 	}
-	msgs := make([]string, len(st.Errors))
-	for i, e := range st.Errors {
-		msgs[i] = "  " + e.Error()
-	}
 	more := ""
 	if st.Refused > len(st.Errors) {
-		more = fmt.Sprintf("\n  … and %d more", st.Refused-len(st.Errors))
+		more = fmt.Sprintf("\n… and %d more", st.Refused-len(st.Errors))
 	}
-	return fmt.Errorf("import: refused %d run(s):\n%s%s", st.Refused, strings.Join(msgs, "\n"), more)
+	return fmt.Errorf("import: refused %d run(s):\n%w%s", st.Refused, errors.Join(st.Errors...), more)
 }
 
 // ImportFrom reads a JSON export from r one run at a time, so memory stays

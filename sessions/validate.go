@@ -28,7 +28,7 @@ func ValidateRun(r *FullRun) error {
 		return err
 	}
 	bad := func(field, format string, args ...any) error {
-		return fmt.Errorf("%w: run %s: %s: %s", ErrInvalid, r.ID, field, fmt.Sprintf(format, args...))
+		return fmt.Errorf("run %s: %s: %s (%w)", r.ID, field, fmt.Sprintf(format, args...), ErrInvalid)
 	}
 	if !knownStatus[r.Status] {
 		return bad("status", "%q is not a run status", clip(string(r.Status)))
