@@ -80,8 +80,8 @@ func trainAndPrint(e *env, store sessions.Store, spec trainer.Spec, data *datase
 	events := h.Events
 	var rec *sessions.Recorder
 	if store != nil {
-		rec = sessions.Record(store, data, h.Events, sessions.RecordOptions{})
-		events = rec.Events
+		rec = sessions.Record(store, data, h.Events, sessions.RecordOptions{Stop: h.Stop})
+		events = rec.Events()
 	}
 	var p eventPrinter = &kerasPrinter{w: e.stdout, tty: isTerminal(e.stdout)}
 	jp := &jsonPrinter{w: e.stdout}

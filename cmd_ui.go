@@ -5,8 +5,6 @@ import (
 	"os"
 	"runtime/debug"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"workbench/sessions"
 	"workbench/trainer"
 	"workbench/tui"
@@ -61,9 +59,5 @@ func runUI(e *env, args []string) error {
 	// collector from taking CPU the trainer could use: measured, TUI/headless
 	// throughput went from 0.93 to 0.99 on 2 cores.
 	debug.SetGCPercent(400)
-	p := tea.NewProgram(tui.New(store, opts), tea.WithAltScreen(), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
-	if _, err := p.Run(); err != nil {
-		return fmt.Errorf("terminal UI: %v", err)
-	}
-	return nil
+	return tui.Run(store, opts, e.stdin, e.stdout)
 }

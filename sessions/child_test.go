@@ -55,7 +55,7 @@ func childRecord() int {
 			fmt.Fprintf(out, "epoch %d\n", epoch) // after the commit
 			out.Flush()
 		}})
-		for range rec.Events {
+		for range rec.Events() {
 		}
 		if err := rec.Err(); err != nil {
 			fmt.Fprintln(os.Stderr, "record:", err)

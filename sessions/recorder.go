@@ -2,6 +2,8 @@ package sessions
 
 import (
 	"context"
+	"fmt"
+	"math/bits"
 	"sync"
 	"time"
 
@@ -9,26 +11,57 @@ import (
 	"workbench/trainer"
 )
 
-// Recorder writes one run's trainer events to a Store as they happen and
-// forwards every event, unchanged, on Events. Writes happen on the
-// recorder's own goroutine, never on the trainer's. Its methods are safe
-// for concurrent use.
-type Recorder struct {
-	// Events carries the run's events after they are recorded; it closes
-	// after the last one. The reader must drain it.
-	Events <-chan trainer.Event
+// maxRecordBatch bounds how many queued events one transaction takes.
+const maxRecordBatch = 1024
 
+// ThinAfter is the number of epochs a run's history keeps in full. Past it
+// the recorder keeps every 2nd epoch up to 2·ThinAfter, every 4th up to
+// 4·ThinAfter, and so on, so each doubling of a run's length adds
+// ThinAfter/2 rows: a million-epoch run keeps about 43,000. Epochs that
+// improved the monitored metric, the epoch at a pause and the last epoch
+// are always kept. Summary metrics (best_…, last_…) come from the epochs
+// kept.
+const ThinAfter = 10_000
+
+// keepEpoch reports whether the thinning rule keeps epoch e.
+func keepEpoch(e int) bool {
+	if e <= ThinAfter {
+		return true
+	}
+	// stride is the largest power of two ≤ e/(ThinAfter/2): 2 in
+	// (ThinAfter, 2·ThinAfter], 4 up to 4·ThinAfter, …
+	stride := 1 << (bits.Len(uint(e/(ThinAfter/2))) - 1)
+	return e%stride == 0
+}
+
+// Recorder writes one run's trainer events to a Store as they happen and
+// hands every event, unchanged, to its reader through an unbounded queue.
+// It never waits for the reader: the store keeps up with the trainer
+// whatever the reader does. Queued epochs are written in one transaction
+// per batch, so a crash loses at most the epochs not yet committed, which
+// is the epoch in flight unless the trainer outruns the disk.
+//
+// The first failed write ends the run: the recorder stops the trainer,
+// stores nothing more of its history (so it never has a gap), and the
+// run ends as "interrupted" with the reason, both in the store (when it
+// can still be written) and in the FinishedEvent its reader sees.
+//
+// Its methods are safe for concurrent use.
+type Recorder struct {
 	store   Store
 	data    *datasets.Prepared
 	sweepID string
 	name    string
 	onEpoch func(int)
+	stop    func()
+	out     *trainer.EventQueue
 
 	mu      sync.Mutex
 	err     error
 	epochCt time.Duration // total time spent writing epochs
 	epochs  int
 	saved   bool
+	done    chan struct{}
 }
 
 // RecordOptions adds to what a recorder writes.
@@ -36,64 +69,189 @@ type RecordOptions struct {
 	Name    string // defaults to the spec's name
 	SweepID string
 	// OnEpoch, when set, is called on the recorder's goroutine right after
-	// each epoch is committed.
+	// an epoch is committed, with the highest committed epoch.
 	OnEpoch func(epoch int)
+	// Stop, when set, is called after the first failed write, to end the
+	// run (usually the trainer handle's Stop).
+	Stop func()
 }
 
-// Record starts recording the events of a run on data. Storage errors do
-// not stop the run or the forwarding: the first is kept for Err.
+// Record starts recording the events of a run on data. store may be nil:
+// the recorder then only forwards.
 func Record(store Store, data *datasets.Prepared, events <-chan trainer.Event, o RecordOptions) *Recorder {
-	out := make(chan trainer.Event, 64)
-	r := &Recorder{Events: out, store: store, data: data, sweepID: o.SweepID, name: o.Name, onEpoch: o.OnEpoch}
-	go func() {
-		defer close(out)
-		var id string
-		lastBeat := time.Now()
-		for ev := range events {
-			switch e := ev.(type) {
-			case trainer.StartEvent:
-				id = e.ID
-				r.keep(store.CreateRun(context.Background(), r.runRow(e)))
-			case trainer.ProgressEvent:
-				if time.Since(lastBeat) > heartbeatEvery {
-					lastBeat = time.Now()
-					r.keep(store.Heartbeat(context.Background(), id))
-				}
-			case trainer.EpochEvent:
-				t0 := time.Now()
-				err := store.AppendEpoch(context.Background(), id, Epoch{
-					Epoch: e.Epoch, Train: e.Train, Val: e.Val, LR: e.LR, Elapsed: e.Elapsed, SamplesPerSec: e.SamplesPerSec,
-				})
-				r.mu.Lock()
-				r.epochCt += time.Since(t0)
-				r.epochs++
-				r.mu.Unlock()
-				lastBeat = time.Now()
-				r.keep(err)
-				if err == nil && r.onEpoch != nil {
-					r.onEpoch(e.Epoch)
-				}
-			case trainer.FinishedEvent:
-				r.keep(store.FinishRun(context.Background(), id, finalOf(e)))
-				r.mu.Lock()
-				r.saved = r.err == nil
-				r.mu.Unlock()
-			}
-			out <- ev
-		}
-	}()
+	r := &Recorder{store: store, data: data, sweepID: o.SweepID, name: o.Name, onEpoch: o.OnEpoch, stop: o.Stop,
+		out: trainer.NewEventQueue(), done: make(chan struct{})}
+	go r.loop(events)
 	return r
 }
 
-func (r *Recorder) keep(err error) {
-	if err == nil {
+// Events returns the run's events after they are recorded, as a channel
+// that closes after the last one. Use either Events or Queue.
+func (r *Recorder) Events() <-chan trainer.Event { return r.out.Out() }
+
+// Queue returns the run's events after they are recorded, for readers
+// that drain a whole backlog at once (see trainer.EventQueue).
+func (r *Recorder) Queue() *trainer.EventQueue { return r.out }
+
+// Done is closed when the recorder has handled the run's last event.
+func (r *Recorder) Done() <-chan struct{} { return r.done }
+
+// loop takes what the trainer has queued, records it, then hands it on.
+func (r *Recorder) loop(in <-chan trainer.Event) {
+	defer close(r.done)
+	defer r.out.Close()
+	w := &writer{r: r}
+	buf := make([]trainer.Event, 0, 64)
+	for {
+		ev, ok := <-in
+		if !ok {
+			return
+		}
+		buf = append(buf[:0], ev)
+		open := true
+	gather:
+		for len(buf) < maxRecordBatch {
+			select {
+			case ev, ok := <-in:
+				if !ok {
+					open = false
+					break gather
+				}
+				buf = append(buf, ev)
+			default:
+				break gather
+			}
+		}
+		w.record(buf)
+		for i, e := range buf {
+			r.out.Push(e)
+			buf[i] = nil
+		}
+		if !open {
+			return
+		}
+	}
+}
+
+// writer is the recorder's goroutine-local state.
+type writer struct {
+	r        *Recorder
+	id       string
+	failed   bool
+	lastBeat time.Time
+	pending  []Epoch // kept epochs not yet written
+	latest   Epoch   // the newest epoch seen, kept or not
+	done     int     // epochs seen
+	written  int     // newest epoch written
+}
+
+// record writes a batch of events and rewrites, in place, a FinishedEvent
+// that follows a failed write.
+func (w *writer) record(batch []trainer.Event) {
+	r := w.r
+	for i, ev := range batch {
+		switch e := ev.(type) {
+		case trainer.StartEvent:
+			w.id = e.ID
+			w.lastBeat = time.Now()
+			if r.store != nil {
+				w.fail(r.store.CreateRun(context.Background(), r.runRow(e)))
+			}
+		case trainer.ProgressEvent:
+			if r.store != nil && !w.failed && time.Since(w.lastBeat) > heartbeatEvery {
+				w.lastBeat = time.Now()
+				w.fail(r.store.Heartbeat(context.Background(), w.id))
+			}
+		case trainer.EpochEvent:
+			w.latest = Epoch{Epoch: e.Epoch, Train: e.Train, Val: e.Val, LR: e.LR, Elapsed: e.Elapsed, SamplesPerSec: e.SamplesPerSec}
+			w.done = e.Epoch
+			if e.Best || keepEpoch(e.Epoch) {
+				w.pending = append(w.pending, w.latest)
+			}
+		case trainer.PauseEvent:
+			if e.Paused {
+				w.keepLatest()
+			}
+		case trainer.FinishedEvent:
+			w.keepLatest()
+			w.flush()
+			if w.failed {
+				e.Status = trainer.StatusInterrupted
+				e.Reason = fmt.Sprintf("the store could not be written: %v", r.Err())
+				batch[i] = e
+			}
+			if r.store != nil {
+				f := finalOf(e)
+				if w.failed {
+					f.EpochsDone, f.Weights = w.written, nil
+				}
+				err := r.store.FinishRun(context.Background(), w.id, f)
+				r.mu.Lock()
+				if r.err == nil && err != nil {
+					r.err = err
+				}
+				r.saved = r.err == nil
+				r.mu.Unlock()
+			}
+		}
+	}
+	w.flush()
+}
+
+// keepLatest makes sure the newest epoch is written.
+func (w *writer) keepLatest() {
+	if w.done > w.written && (len(w.pending) == 0 || w.pending[len(w.pending)-1].Epoch != w.done) {
+		w.pending = append(w.pending, w.latest)
+	}
+}
+
+// flush writes the pending epochs and the run's progress in one
+// transaction.
+func (w *writer) flush() {
+	r := w.r
+	if r.store == nil || w.failed || (len(w.pending) == 0 && w.done == w.written) {
+		w.pending = w.pending[:0]
 		return
 	}
+	t0 := time.Now()
+	err := r.store.AppendEpochs(context.Background(), w.id, w.pending, w.done)
+	r.mu.Lock()
+	r.epochCt += time.Since(t0)
+	r.epochs += len(w.pending)
+	r.mu.Unlock()
+	if w.fail(err) {
+		return
+	}
+	w.lastBeat = time.Now()
+	if len(w.pending) > 0 {
+		w.written = w.pending[len(w.pending)-1].Epoch
+		if r.onEpoch != nil {
+			r.onEpoch(w.written)
+		}
+	}
+	w.written = max(w.written, w.done)
+	w.pending = w.pending[:0]
+}
+
+// fail keeps the first storage error and stops the run; it reports whether
+// err was an error.
+func (w *writer) fail(err error) bool {
+	if err == nil {
+		return false
+	}
+	r := w.r
 	r.mu.Lock()
 	if r.err == nil {
 		r.err = err
 	}
 	r.mu.Unlock()
+	if !w.failed {
+		w.failed = true
+		if r.stop != nil {
+			r.stop()
+		}
+	}
+	return true
 }
 
 // Err returns the first storage error, if any.

@@ -166,14 +166,24 @@ func (s *SQLite) putMetrics(ctx context.Context, db execer, id string, m Metrics
 // AppendEpoch records one epoch and refreshes progress, heartbeat and the
 // best and last metrics, all in one transaction.
 func (s *SQLite) AppendEpoch(ctx context.Context, id string, e Epoch) error {
+	return s.AppendEpochs(ctx, id, []Epoch{e}, e.Epoch)
+}
+
+// AppendEpochs records epochs (in increasing order) in one transaction,
+// refreshes the best and last metrics from them, and sets the run's
+// progress to done epochs and its heartbeat to now. eps may be empty.
+func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done int) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return s.wrap(err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.StmtContext(ctx, s.stInsertEpoch).ExecContext(ctx,
-		id, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec), mustJSON(e.Train), mustJSON(e.Val)); err != nil {
-		return s.wrap(err)
+	ins := tx.StmtContext(ctx, s.stInsertEpoch)
+	for _, e := range eps {
+		if _, err := ins.ExecContext(ctx,
+			id, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec), mustJSON(e.Train), mustJSON(e.Val)); err != nil {
+			return s.wrap(err)
+		}
 	}
 	s.mu.Lock()
 	cached, ok := s.live[id]
@@ -206,13 +216,14 @@ func (s *SQLite) AppendEpoch(ctx context.Context, id string, e Epoch) error {
 			}
 		}
 	}
-	update("train_", e.Train)
-	update("val_", e.Val)
-	if _, err := tx.StmtContext(ctx, s.stUpdateProgress).ExecContext(ctx, e.Epoch, time.Now().UnixNano(), mustJSON(m), id); err != nil {
+	for _, e := range eps {
+		update("train_", e.Train)
+		update("val_", e.Val)
+	}
+	if _, err := tx.StmtContext(ctx, s.stUpdateProgress).ExecContext(ctx, done, time.Now().UnixNano(), mustJSON(m), id); err != nil {
 		return s.wrap(err)
 	}
-	changed := bests
-	if err := s.putMetrics(ctx, tx, id, changed); err != nil {
+	if err := s.putMetrics(ctx, tx, id, bests); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -15,6 +15,10 @@ type Store interface {
 	// AppendEpoch records one epoch in its own transaction and refreshes the
 	// run's progress, heartbeat and best and last metrics.
 	AppendEpoch(ctx context.Context, id string, e Epoch) error
+	// AppendEpochs records epochs (in increasing order, possibly none) in
+	// one transaction, refreshes the best and last metrics from them and
+	// sets the run's progress to done epochs.
+	AppendEpochs(ctx context.Context, id string, eps []Epoch, done int) error
 	// FinishRun records the end of a run in one transaction.
 	FinishRun(ctx context.Context, id string, f Final) error
 	// Heartbeat marks a running run as alive.

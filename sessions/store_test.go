@@ -38,7 +38,7 @@ func recordRun(t testing.TB, s Store, spec trainer.Spec) string {
 		t.Fatal(err)
 	}
 	rec := Record(s, data, h.Events, RecordOptions{})
-	for range rec.Events {
+	for range rec.Events() {
 	}
 	if err := rec.Err(); err != nil {
 		t.Fatal(err)

@@ -19,7 +19,7 @@ var knownStatus = map[trainer.Status]bool{
 // data: the ID's alphabet, status, task and spec; the scaler's width
 // against the features; the weights' inputs and outputs; each confusion
 // matrix square with one row per class; ROC rates in [0, 1]; a history of
-// epochs 1…n. The error wraps ErrInvalid and names the run and the field.
+// epochs 1, 2, 3 … (thinned past ThinAfter). The error wraps ErrInvalid and names the run and the field.
 func ValidateRun(r *FullRun) error {
 	if r == nil {
 		return fmt.Errorf("%w: no run", ErrInvalid)
@@ -103,16 +103,20 @@ func ValidateRun(r *FullRun) error {
 			}
 		}
 	}
+	last := 0
 	for i, e := range r.History {
-		if e.Epoch != i+1 {
-			return bad(fmt.Sprintf("history[%d]", i), "epoch %d where %d belongs (epochs run 1…n with no gap)", e.Epoch, i+1)
+		// Epochs increase; up to ThinAfter every one is there, past it a
+		// long run keeps a subset (see ThinAfter).
+		if e.Epoch <= last || e.Epoch <= ThinAfter && e.Epoch != i+1 {
+			return bad(fmt.Sprintf("history[%d]", i), "epoch %d after epoch %d (epochs run 1, 2, 3 … with no gap up to %d)", e.Epoch, last, ThinAfter)
 		}
 		if e.Elapsed < 0 {
 			return bad(fmt.Sprintf("history[%d]", i), "negative elapsed time")
 		}
+		last = e.Epoch
 	}
-	if r.EpochsDone < len(r.History) || r.EpochsDone < 0 {
-		return bad("epochs_done", "%d, with %d epochs of history", r.EpochsDone, len(r.History))
+	if r.EpochsDone < last || r.EpochsDone < 0 {
+		return bad("epochs_done", "%d, with epoch %d in the history", r.EpochsDone, last)
 	}
 	if r.BestEpoch < 0 || r.BestEpoch > r.EpochsDone {
 		return bad("best_epoch", "%d of %d epochs", r.BestEpoch, r.EpochsDone)

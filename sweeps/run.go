@@ -22,9 +22,9 @@ type Options struct {
 	// Parallel is the number of trials trained at once (0 = the number of
 	// cores). Each trial trains on one core.
 	Parallel int
-	// OnTrialStart, when set, receives each trial's events: the caller
-	// must drain events until it closes.
-	OnTrialStart func(t Trial, runID string, h *trainer.Handle, data *datasets.Prepared, events <-chan trainer.Event)
+	// OnTrialStart, when set, receives each trial's events, after they are
+	// stored, in an unbounded queue: the sweep never waits for its reader.
+	OnTrialStart func(t Trial, runID string, h *trainer.Handle, data *datasets.Prepared, events *trainer.EventQueue)
 	// OnTrialDone is called after each trial ends.
 	OnTrialDone func(r TrialResult)
 	// SnapshotEvery is passed to each trial (live decision boundaries).
@@ -177,21 +177,21 @@ func runTrial(ctx context.Context, store sessions.Store, cache *dataCache, sweep
 	if pr != nil {
 		opts.Prune = func(epoch int, val map[string]float64) bool { return pr.report(t.Index, epoch, val) }
 	}
-	h, err := trainer.RunWith(ctx, t.Spec, data, opts)
+	live, err := sessions.Start(ctx, store, t.Spec, sessions.StartOptions{Data: data, Trainer: opts, SweepID: sweepID})
 	if err != nil {
 		r.Err = err.Error()
 		return r
 	}
+	h, rec := live.Handle, live.Recorder
 	r.RunID = h.ID
-	rec := sessions.Record(store, data, h.Events, sessions.RecordOptions{SweepID: sweepID})
 	var tee *trainer.EventQueue
 	if o.OnTrialStart != nil {
 		tee = trainer.NewEventQueue()
-		o.OnTrialStart(t, h.ID, h, data, tee.Out())
+		o.OnTrialStart(t, h.ID, h, data, tee)
 	}
 	best := math.NaN()
 	split, metric, _ := strings.Cut(obj, "_")
-	for ev := range rec.Events {
+	for ev := range rec.Events() {
 		if tee != nil {
 			tee.Push(ev)
 		}

@@ -78,6 +78,15 @@ type EpochEvent struct {
 	Model *Snapshot `json:"-"`
 }
 
+// PauseEvent reports that training actually halted at a pause (Paused
+// true), or went on after one. Epoch is the number of epochs completed at
+// that moment, so a reader can show "paused at epoch N" exactly.
+type PauseEvent struct {
+	ID     string `json:"id"`
+	Paused bool   `json:"paused"`
+	Epoch  int    `json:"epoch"`
+}
+
 // FinishedEvent closes a run's stream.
 type FinishedEvent struct {
 	ID        string `json:"id"`
@@ -102,16 +111,23 @@ func (e StartEvent) RunID() string    { return e.ID }
 func (e ProgressEvent) RunID() string { return e.ID }
 func (e EpochEvent) RunID() string    { return e.ID }
 func (e FinishedEvent) RunID() string { return e.ID }
+func (e PauseEvent) RunID() string    { return e.ID }
 func (StartEvent) event()             {}
 func (ProgressEvent) event()          {}
 func (EpochEvent) event()             {}
 func (FinishedEvent) event()          {}
+func (PauseEvent) event()             {}
 
-// EventQueue decouples a producer from a slow reader: Push never blocks,
-// consecutive progress events are merged, and a forwarding goroutine
-// delivers the queue in order on Out and closes it after Close once the
-// queue is drained. The reader must drain Out. Push and Close are safe for
-// concurrent use.
+// EventQueue decouples a producer from a slow reader: Push never blocks
+// and consecutive progress events are merged. A reader takes the queue in
+// one of two ways, never both:
+//   - Out, a channel that delivers the events in order and closes after
+//     Close once the queue is drained (a forwarding goroutine starts on the
+//     first call);
+//   - Ready and Drain, which hand over everything queued at once, so a
+//     reader that wakes once a frame folds a whole backlog in one pass.
+//
+// Its methods are safe for concurrent use.
 type EventQueue = outbox
 
 // NewEventQueue returns an empty queue.
@@ -123,21 +139,42 @@ func (o *outbox) Push(e Event) { o.push(e) }
 // Close ends the stream after the queued events.
 func (o *outbox) Close() { o.close() }
 
-// Out is the queue's channel.
-func (o *outbox) Out() <-chan Event { return o.out }
+// Out is the queue's channel. The first call starts the goroutine that
+// feeds it.
+func (o *outbox) Out() <-chan Event {
+	o.fwd.Do(func() {
+		o.out = make(chan Event, 64)
+		go o.forward()
+	})
+	return o.out
+}
+
+// Ready receives a value when events may be waiting, or the queue closed,
+// since the last Drain. It is for Drain's readers only.
+func (o *outbox) Ready() <-chan struct{} { return o.signal }
+
+// Drain appends every queued event to dst, in order, and empties the queue.
+// closed is true once Close was called and nothing is left to read.
+func (o *outbox) Drain(dst []Event) (events []Event, closed bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	dst = append(dst, o.q...)
+	clear(o.q)
+	o.q = o.q[:0]
+	return dst, o.closed
+}
 
 type outbox struct {
 	mu     sync.Mutex
 	q      []Event
 	closed bool
 	signal chan struct{}
+	fwd    sync.Once
 	out    chan Event
 }
 
 func newOutbox() *outbox {
-	o := &outbox{signal: make(chan struct{}, 1), out: make(chan Event, 64)}
-	go o.forward()
-	return o
+	return &outbox{signal: make(chan struct{}, 1)}
 }
 
 func (o *outbox) push(e Event) {

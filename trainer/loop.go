@@ -48,14 +48,18 @@ func (r *runner) run(ctx context.Context) {
 	var lastSnap time.Time
 	epochs := r.spec.Epochs
 
+	completed := 0
+	halt := func() { r.box.push(PauseEvent{ID: r.id, Paused: true, Epoch: completed}) }
+	resume := func() { r.box.push(PauseEvent{ID: r.id, Paused: false, Epoch: completed}) }
+
 loop:
-	for epoch := 1; epoch <= epochs; epoch++ {
+	for epoch := 1; epochs == 0 || epoch <= epochs; epoch++ {
 		lr := r.sched.LR(epoch - 1)
 		var epochTrain time.Duration
 		r.shuffle()
 		lossSum, correct, seen := 0.0, 0, 0
 		for b := 0; b < nb; b++ {
-			if !r.h.wait(ctx) || ctx.Err() != nil {
+			if !r.h.wait(ctx, halt, resume) || ctx.Err() != nil {
 				fin.Status, fin.Reason = StatusStopped, "cancelled"
 				break loop
 			}
@@ -127,6 +131,8 @@ loop:
 			ev.Model = r.model.Snapshot()
 		}
 		r.box.push(ev)
+		completed = epoch
+		r.h.epochs.Store(int64(epoch))
 		r.h.endStep()
 		if r.sched.spec.Name == "plateau" {
 			r.sched.observe(pick(r.sched.monitorKey(), train, val))

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"workbench/datasets"
@@ -43,7 +44,16 @@ type Handle struct {
 	paused bool
 	step   bool
 	wake   chan struct{}
+	epochs atomic.Int64 // epochs completed
+	halted atomic.Bool  // the loop is blocked at a pause
 }
+
+// Epoch returns the number of epochs completed so far.
+func (h *Handle) Epoch() int { return int(h.epochs.Load()) }
+
+// Halted reports whether the training loop is blocked at a pause right now
+// (Paused only says that a pause was asked for).
+func (h *Handle) Halted() bool { return h.halted.Load() }
 
 // Pause stops training at the next batch boundary.
 func (h *Handle) Pause() { h.setPaused(true) }
@@ -90,14 +100,27 @@ func (h *Handle) poke() {
 }
 
 // wait blocks while the run is paused and not stepping; it returns false if
-// ctx ends first.
-func (h *Handle) wait(ctx context.Context) bool {
+// ctx ends first. halt and resume are called when it starts and stops
+// blocking, on the training goroutine.
+func (h *Handle) wait(ctx context.Context, halt, resume func()) bool {
+	blocked := false
+	defer func() {
+		if blocked {
+			h.halted.Store(false)
+			resume()
+		}
+	}()
 	for {
 		h.mu.Lock()
 		free := !h.paused || h.step
 		h.mu.Unlock()
 		if free {
 			return true
+		}
+		if !blocked {
+			blocked = true
+			h.halted.Store(true)
+			halt()
 		}
 		select {
 		case <-h.wake:
@@ -136,7 +159,7 @@ func RunWith(ctx context.Context, spec Spec, data *datasets.Prepared, o Options)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	box := newOutbox()
-	h := &Handle{ID: r.id, Events: box.out, cancel: cancel, wake: make(chan struct{}, 1), paused: o.StartPaused}
+	h := &Handle{ID: r.id, Events: box.Out(), cancel: cancel, wake: make(chan struct{}, 1), paused: o.StartPaused}
 	r.h, r.box = h, box
 	go func() {
 		defer cancel()

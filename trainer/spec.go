@@ -10,6 +10,9 @@ import (
 	"workbench/datasets"
 )
 
+// MaxEpochs bounds a run's epoch limit.
+const MaxEpochs = 100_000_000
+
 // Spec describes one run: data, model, loss, optimizer, schedule, batch
 // size, epochs, regularization, stopping rules and seed. It round-trips
 // through JSON unchanged.
@@ -21,7 +24,7 @@ type Spec struct {
 	Optimizer OptimizerSpec `json:"optimizer"`
 	Schedule  ScheduleSpec  `json:"schedule"`
 	BatchSize int           `json:"batch_size"` // 0 = the whole training set
-	Epochs    int           `json:"epochs"`
+	Epochs    int           `json:"epochs"`     // 0 = no limit: train until stopped
 	L1        float64       `json:"l1,omitempty"`
 	L2        float64       `json:"l2,omitempty"`
 	ClipNorm  float64       `json:"clip_norm,omitempty"` // 0 = no clipping
@@ -249,14 +252,17 @@ func (s *Spec) Validate() error {
 			}
 		}
 	}
+	if sc.Name == "cosine" && s.Epochs == 0 {
+		return fmt.Errorf("schedule.name: cosine anneals over the epoch limit, and epochs is 0 (no limit): set epochs or pick another schedule")
+	}
 	if err := inRange("schedule.min_lr", sc.MinLR, 0, 10); err != nil {
 		return err
 	}
 	if s.BatchSize < 0 || s.BatchSize > 1<<20 {
 		return fmt.Errorf("batch_size: %d is out of range [0, 1048576]", s.BatchSize)
 	}
-	if s.Epochs < 1 || s.Epochs > 1_000_000 {
-		return fmt.Errorf("epochs: %d is out of range [1, 1000000]", s.Epochs)
+	if s.Epochs < 0 || s.Epochs > MaxEpochs {
+		return fmt.Errorf("epochs: %d is out of range [0, %d] (0 trains until stopped)", s.Epochs, MaxEpochs)
 	}
 	if err := inRange("l1", s.L1, 0, 10); err != nil {
 		return err

@@ -181,7 +181,14 @@ func TestCancelPauseStep(t *testing.T) {
 	if _, ok := next().(StartEvent); !ok {
 		t.Fatal("first event is not StartEvent")
 	}
-	// Paused: nothing arrives.
+	// Paused: the trainer says it halted before the first epoch, then
+	// nothing arrives.
+	if e, ok := next().(PauseEvent); !ok || !e.Paused || e.Epoch != 0 {
+		t.Fatalf("want a PauseEvent at epoch 0, got %#v", e)
+	}
+	if !h.Halted() || h.Epoch() != 0 {
+		t.Fatalf("Halted %v, Epoch %d", h.Halted(), h.Epoch())
+	}
 	select {
 	case e := <-h.Events:
 		t.Fatalf("event %T while paused", e)
@@ -279,7 +286,8 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"schedule.name", func(s *Spec) { s.Schedule.Name = "linear" }},
 		{"schedule.step_size", func(s *Spec) { s.Schedule = ScheduleSpec{Name: "step", Gamma: 0.5} }},
 		{"schedule.factor", func(s *Spec) { s.Schedule = ScheduleSpec{Name: "plateau", Patience: 2} }},
-		{"epochs", func(s *Spec) { s.Epochs = 0 }},
+		{"epochs", func(s *Spec) { s.Epochs = -1 }},
+		{"schedule.name", func(s *Spec) { s.Epochs, s.Schedule = 0, DefaultSchedule("cosine") }},
 		{"l2", func(s *Spec) { s.L2 = -1 }},
 		{"early_stop.monitor", func(s *Spec) { s.EarlyStop = EarlyStopSpec{Patience: 3, Monitor: "accuracy"} }},
 		{"target", func(s *Spec) { s.Target = "val_accuracy=0.9" }},

@@ -47,8 +47,9 @@ type Options struct {
 	StoreErr error
 	// Spec, when set, prefills Setup.
 	Spec *trainer.Spec
-	// NoRefresh turns off polling the store (for tests).
-	NoRefresh bool
+	// CrashDir is where a crash file goes; empty means the system's
+	// temporary directory.
+	CrashDir string
 }
 
 // App is the root model: it routes messages to the four screens.
@@ -73,12 +74,21 @@ type App struct {
 	sweepCtx     context.Context
 	cancelSweeps context.CancelFunc
 	styles       *Styles
+	// ctx is the parent of every run started here.
+	ctx context.Context
+	// crashFile is set once a panic was caught (see crashed).
+	crashFile   string
+	quitProgram func()
+	// noRefresh turns off polling the store, and viewHook runs at the
+	// start of View; tests set them.
+	noRefresh bool
+	viewHook  func()
 }
 
 // New returns the app on store, which may be nil.
 func New(store sessions.Store, o Options) *App {
 	st := DefaultStyles()
-	a := &App{store: store, opts: o, styles: &st, keys: DefaultGlobalKeys(), help: help.New()}
+	a := &App{store: store, opts: o, styles: &st, keys: DefaultGlobalKeys(), help: help.New(), ctx: context.Background()}
 	a.setup = newSetup(a.styles)
 	if o.Spec != nil {
 		a.setup.setSpec(*o.Spec)
@@ -88,7 +98,7 @@ func New(store sessions.Store, o Options) *App {
 	a.compare = newCompare(a.styles, store)
 	a.setup.Focus()
 	a.statusOK = true
-	a.sweepCtx, a.cancelSweeps = context.WithCancel(appContext)
+	a.sweepCtx, a.cancelSweeps = context.WithCancel(a.ctx)
 	if o.StoreErr != nil {
 		a.status, a.statusOK = "store unavailable, runs will not be saved: "+o.StoreErr.Error(), false
 	}
@@ -98,7 +108,7 @@ func New(store sessions.Store, o Options) *App {
 // Init loads the first dataset and the saved runs.
 func (a *App) Init() tea.Cmd {
 	cmds := []tea.Cmd{a.setup.loadDataset(), a.runs.load()}
-	if !a.opts.NoRefresh && a.store != nil {
+	if !a.noRefresh && a.store != nil {
 		cmds = append(cmds, refreshTick())
 	}
 	return tea.Batch(cmds...)
@@ -155,7 +165,21 @@ func (a *App) show(s screenID) tea.Cmd {
 
 // Update routes: the window size first, then global keys (unless a field
 // takes text), then keys to the active screen, and data to every screen.
-func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// A panic is caught: see crashed.
+func (a *App) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
+	if a.crashFile != "" {
+		return a, tea.Quit
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			a.crashed(p)
+			model, cmd = a, tea.Quit
+		}
+	}()
+	return a.update(msg)
+}
+
+func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.w, a.h = msg.Width, msg.Height
@@ -174,7 +198,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case startRunsMsg:
 		var cmds []tea.Cmd
 		for _, s := range msg.specs {
-			cmds = append(cmds, startRun(s, a.store))
+			cmds = append(cmds, startRun(a.ctx, s, a.store))
 		}
 		a.status, a.statusOK = "starting…", true
 		return a, tea.Batch(cmds...)
@@ -337,7 +361,24 @@ func (c combinedHelp) FullHelp() [][]key.Binding {
 }
 
 // View draws the tab bar, the active screen, the status line and the help.
-func (a *App) View() string {
+// A panic is caught: see crashed.
+func (a *App) View() (out string) {
+	if a.crashFile != "" {
+		return a.crashView()
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			a.crashed(p)
+			out = a.crashView()
+		}
+	}()
+	if a.viewHook != nil {
+		a.viewHook()
+	}
+	return a.view()
+}
+
+func (a *App) view() string {
 	if a.w == 0 {
 		return ""
 	}

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/NimbleMarkets/ntcharts/canvas"
@@ -22,9 +23,10 @@ type series struct {
 }
 
 func (s *series) add(x, y float64) {
-	if math.IsNaN(y) || math.IsInf(y, 0) {
+	if !finite(y) || !finite(x) {
 		return
 	}
+	y = clampPlot(y)
 	s.xs = append(s.xs, x)
 	s.ys = append(s.ys, y)
 	if len(s.xs) > maxSeriesPoints {
@@ -148,15 +150,12 @@ func (c *chart) draw() string {
 	if maxX <= minX {
 		maxX = minX + 1
 	}
-	if maxY <= minY {
-		pad := math.Max(math.Abs(minY)*0.05, 1e-3)
-		minY, maxY = minY-pad, maxY+pad
-	}
-	yfmt := func(_ int, v float64) string {
+	minY, maxY = plotRange(minY, maxY)
+	yfmt := func(i int, v float64) string {
 		if c.logY {
-			return fmt.Sprintf("%.2g", math.Pow(10, v))
+			return axisLabel(i, math.Pow(10, v))
 		}
-		return fmt.Sprintf("%.3g", v)
+		return axisLabel(i, v)
 	}
 	lc := linechart.New(c.w, c.h-1, minX, maxX, minY, maxY,
 		linechart.WithXYSteps(4, 2),
@@ -211,4 +210,36 @@ func downsample(xs, ys []float64, n int) ([]float64, []float64) {
 		}
 	}
 	return ox, oy
+}
+
+// plotLimit bounds plotted values, so that the span of any two of them
+// stays finite (1e308 − −1e308 would overflow to +Inf).
+const plotLimit = 1e300
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// clampPlot limits a finite value to ±plotLimit.
+func clampPlot(v float64) float64 { return math.Max(-plotLimit, math.Min(plotLimit, v)) }
+
+// plotRange widens an empty or single-valued range so a chart can scale
+// to it: a constant series sits in the middle of its panel.
+func plotRange(lo, hi float64) (float64, float64) {
+	if !finite(lo) || !finite(hi) {
+		return 0, 1
+	}
+	if hi <= lo {
+		pad := math.Max(math.Abs(lo)*0.05, 1e-3)
+		lo, hi = clampPlot(lo-pad), clampPlot(hi+pad)
+	}
+	return lo, hi
+}
+
+// axisLabel formats an axis tick in at most 3 significant digits, never as
+// "-0".
+func axisLabel(_ int, v float64) string {
+	s := strconv.FormatFloat(v, 'g', 3, 64)
+	if s == "-0" {
+		return "0"
+	}
+	return s
 }

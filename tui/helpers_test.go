@@ -82,7 +82,8 @@ func press(a *App, keys ...string) {
 }
 
 func newApp(t testing.TB, store sessions.Store, w, h int) *App {
-	a := New(store, Options{NoRefresh: true})
+	a := New(store, Options{})
+	a.noRefresh = true
 	run(a, a.Init())
 	send(a, tea.WindowSizeMsg{Width: w, Height: h})
 	return a
@@ -131,12 +132,7 @@ func fixedRun(t testing.TB, spec trainer.Spec, id string) (*datasets.Prepared, [
 // addFixedRun puts a finished fixed run on the Train screen.
 func addFixedRun(t testing.TB, a *App, spec trainer.Spec, id string) {
 	data, evs := fixedRun(t, spec, id)
-	ch := make(chan trainer.Event, len(evs))
-	for _, e := range evs {
-		ch <- e
-	}
-	close(ch)
-	r := &liveRun{id: id, spec: spec, events: ch, data: data, plane: newPlane(data), key: trainer.KeyMetric(data.Task()), status: trainer.StatusRunning}
+	r := &liveRun{id: id, spec: spec, queue: closedQueue(evs), data: data, plane: newPlane(data), key: trainer.KeyMetric(data.Task()), status: trainer.StatusRunning}
 	send(a, runStartedMsg{run: r})
 }
 
@@ -156,7 +152,7 @@ func storeFixedRuns(t testing.TB, s sessions.Store) []string {
 		}
 		close(ch)
 		rec := sessions.Record(s, data, ch, sessions.RecordOptions{})
-		for range rec.Events {
+		for range rec.Events() {
 		}
 		if err := rec.Err(); err != nil {
 			t.Fatal(err)
@@ -164,4 +160,14 @@ func storeFixedRuns(t testing.TB, s sessions.Store) []string {
 		ids = append(ids, id)
 	}
 	return ids
+}
+
+// closedQueue returns a closed queue holding evs.
+func closedQueue(evs []trainer.Event) *trainer.EventQueue {
+	q := trainer.NewEventQueue()
+	for _, e := range evs {
+		q.Push(e)
+	}
+	q.Close()
+	return q
 }

@@ -15,14 +15,12 @@ import (
 // boundaryEvery bounds how often a live decision boundary is recomputed.
 const boundaryEvery = 200 * time.Millisecond
 
-// maxEventBatch bounds how many queued events one message carries.
-const maxEventBatch = 4096
-
-// eventBatchWindow is how long a read waits after the first event to
-// gather more: it bounds the UI to about 10 updates a second per run,
-// however fast epochs come, so rendering never competes with training
-// for the CPU. The trainer's queue is unbounded: it never waits.
-const eventBatchWindow = 100 * time.Millisecond
+// frameEvery is the UI's frame for live runs: a run's queued events are
+// handed to the UI at most once a frame, all of them at once, so the UI
+// folds a whole backlog in one pass, never falls more than a frame behind
+// the recorder, and renders about 10 times a second per run however fast
+// epochs come. The queues are unbounded: the recorder never waits.
+const frameEvery = 100 * time.Millisecond
 
 // liveRun is a run started from this UI: its handle, recorder and
 // everything the Train screen shows of it.
@@ -31,7 +29,7 @@ type liveRun struct {
 	spec   trainer.Spec
 	handle *trainer.Handle
 	rec    *sessions.Recorder
-	events <-chan trainer.Event
+	queue  *trainer.EventQueue // the run's events, after the store
 	data   *datasets.Prepared
 	plane  *plane
 	key    string // the key metric, such as accuracy or r2
@@ -46,6 +44,8 @@ type liveRun struct {
 	bestEpoch int
 	fin       *trainer.FinishedEvent
 	closed    bool
+	halted    bool // the trainer reported that it stopped at a pause
+	delivered time.Time
 
 	loss, metric *chart
 	grid         *boundaryGrid
@@ -54,15 +54,12 @@ type liveRun struct {
 	nextSnap     *trainer.Snapshot
 }
 
-// startRun builds the data and starts a run off the UI path. The store may
-// be nil: the run then trains without being saved.
-func startRun(spec trainer.Spec, store sessions.Store) tea.Cmd {
+// startRun builds the data and starts a recorded run off the UI path. The
+// store may be nil: the run then trains without being saved.
+func startRun(ctx context.Context, spec trainer.Spec, store sessions.Store) tea.Cmd {
 	return func() tea.Msg {
 		data, err := datasets.Build(spec.Data)
 		if err != nil {
-			return runStartedMsg{err: err}
-		}
-		if err := spec.CheckTask(data.Task()); err != nil {
 			return runStartedMsg{err: err}
 		}
 		var snapEvery time.Duration
@@ -70,45 +67,27 @@ func startRun(spec trainer.Spec, store sessions.Store) tea.Cmd {
 		if pl != nil {
 			snapEvery = boundaryEvery
 		}
-		h, err := trainer.RunWith(appContext, spec, data, trainer.Options{SnapshotEvery: snapEvery})
+		live, err := sessions.Start(ctx, store, spec, sessions.StartOptions{Data: data, Trainer: trainer.Options{SnapshotEvery: snapEvery}})
 		if err != nil {
 			return runStartedMsg{err: err}
 		}
-		r := &liveRun{id: h.ID, spec: spec, handle: h, events: h.Events, data: data, plane: pl,
-			key: trainer.KeyMetric(data.Task()), status: trainer.StatusRunning}
-		if store != nil {
-			r.rec = sessions.Record(store, data, h.Events, sessions.RecordOptions{})
-			r.events = r.rec.Events
-		}
+		r := &liveRun{id: live.Handle.ID, spec: spec, handle: live.Handle, rec: live.Recorder, queue: live.Recorder.Queue(),
+			data: data, plane: pl, key: trainer.KeyMetric(data.Task()), status: trainer.StatusRunning}
 		return runStartedMsg{run: r}
 	}
 }
 
-// waitForEvents reads the next events of a run: it blocks for one, then
-// takes what else is queued, up to maxEventBatch, so a fast run costs one
-// message per batch rather than one per event.
-func waitForEvents(id string, ch <-chan trainer.Event) tea.Cmd {
+// waitForEvents hands over a run's queued events once a frame: it waits
+// until something is queued and a frame has passed since the last
+// delivery, then takes everything queued at once.
+func waitForEvents(id string, q *trainer.EventQueue, last time.Time) tea.Cmd {
 	return func() tea.Msg {
-		ev, ok := <-ch
-		if !ok {
-			return runEventsMsg{id: id, closed: true}
+		<-q.Ready()
+		if d := frameEvery - time.Since(last); d > 0 {
+			time.Sleep(d)
 		}
-		batch := []trainer.Event{ev}
-		if _, last := ev.(trainer.FinishedEvent); !last {
-			time.Sleep(eventBatchWindow)
-		}
-		for len(batch) < maxEventBatch {
-			select {
-			case ev, ok := <-ch:
-				if !ok {
-					return runEventsMsg{id: id, events: batch, closed: true}
-				}
-				batch = append(batch, ev)
-			default:
-				return runEventsMsg{id: id, events: batch}
-			}
-		}
-		return runEventsMsg{id: id, events: batch}
+		evs, closed := q.Drain(nil)
+		return runEventsMsg{id: id, events: evs, closed: closed}
 	}
 }
 
@@ -120,6 +99,8 @@ func (r *liveRun) apply(ev trainer.Event, st *Styles) {
 		r.start = e
 	case trainer.ProgressEvent:
 		r.progress = e
+	case trainer.PauseEvent:
+		r.halted = e.Paused
 	case trainer.EpochEvent:
 		e2 := e
 		r.last = &e2
@@ -169,9 +150,9 @@ func startSweep(ctx context.Context, spec sweeps.Spec, store sessions.Store) tea
 		var sweepID string
 		o := sweeps.Options{
 			OnStart: func(id string, _ []sweeps.Trial) { sweepID = id },
-			OnTrialStart: func(t sweeps.Trial, id string, h *trainer.Handle, data *datasets.Prepared, events <-chan trainer.Event) {
+			OnTrialStart: func(t sweeps.Trial, id string, h *trainer.Handle, data *datasets.Prepared, events *trainer.EventQueue) {
 				pl := newPlane(data)
-				r := &liveRun{id: id, spec: t.Spec, handle: h, events: events, data: data, plane: pl,
+				r := &liveRun{id: id, spec: t.Spec, handle: h, queue: events, data: data, plane: pl,
 					key: trainer.KeyMetric(data.Task()), status: trainer.StatusRunning, sweep: sweepID, trial: t.Spec.Name}
 				ch <- sweepTrialMsg{run: r, ch: ch}
 			},

@@ -17,12 +17,10 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"workbench/datasets"
+	"workbench/numfmt"
 	"workbench/sessions"
 	"workbench/trainer"
 )
-
-// appContext is the parent context of runs started from the UI.
-var appContext = context.Background()
 
 // trainModel is the live Train screen: every run started in this session,
 // one shown at a time.
@@ -119,7 +117,7 @@ func (m *trainModel) add(r *liveRun) tea.Cmd {
 	m.sizeCharts(r)
 	m.runs = append(m.runs, r)
 	m.sel = len(m.runs) - 1
-	return waitForEvents(r.id, r.events)
+	return waitForEvents(r.id, r.queue, time.Time{})
 }
 
 func (m trainModel) Update(msg tea.Msg) (trainModel, tea.Cmd) {
@@ -132,6 +130,7 @@ func (m trainModel) Update(msg tea.Msg) (trainModel, tea.Cmd) {
 		for _, ev := range msg.events {
 			r.apply(ev, m.styles)
 		}
+		r.delivered = time.Now()
 		var cmds []tea.Cmd
 		if msg.closed {
 			r.closed = true
@@ -141,7 +140,7 @@ func (m trainModel) Update(msg tea.Msg) (trainModel, tea.Cmd) {
 				cmds = append(cmds, func() tea.Msg { return statusMsg{text: "the run was not saved: " + err.Error(), err: true} })
 			}
 		} else {
-			cmds = append(cmds, waitForEvents(r.id, r.events))
+			cmds = append(cmds, waitForEvents(r.id, r.queue, r.delivered))
 		}
 		_, _, _, _, bw, bh := m.layout()
 		cmds = append(cmds, r.boundaryCmd(bw, bh))
@@ -288,6 +287,8 @@ func statusLabel(r *liveRun) string {
 		return strings.ReplaceAll(string(r.fin.Status), "_", " ")
 	case r.handle != nil && r.handle.Paused():
 		return "paused"
+	case r.halted:
+		return "paused"
 	}
 	return "running"
 }
@@ -360,7 +361,8 @@ func (m trainModel) bestTrials() map[string]bool {
 	return out
 }
 
-// progressLine is epoch/total, a bar, ETA, samples/s and the status.
+// progressLine is epoch/total, a bar, ETA, samples/s and the status. A
+// run without an epoch limit shows ∞, no bar and the time it has run.
 func (m trainModel) progressLine(r *liveRun) string {
 	st := m.styles
 	epochs := r.spec.Epochs
@@ -372,6 +374,10 @@ func (m trainModel) progressLine(r *liveRun) string {
 	if r.fin == nil && r.progress.Batches > 0 && r.progress.Epoch > done {
 		frac += float64(r.progress.Batch) / float64(r.progress.Batches) / float64(max(epochs, 1))
 	}
+	limit := fmt.Sprint(epochs)
+	if epochs == 0 {
+		limit, frac = "∞", 0
+	}
 	sps := r.progress.SamplesPerSec
 	elapsed := r.progress.Elapsed
 	if r.last != nil && r.last.Elapsed > elapsed {
@@ -380,12 +386,15 @@ func (m trainModel) progressLine(r *liveRun) string {
 			sps = r.last.SamplesPerSec
 		}
 	}
-	eta := "—"
-	if r.fin != nil {
+	eta := "ETA —"
+	switch {
+	case r.fin != nil:
 		sps = r.fin.SamplesPerSec
-		eta = "done"
-	} else if frac > 0 {
-		eta = (time.Duration(float64(elapsed)/frac) - elapsed).Round(time.Second).String()
+		eta = "ETA done"
+	case epochs == 0:
+		eta = "running " + elapsed.Round(time.Second).String()
+	case frac > 0:
+		eta = "ETA " + (time.Duration(float64(elapsed)/frac) - elapsed).Round(time.Second).String()
 	}
 	status := statusLabel(r)
 	statusStyle := st.Accent
@@ -397,11 +406,11 @@ func (m trainModel) progressLine(r *liveRun) string {
 	case "paused":
 		statusStyle = st.Bad
 	}
-	info := fmt.Sprintf(" Epoch %d/%d  ETA %s  %s samples/s  ", done, epochs, eta, humanRate(sps))
+	info := fmt.Sprintf(" Epoch %d/%s  %s  %s samples/s  ", done, limit, eta, humanRate(sps))
 	barW := max(m.w-lipgloss.Width(info)-len(status)-2, 0)
 	m.bar.Width = min(barW, 40)
 	bar := ""
-	if m.bar.Width >= 5 {
+	if m.bar.Width >= 5 && epochs > 0 {
 		bar = m.bar.ViewAs(math.Min(frac, 1))
 	}
 	return truncateANSI(bar+info+statusStyle.Render(status), m.w)
@@ -409,6 +418,10 @@ func (m trainModel) progressLine(r *liveRun) string {
 
 func humanRate(v float64) string {
 	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0) || v < 0:
+		return "—"
+	case v >= 1e9:
+		return numfmt.Value(v)
 	case v >= 1e6:
 		return fmt.Sprintf("%.2fM", v/1e6)
 	case v >= 1e3:
@@ -449,7 +462,7 @@ func (m trainModel) rocChart(e trainer.Evaluation, w, h int) string {
 		a, b := e.ROC[i-1], e.ROC[i]
 		lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: a.FPR, Y: a.TPR}, canvas.Float64Point{X: b.FPR, Y: b.TPR}, st.TrainSeries)
 	}
-	return st.Header.Render(fmt.Sprintf("test ROC, AUC %.4f", e.Metrics["auc"])) + "\n" + lc.View()
+	return st.Header.Render("test ROC, AUC "+numfmt.Value(e.Metrics["auc"])) + "\n" + lc.View()
 }
 
 func (m trainModel) pairsChart(e trainer.Evaluation, w, h int) string {
@@ -457,20 +470,29 @@ func (m trainModel) pairsChart(e trainer.Evaluation, w, h int) string {
 	if w < 12 || h < 5 {
 		return ""
 	}
-	lo, hi := math.Inf(1), math.Inf(-1)
+	var pts []canvas.Float64Point
 	for _, p := range e.Pairs {
-		lo, hi = math.Min(lo, math.Min(p[0], p[1])), math.Max(hi, math.Max(p[0], p[1]))
+		if finite(p[0]) && finite(p[1]) {
+			pts = append(pts, canvas.Float64Point{X: clampPlot(p[0]), Y: clampPlot(p[1])})
+		}
 	}
-	if hi <= lo {
-		hi = lo + 1
+	title := st.Header.Render("test: predicted (y) against actual (x), R² " + numfmt.Value(e.Metrics["r2"]))
+	if len(pts) == 0 {
+		return title + "\n" + st.Subtle.Render("n/a: no finite predictions")
 	}
-	lc := linechart.New(w, h-1, lo, hi, lo, hi, linechart.WithXYSteps(4, 2), linechart.WithStyles(st.Axis, st.Axis, st.Text))
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, p := range pts {
+		lo, hi = math.Min(lo, math.Min(p.X, p.Y)), math.Max(hi, math.Max(p.X, p.Y))
+	}
+	lo, hi = plotRange(lo, hi)
+	lc := linechart.New(w, h-1, lo, hi, lo, hi, linechart.WithXYSteps(4, 2), linechart.WithStyles(st.Axis, st.Axis, st.Text),
+		linechart.WithXLabelFormatter(axisLabel), linechart.WithYLabelFormatter(axisLabel))
 	lc.DrawXYAxisAndLabel()
 	lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: lo, Y: lo}, canvas.Float64Point{X: hi, Y: hi}, st.Subtle)
-	for _, p := range e.Pairs {
-		lc.DrawRuneWithStyle(canvas.Float64Point{X: p[0], Y: p[1]}, '•', st.TrainSeries)
+	for _, p := range pts {
+		lc.DrawRuneWithStyle(p, '•', st.TrainSeries)
 	}
-	return st.Header.Render(fmt.Sprintf("test: predicted (y) against actual (x), R² %.4f", e.Metrics["r2"])) + "\n" + lc.View()
+	return title + "\n" + lc.View()
 }
 
 // rightColumn is the decision boundary (2-D data) and the metric panel;
@@ -521,15 +543,15 @@ func (m trainModel) metricPanel(r *liveRun, w int) string {
 	if r.fin != nil {
 		cols = append(cols, "test")
 	}
-	nameW := w - 9*len(cols)
+	nameW := w - 11*len(cols)
 	if nameW < 10 && len(cols) == 3 {
 		cols = cols[:2]
-		nameW = w - 18
+		nameW = w - 22
 	}
 	nameW = max(nameW, 6)
 	head := fmt.Sprintf("%-*s", nameW, "val metric")
 	for _, c := range cols {
-		head += fmt.Sprintf(" %8s", c)
+		head += fmt.Sprintf(" %10s", c)
 	}
 	rows := []string{st.Header.Render(truncate(head, w))}
 	for _, k := range keys {
@@ -546,14 +568,14 @@ func (m trainModel) metricPanel(r *liveRun, w int) string {
 				v, ok = r.fin.Test.Metrics[k]
 			}
 			if ok {
-				row += fmt.Sprintf(" %8.4f", v)
+				row += fmt.Sprintf(" %10s", numfmt.Value(v))
 			} else {
-				row += fmt.Sprintf(" %8s", "—")
+				row += fmt.Sprintf(" %10s", "—")
 			}
 		}
 		rows = append(rows, truncate(row, w))
 	}
-	rows = append(rows, st.Subtle.Render(truncate(fmt.Sprintf("best epoch %d · lr %.3g · %s", r.bestEpoch, r.last.LR, r.start.Summary), w)))
+	rows = append(rows, st.Subtle.Render(truncate(fmt.Sprintf("best epoch %d · lr %s · %s", r.bestEpoch, numfmt.Short(r.last.LR), r.start.Summary), w)))
 	return strings.Join(rows, "\n")
 }
 

@@ -118,7 +118,7 @@ func TestTrainIgnoresUnknownRunsAndControlsTheSelectedRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &liveRun{id: h.ID, spec: spec, handle: h, events: h.Events, data: data, key: "accuracy"}
+	r := &liveRun{id: h.ID, spec: spec, handle: h, queue: sessions.Record(nil, data, h.Events, sessions.RecordOptions{}).Queue(), data: data, key: "accuracy"}
 	a.Update(runStartedMsg{run: r}) // not run(): that would block on the channel
 	if a.screen != screenTrain || a.train.selected() != r {
 		t.Fatal("a started run is not shown")
@@ -210,7 +210,8 @@ func TestFlow(t *testing.T) {
 	spec.Data.Samples = 1000
 	spec.Model.Hidden = []trainer.LayerSpec{{Units: 16, Activation: "tanh"}, {Units: 16, Activation: "tanh"}}
 	spec.Epochs = 400
-	app := New(store, Options{Spec: &spec, NoRefresh: true})
+	app := New(store, Options{Spec: &spec})
+	app.noRefresh = true
 	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(120, 40))
 	wait := func(what string) {
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), what) },
@@ -235,7 +236,8 @@ func TestFlow(t *testing.T) {
 
 func TestSweepFromSetup(t *testing.T) {
 	store := tempStore(t)
-	a := New(store, Options{NoRefresh: true})
+	a := New(store, Options{})
+	a.noRefresh = true
 	run(a, a.Init())
 	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
 	spec := trainer.DefaultSpec()

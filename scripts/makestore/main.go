@@ -119,7 +119,7 @@ func template(ctx context.Context, store sessions.Store) (*sessions.FullRun, err
 		return nil, err
 	}
 	rec := sessions.Record(store, data, h.Events, sessions.RecordOptions{Name: "template"})
-	for range rec.Events {
+	for range rec.Events() {
 	}
 	if err := rec.Err(); err != nil {
 		return nil, err

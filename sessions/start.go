@@ -1,0 +1,61 @@
+package sessions
+
+import (
+	"context"
+
+	"workbench/datasets"
+	"workbench/trainer"
+)
+
+// StartOptions tunes Start.
+type StartOptions struct {
+	// Data is the prepared data; nil builds the spec's.
+	Data *datasets.Prepared
+	// Trainer passes options to the trainer.
+	Trainer trainer.Options
+	// Name and SweepID go into the run's row.
+	Name    string
+	SweepID string
+	// OnEpoch is called after epochs are committed (see RecordOptions).
+	OnEpoch func(epoch int)
+}
+
+// Live is a run started by Start: the trainer's handle, the data it trains
+// on, and the recorder whose queue carries the run's events once stored.
+type Live struct {
+	Handle   *trainer.Handle
+	Data     *datasets.Prepared
+	Recorder *Recorder
+}
+
+// Start is the one way to start a recorded run: it builds the data (unless
+// given), checks the spec against the data's task, starts the trainer and
+// attaches a recorder that stops the run on the first failed write. store
+// may be nil: the run then trains without being saved, through the same
+// event queue. Cancelling ctx stops the run.
+//
+// Errors from building the data are returned as they are; an invalid spec
+// or a spec that does not fit the task returns the trainer's error, which
+// names the field.
+func Start(ctx context.Context, store Store, spec trainer.Spec, o StartOptions) (*Live, error) {
+	data := o.Data
+	if data == nil {
+		var err error
+		if data, err = datasets.Build(spec.Data); err != nil {
+			return nil, err
+		}
+	}
+	if err := spec.CheckTask(data.Task()); err != nil {
+		return nil, err
+	}
+	h, err := trainer.RunWith(ctx, spec, data, o.Trainer)
+	if err != nil {
+		return nil, err
+	}
+	rec := Record(store, data, h.Events, RecordOptions{Name: o.Name, SweepID: o.SweepID, OnEpoch: o.OnEpoch, Stop: h.Stop})
+	return &Live{Handle: h, Data: data, Recorder: rec}, nil
+}
+
+// Events returns the run's events after they are recorded (see
+// Recorder.Events).
+func (l *Live) Events() <-chan trainer.Event { return l.Recorder.Events() }
