@@ -58,6 +58,7 @@ func loadCompare(store sessions.Store, ids []string) tea.Cmd {
 		if err != nil {
 			return compareLoadedMsg{err: err}
 		}
+		cleanComparison(c)
 		evals := map[string]*sessions.Evaluations{}
 		for _, r := range c.Runs {
 			if ev, err := store.Evaluation(context.Background(), r.ID); err == nil {
@@ -65,6 +66,26 @@ func loadCompare(store sessions.Store, ids []string) tea.Cmd {
 			}
 		}
 		return compareLoadedMsg{cmp: c, evals: evals}
+	}
+}
+
+// cleanComparison makes the comparison's text safe for the terminal (see
+// sessions.CleanText); run IDs stay as stored, since they name the runs.
+func cleanComparison(c *sessions.Comparison) {
+	for i, r := range c.Runs {
+		cr := sessions.CleanRun(r)
+		cr.ID = r.ID
+		c.Runs[i] = cr
+	}
+	for i := range c.Diff {
+		d := &c.Diff[i]
+		d.Field = sessions.CleanText(d.Field)
+		for j, v := range d.Values {
+			d.Values[j] = sessions.CleanText(v)
+		}
+	}
+	for i := range c.Metrics {
+		c.Metrics[i].Key = sessions.CleanText(c.Metrics[i].Key)
 	}
 }
 
@@ -142,10 +163,11 @@ func shortID(r *sessions.Run) string {
 	if r.Name != "" {
 		return truncate(r.Name, 14)
 	}
-	if i := strings.LastIndex(r.ID, "-"); i > 0 {
-		return r.ID[i+1:]
+	id := sessions.CleanText(r.ID)
+	if i := strings.LastIndex(id, "-"); i > 0 {
+		return id[i+1:]
 	}
-	return r.ID
+	return id
 }
 
 func (m compareModel) View() string {

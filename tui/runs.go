@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"workbench/atomicfile"
 	"workbench/datasets"
 	"workbench/sessions"
 	"workbench/trainer"
@@ -30,7 +34,7 @@ var runColumns = []runColumn{
 		if r.Name != "" {
 			return r.Name
 		}
-		return r.ID
+		return sessions.CleanText(r.ID)
 	}},
 	{"DATASET", "dataset", 13, func(r *sessions.Run) string { return r.Dataset }},
 	{"ARCHITECTURE", "summary", 24, func(r *sessions.Run) string { return archOf(r.Summary) }},
@@ -99,7 +103,12 @@ type runsModel struct {
 	input     textinput.Model
 	detail    *sessions.FullRun
 	confirm   string // the ID awaiting delete confirmation
+	replace   string // the ID whose export would replace a file, awaiting confirmation
 	err       error
+	// seq is the store's change sequence at the last load of the list
+	// whose query() key is key; refreshes fetch only later changes.
+	seq int64
+	key string
 
 	keys    RunsKeys
 	styles  *Styles
@@ -123,52 +132,160 @@ func (m runsModel) awaitingInput() bool {
 	return m.filtering
 }
 
-// load queries the store off the UI path.
+// query is what the list shows: the filter and the store's sort key
+// (key metrics, which differ by task, are sorted here by sortRuns); key
+// identifies it, so a refresh can tell whether it may merge changes.
+func (m runsModel) query() (q sessions.Query, sortKey string, key string) {
+	q = sessions.Query{Text: m.filter}
+	sortKey = runColumns[m.sortCol].sort
+	col := sortKey
+	if col == "val_key" || col == "test_key" {
+		col = "created"
+	}
+	q.Sort = col
+	if m.desc {
+		q.Sort = "-" + col
+	}
+	return q, sortKey, fmt.Sprintf("%s\x00%s\x00%v", m.filter, sortKey, m.desc)
+}
+
+// load queries the store off the UI path: the whole list the first time
+// and when the filter or sort changes, else only the runs changed since
+// the last look (nothing at all when none did), so an idle Runs screen
+// costs one small query per refresh whatever the number of runs.
 func (m runsModel) load() tea.Cmd {
 	if m.store == nil {
 		return nil
 	}
 	store := m.store
-	q := sessions.Query{Text: m.filter}
-	col := runColumns[m.sortCol].sort
-	switch col {
-	case "val_key", "test_key":
-		col = "created" // key metrics differ by task; sorted client-side below
-	}
-	if m.desc {
-		q.Sort = "-" + col
-	} else {
-		q.Sort = col
-	}
-	sortKey := runColumns[m.sortCol].sort
+	q, sortKey, key := m.query()
 	desc := m.desc
-	return func() tea.Msg {
-		runs, err := store.ListRuns(context.Background(), q)
-		if err == nil && (sortKey == "val_key" || sortKey == "test_key") {
-			prefix := map[string]string{"val_key": "best_val_", "test_key": "test_"}[sortKey]
-			sortByKeyMetric(runs, prefix, desc)
+	ctx := context.Background()
+	if m.seq > 0 && key == m.key {
+		from := m.seq
+		return func() tea.Msg {
+			c, err := store.ListChangedSince(ctx, q, from)
+			if err != nil {
+				return runsLoadedMsg{err: err, key: key}
+			}
+			if c.Seq == from {
+				return nil
+			}
+			return runsLoadedMsg{runs: cleanRuns(c.Runs), changed: c.Changed, key: key, from: from, seq: c.Seq}
 		}
-		return runsLoadedMsg{runs: runs, err: err}
+	}
+	return func() tea.Msg {
+		// The sequence first: a change between the two reads comes again
+		// next time, which merging tolerates.
+		seq, err := store.ChangeSeq(ctx)
+		if err != nil {
+			return runsLoadedMsg{err: err, key: key, full: true}
+		}
+		runs, err := store.ListSummaries(ctx, q)
+		if err == nil && (sortKey == "val_key" || sortKey == "test_key") {
+			sortRuns(runs, sortKey, desc)
+		}
+		return runsLoadedMsg{runs: cleanRuns(runs), err: err, key: key, full: true, seq: seq}
 	}
 }
 
-func sortByKeyMetric(runs []*sessions.Run, prefix string, desc bool) {
-	val := func(r *sessions.Run) (float64, bool) {
-		task, _ := datasets.ParseTask(r.Task)
-		v, ok := r.Metrics[prefix+trainer.KeyMetric(task)]
-		return v, ok
+// cleanRuns makes the runs' text safe for the terminal (see
+// sessions.CleanRun), keeping IDs as stored so they still name the runs.
+func cleanRuns(runs []*sessions.Run) []*sessions.Run {
+	for i, r := range runs {
+		c := sessions.CleanRun(r)
+		c.ID = r.ID
+		runs[i] = c
 	}
-	for i := 1; i < len(runs); i++ {
-		for j := i; j > 0; j-- {
-			a, okA := val(runs[j-1])
-			b, okB := val(runs[j])
-			less := okB && (!okA || (desc && b > a) || (!desc && b < a))
-			if !less {
-				break
-			}
-			runs[j-1], runs[j] = runs[j], runs[j-1]
+	return runs
+}
+
+// merge applies an incremental load to the list: it drops every changed
+// or deleted run, adds the changed runs the filter selects, and sorts the
+// list as the store would.
+func (m *runsModel) merge(msg runsLoadedMsg) {
+	drop := make(map[string]bool, len(msg.changed))
+	for _, id := range msg.changed {
+		drop[id] = true
+	}
+	kept := m.runs[:0:0]
+	for _, r := range m.runs {
+		if !drop[r.ID] {
+			kept = append(kept, r)
 		}
 	}
+	kept = append(kept, msg.runs...)
+	for id := range m.selected {
+		if drop[id] && !slices.ContainsFunc(msg.runs, func(r *sessions.Run) bool { return r.ID == id }) {
+			delete(m.selected, id) // deleted elsewhere
+		}
+	}
+	_, sortKey, _ := m.query()
+	sortRuns(kept, sortKey, m.desc)
+	m.runs = kept
+}
+
+// sortRuns orders runs by a column as ListSummaries does (the column, then
+// the ID, both in the same direction), or by a key metric with the runs
+// that lack it last and ties newest first.
+func sortRuns(runs []*sessions.Run, sortKey string, desc bool) {
+	sign := 1
+	if desc {
+		sign = -1
+	}
+	var by func(a, b *sessions.Run) int
+	switch sortKey {
+	case "name":
+		by = func(a, b *sessions.Run) int { return cmp.Compare(a.Name, b.Name) }
+	case "dataset":
+		by = func(a, b *sessions.Run) int { return cmp.Compare(a.Dataset, b.Dataset) }
+	case "summary":
+		by = func(a, b *sessions.Run) int { return cmp.Compare(a.Summary, b.Summary) }
+	case "optimizer":
+		by = func(a, b *sessions.Run) int { return cmp.Compare(a.Spec.Optimizer.Name, b.Spec.Optimizer.Name) }
+	case "lr":
+		by = func(a, b *sessions.Run) int { return cmp.Compare(a.Spec.Optimizer.LR, b.Spec.Optimizer.LR) }
+	case "status":
+		by = func(a, b *sessions.Run) int { return cmp.Compare(a.Status, b.Status) }
+	case "epochs":
+		by = func(a, b *sessions.Run) int { return cmp.Compare(a.EpochsDone, b.EpochsDone) }
+	case "duration":
+		by = func(a, b *sessions.Run) int { return cmp.Compare(a.Duration, b.Duration) }
+	case "val_key", "test_key":
+		prefix := map[string]string{"val_key": "best_val_", "test_key": "test_"}[sortKey]
+		val := func(r *sessions.Run) (float64, bool) {
+			task, _ := datasets.ParseTask(r.Task)
+			v, ok := r.Metrics[prefix+trainer.KeyMetric(task)]
+			return v, ok
+		}
+		slices.SortStableFunc(runs, func(a, b *sessions.Run) int {
+			va, okA := val(a)
+			vb, okB := val(b)
+			switch {
+			case okA != okB:
+				if okA {
+					return -1
+				}
+				return 1
+			case okA && va != vb:
+				return sign * cmp.Compare(va, vb)
+			}
+			return sign * cmp.Or(cmp.Compare(createdNanos(a), createdNanos(b)), cmp.Compare(a.ID, b.ID))
+		})
+		return
+	default:
+		by = func(a, b *sessions.Run) int { return cmp.Compare(createdNanos(a), createdNanos(b)) }
+	}
+	slices.SortFunc(runs, func(a, b *sessions.Run) int {
+		return sign * cmp.Or(by(a, b), cmp.Compare(a.ID, b.ID))
+	})
+}
+
+func createdNanos(r *sessions.Run) int64 {
+	if r.Created.IsZero() {
+		return 0
+	}
+	return r.Created.UnixNano()
 }
 
 func (m runsModel) current() *sessions.Run {
@@ -181,18 +298,31 @@ func (m runsModel) current() *sessions.Run {
 func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case runsLoadedMsg:
+		if _, _, key := m.query(); msg.key != key {
+			return m, nil // the filter or sort changed since: a full load is coming
+		}
 		m.err = msg.err
-		if msg.err == nil {
-			cur := ""
-			if r := m.current(); r != nil {
-				cur = r.ID
-			}
-			m.runs = msg.runs
-			m.cursor = 0
-			for i, r := range m.runs {
-				if r.ID == cur {
-					m.cursor = i
-				}
+		if msg.err != nil {
+			return m, nil
+		}
+		cur := ""
+		if r := m.current(); r != nil {
+			cur = r.ID
+		}
+		switch {
+		case msg.full:
+			m.runs, m.seq, m.key = msg.runs, msg.seq, msg.key
+		case m.key == msg.key && msg.from <= m.seq && msg.seq > m.seq:
+			m.merge(msg)
+			m.seq = msg.seq
+		default:
+			return m, nil // an older refresh, already covered
+		}
+		m.cursor = min(m.cursor, max(len(m.runs)-1, 0))
+		for i, r := range m.runs {
+			if r.ID == cur {
+				m.cursor = i
+				break
 			}
 		}
 		return m, nil
@@ -227,6 +357,15 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 
 func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 	k := m.keys
+	if m.replace != "" {
+		id := m.replace
+		m.replace = ""
+		if key.Matches(msg, k.Confirm) && m.store != nil {
+			name, _ := sessions.ExportFileName(id)
+			return m, exportRun(m.store, id, name, true)
+		}
+		return m, func() tea.Msg { return statusMsg{text: "export cancelled"} }
+	}
 	if m.confirm != "" {
 		id := m.confirm
 		m.confirm = ""
@@ -288,30 +427,37 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		store, id := m.store, r.ID
 		return m, func() tea.Msg {
 			f, err := sessions.LoadFull(context.Background(), store, id)
+			if err == nil {
+				f.Run = *sessions.CleanRun(&f.Run)
+				f.Run.ID = id
+			}
 			return runDetailMsg{run: f, err: err}
 		}
-	case key.Matches(msg, k.Clone):
-		spec := r.Spec
-		return m, func() tea.Msg { return editSpecMsg{spec: spec} }
-	case key.Matches(msg, k.Rerun):
-		spec := r.Spec
-		return m, func() tea.Msg { return startRunsMsg{specs: []trainer.Spec{spec}} }
-	case key.Matches(msg, k.Delete):
-		m.confirm = r.ID
-	case key.Matches(msg, k.Export):
-		store, id := m.store, r.ID
+	case key.Matches(msg, k.Clone), key.Matches(msg, k.Rerun):
+		// The list holds summaries: the spec comes from the store.
+		store, id, clone := m.store, r.ID, key.Matches(msg, k.Clone)
 		return m, func() tea.Msg {
-			name := "workbench-" + id + ".json"
-			f, err := os.Create(name)
+			full, err := store.GetRun(context.Background(), id)
 			if err != nil {
 				return statusMsg{text: err.Error(), err: true}
 			}
-			defer f.Close()
-			if err := sessions.ExportJSON(context.Background(), store, []string{id}, f); err != nil {
-				return statusMsg{text: err.Error(), err: true}
+			if clone {
+				return editSpecMsg{spec: full.Spec}
 			}
-			return statusMsg{text: "exported to " + name}
+			return startRunsMsg{specs: []trainer.Spec{full.Spec}}
 		}
+	case key.Matches(msg, k.Delete):
+		m.confirm = r.ID
+	case key.Matches(msg, k.Export):
+		name, err := sessions.ExportFileName(r.ID)
+		if err != nil {
+			return m, func() tea.Msg { return statusMsg{text: "cannot export: " + err.Error(), err: true} }
+		}
+		if _, err := os.Lstat(name); err == nil {
+			m.replace = r.ID
+			return m, nil
+		}
+		return m, exportRun(m.store, r.ID, name, false)
 	case key.Matches(msg, k.Compare):
 		ids := m.selectedIDs()
 		if len(ids) < 2 {
@@ -320,6 +466,20 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		return m, func() tea.Msg { return compareRunsMsg{ids: ids} }
 	}
 	return m, nil
+}
+
+// exportRun writes run id's JSON export to name all at once, replacing an
+// existing file only when force is set.
+func exportRun(store sessions.Store, id, name string, force bool) tea.Cmd {
+	return func() tea.Msg {
+		err := atomicfile.Write(name, force, func(w io.Writer) error {
+			return sessions.ExportJSON(context.Background(), store, []string{id}, w)
+		})
+		if err != nil {
+			return statusMsg{text: "export: " + err.Error(), err: true}
+		}
+		return statusMsg{text: "exported to " + name}
+	}
 }
 
 // selectedIDs returns the selected runs in table order.
@@ -365,7 +525,11 @@ func (m runsModel) View() string {
 		head = m.input.View()
 	}
 	if m.confirm != "" {
-		head = st.Error.Render("delete run " + m.confirm + " with its history and weights? y to confirm")
+		head = st.Error.Render("delete run " + sessions.CleanText(m.confirm) + " with its history and weights? y to confirm")
+	}
+	if m.replace != "" {
+		name, _ := sessions.ExportFileName(m.replace)
+		head = st.Error.Render(name + " exists: replace it? y to confirm")
 	}
 	lines = append(lines, head)
 	cols := fitColumns(m.w - 3)
@@ -427,9 +591,9 @@ func (m runsModel) viewDetail() string {
 	r := &f.Run
 	w := m.w
 	var head []string
-	title := r.ID
+	title := sessions.CleanText(r.ID)
 	if r.Name != "" {
-		title = r.Name + "  " + r.ID
+		title = r.Name + "  " + title
 	}
 	head = append(head, st.Title.Render(truncate(title, w)))
 	head = append(head, truncate(fmt.Sprintf("%s · %s · %s · %s lr %g · batch %d · %d/%d epochs · best %d", r.Status, r.Dataset, archOf(r.Summary),
