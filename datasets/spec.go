@@ -9,7 +9,16 @@ import (
 	"math"
 	"os"
 	"strings"
+
+	"workbench/numfmt"
 )
+
+// SpecError is a data spec that does not fit its data, such as crosses on
+// a set that is not 2-D: the spec is wrong, not the file.
+type SpecError struct{ Err error }
+
+func (e *SpecError) Error() string { return e.Err.Error() }
+func (e *SpecError) Unwrap() error { return e.Err }
 
 // Spec says which data a run sees and how it is prepared. It serializes to
 // JSON, and the same Spec always builds the same matrices.
@@ -104,7 +113,7 @@ func (s *Spec) validatePrep() error {
 		return fmt.Errorf("data.split: the training fraction must be above 0")
 	}
 	if math.Abs(sum-1) > 1e-9 {
-		return fmt.Errorf("data.split: fractions add up to %v, not 1", sum)
+		return fmt.Errorf("data.split: fractions add up to %s, not 1", numfmt.Short(sum))
 	}
 	if !(s.AugNoise >= 0 && s.AugNoise <= 10) {
 		return fmt.Errorf("data.aug_noise: %v is out of range [0, 10]", s.AugNoise)
@@ -212,14 +221,14 @@ func (s *Spec) csvOptions() (CSVOptions, error) {
 // Prepare crosses, splits, imputes and scales t following s.
 func Prepare(t *Table, s Spec) (*Prepared, error) {
 	if err := s.validatePrep(); err != nil {
-		return nil, err
+		return nil, &SpecError{err}
 	}
 	if t.N == 0 {
 		return nil, fmt.Errorf("data: the dataset has no rows")
 	}
 	if len(s.Crosses) > 0 {
 		if t.D != 2 {
-			return nil, fmt.Errorf("data.crosses: crosses need 2-D data, %s has %d features", t.Meta.Name, t.D)
+			return nil, &SpecError{fmt.Errorf("data.crosses: crosses need 2-D data, %s has %d features", t.Meta.Name, t.D)}
 		}
 		t = addCrosses(t, s.Crosses)
 	}

@@ -86,10 +86,26 @@ func ParseSpecFile(b []byte) (Spec, error) {
 		}
 		b = jb
 	}
+	// The base is decoded by trainer.DecodeSpec, so that a base giving
+	// only some fields gets the defaults for the rest.
+	type plain Spec
+	var doc struct {
+		plain
+		Base json.RawMessage `json:"base"`
+	}
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
+	if err := dec.Decode(&doc); err != nil {
 		return s, fmt.Errorf("sweep file: %v", err)
+	}
+	s = Spec(doc.plain)
+	base := doc.Base
+	if len(base) == 0 {
+		base = []byte("{}")
+	}
+	var err error
+	if s.Base, err = trainer.DecodeSpec(base); err != nil {
+		return s, fmt.Errorf("sweep file: base: %v", err)
 	}
 	return s, nil
 }

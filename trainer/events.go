@@ -55,7 +55,7 @@ type ProgressEvent struct {
 	Batches       int           `json:"batches"`
 	Loss          float64       `json:"loss"` // running mean over the epoch so far
 	SamplesPerSec float64       `json:"samples_per_s"`
-	Elapsed       time.Duration `json:"elapsed"`
+	Elapsed       time.Duration `json:"elapsed"` // since the start, pauses left out
 }
 
 // EpochEvent reports a finished epoch. None is ever dropped.
@@ -69,7 +69,7 @@ type EpochEvent struct {
 	// Val holds every metric of the task on the validation split.
 	Val           map[string]float64 `json:"val"`
 	LR            float64            `json:"lr"`
-	Elapsed       time.Duration      `json:"elapsed"`
+	Elapsed       time.Duration      `json:"elapsed"` // since the start, pauses left out
 	SamplesPerSec float64            `json:"samples_per_s"`
 	// Best is true when this epoch is the best so far on the monitored metric.
 	Best bool `json:"best"`
@@ -103,7 +103,7 @@ type FinishedEvent struct {
 	Val           Evaluation    `json:"val"`
 	Test          Evaluation    `json:"test"`
 	Model         *Snapshot     `json:"-"`
-	Elapsed       time.Duration `json:"elapsed"`
+	Elapsed       time.Duration `json:"elapsed"`       // since the start, pauses left out
 	SamplesPerSec float64       `json:"samples_per_s"` // over the whole run's training loop
 }
 

@@ -49,8 +49,19 @@ func (r *runner) run(ctx context.Context) {
 	epochs := r.spec.Epochs
 
 	completed := 0
-	halt := func() { r.box.push(PauseEvent{ID: r.id, Paused: true, Epoch: completed}) }
-	resume := func() { r.box.push(PauseEvent{ID: r.id, Paused: false, Epoch: completed}) }
+	// Elapsed times leave out pauses, so that an ETA after a pause is
+	// still right.
+	var paused time.Duration
+	var haltedAt time.Time
+	halt := func() {
+		haltedAt = time.Now()
+		r.box.push(PauseEvent{ID: r.id, Paused: true, Epoch: completed})
+	}
+	resume := func() {
+		paused += time.Since(haltedAt)
+		r.box.push(PauseEvent{ID: r.id, Paused: false, Epoch: completed})
+	}
+	running := func(now time.Time) time.Duration { return now.Sub(start) - paused }
 
 loop:
 	for epoch := 1; epochs == 0 || epoch <= epochs; epoch++ {
@@ -82,7 +93,7 @@ loop:
 				r.box.push(ProgressEvent{
 					ID: r.id, Epoch: epoch, Epochs: epochs, Batch: b + 1, Batches: nb,
 					Loss: lossSum / float64(seen), SamplesPerSec: rate(samples+seen, trainTime+epochTrain),
-					Elapsed: now.Sub(start),
+					Elapsed: running(now),
 				})
 			}
 		}
@@ -124,7 +135,7 @@ loop:
 		fin.Epochs = epoch
 		ev := EpochEvent{
 			ID: r.id, Epoch: epoch, Epochs: epochs, Train: train, Val: val, LR: lr,
-			Elapsed: time.Since(start), SamplesPerSec: rate(seen, epochTrain), Best: improved,
+			Elapsed: running(time.Now()), SamplesPerSec: rate(seen, epochTrain), Best: improved,
 		}
 		if every := r.opt.SnapshotEvery; every > 0 && (epoch == 1 || time.Since(lastSnap) >= every) {
 			lastSnap = time.Now()
@@ -168,7 +179,7 @@ loop:
 		fin.Test = r.evaluate(&r.data.Test)
 		fin.Model = r.model.Snapshot()
 	}
-	fin.Elapsed = time.Since(start)
+	fin.Elapsed = running(time.Now())
 	fin.SamplesPerSec = rate(samples, trainTime)
 	r.box.push(fin)
 }

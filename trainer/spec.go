@@ -134,13 +134,11 @@ func (s Spec) Clone() Spec {
 	return c
 }
 
-// ParseSpec decodes a JSON spec, rejecting unknown fields, and validates it.
+// ParseSpec decodes a JSON spec with DecodeSpec and validates it.
 func ParseSpec(b []byte) (Spec, error) {
-	var s Spec
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return s, fmt.Errorf("spec: %v", err)
+	s, err := DecodeSpec(b)
+	if err != nil {
+		return s, err
 	}
 	return s, s.Validate()
 }

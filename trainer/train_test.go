@@ -399,3 +399,35 @@ func TestStepAllocatesNothing(t *testing.T) {
 		t.Fatalf("a training step allocates %v times", a)
 	}
 }
+
+// TestNoEpochLimitTrainsUntilStopped: epochs 0 trains until Stop, and the
+// run ends as stopped with every epoch reported.
+func TestNoEpochLimitTrainsUntilStopped(t *testing.T) {
+	s := DefaultSpec()
+	s.Data = datasets.Spec{Name: "xor", Samples: 100, Split: datasets.DefaultSplit, Seed: 1}
+	s.Epochs = 0
+	h, err := Run(context.Background(), s, prepare(t, s.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for h.Epoch() < 300 {
+		time.Sleep(time.Millisecond)
+	}
+	h.Stop()
+	last := 0
+	var fin FinishedEvent
+	for ev := range h.Events {
+		switch e := ev.(type) {
+		case EpochEvent:
+			if e.Epoch != last+1 || e.Epochs != 0 {
+				t.Fatalf("epoch %d (of %d) after %d", e.Epoch, e.Epochs, last)
+			}
+			last = e.Epoch
+		case FinishedEvent:
+			fin = e
+		}
+	}
+	if fin.Status != StatusStopped || fin.Epochs != last || last < 300 || h.Epoch() != last {
+		t.Fatalf("finished %s after %d epochs; saw %d, handle says %d", fin.Status, fin.Epochs, last, h.Epoch())
+	}
+}

@@ -121,6 +121,9 @@ var (
 
 // cellColor returns the colour of grid cell i.
 func (g *boundaryGrid) cellColor(i int) colorful.Color {
+	if !finite(g.value[i]) || (g.task == datasets.Multiclass && !finite(g.conf[i])) {
+		return whiteColor // a diverged model predicts nothing
+	}
 	switch g.task {
 	case datasets.Binary:
 		p := g.value[i]
@@ -145,6 +148,9 @@ func (g *boundaryGrid) cellColor(i int) colorful.Color {
 // shade is the Ascii rendering of a cell: denser for class 1.
 func (g *boundaryGrid) shade(i int) rune {
 	v := g.value[i]
+	if !finite(v) {
+		return '?'
+	}
 	switch g.task {
 	case datasets.Multiclass:
 		return rune('0' + int(v)%10)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/NimbleMarkets/ntcharts/canvas"
+	"github.com/NimbleMarkets/ntcharts/canvas/graph"
 	"github.com/NimbleMarkets/ntcharts/linechart"
 	"github.com/charmbracelet/lipgloss"
 )
@@ -167,12 +168,11 @@ func (c *chart) draw() string {
 	buckets := max(lc.GraphWidth()*2, 2)
 	for i, s := range c.series {
 		xs, ys := downsample(all[i].xs, all[i].ys, buckets)
-		if len(xs) == 1 {
-			lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: xs[0], Y: ys[0]}, canvas.Float64Point{X: xs[0], Y: ys[0]}, s.style)
+		pts := make([]canvas.Float64Point, len(xs))
+		for j := range xs {
+			pts[j] = canvas.Float64Point{X: xs[j], Y: ys[j]}
 		}
-		for j := 1; j < len(xs); j++ {
-			lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: xs[j-1], Y: ys[j-1]}, canvas.Float64Point{X: xs[j], Y: ys[j]}, s.style)
-		}
+		drawPolyline(&lc, pts, s.style)
 	}
 	return head + "\n" + lc.View()
 }
@@ -242,4 +242,29 @@ func axisLabel(_ int, v float64) string {
 		return "0"
 	}
 	return s
+}
+
+// drawPolyline draws a braille line through pts on lc. It sets every
+// segment in one braille grid and draws the grid once: ntcharts'
+// DrawBrailleLineWithStyle allocates and draws a whole grid per segment,
+// which made a frame of a long run cost tens of milliseconds.
+func drawPolyline(lc *linechart.Model, pts []canvas.Float64Point, s lipgloss.Style) {
+	if len(pts) == 0 {
+		return
+	}
+	g := graph.NewBrailleGrid(lc.GraphWidth(), lc.GraphHeight(), lc.MinX(), lc.MaxX(), lc.MinY(), lc.MaxY())
+	prev := g.GridPoint(pts[0])
+	g.Set(prev)
+	for _, p := range pts[1:] {
+		q := g.GridPoint(p)
+		for _, c := range graph.GetLinePoints(prev, q) {
+			g.Set(c)
+		}
+		prev = q
+	}
+	startX := 0
+	if lc.YStep() > 0 {
+		startX = lc.Origin().X + 1
+	}
+	graph.DrawBraillePatterns(&lc.Canvas, canvas.Point{X: startX, Y: 0}, g.BraillePatterns(), s)
 }

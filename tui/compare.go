@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"workbench/numfmt"
 	"workbench/sessions"
 )
 
@@ -204,7 +205,7 @@ func (m compareModel) View() string {
 		for i, v := range row.Values {
 			cell := "—"
 			if row.Have[i] {
-				cell = fmt.Sprintf("%.4f", v)
+				cell = numfmt.Value(v)
 			}
 			if i == row.Best {
 				cell = st.Good.Render(fmt.Sprintf(" %*s*", colW-1, cell))

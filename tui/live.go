@@ -39,7 +39,8 @@ type liveRun struct {
 	start     trainer.StartEvent
 	status    trainer.Status
 	progress  trainer.ProgressEvent
-	last      *trainer.EpochEvent
+	last      *trainer.EpochEvent // nil before the first epoch, else &lastEv
+	lastEv    trainer.EpochEvent
 	best      map[string]float64
 	bestEpoch int
 	fin       *trainer.FinishedEvent
@@ -102,8 +103,8 @@ func (r *liveRun) apply(ev trainer.Event, st *Styles) {
 	case trainer.PauseEvent:
 		r.halted = e.Paused
 	case trainer.EpochEvent:
-		e2 := e
-		r.last = &e2
+		r.lastEv = e
+		r.last = &r.lastEv // one allocation per run, not per epoch
 		x := float64(e.Epoch)
 		r.loss.add("train", st.TrainSeries, x, e.Train["loss"])
 		r.loss.add("val", st.ValSeries, x, e.Val["loss"])

@@ -17,6 +17,7 @@ import (
 
 	"workbench/atomicfile"
 	"workbench/datasets"
+	"workbench/numfmt"
 	"workbench/sessions"
 	"workbench/trainer"
 )
@@ -41,9 +42,9 @@ var runColumns = []runColumn{
 	{"OPT", "optimizer", 8, func(r *sessions.Run) string { return r.Spec.Optimizer.Name }},
 	{"LR", "lr", 7, func(r *sessions.Run) string { return ftoa(r.Spec.Optimizer.LR) }},
 	{"STATUS", "status", 11, func(r *sessions.Run) string { return string(r.Status) }},
-	{"BEST VAL", "val_key", 10, func(r *sessions.Run) string { return keyCell(r, "best_val_") }},
-	{"TEST", "test_key", 9, func(r *sessions.Run) string { return keyCell(r, "test_") }},
-	{"EPOCHS", "epochs", 9, func(r *sessions.Run) string { return fmt.Sprintf("%d/%d", r.EpochsDone, r.EpochsTotal) }},
+	{"BEST VAL", "val_key", 11, func(r *sessions.Run) string { return keyCell(r, "best_val_") }},
+	{"TEST", "test_key", 11, func(r *sessions.Run) string { return keyCell(r, "test_") }},
+	{"EPOCHS", "epochs", 9, func(r *sessions.Run) string { return epochsCell(r.EpochsDone, r.EpochsTotal) }},
 	{"TIME", "duration", 8, func(r *sessions.Run) string { return r.Duration.Round(time.Millisecond * 10).String() }},
 	{"DATE", "created", 11, func(r *sessions.Run) string { return r.Created.Local().Format("01-02 15:04") }},
 }
@@ -72,6 +73,14 @@ func fitColumns(w int) []runColumn {
 	return cols
 }
 
+// epochsCell is "done/total", or "done/∞" for a run without a limit.
+func epochsCell(done, total int) string {
+	if total == 0 {
+		return fmt.Sprintf("%d/∞", done)
+	}
+	return fmt.Sprintf("%d/%d", done, total)
+}
+
 func archOf(summary string) string {
 	if i := strings.LastIndex(summary, ","); i > 0 {
 		return summary[:i]
@@ -84,7 +93,7 @@ func keyCell(r *sessions.Run, prefix string) string {
 	k := trainer.KeyMetric(task)
 	if v, ok := r.Metrics[prefix+k]; ok {
 		short := map[string]string{"accuracy": "acc", "r2": "r2"}[k]
-		return fmt.Sprintf("%s %.3f", short, v)
+		return short + " " + numfmt.Value(v)
 	}
 	return "—"
 }
@@ -596,8 +605,8 @@ func (m runsModel) viewDetail() string {
 		title = r.Name + "  " + title
 	}
 	head = append(head, st.Title.Render(truncate(title, w)))
-	head = append(head, truncate(fmt.Sprintf("%s · %s · %s · %s lr %g · batch %d · %d/%d epochs · best %d", r.Status, r.Dataset, archOf(r.Summary),
-		r.Spec.Optimizer.Name, r.Spec.Optimizer.LR, r.Spec.BatchSize, r.EpochsDone, r.EpochsTotal, r.BestEpoch), w))
+	head = append(head, truncate(fmt.Sprintf("%s · %s · %s · %s lr %s · batch %d · %s epochs · best %d", r.Status, r.Dataset, archOf(r.Summary),
+		r.Spec.Optimizer.Name, numfmt.Short(r.Spec.Optimizer.LR), r.Spec.BatchSize, epochsCell(r.EpochsDone, r.EpochsTotal), r.BestEpoch), w))
 	if r.Reason != "" || len(r.Tags) > 0 || r.Notes != "" {
 		head = append(head, st.Subtle.Render(truncate(strings.TrimSpace(r.Reason+"  tags: "+strings.Join(r.Tags, ",")+"  "+r.Notes), w)))
 	}
@@ -629,7 +638,7 @@ func (m runsModel) viewDetail() string {
 		if strings.HasPrefix(mr.Key, "best_train") {
 			continue
 		}
-		right = append(right, fmt.Sprintf("%-22s %.4f", truncate(mr.Key, 22), mr.Values[0]))
+		right = append(right, fmt.Sprintf("%-22s %s", truncate(mr.Key, 22), numfmt.Value(mr.Values[0])))
 	}
 	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 && len(f.Evaluation.Test.Confusion) <= 10 {
 		right = append(right, st.Header.Render("test confusion (rows actual)"), confusionView(f.Evaluation.Test.Confusion, r.Classes, st))

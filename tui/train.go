@@ -458,10 +458,15 @@ func (m trainModel) rocChart(e trainer.Evaluation, w, h int) string {
 	lc := linechart.New(w, h-1, 0, 1, 0, 1, linechart.WithXYSteps(4, 2), linechart.WithStyles(st.Axis, st.Axis, st.Text))
 	lc.DrawXYAxisAndLabel()
 	lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: 0, Y: 0}, canvas.Float64Point{X: 1, Y: 1}, st.Subtle)
-	for i := 1; i < len(e.ROC); i++ {
-		a, b := e.ROC[i-1], e.ROC[i]
-		lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: a.FPR, Y: a.TPR}, canvas.Float64Point{X: b.FPR, Y: b.TPR}, st.TrainSeries)
+	// Rates outside [0, 1] or not finite would send the line drawing off
+	// the canvas (NaN never ends it): such points are skipped.
+	var pts []canvas.Float64Point
+	for _, p := range e.ROC {
+		if finite(p.FPR) && finite(p.TPR) && p.FPR >= 0 && p.FPR <= 1 && p.TPR >= 0 && p.TPR <= 1 {
+			pts = append(pts, canvas.Float64Point{X: p.FPR, Y: p.TPR})
+		}
 	}
+	drawPolyline(&lc, pts, st.TrainSeries)
 	return st.Header.Render("test ROC, AUC "+numfmt.Value(e.Metrics["auc"])) + "\n" + lc.View()
 }
 
@@ -539,24 +544,16 @@ func (m trainModel) metricPanel(r *liveRun, w int) string {
 		return keys[i] < keys[j]
 	})
 	// Columns: now and best always; test after the run when there is room.
+	// Each column is as wide as its widest cell, so exponent forms fit.
 	cols := []string{"now", "best"}
 	if r.fin != nil {
 		cols = append(cols, "test")
 	}
-	nameW := w - 11*len(cols)
-	if nameW < 10 && len(cols) == 3 {
-		cols = cols[:2]
-		nameW = w - 22
-	}
-	nameW = max(nameW, 6)
-	head := fmt.Sprintf("%-*s", nameW, "val metric")
-	for _, c := range cols {
-		head += fmt.Sprintf(" %10s", c)
-	}
-	rows := []string{st.Header.Render(truncate(head, w))}
-	for _, k := range keys {
-		row := fmt.Sprintf("%-*s", nameW, truncate(k, nameW))
-		for _, c := range cols {
+	cells := make([][]string, len(keys))
+	widths := make([]int, len(cols))
+	for i, k := range keys {
+		cells[i] = make([]string, len(cols))
+		for j, c := range cols {
 			var v float64
 			var ok bool
 			switch c {
@@ -567,11 +564,34 @@ func (m trainModel) metricPanel(r *liveRun, w int) string {
 			case "test":
 				v, ok = r.fin.Test.Metrics[k]
 			}
+			cell := "—"
 			if ok {
-				row += fmt.Sprintf(" %10s", numfmt.Value(v))
-			} else {
-				row += fmt.Sprintf(" %10s", "—")
+				cell = numfmt.Value(v)
 			}
+			cells[i][j] = cell
+			widths[j] = max(widths[j], len(c), lipgloss.Width(cell), 6)
+		}
+	}
+	used := func() int {
+		n := 0
+		for _, cw := range widths {
+			n += cw + 2
+		}
+		return n
+	}
+	if w-used() < 10 && len(cols) == 3 {
+		cols, widths = cols[:2], widths[:2]
+	}
+	nameW := max(w-used(), 6)
+	head := fmt.Sprintf("%-*s", nameW, "val metric")
+	for j, c := range cols {
+		head += fmt.Sprintf("  %*s", widths[j], c)
+	}
+	rows := []string{st.Header.Render(truncate(head, w))}
+	for i, k := range keys {
+		row := fmt.Sprintf("%-*s", nameW, truncate(k, nameW))
+		for j := range cols {
+			row += fmt.Sprintf("  %*s", widths[j], cells[i][j])
 		}
 		rows = append(rows, truncate(row, w))
 	}
