@@ -33,6 +33,7 @@ func printRunList(w io.Writer, runs []*sessions.Run) {
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tDATASET\tARCHITECTURE\tOPT\tLR\tSTATUS\tBEST VAL\tTEST\tEPOCHS\tDURATION\tCREATED")
 	for _, r := range runs {
+		r = sessions.CleanRun(r) // names, notes and tags come from anywhere
 		m, b, t, okB, okT := keyMetric(r)
 		arch := r.Summary
 		if i := strings.LastIndex(arch, ","); i > 0 {
@@ -46,7 +47,7 @@ func printRunList(w io.Writer, runs []*sessions.Run) {
 }
 
 func printRun(w io.Writer, f *sessions.FullRun) {
-	r := &f.Run
+	r := sessions.CleanRun(&f.Run) // names, notes and tags come from anywhere
 	fmt.Fprintf(w, "run %s  %s\n", r.ID, r.Name)
 	fmt.Fprintf(w, "status:   %s", r.Status)
 	if r.Reason != "" {
@@ -122,6 +123,7 @@ func printConfusion(w io.Writer, cm [][]int, classes []string) {
 }
 
 func printComparison(w io.Writer, c *sessions.Comparison) {
+	c = sessions.CleanComparison(c)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprint(tw, "\t")
 	for _, r := range c.Runs {

@@ -201,7 +201,13 @@ func ImportFrom(ctx context.Context, s Store, r io.Reader, progress func(ImportS
 				return st, notExport(err)
 			}
 		case "runs":
-			if err := checkHeader(format, version); err != nil {
+			// Our exports put the version first, but a tool that sorts keys
+			// puts it after the runs: then it is checked at the end.
+			v := version
+			if v == 0 {
+				v = ExportVersion
+			}
+			if err := checkHeader(format, v); err != nil {
 				return st, err
 			}
 			sawRuns = true
@@ -233,10 +239,10 @@ func ImportFrom(ctx context.Context, s Store, r io.Reader, progress func(ImportS
 			}
 		}
 	}
+	if err := checkHeader(format, version); err != nil {
+		return st, err
+	}
 	if !sawRuns {
-		if err := checkHeader(format, version); err != nil {
-			return st, err
-		}
 		return st, notExport(errors.New("no runs"))
 	}
 	return st, nil

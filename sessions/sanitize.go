@@ -143,3 +143,30 @@ func cleanAll(in []string) []string {
 	}
 	return out
 }
+
+// CleanComparison returns a copy of c whose text a terminal can show: its
+// runs through CleanRun (IDs kept as stored, since they name the runs),
+// and the differing fields, their values and the metric names through
+// CleanText.
+func CleanComparison(c *Comparison) *Comparison {
+	if c == nil {
+		return nil
+	}
+	out := *c
+	out.Runs = make([]*Run, len(c.Runs))
+	for i, r := range c.Runs {
+		cr := CleanRun(r)
+		cr.ID = r.ID
+		out.Runs[i] = cr
+	}
+	out.Diff = make([]DiffRow, len(c.Diff))
+	for i, d := range c.Diff {
+		out.Diff[i] = DiffRow{Field: CleanText(d.Field), Values: cleanAll(d.Values)}
+	}
+	out.Metrics = make([]MetricRow, len(c.Metrics))
+	for i, m := range c.Metrics {
+		m.Key = CleanText(m.Key)
+		out.Metrics[i] = m
+	}
+	return &out
+}

@@ -59,7 +59,7 @@ func loadCompare(store sessions.Store, ids []string) tea.Cmd {
 		if err != nil {
 			return compareLoadedMsg{err: err}
 		}
-		cleanComparison(c)
+		c = sessions.CleanComparison(c)
 		evals := map[string]*sessions.Evaluations{}
 		for _, r := range c.Runs {
 			if ev, err := store.Evaluation(context.Background(), r.ID); err == nil {
@@ -67,26 +67,6 @@ func loadCompare(store sessions.Store, ids []string) tea.Cmd {
 			}
 		}
 		return compareLoadedMsg{cmp: c, evals: evals}
-	}
-}
-
-// cleanComparison makes the comparison's text safe for the terminal (see
-// sessions.CleanText); run IDs stay as stored, since they name the runs.
-func cleanComparison(c *sessions.Comparison) {
-	for i, r := range c.Runs {
-		cr := sessions.CleanRun(r)
-		cr.ID = r.ID
-		c.Runs[i] = cr
-	}
-	for i := range c.Diff {
-		d := &c.Diff[i]
-		d.Field = sessions.CleanText(d.Field)
-		for j, v := range d.Values {
-			d.Values[j] = sessions.CleanText(v)
-		}
-	}
-	for i := range c.Metrics {
-		c.Metrics[i].Key = sessions.CleanText(c.Metrics[i].Key)
 	}
 }
 
