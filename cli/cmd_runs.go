@@ -79,27 +79,28 @@ func addListFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string) err
 			return err
 		}
 		defer store.Close()
-		// The table needs summaries only, which is what keeps a list of
-		// thousands of runs fast; JSON gives every field.
-		list := store.ListSummaries
+		ctx := context.Background()
 		if *jsonOut {
-			list = store.ListRuns
-		}
-		runs, err := list(context.Background(), q)
-		if err != nil {
-			return err
-		}
-		if *jsonOut {
+			runs, err := store.ListRuns(ctx, q)
+			if err != nil {
+				return err
+			}
 			if runs == nil {
 				runs = []*sessions.Run{}
 			}
 			return writeJSON(e.stdout, runs, true)
 		}
-		if len(runs) == 0 && len(*filters) > 0 {
+		// The table streams summaries: a list of thousands of runs holds
+		// only its text in memory.
+		t := newRunTable(e.stdout)
+		if err := store.EachSummary(ctx, q, func(r *sessions.Run) error { t.add(r); return nil }); err != nil {
+			return err
+		}
+		if t.rows == 0 && len(*filters) > 0 {
 			fmt.Fprintf(e.stdout, "no runs match %s\n", strings.Join(*filters, " "))
 			return nil
 		}
-		printRunList(e.stdout, runs)
+		t.flush()
 		return nil
 	}
 }

@@ -10,33 +10,44 @@ import (
 	"workbench/trainer"
 )
 
-// summaryColumns are what a list of runs shows: no spec beyond the
-// optimizer, no scaler, features or classes.
-const summaryColumns = `runs.id, runs.name, runs.status, runs.reason, runs.dataset, runs.task, runs.summary,
-	runs.optimizer, runs.lr, runs.params, runs.tags, runs.notes, COALESCE(runs.sweep_id, ''), runs.created_at,
-	runs.finished_at, runs.epochs_done, runs.epochs_total, runs.best_epoch, runs.monitor, runs.duration_ns,
-	runs.samples_per_s, runs.metrics`
+// summaryColumns are what a list shows; each column more costs about 1%
+// of the time to list thousands of runs.
+const summaryColumns = `runs.id, runs.name, runs.status, runs.dataset, runs.task, runs.summary, runs.optimizer, runs.lr,
+	runs.created_at, runs.epochs_done, runs.epochs_total, runs.duration_ns, runs.metrics`
 
 func scanSummary(sc scanner) (*Run, error) {
 	var r Run
-	var status, tags, metrics string
-	var created, finished, dur int64
-	if err := sc.Scan(&r.ID, &r.Name, &status, &r.Reason, &r.Dataset, &r.Task, &r.Summary, &r.Spec.Optimizer.Name,
-		&r.Spec.Optimizer.LR, &r.Params, &tags, &r.Notes, &r.SweepID, &created, &finished, &r.EpochsDone, &r.EpochsTotal,
-		&r.BestEpoch, &r.Monitor, &dur, &r.SamplesPerSec, &metrics); err != nil {
+	if err := scanSummaryInto(sc, &r, nil); err != nil {
 		return nil, err
 	}
+	return &r, nil
+}
+
+// scanSummaryInto reads a summary row into r; with m non-nil, m is
+// cleared and reused for the metrics.
+func scanSummaryInto(sc scanner, r *Run, m Metrics) error {
+	*r = Run{}
+	var status, metrics string
+	var created, dur int64
+	if err := sc.Scan(&r.ID, &r.Name, &status, &r.Dataset, &r.Task, &r.Summary, &r.Spec.Optimizer.Name, &r.Spec.Optimizer.LR,
+		&created, &r.EpochsDone, &r.EpochsTotal, &dur, &metrics); err != nil {
+		return err
+	}
 	r.Status = trainer.Status(status)
-	r.Created, r.Finished = fromNanos(created), fromNanos(finished)
+	r.Created = fromNanos(created)
 	r.Duration = time.Duration(dur)
 	var err error
-	if r.Tags, err = parseTags(tags); err != nil {
-		return nil, fmt.Errorf("run %s: bad stored tags: %v", r.ID, err)
+	if m != nil {
+		clear(m)
+		if parseFlatMetricsInto(m, metrics, summaryMetric) {
+			r.Metrics = m
+			return nil
+		}
 	}
-	if r.Metrics, err = parseMetrics(metrics); err != nil {
-		return nil, fmt.Errorf("run %s: bad stored metrics: %v", r.ID, err)
+	if r.Metrics, err = parseMetrics(metrics, summaryMetric); err != nil {
+		return fmt.Errorf("run %s: bad stored metrics: %v", r.ID, err)
 	}
-	return &r, nil
+	return nil
 }
 
 // where builds q's filter as SQL.
@@ -71,7 +82,9 @@ func (q Query) where() (string, []any, error) {
 		default:
 			return "", nil, fmt.Errorf("filter: bad operator %q", c.Op)
 		}
-		where = append(where, "EXISTS (SELECT 1 FROM run_metrics m WHERE m.run_id = runs.id AND m.key = ? AND m.value "+c.Op+" ?)")
+		// IN, not a correlated EXISTS: the planner then reads the metric's
+		// index once, not once per run.
+		where = append(where, "runs.id IN (SELECT run_id FROM run_metrics WHERE key = ? AND value "+c.Op+" ?)")
 		args = append(args, c.Key, c.Value)
 	}
 	if len(where) == 0 {
@@ -81,12 +94,11 @@ func (q Query) where() (string, []any, error) {
 }
 
 // sql builds the SELECT of cols for q: filter, order and limit in SQL.
-func (q Query) sql(cols string) (string, []any, error) {
+func (q Query) sql(cols, from string) (string, []any, error) {
 	where, args, err := q.where()
 	if err != nil {
 		return "", nil, err
 	}
-	from := "runs"
 	key := strings.TrimPrefix(q.Sort, "-")
 	desc := strings.HasPrefix(q.Sort, "-")
 	order := "created_at DESC, id DESC"
@@ -99,7 +111,7 @@ func (q Query) sql(cols string) (string, []any, error) {
 			order = col + " " + dir + ", id " + dir
 		} else if validMetricName(key) {
 			// Runs without the metric go last either way.
-			from = "runs LEFT JOIN run_metrics sm ON sm.run_id = runs.id AND sm.key = ?"
+			from += " LEFT JOIN run_metrics sm ON sm.run_id = runs.id AND sm.key = ?"
 			args = append([]any{MetricKey(key)}, args...)
 			order = "sm.value IS NULL, sm.value " + dir + ", id " + dir
 		} else {
@@ -119,7 +131,7 @@ func (q Query) sql(cols string) (string, []any, error) {
 
 // ListRuns returns the runs q selects, in q's order, with every column.
 func (s *SQLite) ListRuns(ctx context.Context, q Query) ([]*Run, error) {
-	query, args, err := q.sql(runColumns)
+	query, args, err := q.sql(runColumns, runFrom)
 	if err != nil {
 		return nil, err
 	}
@@ -127,14 +139,44 @@ func (s *SQLite) ListRuns(ctx context.Context, q Query) ([]*Run, error) {
 }
 
 // ListSummaries returns the runs q selects, in q's order, with only what
-// a list shows: of the spec only the optimizer's name and learning rate,
-// and no scaler, features or classes. It is the fast way to list many runs.
+// a list shows: ID, name, status, dataset, task, summary, the optimizer's
+// name and learning rate, creation time, epochs done and planned,
+// duration, and of the metrics only best_val_… and test_…. It is the fast
+// way to list many runs; GetRun has the rest.
 func (s *SQLite) ListSummaries(ctx context.Context, q Query) ([]*Run, error) {
-	query, args, err := q.sql(summaryColumns)
+	query, args, err := q.sql(summaryColumns, "runs")
 	if err != nil {
 		return nil, err
 	}
 	return s.collect(ctx, scanSummary, query, args...)
+}
+
+// EachSummary calls fn with each run q selects, in q's order, as
+// ListSummaries returns them, while reading them: memory stays flat
+// whatever the number of runs. fn gets the same *Run each time, refilled:
+// it must not keep it (copy what it needs). An error from fn stops the
+// scan and is returned.
+func (s *SQLite) EachSummary(ctx context.Context, q Query, fn func(*Run) error) error {
+	query, args, err := q.sql(summaryColumns, "runs")
+	if err != nil {
+		return err
+	}
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return s.wrap(err)
+	}
+	defer rows.Close()
+	var r Run
+	m := make(Metrics, 16)
+	for rows.Next() {
+		if err := scanSummaryInto(rows, &r, m); err != nil {
+			return s.wrap(err)
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return s.wrap(rows.Err())
 }
 
 func (s *SQLite) collect(ctx context.Context, scan func(scanner) (*Run, error), query string, args ...any) ([]*Run, error) {

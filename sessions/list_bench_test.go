@@ -33,14 +33,16 @@ func benchStore(b *testing.B, n int) *SQLite {
 	const series = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < ?) `
 	tx, _ := s.w.Begin()
 	for _, q := range []string{
-		series + `INSERT INTO runs (id, name, status, reason, spec, dataset, task, summary, optimizer, lr, params, data_hash,
-			scaler, features, classes, tags, notes, created_at, finished_at, heartbeat_at, epochs_done, epochs_total,
-			best_epoch, monitor, duration_ns, samples_per_s, metrics)
-			SELECT printf('r%07d', i), printf('run %d', i), status, reason, spec,
+		series + `INSERT INTO runs (id, name, status, reason, dataset, task, summary, optimizer, lr, params, data_hash,
+			tags, notes, created_at, finished_at, heartbeat_at, epochs_done, epochs_total, best_epoch, monitor,
+			duration_ns, samples_per_s, metrics)
+			SELECT printf('r%07d', i), printf('run %d', i), status, reason,
 			json_extract('["digits","iris","spiral","moons","wine"]', printf('$[%d]', (i * 7) % 5)), task, summary, optimizer,
-			lr, params, data_hash, scaler, features, classes, tags, notes, created_at + i * 60000000000, finished_at,
-			heartbeat_at, epochs_done, epochs_total, best_epoch, monitor, duration_ns, samples_per_s, metrics
+			lr, params, data_hash, tags, notes, created_at + i * 60000000000, finished_at, heartbeat_at, epochs_done,
+			epochs_total, best_epoch, monitor, duration_ns, samples_per_s, metrics
 			FROM n, runs t WHERE t.id = ?`,
+		series + `INSERT INTO run_data (run_id, spec, scaler, features, classes)
+			SELECT printf('r%07d', i), spec, scaler, features, classes FROM n, run_data WHERE run_id = ?`,
 		series + `INSERT INTO run_metrics (run_id, key, value, nonfinite)
 			SELECT printf('r%07d', i), m.key, m.value * (0.5 + ((i * 7919) % 1000) / 2000.0), m.nonfinite
 			FROM n, run_metrics m WHERE m.run_id = ?`,

@@ -123,7 +123,8 @@ func TestStoreWithoutApplicationIDStillOpens(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v1.db")
 	sqliteFile(t, path, migrations[1], "PRAGMA user_version = 1", "PRAGMA journal_mode = WAL",
 		`INSERT INTO runs (id, name, status, spec, dataset, task, summary, optimizer, lr, created_at)
-		 VALUES ('20260101-000000-abcdef', 'old', 'done', '{}', 'iris', 'multiclass', '4-3', 'adam', 0.01, 1)`)
+		 VALUES ('20260101-000000-abcdef', 'old', 'done', '{}', 'iris', 'multiclass', '4-3', 'adam', 0.01, 1)`,
+		`INSERT INTO epochs (run_id, epoch, lr, elapsed_ns, samples_per_s, train, val) VALUES ('20260101-000000-abcdef', 1, 0.01, 5, 1, '{}', '{}')`)
 	s, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -138,6 +139,9 @@ func TestStoreWithoutApplicationIDStillOpens(t *testing.T) {
 	runs, err := s.ListSummaries(context.Background(), Query{})
 	if err != nil || len(runs) != 1 || runs[0].Name != "old" {
 		t.Fatalf("runs %v, %v", runs, err)
+	}
+	if r, err := s.GetRun(context.Background(), runs[0].ID); err != nil || r.Dataset != "iris" || r.Spec.Epochs != 0 {
+		t.Fatalf("run %+v, %v", r, err)
 	}
 	seq, _ := s.ChangeSeq(context.Background())
 	if seq != 1 {

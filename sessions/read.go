@@ -12,10 +12,13 @@ import (
 	"workbench/trainer"
 )
 
-const runColumns = `runs.id, runs.name, runs.status, runs.reason, runs.spec, runs.dataset, runs.task, runs.summary,
-	runs.params, runs.data_hash, runs.scaler, runs.features, runs.classes, runs.tags, runs.notes, COALESCE(runs.sweep_id, ''),
+const runColumns = `runs.id, runs.name, runs.status, runs.reason, d.spec, runs.dataset, runs.task, runs.summary,
+	runs.params, runs.data_hash, d.scaler, d.features, d.classes, runs.tags, runs.notes, COALESCE(runs.sweep_id, ''),
 	runs.created_at, runs.finished_at, runs.heartbeat_at, runs.owner_pid, runs.owner_host, runs.epochs_done,
 	runs.epochs_total, runs.best_epoch, runs.monitor, runs.duration_ns, runs.samples_per_s, runs.metrics`
+
+// runFrom joins a run's row to its spec, scaler, features and classes.
+const runFrom = "runs JOIN run_data d ON d.run_id = runs.id"
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -47,7 +50,7 @@ func scanRun(sc scanner) (*Run, error) {
 
 // GetRun returns one run without its history.
 func (s *SQLite) GetRun(ctx context.Context, id string) (*Run, error) {
-	r, err := scanRun(s.r.QueryRowContext(ctx, "SELECT "+runColumns+" FROM runs WHERE id = ?", id))
+	r, err := scanRun(s.r.QueryRowContext(ctx, "SELECT "+runColumns+" FROM "+runFrom+" WHERE runs.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}

@@ -9,7 +9,7 @@ const ApplicationID = 0x57427374
 
 // ourTables are the tables every workbench schema has; with user_version
 // at least 1 they identify a store written before the application ID.
-var ourTables = []string{"runs", "epochs", "evaluations", "weights", "sweeps", "run_metrics"}
+var ourTables = []string{"runs", "epochs", "evaluations", "weights", "sweeps", "run_metrics"} // in every version
 
 // migrations[v] takes the schema from version v-1 to v.
 var migrations = []string{
@@ -87,6 +87,21 @@ CREATE TABLE sweeps (
 );
 `,
 	2: `
+-- The spec, scaler, features and classes move to their own table, so a
+-- run's row stays small enough for one page: listing thousands of runs
+-- then reads no overflow pages.
+CREATE TABLE run_data (
+	run_id   TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+	spec     TEXT NOT NULL,
+	scaler   TEXT NOT NULL DEFAULT '{}',
+	features TEXT NOT NULL DEFAULT '[]',
+	classes  TEXT NOT NULL DEFAULT '[]'
+);
+INSERT INTO run_data (run_id, spec, scaler, features, classes) SELECT id, spec, scaler, features, classes FROM runs;
+ALTER TABLE runs DROP COLUMN spec;
+ALTER TABLE runs DROP COLUMN scaler;
+ALTER TABLE runs DROP COLUMN features;
+ALTER TABLE runs DROP COLUMN classes;
 -- A change sequence: every insert, update and delete of a run takes the
 -- next number, so a reader can fetch only what changed since its last look.
 ALTER TABLE runs ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;

@@ -85,7 +85,15 @@ func (s *SQLite) CreateRun(ctx context.Context, r *Run) error {
 	if r.Heartbeat.IsZero() {
 		r.Heartbeat = time.Now()
 	}
-	return s.insertRun(ctx, s.w, r)
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap(err)
+	}
+	defer tx.Rollback()
+	if err := s.insertRun(ctx, tx, r); err != nil {
+		return err
+	}
+	return s.wrap(tx.Commit())
 }
 
 type execer interface {
@@ -108,18 +116,22 @@ func (s *SQLite) insertRun(ctx context.Context, db execer, r *Run) error {
 	if r.SweepID != "" {
 		sweep = r.SweepID
 	}
-	_, err := db.ExecContext(ctx, `INSERT INTO runs (id, name, status, reason, spec, dataset, task, summary, optimizer, lr,
-		params, data_hash, scaler, features, classes, tags, notes, sweep_id, created_at, finished_at, heartbeat_at,
-		owner_pid, owner_host, epochs_done, epochs_total, best_epoch, monitor, duration_ns, samples_per_s, metrics)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		r.ID, r.Name, string(r.Status), r.Reason, mustJSON(r.Spec), r.Dataset, r.Task, r.Summary, r.Spec.Optimizer.Name, r.Spec.Optimizer.LR,
-		r.Params, r.DataHash, mustJSON(r.Scaler), mustJSON(nonNil(r.Features)), mustJSON(nonNil(r.Classes)), mustJSON(r.Tags), r.Notes, sweep,
-		nanos(r.Created), nanos(r.Finished), nanos(r.Heartbeat), r.OwnerPID, r.OwnerHost, r.EpochsDone, r.EpochsTotal, r.BestEpoch,
-		r.Monitor, int64(r.Duration), finiteOr0(r.SamplesPerSec), mustJSON(r.Metrics))
+	_, err := db.ExecContext(ctx, `INSERT INTO runs (id, name, status, reason, dataset, task, summary, optimizer, lr,
+		params, data_hash, tags, notes, sweep_id, created_at, finished_at, heartbeat_at, owner_pid, owner_host,
+		epochs_done, epochs_total, best_epoch, monitor, duration_ns, samples_per_s, metrics)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		r.ID, r.Name, string(r.Status), r.Reason, r.Dataset, r.Task, r.Summary, r.Spec.Optimizer.Name, r.Spec.Optimizer.LR,
+		r.Params, r.DataHash, mustJSON(r.Tags), r.Notes, sweep, nanos(r.Created), nanos(r.Finished), nanos(r.Heartbeat),
+		r.OwnerPID, r.OwnerHost, r.EpochsDone, r.EpochsTotal, r.BestEpoch, r.Monitor, int64(r.Duration),
+		finiteOr0(r.SamplesPerSec), mustJSON(r.Metrics))
 	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
 		return fmt.Errorf("%w: %s", ErrExists, r.ID)
 	}
 	if err != nil {
+		return s.wrap(err)
+	}
+	if _, err := db.ExecContext(ctx, "INSERT INTO run_data (run_id, spec, scaler, features, classes) VALUES (?,?,?,?,?)",
+		r.ID, mustJSON(r.Spec), mustJSON(r.Scaler), mustJSON(nonNil(r.Features)), mustJSON(nonNil(r.Classes))); err != nil {
 		return s.wrap(err)
 	}
 	return s.putMetrics(ctx, db, r.ID, r.Metrics)

@@ -34,9 +34,12 @@ type Store interface {
 	Weights(ctx context.Context, id string) ([]byte, error)
 	// ListRuns returns the runs that q selects, in q's order.
 	ListRuns(ctx context.Context, q Query) ([]*Run, error)
-	// ListSummaries is ListRuns with only the columns a list shows: of the
-	// spec only the optimizer; no scaler, features or classes.
+	// ListSummaries is ListRuns with only the columns a list shows (see
+	// SQLite.ListSummaries): fast for thousands of runs.
 	ListSummaries(ctx context.Context, q Query) ([]*Run, error)
+	// EachSummary streams what ListSummaries returns to fn, reusing one
+	// *Run: memory stays flat whatever the number of runs.
+	EachSummary(ctx context.Context, q Query, fn func(*Run) error) error
 	// ChangeSeq returns the store's change sequence: every insert, update
 	// and delete of a run takes the next number.
 	ChangeSeq(ctx context.Context) (int64, error)

@@ -72,15 +72,17 @@ func clone(db, id string, n int) error {
 	const series = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < ?) `
 	const newID = `printf('%s-%06x', strftime('%Y%m%d-%H%M%S', (t.created_at - (? - i) * 60000000000) / 1e9, 'unixepoch'), i)`
 	stmts := []string{
-		series + `INSERT INTO runs (id, name, status, reason, spec, dataset, task, summary, optimizer, lr, params, data_hash,
-			scaler, features, classes, tags, notes, created_at, finished_at, heartbeat_at, epochs_done, epochs_total,
-			best_epoch, monitor, duration_ns, samples_per_s, metrics)
+		series + `INSERT INTO runs (id, name, status, reason, dataset, task, summary, optimizer, lr, params, data_hash,
+			tags, notes, created_at, finished_at, heartbeat_at, epochs_done, epochs_total, best_epoch, monitor, duration_ns,
+			samples_per_s, metrics)
 			SELECT ` + newID + `, printf('%s %d', json_extract('["baseline","wide","deep","dropout","tuned lr","small batch"]', printf('$[%d]', i % 6)), i),
-			status, reason, spec, json_extract('["digits","iris","spiral","moons","wine"]', printf('$[%d]', (i * 7) % 5)), task, summary,
-			optimizer, json_extract('[0.001,0.003,0.01,0.03]', printf('$[%d]', (i * 3) % 4)), params, data_hash, scaler, features,
-			classes, json_array(json_extract('["baseline","wide","deep"]', printf('$[%d]', i % 3))), notes,
+			status, reason, json_extract('["digits","iris","spiral","moons","wine"]', printf('$[%d]', (i * 7) % 5)), task, summary,
+			optimizer, json_extract('[0.001,0.003,0.01,0.03]', printf('$[%d]', (i * 3) % 4)), params, data_hash,
+			json_array(json_extract('["baseline","wide","deep"]', printf('$[%d]', i % 3))), notes,
 			t.created_at - (? - i) * 60000000000, finished_at, heartbeat_at, epochs_done, epochs_total, best_epoch, monitor,
 			duration_ns, samples_per_s, metrics FROM n, runs t WHERE t.id = ?`,
+		series + `INSERT INTO run_data (run_id, spec, scaler, features, classes)
+			SELECT ` + newID + `, d.spec, d.scaler, d.features, d.classes FROM n, runs t JOIN run_data d ON d.run_id = t.id WHERE t.id = ?`,
 		series + `INSERT INTO run_metrics (run_id, key, value, nonfinite)
 			SELECT ` + newID + `, m.key, m.value * (0.5 + ((i * 7919) % 1000) / 2000.0), m.nonfinite
 			FROM n, runs t JOIN run_metrics m ON m.run_id = t.id WHERE t.id = ?`,
