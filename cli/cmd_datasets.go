@@ -99,6 +99,12 @@ func printDatasetInfo(w io.Writer, t *datasets.Table, rows int) {
 		}
 		fmt.Fprintln(w)
 	}
+	if m.Task == datasets.Binary && len(m.ClassNames) == 2 {
+		fmt.Fprintf(w, "positive:  %s (change with --positive)\n", m.ClassNames[1])
+	}
+	if m.DefaultScale != "" {
+		fmt.Fprintf(w, "scaling:   %s by default\n", m.DefaultScale)
+	}
 	names := m.FeatureNames
 	if len(names) > 12 {
 		names = append(append([]string(nil), names[:12]...), fmt.Sprintf("… %d more", len(m.FeatureNames)-12))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"workbench/analysis"
 	"workbench/sessions"
 	"workbench/sweeps"
 )
@@ -115,8 +116,15 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 	prune := fs.Bool("prune", false, "median stopping: stop a trial that falls below the median of earlier trials")
 	warmup := fs.Int("prune-warmup", 5, "epochs before pruning may stop a trial")
 	sweepSeed := fs.Uint64("sweep-seed", 1, "seed of the random search")
+	sampler := fs.String("sampler", "", "how --random axes are drawn: random, or tpe (learns from finished trials; deterministic at --parallel 1)")
+	pruner := fs.String("pruner", "", "median (as --prune), or asha: successive halving with rungs at --min-epochs × --reduction^k")
+	minEpochs := fs.Int("min-epochs", 0, "asha: the first rung, in epochs (0 = epochs/reduction³, at least 1)")
+	reduction := fs.Int("reduction", 0, "asha: only the top 1/reduction of the trials at a rung go on (0 = 3)")
+	ensembleTop := fs.Int("ensemble-top", 0, "then combine the `K` best trials into an ensemble run (the trials must share their data)")
 	completeSpecFlags(e, cmd)
 	cmd.RegisterFlagCompletionFunc("objective", fixedCompletion(metricNames("val_", "train_")...))
+	cmd.RegisterFlagCompletionFunc("sampler", fixedCompletion(sweeps.SamplerRandom, sweeps.SamplerTPE))
+	cmd.RegisterFlagCompletionFunc("pruner", fixedCompletion(sweeps.PrunerMedian, sweeps.PrunerASHA))
 	return func(cmd *cobra.Command, _ []string) error {
 		var spec sweeps.Spec
 		if *file != "" {
@@ -166,6 +174,18 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 		if spec.Seed == 0 {
 			spec.Seed = *sweepSeed
 		}
+		if *sampler != "" {
+			spec.Sampler = *sampler
+		}
+		if *pruner != "" {
+			spec.Pruner = *pruner
+		}
+		if *minEpochs != 0 {
+			spec.MinEpochs = *minEpochs
+		}
+		if *reduction != 0 {
+			spec.Reduction = *reduction
+		}
 		if spec.Name == "" {
 			spec.Name = sf.name
 		}
@@ -177,25 +197,31 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 			return err
 		}
 		defer store.Close()
-		return runSweep(e, store, spec, *parallel, *jsonOut)
+		res, err := runSweep(e, store, spec, *parallel, *jsonOut)
+		if err != nil || *ensembleTop == 0 {
+			return err
+		}
+		return ensembleSweep(e, store, res, *ensembleTop, *jsonOut)
 	}
 }
 
 // runSweep runs spec, printing each trial as it ends, then the ranking.
-func runSweep(e *env, store sessions.Store, spec sweeps.Spec, parallel int, jsonOut bool) error {
+func runSweep(e *env, store sessions.Store, spec sweeps.Spec, parallel int, jsonOut bool) (*sweeps.Result, error) {
 	// Trials allocate only small per-epoch metric maps; a larger GC target
 	// costs a few megabytes and gives the CPU back to training (measured:
 	// 2 workers went from 1.73× to about 1.8× the trials/minute of 1).
 	debug.SetGCPercent(400)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	var total int
+	total, err := sweeps.Budget(spec) // TPE makes its trials as it goes
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
 	var outMu sync.Mutex // trials end on worker goroutines; one writes at a time
 	o := sweeps.Options{Parallel: parallel,
-		OnStart: func(id string, ts []sweeps.Trial) {
-			total = len(ts)
+		OnStart: func(id string, _ []sweeps.Trial) {
 			if !jsonOut {
-				fmt.Fprintf(e.stdout, "sweep %s: %d trials, %d at once\n", id, len(ts), min(len(ts), parallelism(parallel)))
+				fmt.Fprintf(e.stdout, "sweep %s: %d trials, %d at once\n", id, total, min(total, parallelism(parallel)))
 			}
 		},
 		OnTrialDone: func(r sweeps.TrialResult) {
@@ -210,14 +236,14 @@ func runSweep(e *env, store sessions.Store, spec sweeps.Spec, parallel int, json
 		}}
 	res, err := sweeps.Run(ctx, store, spec, o)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if jsonOut {
-		return writeJSON(e.stdout, map[string]any{"event": "finished", "id": res.ID, "status": res.Status, "objective": res.Objective,
+		return res, writeJSON(e.stdout, map[string]any{"event": "finished", "id": res.ID, "status": res.Status, "objective": res.Objective,
 			"best": bestTrial(res)}, false)
 	}
 	fmt.Fprintln(e.stdout)
-	return showSweep(e, store, res.ID, false)
+	return res, showSweep(e, store, res.ID, false)
 }
 
 func parallelism(p int) int {
@@ -262,4 +288,22 @@ func bestTrial(res *sweeps.Result) any {
 	}
 	t := res.Trials[best]
 	return map[string]any{"run_id": t.RunID, "objective": t.Objective, "params": t.Trial.Params}
+}
+
+// ensembleSweep combines the k best trials of a finished sweep into an
+// ensemble run and prints it.
+func ensembleSweep(e *env, store sessions.Store, res *sweeps.Result, k int, jsonOut bool) error {
+	ens, err := sweeps.EnsembleTop(context.Background(), store, res, k, analysis.EnsembleOptions{})
+	if err != nil {
+		return err
+	}
+	if jsonOut {
+		return writeJSON(e.stdout, struct {
+			Event string `json:"event"`
+			*analysis.EnsembleResult
+		}{"ensemble", ens}, false)
+	}
+	fmt.Fprintln(e.stdout)
+	printEnsemble(e.stdout, ens)
+	return nil
 }

@@ -48,11 +48,15 @@ func (t *runTable) add(r *sessions.Run) {
 	if i := strings.LastIndex(arch, ","); i > 0 {
 		arch = arch[:i]
 	}
+	epochs := fmt.Sprintf("%d/%d", r.EpochsDone, r.EpochsTotal)
+	if r.Kind != sessions.KindTrain {
+		epochs = r.Kind // a derived run has no epochs of its own
+	}
 	c := sessions.CleanText
-	fmt.Fprintf(t.tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%d/%d\t%s\t%s\n", c(r.ID), truncate(c(r.Name), nameWidth),
+	fmt.Fprintf(t.tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s\n", c(r.ID), truncate(c(r.Name), nameWidth),
 		truncate(c(filepath.Base(r.Dataset)), datasetWidth), truncate(c(arch), archWidth), c(r.Spec.Optimizer.Name),
-		numfmt.Short(r.Spec.Optimizer.LR), c(string(r.Status)), c(m), fmtMetric(b, okB), fmtMetric(tst, okT), r.EpochsDone,
-		r.EpochsTotal, r.Duration.Round(time.Millisecond), r.Created.Local().Format("2006-01-02 15:04"))
+		numfmt.Short(r.Spec.Optimizer.LR), c(string(r.Status)), c(m), fmtMetric(b, okB), fmtMetric(tst, okT), c(epochs),
+		r.Duration.Round(time.Millisecond), r.Created.Local().Format("2006-01-02 15:04"))
 }
 
 // flush prints the table, or a hint when it has no rows.
@@ -72,6 +76,12 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 		fmt.Fprintf(w, " (%s)", r.Reason)
 	}
 	fmt.Fprintf(w, "\ndata:     %s (%s), hash %.12s\nmodel:    %s\n", r.Dataset, r.Task, r.DataHash, r.Summary)
+	switch r.Kind {
+	case sessions.KindEnsemble:
+		fmt.Fprintf(w, "kind:     ensemble of %s\n", strings.Join(r.Members, ", "))
+	case sessions.KindCompressed:
+		fmt.Fprintf(w, "kind:     compressed from %s\n", r.Parent)
+	}
 	o := r.Spec.Optimizer
 	fmt.Fprintf(w, "training: %s lr %s, %s schedule, batch %d, loss %s, l1 %s, l2 %s, seed %d\n", o.Name, numfmt.Short(o.LR), r.Spec.Schedule.Name,
 		r.Spec.BatchSize, r.Spec.Loss, numfmt.Short(r.Spec.L1), numfmt.Short(r.Spec.L2), r.Spec.Seed)
@@ -164,7 +174,7 @@ func printComparison(w io.Writer, c *sessions.Comparison) {
 		fmt.Fprintf(tw, "  %s\t", m.Key)
 		for i, v := range m.Values {
 			mark := ""
-			if i == m.Best {
+			if m.Stars[i] {
 				mark = " *"
 			}
 			fmt.Fprintf(tw, "%s%s\t", fmtMetric(v, m.Have[i]), mark)

@@ -34,6 +34,9 @@ type specFlags struct {
 	l1, l2, clip, minDelta                           float64
 	batch, epochs, stepSize, patience, schedPatience int
 	seed                                             uint64
+
+	// extra, when set, applies a command's own spec flags last.
+	extra func(*trainer.Spec)
 }
 
 func addSpecFlags(fs *pflag.FlagSet) *specFlags {
@@ -301,6 +304,9 @@ func (f *specFlags) resolve() (trainer.Spec, bool, error) {
 	}
 	if f.set("tag") {
 		s.Tags = splitList(f.tags)
+	}
+	if f.extra != nil {
+		f.extra(&s)
 	}
 	return s, lossChosen, nil
 }

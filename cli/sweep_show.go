@@ -34,10 +34,11 @@ func configJSON(config string) json.RawMessage {
 
 // sweepReport is what 'sweep show --json' prints.
 type sweepReport struct {
-	Sweep   sweepJSON       `json:"sweep"`
-	Fields  []string        `json:"fields"`
-	Ranking []rankedTrial   `json:"ranking"`
-	Effects []sweeps.Effect `json:"effects"`
+	Sweep      sweepJSON         `json:"sweep"`
+	Fields     []string          `json:"fields"`
+	Ranking    []rankedTrial     `json:"ranking"`
+	Effects    []sweeps.Effect   `json:"effects"`
+	Importance sweeps.Importance `json:"importance"`
 }
 
 type rankedTrial struct {
@@ -84,6 +85,7 @@ func showSweep(e *env, store sessions.Store, id string, jsonOut bool) error {
 		objs = append(objs, v)
 	}
 	rep.Effects = sweeps.Effects(fields, specs, objs)
+	rep.Importance = sweeps.Importances(spec, specs, objs)
 	if jsonOut {
 		return writeJSON(e.stdout, rep, true)
 	}
@@ -133,4 +135,5 @@ func printSweep(w io.Writer, rep sweepReport) {
 			fmt.Fprintf(w, "  %-12s %s\n", ef.Field, strings.Join(parts, "   "))
 		}
 	}
+	printParamImportance(w, sw.Objective, rep.Importance)
 }

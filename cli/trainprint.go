@@ -24,11 +24,17 @@ const lineWidth = 100
 // nil, and prints its events. Ctrl-C stops the run cleanly: it is saved as
 // "stopped". A run that fails or diverges is a command failure.
 func trainAndPrint(e *env, store sessions.Store, spec trainer.Spec, data *datasets.Prepared, jsonOut, verbose bool) error {
+	_, err := trainAndPrintID(e, store, spec, data, jsonOut, verbose)
+	return err
+}
+
+// trainAndPrintID is trainAndPrint that also returns the run's ID.
+func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *datasets.Prepared, jsonOut, verbose bool) (string, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	live, err := sessions.Start(ctx, store, spec, sessions.StartOptions{Data: data})
 	if err != nil {
-		return usageError{err.Error()}
+		return "", usageError{err.Error()}
 	}
 	rec, events := live.Recorder, live.Events()
 	var p eventPrinter = &kerasPrinter{w: e.stdout, tty: isTerminal(e.stdout), verbose: verbose}
@@ -48,7 +54,7 @@ func trainAndPrint(e *env, store sessions.Store, spec trainer.Spec, data *datase
 	}
 	if store != nil {
 		if err := rec.Err(); err != nil {
-			return fmt.Errorf("the run finished but was not saved completely: %v", err)
+			return fin.ID, fmt.Errorf("the run finished but was not saved completely: %v", err)
 		}
 		if !jsonOut {
 			fmt.Fprintf(e.stdout, "saved as run %s in %s\n", fin.ID, store.Path())
@@ -56,9 +62,9 @@ func trainAndPrint(e *env, store sessions.Store, spec trainer.Spec, data *datase
 	}
 	switch fin.Status {
 	case trainer.StatusDiverged, trainer.StatusFailed:
-		return errQuiet
+		return fin.ID, errQuiet
 	}
-	return nil
+	return fin.ID, nil
 }
 
 type eventPrinter interface{ print(trainer.Event) }

@@ -82,6 +82,7 @@ func (l *loader) read(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	cr.ReuseRecord = true // what a row keeps is copied
 	size := sizeHint(r)
 	var first []string
 	firstLine := 0

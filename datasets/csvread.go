@@ -77,7 +77,6 @@ func newCSVReader(r io.Reader, file string, maxBytes int64) (*csv.Reader, error)
 	cr := csv.NewReader(br)
 	cr.Comma = detectDelimiter(head)
 	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
 	return cr, nil
 }
 
@@ -116,7 +115,7 @@ func utf16Kind(b []byte) string {
 
 // readRecord reads one record and its line; a parse error names the line
 // and column. It returns io.EOF at the end. With the reader's
-// ReuseRecord, the slice is valid until the next call.
+// ReuseRecord set, the slice is valid until the next call.
 func readRecord(cr *csv.Reader, file string) ([]string, int, error) {
 	rec, err := cr.Read()
 	if err == io.EOF {

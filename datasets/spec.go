@@ -36,6 +36,9 @@ type Spec struct {
 	Task    string   `json:"task,omitempty"`
 	Ignore  []string `json:"ignore,omitempty"`
 	Missing string   `json:"missing,omitempty"`
+	// Positive names the positive class of a binary task (index 1, whose
+	// probability the model outputs); empty keeps the dataset's own.
+	Positive string `json:"positive,omitempty"`
 
 	// Crosses adds feature crosses to 2-D data: x1sq, x2sq, x1x2, sinx1, sinx2.
 	Crosses []string `json:"crosses,omitempty"`
@@ -241,7 +244,14 @@ func Prepare(t *Table, s Spec) (*Prepared, error) {
 	if err := imputeMissing(p, t.catGroups); err != nil {
 		return nil, err
 	}
-	kind, _ := ParseScaling(s.Scale)
+	if err := applyPositive(p, s.Positive); err != nil {
+		return nil, err
+	}
+	scale := s.Scale
+	if scale == "" {
+		scale = t.Meta.DefaultScale
+	}
+	kind, _ := ParseScaling(scale)
 	p.Scaler = FitScaler(kind, &p.Train)
 	for _, sp := range []*Split{&p.Train, &p.Val, &p.Test} {
 		p.Scaler.Transform(sp.X, sp.X)

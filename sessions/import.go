@@ -51,6 +51,9 @@ func (s *SQLite) ImportRun(ctx context.Context, r *FullRun) error {
 	if err := s.insertRun(ctx, tx, &run); err != nil {
 		return err
 	}
+	if err := s.putLineage(ctx, tx, &run); err != nil {
+		return err
+	}
 	st := tx.StmtContext(ctx, s.stInsertEpoch)
 	for _, e := range f.History {
 		if _, err := st.ExecContext(ctx, run.ID, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec),

@@ -13,7 +13,8 @@ import (
 // summaryColumns are what a list shows; each column more costs about 1%
 // of the time to list thousands of runs.
 const summaryColumns = `runs.id, runs.name, runs.status, runs.dataset, runs.task, runs.summary, runs.optimizer, runs.lr,
-	runs.created_at, runs.epochs_done, runs.epochs_total, runs.duration_ns, runs.metrics`
+	runs.created_at, runs.epochs_done, runs.epochs_total, runs.duration_ns, COALESCE(runs.sweep_id, ''),
+	COALESCE((SELECT kind FROM run_lineage l WHERE l.run_id = runs.id), ''), runs.metrics`
 
 func scanSummary(sc scanner) (*Run, error) {
 	var r Run
@@ -30,7 +31,7 @@ func scanSummaryInto(sc scanner, r *Run, m Metrics) error {
 	var status, metrics string
 	var created, dur int64
 	if err := sc.Scan(&r.ID, &r.Name, &status, &r.Dataset, &r.Task, &r.Summary, &r.Spec.Optimizer.Name, &r.Spec.Optimizer.LR,
-		&created, &r.EpochsDone, &r.EpochsTotal, &dur, &metrics); err != nil {
+		&created, &r.EpochsDone, &r.EpochsTotal, &dur, &r.SweepID, &r.Kind, &metrics); err != nil {
 		return err
 	}
 	r.Status = trainer.Status(status)
@@ -141,8 +142,8 @@ func (s *SQLite) ListRuns(ctx context.Context, q Query) ([]*Run, error) {
 // ListSummaries returns the runs q selects, in q's order, with only what
 // a list shows: ID, name, status, dataset, task, summary, the optimizer's
 // name and learning rate, creation time, epochs done and planned,
-// duration, and of the metrics only best_val_… and test_…. It is the fast
-// way to list many runs; GetRun has the rest.
+// duration, sweep, kind, and of the metrics only best_val_… and test_….
+// It is the fast way to list many runs; GetRun has the rest.
 func (s *SQLite) ListSummaries(ctx context.Context, q Query) ([]*Run, error) {
 	query, args, err := q.sql(summaryColumns, "runs")
 	if err != nil {

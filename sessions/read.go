@@ -15,7 +15,7 @@ import (
 const runColumns = `runs.id, runs.name, runs.status, runs.reason, d.spec, runs.dataset, runs.task, runs.summary,
 	runs.params, runs.data_hash, d.scaler, d.features, d.classes, runs.tags, runs.notes, COALESCE(runs.sweep_id, ''),
 	runs.created_at, runs.finished_at, runs.heartbeat_at, runs.owner_pid, runs.owner_host, runs.epochs_done,
-	runs.epochs_total, runs.best_epoch, runs.monitor, runs.duration_ns, runs.samples_per_s, runs.metrics`
+	runs.epochs_total, runs.best_epoch, runs.monitor, runs.duration_ns, runs.samples_per_s, runs.metrics, ` + lineageColumns
 
 // runFrom joins a run's row to its spec, scaler, features and classes.
 const runFrom = "runs JOIN run_data d ON d.run_id = runs.id"
@@ -24,11 +24,14 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanRun(sc scanner) (*Run, error) {
 	var r Run
-	var status, spec, scaler, features, classes, tags, metrics string
+	var status, spec, scaler, features, classes, tags, metrics, kind, parent, members string
 	var created, finished, hb, dur int64
 	if err := sc.Scan(&r.ID, &r.Name, &status, &r.Reason, &spec, &r.Dataset, &r.Task, &r.Summary, &r.Params, &r.DataHash,
 		&scaler, &features, &classes, &tags, &r.Notes, &r.SweepID, &created, &finished, &hb, &r.OwnerPID, &r.OwnerHost,
-		&r.EpochsDone, &r.EpochsTotal, &r.BestEpoch, &r.Monitor, &dur, &r.SamplesPerSec, &metrics); err != nil {
+		&r.EpochsDone, &r.EpochsTotal, &r.BestEpoch, &r.Monitor, &dur, &r.SamplesPerSec, &metrics, &kind, &parent, &members); err != nil {
+		return nil, err
+	}
+	if err := scanLineage(&r, kind, parent, members); err != nil {
 		return nil, err
 	}
 	r.Status = trainer.Status(status)

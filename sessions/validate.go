@@ -72,25 +72,26 @@ func ValidateRun(r *FullRun) error {
 		return bad("classes", "%d class names for a binary task", len(r.Classes))
 	}
 	if r.Weights != nil {
-		snap, err := trainer.UnmarshalSnapshot(r.Weights)
+		model, err := trainer.LoadPredictor(r.Weights)
 		if err != nil {
 			return bad("weights", "%v", err)
 		}
-		if snap.Inputs != nf {
-			return bad("weights", "%d model inputs for %d features", snap.Inputs, nf)
+		inputs, outputs := model.Shape()
+		if inputs != nf {
+			return bad("weights", "%d model inputs for %d features", inputs, nf)
 		}
-		if snap.Task != task {
+		if snap, ok := model.(*trainer.Snapshot); ok && snap.Task != task {
 			return bad("weights", "a %s model for a %s run", snap.Task, task)
 		}
 		if task == datasets.Multiclass {
 			if classes == 0 {
-				classes = snap.Outputs
+				classes = outputs
 			}
-			if snap.Outputs != classes {
-				return bad("weights", "%d model outputs for %d classes", snap.Outputs, classes)
+			if outputs != classes {
+				return bad("weights", "%d model outputs for %d classes", outputs, classes)
 			}
-		} else if snap.Outputs != 1 {
-			return bad("weights", "%d model outputs for a %s task (want 1)", snap.Outputs, task)
+		} else if outputs != 1 {
+			return bad("weights", "%d model outputs for a %s task (want 1)", outputs, task)
 		}
 	}
 	if ev := r.Evaluation; ev != nil {

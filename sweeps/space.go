@@ -34,6 +34,13 @@ type Spec struct {
 	PruneWarmup int  `json:"prune_warmup,omitempty"`
 	// Seed draws the random search.
 	Seed uint64 `json:"seed,omitempty"`
+	// Sampler draws the Random axes: "random" (the default) or "tpe".
+	Sampler string `json:"sampler,omitempty"`
+	// Pruner is "median" (what Prune alone means) or "asha": successive
+	// halving with rungs at MinEpochs·Reduction^k epochs.
+	Pruner    string `json:"pruner,omitempty"`
+	MinEpochs int    `json:"min_epochs,omitempty"`
+	Reduction int    `json:"reduction,omitempty"`
 }
 
 // Param is a grid axis: a spec field and its values.
@@ -215,6 +222,15 @@ func Expand(s Spec) ([]Trial, error) {
 	}
 	if len(s.Random) > 0 && s.Trials <= 0 {
 		return nil, fmt.Errorf("sweep: random search needs a trial budget (--trials N)")
+	}
+	if err := checkSampler(s); err != nil {
+		return nil, err
+	}
+	if err := checkPruner(s); err != nil {
+		return nil, err
+	}
+	if s.Sampler == SamplerTPE {
+		return expandTPE(s)
 	}
 	// Grid points as assignments.
 	points := []map[string]string{{}}

@@ -10,6 +10,14 @@
 // queued without bound (progress events are coalesced to the latest), so
 // the consumer must drain Events until it is closed.
 //
+// Saved models are Predictors: a float MLP (Snapshot), its int8 version
+// (Quantized: int8 × int8 → int32 products with power-of-two scales, so
+// the integer path equals the dequantized float computation exactly) and
+// ensembles of either (Ensemble). LoadPredictor reads any of them. Pruning
+// (PruneMagnitude, PruneUnits), masked fine-tuning (Finetune), input
+// gradients (OutputGradient, IntegratedGradients) and the binary decision
+// rule (DecisionSpec, TuneThreshold, Decide) work on them.
+//
 // Contract:
 //   - Determinism: the same Spec (including its seed) and the same data give
 //     bit-identical histories and weights, whatever the number of cores.

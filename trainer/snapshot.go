@@ -41,6 +41,17 @@ type Snapshot struct {
 	Inputs  int            `json:"inputs"`
 	Outputs int            `json:"outputs"`
 	Layers  []LayerWeights `json:"layers"`
+	// Threshold is a binary model's decision threshold (0 means 0.5).
+	Threshold float64 `json:"threshold,omitempty"`
+}
+
+// DecisionThreshold returns the probability at or above which a binary
+// model predicts the positive class.
+func (s *Snapshot) DecisionThreshold() float64 {
+	if s.Threshold == 0 {
+		return 0.5
+	}
+	return s.Threshold
 }
 
 // LayerWeights is one layer of a Snapshot.

@@ -30,6 +30,7 @@ type Spec struct {
 	ClipNorm  float64       `json:"clip_norm,omitempty"` // 0 = no clipping
 	EarlyStop EarlyStopSpec `json:"early_stop"`
 	Target    string        `json:"target,omitempty"` // e.g. "val_accuracy>=0.99"
+	Decision  DecisionSpec  `json:"decision,omitzero"`
 	Seed      uint64        `json:"seed"`
 	Tags      []string      `json:"tags,omitempty"`
 }
@@ -287,7 +288,7 @@ func (s *Spec) Validate() error {
 			return fmt.Errorf("target: %v", err)
 		}
 	}
-	return nil
+	return s.Decision.validate()
 }
 
 func (s *Spec) earlyMonitor() string {
@@ -338,7 +339,7 @@ func (s *Spec) CheckTask(task datasets.Task) error {
 			return err
 		}
 	}
-	return nil
+	return s.Decision.checkTask(task)
 }
 
 func defaultLoss(task datasets.Task) string {

@@ -22,7 +22,7 @@ func goldenView(t *testing.T, name string, view string) {
 }
 
 func TestGoldenViews(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {160, 48}} {
 		w, h := size[0], size[1]
 		t.Run(fmt.Sprintf("%dx%d", w, h), func(t *testing.T) {
 			store := tempStore(t)
@@ -41,6 +41,9 @@ func TestGoldenViews(t *testing.T) {
 			t.Run("compare", func(t *testing.T) { goldenView(t, "compare", a.View()) })
 			press(a, "?")
 			t.Run("help", func(t *testing.T) { goldenView(t, "help", a.View()) })
+			press(a, "?", "2")
+			addSynthDigits(t, a, "20261128-130500-dddddd")
+			t.Run("train-10-classes", func(t *testing.T) { goldenView(t, "train-10-classes", a.View()) })
 		})
 	}
 }

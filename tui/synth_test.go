@@ -103,3 +103,33 @@ func storeSynthRuns(t testing.TB, s sessions.Store) []string {
 	}
 	return ids
 }
+
+// synthConfusion10 is a 10-class confusion matrix of a 270-row test split.
+func synthConfusion10() [][]int {
+	cm := make([][]int, 10)
+	for i := range cm {
+		cm[i] = make([]int, 10)
+		cm[i][i] = 25 + i
+		cm[i][(i+3)%10] = i % 3
+	}
+	return cm
+}
+
+// addSynthDigits puts a finished synthetic 10-class run on the Train
+// screen (no decision boundary: 64 features).
+func addSynthDigits(t testing.TB, a *App, id string) {
+	t.Helper()
+	spec := trainer.DefaultSpec()
+	spec.Data = datasets.Spec{Name: "digits", Split: datasets.DefaultSplit, Seed: 1}
+	spec.Epochs = 20
+	evs := synthEvents(spec, id, 0.2)
+	start := evs[0].(trainer.StartEvent)
+	start.Task, start.ClassNames = datasets.Multiclass, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
+	evs[0] = start
+	fin := evs[len(evs)-1].(trainer.FinishedEvent)
+	fin.Test.Confusion, fin.Test.ROC = synthConfusion10(), nil
+	evs[len(evs)-1] = fin
+	r := &liveRun{id: id, spec: spec, queue: closedQueue(evs), data: &datasets.Prepared{Meta: datasets.Meta{Task: datasets.Multiclass}},
+		key: "accuracy", status: trainer.StatusRunning}
+	send(a, runStartedMsg{run: r})
+}
