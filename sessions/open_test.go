@@ -119,33 +119,39 @@ func TestEmptyFilesAreInitialised(t *testing.T) {
 }
 
 func TestStoreWithoutApplicationIDStillOpens(t *testing.T) {
-	// A store written by the version before application IDs: schema 1.
-	path := filepath.Join(t.TempDir(), "v1.db")
-	sqliteFile(t, path, migrations[1], "PRAGMA user_version = 1", "PRAGMA journal_mode = WAL",
-		`INSERT INTO runs (id, name, status, spec, dataset, task, summary, optimizer, lr, created_at)
-		 VALUES ('20260101-000000-abcdef', 'old', 'done', '{}', 'iris', 'multiclass', '4-3', 'adam', 0.01, 1)`,
-		`INSERT INTO epochs (run_id, epoch, lr, elapsed_ns, samples_per_s, train, val) VALUES ('20260101-000000-abcdef', 1, 0.01, 5, 1, '{}', '{}')`)
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var app, ver int
-	s.r.QueryRow("PRAGMA application_id").Scan(&app)
-	s.r.QueryRow("PRAGMA user_version").Scan(&ver)
-	if app != ApplicationID || ver != SchemaVersion {
-		t.Fatalf("application_id %#x, user_version %d", app, ver)
-	}
-	runs, err := s.ListSummaries(context.Background(), Query{})
-	if err != nil || len(runs) != 1 || runs[0].Name != "old" {
-		t.Fatalf("runs %v, %v", runs, err)
-	}
-	if r, err := s.GetRun(context.Background(), runs[0].ID); err != nil || r.Dataset != "iris" || r.Spec.Epochs != 0 {
-		t.Fatalf("run %+v, %v", r, err)
-	}
-	seq, _ := s.ChangeSeq(context.Background())
-	if seq != 1 {
-		t.Fatalf("change sequence %d after migrating one run, want 1", seq)
+	// Stores written before application IDs: schema 1, and 2 (lineage).
+	for v := 1; v <= 2; v++ {
+		path := filepath.Join(t.TempDir(), fmt.Sprintf("v%d.db", v))
+		stmts := []string{migrations[1]}
+		if v == 2 {
+			stmts = append(stmts, migrations[2])
+		}
+		stmts = append(stmts, fmt.Sprintf("PRAGMA user_version = %d", v), "PRAGMA journal_mode = WAL",
+			`INSERT INTO runs (id, name, status, spec, dataset, task, summary, optimizer, lr, created_at)
+			 VALUES ('20260101-000000-abcdef', 'old', 'done', '{}', 'iris', 'multiclass', '4-3', 'adam', 0.01, 1)`,
+			`INSERT INTO epochs (run_id, epoch, lr, elapsed_ns, samples_per_s, train, val) VALUES ('20260101-000000-abcdef', 1, 0.01, 5, 1, '{}', '{}')`)
+		sqliteFile(t, path, stmts...)
+		s, err := Open(path)
+		if err != nil {
+			t.Fatalf("schema %d: %v", v, err)
+		}
+		var app, ver int
+		s.r.QueryRow("PRAGMA application_id").Scan(&app)
+		s.r.QueryRow("PRAGMA user_version").Scan(&ver)
+		if app != ApplicationID || ver != SchemaVersion {
+			t.Fatalf("schema %d: application_id %#x, user_version %d", v, app, ver)
+		}
+		runs, err := s.ListSummaries(context.Background(), Query{})
+		if err != nil || len(runs) != 1 || runs[0].Name != "old" {
+			t.Fatalf("schema %d: runs %v, %v", v, runs, err)
+		}
+		if r, err := s.GetRun(context.Background(), runs[0].ID); err != nil || r.Dataset != "iris" || r.Spec.Epochs != 0 {
+			t.Fatalf("schema %d: run %+v, %v", v, r, err)
+		}
+		if seq, _ := s.ChangeSeq(context.Background()); seq != 1 {
+			t.Fatalf("schema %d: change sequence %d after migrating one run, want 1", v, seq)
+		}
+		s.Close()
 	}
 }
 
