@@ -81,14 +81,7 @@ func addListFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string) err
 		defer store.Close()
 		ctx := context.Background()
 		if *jsonOut {
-			runs, err := store.ListRuns(ctx, q)
-			if err != nil {
-				return err
-			}
-			if runs == nil {
-				runs = []*sessions.Run{}
-			}
-			return writeJSON(e.stdout, runs, true)
+			return writeRunsJSON(e.stdout, func(fn func(*sessions.Run) error) error { return store.EachRun(ctx, q, fn) })
 		}
 		// The table streams summaries: a list of thousands of runs holds
 		// only its text in memory.

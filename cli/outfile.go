@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -50,4 +53,38 @@ func openStoreToRead(e *env, cmd *cobra.Command) (*sessions.SQLite, error) {
 		return nil, err
 	}
 	return sessions.Open(path, sessions.ReadOnly())
+}
+
+// writeRunsJSON writes the runs each calls back with as one indented JSON
+// array, the output of writeJSON for the whole slice, one run at a time.
+func writeRunsJSON(w io.Writer, each func(func(*sessions.Run) error) error) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("  ", "  ")
+	n := 0
+	err := each(func(r *sessions.Run) error {
+		buf.Reset()
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+		if n == 0 {
+			bw.WriteString("[\n  ")
+		} else {
+			bw.WriteString(",\n  ")
+		}
+		n++
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		bw.WriteString("[]\n")
+	} else {
+		bw.WriteString("\n]\n")
+	}
+	return bw.Flush()
 }

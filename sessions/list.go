@@ -180,6 +180,31 @@ func (s *SQLite) EachSummary(ctx context.Context, q Query, fn func(*Run) error) 
 	return s.wrap(rows.Err())
 }
 
+// EachRun calls fn with each run q selects, in q's order, with every
+// column, as ListRuns returns them, one at a time: memory stays flat
+// whatever the number of runs. An error from fn stops the scan.
+func (s *SQLite) EachRun(ctx context.Context, q Query, fn func(*Run) error) error {
+	query, args, err := q.sql(runColumns, runFrom)
+	if err != nil {
+		return err
+	}
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return s.wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return s.wrap(err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return s.wrap(rows.Err())
+}
+
 func (s *SQLite) collect(ctx context.Context, scan func(scanner) (*Run, error), query string, args ...any) ([]*Run, error) {
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {

@@ -40,10 +40,14 @@ func scanRun(sc scanner) (*Run, error) {
 	for _, f := range []struct {
 		raw string
 		dst any
-	}{{spec, &r.Spec}, {scaler, &r.Scaler}, {features, &r.Features}, {classes, &r.Classes}, {tags, &r.Tags}, {metrics, &r.Metrics}} {
+	}{{spec, &r.Spec}, {scaler, &r.Scaler}, {features, &r.Features}, {classes, &r.Classes}, {tags, &r.Tags}} {
 		if err := json.Unmarshal([]byte(f.raw), f.dst); err != nil {
 			return nil, fmt.Errorf("run %s: bad stored JSON: %v", r.ID, err)
 		}
+	}
+	var err error
+	if r.Metrics, err = parseMetrics(metrics, nil); err != nil {
+		return nil, fmt.Errorf("run %s: bad stored metrics: %v", r.ID, err)
 	}
 	if len(r.Classes) == 0 {
 		r.Classes = nil

@@ -40,6 +40,8 @@ type Store interface {
 	// EachSummary streams what ListSummaries returns to fn, reusing one
 	// *Run: memory stays flat whatever the number of runs.
 	EachSummary(ctx context.Context, q Query, fn func(*Run) error) error
+	// EachRun streams what ListRuns returns to fn, one run at a time.
+	EachRun(ctx context.Context, q Query, fn func(*Run) error) error
 	// ChangeSeq returns the store's change sequence: every insert, update
 	// and delete of a run takes the next number.
 	ChangeSeq(ctx context.Context) (int64, error)
