@@ -187,7 +187,7 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 			spec.Reduction = *reduction
 		}
 		if spec.Name == "" {
-			spec.Name = sf.name
+			spec.Name = sf.text("name")
 		}
 		if _, err := sweeps.Expand(spec); err != nil {
 			return usageError{err.Error()}

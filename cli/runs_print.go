@@ -112,7 +112,13 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 	}
 	if n := len(f.History); n > 0 {
 		key, _, _, _, _ := keyMetric(r)
-		fmt.Fprintf(w, "\nhistory (%d epochs; val_%s at each):\n", n, key)
+		if last := f.History[n-1].Epoch; last > n {
+			// Past sessions.ThinAfter epochs the recorder keeps a subset.
+			fmt.Fprintf(w, "\nhistory (%d of %d epochs kept: every epoch up to %d, then fewer the longer the run, and the last; val_%s at each):\n",
+				n, last, sessions.ThinAfter, key)
+		} else {
+			fmt.Fprintf(w, "\nhistory (%d epochs; val_%s at each):\n", n, key)
+		}
 		line := func(h sessions.Epoch) {
 			fmt.Fprintf(w, "  %4d  loss %s  val_loss %s  val_%s %s\n", h.Epoch, numfmt.Value(h.Train["loss"]),
 				numfmt.Value(h.Val["loss"]), key, numfmt.Value(h.Val[key]))

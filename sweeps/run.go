@@ -7,7 +7,6 @@ import (
 	"math"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -59,13 +58,8 @@ func objectiveFor(s Spec, task datasets.Task) (string, error) {
 	if obj == "" {
 		obj = "val_" + trainer.KeyMetric(task)
 	}
-	t := s.Base
-	t.EarlyStop = trainer.EarlyStopSpec{Patience: 1, Monitor: obj}
-	if err := t.CheckTask(task); err != nil {
-		return "", fmt.Errorf("sweep: objective %q: %v", obj, strings.TrimPrefix(err.Error(), "early_stop.monitor: "))
-	}
-	if err := t.Validate(); err != nil {
-		return "", fmt.Errorf("sweep: objective %q is not a metric such as val_accuracy", obj)
+	if _, err := trainer.ParseMetric(obj, task); err != nil {
+		return "", fmt.Errorf("sweep: objective %q: %v", obj, err)
 	}
 	return obj, nil
 }
@@ -299,43 +293,6 @@ func (p *pruner) report(trial, epoch int, val map[string]float64) bool {
 		return v > med
 	}
 	return v < med
-}
-
-// ParamValue reads a swept field back from a spec, for reports.
-func ParamValue(s trainer.Spec, field string) string {
-	switch field {
-	case "layers":
-		var w []string
-		for _, l := range s.Model.Hidden {
-			w = append(w, strconv.Itoa(l.Units))
-		}
-		return strings.Join(w, ",")
-	case "act", "activation", "dropout", "batch_norm":
-		if len(s.Model.Hidden) == 0 {
-			return ""
-		}
-		l := s.Model.Hidden[0]
-		switch field {
-		case "dropout":
-			return ftoa(l.Dropout)
-		case "batch_norm":
-			return strconv.FormatBool(l.BatchNorm)
-		}
-		return l.Activation
-	case "seed":
-		return strconv.FormatUint(s.Seed, 10)
-	}
-	b, _ := json.Marshal(s)
-	var doc map[string]any
-	json.Unmarshal(b, &doc)
-	switch v := getPath(doc, CanonicalField(field)).(type) {
-	case nil:
-		return ""
-	case float64:
-		return ftoa(v)
-	default:
-		return fmt.Sprint(v)
-	}
 }
 
 // Fields returns the fields a sweep varies, in order.

@@ -17,12 +17,38 @@ var (
 	_ Optimizer = (*SGD)(nil)
 	_ Optimizer = (*RMSProp)(nil)
 	_ Optimizer = (*Adam)(nil)
+	_ Optimizer = (*valueClip)(nil)
 )
 
 // NewOptimizer returns the optimizer that o names, bound to params. Zero
 // settings take the usual defaults: momentum 0.9, β₁ 0.9, β₂ 0.999, ρ 0.9,
-// ε 1e-8, AdamW weight decay 0.01.
+// ε 1e-8, AdamW weight decay 0.01. A ClipValue clips each gradient element
+// before every step.
 func NewOptimizer(o OptimizerSpec, params []*Param) (Optimizer, error) {
+	opt, err := newOptimizer(o, params)
+	if err != nil || o.ClipValue <= 0 {
+		return opt, err
+	}
+	return &valueClip{Optimizer: opt, params: params, max: o.ClipValue}, nil
+}
+
+// valueClip clips every gradient element to ±max, then steps.
+type valueClip struct {
+	Optimizer
+	params []*Param
+	max    float64
+}
+
+func (c *valueClip) Step(lr float64) {
+	for _, p := range c.params {
+		for i, g := range p.G {
+			p.G[i] = max(-c.max, min(c.max, g))
+		}
+	}
+	c.Optimizer.Step(lr)
+}
+
+func newOptimizer(o OptimizerSpec, params []*Param) (Optimizer, error) {
 	def := func(v, d float64) float64 {
 		if v == 0 {
 			return d

@@ -162,9 +162,7 @@ func (m *setupModel) fitLoss() {
 	if !ok {
 		return
 	}
-	if err := m.spec.CheckTask(task); err != nil && strings.HasPrefix(err.Error(), "loss:") {
-		m.spec.Loss = trainer.DefaultLossFor(task)
-	}
+	m.spec.FitLoss(task)
 }
 
 func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
@@ -239,7 +237,6 @@ func (m setupModel) updateEditing(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 // not parse.
 func (m *setupModel) commit(f *field, v string) tea.Cmd {
 	key := f.key
-	oldTask, hadTask := m.task()
 	if err := f.set(&m.spec, v); err != nil {
 		m.invalid[key], m.typed[key] = err.Error(), v
 		return nil
@@ -247,12 +244,9 @@ func (m *setupModel) commit(f *field, v string) tea.Cmd {
 	delete(m.invalid, key)
 	delete(m.typed, key)
 	if key == "data.name" || key == "data.path" || key == "data.target" {
+		// Set gave a built-in set of another task its loss; a CSV's task
+		// is known once it loads, and fitLoss runs then.
 		m.table = nil
-		// A new kind of task takes its usual loss; the same task keeps the
-		// user's choice when it still fits.
-		if task, ok := m.task(); ok && (!hadTask || task != oldTask) {
-			m.spec.Loss = trainer.DefaultLossFor(task)
-		}
 		m.fitLoss()
 	}
 	m.rebuild()
@@ -317,7 +311,7 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		if f == nil {
 			return m, nil
 		}
-		if sweepField(f.key) == "" {
+		if f.sweep == "" {
 			return m, func() tea.Msg { return statusMsg{text: f.label + " cannot be swept", err: true} }
 		}
 		m.editing, m.sweepIn = true, true
@@ -364,24 +358,16 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 			return m, nil
 		}
 		h[f.layer], h[to] = h[to], h[f.layer]
-		m.cursor += (to - f.layer) * 4 // stay on the same field of the moved layer
+		perLayer := 0
+		for _, g := range m.fields {
+			if g.layer == f.layer {
+				perLayer++
+			}
+		}
+		m.cursor += (to - f.layer) * perLayer // stay on the same field of the moved layer
 		m.rebuild()
 	}
 	return m, nil
-}
-
-// sweepField maps a form field to the sweep field that sets it, or "" when
-// it cannot be swept.
-func sweepField(key string) string {
-	switch key {
-	case "data.name", "data.path", "data.target", "data.missing", "data.crosses":
-		return ""
-	case "data.split.train":
-		return "data.split[0]"
-	case "data.split.val":
-		return "data.split[1]"
-	}
-	return key
 }
 
 // setupSearchTrials is the trial budget of a sweep started from Setup with
@@ -404,10 +390,10 @@ func (m *setupModel) sweepSpec() sweeps.Spec {
 		switch {
 		case !ok:
 		case isRange(raw):
-			d, _ := sweeps.ParseDist(sweepField(f.key) + "=" + raw)
+			d, _ := sweeps.ParseDist(f.sweep + "=" + raw)
 			s.Random = append(s.Random, d)
 		default:
-			p, _ := sweeps.ParseAxis(sweepField(f.key) + "=" + raw)
+			p, _ := sweeps.ParseAxis(f.sweep + "=" + raw)
 			s.Grid = append(s.Grid, p)
 		}
 	}
@@ -428,7 +414,7 @@ func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
 		return nil
 	}
 	if isRange(raw) {
-		d, err := sweeps.ParseDist(sweepField(f.key) + "=" + raw)
+		d, err := sweeps.ParseDist(f.sweep + "=" + raw)
 		if err == nil {
 			_, err = sweeps.Expand(sweeps.Spec{Base: m.spec.Clone(), Random: []sweeps.Dist{d}, Trials: 1})
 		}
@@ -441,7 +427,7 @@ func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
 			return statusMsg{text: fmt.Sprintf("searching %s over %s (TPE, %d trials); t starts the sweep", f.label, raw, setupSearchTrials)}
 		}
 	}
-	p, err := sweeps.ParseAxis(sweepField(f.key) + "=" + raw)
+	p, err := sweeps.ParseAxis(f.sweep + "=" + raw)
 	if err == nil {
 		_, err = sweeps.Expand(sweeps.Spec{Base: m.spec.Clone(), Grid: []sweeps.Param{p}})
 	}
