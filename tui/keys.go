@@ -183,6 +183,14 @@ func (k ParcoordsKeys) FullHelp() [][]key.Binding {
 // SweepKeys drive the sweep view, with the parallel-coordinates keys.
 type SweepKeys struct {
 	Compare, Back key.Binding
+	Par           ParcoordsKeys
+}
+
+func (k SweepKeys) ShortHelp() []key.Binding {
+	return append(k.Par.ShortHelp(), k.Compare, k.Back)
+}
+func (k SweepKeys) FullHelp() [][]key.Binding {
+	return append(k.Par.FullHelp(), []key.Binding{k.Compare, k.Back})
 }
 
 // DefaultSweepKeys returns the sweep view's key map.
@@ -190,5 +198,6 @@ func DefaultSweepKeys() SweepKeys {
 	return SweepKeys{
 		Compare: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "compare the best in the brush")),
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Par:     DefaultParcoordsKeys(),
 	}
 }

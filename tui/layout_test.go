@@ -42,12 +42,12 @@ func TestBoundaryRedrawnAfterResize(t *testing.T) {
 	spec.Data = datasets.Spec{Name: "circle", Samples: 200, Split: datasets.DefaultSplit, Seed: 3}
 	spec.Epochs = 5
 	addFixedRun(t, a, spec, "20261128-130000-resize")
-	r := a.train.selected()
+	r := a.trainScreen().selected()
 	if r.grid == nil {
 		t.Fatal("no boundary")
 	}
 	send(a, tea.WindowSizeMsg{Width: 200, Height: 60})
-	_, _, _, _, bw, bh := a.train.layout()
+	_, _, _, _, bw, bh := a.trainScreen().layout()
 	if r.grid.w != bw || r.grid.h != bh {
 		t.Fatalf("after the resize the grid is %d×%d, the panel wants %d×%d", r.grid.w, r.grid.h, bw, bh)
 	}

@@ -76,10 +76,30 @@ type setupModel struct {
 	dataKey string
 	dataErr error
 
+	// What View shows of the spec, computed after each change (see
+	// refreshDerived) so that View validates and expands nothing.
+	derived struct {
+		summary string // the one-line architecture
+		why     string // why training cannot start, or ""
+		trials  int    // the sweep's trial count, when fields are marked
+	}
+
 	keys    SetupKeys
 	styles  *Styles
 	w, h    int
 	focused bool
+}
+
+// refreshDerived recomputes what View shows of the spec.
+func (m *setupModel) refreshDerived() {
+	m.derived.summary = m.summary()
+	m.derived.why = m.validate()
+	m.derived.trials = 0
+	if len(m.sweep) > 0 {
+		if n, err := sweeps.Budget(m.sweepSpec()); err == nil {
+			m.derived.trials = n
+		}
+	}
 }
 
 func newSetup(st *Styles) setupModel {
@@ -88,6 +108,7 @@ func newSetup(st *Styles) setupModel {
 	m.input.Prompt = "› "
 	m.input.CharLimit = 512
 	m.setSpec(trainer.DefaultSpec())
+	m.refreshDerived()
 	return m
 }
 
@@ -513,7 +534,7 @@ func (m setupModel) View() string {
 func (m setupModel) viewForm(w, h int) string {
 	st := m.styles
 	var lines []string
-	sum := m.summary()
+	sum := m.derived.summary
 	switch {
 	case m.dataErr != nil:
 		sum = "the data did not load: fix the dataset fields"
@@ -522,12 +543,10 @@ func (m setupModel) viewForm(w, h int) string {
 	}
 	lines = append(lines, st.Subtle.Render(truncate(sum, w-2)))
 	btn := "[ ▶ Train ]  t or enter"
-	if len(m.sweep) > 0 {
-		if n, err := sweeps.Budget(m.sweepSpec()); err == nil {
-			btn = fmt.Sprintf("[ ▶ Sweep %d trials ]  t or enter", n)
-		}
+	if n := m.derived.trials; n > 0 {
+		btn = fmt.Sprintf("[ ▶ Sweep %d trials ]  t or enter", n)
 	}
-	if why := m.validate(); why != "" {
+	if why := m.derived.why; why != "" {
 		btn = "[ ▶ Train ]  " + st.Invalid.Render(truncate(why, max(w-16, 10)))
 	}
 	if m.cursor == 0 {
