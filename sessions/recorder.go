@@ -302,6 +302,7 @@ func (r *Recorder) runRow(e trainer.StartEvent) *Run {
 	}
 	if r.data != nil {
 		run.Scaler = r.data.Scaler
+		run.Scaler.Target = e.TargetScaler
 		run.Features = r.data.Meta.FeatureNames
 	}
 	return run

@@ -50,6 +50,18 @@ func maybeBinary(s *Spec) bool {
 	return !ok || task == datasets.Binary
 }
 
+// maybeRegression and maybeClassification report whether the task may be
+// regression or classification (a CSV's task is known once it loads).
+func maybeRegression(s *Spec) bool {
+	task, ok := builtinTask(s.Data.Name)
+	return !ok || task == datasets.Regression
+}
+
+func maybeClassification(s *Spec) bool {
+	task, ok := builtinTask(s.Data.Name)
+	return !ok || task.IsClassification()
+}
+
 func isCSV(s *Spec) bool { return s.Data.Path != "" }
 
 // isSynthetic reports whether the data is generated, with a size and noise
@@ -249,6 +261,25 @@ var fields = []Field{
 	{Path: "decision.cost_fn", Flag: "cost-fn", Label: "cost false negative", Section: "Decision", Kind: KindFloat, Max: 1e9, when: maybeBinary,
 		Usage: "binary tasks: the cost of a false negative (--cost-fp 1 --cost-fn 5 is German credit's convention)", Steps: costSteps,
 		ref: func(s *Spec, _ int) any { return &s.Decision.CostFN }},
+
+	// Evaluation (evalspec.go): target scaling, class weights, cross-validation, calibration.
+	{Path: "scale_target", Flag: "scale-target", Label: "target scaling", Section: "Evaluation", Kind: KindEnum, Values: scaleTargetNames, Empty: "none",
+		when:  maybeRegression,
+		Usage: "regression target scaling, fitted on the training split: none, standard or minmax (default standard for regression; metrics and predictions stay in the target's units)",
+		ref:   func(s *Spec, _ int) any { return &s.ScaleTarget }},
+	{Path: "class_weight", Flag: "class-weight", Label: "class weights", Section: "Evaluation", Kind: KindString, Empty: "none", when: maybeClassification,
+		Usage: "loss weights by class: none, balanced (n/(k·n_c)) or `CLASS=W,…` by name or index", Hint: "none, balanced or CLASS=W,…",
+		Steps: []string{"none", "balanced"}, check: func(v string) error { _, err := parseClassWeight(v); return err },
+		ref: func(s *Spec, _ int) any { return &s.ClassWeight }},
+	{Path: "cv", Flag: "cv", Label: "cross-validation folds", Section: "Evaluation", Kind: KindInt, Min: 2, Max: MaxFolds, ZeroMeans: "off",
+		Usage: "k-fold cross-validation: train K models on stratified folds and report each metric as mean ± std (0 = off)",
+		Steps: []string{"0", "3", "5", "10"}, ref: func(s *Spec, _ int) any { return &s.CV }},
+	{Path: "cv_all", Flag: "cv-all", Label: "folds use test rows", Section: "Evaluation", Kind: KindBool, when: func(s *Spec) bool { return s.CV > 0 },
+		Usage: "with --cv: put the test split in the folds too (no held-out test)", Steps: []string{"false", "true"},
+		ref: func(s *Spec, _ int) any { return &s.CVAll }},
+	{Path: "calibrate", Flag: "calibrate", Label: "calibration", Section: "Evaluation", Kind: KindEnum, Values: calibrateNames, Empty: "none",
+		when:  maybeClassification,
+		Usage: "probability calibration fitted on validation: none or temperature", ref: func(s *Spec, _ int) any { return &s.Calibrate }},
 
 	// Run: not in the form.
 	{Path: "data.seed", Flag: "data-seed", Label: "data seed", Section: "Data", Kind: KindInt, Max: math.MaxUint64, Hidden: true,

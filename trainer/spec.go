@@ -27,9 +27,15 @@ type Spec struct {
 	ClipNorm  float64       `json:"clip_norm,omitempty"` // 0 = no clipping
 	EarlyStop EarlyStopSpec `json:"early_stop"`
 	Target    string        `json:"target,omitempty"` // e.g. "val_accuracy>=0.99"
-	Decision  DecisionSpec  `json:"decision,omitzero"`
-	Seed      uint64        `json:"seed"`
-	Tags      []string      `json:"tags,omitempty"`
+	// Evaluation settings; see evalspec.go. Empty means off (none).
+	ScaleTarget string       `json:"scale_target,omitempty"` // regression: none, standard or minmax
+	ClassWeight string       `json:"class_weight,omitempty"` // none, balanced or CLASS=W,…
+	CV          int          `json:"cv,omitempty"`           // k-fold cross-validation: 0 = off, else 2…20
+	CVAll       bool         `json:"cv_all,omitempty"`       // folds over every row: no held-out test split
+	Calibrate   string       `json:"calibrate,omitempty"`    // none or temperature
+	Decision    DecisionSpec `json:"decision,omitzero"`
+	Seed        uint64       `json:"seed"`
+	Tags        []string     `json:"tags,omitempty"`
 }
 
 // ModelSpec describes the MLP: its hidden layers and initialization. The
@@ -182,6 +188,9 @@ func (s *Spec) CheckTask(task datasets.Task) error {
 		if err := check("target", t.Metric); err != nil {
 			return err
 		}
+	}
+	if err := s.checkEvalTask(task); err != nil {
+		return err
 	}
 	return s.Decision.checkTask(task)
 }

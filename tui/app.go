@@ -384,7 +384,7 @@ func (a *App) view() string {
 func topTrials(res *sweeps.Result, n int) []string {
 	var ok []sweeps.TrialResult
 	for _, t := range res.Trials {
-		if t.HasObj && t.RunID != "" {
+		if t.Standing().Candidate() && t.RunID != "" { // pruned trials are never the best
 			ok = append(ok, t)
 		}
 	}

@@ -82,6 +82,8 @@ type setupModel struct {
 		summary string // the one-line architecture
 		why     string // why training cannot start, or ""
 		trials  int    // the sweep's trial count, when fields are marked
+		hint    string // a scaling hint for the loaded table, or ""
+		hintKey string // the table and scaling the hint was computed for
 	}
 
 	keys    SetupKeys
@@ -94,6 +96,15 @@ type setupModel struct {
 func (m *setupModel) refreshDerived() {
 	m.derived.summary = m.summary()
 	m.derived.why = m.validate()
+	// The hint scans the table: only when the table or the scaling changed.
+	if key := fmt.Sprintf("%p|%s", m.table, m.spec.Data.Scale); key != m.derived.hintKey {
+		m.derived.hintKey, m.derived.hint = key, ""
+		if m.table != nil {
+			if h := datasets.RangeHint(m.table, m.spec.Data.Scale); h != "" {
+				m.derived.hint = strings.Replace(h, "try --scale standard", "try standard scaling (Data › scaling)", 1)
+			}
+		}
+	}
 	m.derived.trials = 0
 	if len(m.sweep) > 0 {
 		if n, err := sweeps.Budget(m.sweepSpec()); err == nil {
@@ -633,6 +644,9 @@ func (m setupModel) viewInfo(w, h int) string {
 		meta := m.table.Meta
 		b = append(b, st.Title.Render(meta.Name), wrap(meta.Description, inner), "")
 		b = append(b, fmt.Sprintf("%s · %d rows × %d features", meta.Task, meta.Rows, meta.Features))
+		if m.derived.hint != "" {
+			b = append(b, st.Bad.Render(wrap(m.derived.hint, inner)))
+		}
 		if len(meta.ClassNames) > 0 && len(meta.ClassCounts) == len(meta.ClassNames) {
 			for i, c := range meta.ClassNames {
 				if i >= 5 {
