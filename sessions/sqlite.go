@@ -28,6 +28,8 @@ type SQLite struct {
 	// so an epoch's write needs no read of its own.
 	mu   sync.Mutex
 	live map[string]Metrics
+
+	stInsertLayer *sql.Stmt // see health.go
 }
 
 const (
@@ -42,7 +44,7 @@ func (s *SQLite) prepare() error {
 	for _, p := range []struct {
 		dst **sql.Stmt
 		sql string
-	}{{&s.stInsertEpoch, sqlInsertEpoch}, {&s.stSelectMetrics, sqlSelectMetrics}, {&s.stUpdateProgress, sqlUpdateProgress}, {&s.stUpsertMetric, sqlUpsertMetric}} {
+	}{{&s.stInsertEpoch, sqlInsertEpoch}, {&s.stSelectMetrics, sqlSelectMetrics}, {&s.stUpdateProgress, sqlUpdateProgress}, {&s.stUpsertMetric, sqlUpsertMetric}, {&s.stInsertLayer, sqlInsertLayer}} {
 		st, err := s.w.Prepare(p.sql)
 		if err != nil {
 			return s.wrap(err)
@@ -199,6 +201,9 @@ func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done 
 			id, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec), mustJSON(e.Train), mustJSON(e.Val)); err != nil {
 			return s.wrap(err)
 		}
+	}
+	if err := s.putLayers(ctx, tx, id, eps); err != nil {
+		return s.wrap(err)
 	}
 	s.mu.Lock()
 	cached, ok := s.live[id]
