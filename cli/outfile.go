@@ -38,10 +38,11 @@ func writeOutput(e *env, path string, force bool, fill func(io.Writer) error) er
 // openStoreToRead opens the store for a command that only reads: read-write
 // when it can (so runs and sweeps whose process died are marked and an old
 // schema is upgraded, as any open does), else read-only, so that a store
-// on a read-only file, directory or mount can still be listed and shown.
+// on a read-only file, directory or mount, or on a full disk, can still be
+// listed and shown.
 func openStoreToRead(e *env, cmd *cobra.Command) (*sessions.SQLite, error) {
 	s, err := openStore(e, cmd)
-	if !errors.Is(err, sessions.ErrReadOnly) {
+	if why, full := sessions.StorageFailure(err); !errors.Is(err, sessions.ErrReadOnly) && !(full && why == "disk full") {
 		return s, err
 	}
 	db, _ := cmd.Flags().GetString("db")
