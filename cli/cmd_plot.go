@@ -189,17 +189,25 @@ func curvesPlot(store sessions.Store, ids []string, metric string) (*plot.Plot, 
 	return p, nil
 }
 
-func rocPlot(store sessions.Store, ids []string) (*plot.Plot, error) {
+// unitPlot is a plot over the unit square with a grid and, when diagonal
+// is set, the dashed grey line y = x (chance for ROC, perfect calibration
+// for a reliability diagram).
+func unitPlot(title, x, y string, diagonal bool) *plot.Plot {
 	p := plot.New()
-	p.Title.Text = "ROC curve (test split)"
-	p.X.Label.Text = "false positive rate"
-	p.Y.Label.Text = "true positive rate"
+	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, x, y
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
 	p.Add(plotter.NewGrid())
-	chance, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
-	chance.Dashes = []vg.Length{vg.Points(4), vg.Points(4)}
-	chance.Color = color.Gray{Y: 150}
-	p.Add(chance)
+	if diagonal {
+		d, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
+		d.Dashes = []vg.Length{vg.Points(4), vg.Points(4)}
+		d.Color = color.Gray{Y: 150}
+		p.Add(d)
+	}
+	return p
+}
+
+func rocPlot(store sessions.Store, ids []string) (*plot.Plot, error) {
+	p := unitPlot("ROC curve (test split)", "false positive rate", "true positive rate", true)
 	for i, id := range ids {
 		r, err := store.GetRun(context.Background(), id)
 		if err != nil {

@@ -17,12 +17,7 @@ import (
 // prPlot draws the test precision-recall curves of binary runs, each with
 // its average precision, and the positive rate as the chance level.
 func prPlot(store sessions.Store, ids []string) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = "Precision-recall curve (test split)"
-	p.X.Label.Text = "recall"
-	p.Y.Label.Text = "precision"
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
-	p.Add(plotter.NewGrid())
+	p := unitPlot("Precision-recall curve (test split)", "recall", "precision", false)
 	for i, id := range ids {
 		r, err := store.GetRun(context.Background(), id)
 		if err != nil {
@@ -65,16 +60,7 @@ func prPlot(store sessions.Store, ids []string) (*plot.Plot, error) {
 // perfect calibration, on the test split (the out-of-fold validation rows
 // for a cross-validated run).
 func calibrationPlot(store sessions.Store, ids []string) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = "Reliability diagram"
-	p.X.Label.Text = "mean predicted probability"
-	p.Y.Label.Text = "observed frequency"
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
-	p.Add(plotter.NewGrid())
-	diag, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
-	diag.Dashes = []vg.Length{vg.Points(4), vg.Points(4)}
-	diag.Color = color.Gray{Y: 150}
-	p.Add(diag)
+	p := unitPlot("Reliability diagram", "mean predicted probability", "observed frequency", true)
 	for i, id := range ids {
 		r, err := store.GetRun(context.Background(), id)
 		if err != nil {
