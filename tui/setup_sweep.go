@@ -1,0 +1,82 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"workbench/sweeps"
+)
+
+// setupSearchTrials is the trial budget of a sweep started from Setup with
+// a range (uniform:, log:, int: or choice:) on some field.
+const setupSearchTrials = 20
+
+// isRange reports whether sweep values are a distribution to search
+// rather than a list.
+func isRange(raw string) bool {
+	kind, _, ok := strings.Cut(raw, ":")
+	return ok && (kind == "uniform" || kind == "log" || kind == "int" || kind == "choice")
+}
+
+// sweepSpec builds the sweep of the marked fields: lists are grid axes,
+// ranges are searched by TPE (random search when there is a grid too).
+func (m *setupModel) sweepSpec() sweeps.Spec {
+	s := sweeps.Spec{Base: m.spec.Clone(), Seed: 1}
+	for _, f := range m.fields {
+		raw, ok := m.sweep[f.key]
+		switch {
+		case !ok:
+		case isRange(raw):
+			d, _ := sweeps.ParseDist(f.sweep + "=" + raw)
+			s.Random = append(s.Random, d)
+		default:
+			p, _ := sweeps.ParseAxis(f.sweep + "=" + raw)
+			s.Grid = append(s.Grid, p)
+		}
+	}
+	if len(s.Random) > 0 {
+		s.Trials = setupSearchTrials
+		if len(s.Grid) == 0 {
+			s.Sampler = sweeps.SamplerTPE
+		}
+	}
+	return s
+}
+
+// markSweep sets (or with an empty text clears) the values to sweep f over.
+func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		delete(m.sweep, f.key)
+		return nil
+	}
+	if isRange(raw) {
+		d, err := sweeps.ParseDist(f.sweep + "=" + raw)
+		if err == nil {
+			_, err = sweeps.Expand(sweeps.Spec{Base: m.spec.Clone(), Random: []sweeps.Dist{d}, Trials: 1})
+		}
+		if err != nil {
+			msg := setupHint(err.Error())
+			return func() tea.Msg { return statusMsg{text: msg, err: true} }
+		}
+		m.sweep[f.key] = raw
+		return func() tea.Msg {
+			return statusMsg{text: fmt.Sprintf("searching %s over %s (TPE, %d trials); t starts the sweep", f.label, raw, setupSearchTrials)}
+		}
+	}
+	p, err := sweeps.ParseAxis(f.sweep + "=" + raw)
+	if err == nil {
+		_, err = sweeps.Expand(sweeps.Spec{Base: m.spec.Clone(), Grid: []sweeps.Param{p}})
+	}
+	if err != nil {
+		msg := setupHint(err.Error())
+		return func() tea.Msg { return statusMsg{text: msg, err: true} }
+	}
+	m.sweep[f.key] = raw
+	n := len(p.Values)
+	return func() tea.Msg {
+		return statusMsg{text: fmt.Sprintf("sweeping %s over %d values; t starts the sweep", f.label, n)}
+	}
+}
