@@ -32,6 +32,9 @@ type Spec struct {
 	Target    string        `json:"target,omitempty"` // e.g. "val_accuracy>=0.99"
 	Seed      uint64        `json:"seed"`
 	Tags      []string      `json:"tags,omitempty"`
+	// Precision is the arithmetic of the network: float64 (empty means
+	// float64) or float32. See ParsePrecision.
+	Precision string `json:"precision,omitempty"`
 }
 
 // ModelSpec describes the MLP: its hidden layers and initialization. The
@@ -194,6 +197,11 @@ func (s *Spec) Validate() error {
 	}
 	if err := oneOf("loss", s.Loss, lossNames); err != nil {
 		return err
+	}
+	if s.Precision != "" {
+		if err := oneOf("precision", s.Precision, PrecisionNames); err != nil {
+			return err
+		}
 	}
 	o := s.Optimizer
 	if err := oneOf("optimizer.name", o.Name, optimizerNames); err != nil {
