@@ -99,6 +99,9 @@ func tile8x16AVX512(c *float64, ldc int, a *float64, ars, astep int, b *float64,
 func tile4x16F32AVX(c *float32, ldc int, a *float32, ars, astep int, b *float32, bstep, iters int, acc bool)
 
 //go:noescape
+func tile4x8F32AVX(c *float32, ldc int, a *float32, ars, astep int, b *float32, bstep, iters int, acc bool)
+
+//go:noescape
 func tile4x32F32AVX512(c *float32, ldc int, a *float32, ars, astep int, b *float32, bstep, iters int, acc bool)
 
 //go:noescape
@@ -119,6 +122,21 @@ func tileCols[T float]() (narrow, wide int) {
 		wide = 2 * narrow
 	}
 	return narrow, wide
+}
+
+// halfCols returns the columns of T's half-width tile, for products
+// narrower than a narrow tile: 8 float32s, none for float64 (whose small
+// products, w1's and w2's, keep their results).
+func halfCols[T float]() int {
+	if useAVX && is32[T]() {
+		return 8
+	}
+	return 0
+}
+
+// tile4h is tile4n for a half-width tile (float32 only).
+func tile4h[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, iters int, acc bool) {
+	tile4x8F32AVX(p32(c), ldc, p32(a), ars, astep, p32(b), bstep, iters, acc)
 }
 
 // tile4n computes a 4-row narrow tile of C: row r, column j gets

@@ -17,6 +17,12 @@ const adamAlign = 16
 // tileCols is 0, 0: the portable path has no register-tile kernel.
 func tileCols[T float]() (narrow, wide int) { return 0, 0 }
 
+func halfCols[T float]() int { return 0 }
+
+func tile4h[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, iters int, acc bool) {
+	panic("trainer: tile4h without AVX")
+}
+
 func tile4n[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, iters int, acc bool) {
 	panic("trainer: tile4n without AVX")
 }

@@ -42,6 +42,8 @@ type layer[T float] struct {
 	actB func(dz, da, z, a []T) // Act.Backward in T
 	wt   []T                    // Wᵀ, for dx through the tiles (see backward)
 
+	transposeW func(lo, hi int) // rows [lo, hi) of W into wt, on the pool
+
 	maxBatch int
 	x        []T // the last input (aliases the caller's buffer)
 	z, h, a  []T // linear output, normalized output, activation output
@@ -73,6 +75,7 @@ func newLayerT[T float](in, out int, act Activation, bn bool, dropout float64, m
 	}
 	if l.packDX(maxBatch) {
 		l.wt = make([]T, in*out)
+		l.transposeW = func(lo, hi int) { transpose(l.wt, l.W, l.In, l.Out, lo, hi) }
 	}
 	l.resize(maxBatch)
 	return l
@@ -280,7 +283,7 @@ func (l *layer[T]) backward(p *pool, dout []T, n int, train, needDX bool) []T {
 	}
 	dx := l.dx[:n*l.In]
 	if l.wt != nil && l.packDX(n) {
-		transpose(l.wt, l.W, l.In, l.Out)
+		p.each(l.transposeW, l.In, l.Out*16, transposeBlk)
 		gemmNN(p, dx, dz, l.wt, n, l.Out, l.In, false)
 		return dx
 	}

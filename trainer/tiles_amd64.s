@@ -419,6 +419,71 @@ tile8x32f32avx512write:
 	VMOVUPS Z15, 64(DI)
 	VZEROUPPER
 	RET
+// func tile4x8F32AVX(c *float32, ldc int, a *float32, ars, astep int, b *float32, bstep, iters int, acc bool)
+// The half-width float32 tile: 4 rows × 8 columns, one register a row,
+// for products narrower than 16 columns (w3's 10 classes).
+TEXT ·tile4x8F32AVX(SB), NOSPLIT, $0-65
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R14
+	SHLQ $2, R14
+	MOVQ a+16(FP), R8
+	MOVQ ars+24(FP), R9
+	SHLQ $2, R9
+	MOVQ astep+32(FP), R10
+	SHLQ $2, R10
+	MOVQ b+40(FP), SI
+	MOVQ bstep+48(FP), R11
+	SHLQ $2, R11
+	MOVQ iters+56(FP), CX
+	LEAQ (R9)(R9*2), AX
+	LEAQ (R8)(AX*1), R12
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	TESTQ CX, CX
+	JE    h32store
+
+h32loop:
+	VMOVUPS      (SI), Y8
+	VBROADCASTSS (R8), Y10
+	VFMADD231PS  Y8, Y10, Y0
+	VBROADCASTSS (R8)(R9*1), Y11
+	VFMADD231PS  Y8, Y11, Y1
+	VBROADCASTSS (R8)(R9*2), Y12
+	VFMADD231PS  Y8, Y12, Y2
+	VBROADCASTSS (R12), Y13
+	VFMADD231PS  Y8, Y13, Y3
+	ADDQ         R10, R8
+	ADDQ         R10, R12
+	ADDQ         R11, SI
+	DECQ         CX
+	JNE          h32loop
+
+h32store:
+	MOVBLZX acc+64(FP), AX
+	TESTQ   AX, AX
+	JE      h32write
+	MOVQ    DI, BX
+	VADDPS  (BX), Y0, Y0
+	ADDQ    R14, BX
+	VADDPS  (BX), Y1, Y1
+	ADDQ    R14, BX
+	VADDPS  (BX), Y2, Y2
+	ADDQ    R14, BX
+	VADDPS  (BX), Y3, Y3
+
+h32write:
+	VMOVUPS Y0, (DI)
+	ADDQ    R14, DI
+	VMOVUPS Y1, (DI)
+	ADDQ    R14, DI
+	VMOVUPS Y2, (DI)
+	ADDQ    R14, DI
+	VMOVUPS Y3, (DI)
+	VZEROUPPER
+	RET
+
 // func adamAVX32(w, grad, m, v *float32, n int, b1, b2, lrc1, c2, eps float32)
 // adamAVX for float32, eight at a time; n must be a multiple of 8.
 TEXT ·adamAVX32(SB), NOSPLIT, $0-60
