@@ -152,14 +152,16 @@ func runTask[T float](t *gemmTask, c, a, b, bias, out []T, act func(a, z []T)) {
 	}
 }
 
-// addBiasAct adds bias to rows [lo, hi) of z (n columns) and, when out is
-// set, writes act(z) for those rows into out.
+// addBiasAct adds bias (when set) to rows [lo, hi) of z (n columns) and,
+// when out is set, writes act(z) for those rows into out.
 func addBiasAct[T float](z, bias, out []T, act func(a, z []T), n, lo, hi int) {
-	bias = bias[:n]
-	for i := lo; i < hi; i++ {
-		row := z[i*n : (i+1)*n]
-		for j, b := range bias {
-			row[j] += b
+	if bias != nil { // none under batch norm
+		bias = bias[:n]
+		for i := lo; i < hi; i++ {
+			row := z[i*n : (i+1)*n]
+			for j, b := range bias {
+				row[j] += b
+			}
 		}
 	}
 	if out != nil {

@@ -3,6 +3,9 @@ package trainer
 import (
 	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 const (
@@ -43,6 +46,7 @@ type layer[T float] struct {
 	wt   []T                    // Wᵀ, for dx through the tiles (see backward)
 
 	transposeW func(lo, hi int) // rows [lo, hi) of W into wt, on the pool
+	ext        blas.Float64     // a plugged BLAS (see UseBLAS), or nil
 
 	maxBatch int
 	x        []T // the last input (aliases the caller's buffer)
@@ -62,6 +66,7 @@ func newLayer(in, out int, act Activation, bn bool, dropout float64, maxBatch in
 func newLayerT[T float](in, out int, act Activation, bn bool, dropout float64, maxBatch int) *layer[T] {
 	l := &layer[T]{In: in, Out: out, Act: act, BN: bn, Dropout: dropout}
 	l.actF, l.actB = actFuncs[T](act)
+	l.ext = pluggedBLAS[T]()
 	l.W, l.dW = make([]T, in*out), make([]T, in*out)
 	if bn {
 		l.Gamma, l.Beta = make([]T, out), make([]T, out)
@@ -124,31 +129,30 @@ func (l *layer[T]) params(prefix string) []*param[T] {
 	return ps
 }
 
-// init draws the weights: Xavier/Glorot or He, uniform or normal. Both
-// precisions draw the same float64 stream; float32 rounds it.
+// init draws the weights: Xavier/Glorot or He, uniform or normal, with
+// gonum's distuv on r's stream. The uniform draws take distuv.Uniform on
+// [-1, 1) times the limit, not distuv.Uniform on [-lim, lim): that is
+// u·2lim − lim, rounded twice, which would move every weight by an ulp
+// from the (2u − 1)·lim that runs have always drawn and so change every
+// saved result; 2u − 1 is exact, so this form keeps them bit for bit. The
+// normal draws are N(0, 1)·sd in both. Both precisions draw the same
+// float64 stream; float32 rounds it.
 func (l *layer[T]) init(kind string, r *rand.Rand) {
 	fanIn, fanOut := float64(l.In), float64(l.Out)
+	var d distuv.Rander
+	var scale float64
 	switch kind {
 	case "xavier_uniform":
-		lim := math.Sqrt(6 / (fanIn + fanOut))
-		for i := range l.W {
-			l.W[i] = T((2*r.Float64() - 1) * lim)
-		}
+		d, scale = distuv.Uniform{Min: -1, Max: 1, Src: r}, math.Sqrt(6/(fanIn+fanOut))
 	case "xavier_normal":
-		sd := math.Sqrt(2 / (fanIn + fanOut))
-		for i := range l.W {
-			l.W[i] = T(r.NormFloat64() * sd)
-		}
+		d, scale = distuv.Normal{Mu: 0, Sigma: math.Sqrt(2 / (fanIn + fanOut)), Src: r}, 1
 	case "he_uniform":
-		lim := math.Sqrt(6 / fanIn)
-		for i := range l.W {
-			l.W[i] = T((2*r.Float64() - 1) * lim)
-		}
+		d, scale = distuv.Uniform{Min: -1, Max: 1, Src: r}, math.Sqrt(6/fanIn)
 	default: // he_normal
-		sd := math.Sqrt(2 / fanIn)
-		for i := range l.W {
-			l.W[i] = T(r.NormFloat64() * sd)
-		}
+		d, scale = distuv.Normal{Mu: 0, Sigma: math.Sqrt(2 / fanIn), Src: r}, 1
+	}
+	for i := range l.W {
+		l.W[i] = T(d.Rand() * scale)
 	}
 }
 
@@ -169,7 +173,17 @@ func (l *layer[T]) forward(p *pool, x []T, n int, train bool, r *rand.Rand, fixe
 		if !linear {
 			out = a
 		}
-		gemmNNBiasAct(p, z, x, l.W, l.B, out, l.actF, n, l.In, l.Out)
+		if l.ext != nil {
+			l.extForward(x, z, out, n)
+		} else {
+			gemmNNBiasAct(p, z, x, l.W, l.B, out, l.actF, n, l.In, l.Out)
+		}
+	} else if l.ext != nil {
+		l.extForward(x, z, nil, n) // no bias under batch norm: B is zero-length
+		l.batchNorm(n, train)
+		if !linear {
+			l.actF(a, h)
+		}
 	} else {
 		gemmNN(p, z, x, l.W, n, l.In, l.Out, false)
 		l.batchNorm(n, train)
@@ -277,11 +291,19 @@ func (l *layer[T]) backward(p *pool, dout []T, n int, train, needDX bool) []T {
 			}
 		}
 	}
-	gemmTN(p, l.dW, l.x, dz, n, l.In, l.Out, false)
+	if l.ext != nil {
+		l.extWeightGrad(dz, n)
+	} else {
+		gemmTN(p, l.dW, l.x, dz, n, l.In, l.Out, false)
+	}
 	if !needDX {
 		return nil
 	}
 	dx := l.dx[:n*l.In]
+	if l.ext != nil {
+		l.extInputGrad(dx, dz, n)
+		return dx
+	}
 	if l.wt != nil && l.packDX(n) {
 		p.each(l.transposeW, l.In, l.Out*16, transposeBlk)
 		gemmNN(p, dx, dz, l.wt, n, l.Out, l.In, false)
