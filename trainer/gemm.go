@@ -94,13 +94,17 @@ func (p *pool) close() {
 
 // do runs rows [0, rows) of t, split across the workers when the work is
 // large enough; the caller's goroutine takes the last share.
-func (p *pool) do(t gemmTask, rows, macs int) {
+func (p *pool) do(t *gemmTask, rows, macs int) {
 	p.doAligned(t, rows, macs, 4)
 }
 
 // doAligned is do with splits on multiples of align rows, so a row is in
 // the same tile (and takes the same path) whatever the number of workers.
-func (p *pool) doAligned(t gemmTask, rows, macs, align int) {
+//
+// t is taken by pointer and copied only into the workers' channel: the
+// task is a few hundred bytes, and w1's tiny products (nine a step) run
+// inline, where copies are most of the hand-off's cost.
+func (p *pool) doAligned(t *gemmTask, rows, macs, align int) {
 	if p == nil || p.workers <= 1 || macs < parallelMACs || rows < 2 {
 		t.lo, t.hi = 0, rows
 		t.run()
@@ -113,7 +117,7 @@ func (p *pool) doAligned(t gemmTask, rows, macs, align int) {
 	for i := 0; i < w-1 && lo+step < rows; i++ {
 		t.lo, t.hi = lo, lo+step
 		p.wg.Add(1)
-		p.tasks <- t
+		p.tasks <- *t
 		lo = t.hi
 	}
 	t.lo, t.hi = lo, rows
@@ -125,7 +129,8 @@ func (p *pool) doAligned(t gemmTask, rows, macs, align int) {
 // workers when n·cost is large enough. fn must be element-wise, so that
 // the result does not depend on the split.
 func (p *pool) each(fn func(lo, hi int), n, cost, align int) {
-	p.doAligned(gemmTask{kind: kindEach, fn: fn}, n, n*cost, align)
+	t := gemmTask{kind: kindEach, fn: fn}
+	p.doAligned(&t, n, n*cost, align)
 }
 
 func (t *gemmTask) run() {
@@ -186,7 +191,8 @@ func gemmNN[T float](p *pool, c, a, b []T, m, k, n int, accumulate bool) {
 	if len(c) < m*n || len(a) < m*k || len(b) < k*n {
 		panic("trainer: gemmNN shape mismatch")
 	}
-	p.do(newTask(kindNN, c, a, b, m, k, n, accumulate), m, m*k*n)
+	t := newTask(kindNN, c, a, b, m, k, n, accumulate)
+	p.do(&t, m, m*k*n)
 }
 
 // gemmNNBiasAct sets Z (m×n) to A·B plus bias on every row, and, when out
@@ -206,7 +212,7 @@ func gemmNNBiasAct[T float](p *pool, z, a, b, bias, out []T, act func(a, z []T),
 	if out == nil {
 		t.out, t.out32 = nil, nil
 	}
-	p.do(t, m, m*k*n)
+	p.do(&t, m, m*k*n)
 }
 
 // gemmTN sets C (k×n) to Aᵀ·B where A is m×k and B is m×n: the weight
@@ -215,7 +221,8 @@ func gemmTN[T float](p *pool, c, a, b []T, m, k, n int, accumulate bool) {
 	if len(c) < k*n || len(a) < m*k || len(b) < m*n {
 		panic("trainer: gemmTN shape mismatch")
 	}
-	p.do(newTask(kindTN, c, a, b, m, k, n, accumulate), k, m*k*n)
+	t := newTask(kindTN, c, a, b, m, k, n, accumulate)
+	p.do(&t, k, m*k*n)
 }
 
 // gemmNT sets C (m×k) to A·Bᵀ where A is m×n and B is k×n: the input
@@ -224,5 +231,6 @@ func gemmNT[T float](p *pool, c, a, b []T, m, k, n int, accumulate bool) {
 	if len(c) < m*k || len(a) < m*n || len(b) < k*n {
 		panic("trainer: gemmNT shape mismatch")
 	}
-	p.do(newTask(kindNT, c, a, b, m, k, n, accumulate), m, m*k*n)
+	t := newTask(kindNT, c, a, b, m, k, n, accumulate)
+	p.do(&t, m, m*k*n)
 }

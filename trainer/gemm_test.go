@@ -87,7 +87,8 @@ func testGemm[T float](t *testing.T, tol float64) {
 					var first []T
 					for pi, pl := range pools {
 						c := append([]T(nil), init[:pr.rows*pr.cols]...)
-						pl.do(newTask(pr.kind, c, aIn, pr.b, m, k, n, acc), pr.rows, parallelMACs) // force the split
+						task := newTask(pr.kind, c, aIn, pr.b, m, k, n, acc)
+						pl.do(&task, pr.rows, parallelMACs) // force the split
 						for i := range want {
 							if d := math.Abs(float64(c[i]) - want[i]); d > bound[i] {
 								t.Fatalf("%s[%d] = %v, want %v", pr.name, i, c[i], want[i])
