@@ -1,12 +1,15 @@
 // Command workbench is a keyboard-driven terminal workbench for designing,
 // training, tuning and comparing neural networks. With no arguments it
-// opens the TUI; its subcommands run the same work headless.
+// opens the TUI; its subcommands run the same work headless. The command
+// line lives in package cli.
 package main
 
 import (
 	"os"
+
+	"workbench/cli"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(cli.Execute())
 }

@@ -87,6 +87,9 @@ type Meta struct {
 	Source       string   `json:"source,omitempty"`
 	Citation     string   `json:"citation,omitempty"`
 	License      string   `json:"license,omitempty"`
+	// DefaultScale is the scaling used when a spec leaves data.scale empty
+	// ("" means none).
+	DefaultScale string `json:"default_scale,omitempty"`
 	// Image is the image shape (height, width) for image datasets, else zero.
 	ImageH int `json:"image_h,omitempty"`
 	ImageW int `json:"image_w,omitempty"`

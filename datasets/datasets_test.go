@@ -21,6 +21,7 @@ func TestBuiltinsLoadWithDocumentedShapes(t *testing.T) {
 		"penguins":         {333, 10, []int{146, 68, 119}},
 		"concrete":         {1030, 8, nil},
 		"titanic":          {1309, 10, []int{809, 500}},
+		"credit":           {4454, 26, []int{3200, 1254}},
 		"auto-mpg":         {392, 9, nil},
 		"fashion-mnist-3k": {3000, 784, []int{302, 308, 310, 298, 324, 285, 298, 293, 297, 285}},
 		"seed-example":     {4, 2, []int{2, 2}},
@@ -238,5 +239,71 @@ func TestAugmenter(t *testing.T) {
 	}
 	if NewAugmenter(Spec{}, 8, 2, 2) != nil {
 		t.Fatal("no augmentation should give a nil augmenter")
+	}
+}
+
+func TestCreditIsBinaryWithBadPositiveImputedAndStandardScaled(t *testing.T) {
+	p, err := Build(Spec{Name: "credit", Split: DefaultSplit, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Task() != Binary || !reflect.DeepEqual(p.Meta.ClassNames, []string{"good", "bad"}) {
+		t.Fatalf("task %s, classes %v; want binary with bad as class 1", p.Task(), p.Meta.ClassNames)
+	}
+	if !reflect.DeepEqual(p.Meta.ClassCounts, []int{3200, 1254}) || p.Meta.Rows != 4454 {
+		t.Errorf("rows %d, counts %v; want 4454 rows, 3200 good and 1254 bad", p.Meta.Rows, p.Meta.ClassCounts)
+	}
+	if p.Scaler.Kind != "standard" {
+		t.Errorf("scaler %q, want standard by default", p.Scaler.Kind)
+	}
+	for _, sp := range []*Split{&p.Train, &p.Val, &p.Test} {
+		for _, v := range sp.X {
+			if math.IsNaN(v) {
+				t.Fatal("a missing value survived imputation")
+			}
+		}
+	}
+	groups := FeatureGroups(p.Meta.FeatureNames)
+	var names []string
+	for _, g := range groups {
+		names = append(names, g.Name)
+	}
+	want := []string{"Seniority", "Home", "Time", "Age", "Marital", "Records", "Job", "Expenses", "Income", "Assets", "Debt", "Amount", "Price"}
+	if !reflect.DeepEqual(names, want) {
+		t.Errorf("groups %v, want the 13 original columns %v", names, want)
+	}
+	none, err := Build(Spec{Name: "credit", Split: DefaultSplit, Seed: 1, Scale: "none"})
+	if err != nil || none.Scaler.Kind != "none" {
+		t.Errorf("an explicit scale none must win over the default: %v %v", none.Scaler.Kind, err)
+	}
+}
+
+func TestPositiveClassSwapsLabelsWithoutMovingRows(t *testing.T) {
+	a, err := Build(Spec{Name: "credit", Split: DefaultSplit, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Build(Spec{Name: "credit", Split: DefaultSplit, Seed: 3, Positive: "good"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(b.Meta.ClassNames, []string{"bad", "good"}) {
+		t.Fatalf("classes %v", b.Meta.ClassNames)
+	}
+	if !reflect.DeepEqual(a.Test.X, b.Test.X) {
+		t.Fatal("choosing the positive class moved rows between splits")
+	}
+	for i := range a.Test.Y {
+		if a.Test.Y[i] != 1-b.Test.Y[i] {
+			t.Fatal("labels not swapped")
+		}
+	}
+	_, err = Build(Spec{Name: "credit", Split: DefaultSplit, Positive: "awful"})
+	if err == nil || !strings.Contains(err.Error(), "data.positive") || !strings.Contains(err.Error(), "good, bad") {
+		t.Errorf("unknown class: %v", err)
+	}
+	_, err = Build(Spec{Name: "iris", Split: DefaultSplit, Positive: "setosa"})
+	if err == nil || !strings.Contains(err.Error(), "binary") {
+		t.Errorf("multiclass: %v", err)
 	}
 }

@@ -77,6 +77,10 @@ var reals = []real{
 		"Fashion-MNIST by Zalando Research",
 		"H. Xiao, K. Rasul and R. Vollgraf, \"Fashion-MNIST: a Novel Image Dataset for Benchmarking Machine Learning Algorithms\", arXiv:1708.07747 (2017)",
 		"MIT, Copyright (c) 2017 Zalando SE", loadFashion},
+	{"credit", "credit scoring: a loan applicant is a good or bad risk (categoricals, missing values imputed, positive class bad)", Binary, "4454×26",
+		"Credit scoring data of L.A. Belanche Muñoz, via G. Sanchez's CreditScoring repository (R package modeldata's credit_data)",
+		"L.A. Belanche Muñoz, credit scoring data; github.com/gastonstat/CreditScoring; M. Kuhn, R package modeldata 1.1.0",
+		"MIT (modeldata, Copyright (c) 2019 Max Kuhn, RStudio)", loadCredit},
 }
 
 // List returns every built-in dataset: the synthetic ones first, then the
@@ -298,6 +302,23 @@ func loadTitanic() (*Table, error) {
 		t.Meta.ClassNames = []string{"died", "survived"}
 	}
 	return t, err
+}
+
+// loadCredit reads the credit-scoring set with "bad" as the positive class
+// (index 1): the class a lender wants to find. Missing cells are imputed
+// from the training split, and the set's default scaling is standard
+// (Income and Assets are thousands, Seniority units).
+func loadCredit() (*Table, error) {
+	bin := Binary
+	t, err := loadEmbeddedCSV("credit.csv.gz", CSVOptions{Target: "Status", Task: &bin, Missing: MissingImpute})
+	if err != nil {
+		return nil, err
+	}
+	if err := t.setPositive("bad"); err != nil {
+		return nil, err
+	}
+	t.Meta.DefaultScale = ScaleStandard.String()
+	return t, nil
 }
 
 func loadConcrete() (*Table, error) {

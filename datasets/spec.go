@@ -9,7 +9,16 @@ import (
 	"math"
 	"os"
 	"strings"
+
+	"workbench/numfmt"
 )
+
+// SpecError is a data spec that does not fit its data, such as crosses on
+// a set that is not 2-D: the spec is wrong, not the file.
+type SpecError struct{ Err error }
+
+func (e *SpecError) Error() string { return e.Err.Error() }
+func (e *SpecError) Unwrap() error { return e.Err }
 
 // Spec says which data a run sees and how it is prepared. It serializes to
 // JSON, and the same Spec always builds the same matrices.
@@ -27,6 +36,9 @@ type Spec struct {
 	Task    string   `json:"task,omitempty"`
 	Ignore  []string `json:"ignore,omitempty"`
 	Missing string   `json:"missing,omitempty"`
+	// Positive names the positive class of a binary task (index 1, whose
+	// probability the model outputs); empty keeps the dataset's own.
+	Positive string `json:"positive,omitempty"`
 
 	// Crosses adds feature crosses to 2-D data: x1sq, x2sq, x1x2, sinx1, sinx2.
 	Crosses []string `json:"crosses,omitempty"`
@@ -104,7 +116,7 @@ func (s *Spec) validatePrep() error {
 		return fmt.Errorf("data.split: the training fraction must be above 0")
 	}
 	if math.Abs(sum-1) > 1e-9 {
-		return fmt.Errorf("data.split: fractions add up to %v, not 1", sum)
+		return fmt.Errorf("data.split: fractions add up to %s, not 1", numfmt.Short(sum))
 	}
 	if !(s.AugNoise >= 0 && s.AugNoise <= 10) {
 		return fmt.Errorf("data.aug_noise: %v is out of range [0, 10]", s.AugNoise)
@@ -212,14 +224,14 @@ func (s *Spec) csvOptions() (CSVOptions, error) {
 // Prepare crosses, splits, imputes and scales t following s.
 func Prepare(t *Table, s Spec) (*Prepared, error) {
 	if err := s.validatePrep(); err != nil {
-		return nil, err
+		return nil, &SpecError{err}
 	}
 	if t.N == 0 {
 		return nil, fmt.Errorf("data: the dataset has no rows")
 	}
 	if len(s.Crosses) > 0 {
 		if t.D != 2 {
-			return nil, fmt.Errorf("data.crosses: crosses need 2-D data, %s has %d features", t.Meta.Name, t.D)
+			return nil, &SpecError{fmt.Errorf("data.crosses: crosses need 2-D data, %s has %d features", t.Meta.Name, t.D)}
 		}
 		t = addCrosses(t, s.Crosses)
 	}
@@ -232,7 +244,14 @@ func Prepare(t *Table, s Spec) (*Prepared, error) {
 	if err := imputeMissing(p, t.catGroups); err != nil {
 		return nil, err
 	}
-	kind, _ := ParseScaling(s.Scale)
+	if err := applyPositive(p, s.Positive); err != nil {
+		return nil, err
+	}
+	scale := s.Scale
+	if scale == "" {
+		scale = t.Meta.DefaultScale
+	}
+	kind, _ := ParseScaling(scale)
 	p.Scaler = FitScaler(kind, &p.Train)
 	for _, sp := range []*Split{&p.Train, &p.Val, &p.Test} {
 		p.Scaler.Transform(sp.X, sp.X)

@@ -25,14 +25,35 @@ type DiffRow struct {
 	Values []string `json:"values"`
 }
 
-// MetricRow is one summary metric across runs. Best is the index of the
-// best run (-1 when no run has the metric); Have[i] is false where run i
-// lacks it.
+// MetricRow is one summary metric across runs. Have[i] is false where
+// run i lacks it. Only comparable runs are ranked against each other: runs
+// of the same task and, for a loss, the same loss function (an MSE is not
+// better or worse than a cross-entropy). Stars[i] marks run i as the best
+// of its comparable group; Best is the best run of the first run's group
+// (-1 when none has the metric).
 type MetricRow struct {
 	Key    string    `json:"key"`
 	Values []float64 `json:"values"`
 	Have   []bool    `json:"have"`
 	Best   int       `json:"best"`
+	Stars  []bool    `json:"stars"`
+}
+
+// comparable returns the group a run's metric key is ranked in.
+func comparableGroup(r *Run, key string) string {
+	if strings.HasSuffix(key, "_loss") {
+		return r.Task + "/" + r.Spec.Loss
+	}
+	return r.Task
+}
+
+// Groups counts the comparable groups of runs for metric key.
+func Groups(runs []*Run, key string) int {
+	seen := map[string]bool{}
+	for _, r := range runs {
+		seen[comparableGroup(r, key)] = true
+	}
+	return len(seen)
 }
 
 // Compare loads and lines up the runs ids.
@@ -107,8 +128,9 @@ func MetricTable(runs []*Run) []MetricRow {
 	sort.SliceStable(ks, func(i, j int) bool { return ks[i][:4] < ks[j][:4] }) // best_ before test_
 	var out []MetricRow
 	for _, k := range ks {
-		row := MetricRow{Key: k, Best: -1}
+		row := MetricRow{Key: k, Best: -1, Stars: make([]bool, len(runs))}
 		lower := lowerIsBetter(k)
+		best := map[string]int{} // group → index of its best run
 		for i, r := range runs {
 			v, ok := r.Metrics[k]
 			ok = ok && !math.IsNaN(v)
@@ -117,8 +139,22 @@ func MetricTable(runs []*Run) []MetricRow {
 			if !ok {
 				continue
 			}
-			if row.Best < 0 || (lower && v < row.Values[row.Best]) || (!lower && v > row.Values[row.Best]) {
-				row.Best = i
+			g := comparableGroup(r, k)
+			b, seen := best[g]
+			if !seen || (lower && v < row.Values[b]) || (!lower && v > row.Values[b]) {
+				best[g] = i
+			}
+		}
+		for _, i := range best {
+			row.Stars[i] = true
+		}
+		if len(runs) > 0 {
+			if b, ok := best[comparableGroup(runs[0], k)]; ok {
+				row.Best = b
+			} else if len(best) == 1 {
+				for _, b := range best {
+					row.Best = b
+				}
 			}
 		}
 		out = append(out, row)

@@ -14,6 +14,11 @@
 // the next Open, a "running" run whose owner process is gone (or whose
 // heartbeat is stale) is marked "interrupted".
 //
+// A derived run (an ensemble of runs, or a compressed copy of one) is
+// stored complete with ImportRun; its kind, parent and members live in the
+// run_lineage table (schema 2). LoadModel loads any saved model: float,
+// int8 or an ensemble.
+//
 // Contract:
 //   - Concurrency: a Store is safe for concurrent use by many goroutines,
 //     and many processes may open the same file: readers never block on

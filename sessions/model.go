@@ -9,14 +9,18 @@ import (
 	"workbench/trainer"
 )
 
-// SavedModel is a stored run's trained model with the preprocessing it was
-// trained with. Predict is safe for concurrent use.
+// SavedModel is a stored run's model with the preprocessing it was trained
+// with: a trained MLP, a compressed one or an ensemble. Predict is safe for
+// concurrent use.
 type SavedModel struct {
-	Run      *Run
+	Run   *Run
+	Model trainer.Predictor
+	// Snapshot is the float MLP of a trained or pruned run; nil for an
+	// int8 model or an ensemble.
 	Snapshot *trainer.Snapshot
 }
 
-// LoadModel loads run id's weights and preprocessing.
+// LoadModel loads run id's model and preprocessing.
 func LoadModel(ctx context.Context, s Store, id string) (*SavedModel, error) {
 	r, err := s.GetRun(ctx, id)
 	if err != nil {
@@ -26,22 +30,25 @@ func LoadModel(ctx context.Context, s Store, id string) (*SavedModel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("run %s has no saved model (status %s)", id, r.Status)
 	}
-	snap, err := trainer.UnmarshalSnapshot(w)
+	p, err := trainer.LoadPredictor(w)
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %v", id, err)
 	}
-	if len(r.Features) != snap.Inputs {
-		return nil, fmt.Errorf("run %s: %d feature names for %d model inputs", id, len(r.Features), snap.Inputs)
+	if in, _ := p.Shape(); len(r.Features) != in {
+		return nil, fmt.Errorf("run %s: %d feature names for %d model inputs", id, len(r.Features), in)
 	}
-	return &SavedModel{Run: r, Snapshot: snap}, nil
+	m := &SavedModel{Run: r, Model: p}
+	m.Snapshot, _ = p.(*trainer.Snapshot)
+	return m, nil
 }
 
 // Predict scales n rows of raw features with the saved scaler and returns
-// the model's outputs: probabilities (n, or n×classes) or values.
+// the model's outputs: probabilities (n, or n×classes) or values. An
+// ensemble's run has no scaler of its own: each member applies its own.
 func (m *SavedModel) Predict(raw []float64, n int) []float64 {
 	x := make([]float64, len(raw))
 	m.Run.Scaler.Transform(x, raw)
-	return m.Snapshot.Predict(x, n)
+	return m.Model.Predict(x, n)
 }
 
 // Prediction is one row's result.
@@ -59,7 +66,8 @@ func (m *SavedModel) PredictCSV(r io.Reader, name string) (*datasets.Encoded, []
 		return nil, nil, err
 	}
 	out := m.Predict(enc.X, enc.N)
-	k := m.Snapshot.Outputs
+	_, k := m.Model.Shape()
+	thr := m.Model.DecisionThreshold()
 	preds := make([]Prediction, enc.N)
 	task, _ := datasets.ParseTask(m.Run.Task)
 	for i := range preds {
@@ -69,7 +77,7 @@ func (m *SavedModel) PredictCSV(r io.Reader, name string) (*datasets.Encoded, []
 		case datasets.Binary:
 			p := out[i]
 			c := 0
-			if p >= 0.5 {
+			if p >= thr {
 				c = 1
 			}
 			preds[i] = Prediction{Value: float64(c), Probs: []float64{1 - p, p}}

@@ -14,17 +14,20 @@ import (
 
 const runColumns = `id, name, status, reason, spec, dataset, task, summary, params, data_hash, scaler, features, classes,
 	tags, notes, COALESCE(sweep_id, ''), created_at, finished_at, heartbeat_at, owner_pid, owner_host, epochs_done,
-	epochs_total, best_epoch, monitor, duration_ns, samples_per_s, metrics`
+	epochs_total, best_epoch, monitor, duration_ns, samples_per_s, metrics, ` + lineageColumns
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanRun(sc scanner) (*Run, error) {
 	var r Run
-	var status, spec, scaler, features, classes, tags, metrics string
+	var status, spec, scaler, features, classes, tags, metrics, kind, parent, members string
 	var created, finished, hb, dur int64
 	if err := sc.Scan(&r.ID, &r.Name, &status, &r.Reason, &spec, &r.Dataset, &r.Task, &r.Summary, &r.Params, &r.DataHash,
 		&scaler, &features, &classes, &tags, &r.Notes, &r.SweepID, &created, &finished, &hb, &r.OwnerPID, &r.OwnerHost,
-		&r.EpochsDone, &r.EpochsTotal, &r.BestEpoch, &r.Monitor, &dur, &r.SamplesPerSec, &metrics); err != nil {
+		&r.EpochsDone, &r.EpochsTotal, &r.BestEpoch, &r.Monitor, &dur, &r.SamplesPerSec, &metrics, &kind, &parent, &members); err != nil {
+		return nil, err
+	}
+	if err := scanLineage(&r, kind, parent, members); err != nil {
 		return nil, err
 	}
 	r.Status = trainer.Status(status)
@@ -253,6 +256,9 @@ func (s *SQLite) ImportRun(ctx context.Context, r *FullRun) error {
 		}
 	}
 	if err := s.insertRun(ctx, tx, &run); err != nil {
+		return err
+	}
+	if err := s.putLineage(ctx, tx, &run); err != nil {
 		return err
 	}
 	for _, e := range r.History {

@@ -17,10 +17,9 @@ const maxRecordBatch = 1024
 // ThinAfter is the number of epochs a run's history keeps in full. Past it
 // the recorder keeps every 2nd epoch up to 2·ThinAfter, every 4th up to
 // 4·ThinAfter, and so on, so each doubling of a run's length adds
-// ThinAfter/2 rows: a million-epoch run keeps about 43,000. Epochs that
-// improved the monitored metric, the epoch at a pause and the last epoch
-// are always kept. Summary metrics (best_…, last_…) come from the epochs
-// kept.
+// ThinAfter/2 rows: a million-epoch run keeps about 43,000. The epoch at a
+// pause and the last epoch are always kept. Summary metrics (best_…,
+// last_…) come from the epochs kept.
 const ThinAfter = 10_000
 
 // keepEpoch reports whether the thinning rule keeps epoch e.
@@ -165,7 +164,7 @@ func (w *writer) record(batch []trainer.Event) {
 		case trainer.EpochEvent:
 			w.latest = Epoch{Epoch: e.Epoch, Train: e.Train, Val: e.Val, LR: e.LR, Elapsed: e.Elapsed, SamplesPerSec: e.SamplesPerSec}
 			w.done = e.Epoch
-			if e.Best || keepEpoch(e.Epoch) {
+			if keepEpoch(e.Epoch) {
 				w.pending = append(w.pending, w.latest)
 			}
 		case trainer.PauseEvent:

@@ -44,6 +44,7 @@ func TestStoreKeepsUpWithASlowReader(t *testing.T) {
 			q.Drain(nil)
 		}
 	}()
+	started := time.Now()
 	time.Sleep(500 * time.Millisecond)
 	h := live.Handle
 	h.Pause()
@@ -61,7 +62,10 @@ func TestStoreKeepsUpWithASlowReader(t *testing.T) {
 		}
 		return r.EpochsDone
 	}
-	deadline := time.Now().Add(50 * time.Millisecond)
+	// The promise: within one epoch's time or 50 ms, whichever is larger
+	// (times slack under the race detector).
+	bound := max(50*time.Millisecond, time.Since(started)/time.Duration(n)) * slack
+	deadline := time.Now().Add(bound)
 	for epochsDone() < n && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
@@ -75,7 +79,7 @@ func TestStoreKeepsUpWithASlowReader(t *testing.T) {
 	h.Stop()
 	select {
 	case <-live.Recorder.Done():
-	case <-time.After(200 * time.Millisecond):
+	case <-time.After(200 * time.Millisecond * slack):
 		t.Fatal("the store did not record the stop within 200 ms")
 	}
 	r, _ := s.GetRun(context.Background(), h.ID)

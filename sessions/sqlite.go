@@ -21,7 +21,7 @@ import (
 )
 
 // SchemaVersion is the newest schema this build knows (PRAGMA user_version).
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // staleAfter is how old a heartbeat must be before a running run whose
 // owner cannot be checked (another host, or a reused PID) is interrupted.
@@ -104,6 +104,7 @@ CREATE TABLE sweeps (
 	created_at INTEGER NOT NULL
 );
 `,
+	2: migrationLineage,
 }
 
 // SQLite is the SQLite Store. It is safe for concurrent use.

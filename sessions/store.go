@@ -100,6 +100,13 @@ type Run struct {
 	//   last_val_accuracy …                   the last epoch's value
 	//   test_accuracy …                        the final test evaluation
 	Metrics Metrics `json:"metrics"`
+
+	// Kind is "" for a trained run, "ensemble" or "compressed" for a run
+	// derived from others: Members lists an ensemble's runs, Parent names a
+	// compressed run's source.
+	Kind    string   `json:"kind,omitempty"`
+	Parent  string   `json:"parent,omitempty"`
+	Members []string `json:"members,omitempty"`
 }
 
 // Epoch is one epoch of a run's history.

@@ -105,8 +105,9 @@ func Run(ctx context.Context, store sessions.Store, s Spec, o Options) (*Result,
 	if err != nil {
 		return nil, err
 	}
+	check := func(sp trainer.Spec) error { return sp.CheckTask(first.Task()) }
 	for _, t := range trials {
-		if err := t.Spec.CheckTask(first.Task()); err != nil {
+		if err := check(t.Spec); err != nil {
 			return nil, fmt.Errorf("sweep: trial %d: %v", t.Index+1, err)
 		}
 	}
@@ -116,7 +117,8 @@ func Run(ctx context.Context, store sessions.Store, s Spec, o Options) (*Result,
 	}
 	lower := trainer.LowerIsBetter(obj)
 	cfg, _ := json.Marshal(s)
-	res := &Result{ID: "sweep-" + trainer.NewID(), Objective: obj, Lower: lower, Status: "running", Trials: make([]TrialResult, len(trials))}
+	n := s.budget(len(trials))
+	res := &Result{ID: "sweep-" + trainer.NewID(), Objective: obj, Lower: lower, Status: "running", Trials: make([]TrialResult, n)}
 	if err := store.CreateSweep(ctx, &sessions.Sweep{ID: res.ID, Name: s.Name, Status: "running", Objective: obj, Config: string(cfg), Created: time.Now().UTC()}); err != nil {
 		return nil, err
 	}
@@ -128,33 +130,51 @@ func Run(ctx context.Context, store sessions.Store, s Spec, o Options) (*Result,
 		par = runtime.GOMAXPROCS(0)
 	}
 	pr := newPruner(s, obj, lower)
-	queue := make(chan Trial)
+	next := newSource(s, trials, lower, check)
+	// A trial is made only when a worker is free, from the trials finished
+	// by then, so a sampler that learns sees every earlier trial when
+	// trials run one at a time.
+	slots := make(chan struct{}, par)
+	var mu sync.Mutex
+	var done []TrialResult
+	finish := func(r TrialResult) {
+		res.Trials[r.Trial.Index] = r
+		mu.Lock()
+		done = append(done, r)
+		mu.Unlock()
+		if o.OnTrialDone != nil {
+			o.OnTrialDone(r)
+		}
+		<-slots
+	}
 	var wg sync.WaitGroup
-	for w := 0; w < min(par, len(trials)); w++ {
+	for i := 0; i < n; i++ {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			t := Trial{Index: i}
+			if i < len(trials) {
+				t = trials[i]
+			}
+			res.Trials[i] = TrialResult{Trial: t, Status: trainer.StatusStopped, Err: "not started: the sweep was cancelled"}
+			continue
+		}
+		mu.Lock()
+		sofar := append([]TrialResult(nil), done...)
+		mu.Unlock()
+		t, err := next(i, sofar)
+		if err != nil {
+			finish(TrialResult{Trial: t, Status: trainer.StatusFailed, Err: err.Error()})
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for t := range queue {
-				r := runTrial(ctx, store, cache, res.ID, t, obj, lower, pr, o)
-				res.Trials[t.Index] = r
-				if o.OnTrialDone != nil {
-					o.OnTrialDone(r)
-				}
-			}
+			finish(runTrial(ctx, store, cache, res.ID, t, obj, lower, pr, o))
 		}()
 	}
-	for _, t := range trials {
-		if ctx.Err() != nil {
-			res.Trials[t.Index] = TrialResult{Trial: t, Status: trainer.StatusStopped, Err: "not started: the sweep was cancelled"}
-			continue
-		}
-		select {
-		case queue <- t:
-		case <-ctx.Done():
-			res.Trials[t.Index] = TrialResult{Trial: t, Status: trainer.StatusStopped, Err: "not started: the sweep was cancelled"}
-		}
-	}
-	close(queue)
 	wg.Wait()
 	res.Status = "done"
 	if ctx.Err() != nil {
@@ -166,7 +186,7 @@ func Run(ctx context.Context, store sessions.Store, s Spec, o Options) (*Result,
 	return res, nil
 }
 
-func runTrial(ctx context.Context, store sessions.Store, cache *dataCache, sweepID string, t Trial, obj string, lower bool, pr *pruner, o Options) TrialResult {
+func runTrial(ctx context.Context, store sessions.Store, cache *dataCache, sweepID string, t Trial, obj string, lower bool, pr trialPruner, o Options) TrialResult {
 	r := TrialResult{Trial: t, Status: trainer.StatusFailed}
 	data, err := cache.get(t.Spec.Data)
 	if err != nil {
@@ -175,7 +195,10 @@ func runTrial(ctx context.Context, store sessions.Store, cache *dataCache, sweep
 	}
 	opts := trainer.Options{Workers: 1, SnapshotEvery: o.SnapshotEvery}
 	if pr != nil {
-		opts.Prune = func(epoch int, val map[string]float64) bool { return pr.report(t.Index, epoch, val) }
+		// Stopping at the last epoch saves nothing, so the trial ends done.
+		opts.Prune = func(epoch int, val map[string]float64) bool {
+			return pr.report(t.Index, epoch, val) && epoch < t.Spec.Epochs
+		}
 	}
 	live, err := sessions.Start(ctx, store, t.Spec, sessions.StartOptions{Data: data, Trainer: opts, SweepID: sweepID})
 	if err != nil {
@@ -234,10 +257,7 @@ type pruner struct {
 // before a trial can be pruned at it.
 const minPruneTrials = 2
 
-func newPruner(s Spec, obj string, lower bool) *pruner {
-	if !s.Prune {
-		return nil
-	}
+func newMedian(s Spec, obj string, lower bool) *pruner {
 	split, metric, _ := strings.Cut(obj, "_")
 	w := s.PruneWarmup
 	if w <= 0 {

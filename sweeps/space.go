@@ -34,6 +34,13 @@ type Spec struct {
 	PruneWarmup int  `json:"prune_warmup,omitempty"`
 	// Seed draws the random search.
 	Seed uint64 `json:"seed,omitempty"`
+	// Sampler draws the Random axes: "random" (the default) or "tpe".
+	Sampler string `json:"sampler,omitempty"`
+	// Pruner is "median" (what Prune alone means) or "asha": successive
+	// halving with rungs at MinEpochs·Reduction^k epochs.
+	Pruner    string `json:"pruner,omitempty"`
+	MinEpochs int    `json:"min_epochs,omitempty"`
+	Reduction int    `json:"reduction,omitempty"`
 }
 
 // Param is a grid axis: a spec field and its values.
@@ -86,10 +93,26 @@ func ParseSpecFile(b []byte) (Spec, error) {
 		}
 		b = jb
 	}
+	// The base is decoded by trainer.DecodeSpec, so that a base giving
+	// only some fields gets the defaults for the rest.
+	type plain Spec
+	var doc struct {
+		plain
+		Base json.RawMessage `json:"base"`
+	}
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
+	if err := dec.Decode(&doc); err != nil {
 		return s, fmt.Errorf("sweep file: %v", err)
+	}
+	s = Spec(doc.plain)
+	base := doc.Base
+	if len(base) == 0 {
+		base = []byte("{}")
+	}
+	var err error
+	if s.Base, err = trainer.DecodeSpec(base); err != nil {
+		return s, fmt.Errorf("sweep file: base: %v", err)
 	}
 	return s, nil
 }
@@ -199,6 +222,15 @@ func Expand(s Spec) ([]Trial, error) {
 	}
 	if len(s.Random) > 0 && s.Trials <= 0 {
 		return nil, fmt.Errorf("sweep: random search needs a trial budget (--trials N)")
+	}
+	if err := checkSampler(s); err != nil {
+		return nil, err
+	}
+	if err := checkPruner(s); err != nil {
+		return nil, err
+	}
+	if s.Sampler == SamplerTPE {
+		return expandTPE(s)
 	}
 	// Grid points as assignments.
 	points := []map[string]string{{}}

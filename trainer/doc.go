@@ -22,6 +22,14 @@
 // across a per-model pool of workers. Kernels exposes them as a gonum
 // BLAS; UseBLAS plugs another BLAS into float64 networks.
 //
+// Saved models are Predictors: a float MLP (Snapshot), its int8 version
+// (Quantized: int8 × int8 → int32 products with power-of-two scales, so
+// the integer path equals the dequantized float computation exactly) and
+// ensembles of either (Ensemble). LoadPredictor reads any of them. Pruning
+// (PruneMagnitude, PruneUnits), masked fine-tuning (Finetune), input
+// gradients (OutputGradient, IntegratedGradients) and the binary decision
+// rule (DecisionSpec, TuneThreshold, Decide) work on them.
+//
 // Contract:
 //   - Determinism: the same Spec (including its seed) and the same data give
 //     bit-identical histories and weights for any number of workers, on one

@@ -178,6 +178,7 @@ loop:
 		fin.Val = r.evaluate(&r.data.Val)
 		fin.Test = r.evaluate(&r.data.Test)
 		fin.Model = r.model.Snapshot()
+		Decide(&fin, r.spec, r.data)
 	}
 	fin.Elapsed = running(time.Now())
 	fin.SamplesPerSec = rate(samples, trainTime)

@@ -96,11 +96,16 @@ func Evaluate(task datasets.Task, out, y []float64, k int) Evaluation {
 
 // BinaryMetrics scores probabilities p of the positive class (1) against
 // 0/1 labels y, thresholding at 0.5.
-func BinaryMetrics(p, y []float64) Evaluation {
+func BinaryMetrics(p, y []float64) Evaluation { return BinaryMetricsAt(p, y, 0.5) }
+
+// BinaryMetricsAt is BinaryMetrics with the decision threshold thr: a row
+// is predicted positive when its probability is at least thr. AUC and the
+// ROC curve do not depend on it.
+func BinaryMetricsAt(p, y []float64, thr float64) Evaluation {
 	cm := [][]int{{0, 0}, {0, 0}}
 	for i, v := range p {
 		pred := 0
-		if v >= 0.5 {
+		if v >= thr {
 			pred = 1
 		}
 		cm[int(y[i])][pred]++

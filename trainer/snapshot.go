@@ -50,6 +50,17 @@ type Snapshot struct {
 	// Precision is the run's precision; empty means float64.
 	Precision string         `json:"precision,omitempty"`
 	Layers    []LayerWeights `json:"layers"`
+	// Threshold is a binary model's decision threshold (0 means 0.5).
+	Threshold float64 `json:"threshold,omitempty"`
+}
+
+// DecisionThreshold returns the probability at or above which a binary
+// model predicts the positive class.
+func (s *Snapshot) DecisionThreshold() float64 {
+	if s.Threshold == 0 {
+		return 0.5
+	}
+	return s.Threshold
 }
 
 // LayerWeights is one layer of a Snapshot.
@@ -90,7 +101,7 @@ func (s *Snapshot) Marshal() ([]byte, error) {
 		return json.Marshal(snapshotFile{Format: WeightsFormat, Version: 1, Snapshot: &v1})
 	}
 	// Float32 values in float32's shortest form: 0.1, not 0.10000000149011612.
-	f := snapshotFile32{Format: WeightsFormat, Version: 2, Task: s.Task, Inputs: s.Inputs, Outputs: s.Outputs, Precision: Float32}
+	f := snapshotFile32{Format: WeightsFormat, Version: 2, Task: s.Task, Inputs: s.Inputs, Outputs: s.Outputs, Precision: Float32, Threshold: s.Threshold}
 	for _, l := range s.Layers {
 		f.Layers = append(f.Layers, layerWeights32{In: l.In, Out: l.Out, Activation: l.Activation, BatchNorm: l.BatchNorm, Dropout: l.Dropout,
 			W: to32(l.W), B: to32(l.B), Gamma: to32(l.Gamma), Beta: to32(l.Beta), RunMean: to32(l.RunMean), RunVar: to32(l.RunVar)})
@@ -108,6 +119,7 @@ type snapshotFile32 struct {
 	Outputs   int              `json:"outputs"`
 	Precision string           `json:"precision"`
 	Layers    []layerWeights32 `json:"layers"`
+	Threshold float64          `json:"threshold,omitempty"`
 }
 
 type layerWeights32 struct {

@@ -30,6 +30,7 @@ type Spec struct {
 	ClipNorm  float64       `json:"clip_norm,omitempty"` // 0 = no clipping
 	EarlyStop EarlyStopSpec `json:"early_stop"`
 	Target    string        `json:"target,omitempty"` // e.g. "val_accuracy>=0.99"
+	Decision  DecisionSpec  `json:"decision,omitzero"`
 	Seed      uint64        `json:"seed"`
 	Tags      []string      `json:"tags,omitempty"`
 	// Precision is the arithmetic of the network: float64 (empty means
@@ -137,13 +138,11 @@ func (s Spec) Clone() Spec {
 	return c
 }
 
-// ParseSpec decodes a JSON spec, rejecting unknown fields, and validates it.
+// ParseSpec decodes a JSON spec with DecodeSpec and validates it.
 func ParseSpec(b []byte) (Spec, error) {
-	var s Spec
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return s, fmt.Errorf("spec: %v", err)
+	s, err := DecodeSpec(b)
+	if err != nil {
+		return s, err
 	}
 	return s, s.Validate()
 }
@@ -297,7 +296,7 @@ func (s *Spec) Validate() error {
 			return fmt.Errorf("target: %v", err)
 		}
 	}
-	return nil
+	return s.Decision.validate()
 }
 
 func (s *Spec) earlyMonitor() string {
@@ -348,7 +347,7 @@ func (s *Spec) CheckTask(task datasets.Task) error {
 			return err
 		}
 	}
-	return nil
+	return s.Decision.checkTask(task)
 }
 
 func defaultLoss(task datasets.Task) string {

@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 
 	"workbench/datasets"
 )
@@ -146,20 +147,15 @@ func TestHugeLearningRateDiverges(t *testing.T) {
 	}
 }
 
-func goroutinesSettle(t *testing.T, before int) {
+// goroutinesSettle fails t if goroutines started since before are still
+// running once they have had a few seconds to end.
+func goroutinesSettle(t *testing.T, before goleak.Option) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<16)
-			t.Fatalf("goroutines leaked: %d > %d\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	goleak.VerifyNone(t, before)
 }
 
 func TestCancelPauseStep(t *testing.T) {
-	before := runtime.NumGoroutine()
+	before := goleak.IgnoreCurrent()
 	s := DefaultSpec()
 	s.Epochs = 1000
 	data := prepare(t, s.Data)

@@ -185,7 +185,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.w, a.h = msg.Width, msg.Height
 		a.help.Width = msg.Width
 		a.resize()
-		return a, nil
+		return a, a.train.redrawBoundaries()
 	case tea.KeyMsg:
 		return a.updateKey(msg)
 	case statusMsg:
@@ -251,6 +251,16 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 		return a, tea.Batch(a.runs.load(), refreshTick())
+	case runEndedMsg:
+		// "training <id>" no longer applies once the run ended.
+		if a.status == "training "+msg.id {
+			a.status, a.statusOK = msg.id+" "+msg.status, true
+		}
+		return a, nil
+	case compareLoadedMsg:
+		if msg.err == nil && !a.statusOK {
+			a.status, a.statusOK = "", true // an earlier error no longer applies
+		}
 	case runsChangedMsg:
 		cmd := a.runs.load()
 		if a.quitting && a.train.running() == 0 && a.sweeps == 0 {

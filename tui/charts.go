@@ -10,6 +10,7 @@ import (
 	"github.com/NimbleMarkets/ntcharts/canvas/graph"
 	"github.com/NimbleMarkets/ntcharts/linechart"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // maxSeriesPoints bounds a series' memory: past it, neighbouring points
@@ -128,9 +129,16 @@ func (c *chart) draw() string {
 	if c.smooth {
 		title += " (smoothed)"
 	}
+	// Without colour the series differ by dash pattern, and so does the
+	// legend's glyph.
+	mono := lipgloss.ColorProfile() == termenv.Ascii
 	var legend []string
-	for _, s := range c.series {
-		legend = append(legend, s.style.Render("━ "+s.name))
+	for i, s := range c.series {
+		glyph := "━"
+		if mono {
+			glyph = dashGlyphs[i%len(dashGlyphs)]
+		}
+		legend = append(legend, s.style.Render(glyph+" "+s.name))
 	}
 	head := plain.MaxWidth(c.w).Render(c.styles.Header.Render(title) + "  " + strings.Join(legend, " "))
 	minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
@@ -172,7 +180,11 @@ func (c *chart) draw() string {
 		for j := range xs {
 			pts[j] = canvas.Float64Point{X: xs[j], Y: ys[j]}
 		}
-		drawPolyline(&lc, pts, s.style)
+		pattern := 0
+		if mono {
+			pattern = i
+		}
+		drawPolyline(&lc, pts, s.style, pattern)
 	}
 	return head + "\n" + lc.View()
 }
@@ -244,21 +256,44 @@ func axisLabel(_ int, v float64) string {
 	return s
 }
 
-// drawPolyline draws a braille line through pts on lc. It sets every
-// segment in one braille grid and draws the grid once: ntcharts'
-// DrawBrailleLineWithStyle allocates and draws a whole grid per segment,
-// which made a frame of a long run cost tens of milliseconds.
-func drawPolyline(lc *linechart.Model, pts []canvas.Float64Point, s lipgloss.Style) {
+// dashGlyphs are the legend glyphs of the dash patterns drawPolyline
+// draws, by pattern number.
+var dashGlyphs = []string{"━", "┅", "┈", "╍"}
+
+// dashOn reports whether the k-th dot along a line is drawn in pattern p:
+// solid, dashed (3 on, 3 off), dotted (1 in 3), long dash (6 on, 2 off).
+func dashOn(p, k int) bool {
+	switch p % len(dashGlyphs) {
+	case 1:
+		return (k/3)%2 == 0
+	case 2:
+		return k%3 == 0
+	case 3:
+		return k%8 < 6
+	}
+	return true
+}
+
+// drawPolyline draws a braille line through pts on lc in dash pattern
+// pattern (0 is solid). It sets every segment in one braille grid and
+// draws the grid once: ntcharts' DrawBrailleLineWithStyle allocates and
+// draws a whole grid per segment, which made a frame of a long run cost
+// tens of milliseconds.
+func drawPolyline(lc *linechart.Model, pts []canvas.Float64Point, s lipgloss.Style, pattern int) {
 	if len(pts) == 0 {
 		return
 	}
 	g := graph.NewBrailleGrid(lc.GraphWidth(), lc.GraphHeight(), lc.MinX(), lc.MaxX(), lc.MinY(), lc.MaxY())
 	prev := g.GridPoint(pts[0])
 	g.Set(prev)
+	k := 0
 	for _, p := range pts[1:] {
 		q := g.GridPoint(p)
 		for _, c := range graph.GetLinePoints(prev, q) {
-			g.Set(c)
+			if dashOn(pattern, k) {
+				g.Set(c)
+			}
+			k++
 		}
 		prev = q
 	}
@@ -267,4 +302,23 @@ func drawPolyline(lc *linechart.Model, pts []canvas.Float64Point, s lipgloss.Sty
 		startX = lc.Origin().X + 1
 	}
 	graph.DrawBraillePatterns(&lc.Canvas, canvas.Point{X: startX, Y: 0}, g.BraillePatterns(), s)
+}
+
+// unitTicks labels an axis over [0, 1] drawn in about cells cells: only
+// the cells within one cell of 0, 0.5 and 1 get a label (ntcharts labels
+// cell i with i/cells, so the last cell is 1 − 1/cells, and it prints each
+// label once).
+func unitTicks(cells int) linechart.LabelFormatter {
+	half := 1 / float64(max(cells-2, 1))
+	return func(_ int, v float64) string {
+		for _, t := range []struct {
+			v float64
+			s string
+		}{{0, "0"}, {0.5, "0.5"}, {1, "1"}} {
+			if math.Abs(v-t.v) <= half {
+				return t.s
+			}
+		}
+		return ""
+	}
 }

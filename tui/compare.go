@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -25,6 +26,7 @@ type compareModel struct {
 	logY    bool
 	smooth  bool
 	err     error
+	vp      viewport.Model // scrolls what does not fit
 
 	keys    CompareKeys
 	styles  *Styles
@@ -33,13 +35,20 @@ type compareModel struct {
 }
 
 func newCompare(st *Styles, store sessions.Store) compareModel {
-	return compareModel{store: store, keys: DefaultCompareKeys(), styles: st, chart: newChart("", st)}
+	vp := viewport.New(0, 0)
+	vp.KeyMap = viewport.KeyMap{} // scrolled through CompareKeys
+	return compareModel{store: store, keys: DefaultCompareKeys(), styles: st, chart: newChart("", st), vp: vp}
 }
 
-func (m *compareModel) SetSize(w, h int) { m.w, m.h = w, h; m.sizeChart() }
-func (m *compareModel) Focus()           { m.focused = true }
-func (m *compareModel) Blur()            { m.focused = false }
-func (m compareModel) Focused() bool     { return m.focused }
+func (m *compareModel) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.vp.Width, m.vp.Height = w, h
+	m.sizeChart()
+	m.refresh()
+}
+func (m *compareModel) Focus()       { m.focused = true }
+func (m *compareModel) Blur()        { m.focused = false }
+func (m compareModel) Focused() bool { return m.focused }
 
 // wide reports whether the metric table fits beside the chart.
 func (m *compareModel) wide() bool { return m.w >= 130 }
@@ -50,6 +59,15 @@ func (m *compareModel) sizeChart() {
 		return
 	}
 	m.chart.setSize(m.w, max(m.h*2/5, 6))
+}
+
+// refresh renders the content into the viewport, keeping the scroll
+// position where it can.
+func (m *compareModel) refresh() {
+	if m.cmp == nil {
+		return
+	}
+	m.vp.SetContent(m.content())
 }
 
 // load fetches the comparison off the UI path.
@@ -92,6 +110,7 @@ func (m compareModel) Update(msg tea.Msg) (compareModel, tea.Cmd) {
 			}
 		}
 		m.metric = 0
+		m.vp.GotoTop()
 		m.redraw()
 		return m, nil
 	case tea.KeyMsg:
@@ -105,6 +124,18 @@ func (m compareModel) Update(msg tea.Msg) (compareModel, tea.Cmd) {
 			m.logY = !m.logY
 		case key.Matches(msg, m.keys.Smooth):
 			m.smooth = !m.smooth
+		case key.Matches(msg, m.keys.Down):
+			m.vp.ScrollDown(1)
+			return m, nil
+		case key.Matches(msg, m.keys.Up):
+			m.vp.ScrollUp(1)
+			return m, nil
+		case key.Matches(msg, m.keys.PageDown):
+			m.vp.PageDown()
+			return m, nil
+		case key.Matches(msg, m.keys.PageUp):
+			m.vp.PageUp()
+			return m, nil
 		default:
 			return m, nil
 		}
@@ -137,6 +168,7 @@ func (m *compareModel) redraw() {
 		}
 	}
 	m.sizeChart()
+	m.refresh()
 }
 
 func shortID(r *sessions.Run) string {
@@ -150,14 +182,23 @@ func shortID(r *sessions.Run) string {
 }
 
 func (m compareModel) View() string {
-	st := m.styles
 	if m.cmp == nil {
 		msg := "Nothing to compare yet: on Runs (3), select runs with space and press C."
 		if m.err != nil {
 			msg = m.err.Error()
 		}
-		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, st.Subtle.Render(msg))
+		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, m.styles.Subtle.Render(msg))
 	}
+	return m.vp.View()
+}
+
+// content is everything Compare shows, top to bottom: the chart and the
+// metric table (side by side when wide), then the hyperparameters that
+// differ and the confusion matrices. On a narrow screen the differences
+// come right after the chart, so they are never pushed off it; the rest
+// scrolls (↑↓, pgup/pgdn).
+func (m compareModel) content() string {
+	st := m.styles
 	cw := m.w * 3 / 5
 	if !m.wide() {
 		cw = m.w
@@ -174,7 +215,11 @@ func (m compareModel) View() string {
 	for _, r := range m.cmp.Runs {
 		hdr += seriesStyle(r.ID).Render(fmt.Sprintf(" %*s", colW, truncate(shortID(r), colW)))
 	}
-	mt = append(mt, st.Header.Render("metrics (* best)"), hdr)
+	title := "metrics (* best)"
+	if sessions.Groups(m.cmp.Runs, "best_val_accuracy") > 1 {
+		title = "metrics (* best among runs of the same task and loss)"
+	}
+	mt = append(mt, st.Header.Render(truncate(title, m.w)), hdr)
 	for _, row := range m.cmp.Metrics {
 		if strings.HasPrefix(row.Key, "best_train") {
 			continue
@@ -185,7 +230,7 @@ func (m compareModel) View() string {
 			if row.Have[i] {
 				cell = numfmt.Value(v)
 			}
-			if i == row.Best {
+			if i < len(row.Stars) && row.Stars[i] {
 				cell = st.Good.Render(fmt.Sprintf(" %*s*", colW-1, cell))
 			} else {
 				cell = fmt.Sprintf(" %*s ", colW-1, cell)
@@ -196,10 +241,8 @@ func (m compareModel) View() string {
 	}
 	var top string
 	if m.wide() {
-		right := plain.Width(m.w - cw).MaxHeight(m.h / 2).Render(strings.Join(mt, "\n"))
+		right := plain.Width(m.w - cw).Render(strings.Join(mt, "\n"))
 		top = lipgloss.JoinHorizontal(lipgloss.Top, plain.Width(cw).Render(left), right)
-	} else {
-		top = left + "\n" + strings.Join(mt, "\n")
 	}
 	// Below: hyperparameters that differ, and confusion matrices.
 	var diff []string
@@ -218,7 +261,7 @@ func (m compareModel) View() string {
 	var cms []string
 	for _, r := range m.cmp.Runs {
 		if ev := m.evals[r.ID]; ev != nil && len(ev.Test.Confusion) > 0 && len(ev.Test.Confusion) <= 4 {
-			cms = append(cms, seriesStyle(r.ID).Render(shortID(r))+"\n"+confusionView(ev.Test.Confusion, r.Classes, st))
+			cms = append(cms, seriesStyle(r.ID).Render(shortID(r))+"\n"+confusionView(ev.Test.Confusion, r.Classes, st, 40))
 		}
 	}
 	if diffW := 26 + 13*len(m.cmp.Runs); len(cms) > 0 && m.w >= 100 && diffW <= m.w/2 {
@@ -227,5 +270,8 @@ func (m compareModel) View() string {
 		}
 		bottom = lipgloss.JoinHorizontal(lipgloss.Top, append([]string{plain.Width(m.w / 2).Render(bottom)}, cms...)...)
 	}
-	return plain.MaxHeight(m.h).MaxWidth(m.w).Render(top + "\n" + bottom)
+	if !m.wide() {
+		return plain.MaxWidth(m.w).Render(left + "\n" + bottom + "\n" + strings.Join(mt, "\n"))
+	}
+	return plain.MaxWidth(m.w).Render(top + "\n" + bottom)
 }

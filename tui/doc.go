@@ -1,6 +1,7 @@
 // Package tui is workbench's terminal UI: one root model (App) with four
 // screens as children (Setup, Train, Runs, Compare), built on Bubble Tea v1,
-// Lip Gloss and ntcharts.
+// Lip Gloss and ntcharts. Runs opens a sweep view (parallel coordinates and
+// hyperparameter importance) on the sweep of the trial under the cursor.
 //
 // Contract:
 //   - Concurrency: models are changed only in Update, so they need no locks.

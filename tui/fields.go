@@ -322,6 +322,7 @@ func buildFields(spec *trainer.Spec) []field {
 				return nil
 			}},
 	)
+	fs = append(fs, decisionFields()...)
 	for i := range fs {
 		if d, ok := zeroMeans[fs[i].key]; ok {
 			fs[i].hint += "; 0 means " + d

@@ -136,32 +136,6 @@ func addFixedRun(t testing.TB, a *App, spec trainer.Spec, id string) {
 	send(a, runStartedMsg{run: r})
 }
 
-// storeFixedRuns records fixed runs with fixed IDs and times.
-func storeFixedRuns(t testing.TB, s sessions.Store) []string {
-	var ids []string
-	for i, lr := range []float64{0.01, 0.1} {
-		spec := trainer.DefaultSpec()
-		spec.Optimizer = trainer.OptimizerSpec{Name: "adam", LR: lr}
-		spec.Epochs = 30
-		spec.Name = []string{"baseline", "fast lr"}[i]
-		id := []string{"20261128-120000-aaaaaa", "20261128-120100-bbbbbb"}[i]
-		data, evs := fixedRun(t, spec, id)
-		ch := make(chan trainer.Event, len(evs))
-		for _, e := range evs {
-			ch <- e
-		}
-		close(ch)
-		rec := sessions.Record(s, data, ch, sessions.RecordOptions{})
-		for range rec.Events() {
-		}
-		if err := rec.Err(); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids
-}
-
 // closedQueue returns a closed queue holding evs.
 func closedQueue(evs []trainer.Event) *trainer.EventQueue {
 	q := trainer.NewEventQueue()

@@ -121,7 +121,7 @@ func TestHostileValuesNeverCrashAView(t *testing.T) {
 					press(a, "4")
 					a.Update(compareLoadedMsg{cmp: &sessions.Comparison{Runs: []*sessions.Run{run, run},
 						Histories: [][]sessions.Epoch{hostileHistory(h.vals), hostileHistory(h.vals)}, Epochs: len(h.vals),
-						Metrics: []sessions.MetricRow{{Key: "best_val_loss", Values: []float64{first(h.vals), first(h.vals)}, Have: []bool{true, true}, Best: 0}}}})
+						Metrics: []sessions.MetricRow{{Key: "best_val_loss", Values: []float64{first(h.vals), first(h.vals)}, Have: []bool{true, true}, Best: 0, Stars: []bool{true, false}}}}})
 					checkView(t, a, where+" compare")
 					for _, k := range []string{"m", "y", "s"} {
 						press(a, k)

@@ -93,6 +93,9 @@ func (k TrainKeys) FullHelp() [][]key.Binding {
 // RunsKeys drive the Runs screen.
 type RunsKeys struct {
 	Up, Down, Open, Back, Filter, Select, Sort, Reverse, Clone, Rerun, Delete, Export, Compare, Confirm key.Binding
+	Combine, Shrink, Explain                                                                            key.Binding
+	// Sweep opens the sweep of the run under the cursor.
+	Sweep key.Binding
 }
 
 // DefaultRunsKeys returns the Runs key map.
@@ -112,6 +115,10 @@ func DefaultRunsKeys() RunsKeys {
 		Export:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export")),
 		Compare: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "compare selected")),
 		Confirm: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm")),
+		Sweep:   key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "open its sweep")),
+		Combine: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "ensemble selected")),
+		Shrink:  key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "compress (prune 50%, int8)")),
+		Explain: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "importances")),
 	}
 }
 
@@ -119,22 +126,69 @@ func (k RunsKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Open, k.Filter, k.Select, k.Compare, k.Sort, k.Clone, k.Delete}
 }
 func (k RunsKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Back, k.Filter}, {k.Select, k.Compare, k.Sort, k.Reverse}, {k.Clone, k.Rerun, k.Delete, k.Export}}
+	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Back, k.Filter}, {k.Select, k.Compare, k.Sort, k.Reverse}, {k.Clone, k.Rerun, k.Delete, k.Export, k.Sweep}, {k.Combine, k.Shrink, k.Explain}}
 }
 
 // CompareKeys drive the Compare screen.
 type CompareKeys struct {
-	Metric, LogY, Smooth key.Binding
+	Metric, LogY, Smooth, Up, Down, PageUp, PageDown key.Binding
 }
 
 // DefaultCompareKeys returns the Compare key map.
 func DefaultCompareKeys() CompareKeys {
 	return CompareKeys{
-		Metric: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "next metric")),
-		LogY:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "log y")),
-		Smooth: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "smoothing")),
+		Metric:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "next metric")),
+		LogY:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "log y")),
+		Smooth:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "smoothing")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", " "), key.WithHelp("pgdn", "page down")),
 	}
 }
 
-func (k CompareKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Metric, k.LogY, k.Smooth} }
-func (k CompareKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Metric, k.LogY, k.Smooth}} }
+func (k CompareKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Metric, k.LogY, k.Smooth, k.Down}
+}
+func (k CompareKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Metric, k.LogY, k.Smooth}, {k.Up, k.Down, k.PageUp, k.PageDown}}
+}
+
+// ParcoordsKeys drive the parallel-coordinates view of a sweep.
+type ParcoordsKeys struct {
+	Left, Right, Up, Down, Widen, Narrow, Clear, ClearAll key.Binding
+}
+
+// DefaultParcoordsKeys returns the parallel-coordinates key map.
+func DefaultParcoordsKeys() ParcoordsKeys {
+	return ParcoordsKeys{
+		Left:     key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "prev axis")),
+		Right:    key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "next axis")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "brush up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "brush down")),
+		Widen:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "widen brush")),
+		Narrow:   key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "narrow brush")),
+		Clear:    key.NewBinding(key.WithKeys("backspace", "x"), key.WithHelp("x", "clear brush")),
+		ClearAll: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "clear all brushes")),
+	}
+}
+
+func (k ParcoordsKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Left, k.Right, k.Up, k.Down, k.Widen, k.Narrow, k.Clear}
+}
+func (k ParcoordsKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Left, k.Right}, {k.Up, k.Down, k.Widen, k.Narrow}, {k.Clear, k.ClearAll}}
+}
+
+// SweepKeys drive the sweep view, with the parallel-coordinates keys.
+type SweepKeys struct {
+	Compare, Back key.Binding
+}
+
+// DefaultSweepKeys returns the sweep view's key map.
+func DefaultSweepKeys() SweepKeys {
+	return SweepKeys{
+		Compare: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "compare the best in the brush")),
+		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	}
+}

@@ -53,6 +53,7 @@ type liveRun struct {
 	gridView     string
 	computing    bool
 	nextSnap     *trainer.Snapshot
+	shownSnap    *trainer.Snapshot // the weights the current grid was drawn from
 }
 
 // startRun builds the data and starts a recorded run off the UI path. The
@@ -137,7 +138,7 @@ func (r *liveRun) boundaryCmd(w, h int) tea.Cmd {
 		return nil
 	}
 	snap := r.nextSnap
-	r.nextSnap, r.computing = nil, true
+	r.nextSnap, r.shownSnap, r.computing = nil, snap, true
 	return computeBoundary(r.id, r.plane, snap, w, h)
 }
 

@@ -101,6 +101,7 @@ func TestLiveLoopKeepsUpWithAFastRun(t *testing.T) {
 	p.send(startRunsMsg{specs: []trainer.Spec{fastSpiral()}})
 	p.until(t, 10*time.Second, "the run did not start", func() bool { return a.train.selected() != nil })
 	r := a.train.selected()
+	started := time.Now()
 	p.runFor(500 * time.Millisecond)
 
 	p.send(keyMsg(" "))
@@ -119,8 +120,10 @@ func TestLiveLoopKeepsUpWithAFastRun(t *testing.T) {
 		}
 		return run.EpochsDone
 	}
-	// The store holds every epoch up to the pause within 50 ms.
-	deadline := time.Now().Add(50 * time.Millisecond)
+	// The store holds every epoch up to the pause within one epoch's time
+	// or 50 ms, whichever is larger (times slack under the race detector).
+	bound := max(50*time.Millisecond, time.Since(started)/time.Duration(n)) * slack
+	deadline := time.Now().Add(bound)
 	for stored() < n-1 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
@@ -128,7 +131,7 @@ func TestLiveLoopKeepsUpWithAFastRun(t *testing.T) {
 		t.Fatalf("the trainer paused at epoch %d; the store has %d", n, got)
 	}
 	// The screen shows it within a frame.
-	p.runFor(frameEvery + 50*time.Millisecond)
+	p.runFor((frameEvery + 50*time.Millisecond) * slack)
 	if r.last == nil || r.last.Epoch != n {
 		t.Fatalf("the trainer paused at epoch %d; the screen shows %v", n, r.last)
 	}
@@ -138,7 +141,7 @@ func TestLiveLoopKeepsUpWithAFastRun(t *testing.T) {
 
 	// x stops it: the store says stopped within 200 ms.
 	p.send(keyMsg("x"))
-	deadline = time.Now().Add(200 * time.Millisecond)
+	deadline = time.Now().Add(200 * time.Millisecond * slack)
 	var status trainer.Status
 	for time.Now().Before(deadline) {
 		run, err := store.GetRun(context.Background(), r.id)
@@ -151,7 +154,7 @@ func TestLiveLoopKeepsUpWithAFastRun(t *testing.T) {
 		time.Sleep(2 * time.Millisecond)
 	}
 	if status != trainer.StatusStopped {
-		t.Fatalf("200 ms after x the store says %s", status)
+		t.Fatalf("%v after x the store says %s", 200*time.Millisecond*slack, status)
 	}
 	p.until(t, time.Second, "the screen did not close the run", func() bool { return r.closed })
 	if !strings.Contains(a.View(), "stopped") {
@@ -179,7 +182,7 @@ func TestQuitSavesRunsInFlightAsStopped(t *testing.T) {
 	}
 	p.send(keyMsg("y"))
 	start := time.Now()
-	for !p.quit.Load() && time.Since(start) < 2*time.Second {
+	for !p.quit.Load() && time.Since(start) < 2*time.Second*slack {
 		p.runFor(time.Millisecond)
 	}
 	if !p.quit.Load() {

@@ -3,6 +3,7 @@ package tui
 import (
 	tea "github.com/charmbracelet/bubbletea"
 
+	"workbench/analysis"
 	"workbench/datasets"
 	"workbench/sessions"
 	"workbench/sweeps"
@@ -90,5 +91,27 @@ type sweepTrialMsg struct {
 // sweepDoneMsg reports the end of a sweep.
 type sweepDoneMsg struct {
 	res *sweeps.Result
+	err error
+}
+
+// runEndedMsg tells the root that a live run's stream closed.
+type runEndedMsg struct {
+	id     string
+	status string
+}
+
+// analysisDoneMsg carries the result of an ensemble, compression or
+// importance action on the Runs screen (one of the three is set).
+type analysisDoneMsg struct {
+	ensemble   *analysis.EnsembleResult
+	compress   *analysis.CompressResult
+	importance *analysis.ImportanceResult
+	err        error
+}
+
+// sweepLoadedMsg carries a stored sweep's report for the sweep view.
+type sweepLoadedMsg struct {
+	id  string
+	rep *sweeps.Report
 	err error
 }

@@ -40,7 +40,17 @@ var runColumns = []runColumn{
 	{"STATUS", "status", 11, func(r *sessions.Run) string { return string(r.Status) }},
 	{"BEST VAL", "val_key", 11, func(r *sessions.Run) string { return keyCell(r, "best_val_") }},
 	{"TEST", "test_key", 11, func(r *sessions.Run) string { return keyCell(r, "test_") }},
-	{"EPOCHS", "epochs", 9, func(r *sessions.Run) string { return epochsCell(r.EpochsDone, r.EpochsTotal) }},
+	{"EPOCHS", "epochs", 9, func(r *sessions.Run) string {
+		if r.Kind != sessions.KindTrain {
+			// A derived run has no epochs of its own: say what it is, in
+			// a word that fits the column.
+			if r.Kind == sessions.KindCompressed {
+				return "compr."
+			}
+			return truncate(r.Kind, 9)
+		}
+		return epochsCell(r.EpochsDone, r.EpochsTotal)
+	}},
 	{"TIME", "duration", 8, func(r *sessions.Run) string { return r.Duration.Round(time.Millisecond * 10).String() }},
 	{"DATE", "created", 11, func(r *sessions.Run) string { return r.Created.Local().Format("01-02 15:04") }},
 }
@@ -109,6 +119,11 @@ type runsModel struct {
 	detail    *sessions.FullRun
 	confirm   string // the ID awaiting delete confirmation
 	err       error
+	// sweep is the open sweep view (parallel coordinates, importance).
+	sweep     sweepViewModel
+	sweepOpen bool
+	// panel is an analysis result (E, z, i) shown over the list until esc.
+	panel *analysisDoneMsg
 
 	keys    RunsKeys
 	styles  *Styles
@@ -124,7 +139,7 @@ func newRuns(st *Styles, store sessions.Store) runsModel {
 		sortCol: len(runColumns) - 1, desc: true}
 }
 
-func (m *runsModel) SetSize(w, h int) { m.w, m.h = w, h }
+func (m *runsModel) SetSize(w, h int) { m.w, m.h = w, h; m.sweep.SetSize(w, h) }
 func (m *runsModel) Focus()           { m.focused = true }
 func (m *runsModel) Blur()            { m.focused = false; m.filtering = false }
 func (m runsModel) Focused() bool     { return m.focused }
@@ -204,7 +219,21 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 				}
 			}
 		}
+		if m.sweepOpen && !m.sweep.loading { // the store changed: a running sweep's view follows it
+			m.sweep.loading = true
+			return m, loadSweep(m.store, m.sweep.id)
+		}
 		return m, nil
+	case sweepLoadedMsg:
+		var cmd tea.Cmd
+		m.sweep, cmd = m.sweep.Update(msg)
+		return m, cmd
+	case analysisDoneMsg:
+		if msg.err != nil {
+			return m, func() tea.Msg { return statusMsg{text: msg.err.Error(), err: true} }
+		}
+		m.panel, m.detail = &msg, nil
+		return m, tea.Batch(m.load(), func() tea.Msg { return statusMsg{text: "done; esc returns to the list"} })
 	case runDetailMsg:
 		if msg.err != nil {
 			return m, func() tea.Msg { return statusMsg{text: msg.err.Error(), err: true} }
@@ -251,11 +280,24 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		}
 		return m, func() tea.Msg { return statusMsg{text: "delete cancelled"} }
 	}
+	if m.sweepOpen {
+		if key.Matches(msg, m.sweep.keys.Back) {
+			m.sweepOpen = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.sweep, cmd = m.sweep.Update(msg)
+		return m, cmd
+	}
 	if m.detail != nil {
 		if key.Matches(msg, k.Back) || key.Matches(msg, k.Open) {
 			m.detail = nil
 			return m, nil
 		}
+	}
+	if m.panel != nil && key.Matches(msg, k.Back) {
+		m.panel = nil
+		return m, nil
 	}
 	r := m.current()
 	switch {
@@ -299,6 +341,14 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 			f, err := sessions.LoadFull(context.Background(), store, id)
 			return runDetailMsg{run: f, err: err}
 		}
+	case key.Matches(msg, k.Sweep):
+		if r.SweepID == "" {
+			return m, func() tea.Msg { return statusMsg{text: "this run is not a trial of a sweep", err: true} }
+		}
+		m.sweep, m.sweepOpen = newSweepView(m.styles, r.SweepID), true
+		m.sweep.Focus()
+		m.sweep.SetSize(m.w, m.h)
+		return m, loadSweep(m.store, r.SweepID)
 	case key.Matches(msg, k.Clone):
 		spec := r.Spec
 		return m, func() tea.Msg { return editSpecMsg{spec: spec} }
@@ -327,6 +377,16 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 			return m, func() tea.Msg { return statusMsg{text: "select two or more runs with space, then C", err: true} }
 		}
 		return m, func() tea.Msg { return compareRunsMsg{ids: ids} }
+	case key.Matches(msg, k.Combine):
+		ids := m.selectedIDs()
+		if len(ids) < 2 {
+			return m, func() tea.Msg { return statusMsg{text: "select two or more runs with space, then E", err: true} }
+		}
+		return m, tea.Batch(ensembleRuns(m.store, ids), func() tea.Msg { return statusMsg{text: "ensembling…"} })
+	case key.Matches(msg, k.Shrink):
+		return m, tea.Batch(compressRun(m.store, r.ID), func() tea.Msg { return statusMsg{text: "compressing " + r.ID + "…"} })
+	case key.Matches(msg, k.Explain):
+		return m, tea.Batch(explainRun(m.store, r.ID), func() tea.Msg { return statusMsg{text: "measuring importances…"} })
 	}
 	return m, nil
 }
@@ -356,8 +416,14 @@ func (m runsModel) View() string {
 	if m.store == nil {
 		return st.Error.Render("no session store: runs are not saved in this session")
 	}
+	if m.sweepOpen {
+		return m.sweep.View()
+	}
 	if m.detail != nil {
 		return m.viewDetail()
+	}
+	if m.panel != nil {
+		return plain.MaxHeight(m.h).Render(analysisView(*m.panel, st, m.w))
 	}
 	var lines []string
 	head := fmt.Sprintf("%d runs", len(m.runs))
@@ -476,8 +542,8 @@ func (m runsModel) viewDetail() string {
 		}
 		right = append(right, fmt.Sprintf("%-22s %s", truncate(mr.Key, 22), numfmt.Value(mr.Values[0])))
 	}
-	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 && len(f.Evaluation.Test.Confusion) <= 10 {
-		right = append(right, st.Header.Render("test confusion (rows actual)"), confusionView(f.Evaluation.Test.Confusion, r.Classes, st))
+	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 {
+		right = append(right, st.Header.Render("test confusion (rows actual)"), confusionView(f.Evaluation.Test.Confusion, r.Classes, st, rightW-4))
 	}
 	right = append(right, st.Subtle.Render("c clone · R re-run · x export · esc back"))
 	body := left

@@ -37,6 +37,15 @@ var presets = []preset{
 		s.EarlyStop = trainer.EarlyStopSpec{Monitor: "val_loss", Patience: 15}
 		return s
 	}},
+	{"credit risk (cost of a bad loan 5×)", func() trainer.Spec {
+		s := trainer.DefaultSpec()
+		s.Data = datasets.Spec{Name: "credit", Split: datasets.DefaultSplit, Seed: 1, Scale: "standard", Positive: "bad"}
+		s.Model = trainer.ModelSpec{Init: "he_uniform", Hidden: []trainer.LayerSpec{{Units: 32, Activation: "relu", Dropout: 0.2}}}
+		s.Loss, s.Optimizer, s.BatchSize, s.Epochs = "bce", trainer.OptimizerSpec{Name: "adam", LR: 0.001}, 32, 100
+		s.EarlyStop = trainer.EarlyStopSpec{Monitor: "val_loss", Patience: 10}
+		s.Decision = trainer.DecisionSpec{CostFP: 1, CostFN: 5}
+		return s
+	}},
 	{"digits", func() trainer.Spec {
 		s := trainer.DefaultSpec()
 		s.Data = datasets.Spec{Name: "digits", Split: datasets.DefaultSplit, Seed: 1, Scale: "minmax"}
@@ -313,7 +322,7 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		}
 		m.editing, m.sweepIn = true, true
 		m.input.Reset()
-		m.input.Placeholder = "values, e.g. 0.001,0.01,0.1 (empty: no sweep)"
+		m.input.Placeholder = "values, e.g. 0.001,0.01,0.1, or a range for TPE: log:1e-4:0.1 (empty: no sweep)"
 		m.input.SetValue(m.sweep[f.key])
 		m.input.CursorEnd()
 		return m, m.input.Focus()
@@ -375,13 +384,37 @@ func sweepField(key string) string {
 	return key
 }
 
-// sweepSpec builds the sweep of the marked fields.
+// setupSearchTrials is the trial budget of a sweep started from Setup with
+// a range (uniform:, log:, int: or choice:) on some field.
+const setupSearchTrials = 20
+
+// isRange reports whether sweep values are a distribution to search
+// rather than a list.
+func isRange(raw string) bool {
+	kind, _, ok := strings.Cut(raw, ":")
+	return ok && (kind == "uniform" || kind == "log" || kind == "int" || kind == "choice")
+}
+
+// sweepSpec builds the sweep of the marked fields: lists are grid axes,
+// ranges are searched by TPE (random search when there is a grid too).
 func (m *setupModel) sweepSpec() sweeps.Spec {
-	s := sweeps.Spec{Base: m.spec.Clone()}
+	s := sweeps.Spec{Base: m.spec.Clone(), Seed: 1}
 	for _, f := range m.fields {
-		if raw, ok := m.sweep[f.key]; ok {
+		raw, ok := m.sweep[f.key]
+		switch {
+		case !ok:
+		case isRange(raw):
+			d, _ := sweeps.ParseDist(sweepField(f.key) + "=" + raw)
+			s.Random = append(s.Random, d)
+		default:
 			p, _ := sweeps.ParseAxis(sweepField(f.key) + "=" + raw)
 			s.Grid = append(s.Grid, p)
+		}
+	}
+	if len(s.Random) > 0 {
+		s.Trials = setupSearchTrials
+		if len(s.Grid) == 0 {
+			s.Sampler = sweeps.SamplerTPE
 		}
 	}
 	return s
@@ -393,6 +426,20 @@ func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
 	if raw == "" {
 		delete(m.sweep, f.key)
 		return nil
+	}
+	if isRange(raw) {
+		d, err := sweeps.ParseDist(sweepField(f.key) + "=" + raw)
+		if err == nil {
+			_, err = sweeps.Expand(sweeps.Spec{Base: m.spec.Clone(), Random: []sweeps.Dist{d}, Trials: 1})
+		}
+		if err != nil {
+			msg := err.Error()
+			return func() tea.Msg { return statusMsg{text: msg, err: true} }
+		}
+		m.sweep[f.key] = raw
+		return func() tea.Msg {
+			return statusMsg{text: fmt.Sprintf("searching %s over %s (TPE, %d trials); t starts the sweep", f.label, raw, setupSearchTrials)}
+		}
 	}
 	p, err := sweeps.ParseAxis(sweepField(f.key) + "=" + raw)
 	if err == nil {
@@ -439,12 +486,11 @@ func (m setupModel) start() tea.Cmd {
 	}
 	if len(m.sweep) > 0 {
 		sw := m.sweepSpec()
-		trials, err := sweeps.Expand(sw)
+		n, err := sweeps.Budget(sw)
 		if err != nil {
 			msg := err.Error()
 			return func() tea.Msg { return statusMsg{text: msg, err: true} }
 		}
-		n := len(trials)
 		return tea.Batch(func() tea.Msg { return startSweepMsg{spec: sw} },
 			func() tea.Msg { return statusMsg{text: fmt.Sprintf("sweep of %d trials started", n)} })
 	}
@@ -491,8 +537,8 @@ func (m setupModel) viewForm(w, h int) string {
 	lines = append(lines, st.Subtle.Render(truncate(sum, w-2)))
 	btn := "[ ▶ Train ]  t or enter"
 	if len(m.sweep) > 0 {
-		if tr, err := sweeps.Expand(m.sweepSpec()); err == nil {
-			btn = fmt.Sprintf("[ ▶ Sweep %d trials ]  t or enter", len(tr))
+		if n, err := sweeps.Budget(m.sweepSpec()); err == nil {
+			btn = fmt.Sprintf("[ ▶ Sweep %d trials ]  t or enter", n)
 		}
 	}
 	if why := m.validate(); why != "" {
@@ -659,7 +705,7 @@ func scatter(t *datasets.Table, w, h int, st *Styles) string {
 }
 
 func truncate(s string, n int) string {
-	if n <= 1 {
+	if n <= 0 {
 		return ""
 	}
 	r := []rune(s)

@@ -19,6 +19,15 @@ var (
 	colBad    = lipgloss.AdaptiveColor{Light: "#b9770e", Dark: "#f5b041"}
 )
 
+// objectiveScale runs from the worst objective to the best.
+var objectiveScale = []lipgloss.AdaptiveColor{
+	{Light: "#b03a2e", Dark: "#e74c3c"},
+	{Light: "#ca6f1e", Dark: "#f0883e"},
+	{Light: "#b7950b", Dark: "#f4d03f"},
+	{Light: "#7dae3b", Dark: "#a9dc76"},
+	{Light: "#1e8449", Dark: "#2ecc71"},
+}
+
 // seriesPalette holds run colours; a run's colour is picked by a hash of
 // its ID, so it keeps its colour on every screen.
 var seriesPalette = []lipgloss.AdaptiveColor{
@@ -61,6 +70,8 @@ type Styles struct {
 	Panel, PanelFocused                                  lipgloss.Style
 	Selected, Header, Invalid, Dialog                    lipgloss.Style
 	TrainSeries, ValSeries, Axis                         lipgloss.Style
+	// ObjScale colours an objective from worst to best.
+	ObjScale []lipgloss.Style
 }
 
 // DefaultStyles returns the workbench theme.
@@ -87,5 +98,8 @@ func DefaultStyles() Styles {
 	s.TrainSeries = lipgloss.NewStyle().Foreground(seriesPalette[0])
 	s.ValSeries = lipgloss.NewStyle().Foreground(seriesPalette[1])
 	s.Axis = lipgloss.NewStyle().Foreground(colSubtle)
+	for _, c := range objectiveScale {
+		s.ObjScale = append(s.ObjScale, lipgloss.NewStyle().Foreground(c))
+	}
 	return s
 }

@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"workbench/analysis"
+	"workbench/numfmt"
+)
+
+func newExplainCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "explain --run ID [--repeats N] [--row K [--method integrated-gradients|gradient-x-input]] [--json]",
+		Short: "Explain a saved run: permutation importance of each column, or one row's attribution",
+		Long: "Without --row: shuffle each original column of the test split in turn (a categorical's one-hot\n" +
+			"columns together) and report the drop in the key metric, mean ± std over --repeats shuffles.\n" +
+			"With --row K: attribute test row K's prediction (0-based) to each column by integrated gradients\n" +
+			"from the training means (or gradient × input), in the columns' raw units.",
+		Example: examples(
+			"workbench explain --run 3fa9c2",
+			"workbench explain --run 3fa9c2 --repeats 20 --json",
+			"workbench explain --run 3fa9c2 --row 7",
+		),
+		Args: noArgs,
+	}
+	fs := cmd.Flags()
+	id := fs.String("run", "", "the saved run to explain (an ID, or a unique prefix or suffix of one)")
+	repeats := fs.Int("repeats", 5, "shuffles per column")
+	seed := fs.Uint64("seed", 1, "seed of the shuffles")
+	row := fs.Int("row", -1, "explain this test row (0-based) instead")
+	method := fs.String("method", analysis.MethodIntegratedGradients, "with --row: integrated-gradients or gradient-x-input")
+	jsonOut := fs.Bool("json", false, "print the result as JSON")
+	cmd.RegisterFlagCompletionFunc("run", completeRunIDs(e))
+	cmd.RegisterFlagCompletionFunc("method", fixedCompletion(analysis.MethodIntegratedGradients, analysis.MethodGradientInput))
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *id == "" {
+			return usagef("--run is required")
+		}
+		store, err := openStore(e, cmd)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		ref, err := resolveRunID(store, *id)
+		if err != nil {
+			return err
+		}
+		ctx := context.Background()
+		if cmd.Flags().Changed("row") {
+			res, err := analysis.Attribute(ctx, store, ref, *row, *method)
+			if err != nil {
+				return err
+			}
+			if *jsonOut {
+				return writeJSON(e.stdout, res, true)
+			}
+			printAttribution(e.stdout, res)
+			return nil
+		}
+		res, err := analysis.PermutationImportance(ctx, store, ref, analysis.ExplainOptions{Repeats: *repeats, Seed: *seed})
+		if err != nil {
+			return err
+		}
+		if *jsonOut {
+			return writeJSON(e.stdout, res, true)
+		}
+		printImportance(e.stdout, res)
+		return nil
+	}
+	return cmd
+}
+
+func printImportance(w io.Writer, r *analysis.ImportanceResult) {
+	fmt.Fprintf(w, "baseline test %s: %s (permutation importance of run %s, %d shuffles per column)\n",
+		r.Metric, numfmt.Value(r.Baseline), r.RunID, r.Repeats)
+	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
+	fmt.Fprintf(tw, "feature\tdrop in %s\t\tcolumns\n", r.Metric)
+	for _, f := range r.Features {
+		fmt.Fprintf(tw, "%s\t%s\t± %s\t%d\n", f.Feature, numfmt.Value(f.Mean), numfmt.Value(f.Std), f.Columns)
+	}
+	tw.Flush()
+}
+
+func printAttribution(w io.Writer, r *analysis.AttributionResult) {
+	fmt.Fprintf(w, "test row %d of run %s: %s = %s (actual %s); %s at the training means; %s\n",
+		r.Row, r.RunID, r.Output, numfmt.Value(r.Value), r.Actual, numfmt.Value(r.BaselineValue), r.Method)
+	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
+	fmt.Fprintf(tw, "feature\tvalue\tmean\teffect on %s\n", r.Output)
+	for _, f := range r.Features {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%+.4f\n", f.Feature, f.Value, f.Baseline, f.Effect)
+	}
+	tw.Flush()
+}

@@ -1,0 +1,286 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"workbench/sessions"
+)
+
+func newPlotCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "plot --run ID [--run ID]... [--kind curves|roc|confusion|importance] [--metric val_loss] -o FILE.png|FILE.svg | --kind parallel --sweep ID -o FILE",
+		Short: "Write PNG or SVG figures: a run's curves, ROC curve, confusion matrix or feature importance, a sweep in parallel coordinates",
+		Example: examples(
+			"workbench plot --run ID1 --run ID2 --metric val_loss -o curves.png",
+			"workbench plot --run ID --kind roc -o roc.svg",
+			"workbench plot --run ID --kind confusion -o confusion.png --width 600 --height 600",
+			"workbench plot --run ID --kind importance -o importance.png   # permutation importance on the test split",
+			"workbench plot --kind parallel --sweep sweep-20261128-190000-abcdef -o sweep.png",
+		),
+		Args: noArgs,
+	}
+	fs := cmd.Flags()
+	ids := fs.StringArray("run", nil, "a saved `run`: an ID, or a unique prefix or suffix of one (repeatable)")
+	kind := fs.String("kind", "curves", "curves, roc, confusion, importance, or parallel (a sweep's trials in parallel coordinates)")
+	sweepID := fs.String("sweep", "", "parallel: the `sweep`, an ID or a unique prefix or suffix of one")
+	metric := fs.String("metric", "val_loss", "curves: the metric per epoch (val_loss, train_loss, val_accuracy, …)")
+	out := fs.StringP("output", "o", "", "the output `file`: .png or .svg")
+	width := fs.Int("width", 800, "width in pixels")
+	height := fs.Int("height", 500, "height in pixels")
+	cmd.RegisterFlagCompletionFunc("run", completeRunIDs(e))
+	cmd.RegisterFlagCompletionFunc("kind", fixedCompletion("curves", "roc", "confusion", "importance", "parallel"))
+	cmd.RegisterFlagCompletionFunc("sweep", completeSweepIDs(e))
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *kind == "parallel" || *sweepID != "" {
+			return plotSweep(e, cmd, *sweepID, *ids, *kind, *out, *width, *height)
+		}
+		return plotRuns(e, cmd, *ids, *kind, *metric, *out, *width, *height)
+	}
+	return cmd
+}
+
+// figureDPI turns pixels into plot lengths: a W×H-pixel PNG is W×H points
+// at 72 dpi.
+const figureDPI = 72
+
+var plotColors = []color.RGBA{
+	{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 44, 255}, {214, 39, 40, 255},
+	{148, 103, 189, 255}, {140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255},
+}
+
+func plotRuns(e *env, cmd *cobra.Command, ids []string, kind, metric, out string, width, height int) error {
+	if len(ids) == 0 || out == "" {
+		return usagef("--run and -o are required")
+	}
+	ext := strings.ToLower(filepath.Ext(out))
+	if ext != ".png" && ext != ".svg" {
+		return usagef("-o %s: the file must end in .png or .svg", out)
+	}
+	if width < 50 || height < 50 || width > 10000 || height > 10000 {
+		return usagef("--width and --height must be between 50 and 10000 pixels")
+	}
+	if kind != "curves" && kind != "roc" && kind != "confusion" && kind != "importance" {
+		return usagef("--kind: %q is not curves, roc, confusion or importance", kind)
+	}
+	store, err := openStore(e, cmd)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if ids, err = resolveRunIDs(store, ids); err != nil {
+		return err
+	}
+	var p *plot.Plot
+	switch kind {
+	case "curves":
+		p, err = curvesPlot(store, ids, metric)
+	case "roc":
+		p, err = rocPlot(store, ids)
+	case "importance":
+		p, err = importancePlot(store, ids[0])
+	default:
+		p, err = confusionPlot(store, ids[0])
+	}
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	if err := writeFigure(f, p, ext, width, height); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s (%d×%d)\n", out, width, height)
+	return nil
+}
+
+// writeFigure draws p at exactly w×h pixels (PNG) or points (SVG).
+func writeFigure(w io.Writer, p *plot.Plot, ext string, wpx, hpx int) error {
+	wl, hl := vg.Length(wpx)*vg.Inch/figureDPI, vg.Length(hpx)*vg.Inch/figureDPI
+	if ext == ".svg" {
+		c := vgsvg.New(wl, hl)
+		p.Draw(draw.New(c))
+		_, err := c.WriteTo(w)
+		return err
+	}
+	c := vgimg.NewWith(vgimg.UseWH(wl, hl), vgimg.UseDPI(figureDPI))
+	p.Draw(draw.New(c))
+	_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+	return err
+}
+
+func runLabel(r *sessions.Run) string {
+	if r.Name != "" {
+		return r.Name
+	}
+	return r.ID
+}
+
+func curvesPlot(store sessions.Store, ids []string, metric string) (*plot.Plot, error) {
+	split, name, ok := strings.Cut(metric, "_")
+	if !ok || (split != "val" && split != "train") {
+		return nil, usagef("--metric %q: want val_… or train_… (val_loss, val_accuracy, train_loss)", metric)
+	}
+	p := plot.New()
+	p.Title.Text = metric + " by epoch"
+	p.X.Label.Text = "epoch"
+	p.Y.Label.Text = metric
+	p.Add(plotter.NewGrid())
+	for i, id := range ids {
+		r, err := store.GetRun(context.Background(), id)
+		if err != nil {
+			return nil, err
+		}
+		hist, err := store.History(context.Background(), id)
+		if err != nil {
+			return nil, err
+		}
+		var pts plotter.XYs
+		for _, e := range hist {
+			src := e.Val
+			if split == "train" {
+				src = e.Train
+			}
+			if v, ok := src[name]; ok {
+				pts = append(pts, plotter.XY{X: float64(e.Epoch), Y: v})
+			}
+		}
+		if len(pts) == 0 {
+			return nil, fmt.Errorf("run %s has no %s history", id, metric)
+		}
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return nil, err
+		}
+		l.Color = plotColors[i%len(plotColors)]
+		l.Width = vg.Points(1.5)
+		p.Add(l)
+		p.Legend.Add(runLabel(r), l)
+	}
+	p.Legend.Top = true
+	return p, nil
+}
+
+func rocPlot(store sessions.Store, ids []string) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = "ROC curve (test split)"
+	p.X.Label.Text = "false positive rate"
+	p.Y.Label.Text = "true positive rate"
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+	p.Add(plotter.NewGrid())
+	chance, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
+	chance.Dashes = []vg.Length{vg.Points(4), vg.Points(4)}
+	chance.Color = color.Gray{Y: 150}
+	p.Add(chance)
+	for i, id := range ids {
+		r, err := store.GetRun(context.Background(), id)
+		if err != nil {
+			return nil, err
+		}
+		ev, err := store.Evaluation(context.Background(), id)
+		if err != nil || len(ev.Test.ROC) < 2 {
+			return nil, fmt.Errorf("run %s has no ROC curve (ROC is for binary tasks)", id)
+		}
+		var pts plotter.XYs
+		for _, q := range ev.Test.ROC {
+			pts = append(pts, plotter.XY{X: q.FPR, Y: q.TPR})
+		}
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return nil, err
+		}
+		l.Color = plotColors[i%len(plotColors)]
+		l.Width = vg.Points(1.5)
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("%s (AUC %.4f)", runLabel(r), ev.Test.Metrics["auc"]), l)
+	}
+	p.Legend.Left, p.Legend.Top = false, false
+	return p, nil
+}
+
+// confusionGrid adapts a confusion matrix to plotter.GridXYZ, whose Y must
+// increase with the row: grid row r is matrix row n-1-r, so actual class 0
+// is drawn at the top.
+type confusionGrid [][]int
+
+func (g confusionGrid) Dims() (c, r int)   { return len(g), len(g) }
+func (g confusionGrid) X(c int) float64    { return float64(c) }
+func (g confusionGrid) Y(r int) float64    { return float64(r) }
+func (g confusionGrid) Z(c, r int) float64 { return float64(g[len(g)-1-r][c]) }
+
+func confusionPlot(store sessions.Store, id string) (*plot.Plot, error) {
+	r, err := store.GetRun(context.Background(), id)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := store.Evaluation(context.Background(), id)
+	if err != nil || len(ev.Test.Confusion) == 0 {
+		return nil, fmt.Errorf("run %s has no confusion matrix (it is for classification)", id)
+	}
+	cm := confusionGrid(ev.Test.Confusion)
+	maxV := 1.0
+	for _, row := range cm {
+		for _, v := range row {
+			maxV = max(maxV, float64(v))
+		}
+	}
+	cmap := moreland.SmoothBlueRed()
+	cmap.SetMin(0)
+	cmap.SetMax(1)
+	pal := cmap.Palette(64)
+	hm := plotter.NewHeatMap(cm, pal)
+	hm.Min, hm.Max = 0, maxV
+	p := plot.New()
+	p.Title.Text = "confusion matrix (test): " + runLabel(r)
+	p.X.Label.Text = "predicted"
+	p.Y.Label.Text = "actual"
+	p.Add(hm)
+	var labels plotter.XYLabels
+	for ri, row := range cm {
+		for ci, v := range row {
+			labels.XYs = append(labels.XYs, plotter.XY{X: float64(ci), Y: float64(len(cm) - 1 - ri)})
+			labels.Labels = append(labels.Labels, fmt.Sprint(v))
+		}
+	}
+	if l, err := plotter.NewLabels(labels); err == nil {
+		p.Add(l)
+	}
+	names := func(reverse bool) plot.ConstantTicks {
+		var t plot.ConstantTicks
+		for i := range cm {
+			idx := i
+			if reverse {
+				idx = len(cm) - 1 - i
+			}
+			label := fmt.Sprint(idx)
+			if idx < len(r.Classes) {
+				label = r.Classes[idx]
+			}
+			t = append(t, plot.Tick{Value: float64(i), Label: label})
+		}
+		return t
+	}
+	p.X.Tick.Marker = names(false)
+	p.Y.Tick.Marker = names(true)
+	return p, nil
+}

@@ -1,0 +1,184 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"workbench/datasets"
+	"workbench/numfmt"
+	"workbench/sessions"
+	"workbench/trainer"
+)
+
+// keyMetric returns the metric a run's task is judged by, and its value
+// at the best epoch and on the test split.
+func keyMetric(r *sessions.Run) (name string, best, test float64, okBest, okTest bool) {
+	task, _ := datasets.ParseTask(r.Task)
+	name = trainer.KeyMetric(task)
+	best, okBest = r.Metrics["best_val_"+name]
+	test, okTest = r.Metrics["test_"+name]
+	return
+}
+
+func printRunList(w io.Writer, runs []*sessions.Run) {
+	if len(runs) == 0 {
+		fmt.Fprintln(w, "no runs yet: try 'workbench train'")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tDATASET\tARCHITECTURE\tOPT\tLR\tSTATUS\tBEST VAL\tTEST\tEPOCHS\tDURATION\tCREATED")
+	for _, r := range runs {
+		m, b, t, okB, okT := keyMetric(r)
+		arch := r.Summary
+		if i := strings.LastIndex(arch, ","); i > 0 {
+			arch = arch[:i]
+		}
+		epochs := fmt.Sprintf("%d/%d", r.EpochsDone, r.EpochsTotal)
+		if r.Kind != sessions.KindTrain {
+			epochs = r.Kind // a derived run has no epochs of its own
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s\n", r.ID, truncate(r.Name, nameWidth),
+			truncate(filepath.Base(r.Dataset), datasetWidth), truncate(arch, archWidth), r.Spec.Optimizer.Name, numfmt.Short(r.Spec.Optimizer.LR), r.Status, m, fmtMetric(b, okB), fmtMetric(t, okT), epochs,
+			r.Duration.Round(time.Millisecond), r.Created.Local().Format("2006-01-02 15:04"))
+	}
+	tw.Flush()
+}
+
+func printRun(w io.Writer, f *sessions.FullRun) {
+	r := &f.Run
+	fmt.Fprintf(w, "run %s  %s\n", r.ID, r.Name)
+	fmt.Fprintf(w, "status:   %s", r.Status)
+	if r.Reason != "" {
+		fmt.Fprintf(w, " (%s)", r.Reason)
+	}
+	fmt.Fprintf(w, "\ndata:     %s (%s), hash %.12s\nmodel:    %s\n", r.Dataset, r.Task, r.DataHash, r.Summary)
+	switch r.Kind {
+	case sessions.KindEnsemble:
+		fmt.Fprintf(w, "kind:     ensemble of %s\n", strings.Join(r.Members, ", "))
+	case sessions.KindCompressed:
+		fmt.Fprintf(w, "kind:     compressed from %s\n", r.Parent)
+	}
+	o := r.Spec.Optimizer
+	fmt.Fprintf(w, "training: %s lr %s, %s schedule, batch %d, loss %s, l1 %s, l2 %s, seed %d\n", o.Name, numfmt.Short(o.LR), r.Spec.Schedule.Name,
+		r.Spec.BatchSize, r.Spec.Loss, numfmt.Short(r.Spec.L1), numfmt.Short(r.Spec.L2), r.Spec.Seed)
+	fmt.Fprintf(w, "epochs:   %d of %d, best %d by %s, %s, %.0f samples/s\n", r.EpochsDone, r.EpochsTotal, r.BestEpoch, r.Monitor,
+		r.Duration.Round(time.Millisecond), r.SamplesPerSec)
+	if len(r.Tags) > 0 {
+		fmt.Fprintf(w, "tags:     %s\n", strings.Join(r.Tags, ", "))
+	}
+	if r.Notes != "" {
+		fmt.Fprintf(w, "notes:    %s\n", r.Notes)
+	}
+	keys := make([]string, 0, len(r.Metrics))
+	for k := range r.Metrics {
+		if strings.HasPrefix(k, "best_") || strings.HasPrefix(k, "test_") {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	fmt.Fprintln(w, "\nmetrics:")
+	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
+	for _, k := range keys {
+		fmt.Fprintf(tw, "  %s\t%s\n", k, numfmt.Value(r.Metrics[k]))
+	}
+	tw.Flush()
+	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 {
+		fmt.Fprintln(w, "\ntest confusion matrix (rows: actual, columns: predicted):")
+		printConfusion(w, f.Evaluation.Test.Confusion, r.Classes)
+	}
+	if n := len(f.History); n > 0 {
+		key, _, _, _, _ := keyMetric(r)
+		if last := f.History[n-1].Epoch; last > n {
+			// Past sessions.ThinAfter epochs the recorder keeps a subset.
+			fmt.Fprintf(w, "\nhistory (%d of %d epochs kept: every epoch up to %d, then fewer the longer the run, and the last; val_%s at each):\n",
+				n, last, sessions.ThinAfter, key)
+		} else {
+			fmt.Fprintf(w, "\nhistory (%d epochs; val_%s at each):\n", n, key)
+		}
+		line := func(h sessions.Epoch) {
+			fmt.Fprintf(w, "  %4d  loss %s  val_loss %s  val_%s %s\n", h.Epoch, numfmt.Value(h.Train["loss"]),
+				numfmt.Value(h.Val["loss"]), key, numfmt.Value(h.Val[key]))
+		}
+		step := max(1, n/10)
+		for i := 0; i < n; i += step {
+			line(f.History[i])
+		}
+		if (n-1)%step != 0 {
+			line(f.History[n-1])
+		}
+	}
+}
+
+func printConfusion(w io.Writer, cm [][]int, classes []string) {
+	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', tabwriter.AlignRight)
+	name := func(i int) string {
+		if i < len(classes) {
+			return classes[i]
+		}
+		return fmt.Sprint(i)
+	}
+	fmt.Fprint(tw, "\t")
+	for j := range cm {
+		fmt.Fprintf(tw, "%s\t", name(j))
+	}
+	fmt.Fprintln(tw)
+	for i, row := range cm {
+		fmt.Fprintf(tw, "%s\t", name(i))
+		for _, v := range row {
+			fmt.Fprintf(tw, "%d\t", v)
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+}
+
+func printComparison(w io.Writer, c *sessions.Comparison) {
+	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
+	fmt.Fprint(tw, "\t")
+	for _, r := range c.Runs {
+		fmt.Fprintf(tw, "%s\t", truncate(r.ID, 32))
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "hyperparameters that differ:")
+	if len(c.Diff) == 0 {
+		fmt.Fprintln(tw, "  (none: same spec)")
+	}
+	for _, d := range c.Diff {
+		vals := make([]string, len(d.Values))
+		for i, v := range d.Values {
+			vals[i] = truncate(v, 32)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", d.Field, strings.Join(vals, "\t"))
+	}
+	fmt.Fprintln(tw, "metrics (* best):")
+	for _, m := range c.Metrics {
+		fmt.Fprintf(tw, "  %s\t", m.Key)
+		for i, v := range m.Values {
+			mark := ""
+			if m.Stars[i] {
+				mark = " *"
+			}
+			fmt.Fprintf(tw, "%s%s\t", fmtMetric(v, m.Have[i]), mark)
+		}
+		fmt.Fprintln(tw)
+	}
+	fmt.Fprintln(tw, "val_loss by epoch:")
+	step := max(1, c.Epochs/10)
+	for ep := 1; ep <= c.Epochs; ep += step {
+		fmt.Fprintf(tw, "  epoch %d\t", ep)
+		for _, h := range c.Histories {
+			if ep <= len(h) {
+				fmt.Fprintf(tw, "%s\t", numfmt.Value(h[ep-1].Val["loss"]))
+			} else {
+				fmt.Fprint(tw, "—\t")
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+}

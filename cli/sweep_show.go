@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"workbench/numfmt"
+	"workbench/sessions"
+	"workbench/sweeps"
+	"workbench/trainer"
+)
+
+// sweepJSON is a sweep as JSON output shows it: its config is the sweep
+// spec as an object, not a string holding one.
+type sweepJSON struct {
+	*sessions.Sweep
+	Config json.RawMessage `json:"config"`
+}
+
+// configJSON returns a sweep's stored config as JSON: the object itself,
+// or the text as a JSON string if it does not parse.
+func configJSON(config string) json.RawMessage {
+	if json.Valid([]byte(config)) {
+		return json.RawMessage(config)
+	}
+	b, _ := json.Marshal(config)
+	return b
+}
+
+// sweepReport is what 'sweep show --json' prints.
+type sweepReport struct {
+	Sweep      sweepJSON         `json:"sweep"`
+	Fields     []string          `json:"fields"`
+	Ranking    []rankedTrial     `json:"ranking"`
+	Effects    []sweeps.Effect   `json:"effects"`
+	Importance sweeps.Importance `json:"importance"`
+}
+
+type rankedTrial struct {
+	Rank      int               `json:"rank"`
+	RunID     string            `json:"run_id"`
+	Status    trainer.Status    `json:"status"`
+	Objective any               `json:"objective"`
+	Epochs    int               `json:"epochs"`
+	Params    map[string]string `json:"params"`
+}
+
+func showSweep(e *env, store sessions.Store, id string, jsonOut bool) error {
+	ctx := context.Background()
+	sw, err := store.GetSweep(ctx, id)
+	if err != nil {
+		return err
+	}
+	var spec sweeps.Spec
+	if sp, err := sweeps.ParseSpecFile([]byte(sw.Config)); err == nil {
+		spec = sp
+	}
+	fields := spec.Fields()
+	runs, err := store.ListRuns(ctx, sessions.Query{SweepID: id, Sort: "-" + sw.Objective})
+	if err != nil {
+		return err
+	}
+	if trainer.LowerIsBetter(sw.Objective) {
+		runs, _ = store.ListRuns(ctx, sessions.Query{SweepID: id, Sort: sw.Objective})
+	}
+	rep := sweepReport{Sweep: sweepJSON{sw, configJSON(sw.Config)}, Fields: fields, Ranking: []rankedTrial{}}
+	var specs []trainer.Spec
+	var objs []float64
+	for i, r := range runs {
+		v, ok := r.Metrics[sessions.MetricKey(sw.Objective)]
+		params := map[string]string{}
+		for _, f := range fields {
+			params[f] = sweeps.ParamValue(r.Spec, f)
+		}
+		rep.Ranking = append(rep.Ranking, rankedTrial{Rank: i + 1, RunID: r.ID, Status: r.Status, Objective: jsonFloat(v, ok), Epochs: r.EpochsDone, Params: params})
+		specs = append(specs, r.Spec)
+		if !ok {
+			v = math.NaN()
+		}
+		objs = append(objs, v)
+	}
+	rep.Effects = sweeps.Effects(fields, specs, objs)
+	rep.Importance = sweeps.Importances(spec, specs, objs)
+	if jsonOut {
+		return writeJSON(e.stdout, rep, true)
+	}
+	printSweep(e.stdout, rep)
+	return nil
+}
+
+func printSweep(w io.Writer, rep sweepReport) {
+	sw := rep.Sweep.Sweep
+	fmt.Fprintf(w, "sweep %s %s: %s, %d trials, ranked by best %s\n\n", sw.ID, sw.Name, sw.Status, sw.Trials, sw.Objective)
+	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
+	fmt.Fprintf(tw, "RANK\tRUN\tSTATUS\t%s\tEPOCHS", strings.ToUpper(sw.Objective))
+	for _, f := range rep.Fields {
+		fmt.Fprintf(tw, "\t%s", f)
+	}
+	fmt.Fprintln(tw)
+	for _, r := range rep.Ranking {
+		obj := "—"
+		if v, ok := r.Objective.(float64); ok {
+			obj = numfmt.Value(v)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d", r.Rank, r.RunID, r.Status, obj, r.Epochs)
+		for _, f := range rep.Fields {
+			fmt.Fprintf(tw, "\t%s", r.Params[f])
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	if len(rep.Effects) > 0 {
+		fmt.Fprintf(w, "\neffect of each hyperparameter (mean %s by value):\n", sw.Objective)
+		for _, ef := range rep.Effects {
+			var parts []string
+			for _, v := range ef.Values {
+				parts = append(parts, fmt.Sprintf("%s → %s (n=%d)", v.Value, numfmt.Value(v.Mean), v.N))
+			}
+			fmt.Fprintf(w, "  %-12s %s\n", ef.Field, strings.Join(parts, "   "))
+		}
+	}
+	printParamImportance(w, sw.Objective, rep.Importance)
+}

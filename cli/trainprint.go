@@ -1,0 +1,238 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+	"unicode/utf8"
+
+	"workbench/datasets"
+	"workbench/numfmt"
+	"workbench/sessions"
+	"workbench/trainer"
+)
+
+// lineWidth bounds the epoch lines that train prints by default.
+const lineWidth = 100
+
+// trainAndPrint trains spec on data, recording it in store unless store is
+// nil, and prints its events. Ctrl-C stops the run cleanly: it is saved as
+// "stopped". A run that fails or diverges is a command failure.
+func trainAndPrint(e *env, store sessions.Store, spec trainer.Spec, data *datasets.Prepared, jsonOut, verbose bool) error {
+	_, err := trainAndPrintID(e, store, spec, data, jsonOut, verbose)
+	return err
+}
+
+// trainAndPrintID is trainAndPrint that also returns the run's ID.
+func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *datasets.Prepared, jsonOut, verbose bool) (string, error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	live, err := sessions.Start(ctx, store, spec, sessions.StartOptions{Data: data})
+	if err != nil {
+		return "", usageError{err.Error()}
+	}
+	rec, events := live.Recorder, live.Events()
+	var p eventPrinter = &kerasPrinter{w: e.stdout, tty: isTerminal(e.stdout), verbose: verbose}
+	if jsonOut {
+		p = &jsonPrinter{w: e.stdout}
+	}
+	var fin trainer.FinishedEvent
+	for ev := range events {
+		if f, ok := ev.(trainer.FinishedEvent); ok {
+			fin = f
+			if jsonOut {
+				writeJSON(e.stdout, finishedJSON(f, store != nil && rec.Saved()), false)
+				continue
+			}
+		}
+		p.print(ev)
+	}
+	if store != nil {
+		if err := rec.Err(); err != nil {
+			return fin.ID, fmt.Errorf("the run finished but was not saved completely: %v", err)
+		}
+		if !jsonOut {
+			fmt.Fprintf(e.stdout, "saved as run %s in %s\n", fin.ID, store.Path())
+		}
+	}
+	switch fin.Status {
+	case trainer.StatusDiverged, trainer.StatusFailed:
+		return fin.ID, errQuiet
+	}
+	return fin.ID, nil
+}
+
+type eventPrinter interface{ print(trainer.Event) }
+
+// kerasPrinter prints a Keras-style line per epoch, with a live progress
+// bar on a terminal. By default a line holds the loss and the task's key
+// metric on both splits and fits lineWidth columns; verbose prints every
+// metric and the learning rate.
+type kerasPrinter struct {
+	w       io.Writer
+	tty     bool
+	verbose bool
+
+	key     string        // the task's key metric
+	showLR  bool          // the schedule changes the rate
+	elapsed time.Duration // at the end of the previous epoch
+}
+
+func (p *kerasPrinter) print(ev trainer.Event) {
+	switch e := ev.(type) {
+	case trainer.StartEvent:
+		p.key = trainer.KeyMetric(e.Task)
+		p.showLR = e.Spec.Schedule.Name != "" && e.Spec.Schedule.Name != "constant"
+		fmt.Fprintf(p.w, "run %s: %s on %s (%s), %d train / %d val / %d test rows\n",
+			e.ID, e.Summary, e.Spec.Data.Label(), e.Task, e.TrainRows, e.ValRows, e.TestRows)
+	case trainer.ProgressEvent:
+		if p.tty {
+			const width = 30
+			done := min(width*e.Batch/max(e.Batches, 1), width)
+			fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d - loss: %s - %.0f samples/s ", epochOf(e.Epoch, e.Epochs),
+				strings.Repeat("=", done), strings.Repeat(".", width-done), e.Batch, e.Batches, numfmt.Value(e.Loss), e.SamplesPerSec)
+		}
+	case trainer.EpochEvent:
+		if p.tty {
+			fmt.Fprint(p.w, "\r\033[K")
+		}
+		fmt.Fprintln(p.w, p.epochLine(e))
+	case trainer.FinishedEvent:
+		fmt.Fprintf(p.w, "%s after %d epochs", e.Status, e.Epochs)
+		if e.Reason != "" {
+			fmt.Fprintf(p.w, ": %s", e.Reason)
+		}
+		fmt.Fprintf(p.w, " (best epoch %d, %s, %.0f samples/s)\n", e.BestEpoch, e.Elapsed.Round(time.Millisecond), e.SamplesPerSec)
+		if len(e.Test.Metrics) > 0 {
+			fmt.Fprintf(p.w, "test: %s\n", metricLine("", e.Test.Metrics))
+		}
+	}
+}
+
+// epochOf says which epoch of how many; a run with no epoch limit
+// (epochs 0) trains until it is stopped.
+func epochOf(epoch, epochs int) string {
+	if epochs == 0 {
+		return fmt.Sprintf("Epoch %d", epoch)
+	}
+	return fmt.Sprintf("Epoch %d/%d", epoch, epochs)
+}
+
+// epochLine formats one epoch with the time it took.
+func (p *kerasPrinter) epochLine(e trainer.EpochEvent) string {
+	took := e.Elapsed - p.elapsed
+	p.elapsed = e.Elapsed
+	line := fmt.Sprintf("%s - %.2fs", epochOf(e.Epoch, e.Epochs), took.Seconds())
+	if p.verbose {
+		return line + " - " + metricLine("", e.Train) + " - " + metricLine("val_", e.Val) + " - lr: " + numfmt.Short(e.LR)
+	}
+	// Shown in this order; when they do not all fit, the learning rate
+	// goes first, then the training split's key metric.
+	type part struct {
+		text string
+		keep int // lower is kept first
+	}
+	var parts []part
+	add := func(label string, m map[string]float64, key string, keep int) {
+		if v, ok := m[key]; ok {
+			parts = append(parts, part{label + ": " + numfmt.Value(v), keep})
+		}
+	}
+	add("loss", e.Train, "loss", 0)
+	add(p.key, e.Train, p.key, 3)
+	add("val_loss", e.Val, "loss", 1)
+	add("val_"+p.key, e.Val, p.key, 2)
+	if p.showLR {
+		parts = append(parts, part{"lr: " + numfmt.Short(e.LR), 4})
+	}
+	width := utf8.RuneCountInString(line)
+	for _, pt := range parts {
+		width += 3 + utf8.RuneCountInString(pt.text)
+	}
+	for drop := 4; width > lineWidth && drop > 0; drop-- {
+		for i, pt := range parts {
+			if pt.keep == drop {
+				width -= 3 + utf8.RuneCountInString(pt.text)
+				parts = append(parts[:i], parts[i+1:]...)
+				break
+			}
+		}
+	}
+	for _, pt := range parts {
+		line += " - " + pt.text
+	}
+	return line
+}
+
+// jsonPrinter prints one JSON object per line. The shapes are documented
+// in the README and fixed by tests.
+type jsonPrinter struct{ w io.Writer }
+
+type jsonStart struct {
+	Event     string        `json:"event"`
+	ID        string        `json:"id"`
+	Summary   string        `json:"summary"`
+	Params    int           `json:"params"`
+	Task      string        `json:"task"`
+	Data      string        `json:"data"`
+	DataHash  string        `json:"data_hash"`
+	TrainRows int           `json:"train_rows"`
+	ValRows   int           `json:"val_rows"`
+	TestRows  int           `json:"test_rows"`
+	Spec      *trainer.Spec `json:"spec"`
+}
+
+type jsonEpoch struct {
+	Event         string             `json:"event"`
+	ID            string             `json:"id"`
+	Epoch         int                `json:"epoch"`
+	Epochs        int                `json:"epochs"`
+	Train         map[string]float64 `json:"train"`
+	Val           map[string]float64 `json:"val"`
+	LR            float64            `json:"lr"`
+	ElapsedS      float64            `json:"elapsed_s"`
+	SamplesPerSec float64            `json:"samples_per_s"`
+	Best          bool               `json:"best"`
+}
+
+type jsonFinished struct {
+	Event         string             `json:"event"`
+	ID            string             `json:"id"`
+	Status        trainer.Status     `json:"status"`
+	Reason        string             `json:"reason,omitempty"`
+	Epochs        int                `json:"epochs"`
+	BestEpoch     int                `json:"best_epoch"`
+	Monitor       string             `json:"monitor"`
+	Best          map[string]float64 `json:"best"`
+	Test          map[string]float64 `json:"test"`
+	ElapsedS      float64            `json:"elapsed_s"`
+	SamplesPerSec float64            `json:"samples_per_s"`
+	Saved         bool               `json:"saved"`
+}
+
+func (p *jsonPrinter) print(ev trainer.Event) {
+	switch e := ev.(type) {
+	case trainer.StartEvent:
+		writeJSON(p.w, jsonStart{Event: "start", ID: e.ID, Summary: e.Summary, Params: e.Params, Task: e.Task.String(),
+			Data: e.Spec.Data.Label(), DataHash: e.DataHash, TrainRows: e.TrainRows, ValRows: e.ValRows, TestRows: e.TestRows, Spec: &e.Spec}, false)
+	case trainer.EpochEvent:
+		writeJSON(p.w, jsonEpoch{Event: "epoch", ID: e.ID, Epoch: e.Epoch, Epochs: e.Epochs, Train: e.Train, Val: e.Val,
+			LR: e.LR, ElapsedS: e.Elapsed.Seconds(), SamplesPerSec: e.SamplesPerSec, Best: e.Best}, false)
+	case trainer.FinishedEvent:
+		writeJSON(p.w, finishedJSON(e, false), false)
+	}
+}
+
+func finishedJSON(e trainer.FinishedEvent, saved bool) jsonFinished {
+	test := e.Test.Metrics
+	if test == nil {
+		test = map[string]float64{}
+	}
+	return jsonFinished{Event: "finished", ID: e.ID, Status: e.Status, Reason: e.Reason, Epochs: e.Epochs, BestEpoch: e.BestEpoch,
+		Monitor: e.Monitor, Best: e.Best, Test: test, ElapsedS: e.Elapsed.Seconds(), SamplesPerSec: e.SamplesPerSec, Saved: saved}
+}

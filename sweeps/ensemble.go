@@ -1,0 +1,47 @@
+package sweeps
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"workbench/analysis"
+	"workbench/sessions"
+	"workbench/trainer"
+)
+
+// EnsembleTop combines the k best trials of a finished sweep (by its
+// objective, among trials that finished with a saved model) into an
+// ensemble run. The trials must share their data: a sweep over a data
+// field is refused, naming it.
+func EnsembleTop(ctx context.Context, store sessions.Store, res *Result, k int, o analysis.EnsembleOptions) (*analysis.EnsembleResult, error) {
+	if k < 2 {
+		return nil, fmt.Errorf("sweep: --ensemble-top %d: an ensemble needs at least 2 trials", k)
+	}
+	var ok []TrialResult
+	for _, t := range res.Trials {
+		switch t.Status {
+		case trainer.StatusDone, trainer.StatusEarlyStopped, trainer.StatusTargetReached:
+			if t.HasObj && t.RunID != "" {
+				ok = append(ok, t)
+			}
+		}
+	}
+	if len(ok) < k {
+		return nil, fmt.Errorf("sweep: --ensemble-top %d, but only %d trials finished with a model", k, len(ok))
+	}
+	sort.SliceStable(ok, func(a, b int) bool {
+		if res.Lower {
+			return ok[a].Objective < ok[b].Objective
+		}
+		return ok[a].Objective > ok[b].Objective
+	})
+	ids := make([]string, k)
+	for i := range ids {
+		ids[i] = ok[i].RunID
+	}
+	if o.Name == "" {
+		o.Name = fmt.Sprintf("top %d of sweep %s", k, res.ID)
+	}
+	return analysis.Ensemble(ctx, store, ids, o)
+}

@@ -1,0 +1,86 @@
+package sweeps
+
+import (
+	"context"
+	"math"
+	"sort"
+
+	"workbench/sessions"
+	"workbench/trainer"
+)
+
+// Report is a stored sweep read back for people: its trials ranked by the
+// objective, each field's effect and its importance. It is plain data, safe
+// to read from several goroutines.
+type Report struct {
+	Sweep *sessions.Sweep `json:"sweep"`
+	Spec  Spec            `json:"-"`
+	// Fields are the swept fields, in the sweep's order.
+	Fields []string `json:"fields"`
+	// Lower is true when a lower objective is better.
+	Lower bool `json:"lower_is_better"`
+	// Trials are ranked best first; trials without an objective come last.
+	Trials     []ReportTrial `json:"trials"`
+	Effects    []Effect      `json:"effects"`
+	Importance Importance    `json:"importance"`
+}
+
+// ReportTrial is one trial of a stored sweep.
+type ReportTrial struct {
+	RunID     string            `json:"run_id"`
+	Name      string            `json:"name,omitempty"`
+	Status    trainer.Status    `json:"status"`
+	Objective float64           `json:"-"`
+	HasObj    bool              `json:"-"`
+	Epochs    int               `json:"epochs"`
+	Params    map[string]string `json:"params"`
+}
+
+// Load reads sweep id and its trials from store.
+func Load(ctx context.Context, store sessions.Store, id string) (*Report, error) {
+	sw, err := store.GetSweep(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var spec Spec
+	if sp, err := ParseSpecFile([]byte(sw.Config)); err == nil {
+		spec = sp
+	}
+	runs, err := store.ListRuns(ctx, sessions.Query{SweepID: id, Sort: "created"})
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Sweep: sw, Spec: spec, Fields: spec.Fields(), Lower: trainer.LowerIsBetter(sw.Objective), Trials: []ReportTrial{}}
+	key := sessions.MetricKey(sw.Objective)
+	var specs []trainer.Spec
+	var objs []float64
+	for _, r := range runs {
+		v, ok := r.Metrics[key]
+		if ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
+			ok = false
+		}
+		t := ReportTrial{RunID: r.ID, Name: r.Name, Status: r.Status, Objective: v, HasObj: ok, Epochs: r.EpochsDone, Params: map[string]string{}}
+		for _, f := range rep.Fields {
+			t.Params[f] = ParamValue(r.Spec, f)
+		}
+		rep.Trials = append(rep.Trials, t)
+		specs = append(specs, r.Spec)
+		if !ok {
+			v = math.NaN()
+		}
+		objs = append(objs, v)
+	}
+	rep.Effects = Effects(rep.Fields, specs, objs)
+	rep.Importance = Importances(spec, specs, objs)
+	sort.SliceStable(rep.Trials, func(i, j int) bool {
+		a, b := rep.Trials[i], rep.Trials[j]
+		if a.HasObj != b.HasObj {
+			return a.HasObj
+		}
+		if rep.Lower {
+			return a.Objective < b.Objective
+		}
+		return a.Objective > b.Objective
+	})
+	return rep, nil
+}

@@ -1,0 +1,155 @@
+package sweeps
+
+import (
+	"math"
+	"reflect"
+	"sort"
+	"strconv"
+	"testing"
+
+	"workbench/trainer"
+)
+
+// synthetic is a cheap objective to minimise over the space of
+// syntheticSpec: a log-scale learning rate, an int width, a uniform
+// dropout and a choice, with its minimum 0 at lr 3e-3, units 48,
+// dropout 0.1 and act tanh.
+func synthetic(p map[string]string) float64 {
+	lr, _ := strconv.ParseFloat(p["lr"], 64)
+	units, _ := strconv.ParseFloat(p["model.hidden[0].units"], 64)
+	drop, _ := strconv.ParseFloat(p["dropout"], 64)
+	y := math.Pow(math.Log10(lr/3e-3), 2) + math.Pow((units-48)/40, 2) + 4*math.Pow(drop-0.1, 2)
+	if p["act"] != "tanh" {
+		y += 0.3
+	}
+	return y
+}
+
+func syntheticSpec(sampler string, seed uint64) Spec {
+	return Spec{Base: base(5), Sampler: sampler, Trials: 30, Seed: seed, Random: []Dist{
+		{Field: "lr", Kind: "log", Min: 1e-5, Max: 1},
+		{Field: "model.hidden[0].units", Kind: "int", Min: 1, Max: 128},
+		{Field: "dropout", Kind: "uniform", Min: 0, Max: 0.5},
+		{Field: "act", Kind: "choice", Items: []string{"relu", "tanh", "sigmoid", "elu"}},
+	}}
+}
+
+// searchFunc runs a sweep's sampler against f, one trial at a time, and
+// returns the objectives in trial order.
+func searchFunc(t testing.TB, s Spec, f func(map[string]string) float64) ([]float64, []Trial) {
+	t.Helper()
+	expanded, err := Expand(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := newSource(s, expanded, true, func(trainer.Spec) error { return nil })
+	var done []TrialResult
+	var ys []float64
+	var trials []Trial
+	for i := 0; i < s.budget(len(expanded)); i++ {
+		tr, err := next(i, done)
+		if err != nil {
+			t.Fatalf("trial %d: %v", i, err)
+		}
+		y := f(tr.Params)
+		done = append(done, TrialResult{Trial: tr, Status: trainer.StatusDone, Objective: y, HasObj: true})
+		ys = append(ys, y)
+		trials = append(trials, tr)
+	}
+	return ys, trials
+}
+
+func bestOf(ys []float64) float64 {
+	b := math.Inf(1)
+	for _, y := range ys {
+		b = math.Min(b, y)
+	}
+	return b
+}
+
+func TestTPEDeterministicForItsSeed(t *testing.T) {
+	_, a := searchFunc(t, syntheticSpec(SamplerTPE, 3), synthetic)
+	_, b := searchFunc(t, syntheticSpec(SamplerTPE, 3), synthetic)
+	_, c := searchFunc(t, syntheticSpec(SamplerTPE, 4), synthetic)
+	if len(a) != 30 || !reflect.DeepEqual(a, b) {
+		t.Fatalf("same seed gave different trials")
+	}
+	if reflect.DeepEqual(a, c) {
+		t.Fatalf("seeds 3 and 4 gave the same trials")
+	}
+	r, _ := Expand(syntheticSpec(SamplerRandom, 3))
+	for i := 0; i < tpeStartup; i++ {
+		if !reflect.DeepEqual(a[i].Params, r[i].Params) {
+			t.Fatalf("startup trial %d: %v, random search drew %v", i, a[i].Params, r[i].Params)
+		}
+	}
+	for _, tr := range a {
+		if tr.Spec.Optimizer.LR < 1e-5 || tr.Spec.Optimizer.LR > 1 || tr.Spec.Model.Hidden[0].Units < 1 || tr.Spec.Model.Hidden[0].Units > 128 ||
+			tr.Spec.Model.Hidden[0].Dropout < 0 || tr.Spec.Model.Hidden[0].Dropout > 0.5 {
+			t.Fatalf("trial %d out of the space: %v", tr.Index, tr.Params)
+		}
+	}
+}
+
+func TestTPEBeatsRandomOnASyntheticObjective(t *testing.T) {
+	// Optuna's TPE explores widely at first (10 random trials, then wide
+	// kernels); by 50 trials it has closed in.
+	const seeds = 21
+	var tpeBest, randBest []float64
+	wins := 0
+	for seed := uint64(1); seed <= seeds; seed++ {
+		rs, ts := syntheticSpec(SamplerRandom, seed), syntheticSpec(SamplerTPE, seed)
+		rs.Trials, ts.Trials = 50, 50
+		ry, _ := searchFunc(t, rs, synthetic)
+		ty, _ := searchFunc(t, ts, synthetic)
+		rb, tb := bestOf(ry), bestOf(ty)
+		randBest, tpeBest = append(randBest, rb), append(tpeBest, tb)
+		if tb < rb {
+			wins++
+		}
+	}
+	sort.Float64s(randBest)
+	sort.Float64s(tpeBest)
+	t.Logf("median best of 50: random %.4f, tpe %.4f; tpe better on %d of %d seeds", randBest[seeds/2], tpeBest[seeds/2], wins, seeds)
+	if tpeBest[seeds/2] >= randBest[seeds/2]*0.5 || wins < seeds*2/3 {
+		t.Fatalf("tpe did not beat random: median %.4f vs %.4f, %d wins of %d", tpeBest[seeds/2], randBest[seeds/2], wins, seeds)
+	}
+}
+
+func TestTPECountsPrunedAndDivergedAsBad(t *testing.T) {
+	s := syntheticSpec(SamplerTPE, 1)
+	p := &tpe{spec: s, lower: true}
+	mk := func(i int, st trainer.Status, y float64) TrialResult {
+		return TrialResult{Trial: Trial{Index: i, Params: map[string]string{"lr": "0.001"}}, Status: st, Objective: y, HasObj: !math.IsNaN(y)}
+	}
+	done := []TrialResult{mk(0, trainer.StatusPruned, 0.01), mk(1, trainer.StatusDone, 0.5), mk(2, trainer.StatusDiverged, math.NaN()), mk(3, trainer.StatusDone, 0.9)}
+	below, above := p.split(done)
+	if len(below) != 1 || below[0].Trial.Index != 1 || len(above) != 3 {
+		t.Fatalf("below %v above %v", below, above)
+	}
+	// With every trial bad, the good density is the prior alone and TPE
+	// still proposes a point in the space.
+	params := p.suggest(5, []TrialResult{mk(0, trainer.StatusDiverged, math.NaN())})
+	if lr, err := strconv.ParseFloat(params["lr"], 64); err != nil || lr < 1e-5 || lr > 1 {
+		t.Fatalf("suggested %v", params)
+	}
+}
+
+func TestTPEDefaults(t *testing.T) {
+	for _, c := range []struct{ n, want int }{{1, 1}, {10, 1}, {11, 2}, {100, 10}, {1000, 25}} {
+		if g := tpeGamma(c.n); g != c.want {
+			t.Errorf("gamma(%d) = %d, want %d", c.n, g, c.want)
+		}
+	}
+	w := tpeWeights(27)
+	if w[0] != 1.0/27 || w[1] != 1 || w[26] != 1 || len(tpeWeights(3)) != 3 {
+		t.Errorf("weights(27) = %v", w)
+	}
+	mus, sig := bandwidths(tpeDim{low: 0, high: 1}, []float64{0.2, 0.3})
+	// Sorted with the prior: 0.2 0.3 0.5 between the ends 0 and 1; the
+	// outermost take their inner gap (0.1 and 0.2), and both are clipped up
+	// to range/min(100, kernels+1) = 1/4.
+	if want := []float64{0.2, 0.3, 0.5}; !reflect.DeepEqual(mus, want) || math.Abs(sig[0]-0.25) > 1e-12 || math.Abs(sig[1]-0.25) > 1e-12 || sig[2] != 1 {
+		t.Errorf("bandwidths: mus %v sigmas %v", mus, sig)
+	}
+}

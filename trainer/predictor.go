@@ -1,0 +1,53 @@
+package trainer
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Predictor is a saved model that predicts: a float MLP (*Snapshot), an
+// int8-quantized one (*Quantized) or an ensemble (*Ensemble). Every
+// implementation's Predict allocates its own buffers and is safe for
+// concurrent use.
+type Predictor interface {
+	// Predict returns the head's outputs for n rows of inputs x: n
+	// probabilities for binary, n×classes for multiclass, n values for
+	// regression.
+	Predict(x []float64, n int) []float64
+	// Shape returns the widths of the input and of the output.
+	Shape() (inputs, outputs int)
+	// DecisionThreshold is the probability at or above which a binary
+	// model predicts the positive class.
+	DecisionThreshold() float64
+	// Marshal encodes the model in its versioned format.
+	Marshal() ([]byte, error)
+}
+
+var (
+	_ Predictor = (*Snapshot)(nil)
+	_ Predictor = (*Quantized)(nil)
+	_ Predictor = (*Ensemble)(nil)
+)
+
+// Shape returns the widths of the input and of the output.
+func (s *Snapshot) Shape() (inputs, outputs int) { return s.Inputs, s.Outputs }
+
+// LoadPredictor decodes any saved model, choosing the decoder by its
+// "format" field.
+func LoadPredictor(b []byte) (Predictor, error) {
+	var head struct {
+		Format string `json:"format"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return nil, fmt.Errorf("weights: %v", err)
+	}
+	switch head.Format {
+	case WeightsFormat:
+		return UnmarshalSnapshot(b)
+	case QuantizedFormat:
+		return UnmarshalQuantized(b)
+	case EnsembleFormat:
+		return UnmarshalEnsemble(b)
+	}
+	return nil, fmt.Errorf("weights: unknown format %q (want %s, %s or %s)", head.Format, WeightsFormat, QuantizedFormat, EnsembleFormat)
+}

@@ -1,0 +1,46 @@
+package trainer
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"workbench/datasets"
+)
+
+func TestDecodeSpecFillsDefaults(t *testing.T) {
+	s, err := ParseSpec([]byte(`{"data":{"name":"xor"},"epochs":3}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := DefaultSpec()
+	want.Data = datasets.Spec{Name: "xor", Split: datasets.DefaultSplit, Seed: 1}
+	want.Epochs = 3
+	if !reflect.DeepEqual(s, want) {
+		t.Fatalf("got %+v\nwant %+v", s, want)
+	}
+	s, err = ParseSpec([]byte(`{"seed":7,"optimizer":{"name":"adam","lr":0.001}}`))
+	if err != nil || s.Data.Name != "spiral" || s.Data.Seed != 7 || s.Seed != 7 || s.Optimizer.LR != 0.001 || s.BatchSize != 10 {
+		t.Fatalf("%+v %v", s, err)
+	}
+	if _, err := ParseSpec([]byte(`{"epoch":3}`)); err == nil {
+		t.Fatal("an unknown field was accepted")
+	}
+}
+
+func TestDecodeSpecRoundTripsCompleteSpecs(t *testing.T) {
+	csv := DefaultSpec()
+	csv.Data = datasets.Spec{Path: "x.csv", Split: [3]float64{0.8, 0.1, 0.1}, Seed: 3}
+	csv.Model.Hidden = nil
+	csv.BatchSize = 0
+	wide := DefaultSpec()
+	wide.Model.Hidden = []LayerSpec{{Units: 16, Activation: "relu", Dropout: 0.1}, {Units: 8, Activation: "relu"}, {Units: 4, Activation: "relu", BatchNorm: true}}
+	wide.Optimizer = OptimizerSpec{Name: "adamw", LR: 1e-3, WeightDecay: 0.01}
+	for _, s := range []Spec{DefaultSpec(), csv, wide} {
+		b, _ := json.Marshal(s)
+		got, err := DecodeSpec(b)
+		if err != nil || !reflect.DeepEqual(got, s) {
+			t.Errorf("%s:\n got %+v (%v)", b, got, err)
+		}
+	}
+}

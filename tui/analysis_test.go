@@ -1,0 +1,69 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"workbench/sessions"
+	"workbench/trainer"
+)
+
+// storeTrainedRuns trains and stores two short runs on the same data, with
+// their weights: what the analysis actions need.
+func storeTrainedRuns(t *testing.T, s sessions.Store) {
+	t.Helper()
+	for i, lr := range []float64{0.01, 0.1} {
+		spec := trainer.DefaultSpec()
+		spec.Optimizer = trainer.OptimizerSpec{Name: "adam", LR: lr}
+		spec.Epochs = 5
+		spec.Name = []string{"baseline", "fast lr"}[i]
+		live, err := sessions.Start(context.Background(), s, spec, sessions.StartOptions{Trainer: trainer.Options{Workers: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range live.Events() {
+		}
+		if err := live.Recorder.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestRunsAnalysisActions(t *testing.T) {
+	store := tempStore(t)
+	storeTrainedRuns(t, store)
+	a := newApp(t, store, 120, 40)
+	press(a, "3", " ", " ", "E")
+	if a.runs.panel == nil || a.runs.panel.ensemble == nil {
+		t.Fatalf("E did not show an ensemble; status %q", a.status)
+	}
+	view := a.View()
+	for _, want := range []string{"ensemble mean of 2 runs", "gain over the best member", "gain over the members' mean", "baseline", "fast lr"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the ensemble view lacks %q:\n%s", want, view)
+		}
+	}
+	press(a, "esc")
+	if a.runs.panel != nil || len(a.runs.runs) != 3 {
+		t.Fatalf("after esc: panel %v, %d runs listed (want the ensemble to join the list)", a.runs.panel != nil, len(a.runs.runs))
+	}
+	// The cursor is on the newest run, the ensemble: i works on any model.
+	press(a, "i")
+	if a.runs.panel == nil || a.runs.panel.importance == nil {
+		t.Fatalf("i did not show importances; status %q", a.status)
+	}
+	if view := a.View(); !strings.Contains(view, "baseline test accuracy") || !strings.Contains(view, "█") {
+		t.Errorf("the importance view:\n%s", view)
+	}
+	press(a, "esc", "down", "z")
+	if a.runs.panel == nil || a.runs.panel.compress == nil {
+		t.Fatalf("z did not compress; status %q", a.status)
+	}
+	view = a.View()
+	for _, want := range []string{"saved bytes", "non-zero weights", "rows/s (test)", "int8"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the compress view lacks %q:\n%s", want, view)
+		}
+	}
+}

@@ -1,0 +1,155 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/NimbleMarkets/ntcharts/canvas"
+	"github.com/NimbleMarkets/ntcharts/linechart"
+
+	"workbench/datasets"
+	"workbench/numfmt"
+	"workbench/trainer"
+)
+
+// lowerLeft is the key metric chart, or after the run the ROC curve
+// (binary) or predicted against actual (regression).
+func (m trainModel) lowerLeft(r *liveRun, w int) string {
+	if r.fin == nil || r.fin.Test.Metrics == nil {
+		return r.metric.view()
+	}
+	_, _, _, mh, _, _ := m.layout()
+	switch r.data.Task() {
+	case datasets.Binary:
+		if len(r.fin.Test.ROC) > 1 {
+			return m.rocChart(r.fin.Test, w, mh)
+		}
+	case datasets.Regression:
+		if len(r.fin.Test.Pairs) > 0 {
+			return m.pairsChart(r.fin.Test, w, mh)
+		}
+	}
+	return r.metric.view()
+}
+
+func (m trainModel) rocChart(e trainer.Evaluation, w, h int) string {
+	st := m.styles
+	if w < 12 || h < 5 {
+		return ""
+	}
+	// A label on every row and column, of which only those that fall on
+	// 0, 0.5 and 1 print: the ticks then sit exactly where their values are.
+	lc := linechart.New(w, h-1, 0, 1, 0, 1, linechart.WithXYSteps(1, 1), linechart.WithStyles(st.Axis, st.Axis, st.Text),
+		linechart.WithXLabelFormatter(unitTicks(w-3)), linechart.WithYLabelFormatter(unitTicks(h-3)))
+	lc.DrawXYAxisAndLabel()
+	lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: 0, Y: 0}, canvas.Float64Point{X: 1, Y: 1}, st.Subtle)
+	// Rates outside [0, 1] or not finite would send the line drawing off
+	// the canvas (NaN never ends it): such points are skipped.
+	var pts []canvas.Float64Point
+	for _, p := range e.ROC {
+		if finite(p.FPR) && finite(p.TPR) && p.FPR >= 0 && p.FPR <= 1 && p.TPR >= 0 && p.TPR <= 1 {
+			pts = append(pts, canvas.Float64Point{X: p.FPR, Y: p.TPR})
+		}
+	}
+	drawPolyline(&lc, pts, st.TrainSeries, 0)
+	return st.Header.Render("test ROC, AUC "+numfmt.Value(e.Metrics["auc"])) + "\n" + lc.View()
+}
+
+func (m trainModel) pairsChart(e trainer.Evaluation, w, h int) string {
+	st := m.styles
+	if w < 12 || h < 5 {
+		return ""
+	}
+	var pts []canvas.Float64Point
+	for _, p := range e.Pairs {
+		if finite(p[0]) && finite(p[1]) {
+			pts = append(pts, canvas.Float64Point{X: clampPlot(p[0]), Y: clampPlot(p[1])})
+		}
+	}
+	title := st.Header.Render("test: predicted (y) against actual (x), R² " + numfmt.Value(e.Metrics["r2"]))
+	if len(pts) == 0 {
+		return title + "\n" + st.Subtle.Render("n/a: no finite predictions")
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, p := range pts {
+		lo, hi = math.Min(lo, math.Min(p.X, p.Y)), math.Max(hi, math.Max(p.X, p.Y))
+	}
+	lo, hi = plotRange(lo, hi)
+	lc := linechart.New(w, h-1, lo, hi, lo, hi, linechart.WithXYSteps(4, 2), linechart.WithStyles(st.Axis, st.Axis, st.Text),
+		linechart.WithXLabelFormatter(axisLabel), linechart.WithYLabelFormatter(axisLabel))
+	lc.DrawXYAxisAndLabel()
+	lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: lo, Y: lo}, canvas.Float64Point{X: hi, Y: hi}, st.Subtle)
+	for _, p := range pts {
+		lc.DrawRuneWithStyle(p, '•', st.TrainSeries)
+	}
+	return title + "\n" + lc.View()
+}
+
+// confusionView draws a confusion matrix (rows actual, columns predicted)
+// in at most w cells: cells are as narrow as the largest count, column
+// heads are class names cut to that width, and when even that does not
+// fit (many classes) it shows the first classes that do and says how many
+// it left out. The diagonal is highlighted.
+func confusionView(cm [][]int, classes []string, st *Styles, w int) string {
+	n := len(cm)
+	if n == 0 {
+		return st.Subtle.Render("n/a")
+	}
+	digits := 1
+	for _, row := range cm {
+		for _, v := range row {
+			digits = max(digits, len(fmt.Sprint(v)))
+		}
+	}
+	name := func(i, width int) string {
+		if i < len(classes) {
+			return truncate(sanitizeLabel(classes[i]), width)
+		}
+		return truncate(fmt.Sprint(i), width)
+	}
+	labelW := 1
+	for i := 0; i < n; i++ {
+		labelW = max(labelW, min(len([]rune(name(i, 8))), 8))
+	}
+	cellW := max(digits, 3)
+	shown := n
+	for shown > 1 && labelW+shown*(cellW+1) > w {
+		shown--
+	}
+	var b strings.Builder
+	b.WriteString(fmt.Sprintf("%*s", labelW, ""))
+	for j := 0; j < shown; j++ {
+		b.WriteString(fmt.Sprintf(" %*s", cellW, name(j, cellW)))
+	}
+	for i := 0; i < shown; i++ {
+		b.WriteString("\n" + fmt.Sprintf("%*s", labelW, name(i, labelW)))
+		for j := 0; j < shown && j < len(cm[i]); j++ {
+			cell := fmt.Sprintf(" %*d", cellW, cm[i][j])
+			if i == j {
+				cell = st.Good.Render(cell)
+			}
+			b.WriteString(cell)
+		}
+	}
+	if shown < n {
+		b.WriteString("\n" + st.Subtle.Render(fmt.Sprintf("first %d of %d classes; the rest do not fit", shown, n)))
+	}
+	return b.String()
+}
+
+// sanitizeLabel drops control characters from text that reaches the
+// terminal (class names come from user CSVs).
+func sanitizeLabel(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// truncateANSI cuts a styled string to w cells.
+func truncateANSI(s string, w int) string {
+	return plain.MaxWidth(w).Render(s)
+}

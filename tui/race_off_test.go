@@ -1,0 +1,6 @@
+//go:build !race
+
+package tui
+
+// slack scales the timing bounds of the lag tests (see race_on_test.go).
+const slack = 1

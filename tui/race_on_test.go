@@ -1,0 +1,7 @@
+//go:build race
+
+package tui
+
+// slack scales the timing bounds of the lag tests: the race detector slows
+// everything about tenfold.
+const slack = 10

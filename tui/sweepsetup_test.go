@@ -1,0 +1,48 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"workbench/sweeps"
+	"workbench/trainer"
+)
+
+func TestSetupSearchesARangeWithTPE(t *testing.T) {
+	store := tempStore(t)
+	a := New(store, Options{})
+	a.noRefresh = true
+	run(a, a.Init())
+	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 5
+	a.setup.setSpec(spec)
+	for a.setup.current() == nil || a.setup.current().key != "optimizer.lr" {
+		press(a, "down")
+	}
+	press(a, "w")
+	a.setup.input.SetValue("log:1e-3:0.3")
+	press(a, "enter")
+	if !strings.Contains(a.View(), "Sweep 20 trials") || !strings.Contains(a.status, "TPE") {
+		t.Fatalf("range mark: %q\n%s", a.status, a.View())
+	}
+	press(a, "t")
+	sws, _ := store.ListSweeps(context.Background())
+	if len(sws) != 1 || sws[0].Trials != 20 || sws[0].Status != "done" {
+		t.Fatalf("stored sweeps: %+v", sws)
+	}
+	sp, err := sweeps.ParseSpecFile([]byte(sws[0].Config))
+	if err != nil || sp.Sampler != sweeps.SamplerTPE || len(sp.Random) != 1 || sp.Random[0].Kind != "log" {
+		t.Fatalf("config %+v %v", sp, err)
+	}
+	// A bad range is refused with the reason.
+	press(a, "1", "w")
+	a.setup.input.SetValue("log:0:1")
+	press(a, "enter")
+	if a.statusOK || !strings.Contains(a.status, "log") {
+		t.Fatalf("bad range accepted: %q", a.status)
+	}
+}

@@ -1,0 +1,306 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"workbench/numfmt"
+)
+
+// statusLabel names a run's state for the UI.
+func statusLabel(r *liveRun) string {
+	switch {
+	case r.fin != nil:
+		return strings.ReplaceAll(string(r.fin.Status), "_", " ")
+	case r.handle != nil && r.handle.Paused():
+		return "paused"
+	case r.halted:
+		return "paused"
+	}
+	return "running"
+}
+
+func (m trainModel) View() string {
+	st := m.styles
+	if len(m.runs) == 0 {
+		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center,
+			st.Subtle.Render("No run yet. Press 1 for Setup, then t to train."))
+	}
+	r := m.selected()
+	best := m.bestTrials()
+	var tabs []string
+	for i, x := range m.runs {
+		name := x.spec.Data.Label()
+		if x.trial != "" {
+			name = x.trial
+		}
+		if best[x.id] {
+			name = "★ " + name
+		}
+		label := fmt.Sprintf("● %s %s", name, statusLabel(x))
+		dot := seriesStyle(x.id)
+		if i == m.sel {
+			tabs = append(tabs, dot.Render("●")+st.TabActive.Render(label[len("● "):]))
+		} else {
+			tabs = append(tabs, dot.Render("●")+st.Tab.Render(label[len("● "):]))
+		}
+	}
+	header := truncateANSI(tabStrip(tabs, m.sel, m.w), m.w)
+	lines := []string{header, m.progressLine(r)}
+	if m.inputMode != "" {
+		lines[1] = st.Focus.Render(m.inputMode+": ") + m.input.View()
+	}
+	cw, rw, _, _, _, _ := m.layout()
+	left := r.loss.view() + "\n" + m.lowerLeft(r, cw)
+	left = plain.Width(cw).MaxWidth(cw).MaxHeight(m.h - 2).Render(left)
+	body := left
+	if rw > 0 {
+		body = lipgloss.JoinHorizontal(lipgloss.Top, left, m.rightColumn(r, rw, m.h-2))
+	}
+	return plain.MaxHeight(m.h).Render(strings.Join(lines, "\n") + "\n" + body)
+}
+
+// tabStrip joins tabs into one line of at most w cells that always shows
+// tab sel: when they overflow, it shows a window around sel with ‹ and ›
+// where tabs are hidden.
+func tabStrip(tabs []string, sel, w int) string {
+	if len(tabs) == 0 {
+		return ""
+	}
+	sel = min(max(sel, 0), len(tabs)-1)
+	width := func(lo, hi int) int { // tabs[lo:hi] with separators and markers
+		n := 0
+		for i := lo; i < hi; i++ {
+			n += lipgloss.Width(tabs[i]) + 1
+		}
+		if lo > 0 {
+			n += 2
+		}
+		if hi < len(tabs) {
+			n += 2
+		}
+		return n - 1
+	}
+	lo, hi := sel, sel+1
+	for {
+		grew := false
+		if hi < len(tabs) && width(lo, hi+1) <= w {
+			hi, grew = hi+1, true
+		}
+		if lo > 0 && width(lo-1, hi) <= w {
+			lo, grew = lo-1, true
+		}
+		if !grew {
+			break
+		}
+	}
+	out := strings.Join(tabs[lo:hi], " ")
+	if lo > 0 {
+		out = "‹ " + out
+	}
+	if hi < len(tabs) {
+		out += " ›"
+	}
+	return out
+}
+
+// bestTrials marks, for each sweep, the trial with the best key metric so
+// far on validation.
+func (m trainModel) bestTrials() map[string]bool {
+	type best struct {
+		id string
+		v  float64
+	}
+	bySweep := map[string]best{}
+	for _, r := range m.runs {
+		if r.sweep == "" || r.best == nil {
+			continue
+		}
+		v, ok := r.best[r.key]
+		if !ok {
+			continue
+		}
+		b, seen := bySweep[r.sweep]
+		if !seen || v > b.v {
+			bySweep[r.sweep] = best{r.id, v}
+		}
+	}
+	out := map[string]bool{}
+	for _, b := range bySweep {
+		out[b.id] = true
+	}
+	return out
+}
+
+// progressLine is epoch/total, a bar, ETA, samples/s and the status. A
+// run without an epoch limit shows ∞, no bar and the time it has run.
+func (m trainModel) progressLine(r *liveRun) string {
+	st := m.styles
+	epochs := r.spec.Epochs
+	done := 0
+	if r.last != nil {
+		done = r.last.Epoch
+	}
+	frac := float64(done) / float64(max(epochs, 1))
+	if r.fin == nil && r.progress.Batches > 0 && r.progress.Epoch > done {
+		frac += float64(r.progress.Batch) / float64(r.progress.Batches) / float64(max(epochs, 1))
+	}
+	limit := fmt.Sprint(epochs)
+	if epochs == 0 {
+		limit, frac = "∞", 0
+	}
+	sps := r.progress.SamplesPerSec
+	elapsed := r.progress.Elapsed
+	if r.last != nil && r.last.Elapsed > elapsed {
+		elapsed = r.last.Elapsed
+		if sps == 0 {
+			sps = r.last.SamplesPerSec
+		}
+	}
+	eta := "ETA —"
+	switch {
+	case r.fin != nil:
+		sps = r.fin.SamplesPerSec
+		eta = "ETA done"
+	case epochs == 0:
+		eta = "running " + elapsed.Round(time.Second).String()
+	case frac > 0:
+		eta = "ETA " + (time.Duration(float64(elapsed)/frac) - elapsed).Round(time.Second).String()
+	}
+	status := statusLabel(r)
+	statusStyle := st.Accent
+	switch status {
+	case "diverged", "stopped":
+		statusStyle = st.Error
+	case "done", "early stopped", "target reached":
+		statusStyle = st.Good
+	case "paused":
+		statusStyle = st.Bad
+	}
+	info := fmt.Sprintf(" Epoch %d/%s  %s  %s samples/s  ", done, limit, eta, humanRate(sps))
+	barW := max(m.w-lipgloss.Width(info)-len(status)-2, 0)
+	m.bar.Width = min(barW, 40)
+	bar := ""
+	if m.bar.Width >= 5 && epochs > 0 {
+		bar = m.bar.ViewAs(math.Min(frac, 1))
+	}
+	return truncateANSI(bar+info+statusStyle.Render(status), m.w)
+}
+
+func humanRate(v float64) string {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0) || v < 0:
+		return "—"
+	case v >= 1e9:
+		return numfmt.Value(v)
+	case v >= 1e6:
+		return fmt.Sprintf("%.2fM", v/1e6)
+	case v >= 1e3:
+		return fmt.Sprintf("%.1fk", v/1e3)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+// rightColumn is the decision boundary (2-D data) and the metric panel;
+// after the run, the test metrics and confusion matrix.
+func (m trainModel) rightColumn(r *liveRun, w, h int) string {
+	st := m.styles
+	var parts []string
+	if r.plane != nil {
+		title := st.Header.Render("decision boundary")
+		if m.showTest {
+			title += st.Subtle.Render(" + test points")
+		}
+		g := plain.MaxWidth(w - 4).Render(r.gridView) // a grid of the old size, until redrawn
+		if r.gridView == "" {
+			g = st.Subtle.Render("computing…")
+		}
+		parts = append(parts, title, g)
+	}
+	parts = append(parts, m.metricPanel(r, w-4))
+	if r.fin != nil && r.fin.Test.Confusion != nil {
+		parts = append(parts, st.Header.Render("test confusion (rows actual)"), confusionView(r.fin.Test.Confusion, r.start.ClassNames, st, w-4))
+	}
+	if r.fin != nil && r.fin.Reason != "" {
+		parts = append(parts, st.Subtle.Render(wrap(r.fin.Reason, w-4)))
+	}
+	content := plain.MaxHeight(h - 2).Render(strings.Join(parts, "\n"))
+	return st.Panel.Width(w - 2).Height(h - 2).Render(content)
+}
+
+// metricPanel lists the validation metrics: current, best; and test at the end.
+func (m trainModel) metricPanel(r *liveRun, w int) string {
+	st := m.styles
+	if r.last == nil {
+		return st.Subtle.Render("waiting for the first epoch…")
+	}
+	keys := make([]string, 0, len(r.last.Val))
+	for k := range r.last.Val {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if (keys[i] == "loss") != (keys[j] == "loss") {
+			return keys[i] == "loss"
+		}
+		return keys[i] < keys[j]
+	})
+	// Columns: now and best always; test after the run when there is room.
+	// Each column is as wide as its widest cell, so exponent forms fit.
+	cols := []string{"now", "best"}
+	if r.fin != nil {
+		cols = append(cols, "test")
+	}
+	cells := make([][]string, len(keys))
+	widths := make([]int, len(cols))
+	for i, k := range keys {
+		cells[i] = make([]string, len(cols))
+		for j, c := range cols {
+			var v float64
+			var ok bool
+			switch c {
+			case "now":
+				v, ok = r.last.Val[k]
+			case "best":
+				v, ok = r.best[k]
+			case "test":
+				v, ok = r.fin.Test.Metrics[k]
+			}
+			cell := "—"
+			if ok {
+				cell = numfmt.Value(v)
+			}
+			cells[i][j] = cell
+			widths[j] = max(widths[j], len(c), lipgloss.Width(cell), 6)
+		}
+	}
+	used := func() int {
+		n := 0
+		for _, cw := range widths {
+			n += cw + 2
+		}
+		return n
+	}
+	if w-used() < 10 && len(cols) == 3 {
+		cols, widths = cols[:2], widths[:2]
+	}
+	nameW := max(w-used(), 6)
+	head := fmt.Sprintf("%-*s", nameW, "val metric")
+	for j, c := range cols {
+		head += fmt.Sprintf("  %*s", widths[j], c)
+	}
+	rows := []string{st.Header.Render(truncate(head, w))}
+	for i, k := range keys {
+		row := fmt.Sprintf("%-*s", nameW, truncate(k, nameW))
+		for j := range cols {
+			row += fmt.Sprintf("  %*s", widths[j], cells[i][j])
+		}
+		rows = append(rows, truncate(row, w))
+	}
+	rows = append(rows, st.Subtle.Render(truncate(fmt.Sprintf("best epoch %d · lr %s · %s", r.bestEpoch, numfmt.Short(r.last.LR), r.start.Summary), w)))
+	return strings.Join(rows, "\n")
+}
