@@ -58,6 +58,9 @@ func benchOnce(w, precision string, workers int) (benchResult, error) {
 // ../shared/bench/peers.sh from the working directory or the executable's.
 func peersScript() (string, error) {
 	if p := os.Getenv("WORKBENCH_PEERS"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("--peers: WORKBENCH_PEERS: %v", err)
+		}
 		return p, nil
 	}
 	var dirs []string
