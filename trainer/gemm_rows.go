@@ -1,17 +1,27 @@
 package trainer
 
+// kChunk is the longest sum a tile takes in one pass over a wide product
+// (64 columns or more): longer ones, such as w3's 784 inputs, are taken in
+// chunks of kChunk terms, each added to C, so that a strip of B (256 rows
+// of 16 float64s or 32 float32s, 32 KB) stays in the L1 cache while every
+// row block of the worker uses it. The chunking depends only on the
+// product's shape, never on the split across workers.
+const kChunk = 256
+
 // tileBlock computes rows [i0, i1) (whole 4-row tiles) and columns [0, nT)
 // (whole narrow tiles) of a product by register tiles: row r, column j of
 // C (rows ldc apart) gets Σ_t a[r·ars + t·astep] · b[t·bstep + j] for
 // t < iters. Every tile sums each element in the same order (t upwards,
-// one fused multiply-add at a time, from zero), so an element's bits do
-// not depend on which tile computed it: 8-row tiles where they fit, 4-row
-// ones elsewhere, give the same result.
+// one fused multiply-add at a time, from zero, then added to C when
+// accumulating or for a later chunk), so an element's bits do not depend
+// on which tile computed it: 8-row tiles where they fit, 4-row ones
+// elsewhere, give the same result. Column strips are the outer loop, so a
+// strip of B is reused by every row block while it is in cache.
 func tileBlock[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, iters, i0, i1, nT int, acc bool) {
 	nw, ww := tileCols[T]()
 	if h := halfCols[T](); nT < nw {
-		for i := i0; i < i1; i += 4 {
-			for j := 0; j < nT; j += h {
+		for j := 0; j < nT; j += h {
+			for i := i0; i < i1; i += 4 {
 				tile4h(c[i*ldc+j:], ldc, a[i*ars:], ars, astep, b[j:], bstep, iters, acc)
 			}
 		}
@@ -22,25 +32,26 @@ func tileBlock[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, ite
 	if wide {
 		nWide = nT - nT%ww
 	}
-	i := i0
-	if nWide > 0 {
-		for ; i+8 <= i1; i += 8 {
-			for j := 0; j < nWide; j += ww {
-				tile8w(c[i*ldc+j:], ldc, a[i*ars:], ars, astep, b[j:], bstep, iters, acc)
-			}
-			for j := nWide; j < nT; j += nw {
-				tile4n(c[i*ldc+j:], ldc, a[i*ars:], ars, astep, b[j:], bstep, iters, acc)
-				tile4n(c[(i+4)*ldc+j:], ldc, a[(i+4)*ars:], ars, astep, b[j:], bstep, iters, acc)
-			}
-		}
+	chunk := iters
+	if iters > kChunk && nT >= 64 {
+		chunk = kChunk
 	}
-	for ; i < i1; i += 4 {
-		j := 0
-		for ; j < nWide; j += ww {
-			tile4w(c[i*ldc+j:], ldc, a[i*ars:], ars, astep, b[j:], bstep, iters, acc)
+	for k0 := 0; k0 < iters; k0 += chunk {
+		kc := min(chunk, iters-k0)
+		ak, bk, ac := a[k0*astep:], b[k0*bstep:], acc || k0 > 0
+		for j := 0; j < nWide; j += ww {
+			i := i0
+			for ; i+8 <= i1; i += 8 {
+				tile8w(c[i*ldc+j:], ldc, ak[i*ars:], ars, astep, bk[j:], bstep, kc, ac)
+			}
+			for ; i < i1; i += 4 {
+				tile4w(c[i*ldc+j:], ldc, ak[i*ars:], ars, astep, bk[j:], bstep, kc, ac)
+			}
 		}
-		for ; j < nT; j += nw {
-			tile4n(c[i*ldc+j:], ldc, a[i*ars:], ars, astep, b[j:], bstep, iters, acc)
+		for j := nWide; j < nT; j += nw {
+			for i := i0; i < i1; i += 4 {
+				tile4n(c[i*ldc+j:], ldc, ak[i*ars:], ars, astep, bk[j:], bstep, kc, ac)
+			}
 		}
 	}
 }

@@ -20,7 +20,7 @@ func TestGemmKernels(t *testing.T) {
 
 func testGemm[T float](t *testing.T, tol float64) {
 	r := rand.New(rand.NewPCG(1, 1))
-	shapes := [][3]int{{1, 1, 1}, {3, 5, 7}, {4, 8, 8}, {5, 9, 17}, {13, 33, 10}, {64, 64, 128}, {130, 97, 101}, {257, 70, 64}, {9, 160, 56}, {37, 200, 100}, {20, 130, 40}}
+	shapes := [][3]int{{1, 1, 1}, {3, 5, 7}, {4, 8, 8}, {5, 9, 17}, {13, 33, 10}, {64, 64, 128}, {130, 97, 101}, {257, 70, 64}, {9, 160, 56}, {37, 200, 100}, {20, 130, 40}, {24, 600, 96}}
 	pools := []*pool{newPool(1), newPool(2), newPool(3)}
 	defer func() {
 		for _, p := range pools {
