@@ -69,14 +69,22 @@ func tileWidth[T float](n int) int {
 	return 0
 }
 
-// overlapTail reports whether the columns past the tiles are computed by
-// one more half-width tile over the last columns, overlapping the tiled
-// ones: every tile gives an element the same bits, so computing some twice
-// changes nothing (it would when accumulating, which adds twice). Float32
-// only: float64's leftover columns keep the row kernel and its results.
-func overlapTail[T float](n int, accumulate bool) bool {
-	h := halfCols[T]()
-	return !accumulate && h > 0 && n >= h
+// overlapTail returns the width of one more tile that computes the
+// columns past the tiles, placed over the last columns and so overlapping
+// tiled ones, or 0 when the row kernel takes them. Every tile gives an
+// element the same bits, so computing some twice changes nothing (it
+// would when accumulating, which adds twice). Float32 uses its half-width
+// tile, float64 its narrow one (w2's 10 classes: 8 tiled columns and 2
+// more).
+func overlapTail[T float](n int, accumulate bool) int {
+	w := halfCols[T]()
+	if w == 0 {
+		w, _ = tileCols[T]()
+	}
+	if accumulate || w == 0 || n < w {
+		return 0
+	}
+	return w
 }
 
 // gemmNNRows computes rows [lo, hi) of C = A·B: whole 4-row tiles (aligned
@@ -89,8 +97,8 @@ func gemmNNRows[T float](c, a, b []T, k, n, lo, hi int, accumulate bool) {
 		tEnd := t0 + (max(hi-t0, 0) &^ 3)
 		if tEnd > t0 {
 			tileBlock(c, n, a, k, 1, b, n, k, t0, tEnd, nT, accumulate)
-			if nT < n && overlapTail[T](n, accumulate) {
-				tileBlock(c[n-halfCols[T]():], n, a, k, 1, b[n-halfCols[T]():], n, k, t0, tEnd, halfCols[T](), false)
+			if ow := overlapTail[T](n, accumulate); nT < n && ow > 0 {
+				tileBlock(c[n-ow:], n, a, k, 1, b[n-ow:], n, k, t0, tEnd, ow, false)
 			} else if nT < n {
 				gemmNNCols(c, a, b, k, n, t0, tEnd, nT, accumulate)
 			}
@@ -157,8 +165,8 @@ func gemmTNRows[T float](c, a, b []T, m, k, n, lo, hi int, accumulate bool) {
 			// Row r of a tile is C row p+r: multipliers A[i, p+r],
 			// contiguous across r and k apart across i.
 			tileBlock(c, n, a, 1, k, b, n, m, t0, tEnd, nT, accumulate)
-			if nT < n && overlapTail[T](n, accumulate) {
-				tileBlock(c[n-halfCols[T]():], n, a, 1, k, b[n-halfCols[T]():], n, m, t0, tEnd, halfCols[T](), false)
+			if ow := overlapTail[T](n, accumulate); nT < n && ow > 0 {
+				tileBlock(c[n-ow:], n, a, 1, k, b[n-ow:], n, m, t0, tEnd, ow, false)
 			} else if nT < n {
 				gemmTNCols(c, a, b, m, k, n, t0, tEnd, nT, accumulate)
 			}

@@ -88,15 +88,17 @@ func newLayerT[T float](in, out int, act Activation, bn bool, dropout float64, m
 
 // packDX reports whether dx = dz·Wᵀ goes through a transposed copy of W
 // and the register tiles rather than the dot-product kernel: for float32
-// always (there is no float32 dot kernel), for float64 from parallelMACs,
-// where the tiles' speed pays for the copy (w3's 256×256 layer; not w1's
-// or w2's small ones, whose results stay as they were).
+// always (there is no float32 dot kernel), for float64 from 16k
+// multiply-adds (w2's output layer, w3's), where the tiles' speed pays for
+// the copy; w1's products, a few hundred, keep the dot kernel.
 func (l *layer[T]) packDX(n int) bool {
 	nw, _ := tileCols[T]()
-	return nw > 0 && l.In >= 4 && (is32[T]() || n*l.In*l.Out >= parallelMACs)
+	return nw > 0 && l.In >= 4 && (is32[T]() || n*l.In*l.Out >= packMACs)
 }
 
-// resize allocates the batch buffers for up to n rows.
+// packMACs is the size from which float64 input gradients are packed.
+const packMACs = 1 << 14
+
 func (l *layer[T]) resize(n int) {
 	if n <= l.maxBatch {
 		return
