@@ -186,7 +186,7 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 			spec.Reduction = *reduction
 		}
 		if spec.Name == "" {
-			spec.Name = sf.name
+			spec.Name = sf.text("name")
 		}
 		if _, err := sweeps.Expand(spec); err != nil {
 			return usageError{err.Error()}
@@ -275,10 +275,10 @@ func paramLine(p map[string]string) string {
 func bestTrial(res *sweeps.Result) any {
 	best := -1
 	for i, t := range res.Trials {
-		if !t.HasObj {
-			continue
+		if !t.Standing().Candidate() {
+			continue // a pruned trial is never the best
 		}
-		if best < 0 || (res.Lower && t.Objective < res.Trials[best].Objective) || (!res.Lower && t.Objective > res.Trials[best].Objective) {
+		if best < 0 || sweeps.RanksAbove(res.Lower, t.Standing(), res.Trials[best].Standing()) {
 			best = i
 		}
 	}

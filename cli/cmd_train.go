@@ -34,13 +34,11 @@ func newTrainCmd(e *env) *cobra.Command {
 	jsonOut := fs.Bool("json", false, "print one JSON object per line: start, each epoch, finished")
 	noSave := fs.Bool("no-save", false, "do not save the run in the session store")
 	verbose := fs.BoolP("verbose", "v", false, "print every metric and the learning rate in each epoch line")
-	df := addDecisionFlags(fs)
 	seeds := fs.Int("seeds", 0, "train this many seeds of the spec (--seed, --seed+1, …) on the same data and split")
 	ensemble := fs.Bool("ensemble", false, "with --seeds: combine the seeds' runs into an ensemble run")
 	method := fs.String("ensemble-method", "mean", "with --ensemble: mean, vote or weighted")
 	completeSpecFlags(e, cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		sf.extra = df.apply
 		spec, data, err := resolveRun(e, sf)
 		if err != nil {
 			return err

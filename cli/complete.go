@@ -8,6 +8,7 @@ import (
 
 	"workbench/datasets"
 	"workbench/sessions"
+	"workbench/trainer"
 )
 
 // completionLimit bounds how many run IDs a completion offers.
@@ -77,16 +78,15 @@ func completeDatasets(_ *cobra.Command, _ []string, toComplete string) ([]cobra.
 	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
-// completeSpecFlags completes the spec flags that take names.
+// completeSpecFlags completes the spec flags that take names: datasets,
+// metrics, and every enum of the trainer's field registry.
 func completeSpecFlags(_ *env, cmd *cobra.Command) {
 	cmd.RegisterFlagCompletionFunc("data", completeDatasets)
 	cmd.RegisterFlagCompletionFunc("monitor", fixedCompletion(metricNames("val_", "train_")...))
-	for flag, values := range map[string][]string{
-		"missing": {"error", "drop-rows", "impute"},
-		"scale":   {"none", "minmax", "standard"},
-		"task":    {"binary", "multiclass", "regression"},
-	} {
-		cmd.RegisterFlagCompletionFunc(flag, fixedCompletion(values...))
+	for _, f := range trainer.Fields() {
+		if f.Flag != "" && f.Flag != "data" && f.Kind == trainer.KindEnum {
+			cmd.RegisterFlagCompletionFunc(f.Flag, fixedCompletion(f.Values...))
+		}
 	}
 }
 

@@ -25,13 +25,19 @@ func keyMetric(r *sessions.Run) (name string, best, test float64, okBest, okTest
 	return
 }
 
-func printRunList(w io.Writer, runs []*sessions.Run) {
+// printRunList prints the runs table; a non-empty extra adds that
+// summary metric's column (the metric --sort names).
+func printRunList(w io.Writer, runs []*sessions.Run, extra string) {
 	if len(runs) == 0 {
 		fmt.Fprintln(w, "no runs yet: try 'workbench train'")
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tDATASET\tARCHITECTURE\tOPT\tLR\tSTATUS\tBEST VAL\tTEST\tEPOCHS\tDURATION\tCREATED")
+	head := "ID\tNAME\tDATASET\tARCHITECTURE\tOPT\tLR\tSTATUS\tBEST VAL\tTEST\tEPOCHS\tDURATION\tCREATED"
+	if extra != "" {
+		head += "\t" + strings.ToUpper(extra)
+	}
+	fmt.Fprintln(tw, head)
 	for _, r := range runs {
 		m, b, t, okB, okT := keyMetric(r)
 		arch := r.Summary
@@ -42,9 +48,14 @@ func printRunList(w io.Writer, runs []*sessions.Run) {
 		if r.Kind != sessions.KindTrain {
 			epochs = r.Kind // a derived run has no epochs of its own
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s\n", r.ID, truncate(r.Name, nameWidth),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s", r.ID, truncate(r.Name, nameWidth),
 			truncate(filepath.Base(r.Dataset), datasetWidth), truncate(arch, archWidth), r.Spec.Optimizer.Name, numfmt.Short(r.Spec.Optimizer.LR), r.Status, m, fmtMetric(b, okB), fmtMetric(t, okT), epochs,
 			r.Duration.Round(time.Millisecond), r.Created.Local().Format("2006-01-02 15:04"))
+		if extra != "" {
+			v, ok := r.Metrics[extra]
+			fmt.Fprintf(tw, "\t%s", fmtMetric(v, ok))
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
 }
@@ -81,7 +92,11 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 		}
 	}
 	sort.Strings(keys)
-	fmt.Fprintln(w, "\nmetrics:")
+	if r.BestEpoch > 0 {
+		fmt.Fprintf(w, "\nmetrics (best_… are the values at epoch %d, the best by %s):\n", r.BestEpoch, orDefault(r.Monitor, "val_loss"))
+	} else {
+		fmt.Fprintln(w, "\nmetrics:")
+	}
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	for _, k := range keys {
 		fmt.Fprintf(tw, "  %s\t%s\n", k, numfmt.Value(r.Metrics[k]))
@@ -90,6 +105,9 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 {
 		fmt.Fprintln(w, "\ntest confusion matrix (rows: actual, columns: predicted):")
 		printConfusion(w, f.Evaluation.Test.Confusion, r.Classes)
+	}
+	if f.Evaluation != nil {
+		printEvaluationNotes(w, f.Evaluation, r)
 	}
 	if n := len(f.History); n > 0 {
 		key, _, _, _, _ := keyMetric(r)
@@ -155,15 +173,22 @@ func printComparison(w io.Writer, c *sessions.Comparison) {
 		}
 		fmt.Fprintf(tw, "  %s\t%s\n", d.Field, strings.Join(vals, "\t"))
 	}
-	fmt.Fprintln(tw, "metrics (* best):")
+	fmt.Fprintln(tw, "metrics (* best; ~ within one std of the best over folds: not significant):")
 	for _, m := range c.Metrics {
 		fmt.Fprintf(tw, "  %s\t", m.Key)
 		for i, v := range m.Values {
 			mark := ""
-			if m.Stars[i] {
+			switch {
+			case m.Stars[i]:
 				mark = " *"
+			case m.NotSignificant != nil && m.NotSignificant[i]:
+				mark = " ~"
 			}
-			fmt.Fprintf(tw, "%s%s\t", fmtMetric(v, m.Have[i]), mark)
+			cell := fmtMetric(v, m.Have[i])
+			if m.Std != nil && m.HasStd[i] && m.Have[i] {
+				cell += " ± " + numfmt.Value(m.Std[i])
+			}
+			fmt.Fprintf(tw, "%s%s\t", cell, mark)
 		}
 		fmt.Fprintln(tw)
 	}
@@ -181,4 +206,12 @@ func printComparison(w io.Writer, c *sessions.Comparison) {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+}
+
+// orDefault returns s, or def when s is empty.
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -8,28 +8,6 @@ import (
 	"workbench/trainer"
 )
 
-// levenshtein returns the edit distance between a and b, by runes.
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
-
 // suggest returns the candidate nearest to s, if it is near enough to be
 // a typo: at most a third of s's length away (and at least 1 and at most
 // 3 edits), or a candidate that s is a prefix of. Ties go to the first.
@@ -37,7 +15,7 @@ func suggest(s string, candidates []string) string {
 	limit := min(max(len([]rune(s))/3, 1), 3)
 	best, bestD := "", limit+1
 	for _, c := range candidates {
-		d := levenshtein(strings.ToLower(s), strings.ToLower(c))
+		d := trainer.EditDistance(strings.ToLower(s), strings.ToLower(c))
 		if d < bestD {
 			best, bestD = c, d
 		}

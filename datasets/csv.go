@@ -255,7 +255,7 @@ func Load(r io.Reader, o CSVOptions) (*Table, error) {
 		return nil, fail(0, 0, "", "no rows left after dropping rows with missing values")
 	}
 
-	t := &Table{N: n}
+	t := &Table{N: n, missing: o.Missing}
 	t.Meta = Meta{Name: baseName(file), Kind: "csv", Source: file, License: "the user's own data"}
 	// Target and task.
 	task, classNames, err := inferTarget(rows, keep, target, numeric[target], o.Task)

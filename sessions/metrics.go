@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"workbench/trainer"
 )
@@ -91,7 +92,10 @@ func parseFloatJSON(r json.RawMessage) (float64, error) {
 // lowerIsBetter reports the direction of a metric key such as
 // best_val_loss or val_accuracy.
 func lowerIsBetter(key string) bool {
-	for _, p := range []string{"best_", "last_", "test_"} {
+	if strings.HasSuffix(key, "_std") {
+		return true // a spread over folds: smaller is steadier
+	}
+	for _, p := range []string{"best_", "last_", "test_", "cv_"} {
 		if len(key) > len(p) && key[:len(p)] == p {
 			key = key[len(p):]
 			break
@@ -108,10 +112,21 @@ type evaluationJSON struct {
 	Confusion [][]int            `json:"confusion,omitempty"`
 	ROC       []trainer.ROCPoint `json:"roc,omitempty"`
 	Pairs     [][2]float64       `json:"pairs,omitempty"`
+	// The evaluation fields (see trainer/metrics_extra.go and cv.go).
+	PR          []trainer.PRPoint        `json:"pr,omitempty"`
+	Reliability []trainer.ReliabilityBin `json:"reliability,omitempty"`
+	Calibration *trainer.Calibration     `json:"calibration,omitempty"`
+	Std         Metrics                  `json:"std,omitempty"`
+	Folds       []Metrics                `json:"folds,omitempty"`
 }
 
 func toEvalJSON(e trainer.Evaluation) evaluationJSON {
-	return evaluationJSON{Metrics: Metrics(e.Metrics), Confusion: e.Confusion, ROC: e.ROC, Pairs: finitePairs(e.Pairs)}
+	j := evaluationJSON{Metrics: Metrics(e.Metrics), Confusion: e.Confusion, ROC: e.ROC, Pairs: finitePairs(e.Pairs),
+		PR: e.PR, Reliability: e.Reliability, Calibration: e.Calibration, Std: Metrics(e.Std)}
+	for _, f := range e.Folds {
+		j.Folds = append(j.Folds, Metrics(f))
+	}
+	return j
 }
 
 func finitePairs(p [][2]float64) [][2]float64 {
@@ -125,7 +140,12 @@ func finitePairs(p [][2]float64) [][2]float64 {
 }
 
 func (j evaluationJSON) eval() trainer.Evaluation {
-	return trainer.Evaluation{Metrics: j.Metrics, Confusion: j.Confusion, ROC: j.ROC, Pairs: j.Pairs}
+	e := trainer.Evaluation{Metrics: j.Metrics, Confusion: j.Confusion, ROC: j.ROC, Pairs: j.Pairs,
+		PR: j.PR, Reliability: j.Reliability, Calibration: j.Calibration, Std: j.Std}
+	for _, f := range j.Folds {
+		e.Folds = append(e.Folds, f)
+	}
+	return e
 }
 
 // MarshalJSON keeps non-finite metrics explicit.
@@ -147,4 +167,36 @@ func (e *Evaluations) UnmarshalJSON(b []byte) error {
 	}
 	e.Val, e.Test = v.Val.eval(), v.Test.eval()
 	return nil
+}
+
+// FoldEpochs folds epochs, in order, into a run's summary metrics m and
+// returns the best_… entries it changed (for the filter index). Every
+// backend calls it, so "best" means one thing everywhere: the values at the
+// best epoch of the monitored metric (the weights early stopping keeps),
+// whose number it returns (0 when no epoch in eps was a new best). An epoch
+// not marked Best counts as best only when m has no best yet, for callers
+// that do not know the monitor (imports, tests). last_… are the newest
+// epoch's values.
+func FoldEpochs(m Metrics, eps []Epoch) (changed Metrics, bestEpoch int) {
+	changed = Metrics{}
+	for _, e := range eps {
+		_, haveBest := m["best_val_loss"]
+		if !haveBest {
+			_, haveBest = m["best_train_loss"]
+		}
+		best := e.Best || !haveBest
+		for prefix, src := range map[string]Metrics{"train_": e.Train, "val_": e.Val} {
+			for k, v := range src {
+				m["last_"+prefix+k] = v
+				if best {
+					m["best_"+prefix+k] = v
+					changed["best_"+prefix+k] = v
+				}
+			}
+		}
+		if best {
+			bestEpoch = e.Epoch
+		}
+	}
+	return changed, bestEpoch
 }

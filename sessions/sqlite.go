@@ -449,6 +449,9 @@ func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done 
 	defer tx.Rollback()
 	ins := tx.StmtContext(ctx, s.stInsertEpoch)
 	for _, e := range eps {
+		if e.SummaryOnly {
+			continue
+		}
 		if _, err := ins.ExecContext(ctx,
 			id, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec), mustJSON(e.Train), mustJSON(e.Val)); err != nil {
 			return s.wrap(err)
@@ -473,22 +476,7 @@ func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done 
 	}
 	// Only new bests go to the filter index each epoch; the last values
 	// are in the run's row and reach the index when the run finishes.
-	bests := Metrics{}
-	update := func(prefix string, src Metrics) {
-		for k, v := range src {
-			key := prefix + k
-			m["last_"+key] = v
-			old, ok := m["best_"+key]
-			if !ok || math.IsNaN(old) || (lowerIsBetter(key) && v < old) || (!lowerIsBetter(key) && v > old) {
-				bests["best_"+key] = v
-				m["best_"+key] = v
-			}
-		}
-	}
-	for _, e := range eps {
-		update("train_", e.Train)
-		update("val_", e.Val)
-	}
+	bests, _ := FoldEpochs(m, eps)
 	if _, err := tx.StmtContext(ctx, s.stUpdateProgress).ExecContext(ctx, done, time.Now().UnixNano(), mustJSON(m), id); err != nil {
 		return s.wrap(err)
 	}
@@ -527,6 +515,9 @@ func (s *SQLite) FinishRun(ctx context.Context, id string, f Final) error {
 	for k, v := range f.Eval.Test.Metrics {
 		test["test_"+k] = v
 		m["test_"+k] = v
+	}
+	for k, v := range evalSummary(f.Eval) {
+		test[k], m[k] = v, v
 	}
 	for k, v := range m {
 		if strings.HasPrefix(k, "last_") {

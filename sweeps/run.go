@@ -7,7 +7,6 @@ import (
 	"math"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -59,13 +58,8 @@ func objectiveFor(s Spec, task datasets.Task) (string, error) {
 	if obj == "" {
 		obj = "val_" + trainer.KeyMetric(task)
 	}
-	t := s.Base
-	t.EarlyStop = trainer.EarlyStopSpec{Patience: 1, Monitor: obj}
-	if err := t.CheckTask(task); err != nil {
-		return "", fmt.Errorf("sweep: objective %q: %v", obj, strings.TrimPrefix(err.Error(), "early_stop.monitor: "))
-	}
-	if err := t.Validate(); err != nil {
-		return "", fmt.Errorf("sweep: objective %q is not a metric such as val_accuracy", obj)
+	if _, err := trainer.ParseMetric(obj, task); err != nil {
+		return "", fmt.Errorf("sweep: objective %q: %v", obj, err)
 	}
 	return obj, nil
 }
@@ -301,43 +295,6 @@ func (p *pruner) report(trial, epoch int, val map[string]float64) bool {
 	return v < med
 }
 
-// ParamValue reads a swept field back from a spec, for reports.
-func ParamValue(s trainer.Spec, field string) string {
-	switch field {
-	case "layers":
-		var w []string
-		for _, l := range s.Model.Hidden {
-			w = append(w, strconv.Itoa(l.Units))
-		}
-		return strings.Join(w, ",")
-	case "act", "activation", "dropout", "batch_norm":
-		if len(s.Model.Hidden) == 0 {
-			return ""
-		}
-		l := s.Model.Hidden[0]
-		switch field {
-		case "dropout":
-			return ftoa(l.Dropout)
-		case "batch_norm":
-			return strconv.FormatBool(l.BatchNorm)
-		}
-		return l.Activation
-	case "seed":
-		return strconv.FormatUint(s.Seed, 10)
-	}
-	b, _ := json.Marshal(s)
-	var doc map[string]any
-	json.Unmarshal(b, &doc)
-	switch v := getPath(doc, CanonicalField(field)).(type) {
-	case nil:
-		return ""
-	case float64:
-		return ftoa(v)
-	default:
-		return fmt.Sprint(v)
-	}
-}
-
 // Fields returns the fields a sweep varies, in order.
 func (s Spec) Fields() []string {
 	var f []string
@@ -351,46 +308,4 @@ func (s Spec) Fields() []string {
 		f = append(f, "seed")
 	}
 	return f
-}
-
-// Effect is the mean objective for each value of one swept field.
-type Effect struct {
-	Field  string        `json:"field"`
-	Values []EffectValue `json:"values"`
-}
-
-// EffectValue is one value's mean objective over the trials that had it.
-type EffectValue struct {
-	Value string  `json:"value"`
-	Mean  float64 `json:"mean"`
-	N     int     `json:"n"`
-}
-
-// Effects groups trials by each field's value and averages the objective,
-// so users see which knob matters. Values keep their first-seen order.
-func Effects(fields []string, specs []trainer.Spec, objectives []float64) []Effect {
-	var out []Effect
-	for _, f := range fields {
-		e := Effect{Field: f}
-		idx := map[string]int{}
-		for i, s := range specs {
-			if math.IsNaN(objectives[i]) {
-				continue
-			}
-			v := ParamValue(s, f)
-			j, ok := idx[v]
-			if !ok {
-				j = len(e.Values)
-				idx[v] = j
-				e.Values = append(e.Values, EffectValue{Value: v})
-			}
-			e.Values[j].Mean += objectives[i]
-			e.Values[j].N++
-		}
-		for j := range e.Values {
-			e.Values[j].Mean /= float64(e.Values[j].N)
-		}
-		out = append(out, e)
-	}
-	return out
 }

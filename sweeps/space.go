@@ -134,21 +134,27 @@ type Trial struct {
 	Params map[string]string `json:"params"` // swept field → value
 }
 
-// aliases map short names to spec paths; "layers", "act" and "dropout"
-// address every hidden layer.
-var aliases = map[string]string{
-	"lr": "optimizer.lr", "opt": "optimizer.name", "optimizer": "optimizer.name", "momentum": "optimizer.momentum",
-	"batch": "batch_size", "schedule": "schedule.name", "init": "model.init", "noise": "data.noise",
-	"samples": "data.samples", "scale": "data.scale", "aug_noise": "data.aug_noise", "mixup": "data.mixup",
-	"patience": "early_stop.patience", "clip": "clip_norm",
-}
-
-// CanonicalField returns the spec path a field name addresses.
+// CanonicalField returns the spec path a sweep field addresses: a field is
+// named by its command-line flag (lr, bn, aug-noise) or its path
+// (optimizer.lr, model.hidden[0].units), nothing else. An unknown name is
+// returned as it is.
 func CanonicalField(f string) string {
-	if a, ok := aliases[f]; ok {
-		return a
+	if row, layer, err := trainer.LookupField(f); err == nil {
+		if layer >= 0 {
+			return f
+		}
+		return row.Path
 	}
 	return f
+}
+
+// CheckField returns an error, suggesting the closest name, when f names
+// no spec field.
+func CheckField(f string) error {
+	if _, _, err := trainer.LookupField(f); err != nil {
+		return fmt.Errorf("sweep: %v", err)
+	}
+	return nil
 }
 
 // ParseAxis parses a --grid flag: FIELD=V1,V2,… (values separated by ';'
@@ -310,183 +316,23 @@ func trialName(sweep string, i int, params map[string]string) string {
 	return name
 }
 
-// apply sets each field of base to its value, through the spec's JSON, and
+// apply sets each field of base to its value with Spec.SetAll (in the
+// registry's order, so the optimizer comes before its learning rate) and
 // validates the result.
 func apply(base trainer.Spec, assign map[string]string) (trainer.Spec, error) {
-	b, _ := json.Marshal(base)
-	var doc map[string]any
-	json.Unmarshal(b, &doc)
-	keys := make([]string, 0, len(assign))
-	for k := range assign {
-		keys = append(keys, k)
+	s := base.Clone()
+	if err := s.SetAll(assign); err != nil {
+		return base, fmt.Errorf("sweep: %v", err)
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if err := setField(doc, k, assign[k]); err != nil {
-			return base, err
-		}
-	}
-	b, _ = json.Marshal(doc)
-	s, err := trainer.ParseSpec(b)
-	if err != nil {
+	if err := s.Validate(); err != nil {
 		return base, fmt.Errorf("sweep: %v", err)
 	}
 	return s, nil
 }
 
-// setField sets one field of a spec document from its text value.
-func setField(doc map[string]any, field, value string) error {
-	switch field {
-	case "layers":
-		var hidden []any
-		old, _ := getPath(doc, "model.hidden").([]any)
-		tmpl := map[string]any{"units": 8.0, "activation": "relu"}
-		if len(old) > 0 {
-			tmpl = old[len(old)-1].(map[string]any)
-		}
-		if value != "" && value != "none" {
-			for _, w := range strings.Split(value, ",") {
-				n, err := strconv.Atoi(strings.TrimSpace(w))
-				if err != nil || n < 1 {
-					return fmt.Errorf("sweep: layers=%q: want widths such as 16,16", value)
-				}
-				l := map[string]any{}
-				for k, v := range tmpl {
-					l[k] = v
-				}
-				l["units"] = float64(n)
-				hidden = append(hidden, l)
-			}
-		}
-		return setPath(doc, "model.hidden", hidden)
-	case "act", "activation", "dropout", "batch_norm":
-		hidden, _ := getPath(doc, "model.hidden").([]any)
-		name := map[string]string{"act": "activation"}[field]
-		if name == "" {
-			name = field
-		}
-		for _, l := range hidden {
-			v, err := parseValue(value)
-			if err != nil {
-				return err
-			}
-			l.(map[string]any)[name] = v
-		}
-		return nil
-	case "seed":
-		v, err := strconv.ParseUint(value, 10, 64)
-		if err != nil {
-			return fmt.Errorf("sweep: seed=%q: want a whole number", value)
-		}
-		if err := setPath(doc, "seed", float64(v)); err != nil {
-			return err
-		}
-		return setPath(doc, "data.seed", float64(v))
-	}
-	v, err := parseValue(value)
-	if err != nil {
-		return err
-	}
-	return setPath(doc, CanonicalField(field), v)
-}
-
-func parseValue(s string) (any, error) {
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		return f, nil
-	}
-	switch s {
-	case "true", "on":
-		return true, nil
-	case "false", "off":
-		return false, nil
-	}
-	return s, nil
-}
-
-// pathParts splits "model.hidden[0].units" into model, hidden, 0, units.
-func pathParts(path string) []string {
-	var parts []string
-	for _, p := range strings.Split(path, ".") {
-		for {
-			i := strings.Index(p, "[")
-			if i < 0 {
-				break
-			}
-			if i > 0 {
-				parts = append(parts, p[:i])
-			}
-			j := strings.Index(p, "]")
-			if j < i {
-				break
-			}
-			parts = append(parts, p[i+1:j])
-			p = p[j+1:]
-		}
-		if p != "" {
-			parts = append(parts, p)
-		}
-	}
-	return parts
-}
-
-func getPath(doc map[string]any, path string) any {
-	var cur any = doc
-	for _, p := range pathParts(path) {
-		switch c := cur.(type) {
-		case map[string]any:
-			cur = c[p]
-		case []any:
-			i, err := strconv.Atoi(p)
-			if err != nil || i < 0 || i >= len(c) {
-				return nil
-			}
-			cur = c[i]
-		default:
-			return nil
-		}
-	}
-	return cur
-}
-
-// setPath sets an existing or new key; the parent must exist. Unknown
-// top-level fields are rejected later by ParseSpec, by name.
-func setPath(doc map[string]any, path string, v any) error {
-	parts := pathParts(path)
-	if len(parts) == 0 {
-		return fmt.Errorf("sweep: empty field")
-	}
-	var cur any = doc
-	for _, p := range parts[:len(parts)-1] {
-		switch c := cur.(type) {
-		case map[string]any:
-			next, ok := c[p]
-			if !ok || next == nil {
-				next = map[string]any{}
-				c[p] = next
-			}
-			cur = next
-		case []any:
-			i, err := strconv.Atoi(p)
-			if err != nil || i < 0 || i >= len(c) {
-				return fmt.Errorf("sweep: field %q: index %s out of range", path, p)
-			}
-			cur = c[i]
-		default:
-			return fmt.Errorf("sweep: field %q does not exist", path)
-		}
-	}
-	last := parts[len(parts)-1]
-	switch c := cur.(type) {
-	case map[string]any:
-		c[last] = v
-	case []any:
-		i, err := strconv.Atoi(last)
-		if err != nil || i < 0 || i >= len(c) {
-			return fmt.Errorf("sweep: field %q: index out of range", path)
-		}
-		c[i] = v
-	default:
-		return fmt.Errorf("sweep: field %q does not exist", path)
-	}
-	return nil
+// ParamValue reads a swept field back from a spec, for reports; "" when
+// the field is unknown.
+func ParamValue(s trainer.Spec, field string) string {
+	v, _ := s.Get(field)
+	return v
 }

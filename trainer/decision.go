@@ -42,20 +42,6 @@ func (d DecisionSpec) Costs() (fp, fn float64) {
 	return fp, fn
 }
 
-// validate checks the rule on its own.
-func (d DecisionSpec) validate() error {
-	if !(d.Threshold >= 0 && d.Threshold < 1) {
-		return fmt.Errorf("decision.threshold: %v is out of range (0, 1)", d.Threshold)
-	}
-	if !(d.CostFP >= 0 && d.CostFP <= 1e9) {
-		return fmt.Errorf("decision.cost_fp: %v is out of range [0, 1e9]", d.CostFP)
-	}
-	if !(d.CostFN >= 0 && d.CostFN <= 1e9) {
-		return fmt.Errorf("decision.cost_fn: %v is out of range [0, 1e9]", d.CostFN)
-	}
-	return nil
-}
-
 // checkTask refuses a decision rule on a task without one.
 func (d DecisionSpec) checkTask(task datasets.Task) error {
 	if !d.IsZero() && task != datasets.Binary {

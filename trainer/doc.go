@@ -22,6 +22,12 @@
 // across a per-model pool of workers. Kernels exposes them as a gonum
 // BLAS; UseBLAS plugs another BLAS into float64 networks.
 //
+// Fields is the spec-field registry: one row per field of Spec with its
+// path, flag, label, kind, range, steps and choices. Spec.Get and Spec.Set
+// read and write a field by flag or path and hold the rules that link
+// fields (gd sets batch 0, the seed sets the data seed, …); Validate checks
+// every row. The command line, the Setup form and sweeps are built on it.
+//
 // Saved models are Predictors: a float MLP (Snapshot), its int8 version
 // (Quantized: int8 × int8 → int32 products with power-of-two scales, so
 // the integer path equals the dequantized float computation exactly) and

@@ -43,6 +43,9 @@ type StartEvent struct {
 	TestRows   int           `json:"test_rows"`
 	DataHash   string        `json:"data_hash"`
 	Started    time.Time     `json:"started"`
+	// TargetScaler is the regression target's scaling fitted on the
+	// training split, or nil for raw targets.
+	TargetScaler *datasets.TargetScaler `json:"target_scaler,omitempty"`
 }
 
 // ProgressEvent reports progress within an epoch, at most about 15 times a

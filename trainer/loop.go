@@ -19,7 +19,7 @@ func (r *runner) run(ctx context.Context) {
 		Summary:   Summary(r.spec.Model, r.task, tr.D, r.data.Classes()),
 		Params:    r.model.NumParams(),
 		TrainRows: tr.N, ValRows: r.data.Val.N, TestRows: r.data.Test.N,
-		DataHash: r.data.Hash, Started: start.UTC(),
+		DataHash: r.data.Hash, Started: start.UTC(), TargetScaler: r.targetScaler(),
 	})
 
 	mon := "val_loss"
@@ -139,7 +139,7 @@ loop:
 		}
 		if every := r.opt.SnapshotEvery; every > 0 && (epoch == 1 || time.Since(lastSnap) >= every) {
 			lastSnap = time.Now()
-			ev.Model = r.model.Snapshot()
+			ev.Model = r.snapshot()
 		}
 		r.box.push(ev)
 		completed = epoch
@@ -175,9 +175,11 @@ loop:
 	}
 	fin.Best = bestMetrics
 	if haveLast {
+		cal := r.calibrate()
 		fin.Val = r.evaluate(&r.data.Val)
+		fin.Val.Calibration = cal
 		fin.Test = r.evaluate(&r.data.Test)
-		fin.Model = r.model.Snapshot()
+		fin.Model = r.snapshot()
 		Decide(&fin, r.spec, r.data)
 	}
 	fin.Elapsed = running(time.Now())

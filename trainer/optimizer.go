@@ -18,6 +18,7 @@ var (
 	_ Optimizer = (*RMSProp)(nil)
 	_ Optimizer = (*Adam)(nil)
 	_ Optimizer = (*adam[float32])(nil)
+	_ Optimizer = (*valueClip[float64])(nil)
 )
 
 // SGD, RMSProp and Adam are the float64 optimizers.
@@ -29,7 +30,8 @@ type (
 
 // NewOptimizer returns the optimizer that o names, bound to params. Zero
 // settings take the usual defaults: momentum 0.9, β₁ 0.9, β₂ 0.999, ρ 0.9,
-// ε 1e-8, AdamW weight decay 0.01.
+// ε 1e-8, AdamW weight decay 0.01. A ClipValue clips each gradient element
+// before every step.
 func NewOptimizer(o OptimizerSpec, params []*Param) (Optimizer, error) {
 	return newOptimizer(o, params, nil)
 }
@@ -37,6 +39,31 @@ func NewOptimizer(o OptimizerSpec, params []*Param) (Optimizer, error) {
 // newOptimizer is NewOptimizer for either precision. With a pool, Adam
 // updates large tensors on all its workers.
 func newOptimizer[T float](o OptimizerSpec, params []*param[T], p *pool) (Optimizer, error) {
+	opt, err := baseOptimizer(o, params, p)
+	if err != nil || o.ClipValue <= 0 {
+		return opt, err
+	}
+	return &valueClip[T]{Optimizer: opt, params: params, max: T(o.ClipValue)}, nil
+}
+
+// valueClip clips every gradient element to ±max, then steps.
+type valueClip[T float] struct {
+	Optimizer
+	params []*param[T]
+	max    T
+}
+
+func (c *valueClip[T]) Step(lr float64) {
+	for _, p := range c.params {
+		for i, g := range p.G {
+			p.G[i] = max(-c.max, min(c.max, g))
+		}
+	}
+	c.Optimizer.Step(lr)
+}
+
+// baseOptimizer is the optimizer that o names, without value clipping.
+func baseOptimizer[T float](o OptimizerSpec, params []*param[T], p *pool) (Optimizer, error) {
 	def := func(v, d float64) float64 {
 		if v == 0 {
 			return d

@@ -51,6 +51,9 @@ type engine interface {
 	loadWeights(src []float64)
 	evalChunk() int
 	head() Head
+	// scaleOutput multiplies the output layer's weights and biases by
+	// beta (temperature scaling).
+	scaleOutput(beta float64)
 	Close()
 }
 
@@ -87,6 +90,16 @@ func (m *network[T]) newOptimizer(o OptimizerSpec) (Optimizer, error) {
 
 func (m *network[T]) evalChunk() int { return m.Layers[0].maxBatch }
 func (m *network[T]) head() Head     { return m.Head }
+
+func (m *network[T]) scaleOutput(beta float64) {
+	out := m.Layers[len(m.Layers)-1]
+	for i := range out.W {
+		out.W[i] *= T(beta)
+	}
+	for i := range out.B {
+		out.B[i] *= T(beta)
+	}
+}
 
 func (m *network[T]) weightLen() int {
 	n := 0

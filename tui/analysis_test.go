@@ -35,7 +35,7 @@ func TestRunsAnalysisActions(t *testing.T) {
 	storeTrainedRuns(t, store)
 	a := newApp(t, store, 120, 40)
 	press(a, "3", " ", " ", "E")
-	if a.runs.panel == nil || a.runs.panel.ensemble == nil {
+	if a.runsScreen().panel == nil || a.runsScreen().panel.ensemble == nil {
 		t.Fatalf("E did not show an ensemble; status %q", a.status)
 	}
 	view := a.View()
@@ -45,19 +45,19 @@ func TestRunsAnalysisActions(t *testing.T) {
 		}
 	}
 	press(a, "esc")
-	if a.runs.panel != nil || len(a.runs.runs) != 3 {
-		t.Fatalf("after esc: panel %v, %d runs listed (want the ensemble to join the list)", a.runs.panel != nil, len(a.runs.runs))
+	if a.runsScreen().panel != nil || len(a.runsScreen().runs) != 3 {
+		t.Fatalf("after esc: panel %v, %d runs listed (want the ensemble to join the list)", a.runsScreen().panel != nil, len(a.runsScreen().runs))
 	}
 	// The cursor is on the newest run, the ensemble: i works on any model.
 	press(a, "i")
-	if a.runs.panel == nil || a.runs.panel.importance == nil {
+	if a.runsScreen().panel == nil || a.runsScreen().panel.importance == nil {
 		t.Fatalf("i did not show importances; status %q", a.status)
 	}
 	if view := a.View(); !strings.Contains(view, "baseline test accuracy") || !strings.Contains(view, "█") {
 		t.Errorf("the importance view:\n%s", view)
 	}
 	press(a, "esc", "down", "z")
-	if a.runs.panel == nil || a.runs.panel.compress == nil {
+	if a.runsScreen().panel == nil || a.runsScreen().panel.compress == nil {
 		t.Fatalf("z did not compress; status %q", a.status)
 	}
 	view = a.View()

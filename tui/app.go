@@ -29,8 +29,6 @@ const (
 	numScreens
 )
 
-var screenNames = []string{"1 Setup", "2 Train", "3 Runs", "4 Compare"}
-
 // The smallest terminal the app draws in.
 const (
 	MinWidth  = 50
@@ -57,10 +55,7 @@ type App struct {
 	store    sessions.Store
 	opts     Options
 	screen   screenID
-	setup    setupModel
-	train    trainModel
-	runs     runsModel
-	compare  compareModel
+	screens  []screen // by screenID
 	w, h     int
 	showHelp bool
 	help     help.Model
@@ -89,14 +84,14 @@ type App struct {
 func New(store sessions.Store, o Options) *App {
 	st := DefaultStyles()
 	a := &App{store: store, opts: o, styles: &st, keys: DefaultGlobalKeys(), help: help.New(), ctx: context.Background()}
-	a.setup = newSetup(a.styles)
+	setup := newSetup(a.styles)
 	if o.Spec != nil {
-		a.setup.setSpec(*o.Spec)
+		setup.setSpec(*o.Spec)
+		setup.refreshDerived()
 	}
-	a.train = newTrain(a.styles, store)
-	a.runs = newRuns(a.styles, store)
-	a.compare = newCompare(a.styles, store)
-	a.setup.Focus()
+	train, runs, compare := newTrain(a.styles, store), newRuns(a.styles, store), newCompare(a.styles, store)
+	a.screens = []screen{screenSetup: &setup, screenTrain: &train, screenRuns: &runs, screenCompare: &compare}
+	a.screens[screenSetup].Focus()
 	a.statusOK = true
 	a.sweepCtx, a.cancelSweeps = context.WithCancel(a.ctx)
 	if o.StoreErr != nil {
@@ -107,7 +102,10 @@ func New(store sessions.Store, o Options) *App {
 
 // Init loads the first dataset and the saved runs.
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{a.setup.loadDataset(), a.runs.load()}
+	var cmds []tea.Cmd
+	for _, s := range a.screens {
+		cmds = append(cmds, s.Init())
+	}
 	if !a.noRefresh && a.store != nil {
 		cmds = append(cmds, refreshTick())
 	}
@@ -119,17 +117,10 @@ func refreshTick() tea.Cmd {
 }
 
 // awaitingInput reports whether the active screen takes text.
-func (a *App) awaitingInput() bool {
-	switch a.screen {
-	case screenSetup:
-		return a.setup.awaitingInput()
-	case screenTrain:
-		return a.train.awaitingInput()
-	case screenRuns:
-		return a.runs.awaitingInput()
-	}
-	return false
-}
+func (a *App) awaitingInput() bool { return a.screens[a.screen].AwaitingInput() }
+
+// running counts the runs training in this process.
+func (a *App) running() int { return a.screens[screenTrain].(liveScreen).Running() }
 
 // contentSize is the screens' area: the terminal less the tab bar and the
 // status and help lines.
@@ -137,28 +128,34 @@ func (a *App) contentSize() (int, int) { return a.w, max(a.h-3, 1) }
 
 func (a *App) resize() {
 	w, h := a.contentSize()
-	a.setup.SetSize(w, h)
-	a.train.SetSize(w, h)
-	a.runs.SetSize(w, h)
-	a.compare.SetSize(w, h)
+	for _, s := range a.screens {
+		s.SetSize(w, h)
+	}
 }
 
+// show makes s the active screen and tells it so.
 func (a *App) show(s screenID) tea.Cmd {
-	a.setup.Blur()
-	a.train.Blur()
-	a.runs.Blur()
-	a.compare.Blur()
+	for _, x := range a.screens {
+		x.Blur()
+	}
 	a.screen = s
-	switch s {
-	case screenSetup:
-		a.setup.Focus()
-	case screenTrain:
-		a.train.Focus()
-	case screenRuns:
-		a.runs.Focus()
-		return a.runs.load()
-	case screenCompare:
-		a.compare.Focus()
+	a.screens[s].Focus()
+	return a.screens[s].Handle(shownMsg{})
+}
+
+// broadcast hands a data message to every screen.
+func (a *App) broadcast(msg tea.Msg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(a.screens))
+	for _, s := range a.screens {
+		cmds = append(cmds, s.Handle(msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+// quitIfDone quits once quitting was asked for and every run is saved.
+func (a *App) quitIfDone() tea.Cmd {
+	if a.quitting && a.running() == 0 && a.sweeps == 0 {
+		return tea.Quit
 	}
 	return nil
 }
@@ -185,16 +182,14 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.w, a.h = msg.Width, msg.Height
 		a.help.Width = msg.Width
 		a.resize()
-		return a, a.train.redrawBoundaries()
+		return a, a.broadcast(msg)
 	case tea.KeyMsg:
 		return a.updateKey(msg)
 	case statusMsg:
 		a.status, a.statusOK = msg.text, !msg.err
 		return a, nil
 	case editSpecMsg:
-		a.setup.setSpec(msg.spec)
-		a.setup.table, a.setup.dataKey = nil, ""
-		return a, tea.Batch(a.show(screenSetup), a.setup.loadDataset())
+		return a, tea.Batch(a.show(screenSetup), a.screens[screenSetup].Handle(msg))
 	case startRunsMsg:
 		var cmds []tea.Cmd
 		for _, s := range msg.specs {
@@ -210,9 +205,8 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.quitting {
 			msg.run.handle.Stop()
 		}
-		cmd := a.train.add(msg.run)
 		a.status, a.statusOK = "training "+msg.run.id, true
-		return a, tea.Batch(cmd, a.show(screenTrain))
+		return a, tea.Batch(a.screens[screenTrain].Handle(msg), a.show(screenTrain))
 	case startSweepMsg:
 		if a.store == nil {
 			a.status, a.statusOK = "sweeps need the session store, which is unavailable", false
@@ -224,12 +218,11 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.quitting {
 			msg.run.handle.Stop()
 		}
-		cmd := a.train.add(msg.run)
-		return a, tea.Batch(cmd, a.show(screenTrain), waitSweep(msg.ch))
+		return a, tea.Batch(a.screens[screenTrain].Handle(msg), a.show(screenTrain), waitSweep(msg.ch))
 	case sweepDoneMsg:
 		a.sweeps--
-		if a.quitting && a.train.running() == 0 && a.sweeps == 0 {
-			return a, tea.Quit
+		if cmd := a.quitIfDone(); cmd != nil {
+			return a, cmd
 		}
 		if msg.err != nil {
 			a.status, a.statusOK = "sweep: "+msg.err.Error(), false
@@ -237,20 +230,18 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		top := topTrials(msg.res, 4)
 		a.status, a.statusOK = fmt.Sprintf("sweep %s %s: comparing the top %d trials", msg.res.ID, msg.res.Status, len(top)), true
+		changed := a.broadcast(runsChangedMsg{})
 		if len(top) < 2 {
-			return a, a.runs.load()
+			return a, changed
 		}
-		return a, tea.Batch(a.runs.load(), loadCompare(a.store, top), a.show(screenCompare))
+		return a, tea.Batch(changed, a.show(screenCompare), a.screens[screenCompare].Handle(compareRunsMsg{ids: top}))
 	case compareRunsMsg:
-		if a.store == nil {
-			return a, nil
-		}
-		return a, tea.Batch(loadCompare(a.store, msg.ids), a.show(screenCompare))
+		return a, tea.Batch(a.show(screenCompare), a.screens[screenCompare].Handle(msg))
 	case refreshTickMsg:
 		if a.quitting {
 			return a, nil
 		}
-		return a, tea.Batch(a.runs.load(), refreshTick())
+		return a, tea.Batch(a.broadcast(msg), refreshTick())
 	case runEndedMsg:
 		// "training <id>" no longer applies once the run ended.
 		if a.status == "training "+msg.id {
@@ -261,28 +252,9 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err == nil && !a.statusOK {
 			a.status, a.statusOK = "", true // an earlier error no longer applies
 		}
-	case runsChangedMsg:
-		cmd := a.runs.load()
-		if a.quitting && a.train.running() == 0 && a.sweeps == 0 {
-			return a, tea.Quit
-		}
-		return a, cmd
 	}
 	// Data messages go to every screen that keeps state.
-	var cmds []tea.Cmd
-	var cmd tea.Cmd
-	a.setup, cmd = a.setup.Update(msg)
-	cmds = append(cmds, cmd)
-	a.train, cmd = a.train.Update(msg)
-	cmds = append(cmds, cmd)
-	a.runs, cmd = a.runs.Update(msg)
-	cmds = append(cmds, cmd)
-	a.compare, cmd = a.compare.Update(msg)
-	cmds = append(cmds, cmd)
-	if a.quitting && a.train.running() == 0 && a.sweeps == 0 {
-		cmds = append(cmds, tea.Quit)
-	}
-	return a, tea.Batch(cmds...)
+	return a, tea.Batch(a.broadcast(msg), a.quitIfDone())
 }
 
 func (a *App) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -292,14 +264,7 @@ func (a *App) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			a.confirm, a.quitting = false, true
 			a.status = "stopping runs…"
 			a.cancelSweeps()
-			for _, r := range a.train.runs {
-				if !r.closed {
-					r.handle.Stop()
-				}
-			}
-			if a.train.running() == 0 && a.sweeps == 0 {
-				return a, tea.Quit
-			}
+			return a, tea.Batch(a.screens[screenTrain].Handle(stopRunsMsg{}), a.quitIfDone())
 		default:
 			a.confirm = false
 		}
@@ -308,7 +273,7 @@ func (a *App) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if msg.String() == "ctrl+c" || !a.awaitingInput() {
 		switch {
 		case key.Matches(msg, a.keys.Quit):
-			if a.train.running() > 0 || a.sweeps > 0 {
+			if a.running() > 0 || a.sweeps > 0 {
 				a.confirm = true
 				return a, nil
 			}
@@ -333,32 +298,11 @@ func (a *App) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return a, a.show(screenCompare)
 		}
 	}
-	var cmd tea.Cmd
-	switch a.screen {
-	case screenSetup:
-		a.setup, cmd = a.setup.Update(msg)
-	case screenTrain:
-		a.train, cmd = a.train.Update(msg)
-	case screenRuns:
-		a.runs, cmd = a.runs.Update(msg)
-	case screenCompare:
-		a.compare, cmd = a.compare.Update(msg)
-	}
-	return a, cmd
+	return a, a.screens[a.screen].Handle(msg)
 }
 
 // screenHelp is the active screen's key map.
-func (a *App) screenHelp() help.KeyMap {
-	switch a.screen {
-	case screenSetup:
-		return a.setup.keys
-	case screenTrain:
-		return a.train.keys
-	case screenRuns:
-		return a.runs.keys
-	}
-	return a.compare.keys
-}
+func (a *App) screenHelp() help.KeyMap { return a.screens[a.screen].Help() }
 
 // combinedHelp joins the screen's keys and the global ones.
 type combinedHelp struct{ screen, global help.KeyMap }
@@ -401,7 +345,8 @@ func (a *App) view() string {
 		return plain.Width(a.w).MaxWidth(a.w).MaxHeight(a.h).Render(msg)
 	}
 	var tabs []string
-	for i, n := range screenNames {
+	for i, s := range a.screens {
+		n := fmt.Sprintf("%d %s", i+1, s.Title())
 		if screenID(i) == a.screen {
 			tabs = append(tabs, st.TabActive.Render(n))
 		} else {
@@ -409,28 +354,18 @@ func (a *App) view() string {
 		}
 	}
 	bar := st.Title.Render("workbench") + " " + strings.Join(tabs, "")
-	if n := a.train.running(); n > 0 {
+	if n := a.running(); n > 0 {
 		bar += st.Accent.Render(fmt.Sprintf("  ⟳ %d training", n))
 	}
 	_, h := a.contentSize()
-	var body string
-	switch a.screen {
-	case screenSetup:
-		body = a.setup.View()
-	case screenTrain:
-		body = a.train.View()
-	case screenRuns:
-		body = a.runs.View()
-	case screenCompare:
-		body = a.compare.View()
-	}
+	body := a.screens[a.screen].View()
 	if a.showHelp {
 		a.help.ShowAll = true
 		body = st.Dialog.Render(st.Title.Render("keys") + "\n\n" + a.help.View(combinedHelp{a.screenHelp(), a.keys}) + "\n\n" + st.Subtle.Render("? or esc closes"))
 		body = lipgloss.Place(a.w, h, lipgloss.Center, lipgloss.Center, body)
 	}
 	if a.confirm {
-		n := a.train.running()
+		n := a.running()
 		q := fmt.Sprintf("%d run(s) still training.\nStop them (saved as stopped) and quit?\n\n y  quit    any other key  stay", n)
 		body = lipgloss.Place(a.w, h, lipgloss.Center, lipgloss.Center, st.Dialog.Render(q))
 	}
@@ -449,7 +384,7 @@ func (a *App) view() string {
 func topTrials(res *sweeps.Result, n int) []string {
 	var ok []sweeps.TrialResult
 	for _, t := range res.Trials {
-		if t.HasObj && t.RunID != "" {
+		if t.Standing().Candidate() && t.RunID != "" { // pruned trials are never the best
 			ok = append(ok, t)
 		}
 	}

@@ -87,7 +87,7 @@ func TestRealTrainingOnTheTrainScreen(t *testing.T) {
 	spec.Model.Hidden = []trainer.LayerSpec{{Units: 8, Activation: "tanh"}}
 	spec.Optimizer, spec.Epochs = trainer.OptimizerSpec{Name: "adam", LR: 0.03}, 40
 	addFixedRun(t, a, spec, "20261128-130000-cccccc")
-	r := a.train.selected()
+	r := a.trainScreen().selected()
 	if r.fin == nil || r.fin.Status != trainer.StatusDone || r.fin.Epochs != 40 {
 		t.Fatalf("the run did not finish its 40 epochs: %+v", r.fin)
 	}

@@ -44,23 +44,21 @@ func (a *App) crashed(p any) {
 	}
 	stack := debug.Stack()
 	a.cancelSweeps()
-	for _, r := range a.train.runs {
-		if r.handle != nil {
-			r.handle.Stop()
+	// The panic may have come from the Train screen itself: a second one
+	// while stopping must not stop the crash file being written.
+	func() {
+		defer func() { _ = recover() }()
+		live := a.screens[screenTrain]
+		live.Handle(stopRunsMsg{})
+		deadline := time.After(crashSaveWait)
+		for _, done := range live.(liveScreen).Saved() {
+			select {
+			case <-done:
+			case <-deadline:
+				return
+			}
 		}
-	}
-	deadline := time.After(crashSaveWait)
-wait:
-	for _, r := range a.train.runs {
-		if r.rec == nil {
-			continue
-		}
-		select {
-		case <-r.rec.Done():
-		case <-deadline:
-			break wait
-		}
-	}
+	}()
 	dir := a.opts.CrashDir
 	if dir == "" {
 		dir = os.TempDir()

@@ -94,6 +94,8 @@ func (k TrainKeys) FullHelp() [][]key.Binding {
 type RunsKeys struct {
 	Up, Down, Open, Back, Filter, Select, Sort, Reverse, Clone, Rerun, Delete, Export, Compare, Confirm key.Binding
 	Combine, Shrink, Explain                                                                            key.Binding
+	// Metric picks the metric of the BEST VAL and TEST columns.
+	Metric key.Binding
 	// Sweep opens the sweep of the run under the cursor.
 	Sweep key.Binding
 }
@@ -109,6 +111,7 @@ func DefaultRunsKeys() RunsKeys {
 		Select:  key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "select")),
 		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort column")),
 		Reverse: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort")),
+		Metric:  key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "metric columns")),
 		Clone:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clone to setup")),
 		Rerun:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "re-run")),
 		Delete:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
@@ -126,7 +129,7 @@ func (k RunsKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Open, k.Filter, k.Select, k.Compare, k.Sort, k.Clone, k.Delete}
 }
 func (k RunsKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Back, k.Filter}, {k.Select, k.Compare, k.Sort, k.Reverse}, {k.Clone, k.Rerun, k.Delete, k.Export, k.Sweep}, {k.Combine, k.Shrink, k.Explain}}
+	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Back, k.Filter}, {k.Select, k.Compare, k.Sort, k.Reverse, k.Metric}, {k.Clone, k.Rerun, k.Delete, k.Export, k.Sweep}, {k.Combine, k.Shrink, k.Explain}}
 }
 
 // CompareKeys drive the Compare screen.
@@ -183,6 +186,14 @@ func (k ParcoordsKeys) FullHelp() [][]key.Binding {
 // SweepKeys drive the sweep view, with the parallel-coordinates keys.
 type SweepKeys struct {
 	Compare, Back key.Binding
+	Par           ParcoordsKeys
+}
+
+func (k SweepKeys) ShortHelp() []key.Binding {
+	return append(k.Par.ShortHelp(), k.Compare, k.Back)
+}
+func (k SweepKeys) FullHelp() [][]key.Binding {
+	return append(k.Par.FullHelp(), []key.Binding{k.Compare, k.Back})
 }
 
 // DefaultSweepKeys returns the sweep view's key map.
@@ -190,5 +201,6 @@ func DefaultSweepKeys() SweepKeys {
 	return SweepKeys{
 		Compare: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "compare the best in the brush")),
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Par:     DefaultParcoordsKeys(),
 	}
 }

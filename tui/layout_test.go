@@ -42,12 +42,12 @@ func TestBoundaryRedrawnAfterResize(t *testing.T) {
 	spec.Data = datasets.Spec{Name: "circle", Samples: 200, Split: datasets.DefaultSplit, Seed: 3}
 	spec.Epochs = 5
 	addFixedRun(t, a, spec, "20261128-130000-resize")
-	r := a.train.selected()
+	r := a.trainScreen().selected()
 	if r.grid == nil {
 		t.Fatal("no boundary")
 	}
 	send(a, tea.WindowSizeMsg{Width: 200, Height: 60})
-	_, _, _, _, bw, bh := a.train.layout()
+	_, _, _, _, bw, bh := a.trainScreen().layout()
 	if r.grid.w != bw || r.grid.h != bh {
 		t.Fatalf("after the resize the grid is %d×%d, the panel wants %d×%d", r.grid.w, r.grid.h, bw, bh)
 	}
@@ -98,5 +98,22 @@ func TestCompareScrollsAndKeepsTheDifferencesInView(t *testing.T) {
 	}
 	if v := a.View(); !strings.Contains(v, "test_recall") {
 		t.Fatalf("↓ did not scroll to the end of the table:\n%s", v)
+	}
+}
+
+// TestSetupHintsAtScaling: breast-cancer unscaled gets the hint that its
+// feature ranges differ by far more than 100×; standard scaling silences it.
+func TestSetupHintsAtScaling(t *testing.T) {
+	a := newApp(t, nil, 160, 48)
+	spec := trainer.DefaultSpec()
+	spec.Data = datasets.Spec{Name: "breast-cancer", Scale: "none", Split: datasets.DefaultSplit, Seed: 1}
+	send(a, editSpecMsg{spec: spec})
+	if v := a.View(); !strings.Contains(v, "worst area spans") {
+		t.Fatalf("no scaling hint for unscaled breast-cancer:\n%s", v)
+	}
+	spec.Data.Scale = "standard"
+	send(a, editSpecMsg{spec: spec})
+	if v := a.View(); strings.Contains(v, "worst area spans") {
+		t.Fatal("the hint stayed with standard scaling")
 	}
 }

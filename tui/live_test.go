@@ -99,8 +99,8 @@ func TestLiveLoopKeepsUpWithAFastRun(t *testing.T) {
 	a := newApp(t, store, 120, 40)
 	p := newPump(a)
 	p.send(startRunsMsg{specs: []trainer.Spec{fastSpiral()}})
-	p.until(t, 10*time.Second, "the run did not start", func() bool { return a.train.selected() != nil })
-	r := a.train.selected()
+	p.until(t, 10*time.Second, "the run did not start", func() bool { return a.trainScreen().selected() != nil })
+	r := a.trainScreen().selected()
 	started := time.Now()
 	p.runFor(500 * time.Millisecond)
 
@@ -170,8 +170,8 @@ func TestQuitSavesRunsInFlightAsStopped(t *testing.T) {
 	spec := fastSpiral()
 	spec.Epochs = 0 // no limit: it trains until stopped
 	p.send(startRunsMsg{specs: []trainer.Spec{spec}})
-	p.until(t, 10*time.Second, "the run did not start", func() bool { return a.train.selected() != nil })
-	r := a.train.selected()
+	p.until(t, 10*time.Second, "the run did not start", func() bool { return a.trainScreen().selected() != nil })
+	r := a.trainScreen().selected()
 	p.runFor(300 * time.Millisecond)
 	if !strings.Contains(a.View(), "/∞") {
 		t.Fatal("a run without a limit does not show ∞")
@@ -210,8 +210,8 @@ func TestPanicInViewLeavesACrashFileAndSavesRuns(t *testing.T) {
 	spec := fastSpiral()
 	spec.Epochs = 0
 	p.send(startRunsMsg{specs: []trainer.Spec{spec}})
-	p.until(t, 10*time.Second, "the run did not start", func() bool { return a.train.selected() != nil })
-	r := a.train.selected()
+	p.until(t, 10*time.Second, "the run did not start", func() bool { return a.trainScreen().selected() != nil })
+	r := a.trainScreen().selected()
 	p.runFor(100 * time.Millisecond)
 	a.viewHook = func() { panic("a bug in a view") }
 	out := a.View()

@@ -115,3 +115,10 @@ type sweepLoadedMsg struct {
 	rep *sweeps.Report
 	err error
 }
+
+// shownMsg tells a screen that it became the active one.
+type shownMsg struct{}
+
+// stopRunsMsg asks the Train screen to stop every live run (they are saved
+// as stopped).
+type stopRunsMsg struct{}

@@ -200,7 +200,7 @@ func TestSweepViewFollowsARunningSweep(t *testing.T) {
 	rec := sessions.Record(store, data, ch, sessions.RecordOptions{SweepID: sws[0].ID})
 	for range rec.Events() {
 	}
-	run(a, a.runs.load())
+	run(a, a.runsScreen().load())
 	if v := a.View(); !strings.Contains(v, "3 trials") || !strings.Contains(v, "of 3 trials in the brush") {
 		t.Fatalf("the view did not follow the sweep:\n%s", v)
 	}

@@ -76,10 +76,41 @@ type setupModel struct {
 	dataKey string
 	dataErr error
 
+	// What View shows of the spec, computed after each change (see
+	// refreshDerived) so that View validates and expands nothing.
+	derived struct {
+		summary string // the one-line architecture
+		why     string // why training cannot start, or ""
+		trials  int    // the sweep's trial count, when fields are marked
+		hint    string // a scaling hint for the loaded table, or ""
+		hintKey string // the table and scaling the hint was computed for
+	}
+
 	keys    SetupKeys
 	styles  *Styles
 	w, h    int
 	focused bool
+}
+
+// refreshDerived recomputes what View shows of the spec.
+func (m *setupModel) refreshDerived() {
+	m.derived.summary = m.summary()
+	m.derived.why = m.validate()
+	// The hint scans the table: only when the table or the scaling changed.
+	if key := fmt.Sprintf("%p|%s", m.table, m.spec.Data.Scale); key != m.derived.hintKey {
+		m.derived.hintKey, m.derived.hint = key, ""
+		if m.table != nil {
+			if h := datasets.RangeHint(m.table, m.spec.Data.Scale); h != "" {
+				m.derived.hint = strings.Replace(h, "try --scale standard", "try standard scaling (Data › scaling)", 1)
+			}
+		}
+	}
+	m.derived.trials = 0
+	if len(m.sweep) > 0 {
+		if n, err := sweeps.Budget(m.sweepSpec()); err == nil {
+			m.derived.trials = n
+		}
+	}
 }
 
 func newSetup(st *Styles) setupModel {
@@ -88,6 +119,7 @@ func newSetup(st *Styles) setupModel {
 	m.input.Prompt = "› "
 	m.input.CharLimit = 512
 	m.setSpec(trainer.DefaultSpec())
+	m.refreshDerived()
 	return m
 }
 
@@ -162,9 +194,7 @@ func (m *setupModel) fitLoss() {
 	if !ok {
 		return
 	}
-	if err := m.spec.CheckTask(task); err != nil && strings.HasPrefix(err.Error(), "loss:") {
-		m.spec.Loss = trainer.DefaultLossFor(task)
-	}
+	m.spec.FitLoss(task)
 }
 
 func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
@@ -239,7 +269,6 @@ func (m setupModel) updateEditing(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 // not parse.
 func (m *setupModel) commit(f *field, v string) tea.Cmd {
 	key := f.key
-	oldTask, hadTask := m.task()
 	if err := f.set(&m.spec, v); err != nil {
 		m.invalid[key], m.typed[key] = err.Error(), v
 		return nil
@@ -247,12 +276,9 @@ func (m *setupModel) commit(f *field, v string) tea.Cmd {
 	delete(m.invalid, key)
 	delete(m.typed, key)
 	if key == "data.name" || key == "data.path" || key == "data.target" {
+		// Set gave a built-in set of another task its loss; a CSV's task
+		// is known once it loads, and fitLoss runs then.
 		m.table = nil
-		// A new kind of task takes its usual loss; the same task keeps the
-		// user's choice when it still fits.
-		if task, ok := m.task(); ok && (!hadTask || task != oldTask) {
-			m.spec.Loss = trainer.DefaultLossFor(task)
-		}
 		m.fitLoss()
 	}
 	m.rebuild()
@@ -317,7 +343,7 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		if f == nil {
 			return m, nil
 		}
-		if sweepField(f.key) == "" {
+		if f.sweep == "" {
 			return m, func() tea.Msg { return statusMsg{text: f.label + " cannot be swept", err: true} }
 		}
 		m.editing, m.sweepIn = true, true
@@ -364,24 +390,16 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 			return m, nil
 		}
 		h[f.layer], h[to] = h[to], h[f.layer]
-		m.cursor += (to - f.layer) * 4 // stay on the same field of the moved layer
+		perLayer := 0
+		for _, g := range m.fields {
+			if g.layer == f.layer {
+				perLayer++
+			}
+		}
+		m.cursor += (to - f.layer) * perLayer // stay on the same field of the moved layer
 		m.rebuild()
 	}
 	return m, nil
-}
-
-// sweepField maps a form field to the sweep field that sets it, or "" when
-// it cannot be swept.
-func sweepField(key string) string {
-	switch key {
-	case "data.name", "data.path", "data.target", "data.missing", "data.crosses":
-		return ""
-	case "data.split.train":
-		return "data.split[0]"
-	case "data.split.val":
-		return "data.split[1]"
-	}
-	return key
 }
 
 // setupSearchTrials is the trial budget of a sweep started from Setup with
@@ -404,10 +422,10 @@ func (m *setupModel) sweepSpec() sweeps.Spec {
 		switch {
 		case !ok:
 		case isRange(raw):
-			d, _ := sweeps.ParseDist(sweepField(f.key) + "=" + raw)
+			d, _ := sweeps.ParseDist(f.sweep + "=" + raw)
 			s.Random = append(s.Random, d)
 		default:
-			p, _ := sweeps.ParseAxis(sweepField(f.key) + "=" + raw)
+			p, _ := sweeps.ParseAxis(f.sweep + "=" + raw)
 			s.Grid = append(s.Grid, p)
 		}
 	}
@@ -428,7 +446,7 @@ func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
 		return nil
 	}
 	if isRange(raw) {
-		d, err := sweeps.ParseDist(sweepField(f.key) + "=" + raw)
+		d, err := sweeps.ParseDist(f.sweep + "=" + raw)
 		if err == nil {
 			_, err = sweeps.Expand(sweeps.Spec{Base: m.spec.Clone(), Random: []sweeps.Dist{d}, Trials: 1})
 		}
@@ -441,7 +459,7 @@ func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
 			return statusMsg{text: fmt.Sprintf("searching %s over %s (TPE, %d trials); t starts the sweep", f.label, raw, setupSearchTrials)}
 		}
 	}
-	p, err := sweeps.ParseAxis(sweepField(f.key) + "=" + raw)
+	p, err := sweeps.ParseAxis(f.sweep + "=" + raw)
 	if err == nil {
 		_, err = sweeps.Expand(sweeps.Spec{Base: m.spec.Clone(), Grid: []sweeps.Param{p}})
 	}
@@ -527,7 +545,7 @@ func (m setupModel) View() string {
 func (m setupModel) viewForm(w, h int) string {
 	st := m.styles
 	var lines []string
-	sum := m.summary()
+	sum := m.derived.summary
 	switch {
 	case m.dataErr != nil:
 		sum = "the data did not load: fix the dataset fields"
@@ -536,12 +554,10 @@ func (m setupModel) viewForm(w, h int) string {
 	}
 	lines = append(lines, st.Subtle.Render(truncate(sum, w-2)))
 	btn := "[ ▶ Train ]  t or enter"
-	if len(m.sweep) > 0 {
-		if n, err := sweeps.Budget(m.sweepSpec()); err == nil {
-			btn = fmt.Sprintf("[ ▶ Sweep %d trials ]  t or enter", n)
-		}
+	if n := m.derived.trials; n > 0 {
+		btn = fmt.Sprintf("[ ▶ Sweep %d trials ]  t or enter", n)
 	}
-	if why := m.validate(); why != "" {
+	if why := m.derived.why; why != "" {
 		btn = "[ ▶ Train ]  " + st.Invalid.Render(truncate(why, max(w-16, 10)))
 	}
 	if m.cursor == 0 {
@@ -628,6 +644,9 @@ func (m setupModel) viewInfo(w, h int) string {
 		meta := m.table.Meta
 		b = append(b, st.Title.Render(meta.Name), wrap(meta.Description, inner), "")
 		b = append(b, fmt.Sprintf("%s · %d rows × %d features", meta.Task, meta.Rows, meta.Features))
+		if m.derived.hint != "" {
+			b = append(b, st.Bad.Render(wrap(m.derived.hint, inner)))
+		}
 		if len(meta.ClassNames) > 0 && len(meta.ClassCounts) == len(meta.ClassNames) {
 			for i, c := range meta.ClassNames {
 				if i >= 5 {

@@ -19,12 +19,12 @@ func TestSetupSearchesARangeWithTPE(t *testing.T) {
 	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
 	spec := trainer.DefaultSpec()
 	spec.Epochs = 5
-	a.setup.setSpec(spec)
-	for a.setup.current() == nil || a.setup.current().key != "optimizer.lr" {
+	a.setupScreen().setSpec(spec)
+	for a.setupScreen().current() == nil || a.setupScreen().current().key != "optimizer.lr" {
 		press(a, "down")
 	}
 	press(a, "w")
-	a.setup.input.SetValue("log:1e-3:0.3")
+	a.setupScreen().input.SetValue("log:1e-3:0.3")
 	press(a, "enter")
 	if !strings.Contains(a.View(), "Sweep 20 trials") || !strings.Contains(a.status, "TPE") {
 		t.Fatalf("range mark: %q\n%s", a.status, a.View())
@@ -40,7 +40,7 @@ func TestSetupSearchesARangeWithTPE(t *testing.T) {
 	}
 	// A bad range is refused with the reason.
 	press(a, "1", "w")
-	a.setup.input.SetValue("log:0:1")
+	a.setupScreen().input.SetValue("log:0:1")
 	press(a, "enter")
 	if a.statusOK || !strings.Contains(a.status, "log") {
 		t.Fatalf("bad range accepted: %q", a.status)

@@ -78,7 +78,7 @@ func addSynthRun(t testing.TB, a *App, spec trainer.Spec, id string) {
 		key: "accuracy", status: trainer.StatusRunning}
 	send(a, runStartedMsg{run: r})
 	if pl != nil {
-		_, _, _, _, bw, bh := a.train.layout()
+		_, _, _, _, bw, bh := a.trainScreen().layout()
 		send(a, boundaryMsg{id: id, grid: synthGrid(pl, bw, bh)})
 	}
 }

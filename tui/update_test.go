@@ -18,67 +18,67 @@ import (
 func TestSetupKeysEditTheSpec(t *testing.T) {
 	a := newApp(t, nil, 120, 40)
 	// Walk down to the learning rate and step it up the log scale.
-	for a.setup.current() == nil || a.setup.current().key != "optimizer.lr" {
+	for a.setupScreen().current() == nil || a.setupScreen().current().key != "optimizer.lr" {
 		press(a, "down")
-		if a.setup.cursor >= len(a.setup.fields) {
+		if a.setupScreen().cursor >= len(a.setupScreen().fields) {
 			t.Fatal("no learning-rate field")
 		}
 	}
 	press(a, "right")
-	if a.setup.spec.Optimizer.LR != 0.1 {
-		t.Fatalf("lr after → is %v, want 0.1 (the next step after 0.03)", a.setup.spec.Optimizer.LR)
+	if a.setupScreen().spec.Optimizer.LR != 0.1 {
+		t.Fatalf("lr after → is %v, want 0.1 (the next step after 0.03)", a.setupScreen().spec.Optimizer.LR)
 	}
 	press(a, "left", "left")
-	if a.setup.spec.Optimizer.LR != 0.01 {
-		t.Fatalf("lr after ←← is %v, want 0.01", a.setup.spec.Optimizer.LR)
+	if a.setupScreen().spec.Optimizer.LR != 0.01 {
+		t.Fatalf("lr after ←← is %v, want 0.01", a.setupScreen().spec.Optimizer.LR)
 	}
 	// Typing an invalid value marks it and blocks training.
 	press(a, "enter")
 	if !a.awaitingInput() {
 		t.Fatal("enter did not open the field for typing")
 	}
-	a.setup.input.SetValue("fast")
+	a.setupScreen().input.SetValue("fast")
 	press(a, "enter")
-	if a.setup.invalid["optimizer.lr"] != "not a number" {
-		t.Fatalf("invalid = %v", a.setup.invalid)
+	if a.setupScreen().invalid["optimizer.lr"] != "not a number" {
+		t.Fatalf("invalid = %v", a.setupScreen().invalid)
 	}
 	if !strings.Contains(a.View(), "fast  ✗ not a number") {
 		t.Fatal("the invalid value is not marked inline")
 	}
 	press(a, "t")
-	if len(a.train.runs) != 0 || a.statusOK || !strings.Contains(a.status, "fix learning rate first") {
+	if len(a.trainScreen().runs) != 0 || a.statusOK || !strings.Contains(a.status, "fix learning rate first") {
 		t.Fatalf("training started with an invalid field (status %q)", a.status)
 	}
 	// Fixing it clears the mark; q is typed into the field, not quitting.
 	press(a, "enter")
-	a.setup.input.SetValue("0.5")
+	a.setupScreen().input.SetValue("0.5")
 	press(a, "enter")
-	if len(a.setup.invalid) != 0 || a.setup.spec.Optimizer.LR != 0.5 {
-		t.Fatalf("after fixing: %v, lr %v", a.setup.invalid, a.setup.spec.Optimizer.LR)
+	if len(a.setupScreen().invalid) != 0 || a.setupScreen().spec.Optimizer.LR != 0.5 {
+		t.Fatalf("after fixing: %v, lr %v", a.setupScreen().invalid, a.setupScreen().spec.Optimizer.LR)
 	}
 	// Layers: add, remove.
-	n := len(a.setup.spec.Model.Hidden)
+	n := len(a.setupScreen().spec.Model.Hidden)
 	press(a, "a")
-	if len(a.setup.spec.Model.Hidden) != n+1 {
+	if len(a.setupScreen().spec.Model.Hidden) != n+1 {
 		t.Fatal("a did not add a layer")
 	}
-	for a.setup.current() == nil || a.setup.current().layer < 0 {
+	for a.setupScreen().current() == nil || a.setupScreen().current().layer < 0 {
 		press(a, "up")
 	}
 	press(a, "d")
-	if len(a.setup.spec.Model.Hidden) != n {
+	if len(a.setupScreen().spec.Model.Hidden) != n {
 		t.Fatal("d did not remove the layer")
 	}
 	// Presets.
 	press(a, "p")
-	if a.setup.spec.Data.Name != "seed-example" || a.setup.spec.Loss != "mse" || a.setup.spec.Optimizer.Name != "adam" {
-		t.Fatalf("preset 2: %+v", a.setup.spec)
+	if a.setupScreen().spec.Data.Name != "seed-example" || a.setupScreen().spec.Loss != "mse" || a.setupScreen().spec.Optimizer.Name != "adam" {
+		t.Fatalf("preset 2: %+v", a.setupScreen().spec)
 	}
 	if !strings.Contains(a.View(), "2 → 4 tanh → 1 sigmoid, 17 params") {
 		t.Fatal("no summary line for the seed example")
 	}
 	keys := map[string]bool{}
-	for _, f := range a.setup.fields {
+	for _, f := range a.setupScreen().fields {
 		keys[f.key] = true
 	}
 	if !keys["optimizer.beta1"] || !keys["optimizer.beta2"] || keys["optimizer.momentum"] {
@@ -89,16 +89,16 @@ func TestSetupKeysEditTheSpec(t *testing.T) {
 func TestSetupDatasetChangeFitsTheLoss(t *testing.T) {
 	a := newApp(t, nil, 120, 40)
 	press(a, "down") // the dataset field, below the Train button
-	if a.setup.current().key != "data.name" {
-		t.Fatalf("on %s", a.setup.current().key)
+	if a.setupScreen().current().key != "data.name" {
+		t.Fatalf("on %s", a.setupScreen().current().key)
 	}
-	for a.setup.spec.Data.Name != "iris" {
+	for a.setupScreen().spec.Data.Name != "iris" {
 		press(a, "right")
 	}
-	if a.setup.spec.Loss != "ce" {
-		t.Fatalf("iris kept loss %q", a.setup.spec.Loss)
+	if a.setupScreen().spec.Loss != "ce" {
+		t.Fatalf("iris kept loss %q", a.setupScreen().spec.Loss)
 	}
-	if err := a.setup.validate(); err != "" {
+	if err := a.setupScreen().validate(); err != "" {
 		t.Fatalf("iris spec invalid: %s", err)
 	}
 }
@@ -106,7 +106,7 @@ func TestSetupDatasetChangeFitsTheLoss(t *testing.T) {
 func TestTrainIgnoresUnknownRunsAndControlsTheSelectedRun(t *testing.T) {
 	a := newApp(t, nil, 120, 40)
 	send(a, runEventsMsg{id: "nobody", events: []trainer.Event{trainer.EpochEvent{ID: "nobody", Epoch: 1}}})
-	if len(a.train.runs) != 0 {
+	if len(a.trainScreen().runs) != 0 {
 		t.Fatal("an unknown run appeared")
 	}
 	spec := trainer.DefaultSpec()
@@ -120,7 +120,7 @@ func TestTrainIgnoresUnknownRunsAndControlsTheSelectedRun(t *testing.T) {
 	}
 	r := &liveRun{id: h.ID, spec: spec, handle: h, queue: sessions.Record(nil, data, h.Events, sessions.RecordOptions{}).Queue(), data: data, key: "accuracy"}
 	a.Update(runStartedMsg{run: r}) // not run(): that would block on the channel
-	if a.screen != screenTrain || a.train.selected() != r {
+	if a.screen != screenTrain || a.trainScreen().selected() != r {
 		t.Fatal("a started run is not shown")
 	}
 	press(a, " ")
@@ -135,7 +135,7 @@ func TestTrainIgnoresUnknownRunsAndControlsTheSelectedRun(t *testing.T) {
 		t.Fatal("the view does not say paused")
 	}
 	press(a, "y")
-	if !a.train.logY {
+	if !a.trainScreen().logY {
 		t.Fatal("y did not toggle log-y")
 	}
 	// Quitting while a run trains asks first.
@@ -157,47 +157,47 @@ func TestRunsKeys(t *testing.T) {
 	ids := storeSynthRuns(t, store)
 	a := newApp(t, store, 120, 40)
 	press(a, "3")
-	if len(a.runs.runs) != 2 {
-		t.Fatalf("%d runs listed", len(a.runs.runs))
+	if len(a.runsScreen().runs) != 2 {
+		t.Fatalf("%d runs listed", len(a.runsScreen().runs))
 	}
-	col := a.runs.sortCol
+	col := a.runsScreen().sortCol
 	press(a, "s")
-	if a.runs.sortCol == col {
+	if a.runsScreen().sortCol == col {
 		t.Fatal("s did not change the sort column")
 	}
 	press(a, " ", " ")
-	if len(a.runs.selectedIDs()) != 2 {
-		t.Fatalf("selected %v", a.runs.selectedIDs())
+	if len(a.runsScreen().selectedIDs()) != 2 {
+		t.Fatalf("selected %v", a.runsScreen().selectedIDs())
 	}
 	press(a, "C")
-	if a.screen != screenCompare || a.compare.cmp == nil || len(a.compare.cmp.Runs) != 2 {
+	if a.screen != screenCompare || a.compareScreen().cmp == nil || len(a.compareScreen().cmp.Runs) != 2 {
 		t.Fatal("C did not open Compare on the selection")
 	}
-	metric := a.compare.metric
+	metric := a.compareScreen().metric
 	press(a, "m")
-	if a.compare.metric == metric {
+	if a.compareScreen().metric == metric {
 		t.Fatal("m did not change the metric")
 	}
 	press(a, "3", "/")
-	a.runs.input.SetValue("fast")
+	a.runsScreen().input.SetValue("fast")
 	press(a, "enter")
-	if len(a.runs.runs) != 1 || a.runs.runs[0].ID != ids[1] {
-		t.Fatalf("filter kept %d runs", len(a.runs.runs))
+	if len(a.runsScreen().runs) != 1 || a.runsScreen().runs[0].ID != ids[1] {
+		t.Fatalf("filter kept %d runs", len(a.runsScreen().runs))
 	}
 	press(a, "d", "n")
-	if len(a.runs.runs) != 1 {
+	if len(a.runsScreen().runs) != 1 {
 		t.Fatal("delete without confirmation")
 	}
 	press(a, "d", "y")
-	if len(a.runs.runs) != 0 {
-		t.Fatalf("%d runs after confirmed delete", len(a.runs.runs))
+	if len(a.runsScreen().runs) != 0 {
+		t.Fatalf("%d runs after confirmed delete", len(a.runsScreen().runs))
 	}
 	press(a, "esc")
-	if len(a.runs.runs) != 1 {
-		t.Fatalf("esc did not clear the filter: %d runs", len(a.runs.runs))
+	if len(a.runsScreen().runs) != 1 {
+		t.Fatalf("esc did not clear the filter: %d runs", len(a.runsScreen().runs))
 	}
 	press(a, "c")
-	if a.screen != screenSetup || a.setup.spec.Name != "baseline" {
+	if a.screen != screenSetup || a.setupScreen().spec.Name != "baseline" {
 		t.Fatal("c did not clone the run into Setup")
 	}
 }
@@ -244,26 +244,26 @@ func TestSweepFromSetup(t *testing.T) {
 	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
 	spec := trainer.DefaultSpec()
 	spec.Epochs = 20
-	a.setup.setSpec(spec)
-	for a.setup.current() == nil || a.setup.current().key != "optimizer.lr" {
+	a.setupScreen().setSpec(spec)
+	for a.setupScreen().current() == nil || a.setupScreen().current().key != "optimizer.lr" {
 		press(a, "down")
 	}
 	press(a, "w")
-	a.setup.input.SetValue("0.01,0.1")
+	a.setupScreen().input.SetValue("0.01,0.1")
 	press(a, "enter")
-	if a.setup.sweep["optimizer.lr"] != "0.01,0.1" || !strings.Contains(a.View(), "⟳ 0.01,0.1") || !strings.Contains(a.View(), "Sweep 2 trials") {
-		t.Fatalf("sweep mark: %v\n%s", a.setup.sweep, a.View())
+	if a.setupScreen().sweep["optimizer.lr"] != "0.01,0.1" || !strings.Contains(a.View(), "⟳ 0.01,0.1") || !strings.Contains(a.View(), "Sweep 2 trials") {
+		t.Fatalf("sweep mark: %v\n%s", a.setupScreen().sweep, a.View())
 	}
 	press(a, "t")
-	if len(a.train.runs) != 2 {
-		t.Fatalf("%d trials shown", len(a.train.runs))
+	if len(a.trainScreen().runs) != 2 {
+		t.Fatalf("%d trials shown", len(a.trainScreen().runs))
 	}
-	for _, r := range a.train.runs {
+	for _, r := range a.trainScreen().runs {
 		if r.sweep == "" || !strings.Contains(r.trial, "lr=") {
 			t.Fatalf("trial not tagged: %+v", r.trial)
 		}
 	}
-	if a.screen != screenCompare || a.compare.cmp == nil || len(a.compare.cmp.Runs) != 2 {
+	if a.screen != screenCompare || a.compareScreen().cmp == nil || len(a.compareScreen().cmp.Runs) != 2 {
 		t.Fatalf("the sweep's end did not open Compare (screen %d)", a.screen)
 	}
 	sws, _ := store.ListSweeps(context.Background())
@@ -280,26 +280,26 @@ func TestSetupOpensATypedCSVPath(t *testing.T) {
 	writeFile(t, bad, "a,b,y\n1,2,0\n3,4\n")
 	a := newApp(t, nil, 120, 40)
 	press(a, "down", "enter")
-	a.setup.input.SetValue(good)
+	a.setupScreen().input.SetValue(good)
 	press(a, "enter")
-	if a.setup.spec.Data.Path != good || a.setup.table == nil || a.setup.table.Meta.Task != datasets.Binary || a.setup.table.D != 4 {
-		t.Fatalf("CSV not opened: %+v", a.setup.spec.Data)
+	if a.setupScreen().spec.Data.Path != good || a.setupScreen().table == nil || a.setupScreen().table.Meta.Task != datasets.Binary || a.setupScreen().table.D != 4 {
+		t.Fatalf("CSV not opened: %+v", a.setupScreen().spec.Data)
 	}
-	if a.setup.spec.Loss != "bce" || a.setup.validate() != "" {
-		t.Fatalf("loss %q, validate %q", a.setup.spec.Loss, a.setup.validate())
+	if a.setupScreen().spec.Loss != "bce" || a.setupScreen().validate() != "" {
+		t.Fatalf("loss %q, validate %q", a.setupScreen().spec.Loss, a.setupScreen().validate())
 	}
 	// A bad file: the error names the line, and training is blocked.
-	for a.setup.current() == nil || a.setup.current().key != "data.path" {
+	for a.setupScreen().current() == nil || a.setupScreen().current().key != "data.path" {
 		press(a, "down")
 	}
 	press(a, "enter")
-	a.setup.input.SetValue(bad)
+	a.setupScreen().input.SetValue(bad)
 	press(a, "enter")
 	if !strings.Contains(a.status, "line 3, column 3") || a.statusOK {
 		t.Fatalf("status %q", a.status)
 	}
 	press(a, "t")
-	if len(a.train.runs) != 0 {
+	if len(a.trainScreen().runs) != 0 {
 		t.Fatal("trained on a CSV that did not load")
 	}
 }
