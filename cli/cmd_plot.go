@@ -23,8 +23,8 @@ import (
 
 func newPlotCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "plot --run ID [--run ID]... [--kind curves|roc|pr|calibration|confusion|importance] [--metric val_loss] -o FILE.png|FILE.svg | --kind parallel --sweep ID -o FILE",
-		Short: "Write PNG or SVG figures: a run's curves, ROC curve, confusion matrix or feature importance, a sweep in parallel coordinates",
+		Use:   "plot --run ID [--run ID]... [--kind curves|roc|pr|calibration|confusion|importance|layers] [--metric val_loss] -o FILE.png|FILE.svg | --kind parallel --sweep ID -o FILE",
+		Short: "Write PNG or SVG figures: a run's curves, ROC curve, confusion matrix, feature importance or layer health, a sweep in parallel coordinates",
 		Example: examples(
 			"workbench plot --run ID1 --run ID2 --metric val_loss -o curves.png",
 			"workbench plot --run ID --kind roc -o roc.svg",
@@ -32,20 +32,21 @@ func newPlotCmd(e *env) *cobra.Command {
 			"workbench plot --run ID --run ID2 --kind calibration -o reliability.png",
 			"workbench plot --run ID --kind confusion -o confusion.png --width 600 --height 600",
 			"workbench plot --run ID --kind importance -o importance.png   # permutation importance on the test split",
+			"workbench plot --run ID --kind layers -o layers.png           # layer health by epoch",
 			"workbench plot --kind parallel --sweep sweep-20261128-190000-abcdef -o sweep.png",
 		),
 		Args: noArgs,
 	}
 	fs := cmd.Flags()
 	ids := fs.StringArray("run", nil, "a saved `run`: an ID, or a unique prefix or suffix of one (repeatable)")
-	kind := fs.String("kind", "curves", "curves, roc, pr, calibration, confusion, importance, or parallel (a sweep's trials in parallel coordinates)")
+	kind := fs.String("kind", "curves", "curves, roc, pr, calibration, confusion, importance, layers, or parallel (a sweep's trials in parallel coordinates)")
 	sweepID := fs.String("sweep", "", "parallel: the `sweep`, an ID or a unique prefix or suffix of one")
 	metric := fs.String("metric", "val_loss", "curves: the metric per epoch (val_loss, train_loss, val_accuracy, …)")
 	out := fs.StringP("output", "o", "", "the output `file`: .png or .svg")
 	width := fs.Int("width", 800, "width in pixels")
 	height := fs.Int("height", 500, "height in pixels")
 	cmd.RegisterFlagCompletionFunc("run", completeRunIDs(e))
-	cmd.RegisterFlagCompletionFunc("kind", fixedCompletion("curves", "roc", "pr", "calibration", "confusion", "importance", "parallel"))
+	cmd.RegisterFlagCompletionFunc("kind", fixedCompletion("curves", "roc", "pr", "calibration", "confusion", "importance", "layers", "parallel"))
 	cmd.RegisterFlagCompletionFunc("sweep", completeSweepIDs(e))
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *kind == "parallel" || *sweepID != "" {
@@ -77,9 +78,9 @@ func plotRuns(e *env, cmd *cobra.Command, ids []string, kind, metric, out string
 		return usagef("--width and --height must be between 50 and 10000 pixels")
 	}
 	switch kind {
-	case "curves", "roc", "pr", "calibration", "confusion", "importance":
+	case "curves", "roc", "pr", "calibration", "confusion", "importance", "layers":
 	default:
-		return usagef("--kind: %q is not curves, roc, pr, calibration, confusion or importance", kind)
+		return usagef("--kind: %q is not curves, roc, pr, calibration, confusion, importance or layers", kind)
 	}
 	store, err := openStore(e, cmd)
 	if err != nil {
@@ -88,6 +89,13 @@ func plotRuns(e *env, cmd *cobra.Command, ids []string, kind, metric, out string
 	defer store.Close()
 	if ids, err = resolveRunIDs(store, ids); err != nil {
 		return err
+	}
+	if kind == "layers" {
+		if err := writeLayersFigure(store, ids[0], out, width, height); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "wrote %s (%d×%d)\n", out, width, height)
+		return nil
 	}
 	var p *plot.Plot
 	switch kind {

@@ -83,7 +83,7 @@ func TestTrainHintsAtScalingWhenRangesDiffer(t *testing.T) {
 	}
 }
 
-var hintLine = regexp.MustCompile(`^hint: income spans 0–[0-9]{2},[0-9]00 while age spans [0-9]{2}–[0-9]{2}: try --scale standard$`)
+var hintLine = regexp.MustCompile(`^hint: income spans [0-9]{1,3}–[0-9]{2},[0-9]00 while age spans [0-9]{2}–[0-9]{2}: try --scale standard$`)
 
 // testAUC reads the AUC from train's "test:" line.
 func testAUC(t *testing.T, out string) float64 {

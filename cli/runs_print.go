@@ -130,6 +130,7 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 			line(f.History[n-1])
 		}
 	}
+	printLayerHealth(w, f.History)
 }
 
 func printConfusion(w io.Writer, cm [][]int, classes []string) {

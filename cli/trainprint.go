@@ -96,6 +96,7 @@ type kerasPrinter struct {
 	key     string        // the task's key metric
 	showLR  bool          // the schedule changes the rate
 	elapsed time.Duration // at the end of the previous epoch
+	watch   trainer.HealthWatch
 }
 
 func (p *kerasPrinter) print(ev trainer.Event) {
@@ -117,6 +118,9 @@ func (p *kerasPrinter) print(ev trainer.Event) {
 			fmt.Fprint(p.w, "\r\033[K")
 		}
 		fmt.Fprintln(p.w, p.epochLine(e))
+		for _, w := range p.watch.Observe(e.Epoch, e.Layers) {
+			fmt.Fprintln(p.w, "warning: "+w.Text)
+		}
 	case trainer.FinishedEvent:
 		fmt.Fprintf(p.w, "%s after %d epochs", e.Status, e.Epochs)
 		if e.Reason != "" {
@@ -190,8 +194,9 @@ func (p *kerasPrinter) epochLine(e trainer.EpochEvent) string {
 // jsonPrinter prints one JSON object per line. The shapes are documented
 // in the README and fixed by tests.
 type jsonPrinter struct {
-	w    io.Writer
-	hint string // scaleHint, given in the start event
+	w     io.Writer
+	hint  string // scaleHint, given in the start event
+	watch trainer.HealthWatch
 }
 
 type jsonStart struct {
@@ -221,6 +226,10 @@ type jsonEpoch struct {
 	ElapsedS      float64            `json:"elapsed_s"`
 	SamplesPerSec float64            `json:"samples_per_s"`
 	Best          bool               `json:"best"`
+	// Layers is each hidden layer's health; Warnings the layer-health
+	// rules that fired at this epoch (see trainer.HealthWatch).
+	Layers   []trainer.LayerHealth   `json:"layers"`
+	Warnings []trainer.HealthWarning `json:"warnings,omitempty"`
 }
 
 type jsonFinished struct {
@@ -246,8 +255,13 @@ func (p *jsonPrinter) print(ev trainer.Event) {
 		writeJSON(p.w, jsonStart{Event: "start", ID: e.ID, Summary: e.Summary, Params: e.Params, Task: e.Task.String(),
 			Data: e.Spec.Data.Label(), DataHash: e.DataHash, TrainRows: e.TrainRows, ValRows: e.ValRows, TestRows: e.TestRows, Spec: &e.Spec, Hint: p.hint}, false)
 	case trainer.EpochEvent:
+		layers := e.Layers
+		if layers == nil {
+			layers = []trainer.LayerHealth{}
+		}
 		writeJSON(p.w, jsonEpoch{Event: "epoch", ID: e.ID, Epoch: e.Epoch, Epochs: e.Epochs, Train: e.Train, Val: e.Val,
-			LR: e.LR, ElapsedS: e.Elapsed.Seconds(), SamplesPerSec: e.SamplesPerSec, Best: e.Best}, false)
+			LR: e.LR, ElapsedS: e.Elapsed.Seconds(), SamplesPerSec: e.SamplesPerSec, Best: e.Best,
+			Layers: layers, Warnings: p.watch.Observe(e.Epoch, e.Layers)}, false)
 	case trainer.FinishedEvent:
 		writeJSON(p.w, finishedJSON(e, false), false)
 	}

@@ -83,7 +83,10 @@ func (s *SQLite) History(ctx context.Context, id string) ([]Epoch, error) {
 		}
 		out = append(out, e)
 	}
-	return out, s.wrap(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err)
+	}
+	return out, s.wrap(attachLayers(ctx, s.r, id, out))
 }
 
 // Evaluation returns a run's final evaluations; ErrNotFound before it ends.
@@ -266,6 +269,9 @@ func (s *SQLite) ImportRun(ctx context.Context, r *FullRun) error {
 			run.ID, e.Epoch, e.LR, int64(e.Elapsed), e.SamplesPerSec, mustJSON(e.Train), mustJSON(e.Val)); err != nil {
 			return s.wrap(err)
 		}
+	}
+	if err := s.putLayers(ctx, tx, run.ID, r.History); err != nil {
+		return s.wrap(err)
 	}
 	if r.Evaluation != nil {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO evaluations (run_id, data) VALUES (?, ?)", run.ID, mustJSON(r.Evaluation)); err != nil {

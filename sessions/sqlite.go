@@ -21,7 +21,7 @@ import (
 )
 
 // SchemaVersion is the newest schema this build knows (PRAGMA user_version).
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // staleAfter is how old a heartbeat must be before a running run whose
 // owner cannot be checked (another host, or a reused PID) is interrupted.
@@ -105,6 +105,7 @@ CREATE TABLE sweeps (
 );
 `,
 	2: migrationLineage,
+	3: migrationLayerHealth,
 }
 
 // SQLite is the SQLite Store. It is safe for concurrent use.
@@ -122,6 +123,8 @@ type SQLite struct {
 	// so an epoch's write needs no read of its own.
 	mu   sync.Mutex
 	live map[string]Metrics
+
+	stInsertLayer *sql.Stmt // see health.go
 }
 
 const (
@@ -136,7 +139,7 @@ func (s *SQLite) prepare() error {
 	for _, p := range []struct {
 		dst **sql.Stmt
 		sql string
-	}{{&s.stInsertEpoch, sqlInsertEpoch}, {&s.stSelectMetrics, sqlSelectMetrics}, {&s.stUpdateProgress, sqlUpdateProgress}, {&s.stUpsertMetric, sqlUpsertMetric}} {
+	}{{&s.stInsertEpoch, sqlInsertEpoch}, {&s.stSelectMetrics, sqlSelectMetrics}, {&s.stUpdateProgress, sqlUpdateProgress}, {&s.stUpsertMetric, sqlUpsertMetric}, {&s.stInsertLayer, sqlInsertLayer}} {
 		st, err := s.w.Prepare(p.sql)
 		if err != nil {
 			return s.wrap(err)
@@ -456,6 +459,9 @@ func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done 
 			id, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec), mustJSON(e.Train), mustJSON(e.Val)); err != nil {
 			return s.wrap(err)
 		}
+	}
+	if err := s.putLayers(ctx, tx, id, eps); err != nil {
+		return s.wrap(err)
 	}
 	s.mu.Lock()
 	cached, ok := s.live[id]

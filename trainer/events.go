@@ -76,6 +76,9 @@ type EpochEvent struct {
 	SamplesPerSec float64            `json:"samples_per_s"`
 	// Best is true when this epoch is the best so far on the monitored metric.
 	Best bool `json:"best"`
+	// Layers describes each hidden layer's health after this epoch,
+	// measured on the epoch's first step and the validation pass.
+	Layers []LayerHealth `json:"layers"`
 	// Model is a copy of the weights after this epoch when
 	// Options.SnapshotEvery asked for one, else nil.
 	Model *Snapshot `json:"-"`

@@ -119,6 +119,11 @@ func (s *Spec) Get(name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return s.get(f, layer)
+}
+
+// get is Get of a looked-up field.
+func (s *Spec) get(f *Field, layer int) (string, error) {
 	if !f.PerLayer {
 		return f.getValue(s, -1), nil
 	}

@@ -63,6 +63,13 @@ func newLayer(in, out int, act Activation, bn bool, dropout float64, maxBatch in
 	return newLayerT[float64](in, out, act, bn, dropout, maxBatch)
 }
 
+// setAct replaces the layer's activation (the buffers must suit it: the
+// same linearity).
+func (l *layer[T]) setAct(act Activation) {
+	l.Act = act
+	l.actF, l.actB = actFuncs[T](act)
+}
+
 func newLayerT[T float](in, out int, act Activation, bn bool, dropout float64, maxBatch int) *layer[T] {
 	l := &layer[T]{In: in, Out: out, Act: act, BN: bn, Dropout: dropout}
 	l.actF, l.actB = actFuncs[T](act)

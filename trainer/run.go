@@ -206,6 +206,7 @@ type runner struct {
 	evalOut    []float64
 	best, last []float64 // weight copies
 	ev         evalState // target scaling, class weights (evalrun.go)
+	health     *health
 
 	h   *Handle
 	box *outbox
@@ -266,6 +267,7 @@ func newRunner(spec Spec, data *datasets.Prepared, o Options) (*runner, error) {
 	r.evalOut = make([]float64, max(data.Val.N, data.Test.N)*r.k)
 	r.best = make([]float64, m.weightLen())
 	r.last = make([]float64, m.weightLen())
+	r.health = newHealth(m)
 	return r, nil
 }
 
@@ -363,6 +365,9 @@ func (r *runner) evaluate(s *datasets.Split) Evaluation {
 	for lo := 0; lo < s.N; lo += chunk {
 		n := min(chunk, s.N-lo)
 		logits := r.model.forward64(s.X[lo*d:(lo+n)*d], n, false, nil)
+		if r.health.on {
+			r.health.observe(r.model, n)
+		}
 		lossSum += r.chunkLoss(logits, s.Y[lo:lo+n], n) * float64(n)
 		r.model.head().Apply(out[lo*k:(lo+n)*k], logits, n, k)
 	}

@@ -88,6 +88,9 @@ func New(store sessions.Store, o Options) *App {
 	if o.Spec != nil {
 		setup.setSpec(*o.Spec)
 		setup.refreshDerived()
+	} else if last, ok := lastSpec(store); ok {
+		setup.setSpec(last)
+		setup.refreshDerived()
 	}
 	train, runs, compare := newTrain(a.styles, store), newRuns(a.styles, store), newCompare(a.styles, store)
 	a.screens = []screen{screenSetup: &setup, screenTrain: &train, screenRuns: &runs, screenCompare: &compare}
@@ -192,6 +195,9 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(a.show(screenSetup), a.screens[screenSetup].Handle(msg))
 	case startRunsMsg:
 		var cmds []tea.Cmd
+		if len(msg.specs) > 0 { // Setup restores it on the next launch
+			cmds = append(cmds, saveLastSpec(a.store, msg.specs[0]))
+		}
 		for _, s := range msg.specs {
 			cmds = append(cmds, startRun(a.ctx, s, a.store))
 		}
@@ -199,7 +205,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(cmds...)
 	case runStartedMsg:
 		if msg.err != nil {
-			a.status, a.statusOK = "cannot start: "+msg.err.Error(), false
+			a.status, a.statusOK = "cannot start: "+setupHint(msg.err.Error()), false
 			return a, nil
 		}
 		if a.quitting {
