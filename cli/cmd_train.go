@@ -37,8 +37,14 @@ func newTrainCmd(e *env) *cobra.Command {
 	seeds := fs.Int("seeds", 0, "train this many seeds of the spec (--seed, --seed+1, …) on the same data and split")
 	ensemble := fs.Bool("ensemble", false, "with --seeds: combine the seeds' runs into an ensemble run")
 	method := fs.String("ensemble-method", "mean", "with --ensemble: mean, vote or weighted")
+	maxMem := fs.String("max-memory", "", "refuse a run that needs more memory than this (e.g. 512MiB, 8GiB; \"off\" for no limit; default 75% of the machine's)")
 	completeSpecFlags(e, cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		limit, err := parseBytes(*maxMem)
+		if err != nil {
+			return usagef("--max-memory: %v", err)
+		}
+		e.maxMemory = limit
 		spec, data, err := resolveRun(e, sf)
 		if err != nil {
 			return err

@@ -30,6 +30,9 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// maxMemory is train's --max-memory in bytes (0: the default limit,
+	// negative: none).
+	maxMemory int64
 }
 
 // usageError is a bad invocation: exit status 2.

@@ -32,7 +32,7 @@ func trainAndPrint(e *env, store sessions.Store, spec trainer.Spec, data *datase
 func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *datasets.Prepared, jsonOut, verbose bool) (string, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	live, err := sessions.Start(ctx, store, spec, sessions.StartOptions{Data: data})
+	live, err := sessions.Start(ctx, store, spec, sessions.StartOptions{Data: data, Trainer: trainer.Options{MaxMemory: e.maxMemory}})
 	if err != nil {
 		return "", usageError{err.Error()}
 	}

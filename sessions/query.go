@@ -20,6 +20,9 @@ type Query struct {
 	// Empty means newest first.
 	Sort  string
 	Limit int
+	// Metrics are metric keys (such as best_val_f1) that summaries carry
+	// besides the key metrics; ListRuns always has every metric.
+	Metrics []string
 }
 
 // Cond is a metric threshold such as best_val_accuracy > 0.9.

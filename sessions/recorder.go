@@ -182,6 +182,9 @@ func (w *writer) record(batch []trainer.Event) {
 			if w.failed {
 				e.Status = trainer.StatusInterrupted
 				e.Reason = fmt.Sprintf("the store could not be written: %v", r.Err())
+				if why, ok := StorageFailure(r.Err()); ok {
+					e.Reason = fmt.Sprintf("the store could not be written (%s): %v", why, r.Err())
+				}
 				batch[i] = e
 			}
 			if r.store != nil {

@@ -29,6 +29,10 @@ type Options struct {
 	// views such as the decision boundary. It costs one small allocation
 	// per attached epoch, none in the training step.
 	SnapshotEvery time.Duration
+	// MaxMemory bounds the memory a run may need, in bytes, checked with
+	// CheckMemory before anything is allocated: 0 means MemoryLimit (a
+	// share of the machine's memory), a negative value no limit.
+	MaxMemory int64
 }
 
 // Handle controls a running training run. Its methods are safe for
@@ -236,6 +240,10 @@ func newRunner(spec Spec, data *datasets.Prepared, o Options) (*runner, error) {
 	r.initRng = rand.New(rand.NewPCG(seed, 0x1417))
 	r.shufRng = rand.New(rand.NewPCG(seed, 0x5487))
 	r.dropRng = rand.New(rand.NewPCG(seed, 0xd409))
+	rows := data.Train.N + data.Val.N + data.Test.N
+	if _, err := CheckMemory(&spec, task, data.Train.D, data.Classes(), rows, o.MaxMemory); err != nil {
+		return nil, err
+	}
 	evalChunk := max(r.batch, 256)
 	m, err := newEngine(spec, task, data.Train.D, data.Classes(), evalChunk, o.Workers, r.initRng)
 	if err != nil {

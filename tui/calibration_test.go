@@ -86,11 +86,11 @@ func TestRunsTableMetricColumns(t *testing.T) {
 		{ID: "b", Task: "binary", Metrics: sessions.Metrics{"test_mcc": 0.8, "test_accuracy": 0.7}},
 		{ID: "c", Task: "binary", Metrics: sessions.Metrics{"test_accuracy": 0.8}},
 	}
-	sortByMetric(runs, "test_", "mcc", true)
+	sortRuns(runs, "test_key", "mcc", true)
 	if runs[0].ID != "b" || runs[1].ID != "a" || runs[2].ID != "c" {
 		t.Errorf("by test_mcc descending: %s %s %s", runs[0].ID, runs[1].ID, runs[2].ID)
 	}
-	sortByMetric(runs, "test_", "", true)
+	sortRuns(runs, "test_key", "", true)
 	if runs[0].ID != "a" {
 		t.Errorf("by the key metric: %s first", runs[0].ID)
 	}

@@ -117,3 +117,23 @@ func TestSetupHintsAtScaling(t *testing.T) {
 		t.Fatal("the hint stayed with standard scaling")
 	}
 }
+
+// TestSetupRefusesAModelTooBigForTheMachine: a 65536×65536 network on
+// digits is marked invalid with its memory estimate, before anything is
+// built.
+func TestSetupRefusesAModelTooBigForTheMachine(t *testing.T) {
+	if lim, _ := trainer.MemoryLimit(); lim == 0 {
+		t.Skip("no memory limit on this system")
+	}
+	a := newApp(t, nil, 160, 48)
+	spec := trainer.DefaultSpec()
+	spec.Data = datasets.Spec{Name: "digits", Split: datasets.DefaultSplit, Seed: 1}
+	spec.Model.Hidden = []trainer.LayerSpec{{Units: 65536, Activation: "relu"}, {Units: 65536, Activation: "relu"}}
+	send(a, editSpecMsg{spec: spec})
+	if why := a.setupScreen().derived.why; !strings.Contains(why, "GiB") || !strings.Contains(why, "more than") {
+		t.Fatalf("the spec is not refused for its memory: %q", why)
+	}
+	if v := a.View(); !strings.Contains(v, "~129 GiB") {
+		t.Fatalf("the summary lacks the estimate:\n%s", v)
+	}
+}

@@ -54,23 +54,3 @@ func metricTitle(title, metric string) string {
 	}
 	return title + " " + strings.ToUpper(metric)
 }
-
-// sortByMetric sorts runs by a metric column, runs without the metric
-// last; a stable insertion sort keeps the store's order among equals.
-func sortByMetric(runs []*sessions.Run, prefix, metric string, desc bool) {
-	val := func(r *sessions.Run) (float64, bool) {
-		v, ok := r.Metrics[runMetricOf(r, prefix, metric)]
-		return v, ok
-	}
-	for i := 1; i < len(runs); i++ {
-		for j := i; j > 0; j-- {
-			a, okA := val(runs[j-1])
-			b, okB := val(runs[j])
-			less := okB && (!okA || (desc && b > a) || (!desc && b < a))
-			if !less {
-				break
-			}
-			runs[j-1], runs[j] = runs[j], runs[j-1]
-		}
-	}
-}

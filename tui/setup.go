@@ -492,6 +492,12 @@ func (m *setupModel) validate() string {
 		if err := m.spec.CheckTask(task); err != nil {
 			return setupHint(err.Error())
 		}
+		if m.table != nil { // a model too big for this machine is refused before it is built
+			inputs := m.table.D + len(m.spec.Data.Crosses)
+			if _, err := trainer.CheckMemory(&m.spec, task, inputs, m.table.Meta.Classes(), m.table.N, 0); err != nil {
+				return strings.Replace(err.Error(), " or raise the limit with --max-memory", "", 1)
+			}
+		}
 	}
 	return ""
 }
@@ -522,7 +528,8 @@ func (m setupModel) summary() string {
 		return ""
 	}
 	inputs := m.table.D + len(m.spec.Data.Crosses)
-	return trainer.Summary(m.spec.Model, task, inputs, m.table.Meta.Classes())
+	est := trainer.EstimateMemory(&m.spec, inputs, trainer.OutputsFor(task, m.table.Meta.Classes()), m.table.N)
+	return trainer.Summary(m.spec.Model, task, inputs, m.table.Meta.Classes()) + " · ~" + trainer.FormatBytes(est.Total)
 }
 
 func (m setupModel) View() string {
