@@ -16,14 +16,26 @@ func (s *Snapshot) Activations(x []float64, n int) [][]float64 {
 	if n == 0 {
 		return out
 	}
-	const chunk = 1024
-	m := s.model(min(n, chunk))
-	for lo := 0; lo < n; lo += chunk {
-		c := min(chunk, n-lo)
-		m.Forward(x[lo*s.Inputs:(lo+c)*s.Inputs], c, false, nil)
-		for i, l := range m.Layers {
-			copy(out[i][lo*l.Out:(lo+c)*l.Out], l.a[:c*l.Out])
-		}
+	if s.Precision == Float32 {
+		activations(snapshotModel[float32](s, min(n, activationChunk)), x, n, out)
+	} else {
+		activations(snapshotModel[float64](s, min(n, activationChunk)), x, n, out)
 	}
 	return out
+}
+
+const activationChunk = 1024
+
+// activations fills out for Activations, in the network's precision.
+func activations[T float](m *network[T], x []float64, n int, out [][]float64) {
+	for lo := 0; lo < n; lo += activationChunk {
+		c := min(activationChunk, n-lo)
+		m.forward64(x[lo*m.Inputs:(lo+c)*m.Inputs], c, false, nil)
+		for i, l := range m.Layers {
+			dst := out[i][lo*l.Out : (lo+c)*l.Out]
+			for j, v := range l.a[:c*l.Out] {
+				dst[j] = float64(v)
+			}
+		}
+	}
 }

@@ -2,36 +2,122 @@ package trainer
 
 import (
 	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 )
 
-// BenchmarkTrainStep times one training step (gather, forward, backward,
-// optimizer) of the three workload shapes: Small is w1, Medium w2, Large w3.
-var workers = 0
+// benchWorkers sizes the pool in the benchmarks:
+// go test ./trainer -bench . -args -workers 1
+var benchWorkers = flag.Int("workers", 0, "matrix workers in the benchmarks (0 = GOMAXPROCS)")
 
+// BenchmarkTrainStep times one training step (gather, forward, backward,
+// optimizer) of the three workload shapes in both precisions: Small is
+// w1, Medium w2, Large w3.
 func BenchmarkTrainStep(b *testing.B) {
 	for _, c := range []struct{ name, w string }{{"Small", "w1"}, {"Medium", "w2"}, {"Large", "w3"}} {
-		b.Run(c.name, func(b *testing.B) {
-			s, data, err := Workload(c.w)
-			if err != nil {
-				b.Fatal(err)
-			}
-			r, err := newRunner(s, data, Options{Workers: workers})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer r.model.Close()
-			nb := data.Train.N / r.batch
-			r.shuffle()
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				j := i % nb
-				r.step(j*r.batch, (j+1)*r.batch, 1e-3)
-			}
-			b.ReportMetric(float64(b.N*r.batch)/b.Elapsed().Seconds(), "samples/s")
-		})
+		s, data, err := Workload(c.w)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, prec := range PrecisionNames {
+			b.Run(c.name+"/"+prec, func(b *testing.B) {
+				s.Precision = prec
+				r, err := newRunner(s, data, Options{Workers: *benchWorkers})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer r.model.Close()
+				nb := data.Train.N / r.batch
+				r.shuffle()
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					j := i % nb
+					r.step(j*r.batch, (j+1)*r.batch, 1e-3)
+				}
+				b.ReportMetric(float64(b.N*r.batch)/b.Elapsed().Seconds(), "samples/s")
+			})
+		}
 	}
+}
+
+// BenchmarkGemmW3 reports GFLOP/s (2 flops per multiply-add) for each
+// product of a w3 training step (batch 128, 784-256-256-10), on one
+// worker, in both precisions. NT is the input gradient as the layer
+// computes it: a transpose of W, then NN.
+func BenchmarkGemmW3(b *testing.B) {
+	type shape struct {
+		kind    gemmKind
+		m, k, n int
+	}
+	const batch = 128
+	var shapes []shape
+	dims := []int{784, 256, 256, 10}
+	for i := 0; i+1 < len(dims); i++ {
+		in, out := dims[i], dims[i+1]
+		shapes = append(shapes, shape{kindNN, batch, in, out}, shape{kindTN, batch, in, out})
+		if i > 0 {
+			shapes = append(shapes, shape{kindNT, batch, in, out})
+		}
+	}
+	for _, prec := range PrecisionNames {
+		for _, s := range shapes {
+			name := fmt.Sprintf("%s/%s/%dx%dx%d", prec, [...]string{"NN", "TN", "NT"}[s.kind], s.m, s.k, s.n)
+			b.Run(name, func(b *testing.B) {
+				if prec == Float32 {
+					benchGemm[float32](b, s.kind, s.m, s.k, s.n)
+				} else {
+					benchGemm[float64](b, s.kind, s.m, s.k, s.n)
+				}
+			})
+		}
+	}
+}
+
+func benchGemm[T float](b *testing.B, kind gemmKind, m, k, n int) {
+	r := rand.New(rand.NewPCG(1, 2))
+	p := newPool(1)
+	defer p.close()
+	// NN: x (m×k) · W (k×n); TN: xᵀ·dz into dW (k×n); NT: dz (m×n) · Wᵀ
+	// into dx (m×k).
+	x, w, dz := randVecT[T](r, m*k), randVecT[T](r, k*n), randVecT[T](r, m*n)
+	out, wt := make([]T, max(m*n, k*n, m*k)), make([]T, k*n)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := threadCPU()
+	for i := 0; i < b.N; i++ {
+		switch kind {
+		case kindNN:
+			gemmNN(p, out, x, w, m, k, n, false)
+		case kindTN:
+			gemmTN(p, out, x, dz, m, k, n, false)
+		case kindNT:
+			transpose(wt, w, k, n, 0, k)
+			gemmNN(p, out, dz, wt, m, n, k, false)
+		}
+	}
+	flops := 2 * float64(m*k*n) * float64(b.N) / 1e9
+	b.ReportMetric(flops/b.Elapsed().Seconds(), "GFLOP/s")
+	// Per second of this thread's CPU time: on a loaded machine the wall
+	// clock counts time the thread waited for a core.
+	b.ReportMetric(flops/(threadCPU()-cpu0).Seconds(), "GFLOP/s-cpu")
+}
+
+// threadCPU returns the calling thread's user+system CPU time.
+func threadCPU() time.Duration {
+	var ru unix.Rusage
+	if err := unix.Getrusage(unix.RUSAGE_THREAD, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkRun times whole runs of w1, events and evaluation included.

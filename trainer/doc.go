@@ -10,6 +10,18 @@
 // queued without bound (progress events are coalesced to the latest), so
 // the consumer must drain Events until it is closed.
 //
+// Precision: Spec.Precision selects float64 (the default) or float32
+// arithmetic for the network; one generic engine serves both. The loss,
+// metrics, inputs and saved weights cross the boundary as float64 (float32
+// weights are exact float32 values, saved in their own short form as
+// weights version 2). Float32 tracks float64 closely: the same seed gives
+// loss curves within 0.1% (TestFloat32AgreesWithFloat64).
+//
+// Matrix products run on register-tile kernels (AVX2 and AVX-512
+// assembly in both precisions, pure Go elsewhere) split by output rows
+// across a per-model pool of workers. Kernels exposes them as a gonum
+// BLAS; UseBLAS plugs another BLAS into float64 networks.
+//
 // Fields is the spec-field registry: one row per field of Spec with its
 // path, flag, label, kind, range, steps and choices. Spec.Get and Spec.Set
 // read and write a field by flag or path and hold the rules that link
@@ -26,10 +38,11 @@
 //
 // Contract:
 //   - Determinism: the same Spec (including its seed) and the same data give
-//     bit-identical histories and weights, whatever the number of cores.
-//     Randomness comes only from math/rand/v2 PCG sources seeded from the
-//     Spec: one stream each for initialization, shuffling, dropout and
-//     augmentation.
+//     bit-identical histories and weights for any number of workers, on one
+//     kind of CPU; across CPUs (AVX-512, AVX2, none) results agree within
+//     rounding, since the kernels round differently. Randomness comes only
+//     from math/rand/v2 PCG sources seeded from the Spec: one stream each
+//     for initialization, shuffling, dropout and augmentation.
 //   - Concurrency: a Handle's methods are safe for concurrent use. A Model
 //     is not; Snapshot returns an independent copy whose Predict is safe
 //     for concurrent use. Events are immutable once sent.
@@ -37,8 +50,8 @@
 //     (Validate). A non-finite loss or weight ends the run with status
 //     "diverged", never a panic. Functions panic only on programmer errors
 //     such as buffer length mismatches, with messages prefixed "trainer: ".
-//   - Allocation: after the first epoch a training step allocates nothing;
-//     every buffer is sized once for the largest batch and reused. Layer
+//   - Allocation: after the first epoch a training step allocates nothing,
+//     in either precision; every buffer is sized once for the largest batch and reused. Layer
 //     health (EpochEvent.Layers) is measured on the epoch's first step and
 //     the validation pass with buffers allocated once per run.
 //

@@ -103,10 +103,10 @@ func (r *runner) calibrate() *Calibration {
 	}
 	k := r.k
 	z := make([]float64, s.N*k)
-	chunk := r.model.Layers[0].maxBatch
+	chunk := r.model.evalChunk()
 	for lo := 0; lo < s.N; lo += chunk {
 		n := min(chunk, s.N-lo)
-		copy(z[lo*k:(lo+n)*k], r.model.Forward(s.X[lo*s.D:(lo+n)*s.D], n, false, nil))
+		copy(z[lo*k:(lo+n)*k], r.model.forward64(s.X[lo*s.D:(lo+n)*s.D], n, false, nil))
 	}
 	p := make([]float64, len(z))
 	score := func(beta float64) (ece, brier float64) {
@@ -114,7 +114,7 @@ func (r *runner) calibrate() *Calibration {
 		for i, v := range z {
 			scaled[i] = v * beta
 		}
-		r.model.Head.Apply(p, scaled, s.N, k)
+		r.model.head().Apply(p, scaled, s.N, k)
 		return ECE(Reliability(p, s.Y, k)), Brier(p, s.Y, k)
 	}
 	c := &Calibration{Method: "temperature"}
@@ -122,13 +122,7 @@ func (r *runner) calibrate() *Calibration {
 	beta := FitTemperature(z, s.Y, k)
 	c.Temperature = 1 / beta
 	c.ECEAfter, c.BrierAfter = score(beta)
-	out := r.model.Layers[len(r.model.Layers)-1]
-	for i := range out.W {
-		out.W[i] *= beta
-	}
-	for i := range out.B {
-		out.B[i] *= beta
-	}
+	r.model.scaleOutput(beta)
 	return c
 }
 

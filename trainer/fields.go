@@ -234,6 +234,24 @@ var fields = []Field{
 		Usage: "clip each gradient element to ±`v` before the update (0 = off)", Steps: []string{"0", "0.1", "0.5", "1", "5"},
 		ref: func(s *Spec, _ int) any { return &s.Optimizer.ClipValue }},
 
+	{Path: "precision", Flag: "precision", Label: "precision", Section: "Training", Kind: KindEnum, Values: PrecisionNames, Empty: Float64,
+		Usage: "arithmetic of the network: float64 or float32 (also f64, f32)", Steps: PrecisionNames,
+		set: func(s *Spec, v string) error {
+			if v == "" {
+				v = Float64
+			}
+			p, err := ParsePrecision(v)
+			if err != nil {
+				return fmt.Errorf("unknown value %q (want float64 or float32, or f64 or f32)", v)
+			}
+			if p == Float64 {
+				p = ""
+			}
+			s.Precision = p
+			return nil
+		},
+		ref: func(s *Spec, _ int) any { return &s.Precision }},
+
 	// Stopping.
 	{Path: "early_stop.patience", Flag: "patience", Label: "early stop patience", Section: "Stopping", Kind: KindInt, Max: 1_000_000,
 		Usage: "early stopping: `epochs` without improvement (0 = off)", Steps: patSteps,

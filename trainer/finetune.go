@@ -37,14 +37,22 @@ func Finetune(ctx context.Context, s *Snapshot, spec Spec, data *datasets.Prepar
 	if batch <= 0 || batch > tr.N {
 		batch = tr.N
 	}
-	m := s.model(batch)
+	if s.Precision == Float32 {
+		return finetune(ctx, snapshotModel[float32](s, batch), s, spec, data, o, batch)
+	}
+	return finetune(ctx, snapshotModel[float64](s, batch), s, spec, data, o, batch)
+}
+
+// finetune is Finetune in the snapshot's precision, on m, a copy of it.
+func finetune[T float](ctx context.Context, m *network[T], s *Snapshot, spec Spec, data *datasets.Prepared, o FinetuneOptions, batch int) (*Snapshot, error) {
+	tr := &data.Train
 	m.pool = newPool(o.Workers)
 	defer m.Close()
 	loss, err := NewLoss(spec.Loss, s.Task)
 	if err != nil {
 		return nil, err
 	}
-	opt, err := NewOptimizer(spec.Optimizer, m.Params())
+	opt, err := newOptimizer(spec.Optimizer, m.Params(), m.pool)
 	if err != nil {
 		return nil, err
 	}
@@ -88,9 +96,9 @@ func Finetune(ctx context.Context, s *Snapshot, spec Spec, data *datasets.Prepar
 				copy(xb[i*d:(i+1)*d], tr.X[j*d:(j+1)*d])
 				fillTargets(tb[i*k:(i+1)*k], tr.Y[j], task)
 			}
-			logits := m.Forward(xb[:n*d], n, true, drop)
+			logits := m.forward64(xb[:n*d], n, true, drop)
 			loss.Eval(gb[:n*k], logits, tb[:n*k], n, k)
-			m.Backward(gb[:n*k], n, true)
+			m.backward64(gb[:n*k], n, true)
 			if spec.L1 != 0 || spec.L2 != 0 {
 				m.addPenaltyGrad(spec.L1, spec.L2)
 			}

@@ -8,12 +8,19 @@ import (
 )
 
 // TestGemmKernels checks the three products against a naive triple loop,
-// on shapes that exercise the register tiles, their column and row
-// remainders and the parallel split, and checks that 1, 2 and 3 workers
-// give bit-identical results.
+// on shapes that exercise the register tiles (4- and 8-row, narrow and
+// wide), their column and row remainders and the parallel split, and
+// checks that 1, 2 and 3 workers give bit-identical results, in both
+// precisions. The naive sum is in float64; float32 is held to its
+// rounding: 1e-5 of Σ|a·b|.
 func TestGemmKernels(t *testing.T) {
+	t.Run("float64", func(t *testing.T) { testGemm[float64](t, 1e-12) })
+	t.Run("float32", func(t *testing.T) { testGemm[float32](t, 1e-5) })
+}
+
+func testGemm[T float](t *testing.T, tol float64) {
 	r := rand.New(rand.NewPCG(1, 1))
-	shapes := [][3]int{{1, 1, 1}, {3, 5, 7}, {4, 8, 8}, {5, 9, 17}, {13, 33, 10}, {64, 64, 128}, {130, 97, 101}, {257, 70, 64}, {9, 160, 56}}
+	shapes := [][3]int{{1, 1, 1}, {3, 5, 7}, {4, 8, 8}, {5, 9, 17}, {13, 33, 10}, {64, 64, 128}, {130, 97, 101}, {257, 70, 64}, {9, 160, 56}, {37, 200, 100}, {20, 130, 40}, {24, 600, 96}}
 	pools := []*pool{newPool(1), newPool(2), newPool(3)}
 	defer func() {
 		for _, p := range pools {
@@ -24,62 +31,66 @@ func TestGemmKernels(t *testing.T) {
 		m, k, n := s[0], s[1], s[2]
 		for _, acc := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%dx%dx%d acc=%v", m, k, n, acc), func(t *testing.T) {
-				a := randVec(r, m*k, 1)
-				b := randVec(r, k*n, 1)
-				bt := randVec(r, m*n, 1) // B for TN (m×n)
-				bk := randVec(r, k*n, 1) // B for NT (k×n)
-				init := randVec(r, max(m*n, k*n, m*k), 1)
+				a := randVecT[T](r, m*k)
+				b := randVecT[T](r, k*n)
+				bt := randVecT[T](r, m*n) // B for TN (m×n)
+				bk := randVecT[T](r, k*n) // B for NT (k×n)
+				init := randVecT[T](r, max(m*n, k*n, m*k))
 				// Each product: its task, the C it writes (rows × cols), and
 				// the naive value of C[i][j] without the initial value.
 				products := []struct {
 					name       string
 					kind       gemmKind
-					b          []float64
+					b          []T
 					rows, cols int
-					naive      func(i, j int) float64
+					naive      func(i, j int) (sum, abs float64)
 				}{
-					{"NN", kindNN, b, m, n, func(i, j int) float64 { // A (m×k) · B (k×n)
-						s := 0.0
+					{"NN", kindNN, b, m, n, func(i, j int) (s, sa float64) { // A (m×k) · B (k×n)
 						for p := 0; p < k; p++ {
-							s += a[i*k+p] * b[p*n+j]
+							v := float64(a[i*k+p]) * float64(b[p*n+j])
+							s, sa = s+v, sa+math.Abs(v)
 						}
-						return s
+						return s, sa
 					}},
-					{"TN", kindTN, bt, k, n, func(p, j int) float64 { // Aᵀ·B, B m×n
-						s := 0.0
+					{"TN", kindTN, bt, k, n, func(p, j int) (s, sa float64) { // Aᵀ·B, B m×n
 						for i := 0; i < m; i++ {
-							s += a[i*k+p] * bt[i*n+j]
+							v := float64(a[i*k+p]) * float64(bt[i*n+j])
+							s, sa = s+v, sa+math.Abs(v)
 						}
-						return s
+						return s, sa
 					}},
-					{"NT", kindNT, bk, m, k, func(i, p int) float64 { // (m×n) · Bᵀ, B k×n
-						s := 0.0
+					{"NT", kindNT, bk, m, k, func(i, p int) (s, sa float64) { // (m×n) · Bᵀ, B k×n
 						for j := 0; j < n; j++ {
-							s += bt[i*n+j] * bk[p*n+j]
+							v := float64(bt[i*n+j]) * float64(bk[p*n+j])
+							s, sa = s+v, sa+math.Abs(v)
 						}
-						return s
+						return s, sa
 					}},
 				}
 				for _, pr := range products {
 					want := make([]float64, pr.rows*pr.cols)
+					bound := make([]float64, pr.rows*pr.cols)
 					for i := 0; i < pr.rows; i++ {
 						for j := 0; j < pr.cols; j++ {
-							want[i*pr.cols+j] = pr.naive(i, j)
+							w, sa := pr.naive(i, j)
 							if acc {
-								want[i*pr.cols+j] += init[i*pr.cols+j]
+								w += float64(init[i*pr.cols+j])
+								sa += math.Abs(float64(init[i*pr.cols+j]))
 							}
+							want[i*pr.cols+j], bound[i*pr.cols+j] = w, tol*(1+sa)
 						}
 					}
 					aIn := a
 					if pr.kind == kindNT {
 						aIn = bt // m×n
 					}
-					var first []float64
+					var first []T
 					for pi, pl := range pools {
-						c := append([]float64(nil), init[:pr.rows*pr.cols]...)
-						pl.do(gemmTask{kind: pr.kind, c: c, a: aIn, b: pr.b, m: m, k: k, n: n, accumulate: acc}, pr.rows, parallelMACs) // force the split
+						c := append([]T(nil), init[:pr.rows*pr.cols]...)
+						task := newTask(pr.kind, c, aIn, pr.b, m, k, n, acc)
+						pl.do(&task, pr.rows, parallelMACs) // force the split
 						for i := range want {
-							if d := math.Abs(c[i] - want[i]); d > 1e-12*(1+math.Abs(want[i])) {
+							if d := math.Abs(float64(c[i]) - want[i]); d > bound[i] {
 								t.Fatalf("%s[%d] = %v, want %v", pr.name, i, c[i], want[i])
 							}
 						}
@@ -95,11 +106,19 @@ func TestGemmKernels(t *testing.T) {
 	}
 }
 
-func equalBits(a, b []float64) bool {
+func equalBits[T float](a, b []T) bool {
 	for i := range a {
-		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+		if math.Float64bits(float64(a[i])) != math.Float64bits(float64(b[i])) {
 			return false
 		}
 	}
 	return true
+}
+
+func randVecT[T float](r *rand.Rand, n int) []T {
+	v := make([]T, n)
+	for i := range v {
+		v[i] = T(2*r.Float64() - 1)
+	}
+	return v
 }

@@ -60,7 +60,19 @@ type health struct {
 	on       bool // the validation pass is being measured
 }
 
-func newHealth(m *Model) *health {
+// newHealth, beforeStep, afterStep, observe and finish take the runner's
+// network in either precision and measure it in float64.
+func newHealth(e engine) *health {
+	switch m := e.(type) {
+	case *network[float32]:
+		return newHealthT(m)
+	case *network[float64]:
+		return newHealthT(m)
+	}
+	panic("trainer: health of an unknown network")
+}
+
+func newHealthT[T float](m *network[T]) *health {
 	h := &health{gradNorm: make([]float64, len(m.Layers)), update: make([]float64, len(m.Layers))}
 	hidden := m.Layers[:len(m.Layers)-1]
 	for _, l := range hidden {
@@ -73,15 +85,35 @@ func newHealth(m *Model) *health {
 }
 
 // beforeStep keeps the hidden weights that the next step will change.
-func (h *health) beforeStep(m *Model) {
+func (h *health) beforeStep(e engine) {
+	switch m := e.(type) {
+	case *network[float32]:
+		beforeStepT(h, m)
+	case *network[float64]:
+		beforeStepT(h, m)
+	}
+}
+
+func beforeStepT[T float](h *health, m *network[T]) {
 	for i, w := range h.prevW {
-		copy(w, m.Layers[i].W)
+		for j, v := range m.Layers[i].W {
+			w[j] = float64(v)
+		}
 	}
 }
 
 // afterStep measures the step that followed beforeStep: the gradient
 // norms (still in the layers' gradients) and the update ratios.
-func (h *health) afterStep(m *Model) {
+func (h *health) afterStep(e engine) {
+	switch m := e.(type) {
+	case *network[float32]:
+		afterStepT(h, m)
+	case *network[float64]:
+		afterStepT(h, m)
+	}
+}
+
+func afterStepT[T float](h *health, m *network[T]) {
 	for i, l := range m.Layers {
 		h.gradNorm[i] = norm(l.dW)
 	}
@@ -89,7 +121,7 @@ func (h *health) afterStep(m *Model) {
 		cur := m.Layers[i].W
 		d := 0.0
 		for j, v := range cur {
-			x := v - w[j]
+			x := float64(v) - w[j]
 			d += x * x
 		}
 		h.update[i] = ratio(math.Sqrt(d), norm(w))
@@ -110,7 +142,16 @@ func (h *health) start() {
 
 // observe folds the hidden outputs of the model's last inference Forward
 // over n rows.
-func (h *health) observe(m *Model, n int) {
+func (h *health) observe(e engine, n int) {
+	switch m := e.(type) {
+	case *network[float32]:
+		observeT(h, m, n)
+	case *network[float64]:
+		observeT(h, m, n)
+	}
+}
+
+func observeT[T float](h *health, m *network[T], n int) {
 	for i := range h.live {
 		l := m.Layers[i]
 		a := l.a[:n*l.Out]
@@ -119,7 +160,8 @@ func (h *health) observe(m *Model, n int) {
 		s, q := 0.0, 0.0
 		for r := 0; r < n; r++ {
 			row := a[r*l.Out : (r+1)*l.Out]
-			for j, v := range row {
+			for j, x := range row {
+				v := float64(x)
 				s += v
 				q += v * v
 				if v != 0 {
@@ -147,7 +189,17 @@ func saturationKind(a Activation) byte {
 }
 
 // finish returns the epoch's layer health, a fresh slice.
-func (h *health) finish(m *Model) []LayerHealth {
+func (h *health) finish(e engine) []LayerHealth {
+	switch m := e.(type) {
+	case *network[float32]:
+		return finishT(h, m)
+	case *network[float64]:
+		return finishT(h, m)
+	}
+	panic("trainer: health of an unknown network")
+}
+
+func finishT[T float](h *health, m *network[T]) []LayerHealth {
 	h.on = false
 	out := make([]LayerHealth, len(h.live))
 	outGrad := h.gradNorm[len(m.Layers)-1]
@@ -195,17 +247,17 @@ func (lh *LayerHealth) Sanitize() {
 }
 
 // norm is the Euclidean norm, scaled so that large values do not overflow.
-func norm(v []float64) float64 {
+func norm[T float](v []T) float64 {
 	scale := 0.0
 	for _, x := range v {
-		scale = math.Max(scale, math.Abs(x))
+		scale = math.Max(scale, math.Abs(float64(x)))
 	}
 	if scale == 0 || math.IsInf(scale, 0) || math.IsNaN(scale) {
 		return scale
 	}
 	s := 0.0
 	for _, x := range v {
-		y := x / scale
+		y := float64(x) / scale
 		s += y * y
 	}
 	return scale * math.Sqrt(s)

@@ -30,7 +30,7 @@ func tinyRunner(t *testing.T) *runner {
 		t.Fatal(err)
 	}
 	t.Cleanup(r.model.Close)
-	h, out := r.model.Layers[0], r.model.Layers[1]
+	h, out := r.model.(*Model).Layers[0], r.model.(*Model).Layers[1]
 	copy(h.W, []float64{1, -1, 0.5, 0, -1, 0.5})
 	clear(h.B)
 	copy(out.W, []float64{1, 1, 1})
@@ -95,10 +95,11 @@ func TestSaturationByHand(t *testing.T) {
 		want float64
 	}{{"tanh", 100, 1}, {"tanh", 0.01, 0}, {"sigmoid", 100, 1}, {"sigmoid", 0, 0}, {"relu", 100, 0}} {
 		r := tinyRunner(t)
-		r.model.Layers[0].Act, _ = ParseActivation(c.act)
+		act, _ := ParseActivation(c.act)
+		r.model.(*Model).Layers[0].setAct(act)
 		// Both rows, (1, 0) and (0, 1), give each unit ±w: sigmoid(±100)
 		// is at a limit either way, sigmoid(0) = 0.5 is not.
-		copy(r.model.Layers[0].W, []float64{c.w, -c.w, c.w, c.w, -c.w, c.w})
+		copy(r.model.(*Model).Layers[0].W, []float64{c.w, -c.w, c.w, c.w, -c.w, c.w})
 		r.health.start()
 		r.evaluate(&r.data.Val)
 		if got := r.health.finish(r.model)[0].Saturated; got != c.want {
@@ -212,7 +213,7 @@ func TestHealthAllocatesNothing(t *testing.T) {
 		r.step(0, 32, 0.01)
 		r.health.afterStep(r.model)
 		r.health.start()
-		r.model.Forward(r.data.Val.X, 64, false, nil)
+		r.model.(*Model).Forward(r.data.Val.X, 64, false, nil)
 		r.health.observe(r.model, 64)
 	}); a != 0 {
 		t.Fatalf("the measured step and pass allocate %v times", a)

@@ -2,25 +2,35 @@
 
 package trainer
 
-func axpy4(c []float64, a0, a1, a2, a3 float64, b0, b1, b2, b3 []float64) {
+func axpy4[T float](c []T, a0, a1, a2, a3 T, b0, b1, b2, b3 []T) {
 	axpy4Go(c, a0, a1, a2, a3, b0, b1, b2, b3)
 }
 
-func dot4(a, b0, b1, b2, b3 []float64) [4]float64 { return dot4Go(a, b0, b1, b2, b3) }
+func dot4[T float](a, b0, b1, b2, b3 []T) [4]T { return dot4Go(a, b0, b1, b2, b3) }
 
-func adamStep(w, g, m, v []float64, b1, b2, lrc1, c2, eps float64) {
+func adamStep[T float](w, g, m, v []T, b1, b2, lrc1, c2, eps T) {
 	adamStepGo(w, g, m, v, b1, b2, lrc1, c2, eps)
 }
 
-// hasTile is false: the portable path has no register-tile kernel.
-const hasTile = false
+const adamAlign = 16
 
-func tile4x8(c []float64, ldc int, a []float64, ars, astep int, b []float64, bstep, iters int, acc bool) {
-	panic("trainer: tile4x8 without AVX")
+// tileCols is 0, 0: the portable path has no register-tile kernel.
+func tileCols[T float]() (narrow, wide int) { return 0, 0 }
+
+func halfCols[T float]() int { return 0 }
+
+func tile4h[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, iters int, acc bool) {
+	panic("trainer: tile4h without AVX")
 }
 
-const tileWidth = 0
+func tile4n[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, iters int, acc bool) {
+	panic("trainer: tile4n without AVX")
+}
 
-func tile4x16(c []float64, ldc int, a []float64, ars, astep int, b []float64, bstep, iters int, acc bool) {
-	panic("trainer: tile4x16 without AVX-512")
+func tile4w[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, iters int, acc bool) {
+	panic("trainer: tile4w without AVX-512")
+}
+
+func tile8w[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, iters int, acc bool) {
+	panic("trainer: tile8w without AVX-512")
 }

@@ -3,6 +3,9 @@ package trainer
 import (
 	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 const (
@@ -10,143 +13,199 @@ const (
 	bnMomentum = 0.1 // running = (1−m)·running + m·batch, as PyTorch
 )
 
-// Param is one trainable tensor and its gradient.
-type Param struct {
+// Param is one trainable float64 tensor and its gradient.
+type Param = param[float64]
+
+// param is one trainable tensor and its gradient, in either precision.
+type param[T float] struct {
 	Name  string
-	W     []float64
-	G     []float64
+	W     []T
+	G     []T
 	Decay bool // weights take L1/L2 and weight decay; biases and BN shifts do not
 }
 
-// Layer is a dense layer: z = x·W + b, then optional batch normalization,
-// the activation, and optional inverted dropout. Buffers for up to maxBatch
-// rows are allocated once. It is not safe for concurrent use.
-type Layer struct {
+// Layer is a float64 dense layer.
+type Layer = layer[float64]
+
+// layer is a dense layer: z = x·W + b, then optional batch normalization,
+// the activation, and optional inverted dropout, in precision T. Buffers
+// for up to maxBatch rows are allocated once. It is not safe for
+// concurrent use.
+type layer[T float] struct {
 	In, Out int
 	Act     Activation
 	BN      bool
 	Dropout float64
 
-	W, B, dW, dB               []float64 // W is In×Out, row-major; no B under BN
-	Gamma, Beta, dGamma, dBeta []float64
-	RunMean, RunVar            []float64
+	W, B, dW, dB               []T // W is In×Out, row-major; no B under BN
+	Gamma, Beta, dGamma, dBeta []T
+	RunMean, RunVar            []T
+
+	actF func(a, z []T)         // Act.Forward in T
+	actB func(dz, da, z, a []T) // Act.Backward in T
+	wt   []T                    // Wᵀ, for dx through the tiles (see backward)
+
+	transposeW func(lo, hi int) // rows [lo, hi) of W into wt, on the pool
+	ext        blas.Float64     // a plugged BLAS (see UseBLAS), or nil
 
 	maxBatch int
-	x        []float64 // the last input (aliases the caller's buffer)
-	z, h, a  []float64 // linear output, normalized output, activation output
-	out      []float64 // after dropout (aliases a without dropout)
-	mask     []float64
-	xhat     []float64
-	invStd   []float64
-	dz, dh   []float64
-	dx       []float64
+	x        []T // the last input (aliases the caller's buffer)
+	z, h, a  []T // linear output, normalized output, activation output
+	out      []T // after dropout (aliases a without dropout)
+	mask     []T
+	xhat     []T
+	invStd   []T
+	dz, dh   []T
+	dx       []T
 }
 
 func newLayer(in, out int, act Activation, bn bool, dropout float64, maxBatch int) *Layer {
-	l := &Layer{In: in, Out: out, Act: act, BN: bn, Dropout: dropout}
-	l.W, l.dW = make([]float64, in*out), make([]float64, in*out)
+	return newLayerT[float64](in, out, act, bn, dropout, maxBatch)
+}
+
+// setAct replaces the layer's activation (the buffers must suit it: the
+// same linearity).
+func (l *layer[T]) setAct(act Activation) {
+	l.Act = act
+	l.actF, l.actB = actFuncs[T](act)
+}
+
+func newLayerT[T float](in, out int, act Activation, bn bool, dropout float64, maxBatch int) *layer[T] {
+	l := &layer[T]{In: in, Out: out, Act: act, BN: bn, Dropout: dropout}
+	l.actF, l.actB = actFuncs[T](act)
+	l.ext = pluggedBLAS[T]()
+	l.W, l.dW = make([]T, in*out), make([]T, in*out)
 	if bn {
-		l.Gamma, l.Beta = make([]float64, out), make([]float64, out)
-		l.dGamma, l.dBeta = make([]float64, out), make([]float64, out)
-		l.RunMean, l.RunVar = make([]float64, out), make([]float64, out)
+		l.Gamma, l.Beta = make([]T, out), make([]T, out)
+		l.dGamma, l.dBeta = make([]T, out), make([]T, out)
+		l.RunMean, l.RunVar = make([]T, out), make([]T, out)
 		for j := range l.Gamma {
 			l.Gamma[j], l.RunVar[j] = 1, 1
 		}
 	} else {
-		l.B, l.dB = make([]float64, out), make([]float64, out)
+		l.B, l.dB = make([]T, out), make([]T, out)
+	}
+	if l.packDX(maxBatch) {
+		l.wt = make([]T, in*out)
+		l.transposeW = func(lo, hi int) { transpose(l.wt, l.W, l.In, l.Out, lo, hi) }
 	}
 	l.resize(maxBatch)
 	return l
 }
 
-// resize allocates the batch buffers for up to n rows.
-func (l *Layer) resize(n int) {
+// packDX reports whether dx = dz·Wᵀ goes through a transposed copy of W
+// and the register tiles rather than the dot-product kernel: for float32
+// always (there is no float32 dot kernel), for float64 from 16k
+// multiply-adds (w2's output layer, w3's), where the tiles' speed pays for
+// the copy; w1's products, a few hundred, keep the dot kernel.
+func (l *layer[T]) packDX(n int) bool {
+	nw, _ := tileCols[T]()
+	return nw > 0 && l.In >= 4 && (is32[T]() || n*l.In*l.Out >= packMACs)
+}
+
+// packMACs is the size from which float64 input gradients are packed.
+const packMACs = 1 << 14
+
+func (l *layer[T]) resize(n int) {
 	if n <= l.maxBatch {
 		return
 	}
 	l.maxBatch = n
 	m := n * l.Out
-	l.z, l.dz, l.dh = make([]float64, m), make([]float64, m), make([]float64, m)
+	l.z, l.dz, l.dh = make([]T, m), make([]T, m), make([]T, m)
 	l.h, l.a, l.out = l.z, l.z, l.z
 	if l.BN {
-		l.h, l.xhat = make([]float64, m), make([]float64, m)
-		l.invStd = make([]float64, l.Out)
+		l.h, l.xhat = make([]T, m), make([]T, m)
+		l.invStd = make([]T, l.Out)
 	}
 	if _, linear := l.Act.(Linear); !linear {
-		l.a = make([]float64, m)
+		l.a = make([]T, m)
 	}
 	l.out = l.a
 	if l.Dropout > 0 {
-		l.out, l.mask = make([]float64, m), make([]float64, m)
+		l.out, l.mask = make([]T, m), make([]T, m)
 	}
-	l.dx = make([]float64, n*l.In)
+	l.dx = make([]T, n*l.In)
 }
 
-func (l *Layer) params(prefix string) []*Param {
-	ps := []*Param{{Name: prefix + ".W", W: l.W, G: l.dW, Decay: true}}
+func (l *layer[T]) params(prefix string) []*param[T] {
+	ps := []*param[T]{{Name: prefix + ".W", W: l.W, G: l.dW, Decay: true}}
 	if l.BN {
-		ps = append(ps, &Param{Name: prefix + ".gamma", W: l.Gamma, G: l.dGamma}, &Param{Name: prefix + ".beta", W: l.Beta, G: l.dBeta})
+		ps = append(ps, &param[T]{Name: prefix + ".gamma", W: l.Gamma, G: l.dGamma}, &param[T]{Name: prefix + ".beta", W: l.Beta, G: l.dBeta})
 	} else {
-		ps = append(ps, &Param{Name: prefix + ".b", W: l.B, G: l.dB})
+		ps = append(ps, &param[T]{Name: prefix + ".b", W: l.B, G: l.dB})
 	}
 	return ps
 }
 
-// init draws the weights: Xavier/Glorot or He, uniform or normal.
-func (l *Layer) init(kind string, r *rand.Rand) {
+// init draws the weights: Xavier/Glorot or He, uniform or normal, with
+// gonum's distuv on r's stream. The uniform draws take distuv.Uniform on
+// [-1, 1) times the limit, not distuv.Uniform on [-lim, lim): that is
+// u·2lim − lim, rounded twice, which would move every weight by an ulp
+// from the (2u − 1)·lim that runs have always drawn and so change every
+// saved result; 2u − 1 is exact, so this form keeps them bit for bit. The
+// normal draws are N(0, 1)·sd in both. Both precisions draw the same
+// float64 stream; float32 rounds it.
+func (l *layer[T]) init(kind string, r *rand.Rand) {
 	fanIn, fanOut := float64(l.In), float64(l.Out)
+	var d distuv.Rander
+	var scale float64
 	switch kind {
 	case "xavier_uniform":
-		lim := math.Sqrt(6 / (fanIn + fanOut))
-		for i := range l.W {
-			l.W[i] = (2*r.Float64() - 1) * lim
-		}
+		d, scale = distuv.Uniform{Min: -1, Max: 1, Src: r}, math.Sqrt(6/(fanIn+fanOut))
 	case "xavier_normal":
-		sd := math.Sqrt(2 / (fanIn + fanOut))
-		for i := range l.W {
-			l.W[i] = r.NormFloat64() * sd
-		}
+		d, scale = distuv.Normal{Mu: 0, Sigma: math.Sqrt(2 / (fanIn + fanOut)), Src: r}, 1
 	case "he_uniform":
-		lim := math.Sqrt(6 / fanIn)
-		for i := range l.W {
-			l.W[i] = (2*r.Float64() - 1) * lim
-		}
+		d, scale = distuv.Uniform{Min: -1, Max: 1, Src: r}, math.Sqrt(6/fanIn)
 	default: // he_normal
-		sd := math.Sqrt(2 / fanIn)
-		for i := range l.W {
-			l.W[i] = r.NormFloat64() * sd
-		}
+		d, scale = distuv.Normal{Mu: 0, Sigma: math.Sqrt(2 / fanIn), Src: r}, 1
+	}
+	for i := range l.W {
+		l.W[i] = T(d.Rand() * scale)
 	}
 }
 
 // forward computes the layer's output for n rows of x. In training mode
 // batch norm uses batch statistics (and updates the running ones) and
 // dropout draws a fresh mask from r, unless fixedMask is set.
-func (l *Layer) forward(p *pool, x []float64, n int, train bool, r *rand.Rand, fixedMask bool) []float64 {
+func (l *layer[T]) forward(p *pool, x []T, n int, train bool, r *rand.Rand, fixedMask bool) []T {
 	l.x = x
 	m := n * l.Out
 	z := l.z[:m]
-	p.gemmNN(z, x, l.W, n, l.In, l.Out, false)
-	if !l.BN {
-		for i := 0; i < n; i++ {
-			row := z[i*l.Out : (i+1)*l.Out]
-			for j, b := range l.B {
-				row[j] += b
-			}
-		}
-	} else {
-		l.batchNorm(n, train)
-	}
 	h := l.h[:m]
 	a := l.a[:m]
-	if _, linear := l.Act.(Linear); !linear {
-		l.Act.Forward(a, h)
-	} else if &a[0] != &h[0] {
+	_, linear := l.Act.(Linear)
+	if !l.BN {
+		// Bias and activation fused into the product: each worker finishes
+		// its own rows.
+		var out []T
+		if !linear {
+			out = a
+		}
+		if l.ext != nil {
+			l.extForward(x, z, out, n)
+		} else {
+			gemmNNBiasAct(p, z, x, l.W, l.B, out, l.actF, n, l.In, l.Out)
+		}
+	} else if l.ext != nil {
+		l.extForward(x, z, nil, n) // no bias under batch norm: B is zero-length
+		l.batchNorm(n, train)
+		if !linear {
+			l.actF(a, h)
+		}
+	} else {
+		gemmNN(p, z, x, l.W, n, l.In, l.Out, false)
+		l.batchNorm(n, train)
+		if !linear {
+			l.actF(a, h)
+		}
+	}
+	if linear && &a[0] != &h[0] {
 		copy(a, h)
 	}
 	if l.Dropout > 0 && train {
 		keep := 1 - l.Dropout
-		scale := 1 / keep
+		scale := T(1 / keep)
 		mask := l.mask[:m]
 		if !fixedMask {
 			for i := range mask {
@@ -166,12 +225,12 @@ func (l *Layer) forward(p *pool, x []float64, n int, train bool, r *rand.Rand, f
 	return a
 }
 
-func (l *Layer) batchNorm(n int, train bool) {
+func (l *layer[T]) batchNorm(n int, train bool) {
 	k := l.Out
 	z, h := l.z[:n*k], l.h[:n*k]
 	if !train {
 		for j := 0; j < k; j++ {
-			inv := 1 / math.Sqrt(l.RunVar[j]+bnEps)
+			inv := T(1 / math.Sqrt(float64(l.RunVar[j])+bnEps))
 			g, b, mu := l.Gamma[j], l.Beta[j], l.RunMean[j]
 			for i := 0; i < n; i++ {
 				h[i*k+j] = g*(z[i*k+j]-mu)*inv + b
@@ -180,20 +239,20 @@ func (l *Layer) batchNorm(n int, train bool) {
 		return
 	}
 	xhat := l.xhat[:n*k]
-	fn := float64(n)
+	fn := T(n)
 	for j := 0; j < k; j++ {
-		mean := 0.0
+		var mean T
 		for i := 0; i < n; i++ {
 			mean += z[i*k+j]
 		}
 		mean /= fn
-		v := 0.0
+		var v T
 		for i := 0; i < n; i++ {
 			d := z[i*k+j] - mean
 			v += d * d
 		}
 		v /= fn
-		inv := 1 / math.Sqrt(v+bnEps)
+		inv := T(1 / math.Sqrt(float64(v)+bnEps))
 		l.invStd[j] = inv
 		g, b := l.Gamma[j], l.Beta[j]
 		for i := 0; i < n; i++ {
@@ -212,7 +271,7 @@ func (l *Layer) batchNorm(n int, train bool) {
 
 // backward takes dL/d(output) for the last forward's n rows, accumulates
 // nothing (it overwrites the gradients), and returns dL/dx when needDX.
-func (l *Layer) backward(p *pool, dout []float64, n int, train, needDX bool) []float64 {
+func (l *layer[T]) backward(p *pool, dout []T, n int, train, needDX bool) []T {
 	m := n * l.Out
 	da := dout[:m]
 	if l.Dropout > 0 && train {
@@ -224,7 +283,7 @@ func (l *Layer) backward(p *pool, dout []float64, n int, train, needDX bool) []f
 	}
 	dh := l.dh[:m]
 	if _, linear := l.Act.(Linear); !linear {
-		l.Act.Backward(dh, da, l.h[:m], l.a[:m])
+		l.actB(dh, da, l.h[:m], l.a[:m])
 	} else if &dh[0] != &da[0] {
 		copy(dh, da)
 	}
@@ -241,23 +300,36 @@ func (l *Layer) backward(p *pool, dout []float64, n int, train, needDX bool) []f
 			}
 		}
 	}
-	p.gemmTN(l.dW, l.x, dz, n, l.In, l.Out, false)
+	if l.ext != nil {
+		l.extWeightGrad(dz, n)
+	} else {
+		gemmTN(p, l.dW, l.x, dz, n, l.In, l.Out, false)
+	}
 	if !needDX {
 		return nil
 	}
 	dx := l.dx[:n*l.In]
-	p.gemmNT(dx, dz, l.W, n, l.In, l.Out, false)
+	if l.ext != nil {
+		l.extInputGrad(dx, dz, n)
+		return dx
+	}
+	if l.wt != nil && l.packDX(n) {
+		p.each(l.transposeW, l.In, l.Out*16, transposeBlk)
+		gemmNN(p, dx, dz, l.wt, n, l.Out, l.In, false)
+		return dx
+	}
+	gemmNT(p, dx, dz, l.W, n, l.In, l.Out, false)
 	return dx
 }
 
 // batchNormBackward writes dL/dz into dz from dL/dh, for training-mode
 // batch statistics:
 // dz = γ·invStd/n · (n·dh − Σdh − x̂·Σ(dh·x̂)).
-func (l *Layer) batchNormBackward(dz, dh []float64, n int) {
+func (l *layer[T]) batchNormBackward(dz, dh []T, n int) {
 	k := l.Out
-	fn := float64(n)
+	fn := T(n)
 	for j := 0; j < k; j++ {
-		sum, sumX := 0.0, 0.0
+		var sum, sumX T
 		for i := 0; i < n; i++ {
 			g := dh[i*k+j]
 			sum += g

@@ -2,7 +2,11 @@ package trainer
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/gonum/integrate"
+	"gonum.org/v1/gonum/stat"
 )
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
@@ -94,6 +98,51 @@ func TestRegressionMetricsHandComputed(t *testing.T) {
 	for k, v := range want {
 		if !near(e.Metrics[k], v, 1e-12) {
 			t.Errorf("%s = %v, want %v", k, e.Metrics[k], v)
+		}
+	}
+}
+
+// TestROCMatchesGonum cross-checks ROC and its AUC against gonum's
+// stat.ROC (all cutoffs) integrated by integrate.Trapezoidal, on random
+// scores with many ties, and on the metric Evaluate reports.
+func TestROCMatchesGonum(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	for trial := 0; trial < 20; trial++ {
+		n := 5 + r.IntN(200)
+		score, y := make([]float64, n), make([]float64, n)
+		for i := range score {
+			score[i] = float64(r.IntN(1+trial)) / float64(1+trial) // coarse: ties
+			if r.Float64() < 0.4 {
+				y[i] = 1
+			}
+		}
+		pts, auc, ok := ROC(score, y)
+		s, c := append([]float64(nil), score...), make([]bool, n)
+		for i := range c {
+			c[i] = y[i] == 1
+		}
+		stat.SortWeightedLabeled(s, c, nil)
+		tpr, fpr, _ := stat.ROC(nil, s, c, nil)
+		if !ok {
+			if !math.IsNaN(tpr[len(tpr)-1]) && !math.IsNaN(fpr[len(fpr)-1]) {
+				t.Fatalf("trial %d: ROC says one class, gonum finds both", trial)
+			}
+			continue
+		}
+		want := integrate.Trapezoidal(fpr, tpr)
+		if math.Abs(auc-want) > 1e-12 {
+			t.Fatalf("trial %d: AUC %v, gonum %v", trial, auc, want)
+		}
+		if len(pts) != len(tpr) {
+			t.Fatalf("trial %d: %d points, gonum %d", trial, len(pts), len(tpr))
+		}
+		for i := range pts {
+			if math.Abs(pts[i].TPR-tpr[i]) > 1e-12 || math.Abs(pts[i].FPR-fpr[i]) > 1e-12 {
+				t.Fatalf("trial %d point %d: (%v, %v), gonum (%v, %v)", trial, i, pts[i].FPR, pts[i].TPR, fpr[i], tpr[i])
+			}
+		}
+		if e := BinaryMetrics(score, y); math.Abs(e.Metrics["auc"]-want) > 1e-12 {
+			t.Fatalf("trial %d: Evaluate's auc %v, gonum %v", trial, e.Metrics["auc"], want)
 		}
 	}
 }

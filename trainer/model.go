@@ -9,19 +9,26 @@ import (
 	"workbench/datasets"
 )
 
-// Model is a multilayer perceptron: hidden dense layers and a linear output
-// layer whose head (sigmoid, softmax or identity) follows the task. It
-// owns its batch buffers and a worker pool, so it is not safe for
-// concurrent use; Snapshot makes an independent copy.
-type Model struct {
+// Model is a float64 network.
+type Model = network[float64]
+
+// network is a multilayer perceptron in precision T: hidden dense layers
+// and a linear output layer whose head (sigmoid, softmax or identity)
+// follows the task. It owns its batch buffers and a worker pool, so it is
+// not safe for concurrent use; Snapshot makes an independent copy.
+type network[T float] struct {
 	Task    datasets.Task
 	Inputs  int
 	Outputs int
-	Layers  []*Layer
+	Layers  []*layer[T]
 	Head    Head
 
-	params []*Param
+	params []*param[T]
 	pool   *pool
+
+	// Float32 conversions at the float64 boundary (nil for float64).
+	x32, g32 []T
+	logits   []float64
 }
 
 // OutputsFor returns the width of the output layer for a task.
@@ -37,6 +44,10 @@ func OutputsFor(task datasets.Task, classes int) int {
 // up to maxBatch rows. workers sets the size of its matrix worker pool
 // (0 = GOMAXPROCS); it changes speed, never results.
 func NewModel(ms ModelSpec, task datasets.Task, inputs, classes, maxBatch, workers int, r *rand.Rand) (*Model, error) {
+	return newNetwork[float64](ms, task, inputs, classes, maxBatch, workers, r)
+}
+
+func newNetwork[T float](ms ModelSpec, task datasets.Task, inputs, classes, maxBatch, workers int, r *rand.Rand) (*network[T], error) {
 	if inputs < 1 {
 		return nil, fmt.Errorf("model: the data has no features")
 	}
@@ -44,17 +55,18 @@ func NewModel(ms ModelSpec, task datasets.Task, inputs, classes, maxBatch, worke
 	if outputs < 1 {
 		return nil, fmt.Errorf("model: a %s task needs classes", task)
 	}
-	m := &Model{Task: task, Inputs: inputs, Outputs: outputs, Head: headFor(task), pool: newPool(workers)}
+	m := &network[T]{Task: task, Inputs: inputs, Outputs: outputs, Head: headFor(task), pool: newPool(workers)}
 	in := inputs
 	for i, ls := range ms.Hidden {
 		act, err := ParseActivation(ls.Activation)
 		if err != nil {
+			m.Close()
 			return nil, fmt.Errorf("model.hidden[%d].activation: %v", i, err)
 		}
-		m.Layers = append(m.Layers, newLayer(in, ls.Units, act, ls.BatchNorm, ls.Dropout, maxBatch))
+		m.Layers = append(m.Layers, newLayerT[T](in, ls.Units, act, ls.BatchNorm, ls.Dropout, maxBatch))
 		in = ls.Units
 	}
-	m.Layers = append(m.Layers, newLayer(in, outputs, Linear{}, false, 0, maxBatch))
+	m.Layers = append(m.Layers, newLayerT[T](in, outputs, Linear{}, false, 0, maxBatch))
 	init := ms.Init
 	if init == "" {
 		init = "xavier_uniform"
@@ -63,10 +75,20 @@ func NewModel(ms ModelSpec, task datasets.Task, inputs, classes, maxBatch, worke
 		l.init(init, r)
 	}
 	m.collectParams()
+	m.boundary(maxBatch)
 	return m, nil
 }
 
-func (m *Model) collectParams() {
+// boundary allocates the float32 conversion buffers for maxBatch rows.
+func (m *network[T]) boundary(maxBatch int) {
+	if is32[T]() {
+		m.x32 = make([]T, maxBatch*m.Inputs)
+		m.g32 = make([]T, maxBatch*m.Outputs)
+		m.logits = make([]float64, maxBatch*m.Outputs)
+	}
+}
+
+func (m *network[T]) collectParams() {
 	m.params = m.params[:0]
 	for i, l := range m.Layers {
 		m.params = append(m.params, l.params(fmt.Sprintf("layer%d", i))...)
@@ -74,10 +96,10 @@ func (m *Model) collectParams() {
 }
 
 // Params returns the trainable tensors, in a fixed order.
-func (m *Model) Params() []*Param { return m.params }
+func (m *network[T]) Params() []*param[T] { return m.params }
 
 // NumParams returns the number of trainable values.
-func (m *Model) NumParams() int {
+func (m *network[T]) NumParams() int {
 	n := 0
 	for _, p := range m.params {
 		n += len(p.W)
@@ -86,16 +108,16 @@ func (m *Model) NumParams() int {
 }
 
 // Close releases the model's worker goroutines.
-func (m *Model) Close() { m.pool.close() }
+func (m *network[T]) Close() { m.pool.close() }
 
 // Forward returns the logits (n×Outputs) for n rows of x. The result aliases
 // an internal buffer, valid until the next call. r draws dropout masks in
 // training mode and may be nil otherwise.
-func (m *Model) Forward(x []float64, n int, train bool, r *rand.Rand) []float64 {
+func (m *network[T]) Forward(x []T, n int, train bool, r *rand.Rand) []T {
 	return m.forward(x, n, train, r, false)
 }
 
-func (m *Model) forward(x []float64, n int, train bool, r *rand.Rand, fixedMask bool) []float64 {
+func (m *network[T]) forward(x []T, n int, train bool, r *rand.Rand, fixedMask bool) []T {
 	if len(x) < n*m.Inputs {
 		panic("trainer: Forward input shorter than n rows")
 	}
@@ -108,7 +130,7 @@ func (m *Model) forward(x []float64, n int, train bool, r *rand.Rand, fixedMask 
 
 // Backward back-propagates dlogits (n×Outputs) through the last Forward and
 // overwrites every parameter's gradient.
-func (m *Model) Backward(dlogits []float64, n int, train bool) {
+func (m *network[T]) Backward(dlogits []T, n int, train bool) {
 	g := dlogits
 	for i := len(m.Layers) - 1; i >= 0; i-- {
 		g = m.Layers[i].backward(m.pool, g, n, train, i > 0)
@@ -116,7 +138,7 @@ func (m *Model) Backward(dlogits []float64, n int, train bool) {
 }
 
 // penalty returns the L1 and L2 penalty, l1·Σ|w| + l2/2·Σw², over weights.
-func (m *Model) penalty(l1, l2 float64) float64 {
+func (m *network[T]) penalty(l1, l2 float64) float64 {
 	if l1 == 0 && l2 == 0 {
 		return 0
 	}
@@ -125,7 +147,8 @@ func (m *Model) penalty(l1, l2 float64) float64 {
 		if !p.Decay {
 			continue
 		}
-		for _, w := range p.W {
+		for _, v := range p.W {
+			w := float64(v)
 			s1 += math.Abs(w)
 			s2 += w * w
 		}
@@ -134,20 +157,21 @@ func (m *Model) penalty(l1, l2 float64) float64 {
 }
 
 // addPenaltyGrad adds the penalty's gradient to the weights' gradients.
-func (m *Model) addPenaltyGrad(l1, l2 float64) {
+func (m *network[T]) addPenaltyGrad(l1, l2 float64) {
 	if l1 == 0 && l2 == 0 {
 		return
 	}
+	a, b := T(l1), T(l2)
 	for _, p := range m.params {
 		if !p.Decay {
 			continue
 		}
 		for i, w := range p.W {
-			g := l2 * w
+			g := b * w
 			if w > 0 {
-				g += l1
+				g += a
 			} else if w < 0 {
-				g -= l1
+				g -= a
 			}
 			p.G[i] += g
 		}
@@ -155,9 +179,9 @@ func (m *Model) addPenaltyGrad(l1, l2 float64) {
 }
 
 // finite reports whether every parameter is finite.
-func (m *Model) finite() bool {
+func (m *network[T]) finite() bool {
 	for _, p := range m.params {
-		s := 0.0
+		var s T
 		for _, w := range p.W {
 			s += w * 0 // NaN or ±Inf make the product NaN
 		}
@@ -167,7 +191,7 @@ func (m *Model) finite() bool {
 	}
 	for _, l := range m.Layers {
 		for _, v := range l.RunVar {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+			if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
 				return false
 			}
 		}
@@ -177,22 +201,37 @@ func (m *Model) finite() bool {
 
 // Snapshot returns an independent copy of the model's weights for
 // prediction. It is safe for concurrent use.
-func (m *Model) Snapshot() *Snapshot {
+func (m *network[T]) Snapshot() *Snapshot {
 	s := &Snapshot{Task: m.Task, Inputs: m.Inputs, Outputs: m.Outputs}
+	if is32[T]() {
+		s.Precision = Float32
+	}
 	for _, l := range m.Layers {
 		ls := LayerWeights{
 			In: l.In, Out: l.Out, Activation: l.Act.Name(), BatchNorm: l.BN, Dropout: l.Dropout,
-			W: append([]float64(nil), l.W...), B: append([]float64(nil), l.B...),
+			W: copy64(l.W), B: copy64(l.B),
 		}
 		if l.BN {
-			ls.Gamma = append([]float64(nil), l.Gamma...)
-			ls.Beta = append([]float64(nil), l.Beta...)
-			ls.RunMean = append([]float64(nil), l.RunMean...)
-			ls.RunVar = append([]float64(nil), l.RunVar...)
+			ls.Gamma = copy64(l.Gamma)
+			ls.Beta = copy64(l.Beta)
+			ls.RunMean = copy64(l.RunMean)
+			ls.RunVar = copy64(l.RunVar)
 		}
 		s.Layers = append(s.Layers, ls)
 	}
 	return s
+}
+
+// copy64 returns a float64 copy of x (nil for nil).
+func copy64[T float](x []T) []float64 {
+	if x == nil {
+		return nil
+	}
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = float64(v)
+	}
+	return out
 }
 
 // Summary describes the architecture in one line, such as

@@ -17,7 +17,15 @@ var (
 	_ Optimizer = (*SGD)(nil)
 	_ Optimizer = (*RMSProp)(nil)
 	_ Optimizer = (*Adam)(nil)
-	_ Optimizer = (*valueClip)(nil)
+	_ Optimizer = (*adam[float32])(nil)
+	_ Optimizer = (*valueClip[float64])(nil)
+)
+
+// SGD, RMSProp and Adam are the float64 optimizers.
+type (
+	SGD     = sgd[float64]
+	RMSProp = rmsProp[float64]
+	Adam    = adam[float64]
 )
 
 // NewOptimizer returns the optimizer that o names, bound to params. Zero
@@ -25,21 +33,27 @@ var (
 // ε 1e-8, AdamW weight decay 0.01. A ClipValue clips each gradient element
 // before every step.
 func NewOptimizer(o OptimizerSpec, params []*Param) (Optimizer, error) {
-	opt, err := newOptimizer(o, params)
+	return newOptimizer(o, params, nil)
+}
+
+// newOptimizer is NewOptimizer for either precision. With a pool, Adam
+// updates large tensors on all its workers.
+func newOptimizer[T float](o OptimizerSpec, params []*param[T], p *pool) (Optimizer, error) {
+	opt, err := baseOptimizer(o, params, p)
 	if err != nil || o.ClipValue <= 0 {
 		return opt, err
 	}
-	return &valueClip{Optimizer: opt, params: params, max: o.ClipValue}, nil
+	return &valueClip[T]{Optimizer: opt, params: params, max: T(o.ClipValue)}, nil
 }
 
 // valueClip clips every gradient element to ±max, then steps.
-type valueClip struct {
+type valueClip[T float] struct {
 	Optimizer
-	params []*Param
-	max    float64
+	params []*param[T]
+	max    T
 }
 
-func (c *valueClip) Step(lr float64) {
+func (c *valueClip[T]) Step(lr float64) {
 	for _, p := range c.params {
 		for i, g := range p.G {
 			p.G[i] = max(-c.max, min(c.max, g))
@@ -48,7 +62,8 @@ func (c *valueClip) Step(lr float64) {
 	c.Optimizer.Step(lr)
 }
 
-func newOptimizer(o OptimizerSpec, params []*Param) (Optimizer, error) {
+// baseOptimizer is the optimizer that o names, without value clipping.
+func baseOptimizer[T float](o OptimizerSpec, params []*param[T], p *pool) (Optimizer, error) {
 	def := func(v, d float64) float64 {
 		if v == 0 {
 			return d
@@ -58,18 +73,19 @@ func newOptimizer(o OptimizerSpec, params []*Param) (Optimizer, error) {
 	eps := def(o.Eps, 1e-8)
 	switch o.Name {
 	case "gd", "sgd":
-		s := &SGD{name: o.Name, params: params, Momentum: o.Momentum}
+		s := &sgd[T]{name: o.Name, params: params, Momentum: T(o.Momentum)}
 		if o.Momentum > 0 {
 			s.vel = zerosLike(params)
 		}
 		return s, nil
 	case "momentum", "nesterov":
-		return &SGD{name: o.Name, params: params, Momentum: def(o.Momentum, 0.9), Nesterov: o.Name == "nesterov", vel: zerosLike(params)}, nil
+		return &sgd[T]{name: o.Name, params: params, Momentum: T(def(o.Momentum, 0.9)), Nesterov: o.Name == "nesterov", vel: zerosLike(params)}, nil
 	case "rmsprop":
-		return &RMSProp{params: params, Rho: def(o.Rho, 0.9), Eps: eps, sq: zerosLike(params)}, nil
+		return &rmsProp[T]{params: params, Rho: T(def(o.Rho, 0.9)), Eps: T(eps), sq: zerosLike(params)}, nil
 	case "adam", "adamw":
-		a := &Adam{name: o.Name, params: params, Beta1: def(o.Beta1, 0.9), Beta2: def(o.Beta2, 0.999), Eps: eps,
-			m: zerosLike(params), v: zerosLike(params)}
+		a := &adam[T]{name: o.Name, params: params, Beta1: def(o.Beta1, 0.9), Beta2: def(o.Beta2, 0.999), Eps: eps,
+			m: zerosLike(params), v: zerosLike(params), pool: p}
+		a.each = a.stepRange
 		if o.Name == "adamw" {
 			a.WeightDecay = def(o.WeightDecay, 0.01)
 		}
@@ -78,10 +94,10 @@ func newOptimizer(o OptimizerSpec, params []*Param) (Optimizer, error) {
 	return nil, fmt.Errorf("optimizer.name: unknown optimizer %q", o.Name)
 }
 
-func zerosLike(params []*Param) [][]float64 {
-	out := make([][]float64, len(params))
+func zerosLike[T float](params []*param[T]) [][]T {
+	out := make([][]T, len(params))
 	for i, p := range params {
-		out[i] = make([]float64, len(p.W))
+		out[i] = make([]T, len(p.W))
 	}
 	return out
 }
@@ -89,16 +105,17 @@ func zerosLike(params []*Param) [][]float64 {
 // SGD is (mini-batch) gradient descent, with optional momentum and
 // Nesterov momentum in PyTorch's form: v ← μv + g; w ← w − lr·v (or
 // w ← w − lr·(g + μv) for Nesterov).
-type SGD struct {
+type sgd[T float] struct {
 	name     string
-	params   []*Param
-	Momentum float64
+	params   []*param[T]
+	Momentum T
 	Nesterov bool
-	vel      [][]float64
+	vel      [][]T
 }
 
-func (s *SGD) Name() string { return s.name }
-func (s *SGD) Step(lr float64) {
+func (s *sgd[T]) Name() string { return s.name }
+func (s *sgd[T]) Step(rate float64) {
+	lr := T(rate)
 	for pi, p := range s.params {
 		w, g := p.W, p.G[:len(p.W)]
 		if s.vel == nil {
@@ -124,37 +141,53 @@ func (s *SGD) Step(lr float64) {
 }
 
 // RMSProp divides the step by a running root mean square of gradients.
-type RMSProp struct {
-	params   []*Param
-	Rho, Eps float64
-	sq       [][]float64
+type rmsProp[T float] struct {
+	params   []*param[T]
+	Rho, Eps T
+	sq       [][]T
 }
 
-func (r *RMSProp) Name() string { return "rmsprop" }
-func (r *RMSProp) Step(lr float64) {
+func (r *rmsProp[T]) Name() string { return "rmsprop" }
+func (r *rmsProp[T]) Step(rate float64) {
+	lr := T(rate)
 	for pi, p := range r.params {
 		w, g, s := p.W, p.G[:len(p.W)], r.sq[pi][:len(p.W)]
 		for i := range w {
 			s[i] = r.Rho*s[i] + (1-r.Rho)*g[i]*g[i]
-			w[i] -= lr * g[i] / (math.Sqrt(s[i]) + r.Eps)
+			w[i] -= lr * g[i] / (T(math.Sqrt(float64(s[i]))) + r.Eps)
 		}
 	}
 }
 
 // Adam is Adam with bias correction; with WeightDecay > 0 it is AdamW
 // (decoupled decay applied to weights, not biases: w ← w − lr·λ·w).
-type Adam struct {
+//
+// The bias corrections are kept in float64 in both precisions; the update
+// itself runs in the run's precision.
+type adam[T float] struct {
 	name               string
-	params             []*Param
+	params             []*param[T]
 	Beta1, Beta2, Eps  float64
 	WeightDecay        float64
-	m, v               [][]float64
+	m, v               [][]T
 	t                  int
 	beta1Pow, beta2Pow float64
+
+	// pool and each split large tensors across workers; cur and the
+	// step's constants are the arguments of each (a method value made
+	// once, so the step allocates nothing).
+	pool                  *pool
+	each                  func(lo, hi int)
+	cur                   int
+	b1, b2, lrc1, c2, eps T
 }
 
-func (a *Adam) Name() string { return a.name }
-func (a *Adam) Step(lr float64) {
+// adamParallel is the tensor size above which the update is split across
+// workers: w3's 784×256 weights (0.2M) split; w2's do not.
+const adamParallel = 1 << 16
+
+func (a *adam[T]) Name() string { return a.name }
+func (a *adam[T]) Step(lr float64) {
 	if a.t == 0 {
 		a.beta1Pow, a.beta2Pow = 1, 1
 	}
@@ -162,46 +195,57 @@ func (a *Adam) Step(lr float64) {
 	a.beta1Pow *= a.Beta1
 	a.beta2Pow *= a.Beta2
 	c1 := 1 / (1 - a.beta1Pow)
-	c2 := 1 / (1 - a.beta2Pow)
-	b1, b2 := a.Beta1, a.Beta2
+	a.b1, a.b2, a.lrc1, a.c2, a.eps = T(a.Beta1), T(a.Beta2), T(lr*c1), T(1/(1-a.beta2Pow)), T(a.Eps)
 	for pi, p := range a.params {
-		w, g := p.W, p.G[:len(p.W)]
-		m, v := a.m[pi][:len(w)], a.v[pi][:len(w)]
+		w := p.W
 		if a.WeightDecay > 0 && p.Decay {
-			d := 1 - lr*a.WeightDecay
+			d := T(1 - lr*a.WeightDecay)
 			for i := range w {
 				w[i] *= d
 			}
 		}
-		adamStep(w, g, m, v, b1, b2, lr*c1, c2, a.Eps)
+		a.cur = pi
+		if len(w) >= adamParallel && a.pool != nil {
+			a.pool.each(a.each, len(w), 8, adamAlign)
+		} else {
+			a.stepRange(0, len(w))
+		}
 	}
+}
+
+// stepRange updates elements [lo, hi) of tensor a.cur.
+func (a *adam[T]) stepRange(lo, hi int) {
+	p := a.params[a.cur]
+	w, g := p.W[lo:hi], p.G[lo:hi]
+	m, v := a.m[a.cur][lo:hi], a.v[a.cur][lo:hi]
+	adamStep(w, g, m, v, a.b1, a.b2, a.lrc1, a.c2, a.eps)
 }
 
 // adamStepGo is the portable Adam update, in the same order of operations
 // as the vector kernel: m = b1·m + (1−b1)·g; v = b2·v + (1−b2)·g²;
 // w −= lrc1·m / (sqrt(c2·v) + eps).
-func adamStepGo(w, g, m, v []float64, b1, b2, lrc1, c2, eps float64) {
+func adamStepGo[T float](w, g, m, v []T, b1, b2, lrc1, c2, eps T) {
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
 	for i := range w {
 		gi := g[i]
 		m[i] = b1*m[i] + (1-b1)*gi
 		v[i] = b2*v[i] + (1-b2)*(gi*gi)
-		w[i] -= lrc1 * m[i] / (math.Sqrt(c2*v[i]) + eps)
+		w[i] -= lrc1 * m[i] / (T(math.Sqrt(float64(c2*v[i]))) + eps)
 	}
 }
 
 // clipGradNorm scales all gradients so their global L2 norm is at most
 // maxNorm, and returns the norm before clipping.
-func clipGradNorm(params []*Param, maxNorm float64) float64 {
+func clipGradNorm[T float](params []*param[T], maxNorm float64) float64 {
 	s := 0.0
 	for _, p := range params {
 		for _, g := range p.G {
-			s += g * g
+			s += float64(g) * float64(g)
 		}
 	}
 	norm := math.Sqrt(s)
 	if maxNorm > 0 && norm > maxNorm {
-		c := maxNorm / norm
+		c := T(maxNorm / norm)
 		for _, p := range params {
 			for i := range p.G {
 				p.G[i] *= c

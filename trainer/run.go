@@ -196,7 +196,7 @@ type runner struct {
 	k     int // output columns
 	batch int
 
-	model   *Model
+	model   engine
 	loss    Loss
 	optim   Optimizer
 	sched   *schedule
@@ -245,7 +245,7 @@ func newRunner(spec Spec, data *datasets.Prepared, o Options) (*runner, error) {
 		return nil, err
 	}
 	evalChunk := max(r.batch, 256)
-	m, err := NewModel(spec.Model, task, data.Train.D, data.Classes(), evalChunk, o.Workers, r.initRng)
+	m, err := newEngine(spec, task, data.Train.D, data.Classes(), evalChunk, o.Workers, r.initRng)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +254,7 @@ func newRunner(spec Spec, data *datasets.Prepared, o Options) (*runner, error) {
 		m.Close()
 		return nil, err
 	}
-	if r.optim, err = NewOptimizer(spec.Optimizer, m.Params()); err != nil {
+	if r.optim, err = m.newOptimizer(spec.Optimizer); err != nil {
 		m.Close()
 		return nil, err
 	}
@@ -273,39 +273,17 @@ func newRunner(spec Spec, data *datasets.Prepared, o Options) (*runner, error) {
 	r.tb = make([]float64, r.batch*r.k)
 	r.gb = make([]float64, r.batch*r.k)
 	r.evalOut = make([]float64, max(data.Val.N, data.Test.N)*r.k)
-	r.best = make([]float64, r.weightLen())
-	r.last = make([]float64, r.weightLen())
+	r.best = make([]float64, m.weightLen())
+	r.last = make([]float64, m.weightLen())
 	r.health = newHealth(m)
 	return r, nil
 }
 
-func (r *runner) weightLen() int {
-	n := 0
-	for _, l := range r.model.Layers {
-		n += len(l.W) + len(l.B) + len(l.Gamma) + len(l.Beta) + len(l.RunMean) + len(l.RunVar)
-	}
-	return n
-}
-
 // saveWeights copies every weight and running statistic into dst.
-func (r *runner) saveWeights(dst []float64) {
-	o := 0
-	for _, l := range r.model.Layers {
-		for _, s := range [][]float64{l.W, l.B, l.Gamma, l.Beta, l.RunMean, l.RunVar} {
-			o += copy(dst[o:], s)
-		}
-	}
-}
+func (r *runner) saveWeights(dst []float64) { r.model.saveWeights(dst) }
 
 // loadWeights restores weights saved by saveWeights.
-func (r *runner) loadWeights(src []float64) {
-	o := 0
-	for _, l := range r.model.Layers {
-		for _, s := range [][]float64{l.W, l.B, l.Gamma, l.Beta, l.RunMean, l.RunVar} {
-			o += copy(s, src[o:o+len(s)])
-		}
-	}
-}
+func (r *runner) loadWeights(src []float64) { r.model.loadWeights(src) }
 
 // fillTargets writes the target row for label y into t (k columns).
 func fillTargets(t []float64, y float64, task datasets.Task) {
@@ -329,18 +307,18 @@ func (r *runner) step(lo, hi int, lr float64) (loss float64, correct int) {
 	}
 	x, t, g := r.xb[:n*d], r.tb[:n*k], r.gb[:n*k]
 	r.aug.Apply(x, t, n, d, k)
-	logits := r.model.Forward(x, n, true, r.dropRng)
+	logits := r.model.forward64(x, n, true, r.dropRng)
 	loss = r.batchLoss(g, logits, t, n, k)
 	if r.task.IsClassification() {
 		correct = countCorrect(logits, t, n, k)
 	}
-	r.model.Backward(g, n, true)
+	r.model.backward64(g, n, true)
 	if r.spec.L1 != 0 || r.spec.L2 != 0 {
 		loss += r.model.penalty(r.spec.L1, r.spec.L2)
 		r.model.addPenaltyGrad(r.spec.L1, r.spec.L2)
 	}
 	if r.spec.ClipNorm > 0 {
-		clipGradNorm(r.model.Params(), r.spec.ClipNorm)
+		r.model.clipGrad(r.spec.ClipNorm)
 	}
 	r.optim.Step(lr)
 	return loss, correct
@@ -390,16 +368,16 @@ func (r *runner) evaluate(s *datasets.Split) Evaluation {
 	}
 	k, d := r.k, s.D
 	out := r.evalOut[:s.N*k]
-	chunk := r.model.Layers[0].maxBatch
+	chunk := r.model.evalChunk()
 	lossSum := 0.0
 	for lo := 0; lo < s.N; lo += chunk {
 		n := min(chunk, s.N-lo)
-		logits := r.model.Forward(s.X[lo*d:(lo+n)*d], n, false, nil)
+		logits := r.model.forward64(s.X[lo*d:(lo+n)*d], n, false, nil)
 		if r.health.on {
 			r.health.observe(r.model, n)
 		}
 		lossSum += r.chunkLoss(logits, s.Y[lo:lo+n], n) * float64(n)
-		r.model.Head.Apply(out[lo*k:(lo+n)*k], logits, n, k)
+		r.model.head().Apply(out[lo*k:(lo+n)*k], logits, n, k)
 	}
 	r.ev.ty.Invert(out)
 	e := Evaluate(r.task, out, s.Y, k)

@@ -36,6 +36,9 @@ type Spec struct {
 	Decision    DecisionSpec `json:"decision,omitzero"`
 	Seed        uint64       `json:"seed"`
 	Tags        []string     `json:"tags,omitempty"`
+	// Precision is the arithmetic of the network: float64 (empty means
+	// float64) or float32. See ParsePrecision.
+	Precision string `json:"precision,omitempty"`
 }
 
 // ModelSpec describes the MLP: its hidden layers and initialization. The

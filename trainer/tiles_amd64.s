@@ -1,0 +1,542 @@
+#include "textflag.h"
+
+// Register tiles generated in the shape of tile4x8AVX (kernels_amd64.s):
+// the same arguments, strides in elements, and each element summed from
+// zero in t order by fused multiply-adds, so every tile gives the same bits.
+
+// func tile8x16AVX512(c *float64, ldc int, a *float64, ars, astep int, b *float64, bstep, iters int, acc bool)
+// tile4x16AVX512 for 8 rows: 16 accumulators, twice the FMAs per load of B.
+TEXT ·tile8x16AVX512(SB), NOSPLIT, $0-65
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R14
+	SHLQ $3, R14
+	MOVQ a+16(FP), R8
+	MOVQ ars+24(FP), R9
+	SHLQ $3, R9
+	MOVQ astep+32(FP), R10
+	SHLQ $3, R10
+	MOVQ b+40(FP), SI
+	MOVQ bstep+48(FP), R11
+	SHLQ $3, R11
+	MOVQ iters+56(FP), CX
+	LEAQ (R9)(R9*2), AX
+	LEAQ (R8)(AX*1), R12 // row 3's multipliers
+	LEAQ (R12)(AX*1), R13 // row 6's
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+	TESTQ CX, CX
+	JE    tile8x16avx512store
+
+tile8x16avx512loop:
+	VMOVUPD (SI), Z16
+	VMOVUPD 64(SI), Z17
+	VBROADCASTSD (R8), Z18
+	VFMADD231PD Z16, Z18, Z0
+	VFMADD231PD Z17, Z18, Z1
+	VBROADCASTSD (R8)(R9*1), Z19
+	VFMADD231PD Z16, Z19, Z2
+	VFMADD231PD Z17, Z19, Z3
+	VBROADCASTSD (R8)(R9*2), Z20
+	VFMADD231PD Z16, Z20, Z4
+	VFMADD231PD Z17, Z20, Z5
+	VBROADCASTSD (R12), Z21
+	VFMADD231PD Z16, Z21, Z6
+	VFMADD231PD Z17, Z21, Z7
+	VBROADCASTSD (R12)(R9*1), Z22
+	VFMADD231PD Z16, Z22, Z8
+	VFMADD231PD Z17, Z22, Z9
+	VBROADCASTSD (R12)(R9*2), Z23
+	VFMADD231PD Z16, Z23, Z10
+	VFMADD231PD Z17, Z23, Z11
+	VBROADCASTSD (R13), Z24
+	VFMADD231PD Z16, Z24, Z12
+	VFMADD231PD Z17, Z24, Z13
+	VBROADCASTSD (R13)(R9*1), Z25
+	VFMADD231PD Z16, Z25, Z14
+	VFMADD231PD Z17, Z25, Z15
+	ADDQ R10, R8
+	ADDQ R10, R12
+	ADDQ R10, R13
+	ADDQ R11, SI
+	DECQ CX
+	JNE  tile8x16avx512loop
+
+tile8x16avx512store:
+	MOVBLZX acc+64(FP), AX
+	TESTQ   AX, AX
+	JE      tile8x16avx512write
+	MOVQ    DI, BX
+	VADDPD (BX), Z0, Z0
+	VADDPD 64(BX), Z1, Z1
+	ADDQ    R14, BX
+	VADDPD (BX), Z2, Z2
+	VADDPD 64(BX), Z3, Z3
+	ADDQ    R14, BX
+	VADDPD (BX), Z4, Z4
+	VADDPD 64(BX), Z5, Z5
+	ADDQ    R14, BX
+	VADDPD (BX), Z6, Z6
+	VADDPD 64(BX), Z7, Z7
+	ADDQ    R14, BX
+	VADDPD (BX), Z8, Z8
+	VADDPD 64(BX), Z9, Z9
+	ADDQ    R14, BX
+	VADDPD (BX), Z10, Z10
+	VADDPD 64(BX), Z11, Z11
+	ADDQ    R14, BX
+	VADDPD (BX), Z12, Z12
+	VADDPD 64(BX), Z13, Z13
+	ADDQ    R14, BX
+	VADDPD (BX), Z14, Z14
+	VADDPD 64(BX), Z15, Z15
+
+tile8x16avx512write:
+	VMOVUPD Z0, (DI)
+	VMOVUPD Z1, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPD Z2, (DI)
+	VMOVUPD Z3, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPD Z4, (DI)
+	VMOVUPD Z5, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPD Z6, (DI)
+	VMOVUPD Z7, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPD Z8, (DI)
+	VMOVUPD Z9, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPD Z10, (DI)
+	VMOVUPD Z11, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPD Z12, (DI)
+	VMOVUPD Z13, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPD Z14, (DI)
+	VMOVUPD Z15, 64(DI)
+	VZEROUPPER
+	RET
+
+// func tile4x16F32AVX(c *float32, ldc int, a *float32, ars, astep int, b *float32, bstep, iters int, acc bool)
+// tile4x8AVX for float32: 4 rows × 16 columns in 256-bit registers.
+TEXT ·tile4x16F32AVX(SB), NOSPLIT, $0-65
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R14
+	SHLQ $2, R14
+	MOVQ a+16(FP), R8
+	MOVQ ars+24(FP), R9
+	SHLQ $2, R9
+	MOVQ astep+32(FP), R10
+	SHLQ $2, R10
+	MOVQ b+40(FP), SI
+	MOVQ bstep+48(FP), R11
+	SHLQ $2, R11
+	MOVQ iters+56(FP), CX
+	LEAQ (R9)(R9*2), AX
+	LEAQ (R8)(AX*1), R12 // row 3's multipliers
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	TESTQ CX, CX
+	JE    tile4x16f32avxstore
+
+tile4x16f32avxloop:
+	VMOVUPS (SI), Y8
+	VMOVUPS 32(SI), Y9
+	VBROADCASTSS (R8), Y10
+	VFMADD231PS Y8, Y10, Y0
+	VFMADD231PS Y9, Y10, Y1
+	VBROADCASTSS (R8)(R9*1), Y11
+	VFMADD231PS Y8, Y11, Y2
+	VFMADD231PS Y9, Y11, Y3
+	VBROADCASTSS (R8)(R9*2), Y12
+	VFMADD231PS Y8, Y12, Y4
+	VFMADD231PS Y9, Y12, Y5
+	VBROADCASTSS (R12), Y13
+	VFMADD231PS Y8, Y13, Y6
+	VFMADD231PS Y9, Y13, Y7
+	ADDQ R10, R8
+	ADDQ R10, R12
+	ADDQ R11, SI
+	DECQ CX
+	JNE  tile4x16f32avxloop
+
+tile4x16f32avxstore:
+	MOVBLZX acc+64(FP), AX
+	TESTQ   AX, AX
+	JE      tile4x16f32avxwrite
+	MOVQ    DI, BX
+	VADDPS (BX), Y0, Y0
+	VADDPS 32(BX), Y1, Y1
+	ADDQ    R14, BX
+	VADDPS (BX), Y2, Y2
+	VADDPS 32(BX), Y3, Y3
+	ADDQ    R14, BX
+	VADDPS (BX), Y4, Y4
+	VADDPS 32(BX), Y5, Y5
+	ADDQ    R14, BX
+	VADDPS (BX), Y6, Y6
+	VADDPS 32(BX), Y7, Y7
+
+tile4x16f32avxwrite:
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ    R14, DI
+	VMOVUPS Y2, (DI)
+	VMOVUPS Y3, 32(DI)
+	ADDQ    R14, DI
+	VMOVUPS Y4, (DI)
+	VMOVUPS Y5, 32(DI)
+	ADDQ    R14, DI
+	VMOVUPS Y6, (DI)
+	VMOVUPS Y7, 32(DI)
+	VZEROUPPER
+	RET
+
+// func tile4x32F32AVX512(c *float32, ldc int, a *float32, ars, astep int, b *float32, bstep, iters int, acc bool)
+// tile4x16AVX512 for float32: 4 rows × 32 columns.
+TEXT ·tile4x32F32AVX512(SB), NOSPLIT, $0-65
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R14
+	SHLQ $2, R14
+	MOVQ a+16(FP), R8
+	MOVQ ars+24(FP), R9
+	SHLQ $2, R9
+	MOVQ astep+32(FP), R10
+	SHLQ $2, R10
+	MOVQ b+40(FP), SI
+	MOVQ bstep+48(FP), R11
+	SHLQ $2, R11
+	MOVQ iters+56(FP), CX
+	LEAQ (R9)(R9*2), AX
+	LEAQ (R8)(AX*1), R12 // row 3's multipliers
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	TESTQ CX, CX
+	JE    tile4x32f32avx512store
+
+tile4x32f32avx512loop:
+	VMOVUPS (SI), Z16
+	VMOVUPS 64(SI), Z17
+	VBROADCASTSS (R8), Z18
+	VFMADD231PS Z16, Z18, Z0
+	VFMADD231PS Z17, Z18, Z1
+	VBROADCASTSS (R8)(R9*1), Z19
+	VFMADD231PS Z16, Z19, Z2
+	VFMADD231PS Z17, Z19, Z3
+	VBROADCASTSS (R8)(R9*2), Z20
+	VFMADD231PS Z16, Z20, Z4
+	VFMADD231PS Z17, Z20, Z5
+	VBROADCASTSS (R12), Z21
+	VFMADD231PS Z16, Z21, Z6
+	VFMADD231PS Z17, Z21, Z7
+	ADDQ R10, R8
+	ADDQ R10, R12
+	ADDQ R11, SI
+	DECQ CX
+	JNE  tile4x32f32avx512loop
+
+tile4x32f32avx512store:
+	MOVBLZX acc+64(FP), AX
+	TESTQ   AX, AX
+	JE      tile4x32f32avx512write
+	MOVQ    DI, BX
+	VADDPS (BX), Z0, Z0
+	VADDPS 64(BX), Z1, Z1
+	ADDQ    R14, BX
+	VADDPS (BX), Z2, Z2
+	VADDPS 64(BX), Z3, Z3
+	ADDQ    R14, BX
+	VADDPS (BX), Z4, Z4
+	VADDPS 64(BX), Z5, Z5
+	ADDQ    R14, BX
+	VADDPS (BX), Z6, Z6
+	VADDPS 64(BX), Z7, Z7
+
+tile4x32f32avx512write:
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPS Z2, (DI)
+	VMOVUPS Z3, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPS Z4, (DI)
+	VMOVUPS Z5, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPS Z6, (DI)
+	VMOVUPS Z7, 64(DI)
+	VZEROUPPER
+	RET
+
+// func tile8x32F32AVX512(c *float32, ldc int, a *float32, ars, astep int, b *float32, bstep, iters int, acc bool)
+// tile8x16AVX512 for float32: 8 rows × 32 columns.
+TEXT ·tile8x32F32AVX512(SB), NOSPLIT, $0-65
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R14
+	SHLQ $2, R14
+	MOVQ a+16(FP), R8
+	MOVQ ars+24(FP), R9
+	SHLQ $2, R9
+	MOVQ astep+32(FP), R10
+	SHLQ $2, R10
+	MOVQ b+40(FP), SI
+	MOVQ bstep+48(FP), R11
+	SHLQ $2, R11
+	MOVQ iters+56(FP), CX
+	LEAQ (R9)(R9*2), AX
+	LEAQ (R8)(AX*1), R12 // row 3's multipliers
+	LEAQ (R12)(AX*1), R13 // row 6's
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+	TESTQ CX, CX
+	JE    tile8x32f32avx512store
+
+tile8x32f32avx512loop:
+	VMOVUPS (SI), Z16
+	VMOVUPS 64(SI), Z17
+	VBROADCASTSS (R8), Z18
+	VFMADD231PS Z16, Z18, Z0
+	VFMADD231PS Z17, Z18, Z1
+	VBROADCASTSS (R8)(R9*1), Z19
+	VFMADD231PS Z16, Z19, Z2
+	VFMADD231PS Z17, Z19, Z3
+	VBROADCASTSS (R8)(R9*2), Z20
+	VFMADD231PS Z16, Z20, Z4
+	VFMADD231PS Z17, Z20, Z5
+	VBROADCASTSS (R12), Z21
+	VFMADD231PS Z16, Z21, Z6
+	VFMADD231PS Z17, Z21, Z7
+	VBROADCASTSS (R12)(R9*1), Z22
+	VFMADD231PS Z16, Z22, Z8
+	VFMADD231PS Z17, Z22, Z9
+	VBROADCASTSS (R12)(R9*2), Z23
+	VFMADD231PS Z16, Z23, Z10
+	VFMADD231PS Z17, Z23, Z11
+	VBROADCASTSS (R13), Z24
+	VFMADD231PS Z16, Z24, Z12
+	VFMADD231PS Z17, Z24, Z13
+	VBROADCASTSS (R13)(R9*1), Z25
+	VFMADD231PS Z16, Z25, Z14
+	VFMADD231PS Z17, Z25, Z15
+	ADDQ R10, R8
+	ADDQ R10, R12
+	ADDQ R10, R13
+	ADDQ R11, SI
+	DECQ CX
+	JNE  tile8x32f32avx512loop
+
+tile8x32f32avx512store:
+	MOVBLZX acc+64(FP), AX
+	TESTQ   AX, AX
+	JE      tile8x32f32avx512write
+	MOVQ    DI, BX
+	VADDPS (BX), Z0, Z0
+	VADDPS 64(BX), Z1, Z1
+	ADDQ    R14, BX
+	VADDPS (BX), Z2, Z2
+	VADDPS 64(BX), Z3, Z3
+	ADDQ    R14, BX
+	VADDPS (BX), Z4, Z4
+	VADDPS 64(BX), Z5, Z5
+	ADDQ    R14, BX
+	VADDPS (BX), Z6, Z6
+	VADDPS 64(BX), Z7, Z7
+	ADDQ    R14, BX
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, Z9
+	ADDQ    R14, BX
+	VADDPS (BX), Z10, Z10
+	VADDPS 64(BX), Z11, Z11
+	ADDQ    R14, BX
+	VADDPS (BX), Z12, Z12
+	VADDPS 64(BX), Z13, Z13
+	ADDQ    R14, BX
+	VADDPS (BX), Z14, Z14
+	VADDPS 64(BX), Z15, Z15
+
+tile8x32f32avx512write:
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPS Z2, (DI)
+	VMOVUPS Z3, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPS Z4, (DI)
+	VMOVUPS Z5, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPS Z6, (DI)
+	VMOVUPS Z7, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPS Z8, (DI)
+	VMOVUPS Z9, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPS Z10, (DI)
+	VMOVUPS Z11, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPS Z12, (DI)
+	VMOVUPS Z13, 64(DI)
+	ADDQ    R14, DI
+	VMOVUPS Z14, (DI)
+	VMOVUPS Z15, 64(DI)
+	VZEROUPPER
+	RET
+// func tile4x8F32AVX(c *float32, ldc int, a *float32, ars, astep int, b *float32, bstep, iters int, acc bool)
+// The half-width float32 tile: 4 rows × 8 columns, one register a row,
+// for products narrower than 16 columns (w3's 10 classes).
+TEXT ·tile4x8F32AVX(SB), NOSPLIT, $0-65
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R14
+	SHLQ $2, R14
+	MOVQ a+16(FP), R8
+	MOVQ ars+24(FP), R9
+	SHLQ $2, R9
+	MOVQ astep+32(FP), R10
+	SHLQ $2, R10
+	MOVQ b+40(FP), SI
+	MOVQ bstep+48(FP), R11
+	SHLQ $2, R11
+	MOVQ iters+56(FP), CX
+	LEAQ (R9)(R9*2), AX
+	LEAQ (R8)(AX*1), R12
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	TESTQ CX, CX
+	JE    h32store
+
+h32loop:
+	VMOVUPS      (SI), Y8
+	VBROADCASTSS (R8), Y10
+	VFMADD231PS  Y8, Y10, Y0
+	VBROADCASTSS (R8)(R9*1), Y11
+	VFMADD231PS  Y8, Y11, Y1
+	VBROADCASTSS (R8)(R9*2), Y12
+	VFMADD231PS  Y8, Y12, Y2
+	VBROADCASTSS (R12), Y13
+	VFMADD231PS  Y8, Y13, Y3
+	ADDQ         R10, R8
+	ADDQ         R10, R12
+	ADDQ         R11, SI
+	DECQ         CX
+	JNE          h32loop
+
+h32store:
+	MOVBLZX acc+64(FP), AX
+	TESTQ   AX, AX
+	JE      h32write
+	MOVQ    DI, BX
+	VADDPS  (BX), Y0, Y0
+	ADDQ    R14, BX
+	VADDPS  (BX), Y1, Y1
+	ADDQ    R14, BX
+	VADDPS  (BX), Y2, Y2
+	ADDQ    R14, BX
+	VADDPS  (BX), Y3, Y3
+
+h32write:
+	VMOVUPS Y0, (DI)
+	ADDQ    R14, DI
+	VMOVUPS Y1, (DI)
+	ADDQ    R14, DI
+	VMOVUPS Y2, (DI)
+	ADDQ    R14, DI
+	VMOVUPS Y3, (DI)
+	VZEROUPPER
+	RET
+
+// func adamAVX32(w, grad, m, v *float32, n int, b1, b2, lrc1, c2, eps float32)
+// adamAVX for float32, eight at a time; n must be a multiple of 8.
+// Denormal inputs and results are taken as zero (MXCSR DAZ and FTZ, set on
+// entry and restored on return): squares of small float32 gradients fall
+// below 1.2e-38, and each denormal costs a microcode assist of ~100
+// cycles, which made this loop half of w3's step.
+TEXT ·adamAVX32(SB), NOSPLIT, $16-60
+	STMXCSR saved-4(SP)
+	MOVL    saved-4(SP), AX
+	ORL     $0x8040, AX
+	MOVL    AX, flush-8(SP)
+	LDMXCSR flush-8(SP)
+	MOVQ w+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ m+16(FP), R8
+	MOVQ v+24(FP), R9
+	MOVQ n+32(FP), CX
+	VBROADCASTSS b1+40(FP), Y10
+	VBROADCASTSS b2+44(FP), Y11
+	VBROADCASTSS lrc1+48(FP), Y12
+	VBROADCASTSS c2+52(FP), Y13
+	VBROADCASTSS eps+56(FP), Y14
+	// Y8 = 1 − b1, Y9 = 1 − b2
+	MOVL         $0x3f800000, AX
+	MOVL         AX, X15
+	VBROADCASTSS X15, Y15
+	VSUBPS       Y10, Y15, Y8
+	VSUBPS       Y11, Y15, Y9
+	XORQ         AX, AX
+
+a32loop:
+	CMPQ AX, CX
+	JGE  a32done
+	VMOVUPS     (SI)(AX*4), Y0
+	VMULPS      (R8)(AX*4), Y10, Y1
+	VFMADD231PS Y0, Y8, Y1
+	VMOVUPS     Y1, (R8)(AX*4)
+	VMULPS      Y0, Y0, Y2
+	VMULPS      (R9)(AX*4), Y11, Y3
+	VFMADD231PS Y2, Y9, Y3
+	VMOVUPS     Y3, (R9)(AX*4)
+	VMULPS      Y3, Y13, Y4
+	VSQRTPS     Y4, Y4
+	VADDPS      Y14, Y4, Y4
+	VMULPS      Y1, Y12, Y5
+	VDIVPS      Y4, Y5, Y5
+	VMOVUPS     (DI)(AX*4), Y6
+	VSUBPS      Y5, Y6, Y6
+	VMOVUPS     Y6, (DI)(AX*4)
+	ADDQ        $8, AX
+	JMP         a32loop
+
+a32done:
+	LDMXCSR saved-4(SP)
+	VZEROUPPER
+	RET
