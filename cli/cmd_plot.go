@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image/color"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -42,14 +41,15 @@ func newPlotCmd(e *env) *cobra.Command {
 	out := fs.StringP("output", "o", "", "the output `file`: .png or .svg")
 	width := fs.Int("width", 800, "width in pixels")
 	height := fs.Int("height", 500, "height in pixels")
+	force := addForceFlag(cmd)
 	cmd.RegisterFlagCompletionFunc("run", completeRunIDs(e))
 	cmd.RegisterFlagCompletionFunc("kind", fixedCompletion("curves", "roc", "confusion", "importance", "parallel"))
 	cmd.RegisterFlagCompletionFunc("sweep", completeSweepIDs(e))
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *kind == "parallel" || *sweepID != "" {
-			return plotSweep(e, cmd, *sweepID, *ids, *kind, *out, *width, *height)
+			return plotSweep(e, cmd, *sweepID, *ids, *kind, *out, *width, *height, *force)
 		}
-		return plotRuns(e, cmd, *ids, *kind, *metric, *out, *width, *height)
+		return plotRuns(e, cmd, *ids, *kind, *metric, *out, *width, *height, *force)
 	}
 	return cmd
 }
@@ -63,7 +63,7 @@ var plotColors = []color.RGBA{
 	{148, 103, 189, 255}, {140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255},
 }
 
-func plotRuns(e *env, cmd *cobra.Command, ids []string, kind, metric, out string, width, height int) error {
+func plotRuns(e *env, cmd *cobra.Command, ids []string, kind, metric, out string, width, height int, force bool) error {
 	if len(ids) == 0 || out == "" {
 		return usagef("--run and -o are required")
 	}
@@ -77,7 +77,7 @@ func plotRuns(e *env, cmd *cobra.Command, ids []string, kind, metric, out string
 	if kind != "curves" && kind != "roc" && kind != "confusion" && kind != "importance" {
 		return usagef("--kind: %q is not curves, roc, confusion or importance", kind)
 	}
-	store, err := openStore(e, cmd)
+	store, err := openStoreToRead(e, cmd)
 	if err != nil {
 		return err
 	}
@@ -99,15 +99,7 @@ func plotRuns(e *env, cmd *cobra.Command, ids []string, kind, metric, out string
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	if err := writeFigure(f, p, ext, width, height); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
+	if err := writeOutput(e, out, force, func(w io.Writer) error { return writeFigure(w, p, ext, width, height) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "wrote %s (%d×%d)\n", out, width, height)

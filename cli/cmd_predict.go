@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"workbench/datasets"
 	"workbench/sessions"
 )
 
@@ -28,18 +29,19 @@ func newPredictCmd(e *env) *cobra.Command {
 	dataPath := fs.String("data", "", "a CSV with a header naming the model's features (- for stdin)")
 	out := fs.StringP("output", "o", "", "write the CSV to this `file` instead of stdout")
 	jsonOut := fs.Bool("json", false, "print one JSON object per row instead of CSV")
+	force := addForceFlag(cmd)
 	cmd.RegisterFlagCompletionFunc("run", completeRunIDs(e))
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		return predict(e, cmd, *id, *dataPath, *out, *jsonOut)
+		return predict(e, cmd, *id, *dataPath, *out, *jsonOut, *force)
 	}
 	return cmd
 }
 
-func predict(e *env, cmd *cobra.Command, id, dataPath, out string, jsonOut bool) error {
+func predict(e *env, cmd *cobra.Command, id, dataPath, out string, jsonOut, force bool) error {
 	if id == "" || dataPath == "" {
 		return usagef("--run and --data are required")
 	}
-	store, err := openStore(e, cmd)
+	store, err := openStoreToRead(e, cmd)
 	if err != nil {
 		return err
 	}
@@ -65,15 +67,11 @@ func predict(e *env, cmd *cobra.Command, id, dataPath, out string, jsonOut bool)
 	if err != nil {
 		return err
 	}
-	w := e.stdout
-	if out != "" {
-		f, err := os.Create(out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
-	}
+	return writeOutput(e, out, force, func(w io.Writer) error { return writePredictions(w, m, enc, preds, jsonOut) })
+}
+
+// writePredictions writes one row (CSV) or object (JSON) per prediction.
+func writePredictions(w io.Writer, m *sessions.SavedModel, enc *datasets.Encoded, preds []sessions.Prediction, jsonOut bool) error {
 	classes := m.Run.Classes
 	if jsonOut {
 		for i, p := range preds {

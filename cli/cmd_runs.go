@@ -74,26 +74,26 @@ func addListFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string) err
 			return err
 		}
 		q.Sort, q.Limit = *sortBy, *limit
-		store, err := openStore(e, cmd)
+		store, err := openStoreToRead(e, cmd)
 		if err != nil {
 			return err
 		}
 		defer store.Close()
-		runs, err := store.ListRuns(context.Background(), q)
-		if err != nil {
+		ctx := context.Background()
+		if *jsonOut {
+			return writeRunsJSON(e.stdout, func(fn func(*sessions.Run) error) error { return store.EachRun(ctx, q, fn) })
+		}
+		// The table streams summaries: a list of thousands of runs holds
+		// only its text in memory.
+		t := newRunTable(e.stdout)
+		if err := store.EachSummary(ctx, q, func(r *sessions.Run) error { t.add(r); return nil }); err != nil {
 			return err
 		}
-		if *jsonOut {
-			if runs == nil {
-				runs = []*sessions.Run{}
-			}
-			return writeJSON(e.stdout, runs, true)
-		}
-		if len(runs) == 0 && len(*filters) > 0 {
+		if t.rows == 0 && len(*filters) > 0 {
 			fmt.Fprintf(e.stdout, "no runs match %s\n", strings.Join(*filters, " "))
 			return nil
 		}
-		printRunList(e.stdout, runs)
+		t.flush()
 		return nil
 	}
 }
@@ -127,8 +127,18 @@ func checkSort(s string) error {
 // withStore opens the store and resolves the run references in args
 // (from the first, n of them; n < 0 means all) before calling f.
 func withRuns(e *env, n int, f func(store sessions.Store, ids []string, args []string) error) func(*cobra.Command, []string) error {
+	return withStore(e, openStore, n, f)
+}
+
+// withRunsToRead is withRuns for commands that only read the store (see
+// openStoreToRead).
+func withRunsToRead(e *env, n int, f func(store sessions.Store, ids []string, args []string) error) func(*cobra.Command, []string) error {
+	return withStore(e, openStoreToRead, n, f)
+}
+
+func withStore(e *env, open func(*env, *cobra.Command) (*sessions.SQLite, error), n int, f func(store sessions.Store, ids []string, args []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
-		store, err := openStore(e, cmd)
+		store, err := open(e, cmd)
 		if err != nil {
 			return err
 		}
@@ -154,7 +164,7 @@ func newRunsShowCmd(e *env) *cobra.Command {
 		ValidArgsFunction: completeRunIDs(e),
 	}
 	jsonOut := cmd.Flags().Bool("json", false, "print JSON")
-	cmd.RunE = withRuns(e, 1, func(store sessions.Store, ids, _ []string) error {
+	cmd.RunE = withRunsToRead(e, 1, func(store sessions.Store, ids, _ []string) error {
 		f, err := sessions.LoadFull(context.Background(), store, ids[0])
 		if err != nil {
 			return err
@@ -178,7 +188,7 @@ func newRunsCompareCmd(e *env) *cobra.Command {
 		ValidArgsFunction: completeRunIDs(e),
 	}
 	jsonOut := cmd.Flags().Bool("json", false, "print JSON")
-	cmd.RunE = withRuns(e, -1, func(store sessions.Store, ids, _ []string) error {
+	cmd.RunE = withRunsToRead(e, -1, func(store sessions.Store, ids, _ []string) error {
 		c, err := sessions.Compare(context.Background(), store, ids)
 		if err != nil {
 			return err
@@ -203,9 +213,10 @@ func newRunsExportCmd(e *env) *cobra.Command {
 		ValidArgsFunction: completeRunIDs(e),
 	}
 	format := cmd.Flags().String("format", "json", "json (complete runs), csv (a row per run) or history (one run's epochs)")
-	outFile := cmd.Flags().StringP("output", "o", "", "write to this `file` instead of stdout")
+	outFile := cmd.Flags().StringP("output", "o", "", "write to this `file` instead of stdout (all at once: an error leaves no partial file)")
+	force := addForceFlag(cmd)
 	cmd.RegisterFlagCompletionFunc("format", fixedCompletion("json", "csv", "history"))
-	cmd.RunE = withRuns(e, -1, func(store sessions.Store, ids, _ []string) error {
+	cmd.RunE = withRunsToRead(e, -1, func(store sessions.Store, ids, _ []string) error {
 		ctx := context.Background()
 		if *format != "json" && *format != "csv" && *format != "history" {
 			return usagef("--format: %q is not json, csv or history", *format)
@@ -213,22 +224,15 @@ func newRunsExportCmd(e *env) *cobra.Command {
 		if *format == "history" && len(ids) != 1 {
 			return usagef("--format history exports one run: give its ID")
 		}
-		w := e.stdout
-		if *outFile != "" {
-			f, err := os.Create(*outFile)
-			if err != nil {
-				return err
+		return writeOutput(e, *outFile, *force, func(w io.Writer) error {
+			switch *format {
+			case "json":
+				return sessions.ExportJSON(ctx, store, ids, w)
+			case "csv":
+				return sessions.ExportCSV(ctx, store, ids, w)
 			}
-			defer f.Close()
-			w = f
-		}
-		switch *format {
-		case "json":
-			return sessions.ExportJSON(ctx, store, ids, w)
-		case "csv":
-			return sessions.ExportCSV(ctx, store, ids, w)
-		}
-		return sessions.ExportHistoryCSV(ctx, store, ids[0], w)
+			return sessions.ExportHistoryCSV(ctx, store, ids[0], w)
+		})
 	})
 	return cmd
 }
@@ -236,7 +240,7 @@ func newRunsExportCmd(e *env) *cobra.Command {
 func newRunsImportCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:     "import FILE",
-		Short:   "Import runs from a JSON export (- for stdin)",
+		Short:   "Import runs from a JSON export (- for stdin); again after a failure, it resumes",
 		Example: examples("workbench runs import runs.json --db other.db"),
 		Args:    exactArgs(1, "import takes one file (- for stdin)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -254,13 +258,22 @@ func newRunsImportCmd(e *env) *cobra.Command {
 				defer f.Close()
 				r = f
 			}
-			ex, err := sessions.ReadExport(r)
+			// Each run is imported on its own, atomically: after a failure or
+			// a kill, importing the same file again skips the runs already
+			// there and goes on.
+			st, err := sessions.ImportFrom(context.Background(), store, r, nil)
+			fmt.Fprintf(e.stdout, "imported %d run(s) into %s", st.Imported, store.Path())
+			if st.Skipped > 0 {
+				fmt.Fprintf(e.stdout, "; %d already there, identical, skipped", st.Skipped)
+			}
+			if st.Refused > 0 {
+				fmt.Fprintf(e.stdout, "; %d refused", st.Refused)
+			}
+			fmt.Fprintln(e.stdout)
 			if err != nil {
 				return err
 			}
-			n, err := sessions.Import(context.Background(), store, ex)
-			fmt.Fprintf(e.stdout, "imported %d of %d runs into %s\n", n, len(ex.Runs), store.Path())
-			return err
+			return st.Err()
 		},
 	}
 }

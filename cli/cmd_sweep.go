@@ -53,7 +53,7 @@ func newSweepCmd(e *env) *cobra.Command {
 	}
 	showJSON := show.Flags().Bool("json", false, "print JSON")
 	show.RunE = func(cmd *cobra.Command, args []string) error {
-		store, err := openStore(e, cmd)
+		store, err := openStoreToRead(e, cmd)
 		if err != nil {
 			return err
 		}
@@ -71,7 +71,7 @@ func newSweepCmd(e *env) *cobra.Command {
 	}
 	listJSON := list.Flags().Bool("json", false, "print JSON")
 	list.RunE = func(cmd *cobra.Command, _ []string) error {
-		store, err := openStore(e, cmd)
+		store, err := openStoreToRead(e, cmd)
 		if err != nil {
 			return err
 		}
@@ -90,7 +90,8 @@ func newSweepCmd(e *env) *cobra.Command {
 		tw := tabwriter.NewWriter(e.stdout, 0, 2, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tOBJECTIVE\tTRIALS\tCREATED")
 		for _, s := range sws {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", s.ID, truncate(s.Name, nameWidth), s.Status, s.Objective, s.Trials, s.Created.Local().Format("2006-01-02 15:04"))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", sessions.CleanText(s.ID), truncate(sessions.CleanText(s.Name), nameWidth), sessions.CleanText(s.Status),
+				sessions.CleanText(s.Objective), s.Trials, s.Created.Local().Format("2006-01-02 15:04"))
 		}
 		return tw.Flush()
 	}

@@ -18,19 +18,19 @@ const completionLimit = 200
 // environment names, each with its name and dataset as a description.
 func completeRunIDs(e *env) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		store, err := openStore(e, cmd)
+		store, err := openStoreToRead(e, cmd)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		defer store.Close()
-		runs, err := store.ListRuns(context.Background(), sessions.Query{Limit: completionLimit})
+		runs, err := store.ListSummaries(context.Background(), sessions.Query{Limit: completionLimit})
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		var out []cobra.Completion
 		for _, r := range runs {
 			if strings.HasPrefix(r.ID, toComplete) {
-				desc := strings.TrimSpace(r.Name + " " + r.Dataset + " " + string(r.Status))
+				desc := sessions.CleanText(strings.TrimSpace(r.Name + " " + r.Dataset + " " + string(r.Status)))
 				out = append(out, cobra.CompletionWithDesc(r.ID, desc))
 			}
 		}
@@ -44,7 +44,7 @@ func completeSweepIDs(e *env) cobra.CompletionFunc {
 		if len(args) > 0 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		store, err := openStore(e, cmd)
+		store, err := openStoreToRead(e, cmd)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
@@ -56,7 +56,7 @@ func completeSweepIDs(e *env) cobra.CompletionFunc {
 		var out []cobra.Completion
 		for _, s := range sws {
 			if strings.HasPrefix(s.ID, toComplete) {
-				out = append(out, cobra.CompletionWithDesc(s.ID, strings.TrimSpace(s.Name+" "+s.Status)))
+				out = append(out, cobra.CompletionWithDesc(s.ID, sessions.CleanText(strings.TrimSpace(s.Name+" "+s.Status))))
 			}
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp

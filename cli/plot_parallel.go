@@ -6,7 +6,6 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -22,7 +21,7 @@ import (
 )
 
 // plotSweep writes a sweep's parallel-coordinates figure.
-func plotSweep(e *env, cmd *cobra.Command, ref string, runs []string, kind, out string, width, height int) error {
+func plotSweep(e *env, cmd *cobra.Command, ref string, runs []string, kind, out string, width, height int, force bool) error {
 	switch {
 	case kind != "parallel":
 		return usagef("--sweep goes with --kind parallel")
@@ -38,7 +37,7 @@ func plotSweep(e *env, cmd *cobra.Command, ref string, runs []string, kind, out 
 	if width < 50 || height < 50 || width > 10000 || height > 10000 {
 		return usagef("--width and --height must be between 50 and 10000 pixels")
 	}
-	store, err := openStore(e, cmd)
+	store, err := openStoreToRead(e, cmd)
 	if err != nil {
 		return err
 	}
@@ -51,15 +50,7 @@ func plotSweep(e *env, cmd *cobra.Command, ref string, runs []string, kind, out 
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	if err := writeFigure(f, p, ext, width, height); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
+	if err := writeOutput(e, out, force, func(w io.Writer) error { return writeFigure(w, p, ext, width, height) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "wrote %s (%d×%d)\n", out, width, height)

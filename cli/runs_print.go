@@ -25,32 +25,51 @@ func keyMetric(r *sessions.Run) (name string, best, test float64, okBest, okTest
 	return
 }
 
-func printRunList(w io.Writer, runs []*sessions.Run) {
-	if len(runs) == 0 {
-		fmt.Fprintln(w, "no runs yet: try 'workbench train'")
-		return
-	}
+// runTable prints runs as an aligned table, one row at a time, so a list
+// of thousands keeps only its text in memory, never the runs.
+type runTable struct {
+	out  io.Writer
+	tw   *tabwriter.Writer
+	rows int
+}
+
+func newRunTable(w io.Writer) *runTable {
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tDATASET\tARCHITECTURE\tOPT\tLR\tSTATUS\tBEST VAL\tTEST\tEPOCHS\tDURATION\tCREATED")
-	for _, r := range runs {
-		m, b, t, okB, okT := keyMetric(r)
-		arch := r.Summary
-		if i := strings.LastIndex(arch, ","); i > 0 {
-			arch = arch[:i]
-		}
-		epochs := fmt.Sprintf("%d/%d", r.EpochsDone, r.EpochsTotal)
-		if r.Kind != sessions.KindTrain {
-			epochs = r.Kind // a derived run has no epochs of its own
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s\n", r.ID, truncate(r.Name, nameWidth),
-			truncate(filepath.Base(r.Dataset), datasetWidth), truncate(arch, archWidth), r.Spec.Optimizer.Name, numfmt.Short(r.Spec.Optimizer.LR), r.Status, m, fmtMetric(b, okB), fmtMetric(t, okT), epochs,
-			r.Duration.Round(time.Millisecond), r.Created.Local().Format("2006-01-02 15:04"))
+	return &runTable{out: w, tw: tw}
+}
+
+// add writes one run's row; names, notes and tags come from anywhere, so
+// its text goes through sessions.CleanText.
+func (t *runTable) add(r *sessions.Run) {
+	t.rows++
+	m, b, tst, okB, okT := keyMetric(r)
+	arch := r.Summary
+	if i := strings.LastIndex(arch, ","); i > 0 {
+		arch = arch[:i]
 	}
-	tw.Flush()
+	epochs := fmt.Sprintf("%d/%d", r.EpochsDone, r.EpochsTotal)
+	if r.Kind != sessions.KindTrain {
+		epochs = r.Kind // a derived run has no epochs of its own
+	}
+	c := sessions.CleanText
+	fmt.Fprintf(t.tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s\n", c(r.ID), truncate(c(r.Name), nameWidth),
+		truncate(c(filepath.Base(r.Dataset)), datasetWidth), truncate(c(arch), archWidth), c(r.Spec.Optimizer.Name),
+		numfmt.Short(r.Spec.Optimizer.LR), c(string(r.Status)), c(m), fmtMetric(b, okB), fmtMetric(tst, okT), c(epochs),
+		r.Duration.Round(time.Millisecond), r.Created.Local().Format("2006-01-02 15:04"))
+}
+
+// flush prints the table, or a hint when it has no rows.
+func (t *runTable) flush() {
+	if t.rows == 0 {
+		fmt.Fprintln(t.out, "no runs yet: try 'workbench train'")
+		return
+	}
+	t.tw.Flush()
 }
 
 func printRun(w io.Writer, f *sessions.FullRun) {
-	r := &f.Run
+	r := sessions.CleanRun(&f.Run) // names, notes and tags come from anywhere
 	fmt.Fprintf(w, "run %s  %s\n", r.ID, r.Name)
 	fmt.Fprintf(w, "status:   %s", r.Status)
 	if r.Reason != "" {
@@ -138,6 +157,7 @@ func printConfusion(w io.Writer, cm [][]int, classes []string) {
 }
 
 func printComparison(w io.Writer, c *sessions.Comparison) {
+	c = sessions.CleanComparison(c)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprint(tw, "\t")
 	for _, r := range c.Runs {

@@ -95,7 +95,18 @@ func showSweep(e *env, store sessions.Store, id string, jsonOut bool) error {
 
 func printSweep(w io.Writer, rep sweepReport) {
 	sw := rep.Sweep.Sweep
-	fmt.Fprintf(w, "sweep %s %s: %s, %d trials, ranked by best %s\n\n", sw.ID, sw.Name, sw.Status, sw.Trials, sw.Objective)
+	status := sw.Status
+	if sw.Reason != "" {
+		status += " (" + sw.Reason + ")"
+	}
+	finished := 0
+	for _, r := range rep.Ranking {
+		if r.Status != trainer.StatusRunning && r.Status != trainer.StatusInterrupted {
+			finished++
+		}
+	}
+	fmt.Fprintf(w, "sweep %s %s: %s, %d trials (%d finished), ranked by best %s\n\n", sessions.CleanText(sw.ID), sessions.CleanText(sw.Name),
+		sessions.CleanText(status), sw.Trials, finished, sessions.CleanText(sw.Objective))
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprintf(tw, "RANK\tRUN\tSTATUS\t%s\tEPOCHS", strings.ToUpper(sw.Objective))
 	for _, f := range rep.Fields {
@@ -107,9 +118,9 @@ func printSweep(w io.Writer, rep sweepReport) {
 		if v, ok := r.Objective.(float64); ok {
 			obj = numfmt.Value(v)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d", r.Rank, r.RunID, r.Status, obj, r.Epochs)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d", r.Rank, sessions.CleanText(r.RunID), sessions.CleanText(string(r.Status)), obj, r.Epochs)
 		for _, f := range rep.Fields {
-			fmt.Fprintf(tw, "\t%s", r.Params[f])
+			fmt.Fprintf(tw, "\t%s", sessions.CleanText(r.Params[f]))
 		}
 		fmt.Fprintln(tw)
 	}

@@ -17,8 +17,13 @@ import (
 // WB_CHILD=record WB_DB=path WB_RUNS=n WB_EPOCHS=m. It prints "epoch N" after
 // each committed epoch, so the parent knows how far it got.
 func TestMain(m *testing.M) {
-	if os.Getenv("WB_CHILD") == "record" {
+	switch os.Getenv("WB_CHILD") {
+	case "record":
 		os.Exit(childRecord())
+	case "open":
+		os.Exit(childOpen())
+	case "readonly":
+		os.Exit(childReadOnly())
 	}
 	os.Exit(m.Run())
 }

@@ -19,6 +19,23 @@
 // run_lineage table (schema 2). LoadModel loads any saved model: float,
 // int8 or an ensemble.
 //
+// Open identifies a store by PRAGMA application_id (ApplicationID) and its
+// tables: it refuses, changing nothing, another program's SQLite file and
+// a store of a newer schema, and initialises only a missing or empty file,
+// retrying while other processes do the same. Open(path, ReadOnly()) reads
+// a store on a read-only file, directory or mount; writes then return an
+// error wrapping ErrReadOnly. StorageFailure names a failed write's cause
+// (disk full, I/O error, read-only) for whoever must end a run on it.
+//
+// Lists: ListSummaries and EachSummary read only what a list shows, fast
+// at many thousands of runs; ChangeSeq and ListChangedSince let a screen
+// fetch only the runs created, changed or deleted since its last look.
+// Imports validate each run (ValidateRun), go in atomically one run at a
+// time (ImportFrom streams a file), skip runs already present and
+// identical, and refuse an ID taken by different content (ErrConflict).
+// IDs are limited to a safe alphabet (ValidID). CleanText and CleanRun make
+// stored text safe to print on a terminal.
+//
 // Contract:
 //   - Concurrency: a Store is safe for concurrent use by many goroutines,
 //     and many processes may open the same file: readers never block on

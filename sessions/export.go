@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -47,11 +48,11 @@ func LoadFull(ctx context.Context, s Store, id string) (*FullRun, error) {
 	return f, nil
 }
 
-// exportIDs returns ids in order of creation, or every run when ids is empty.
+// exportIDs returns ids in order of creation, or every run when ids is
+// empty; it reads only summaries.
 func exportIDs(ctx context.Context, s Store, ids []string) ([]*Run, error) {
 	if len(ids) == 0 {
-		runs, err := s.ListRuns(ctx, Query{Sort: "created"})
-		return runs, err
+		return s.ListSummaries(ctx, Query{Sort: "created"})
 	}
 	var runs []*Run
 	for _, id := range ids {
@@ -71,69 +72,81 @@ func exportIDs(ctx context.Context, s Store, ids []string) ([]*Run, error) {
 }
 
 // ExportJSON writes runs (all when ids is empty) as a JSON export, weights
-// in base64. The output is reproducible byte for byte.
+// in base64. The output is reproducible byte for byte. It streams: one run
+// is in memory at a time, whatever the number of runs.
 func ExportJSON(ctx context.Context, s Store, ids []string, w io.Writer) error {
 	runs, err := exportIDs(ctx, s, ids)
 	if err != nil {
 		return err
 	}
-	ex := Export{Format: ExportFormat, Version: ExportVersion, Runs: []*FullRun{}}
-	for _, r := range runs {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	fmt.Fprintf(bw, "{\n \"format\": %q,\n \"version\": %d,\n \"runs\": ", ExportFormat, ExportVersion)
+	if len(runs) == 0 {
+		bw.WriteString("[]")
+	}
+	for i, r := range runs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		f, err := LoadFull(ctx, s, r.ID)
 		if err != nil {
 			return err
 		}
-		ex.Runs = append(ex.Runs, f)
+		b, err := json.MarshalIndent(f, "  ", " ")
+		if err != nil {
+			return fmt.Errorf("export: run %s: %v", r.ID, err)
+		}
+		if i == 0 {
+			bw.WriteString("[\n  ")
+		} else {
+			bw.WriteString(",\n  ")
+		}
+		bw.Write(b)
+		runs[i] = nil
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", " ")
-	return enc.Encode(ex)
+	if len(runs) > 0 {
+		bw.WriteString("\n ]")
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
 }
 
-// ReadExport decodes a JSON export and checks it.
+// ReadExport decodes a whole JSON export into memory and checks every run
+// (ValidateRun). ImportFrom streams instead.
 func ReadExport(r io.Reader) (*Export, error) {
 	var ex Export
 	dec := json.NewDecoder(io.LimitReader(r, 1<<30))
 	if err := dec.Decode(&ex); err != nil {
 		return nil, fmt.Errorf("import: not a workbench export: %v", err)
 	}
-	if ex.Format != ExportFormat {
-		return nil, fmt.Errorf("import: format %q is not %q", ex.Format, ExportFormat)
-	}
-	if ex.Version < 1 || ex.Version > ExportVersion {
-		return nil, fmt.Errorf("import: export version %d is not supported (this build reads up to %d)", ex.Version, ExportVersion)
+	if err := checkHeader(ex.Format, ex.Version); err != nil {
+		return nil, err
 	}
 	for i, r := range ex.Runs {
-		if r == nil || r.ID == "" {
-			return nil, fmt.Errorf("import: run %d has no id", i)
+		if r == nil {
+			return nil, fmt.Errorf("import: run %d is null", i+1)
 		}
-		if r.Status == "" || r.Spec.Model.Init == "" && r.Spec.Epochs == 0 {
-			return nil, fmt.Errorf("import: run %s has no status or spec", r.ID)
-		}
-		for j, e := range r.History {
-			// Epochs increase; past ThinAfter a long run keeps a subset.
-			if e.Epoch < 1 || (j > 0 && e.Epoch <= r.History[j-1].Epoch) {
-				return nil, fmt.Errorf("import: run %s: epoch %d is out of order", r.ID, e.Epoch)
-			}
+		if err := ValidateRun(r); err != nil {
+			return nil, fmt.Errorf("import: run %d: %w", i+1, err)
 		}
 	}
 	return &ex, nil
 }
 
-// Import inserts every run of an export; it stops at the first run whose
-// ID is taken. It returns how many runs it inserted.
+// Import inserts every run of an export (see ImportRun), skipping runs
+// already present and identical. It returns how many runs it inserted and
+// stops at the first refusal.
 func Import(ctx context.Context, s Store, ex *Export) (int, error) {
-	n := 0
+	var st ImportStats
 	for _, r := range ex.Runs {
-		if r.Status == "running" {
-			r.Status = "interrupted" // its process is not here
+		if err := st.add(s.ImportRun(ctx, r)); err != nil {
+			return st.Imported, err
 		}
-		if err := s.ImportRun(ctx, r); err != nil {
-			return n, err
+		if err := st.Err(); err != nil {
+			return st.Imported, err
 		}
-		n++
 	}
-	return n, nil
+	return st.Imported, nil
 }
 
 // flatten turns a JSON value into dotted keys: {"a":{"b":1}} → a.b=1.
@@ -178,7 +191,8 @@ func FlatSpec(r *Run) map[string]string {
 }
 
 // ExportCSV writes one row per run: identity, hyperparameters flattened to
-// columns (spec.*), and every summary metric.
+// columns (spec.*), and every summary metric. It reads the runs twice, the
+// first time for the columns, so that one run is in memory at a time.
 func ExportCSV(ctx context.Context, s Store, ids []string, w io.Writer) error {
 	runs, err := exportIDs(ctx, s, ids)
 	if err != nil {
@@ -186,10 +200,12 @@ func ExportCSV(ctx context.Context, s Store, ids []string, w io.Writer) error {
 	}
 	fixed := []string{"id", "name", "status", "dataset", "task", "summary", "params", "epochs_done", "best_epoch", "duration_s", "created", "tags", "notes"}
 	specKeys, metricKeys := map[string]bool{}, map[string]bool{}
-	flat := make([]map[string]string, len(runs))
-	for i, r := range runs {
-		flat[i] = FlatSpec(r)
-		for k := range flat[i] {
+	for _, sr := range runs {
+		r, err := s.GetRun(ctx, sr.ID)
+		if err != nil {
+			return err
+		}
+		for k := range FlatSpec(r) {
 			specKeys[k] = true
 		}
 		for k := range r.Metrics {
@@ -204,12 +220,17 @@ func ExportCSV(ctx context.Context, s Store, ids []string, w io.Writer) error {
 	}
 	header = append(header, mk...)
 	cw.Write(header)
-	for i, r := range runs {
+	for _, sr := range runs {
+		r, err := s.GetRun(ctx, sr.ID)
+		if err != nil {
+			return err
+		}
+		flat := FlatSpec(r)
 		row := []string{r.ID, r.Name, string(r.Status), r.Dataset, r.Task, r.Summary, strconv.Itoa(r.Params),
 			strconv.Itoa(r.EpochsDone), strconv.Itoa(r.BestEpoch), strconv.FormatFloat(r.Duration.Seconds(), 'f', 3, 64),
 			r.Created.Format(time.RFC3339), strings.Join(r.Tags, ";"), r.Notes}
 		for _, k := range sk {
-			row = append(row, flat[i][k])
+			row = append(row, flat[k])
 		}
 		for _, k := range mk {
 			if v, ok := r.Metrics[k]; ok {

@@ -218,8 +218,13 @@ func TestBadFilesGiveClearErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "corrupt.db") {
 		t.Fatalf("corrupt: %v", err)
 	}
-	// A newer schema is refused.
+	// A newer schema of ours is refused.
 	newer := filepath.Join(dir, "newer.db")
+	s, err = Open(newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
 	raw, _ := sql.Open("sqlite", newer)
 	raw.Exec("PRAGMA user_version = 99")
 	raw.Close()

@@ -6,114 +6,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
-
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver
-
-	"workbench/trainer"
 )
-
-// SchemaVersion is the newest schema this build knows (PRAGMA user_version).
-const SchemaVersion = 2
-
-// staleAfter is how old a heartbeat must be before a running run whose
-// owner cannot be checked (another host, or a reused PID) is interrupted.
-const staleAfter = 2 * time.Minute
-
-// heartbeatEvery is how often a recorder refreshes a long epoch's heartbeat.
-const heartbeatEvery = 10 * time.Second
-
-var migrations = []string{
-	1: `
-CREATE TABLE runs (
-	id            TEXT PRIMARY KEY,
-	name          TEXT NOT NULL DEFAULT '',
-	status        TEXT NOT NULL,
-	reason        TEXT NOT NULL DEFAULT '',
-	spec          TEXT NOT NULL,
-	dataset       TEXT NOT NULL,
-	task          TEXT NOT NULL,
-	summary       TEXT NOT NULL,
-	optimizer     TEXT NOT NULL,
-	lr            REAL NOT NULL,
-	params        INTEGER NOT NULL DEFAULT 0,
-	data_hash     TEXT NOT NULL DEFAULT '',
-	scaler        TEXT NOT NULL DEFAULT '{}',
-	features      TEXT NOT NULL DEFAULT '[]',
-	classes       TEXT NOT NULL DEFAULT '[]',
-	tags          TEXT NOT NULL DEFAULT '[]',
-	notes         TEXT NOT NULL DEFAULT '',
-	sweep_id      TEXT REFERENCES sweeps(id) ON DELETE SET NULL,
-	created_at    INTEGER NOT NULL,
-	finished_at   INTEGER NOT NULL DEFAULT 0,
-	heartbeat_at  INTEGER NOT NULL DEFAULT 0,
-	owner_pid     INTEGER NOT NULL DEFAULT 0,
-	owner_host    TEXT NOT NULL DEFAULT '',
-	epochs_done   INTEGER NOT NULL DEFAULT 0,
-	epochs_total  INTEGER NOT NULL DEFAULT 0,
-	best_epoch    INTEGER NOT NULL DEFAULT 0,
-	monitor       TEXT NOT NULL DEFAULT '',
-	duration_ns   INTEGER NOT NULL DEFAULT 0,
-	samples_per_s REAL NOT NULL DEFAULT 0,
-	metrics       TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX runs_created ON runs(created_at);
-CREATE INDEX runs_status ON runs(status);
-CREATE INDEX runs_sweep ON runs(sweep_id);
--- One row per summary metric (best_*, last_*, test_*), for filters and sorts.
--- value is NULL for a non-finite number, whose text is then in nonfinite.
-CREATE TABLE run_metrics (
-	run_id    TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-	key       TEXT NOT NULL,
-	value     REAL,
-	nonfinite TEXT,
-	PRIMARY KEY (run_id, key)
-) WITHOUT ROWID;
-CREATE INDEX run_metrics_key ON run_metrics(key, value);
-CREATE TABLE epochs (
-	run_id        TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-	epoch         INTEGER NOT NULL,
-	lr            REAL NOT NULL,
-	elapsed_ns    INTEGER NOT NULL,
-	samples_per_s REAL NOT NULL,
-	train         TEXT NOT NULL,
-	val           TEXT NOT NULL,
-	PRIMARY KEY (run_id, epoch)
-) WITHOUT ROWID;
-CREATE TABLE evaluations (
-	run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
-	data   TEXT NOT NULL
-);
-CREATE TABLE weights (
-	run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
-	data   BLOB NOT NULL
-);
-CREATE TABLE sweeps (
-	id         TEXT PRIMARY KEY,
-	name       TEXT NOT NULL DEFAULT '',
-	status     TEXT NOT NULL,
-	objective  TEXT NOT NULL,
-	config     TEXT NOT NULL,
-	created_at INTEGER NOT NULL
-);
-`,
-	2: migrationLineage,
-}
 
 // SQLite is the SQLite Store. It is safe for concurrent use.
 type SQLite struct {
-	path string
-	w    *sql.DB // one connection: the single writer
-	r    *sql.DB // readers
-	host string
-	pid  int
+	path     string
+	readOnly bool
+	w        *sql.DB // one connection: the single writer
+	r        *sql.DB // readers
+	host     string
+	pid      int
 	// Statements of the per-epoch write, prepared once on the writer
 	// connection: parsing SQL was 40% of an epoch's cost.
 	stInsertEpoch, stSelectMetrics, stUpdateProgress, stUpsertMetric *sql.Stmt
@@ -148,144 +54,6 @@ func (s *SQLite) prepare() error {
 
 var _ Store = (*SQLite)(nil)
 
-// DefaultPath returns $WORKBENCH_DB, else $XDG_DATA_HOME/workbench/workbench.db,
-// else ~/.local/share/workbench/workbench.db.
-func DefaultPath(getenv func(string) string) string {
-	if p := getenv("WORKBENCH_DB"); p != "" {
-		return p
-	}
-	if d := getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "workbench", "workbench.db")
-	}
-	home := getenv("HOME")
-	if home == "" {
-		home, _ = os.UserHomeDir()
-	}
-	return filepath.Join(home, ".local", "share", "workbench", "workbench.db")
-}
-
-const sqliteMagic = "SQLite format 3\x00"
-
-// Open opens (creating if needed) the store at path: the directory with
-// mode 0700, the file 0600. It migrates the schema, refuses a newer one,
-// and marks runs whose process died as interrupted.
-func Open(path string) (*SQLite, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("store %s: %v", path, err)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("store %s: %v", path, err)
-	}
-	head := make([]byte, len(sqliteMagic))
-	n, _ := io.ReadFull(f, head)
-	f.Close()
-	if n > 0 && string(head[:n]) != sqliteMagic {
-		return nil, fmt.Errorf("store %s: not a workbench database (the file is not SQLite); move it away or pass another --db", path)
-	}
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	w, err := sql.Open("sqlite", path+"?"+pragmas+"&_pragma=journal_mode(WAL)&_txlock=immediate")
-	if err != nil {
-		return nil, fmt.Errorf("store %s: %v", path, err)
-	}
-	w.SetMaxOpenConns(1)
-	s := &SQLite{path: path, w: w, pid: os.Getpid(), live: map[string]Metrics{}}
-	s.host, _ = os.Hostname()
-	if err := s.migrate(); err != nil {
-		w.Close()
-		return nil, err
-	}
-	if err := s.prepare(); err != nil {
-		w.Close()
-		return nil, err
-	}
-	s.r, err = sql.Open("sqlite", path+"?"+pragmas+"&_pragma=query_only(1)")
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("store %s: %v", path, err)
-	}
-	s.r.SetMaxOpenConns(4)
-	if _, err := s.markInterrupted(context.Background()); err != nil {
-		s.Close()
-		return nil, err
-	}
-	return s, nil
-}
-
-func (s *SQLite) wrap(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	if strings.Contains(msg, "malformed") || strings.Contains(msg, "not a database") || strings.Contains(msg, "corrupt") {
-		return fmt.Errorf("store %s is damaged (%v); move it away to start a new one, or recover it with sqlite3's .recover", s.path, err)
-	}
-	return fmt.Errorf("store %s: %w", s.path, err)
-}
-
-func (s *SQLite) migrate() error {
-	ctx := context.Background()
-	var v int
-	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return s.wrap(err)
-	}
-	if v > SchemaVersion {
-		return fmt.Errorf("store %s: %w (schema %d; this build reads up to %d); upgrade workbench", s.path, ErrNewer, v, SchemaVersion)
-	}
-	if v > 0 {
-		var res string
-		if err := s.w.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&res); err != nil {
-			return s.wrap(err)
-		}
-		if res != "ok" {
-			return s.wrap(fmt.Errorf("database disk image is malformed: %s", res))
-		}
-	}
-	for next := v + 1; next <= SchemaVersion; next++ {
-		tx, err := s.w.BeginTx(ctx, nil)
-		if err != nil {
-			return s.wrap(err)
-		}
-		// Another process may have migrated while we waited for the lock.
-		var cur int
-		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
-			tx.Rollback()
-			return s.wrap(err)
-		}
-		if cur >= next {
-			tx.Rollback()
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, migrations[next]); err != nil {
-			tx.Rollback()
-			return s.wrap(fmt.Errorf("migration %d: %v", next, err))
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", next)); err != nil {
-			tx.Rollback()
-			return s.wrap(err)
-		}
-		if err := tx.Commit(); err != nil {
-			return s.wrap(err)
-		}
-	}
-	return nil
-}
-
-// Path returns the database file's path.
-func (s *SQLite) Path() string { return s.path }
-
-// Close closes the store.
-func (s *SQLite) Close() error {
-	var err error
-	if s.r != nil {
-		err = s.r.Close()
-	}
-	if e := s.w.Close(); e != nil {
-		err = e
-	}
-	return err
-}
-
 func nanos(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
@@ -308,53 +76,24 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
-// processAlive reports whether pid is a live process on this host.
-func processAlive(pid int) bool {
-	if pid <= 0 {
-		return false
-	}
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
-}
-
-// markInterrupted ends runs left "running" by a process that died.
-func (s *SQLite) markInterrupted(ctx context.Context) (int, error) {
-	rows, err := s.w.QueryContext(ctx, "SELECT id, owner_pid, owner_host, heartbeat_at FROM runs WHERE status = ?", string(trainer.StatusRunning))
-	if err != nil {
-		return 0, s.wrap(err)
-	}
-	var dead []string
-	now := time.Now()
-	for rows.Next() {
-		var id, host string
-		var pid int
-		var hb int64
-		if err := rows.Scan(&id, &pid, &host, &hb); err != nil {
-			rows.Close()
-			return 0, s.wrap(err)
-		}
-		stale := now.Sub(fromNanos(hb)) > staleAfter
-		if host == s.host && !processAlive(pid) || stale {
-			dead = append(dead, id)
-		}
-	}
-	rows.Close()
-	for _, id := range dead {
-		if _, err := s.w.ExecContext(ctx, "UPDATE runs SET status = ?, reason = ? WHERE id = ? AND status = ?",
-			string(trainer.StatusInterrupted), "the process recording it stopped", id, string(trainer.StatusRunning)); err != nil {
-			return 0, s.wrap(err)
-		}
-	}
-	return len(dead), nil
-}
-
 // CreateRun inserts a new run row, owned by this process.
 func (s *SQLite) CreateRun(ctx context.Context, r *Run) error {
+	if err := ValidID(r.ID); err != nil {
+		return err
+	}
 	r.OwnerPID, r.OwnerHost = s.pid, s.host
 	if r.Heartbeat.IsZero() {
 		r.Heartbeat = time.Now()
 	}
-	return s.insertRun(ctx, s.w, r)
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap(err)
+	}
+	defer tx.Rollback()
+	if err := s.insertRun(ctx, tx, r); err != nil {
+		return err
+	}
+	return s.wrap(tx.Commit())
 }
 
 type execer interface {
@@ -377,18 +116,22 @@ func (s *SQLite) insertRun(ctx context.Context, db execer, r *Run) error {
 	if r.SweepID != "" {
 		sweep = r.SweepID
 	}
-	_, err := db.ExecContext(ctx, `INSERT INTO runs (id, name, status, reason, spec, dataset, task, summary, optimizer, lr,
-		params, data_hash, scaler, features, classes, tags, notes, sweep_id, created_at, finished_at, heartbeat_at,
-		owner_pid, owner_host, epochs_done, epochs_total, best_epoch, monitor, duration_ns, samples_per_s, metrics)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		r.ID, r.Name, string(r.Status), r.Reason, mustJSON(r.Spec), r.Dataset, r.Task, r.Summary, r.Spec.Optimizer.Name, r.Spec.Optimizer.LR,
-		r.Params, r.DataHash, mustJSON(r.Scaler), mustJSON(nonNil(r.Features)), mustJSON(nonNil(r.Classes)), mustJSON(r.Tags), r.Notes, sweep,
-		nanos(r.Created), nanos(r.Finished), nanos(r.Heartbeat), r.OwnerPID, r.OwnerHost, r.EpochsDone, r.EpochsTotal, r.BestEpoch,
-		r.Monitor, int64(r.Duration), finiteOr0(r.SamplesPerSec), mustJSON(r.Metrics))
+	_, err := db.ExecContext(ctx, `INSERT INTO runs (id, name, status, reason, dataset, task, summary, optimizer, lr,
+		params, data_hash, tags, notes, sweep_id, created_at, finished_at, heartbeat_at, owner_pid, owner_host,
+		epochs_done, epochs_total, best_epoch, monitor, duration_ns, samples_per_s, metrics)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		r.ID, r.Name, string(r.Status), r.Reason, r.Dataset, r.Task, r.Summary, r.Spec.Optimizer.Name, r.Spec.Optimizer.LR,
+		r.Params, r.DataHash, mustJSON(r.Tags), r.Notes, sweep, nanos(r.Created), nanos(r.Finished), nanos(r.Heartbeat),
+		r.OwnerPID, r.OwnerHost, r.EpochsDone, r.EpochsTotal, r.BestEpoch, r.Monitor, int64(r.Duration),
+		finiteOr0(r.SamplesPerSec), mustJSON(r.Metrics))
 	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
 		return fmt.Errorf("%w: %s", ErrExists, r.ID)
 	}
 	if err != nil {
+		return s.wrap(err)
+	}
+	if _, err := db.ExecContext(ctx, "INSERT INTO run_data (run_id, spec, scaler, features, classes) VALUES (?,?,?,?,?)",
+		r.ID, mustJSON(r.Spec), mustJSON(r.Scaler), mustJSON(nonNil(r.Features)), mustJSON(nonNil(r.Classes))); err != nil {
 		return s.wrap(err)
 	}
 	return s.putMetrics(ctx, db, r.ID, r.Metrics)

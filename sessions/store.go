@@ -2,7 +2,6 @@ package sessions
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"workbench/datasets"
@@ -35,13 +34,28 @@ type Store interface {
 	Weights(ctx context.Context, id string) ([]byte, error)
 	// ListRuns returns the runs that q selects, in q's order.
 	ListRuns(ctx context.Context, q Query) ([]*Run, error)
+	// ListSummaries is ListRuns with only the columns a list shows (see
+	// SQLite.ListSummaries): fast for thousands of runs.
+	ListSummaries(ctx context.Context, q Query) ([]*Run, error)
+	// EachSummary streams what ListSummaries returns to fn, reusing one
+	// *Run: memory stays flat whatever the number of runs.
+	EachSummary(ctx context.Context, q Query, fn func(*Run) error) error
+	// EachRun streams what ListRuns returns to fn, one run at a time.
+	EachRun(ctx context.Context, q Query, fn func(*Run) error) error
+	// ChangeSeq returns the store's change sequence: every insert, update
+	// and delete of a run takes the next number.
+	ChangeSeq(ctx context.Context) (int64, error)
+	// ListChangedSince returns what changed after seq (see Changes).
+	ListChangedSince(ctx context.Context, q Query, seq int64) (*Changes, error)
 
 	// UpdateRun renames, re-tags or annotates a run.
 	UpdateRun(ctx context.Context, id string, p Patch) error
 	// DeleteRuns removes runs with their history, evaluation and weights.
 	DeleteRuns(ctx context.Context, ids ...string) error
-	// ImportRun inserts a complete run (from an export); ErrExists if its
-	// ID is taken.
+	// ImportRun validates (ValidateRun) and inserts a complete run from an
+	// export, atomically. A run already present with the same content
+	// returns an error wrapping ErrExists; with different content,
+	// ErrConflict.
 	ImportRun(ctx context.Context, r *FullRun) error
 
 	// CreateSweep, UpdateSweep and the sweep getters keep sweeps, whose
@@ -55,13 +69,6 @@ type Store interface {
 	Path() string
 	Close() error
 }
-
-// Errors callers may test for.
-var (
-	ErrNotFound = errors.New("no such run")
-	ErrExists   = errors.New("run already exists")
-	ErrNewer    = errors.New("the database was written by a newer workbench")
-)
 
 // Run is a stored run's row: everything but its history, evaluation and
 // weights.
@@ -158,8 +165,9 @@ type Sweep struct {
 	ID        string    `json:"id"`
 	Name      string    `json:"name"`
 	Status    string    `json:"status"`
-	Objective string    `json:"objective"` // e.g. val_accuracy
-	Config    string    `json:"config"`    // the sweep spec, JSON
+	Reason    string    `json:"reason,omitempty"` // why it was interrupted
+	Objective string    `json:"objective"`        // e.g. val_accuracy
+	Config    string    `json:"config"`           // the sweep spec, JSON
 	Created   time.Time `json:"created"`
 	Trials    int       `json:"trials"`
 }

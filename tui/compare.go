@@ -77,6 +77,7 @@ func loadCompare(store sessions.Store, ids []string) tea.Cmd {
 		if err != nil {
 			return compareLoadedMsg{err: err}
 		}
+		c = sessions.CleanComparison(c)
 		evals := map[string]*sessions.Evaluations{}
 		for _, r := range c.Runs {
 			if ev, err := store.Evaluation(context.Background(), r.ID); err == nil {
@@ -175,10 +176,11 @@ func shortID(r *sessions.Run) string {
 	if r.Name != "" {
 		return truncate(r.Name, 14)
 	}
-	if i := strings.LastIndex(r.ID, "-"); i > 0 {
-		return r.ID[i+1:]
+	id := sessions.CleanText(r.ID)
+	if i := strings.LastIndex(id, "-"); i > 0 {
+		return id[i+1:]
 	}
-	return r.ID
+	return id
 }
 
 func (m compareModel) View() string {

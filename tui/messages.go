@@ -29,10 +29,15 @@ type boundaryMsg struct {
 	grid *boundaryGrid
 }
 
-// runsLoadedMsg carries a fresh list of saved runs.
+// runsLoadedMsg carries saved runs: the whole list (full) or what changed
+// between change sequences from and seq, for the list whose query is key.
 type runsLoadedMsg struct {
-	runs []*sessions.Run
-	err  error
+	runs      []*sessions.Run
+	err       error
+	key       string
+	full      bool
+	from, seq int64
+	changed   []string // IDs to drop before adding runs (incremental)
 }
 
 // runDetailMsg carries one saved run's details for the Runs screen.

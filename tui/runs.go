@@ -31,7 +31,7 @@ var runColumns = []runColumn{
 		if r.Name != "" {
 			return r.Name
 		}
-		return r.ID
+		return sessions.CleanText(r.ID)
 	}},
 	{"DATASET", "dataset", 13, func(r *sessions.Run) string { return r.Dataset }},
 	{"ARCHITECTURE", "summary", 24, func(r *sessions.Run) string { return archOf(r.Summary) }},
@@ -118,7 +118,12 @@ type runsModel struct {
 	input     textinput.Model
 	detail    *sessions.FullRun
 	confirm   string // the ID awaiting delete confirmation
+	replace   string // the ID whose export would replace a file, awaiting confirmation
 	err       error
+	// seq is the store's change sequence at the last load of the list
+	// whose query() key is key; refreshes fetch only later changes.
+	seq int64
+	key string
 	// sweep is the open sweep view (parallel coordinates, importance).
 	sweep     sweepViewModel
 	sweepOpen bool
@@ -147,54 +152,6 @@ func (m runsModel) awaitingInput() bool {
 	return m.filtering
 }
 
-// load queries the store off the UI path.
-func (m runsModel) load() tea.Cmd {
-	if m.store == nil {
-		return nil
-	}
-	store := m.store
-	q := sessions.Query{Text: m.filter}
-	col := runColumns[m.sortCol].sort
-	switch col {
-	case "val_key", "test_key":
-		col = "created" // key metrics differ by task; sorted client-side below
-	}
-	if m.desc {
-		q.Sort = "-" + col
-	} else {
-		q.Sort = col
-	}
-	sortKey := runColumns[m.sortCol].sort
-	desc := m.desc
-	return func() tea.Msg {
-		runs, err := store.ListRuns(context.Background(), q)
-		if err == nil && (sortKey == "val_key" || sortKey == "test_key") {
-			prefix := map[string]string{"val_key": "best_val_", "test_key": "test_"}[sortKey]
-			sortByKeyMetric(runs, prefix, desc)
-		}
-		return runsLoadedMsg{runs: runs, err: err}
-	}
-}
-
-func sortByKeyMetric(runs []*sessions.Run, prefix string, desc bool) {
-	val := func(r *sessions.Run) (float64, bool) {
-		task, _ := datasets.ParseTask(r.Task)
-		v, ok := r.Metrics[prefix+trainer.KeyMetric(task)]
-		return v, ok
-	}
-	for i := 1; i < len(runs); i++ {
-		for j := i; j > 0; j-- {
-			a, okA := val(runs[j-1])
-			b, okB := val(runs[j])
-			less := okB && (!okA || (desc && b > a) || (!desc && b < a))
-			if !less {
-				break
-			}
-			runs[j-1], runs[j] = runs[j], runs[j-1]
-		}
-	}
-}
-
 func (m runsModel) current() *sessions.Run {
 	if m.cursor < 0 || m.cursor >= len(m.runs) {
 		return nil
@@ -205,18 +162,31 @@ func (m runsModel) current() *sessions.Run {
 func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case runsLoadedMsg:
+		if _, _, key := m.query(); msg.key != key {
+			return m, nil // the filter or sort changed since: a full load is coming
+		}
 		m.err = msg.err
-		if msg.err == nil {
-			cur := ""
-			if r := m.current(); r != nil {
-				cur = r.ID
-			}
-			m.runs = msg.runs
-			m.cursor = 0
-			for i, r := range m.runs {
-				if r.ID == cur {
-					m.cursor = i
-				}
+		if msg.err != nil {
+			return m, nil
+		}
+		cur := ""
+		if r := m.current(); r != nil {
+			cur = r.ID
+		}
+		switch {
+		case msg.full:
+			m.runs, m.seq, m.key = msg.runs, msg.seq, msg.key
+		case m.key == msg.key && msg.from <= m.seq && msg.seq > m.seq:
+			m.merge(msg)
+			m.seq = msg.seq
+		default:
+			return m, nil // an older refresh, already covered
+		}
+		m.cursor = min(m.cursor, max(len(m.runs)-1, 0))
+		for i, r := range m.runs {
+			if r.ID == cur {
+				m.cursor = i
+				break
 			}
 		}
 		if m.sweepOpen && !m.sweep.loading { // the store changed: a running sweep's view follows it
@@ -265,6 +235,15 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 
 func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 	k := m.keys
+	if m.replace != "" {
+		id := m.replace
+		m.replace = ""
+		if key.Matches(msg, k.Confirm) && m.store != nil {
+			name, _ := sessions.ExportFileName(id)
+			return m, exportRun(m.store, id, name, true)
+		}
+		return m, func() tea.Msg { return statusMsg{text: "export cancelled"} }
+	}
 	if m.confirm != "" {
 		id := m.confirm
 		m.confirm = ""
@@ -339,6 +318,10 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		store, id := m.store, r.ID
 		return m, func() tea.Msg {
 			f, err := sessions.LoadFull(context.Background(), store, id)
+			if err == nil {
+				f.Run = *sessions.CleanRun(&f.Run)
+				f.Run.ID = id
+			}
 			return runDetailMsg{run: f, err: err}
 		}
 	case key.Matches(msg, k.Sweep):
@@ -349,28 +332,31 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		m.sweep.Focus()
 		m.sweep.SetSize(m.w, m.h)
 		return m, loadSweep(m.store, r.SweepID)
-	case key.Matches(msg, k.Clone):
-		spec := r.Spec
-		return m, func() tea.Msg { return editSpecMsg{spec: spec} }
-	case key.Matches(msg, k.Rerun):
-		spec := r.Spec
-		return m, func() tea.Msg { return startRunsMsg{specs: []trainer.Spec{spec}} }
-	case key.Matches(msg, k.Delete):
-		m.confirm = r.ID
-	case key.Matches(msg, k.Export):
-		store, id := m.store, r.ID
+	case key.Matches(msg, k.Clone), key.Matches(msg, k.Rerun):
+		// The list holds summaries: the spec comes from the store.
+		store, id, clone := m.store, r.ID, key.Matches(msg, k.Clone)
 		return m, func() tea.Msg {
-			name := "workbench-" + id + ".json"
-			f, err := os.Create(name)
+			full, err := store.GetRun(context.Background(), id)
 			if err != nil {
 				return statusMsg{text: err.Error(), err: true}
 			}
-			defer f.Close()
-			if err := sessions.ExportJSON(context.Background(), store, []string{id}, f); err != nil {
-				return statusMsg{text: err.Error(), err: true}
+			if clone {
+				return editSpecMsg{spec: full.Spec}
 			}
-			return statusMsg{text: "exported to " + name}
+			return startRunsMsg{specs: []trainer.Spec{full.Spec}}
 		}
+	case key.Matches(msg, k.Delete):
+		m.confirm = r.ID
+	case key.Matches(msg, k.Export):
+		name, err := sessions.ExportFileName(r.ID)
+		if err != nil {
+			return m, func() tea.Msg { return statusMsg{text: "cannot export: " + err.Error(), err: true} }
+		}
+		if _, err := os.Lstat(name); err == nil {
+			m.replace = r.ID
+			return m, nil
+		}
+		return m, exportRun(m.store, r.ID, name, false)
 	case key.Matches(msg, k.Compare):
 		ids := m.selectedIDs()
 		if len(ids) < 2 {
@@ -440,7 +426,11 @@ func (m runsModel) View() string {
 		head = m.input.View()
 	}
 	if m.confirm != "" {
-		head = st.Error.Render("delete run " + m.confirm + " with its history and weights? y to confirm")
+		head = st.Error.Render("delete run " + sessions.CleanText(m.confirm) + " with its history and weights? y to confirm")
+	}
+	if m.replace != "" {
+		name, _ := sessions.ExportFileName(m.replace)
+		head = st.Error.Render(name + " exists: replace it? y to confirm")
 	}
 	lines = append(lines, head)
 	cols := fitColumns(m.w - 3)
@@ -502,9 +492,9 @@ func (m runsModel) viewDetail() string {
 	r := &f.Run
 	w := m.w
 	var head []string
-	title := r.ID
+	title := sessions.CleanText(r.ID)
 	if r.Name != "" {
-		title = r.Name + "  " + r.ID
+		title = r.Name + "  " + title
 	}
 	head = append(head, st.Title.Render(truncate(title, w)))
 	head = append(head, truncate(fmt.Sprintf("%s · %s · %s · %s lr %s · batch %d · %s epochs · best %d", r.Status, r.Dataset, archOf(r.Summary),

@@ -1,0 +1,102 @@
+package sessions
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// parseMetrics reads a stored metrics object. Listing thousands of runs
+// spends most of its time here, so the flat form Metrics.MarshalJSON
+// writes is parsed by hand; anything else goes through encoding/json.
+func parseMetrics(s string, keep func(key string) bool) (Metrics, error) {
+	if m, ok := parseFlatMetrics(s, keep); ok {
+		return m, nil
+	}
+	var m Metrics
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return nil, err
+	}
+	if keep != nil {
+		for k := range m {
+			if !keep(k) {
+				delete(m, k)
+			}
+		}
+	}
+	return m, nil
+}
+
+// summaryMetric reports whether a list shows metric key: the values at the
+// best epoch on the validation split, and the test results.
+func summaryMetric(key string) bool {
+	return strings.HasPrefix(key, "best_val_") || strings.HasPrefix(key, "test_")
+}
+
+// parseFlatMetrics parses {"key":number-or-"NaN"/"+Inf"/"-Inf",…} with
+// keys free of escapes, keeping the keys keep accepts (all when keep is
+// nil); ok is false for any other input.
+func parseFlatMetrics(s string, keep func(string) bool) (Metrics, bool) {
+	m := make(Metrics, 16)
+	if !parseFlatMetricsInto(m, s, keep) {
+		return nil, false
+	}
+	return m, true
+}
+
+// parseFlatMetricsInto is parseFlatMetrics into m, which may hold part of
+// the object when it returns false.
+func parseFlatMetricsInto(m Metrics, s string, keep func(string) bool) bool {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return false
+	}
+	body := s[1 : len(s)-1]
+	if strings.TrimSpace(body) == "" {
+		return true
+	}
+	for len(body) > 0 {
+		if body[0] != '"' {
+			return false
+		}
+		end := strings.IndexByte(body[1:], '"')
+		if end < 0 {
+			return false
+		}
+		key := body[1 : 1+end]
+		if strings.IndexByte(key, '\\') >= 0 {
+			return false
+		}
+		body = body[2+end:]
+		if len(body) == 0 || body[0] != ':' {
+			return false
+		}
+		body = body[1:]
+		comma := strings.IndexByte(body, ',')
+		val := body
+		if comma >= 0 {
+			val, body = body[:comma], body[comma+1:]
+		} else {
+			body = ""
+		}
+		if keep != nil && !keep(key) {
+			continue
+		}
+		var v float64
+		switch val {
+		case `"NaN"`:
+			v = math.NaN()
+		case `"+Inf"`, `"Inf"`:
+			v = math.Inf(1)
+		case `"-Inf"`:
+			v = math.Inf(-1)
+		default:
+			var err error
+			if v, err = strconv.ParseFloat(val, 64); err != nil {
+				return false
+			}
+		}
+		m[key] = v
+	}
+	return true
+}

@@ -1,0 +1,273 @@
+package sessions
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"workbench/trainer"
+)
+
+// ImportRun validates r and inserts it with its history, evaluation and
+// weights in one transaction. A run whose ID is present is compared with
+// r: the same content gives an error wrapping ErrExists (nothing to do),
+// different content one wrapping ErrConflict.
+func (s *SQLite) ImportRun(ctx context.Context, r *FullRun) error {
+	if err := ValidateRun(r); err != nil {
+		return err
+	}
+	f := *r
+	f.Run.Tags = append([]string{}, r.Tags...)
+	if f.Status == trainer.StatusRunning {
+		f.Status, f.Reason = trainer.StatusInterrupted, "imported while running" // its process is not here
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap(err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM runs WHERE id = ?", f.ID).Scan(&n); err != nil {
+		return s.wrap(err)
+	}
+	if f.SweepID != "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sweeps WHERE id = ?", f.SweepID).Scan(&n); err != nil {
+			return s.wrap(err)
+		}
+		if n == 0 {
+			f.SweepID = "" // the sweep was not exported with the run
+		}
+	}
+	if n > 0 {
+		tx.Rollback()
+		return s.compareExisting(ctx, &f)
+	}
+	run := f.Run
+	if err := s.insertRun(ctx, tx, &run); err != nil {
+		return err
+	}
+	if err := s.putLineage(ctx, tx, &run); err != nil {
+		return err
+	}
+	st := tx.StmtContext(ctx, s.stInsertEpoch)
+	for _, e := range f.History {
+		if _, err := st.ExecContext(ctx, run.ID, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec),
+			mustJSON(e.Train), mustJSON(e.Val)); err != nil {
+			return s.wrap(err)
+		}
+	}
+	if f.Evaluation != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO evaluations (run_id, data) VALUES (?, ?)", run.ID, mustJSON(f.Evaluation)); err != nil {
+			return s.wrap(err)
+		}
+	}
+	if f.Weights != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO weights (run_id, data) VALUES (?, ?)", run.ID, f.Weights); err != nil {
+			return s.wrap(err)
+		}
+	}
+	return s.wrap(tx.Commit())
+}
+
+// compareExisting tells an identical stored run (ErrExists) from a
+// different one (ErrConflict), by their exports.
+func (s *SQLite) compareExisting(ctx context.Context, f *FullRun) error {
+	have, err := LoadFull(ctx, s, f.ID)
+	if err != nil {
+		return err
+	}
+	a, err := canonical(have)
+	if err != nil {
+		return err
+	}
+	b, err := canonical(f)
+	if err != nil {
+		return err
+	}
+	if bytes.Equal(a, b) {
+		return fmt.Errorf("%w: %s is already here, identical", ErrExists, f.ID)
+	}
+	return fmt.Errorf("run %s: %w in this store (they differ %s); delete that run first, or import into another store", f.ID, ErrConflict, firstDiff(a, b))
+}
+
+// canonical is a run's export form, with what an import normalizes
+// (empty lists, time zones) made equal.
+func canonical(f *FullRun) ([]byte, error) {
+	c := *f
+	c.Tags, c.Features = nonNil(c.Tags), nonNil(c.Features)
+	if len(c.Classes) == 0 {
+		c.Classes = nil
+	}
+	if c.History == nil {
+		c.History = []Epoch{}
+	}
+	if c.Metrics == nil {
+		c.Metrics = Metrics{}
+	}
+	c.Created, c.Finished = c.Created.UTC(), c.Finished.UTC()
+	return json.Marshal(&c)
+}
+
+// firstDiff names where two canonical exports first differ, for messages.
+func firstDiff(a, b []byte) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	// The field name is the last "key": before the difference.
+	head := string(a[:i])
+	if j := strings.LastIndex(head, `":`); j > 0 {
+		if k := strings.LastIndex(head[:j], `"`); k >= 0 {
+			return "first at " + head[k+1:j]
+		}
+	}
+	return fmt.Sprintf("at byte %d", i)
+}
+
+// ImportStats counts what an import did.
+type ImportStats struct {
+	Imported int // new runs stored
+	Skipped  int // runs already present and identical
+	Refused  int // invalid runs, and IDs taken by different content
+	// Errors holds the first few refusals, each naming its run.
+	Errors []error
+}
+
+const maxImportErrors = 10
+
+// add counts one ImportRun result; it returns err when the import must
+// stop (storage failure, cancellation).
+func (st *ImportStats) add(err error) error {
+	switch {
+	case err == nil:
+		st.Imported++
+	case errors.Is(err, ErrExists):
+		st.Skipped++
+	case errors.Is(err, ErrConflict) || errors.Is(err, ErrInvalid):
+		st.Refused++
+		if len(st.Errors) < maxImportErrors {
+			st.Errors = append(st.Errors, err)
+		}
+	default:
+		return err
+	}
+	return nil
+}
+
+// Err sums up the refusals, nil when there were none.
+func (st ImportStats) Err() error {
+	if st.Refused == 0 {
+		return nil
+	}
+	more := ""
+	if st.Refused > len(st.Errors) {
+		more = fmt.Sprintf("\n… and %d more", st.Refused-len(st.Errors))
+	}
+	return fmt.Errorf("import: refused %d run(s):\n%w%s", st.Refused, errors.Join(st.Errors...), more)
+}
+
+// ImportFrom reads a JSON export from r one run at a time, so memory stays
+// bounded whatever its size, and imports each run atomically (ImportRun).
+// Runs already present and identical are skipped and counted, which makes
+// an interrupted import resumable: run it again. Invalid runs and runs
+// whose ID holds different content are refused and counted, and the
+// import goes on; see ImportStats.Err. progress, when set, is called after
+// each run.
+func ImportFrom(ctx context.Context, s Store, r io.Reader, progress func(ImportStats)) (ImportStats, error) {
+	var st ImportStats
+	dec := json.NewDecoder(r)
+	notExport := func(err error) error { return fmt.Errorf("import: not a workbench export: %v", err) }
+	if err := expectDelim(dec, '{'); err != nil {
+		return st, notExport(err)
+	}
+	var format string
+	version := 0
+	sawRuns := false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return st, notExport(err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "format":
+			if err := dec.Decode(&format); err != nil {
+				return st, notExport(err)
+			}
+		case "version":
+			if err := dec.Decode(&version); err != nil {
+				return st, notExport(err)
+			}
+		case "runs":
+			// Our exports put the version first, but a tool that sorts keys
+			// puts it after the runs: then it is checked at the end.
+			v := version
+			if v == 0 {
+				v = ExportVersion
+			}
+			if err := checkHeader(format, v); err != nil {
+				return st, err
+			}
+			sawRuns = true
+			if err := expectDelim(dec, '['); err != nil {
+				return st, notExport(err)
+			}
+			for i := 0; dec.More(); i++ {
+				if err := ctx.Err(); err != nil {
+					return st, err
+				}
+				var f FullRun
+				if err := dec.Decode(&f); err != nil {
+					return st, fmt.Errorf("import: run %d: %v (the runs before it are imported; fix the file and import again to resume)", i+1, err)
+				}
+				if err := st.add(s.ImportRun(ctx, &f)); err != nil {
+					return st, fmt.Errorf("import: run %d (%s): %w", i+1, f.ID, err)
+				}
+				if progress != nil {
+					progress(st)
+				}
+			}
+			if err := expectDelim(dec, ']'); err != nil {
+				return st, notExport(err)
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return st, notExport(err)
+			}
+		}
+	}
+	if err := checkHeader(format, version); err != nil {
+		return st, err
+	}
+	if !sawRuns {
+		return st, notExport(errors.New("no runs"))
+	}
+	return st, nil
+}
+
+func expectDelim(dec *json.Decoder, d json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok != d {
+		return fmt.Errorf("found %v where %q belongs", tok, d)
+	}
+	return nil
+}
+
+func checkHeader(format string, version int) error {
+	if format != ExportFormat {
+		return fmt.Errorf("import: format %q is not %q", clip(format), ExportFormat)
+	}
+	if version < 1 || version > ExportVersion {
+		return fmt.Errorf("import: export version %d is not supported (this build reads up to %d)", version, ExportVersion)
+	}
+	return nil
+}
