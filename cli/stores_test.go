@@ -36,6 +36,9 @@ var storeKinds = []struct {
 func pgTestURL(t *testing.T) string {
 	t.Helper()
 	base := os.Getenv(pgTestEnv)
+	if base == "" && os.Getenv("WORKBENCH_REQUIRE_PG") != "" {
+		t.Fatal("WORKBENCH_REQUIRE_PG is set but WORKBENCH_TEST_PG is not: the PostgreSQL tests must run")
+	}
 	if base == "" {
 		t.Skipf("PostgreSQL tests skipped: set %s=postgres://USER@HOST:PORT/DB to run them (.ci/run starts a server)", pgTestEnv)
 	}

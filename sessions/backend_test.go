@@ -55,6 +55,9 @@ func tempStore(t testing.TB) *SQLite {
 func pgURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(PGTestEnv)
+	if base == "" && os.Getenv("WORKBENCH_REQUIRE_PG") != "" {
+		t.Fatal("WORKBENCH_REQUIRE_PG is set but WORKBENCH_TEST_PG is not: the PostgreSQL tests must run")
+	}
 	if base == "" {
 		t.Skipf("PostgreSQL tests skipped: set %s=postgres://USER@HOST:PORT/DB to run them (.ci/run starts a server)", PGTestEnv)
 	}
