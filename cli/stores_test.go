@@ -1,25 +1,14 @@
 package cli
 
 import (
-	"context"
-	"database/sql"
 	"encoding/json"
-	"fmt"
-	"math/rand/v2"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the pgx database/sql driver, for the test schemas
-
-	"workbench/sessions"
+	"workbench/sessions/pgtest"
 )
-
-// pgTestEnv gives the PostgreSQL server of the tests' PostgreSQL half (see
-// sessions' backend_test.go); .ci/run sets it.
-const pgTestEnv = "WORKBENCH_TEST_PG"
 
 // storeKinds name a fresh, empty store of each kind: a file and, when a
 // server is configured, a PostgreSQL schema.
@@ -28,38 +17,7 @@ var storeKinds = []struct {
 	db   func(t *testing.T) string
 }{
 	{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "w.db") }},
-	{"postgres", pgTestURL},
-}
-
-// pgTestURL returns the test server's URL with search_path set to a new
-// schema dropped at the end; it skips the test when no server is set.
-func pgTestURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv(pgTestEnv)
-	if base == "" && os.Getenv("WORKBENCH_REQUIRE_PG") != "" {
-		t.Fatal("WORKBENCH_REQUIRE_PG is set but WORKBENCH_TEST_PG is not: the PostgreSQL tests must run")
-	}
-	if base == "" {
-		t.Skipf("PostgreSQL tests skipped: set %s=postgres://USER@HOST:PORT/DB to run them (.ci/run starts a server)", pgTestEnv)
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	schema := fmt.Sprintf("wbcli_%d_%x", os.Getpid(), rand.Uint64())
-	if _, err := admin.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("creating a test schema on %s: %v", sessions.RedactURL(base), err)
-	}
-	t.Cleanup(func() { admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	{"postgres", func(t *testing.T) string { return pgtest.URL(t) }},
 }
 
 // TestEveryCommandOnBothStores runs the commands that touch the store on a

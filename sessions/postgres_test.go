@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRedactURL(t *testing.T) {
@@ -109,5 +110,60 @@ func TestPGReadOnlyAndParameters(t *testing.T) {
 	}
 	if reason, ok := StorageFailure(err); !ok || reason != "read-only store" {
 		t.Fatalf("StorageFailure = %q %v", reason, ok)
+	}
+}
+
+// TestPGWatchRunsSeesAnotherProcess: a run that another store (another
+// machine) creates and appends to is announced within 200 ms.
+func TestPGWatchRunsSeesAnotherProcess(t *testing.T) {
+	u := pgURL(t)
+	watcher, err := Open(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer watcher.Close()
+	writer, err := Open(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	ch, err := watcher.WatchRuns(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect := func(want string) {
+		t.Helper()
+		deadline := time.After(200 * time.Millisecond * slack)
+		for {
+			select {
+			case id := <-ch:
+				if id == want {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("no notification of %s within 200 ms", want)
+			}
+		}
+	}
+	spec := testSpec(3)
+	r := &Run{ID: "remote-1", Status: "running", Spec: spec, Dataset: "spiral", Task: "binary", Created: time.Now()}
+	if err := writer.CreateRun(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	expect("remote-1")
+	if err := writer.AppendEpoch(ctx, "remote-1", Epoch{Epoch: 1, Val: Metrics{"accuracy": 0.5}}); err != nil {
+		t.Fatal(err)
+	}
+	expect("remote-1")
+	if err := writer.DeleteRuns(ctx, "remote-1"); err != nil {
+		t.Fatal(err)
+	}
+	expect("remote-1")
+	cancel()
+	for range ch { // closed once ctx ends
+	}
+	if _, err := tempStore(t).WatchRuns(context.Background()); !errors.Is(err, ErrNoWatch) {
+		t.Fatalf("SQLite WatchRuns: %v, want ErrNoWatch", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -205,6 +206,9 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 		m.panel, m.detail = &msg, nil
 		return m, tea.Batch(m.load(), func() tea.Msg { return statusMsg{text: "done; esc returns to the list"} })
 	case runDetailMsg:
+		if msg.reload && (m.detail == nil || msg.run == nil || m.detail.ID != msg.run.ID) {
+			return m, nil // closed, or another run opened, meanwhile
+		}
 		if msg.err != nil {
 			return m, func() tea.Msg { return statusMsg{text: msg.err.Error(), err: true} }
 		}
@@ -315,15 +319,7 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 			m.cursor++
 		}
 	case key.Matches(msg, k.Open):
-		store, id := m.store, r.ID
-		return m, func() tea.Msg {
-			f, err := sessions.LoadFull(context.Background(), store, id)
-			if err == nil {
-				f.Run = *sessions.CleanRun(&f.Run)
-				f.Run.ID = id
-			}
-			return runDetailMsg{run: f, err: err}
-		}
+		return m, loadDetail(m.store, r.ID)
 	case key.Matches(msg, k.Sweep):
 		if r.SweepID == "" {
 			return m, func() tea.Msg { return statusMsg{text: "this run is not a trial of a sweep", err: true} }
@@ -542,4 +538,34 @@ func (m runsModel) viewDetail() string {
 		body = lipgloss.JoinHorizontal(lipgloss.Top, plain.Width(w-rightW).Render(left), rc)
 	}
 	return plain.MaxHeight(m.h).Render(strings.Join(head, "\n") + "\n" + body)
+}
+
+// loadDetail reads a run with its history for the detail view.
+func loadDetail(store sessions.Store, id string) tea.Cmd {
+	return func() tea.Msg {
+		f, err := sessions.LoadFull(context.Background(), store, id)
+		if err == nil {
+			f.Run = *sessions.CleanRun(&f.Run)
+			f.Run.ID = id
+		}
+		return runDetailMsg{run: f, err: err}
+	}
+}
+
+// reloadDetail reads the open run again when ids (a pushed change) name
+// it, or say that anything may have changed (""), so that the curve of a
+// run training elsewhere grows.
+func (m runsModel) reloadDetail(ids []string) tea.Cmd {
+	if m.detail == nil || m.store == nil {
+		return nil
+	}
+	if !slices.Contains(ids, m.detail.ID) && !slices.Contains(ids, "") {
+		return nil
+	}
+	load := loadDetail(m.store, m.detail.ID)
+	return func() tea.Msg {
+		msg := load().(runDetailMsg)
+		msg.reload = true
+		return msg
+	}
 }
