@@ -55,7 +55,7 @@ func isPermission(err error) bool {
 }
 
 func readOnlyError(path, why string) error {
-	return fmt.Errorf("store %s: %w (%s): it can be listed and shown, not written; open it read-only, or fix its permissions", path, ErrReadOnly, why)
+	return fmt.Errorf("store %s: %w (%s): it can be listed and shown, not changed", path, ErrReadOnly, why)
 }
 
 // StorageFailure classifies an error from a write: "disk full", "I/O

@@ -5,6 +5,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"workbench/datasets"
+	"workbench/trainer"
 )
 
 // parseMetrics reads a stored metrics object. Listing thousands of runs
@@ -28,11 +31,19 @@ func parseMetrics(s string, keep func(key string) bool) (Metrics, error) {
 	return m, nil
 }
 
-// summaryMetric reports whether a list shows metric key: the values at the
-// best epoch on the validation split, and the test results.
-func summaryMetric(key string) bool {
-	return strings.HasPrefix(key, "best_val_") || strings.HasPrefix(key, "test_")
-}
+// summaryKeys are the metrics a list shows: each task's key metric
+// (trainer.KeyMetric) at the best epoch and on the test split.
+var summaryKeys = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range []datasets.Task{datasets.Binary, datasets.Multiclass, datasets.Regression} {
+		k := trainer.KeyMetric(t)
+		m["best_val_"+k], m["test_"+k] = true, true
+	}
+	return m
+}()
+
+// summaryMetric reports whether a list shows metric key.
+func summaryMetric(key string) bool { return summaryKeys[key] }
 
 // parseFlatMetrics parses {"key":number-or-"NaN"/"+Inf"/"-Inf",…} with
 // keys free of escapes, keeping the keys keep accepts (all when keep is

@@ -142,8 +142,10 @@ func (s *SQLite) ListRuns(ctx context.Context, q Query) ([]*Run, error) {
 // ListSummaries returns the runs q selects, in q's order, with only what
 // a list shows: ID, name, status, dataset, task, summary, the optimizer's
 // name and learning rate, creation time, epochs done and planned,
-// duration, sweep, kind, and of the metrics only best_val_… and test_….
-// It is the fast way to list many runs; GetRun has the rest.
+// duration, sweep, kind, and of the metrics only the task's key metric
+// (trainer.KeyMetric) at the best epoch and on the test split:
+// best_val_accuracy and test_accuracy, or best_val_r2 and test_r2. It is
+// the fast way to list many runs; GetRun has the rest.
 func (s *SQLite) ListSummaries(ctx context.Context, q Query) ([]*Run, error) {
 	query, args, err := q.sql(summaryColumns, "runs")
 	if err != nil {

@@ -148,3 +148,35 @@ func (e *Evaluations) UnmarshalJSON(b []byte) error {
 	e.Val, e.Test = v.Val.eval(), v.Test.eval()
 	return nil
 }
+
+// FoldEpochs folds epochs, in order, into a run's summary metrics m and
+// returns the best_… entries it changed (for the filter index). Every
+// backend calls it, so "best" means one thing everywhere: the values at the
+// best epoch of the monitored metric (the weights early stopping keeps),
+// whose number it returns (0 when no epoch in eps was a new best). An epoch
+// not marked Best counts as best only when m has no best yet, for callers
+// that do not know the monitor (imports, tests). last_… are the newest
+// epoch's values.
+func FoldEpochs(m Metrics, eps []Epoch) (changed Metrics, bestEpoch int) {
+	changed = Metrics{}
+	for _, e := range eps {
+		_, haveBest := m["best_val_loss"]
+		if !haveBest {
+			_, haveBest = m["best_train_loss"]
+		}
+		best := e.Best || !haveBest
+		for prefix, src := range map[string]Metrics{"train_": e.Train, "val_": e.Val} {
+			for k, v := range src {
+				m["last_"+prefix+k] = v
+				if best {
+					m["best_"+prefix+k] = v
+					changed["best_"+prefix+k] = v
+				}
+			}
+		}
+		if best {
+			bestEpoch = e.Epoch
+		}
+	}
+	return changed, bestEpoch
+}

@@ -78,10 +78,7 @@ func Open(path string, opts ...OpenOption) (*SQLite, error) {
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		if isPermission(err) {
-			return nil, readOnlyError(path, "its directory cannot be created")
-		}
-		return nil, fmt.Errorf("store %s: %v", path, err)
+		return nil, fmt.Errorf("store %s: cannot create its directory: %v", path, err)
 	}
 	if fi, err := os.Stat(path); err == nil {
 		if fi.IsDir() {

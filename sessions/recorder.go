@@ -162,10 +162,15 @@ func (w *writer) record(batch []trainer.Event) {
 				w.fail(r.store.Heartbeat(context.Background(), w.id))
 			}
 		case trainer.EpochEvent:
-			w.latest = Epoch{Epoch: e.Epoch, Train: e.Train, Val: e.Val, LR: e.LR, Elapsed: e.Elapsed, SamplesPerSec: e.SamplesPerSec}
+			w.latest = Epoch{Epoch: e.Epoch, Train: e.Train, Val: e.Val, LR: e.LR, Elapsed: e.Elapsed, SamplesPerSec: e.SamplesPerSec, Best: e.Best}
 			w.done = e.Epoch
-			if keepEpoch(e.Epoch) {
+			switch {
+			case keepEpoch(e.Epoch):
 				w.pending = append(w.pending, w.latest)
+			case e.Best: // thinned from the history, but the run's best values come from it
+				sum := w.latest
+				sum.SummaryOnly = true
+				w.pending = append(w.pending, sum)
 			}
 		case trainer.PauseEvent:
 			if e.Paused {
@@ -197,11 +202,16 @@ func (w *writer) record(batch []trainer.Event) {
 	w.flush()
 }
 
-// keepLatest makes sure the newest epoch is written.
+// keepLatest makes sure the newest epoch is written to the history.
 func (w *writer) keepLatest() {
-	if w.done > w.written && (len(w.pending) == 0 || w.pending[len(w.pending)-1].Epoch != w.done) {
-		w.pending = append(w.pending, w.latest)
+	if w.done <= w.written {
+		return
 	}
+	if n := len(w.pending); n > 0 && w.pending[n-1].Epoch == w.done {
+		w.pending[n-1].SummaryOnly = false
+		return
+	}
+	w.pending = append(w.pending, w.latest)
 }
 
 // flush writes the pending epochs and the run's progress in one
@@ -222,13 +232,15 @@ func (w *writer) flush() {
 		return
 	}
 	w.lastBeat = time.Now()
-	if len(w.pending) > 0 {
-		w.written = w.pending[len(w.pending)-1].Epoch
-		if r.onEpoch != nil {
-			r.onEpoch(w.written)
+	for i := len(w.pending) - 1; i >= 0; i-- {
+		if !w.pending[i].SummaryOnly {
+			w.written = w.pending[i].Epoch
+			if r.onEpoch != nil {
+				r.onEpoch(w.written)
+			}
+			break
 		}
 	}
-	w.written = max(w.written, w.done)
 	w.pending = w.pending[:0]
 }
 

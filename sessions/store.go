@@ -124,6 +124,13 @@ type Epoch struct {
 	LR            float64       `json:"lr"`
 	Elapsed       time.Duration `json:"elapsed_ns"`
 	SamplesPerSec float64       `json:"samples_per_s"`
+	// Best marks the epoch the trainer judged best so far on its monitored
+	// metric; its values become the run's best_… metrics. Not stored in the
+	// history.
+	Best bool `json:"-"`
+	// SummaryOnly marks an epoch that updates the run's summary metrics
+	// but is not kept in its history (a thinned epoch that was a new best).
+	SummaryOnly bool `json:"-"`
 }
 
 // Final is what FinishRun records.

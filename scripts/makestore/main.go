@@ -80,7 +80,10 @@ func clone(db, id string, n int) error {
 			optimizer, json_extract('[0.001,0.003,0.01,0.03]', printf('$[%d]', (i * 3) % 4)), params, data_hash,
 			json_array(json_extract('["baseline","wide","deep"]', printf('$[%d]', i % 3))), notes,
 			t.created_at - (? - i) * 60000000000, finished_at, heartbeat_at, epochs_done, epochs_total, best_epoch, monitor,
-			duration_ns, samples_per_s, metrics FROM n, runs t WHERE t.id = ?`,
+			duration_ns, samples_per_s,
+			json_set(metrics, '$.best_val_accuracy', json_extract(metrics, '$.best_val_accuracy') * (0.5 + ((i * 7919) % 1000) / 2000.0),
+				'$.test_accuracy', json_extract(metrics, '$.test_accuracy') * (0.5 + ((i * 7919) % 1000) / 2000.0))
+			FROM n, runs t WHERE t.id = ?`,
 		series + `INSERT INTO run_data (run_id, spec, scaler, features, classes)
 			SELECT ` + newID + `, d.spec, d.scaler, d.features, d.classes FROM n, runs t JOIN run_data d ON d.run_id = t.id WHERE t.id = ?`,
 		series + `INSERT INTO run_metrics (run_id, key, value, nonfinite)
