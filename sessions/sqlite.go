@@ -197,6 +197,19 @@ func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done 
 		return s.wrap(err)
 	}
 	defer tx.Rollback()
+	if s.pg {
+		// An epoch's commit need not wait for the server's disk: a server
+		// crash loses at most its last fraction of a second of epochs
+		// (never consistency), as a killed recorder loses the epoch in
+		// flight. Waiting held the change_seq row lock through the flush
+		// and serialised every worker's epochs: measured on this 2-core
+		// machine (BenchmarkConcurrentEpochWrites), 113 epoch writes a
+		// second from one trial and 299 from 16, against 1,860 and 1,090
+		// without the wait.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit TO OFF"); err != nil {
+			return s.wrap(err)
+		}
+	}
 	if err := s.insertEpochs(ctx, tx, id, eps); err != nil {
 		return err
 	}
