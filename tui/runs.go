@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -538,34 +537,4 @@ func (m runsModel) viewDetail() string {
 		body = lipgloss.JoinHorizontal(lipgloss.Top, plain.Width(w-rightW).Render(left), rc)
 	}
 	return plain.MaxHeight(m.h).Render(strings.Join(head, "\n") + "\n" + body)
-}
-
-// loadDetail reads a run with its history for the detail view.
-func loadDetail(store sessions.Store, id string) tea.Cmd {
-	return func() tea.Msg {
-		f, err := sessions.LoadFull(context.Background(), store, id)
-		if err == nil {
-			f.Run = *sessions.CleanRun(&f.Run)
-			f.Run.ID = id
-		}
-		return runDetailMsg{run: f, err: err}
-	}
-}
-
-// reloadDetail reads the open run again when ids (a pushed change) name
-// it, or say that anything may have changed (""), so that the curve of a
-// run training elsewhere grows.
-func (m runsModel) reloadDetail(ids []string) tea.Cmd {
-	if m.detail == nil || m.store == nil {
-		return nil
-	}
-	if !slices.Contains(ids, m.detail.ID) && !slices.Contains(ids, "") {
-		return nil
-	}
-	load := loadDetail(m.store, m.detail.ID)
-	return func() tea.Msg {
-		msg := load().(runDetailMsg)
-		msg.reload = true
-		return msg
-	}
 }
