@@ -244,7 +244,7 @@ func saveEnsemble(ctx context.Context, store sessions.Store, runs []*sessions.Ru
 		Run: sessions.Run{
 			ID: trainer.NewID(), Name: name, Status: trainer.StatusDone, Spec: spec, Dataset: first.Dataset, Task: first.Task,
 			Summary: fmt.Sprintf("%s of %d × %s", ens.Method, len(runs), first.Summary), Params: params, DataHash: first.DataHash,
-			Scaler: datasets.Scaler{Kind: "none"}, Features: first.Features, Classes: first.Classes, Tags: tags,
+			Scaler: datasets.Scaler{Kind: "none", Impute: first.Scaler.Impute}, Features: first.Features, Classes: first.Classes, Tags: tags,
 			Notes:   "members: " + strings.Join(ids, ", "),
 			Created: now, Finished: now, Monitor: "val_" + keyMetricName(first.Task),
 			Metrics: summaryMetrics(val, test), Kind: sessions.KindEnsemble, Members: ids,

@@ -64,6 +64,15 @@ func wantKeys(t *testing.T, what, line string, want ...string) {
 	}
 }
 
+func mustMarshal(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 func TestJSONShapes(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "j.db")
 	out, errs, code := cli(t, db, "", "train", "--data", "circle", "--epochs", "3", "--json")
@@ -72,7 +81,15 @@ func TestJSONShapes(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	wantKeys(t, "start", lines[0], "event", "id", "summary", "params", "task", "data", "data_hash", "train_rows", "val_rows", "test_rows", "spec")
-	wantKeys(t, "epoch", lines[1], "event", "id", "epoch", "epochs", "train", "val", "lr", "elapsed_s", "samples_per_s", "best")
+	wantKeys(t, "epoch", lines[1], "event", "id", "epoch", "epochs", "train", "val", "lr", "elapsed_s", "samples_per_s", "best", "layers")
+	var ep struct {
+		Layers []map[string]any `json:"layers"`
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &ep); err != nil || len(ep.Layers) != 2 {
+		t.Fatalf("epoch layers %v (%v)", ep.Layers, err)
+	}
+	wantKeys(t, "layer", mustMarshal(t, ep.Layers[0]), "layer", "activation", "units", "weight_norm", "grad_norm", "rel_grad",
+		"update_ratio", "dead", "saturated", "act_mean", "act_std")
 	wantKeys(t, "finished", lines[len(lines)-1], "event", "id", "status", "epochs", "best_epoch", "monitor", "best", "test", "elapsed_s", "samples_per_s", "saved")
 	out, _, _ = cli(t, db, "", "bench", "--workload", "w1", "--json")
 	wantKeys(t, "bench", out, "workload", "samples_per_s", "epochs", "rows", "wall_s")

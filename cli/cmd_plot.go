@@ -22,20 +22,23 @@ import (
 
 func newPlotCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "plot --run ID [--run ID]... [--kind curves|roc|confusion|importance] [--metric val_loss] -o FILE.png|FILE.svg | --kind parallel --sweep ID -o FILE",
-		Short: "Write PNG or SVG figures: a run's curves, ROC curve, confusion matrix or feature importance, a sweep in parallel coordinates",
+		Use:   "plot --run ID [--run ID]... [--kind curves|roc|pr|calibration|confusion|importance|layers] [--metric val_loss] -o FILE.png|FILE.svg | --kind parallel --sweep ID -o FILE",
+		Short: "Write PNG or SVG figures: a run's curves, ROC curve, confusion matrix, feature importance or layer health, a sweep in parallel coordinates",
 		Example: examples(
 			"workbench plot --run ID1 --run ID2 --metric val_loss -o curves.png",
 			"workbench plot --run ID --kind roc -o roc.svg",
+			"workbench plot --run ID --kind pr -o pr.png              # precision-recall, with average precision",
+			"workbench plot --run ID --run ID2 --kind calibration -o reliability.png",
 			"workbench plot --run ID --kind confusion -o confusion.png --width 600 --height 600",
 			"workbench plot --run ID --kind importance -o importance.png   # permutation importance on the test split",
+			"workbench plot --run ID --kind layers -o layers.png           # layer health by epoch",
 			"workbench plot --kind parallel --sweep sweep-20261128-190000-abcdef -o sweep.png",
 		),
 		Args: noArgs,
 	}
 	fs := cmd.Flags()
 	ids := fs.StringArray("run", nil, "a saved `run`: an ID, or a unique prefix or suffix of one (repeatable)")
-	kind := fs.String("kind", "curves", "curves, roc, confusion, importance, or parallel (a sweep's trials in parallel coordinates)")
+	kind := fs.String("kind", "curves", "curves, roc, pr, calibration, confusion, importance, layers, or parallel (a sweep's trials in parallel coordinates)")
 	sweepID := fs.String("sweep", "", "parallel: the `sweep`, an ID or a unique prefix or suffix of one")
 	metric := fs.String("metric", "val_loss", "curves: the metric per epoch (val_loss, train_loss, val_accuracy, …)")
 	out := fs.StringP("output", "o", "", "the output `file`: .png or .svg")
@@ -43,7 +46,7 @@ func newPlotCmd(e *env) *cobra.Command {
 	height := fs.Int("height", 500, "height in pixels")
 	force := addForceFlag(cmd)
 	cmd.RegisterFlagCompletionFunc("run", completeRunIDs(e))
-	cmd.RegisterFlagCompletionFunc("kind", fixedCompletion("curves", "roc", "confusion", "importance", "parallel"))
+	cmd.RegisterFlagCompletionFunc("kind", fixedCompletion("curves", "roc", "pr", "calibration", "confusion", "importance", "layers", "parallel"))
 	cmd.RegisterFlagCompletionFunc("sweep", completeSweepIDs(e))
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *kind == "parallel" || *sweepID != "" {
@@ -74,8 +77,10 @@ func plotRuns(e *env, cmd *cobra.Command, ids []string, kind, metric, out string
 	if width < 50 || height < 50 || width > 10000 || height > 10000 {
 		return usagef("--width and --height must be between 50 and 10000 pixels")
 	}
-	if kind != "curves" && kind != "roc" && kind != "confusion" && kind != "importance" {
-		return usagef("--kind: %q is not curves, roc, confusion or importance", kind)
+	switch kind {
+	case "curves", "roc", "pr", "calibration", "confusion", "importance", "layers":
+	default:
+		return usagef("--kind: %q is not curves, roc, pr, calibration, confusion, importance or layers", kind)
 	}
 	store, err := openStoreToRead(e, cmd)
 	if err != nil {
@@ -85,12 +90,23 @@ func plotRuns(e *env, cmd *cobra.Command, ids []string, kind, metric, out string
 	if ids, err = resolveRunIDs(store, ids); err != nil {
 		return err
 	}
+	if kind == "layers" {
+		if err := writeLayersFigure(store, ids[0], out, width, height); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "wrote %s (%d×%d)\n", out, width, height)
+		return nil
+	}
 	var p *plot.Plot
 	switch kind {
 	case "curves":
 		p, err = curvesPlot(store, ids, metric)
 	case "roc":
 		p, err = rocPlot(store, ids)
+	case "pr":
+		p, err = prPlot(store, ids)
+	case "calibration":
+		p, err = calibrationPlot(store, ids)
 	case "importance":
 		p, err = importancePlot(store, ids[0])
 	default:

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -67,15 +68,21 @@ func predict(e *env, cmd *cobra.Command, id, dataPath, out string, jsonOut, forc
 	if err != nil {
 		return err
 	}
-	return writeOutput(e, out, force, func(w io.Writer) error { return writePredictions(w, m, enc, preds, jsonOut) })
+	sum := predictSummary(m.Run.Scaler.Impute, enc)
+	if line := sum.line(); line != "" {
+		fmt.Fprintln(e.stderr, line)
+	}
+	return writeOutput(e, out, force, func(w io.Writer) error { return writePredictions(w, m, enc, preds, sum, jsonOut) })
 }
 
-// writePredictions writes one row (CSV) or object (JSON) per prediction.
-func writePredictions(w io.Writer, m *sessions.SavedModel, enc *datasets.Encoded, preds []sessions.Prediction, jsonOut bool) error {
+// writePredictions writes one row (CSV) or object (JSON) per prediction,
+// and with JSON the summary last.
+func writePredictions(w io.Writer, m *sessions.SavedModel, enc *datasets.Encoded, preds []sessions.Prediction, sum predictionSummary, jsonOut bool) error {
 	classes := m.Run.Classes
 	if jsonOut {
+		defer func() { writeJSON(w, map[string]any{"summary": sum}, false) }()
 		for i, p := range preds {
-			rec := map[string]any{"row": i + 1, "prediction": p.Label}
+			rec := map[string]any{"row": i + 1, "line": enc.Lines[i], "prediction": p.Label}
 			if p.Probs != nil {
 				probs := map[string]float64{}
 				for j, v := range p.Probs {
@@ -108,6 +115,61 @@ func writePredictions(w io.Writer, m *sessions.SavedModel, enc *datasets.Encoded
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// predictionSummary is how many rows each rule of the run's saved policy
+// touched: the last object of 'predict --json', and a stderr line.
+type predictionSummary struct {
+	Policy         string             `json:"policy"` // impute or refuse
+	Rows           int                `json:"rows"`   // data rows read
+	Predicted      int                `json:"predicted"`
+	ImputedMissing int                `json:"imputed_missing"`
+	ImputedUnseen  int                `json:"imputed_unseen"`
+	Refused        []datasets.Refusal `json:"refused"`
+	// Why says why the policy is to refuse ("" when it imputes).
+	Why string `json:"why,omitempty"`
+}
+
+func predictSummary(im *datasets.Imputer, enc *datasets.Encoded) predictionSummary {
+	s := predictionSummary{Policy: datasets.RefusePolicy, Rows: enc.N + len(enc.Refused), Predicted: enc.N,
+		ImputedMissing: enc.ImputedMissing, ImputedUnseen: enc.ImputedUnseen, Refused: enc.Refused}
+	if im.Imputes() {
+		s.Policy = datasets.ImputePolicy
+	} else {
+		s.Why = im.Why()
+	}
+	if s.Refused == nil {
+		s.Refused = []datasets.Refusal{}
+	}
+	return s
+}
+
+// maxRefusedShown bounds the refused lines the stderr line names.
+const maxRefusedShown = 5
+
+// line is the stderr report, or "" when no rule touched a row.
+func (s predictionSummary) line() string {
+	if s.ImputedMissing+s.ImputedUnseen+len(s.Refused) == 0 {
+		return ""
+	}
+	var parts []string
+	if s.ImputedMissing > 0 {
+		parts = append(parts, fmt.Sprintf("%d imputed a missing value with the training mean or mode", s.ImputedMissing))
+	}
+	if s.ImputedUnseen > 0 {
+		parts = append(parts, fmt.Sprintf("%d imputed a category training never saw with the training mode", s.ImputedUnseen))
+	}
+	if n := len(s.Refused); n > 0 {
+		var lines []string
+		for _, r := range s.Refused[:min(n, maxRefusedShown)] {
+			lines = append(lines, r.String())
+		}
+		if n > maxRefusedShown {
+			lines = append(lines, fmt.Sprintf("… %d more", n-maxRefusedShown))
+		}
+		parts = append(parts, fmt.Sprintf("%d refused (%s): %s", n, s.Why, strings.Join(lines, "; ")))
+	}
+	return fmt.Sprintf("predict: %d of %d rows predicted; %s", s.Predicted, s.Rows, strings.Join(parts, "; "))
 }
 
 func className(classes []string, i int) string {

@@ -85,7 +85,11 @@ func addListFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string) err
 		}
 		// The table streams summaries: a list of thousands of runs holds
 		// only its text in memory.
-		t := newRunTable(e.stdout)
+		extra := sortMetric(*sortBy)
+		if extra != "" {
+			q.Metrics = []string{extra}
+		}
+		t := newRunTable(e.stdout, extra)
 		if err := store.EachSummary(ctx, q, func(r *sessions.Run) error { t.add(r); return nil }); err != nil {
 			return err
 		}
@@ -103,7 +107,12 @@ var filterFields = []string{"status", "dataset", "tag", "text", "name", "sweep"}
 
 // metricKeys are the metric names filters and --sort take.
 func metricKeys() []string {
-	return metricNames("val_", "train_", "test_", "best_val_", "best_train_", "last_val_", "last_train_")
+	keys := metricNames("val_", "train_", "test_", "best_val_", "best_train_", "last_val_", "last_train_", "cv_")
+	// A cross-validated run's spreads over folds.
+	for _, k := range metricNames("cv_", "test_") {
+		keys = append(keys, k+"_std")
+	}
+	return keys
 }
 
 // checkFilter names the nearest metric when a filter has an unknown one.
@@ -113,6 +122,16 @@ func checkFilter(expr string) error {
 		return nil
 	}
 	return checkMetric("--filter", key, metricKeys())
+}
+
+// sortMetric returns the summary metric key a --sort names, for a column
+// of its own, or "" for a column the table already has.
+func sortMetric(s string) string {
+	key := strings.TrimPrefix(s, "-")
+	if checkSort(s) != nil || slices.Contains([]string{"", "created", "name", "status", "dataset", "epochs", "duration", "lr", "summary", "optimizer", "id", "params"}, key) {
+		return ""
+	}
+	return sessions.MetricKey(key)
 }
 
 // checkSort names the nearest metric when --sort has an unknown one.

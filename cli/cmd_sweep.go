@@ -276,10 +276,10 @@ func paramLine(p map[string]string) string {
 func bestTrial(res *sweeps.Result) any {
 	best := -1
 	for i, t := range res.Trials {
-		if !t.HasObj {
-			continue
+		if !t.Standing().Candidate() {
+			continue // a pruned trial is never the best
 		}
-		if best < 0 || (res.Lower && t.Objective < res.Trials[best].Objective) || (!res.Lower && t.Objective > res.Trials[best].Objective) {
+		if best < 0 || sweeps.RanksAbove(res.Lower, t.Standing(), res.Trials[best].Standing()) {
 			best = i
 		}
 	}

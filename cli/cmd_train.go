@@ -17,7 +17,7 @@ func newTrainCmd(e *env) *cobra.Command {
 		Use:   "train [flags]",
 		Short: "Train a network headless and print its progress",
 		Example: examples(
-			"workbench train                                   # Playground default: spiral, 2×4 tanh, SGD",
+			"workbench train                                   # Playground default: circle, 4,2 tanh, SGD",
 			"workbench train --data seed-example --layers 4 --act tanh --loss mse --opt adam --lr 0.05 --batch 0 --epochs 500",
 			"workbench train --data breast-cancer --scale standard --layers 16 --opt adam --patience 10",
 			"workbench train --data mydata.csv --target label --missing impute --json",

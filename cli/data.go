@@ -45,6 +45,9 @@ func resolveRun(e *env, sf *specFlags) (trainer.Spec, *datasets.Prepared, error)
 	if !lossChosen {
 		spec.Loss = trainer.DefaultLossFor(data.Task())
 	}
+	if spec.ScaleTarget == "" {
+		spec.ScaleTarget = trainer.DefaultScaleTarget(data.Task())
+	}
 	if err := spec.Validate(); err != nil {
 		return spec, nil, usageError{err.Error()}
 	}

@@ -118,6 +118,7 @@ func newRoot(e *env) *cobra.Command {
 	root.AddCommand(newTrainCmd(e), newRunsCmd(e), newSweepCmd(e), newDatasetsCmd(e), newPredictCmd(e),
 		newPlotCmd(e), newBenchCmd(e), newUICmd(e), newVersionCmd(e), newCompletionCmd(e))
 	root.AddCommand(newEnsembleCmd(e), newCompressCmd(e), newExplainCmd(e))
+	root.AddCommand(newLRFindCmd(e))
 	return root
 }
 

@@ -28,15 +28,20 @@ func keyMetric(r *sessions.Run) (name string, best, test float64, okBest, okTest
 // runTable prints runs as an aligned table, one row at a time, so a list
 // of thousands keeps only its text in memory, never the runs.
 type runTable struct {
-	out  io.Writer
-	tw   *tabwriter.Writer
-	rows int
+	out   io.Writer
+	tw    *tabwriter.Writer
+	extra string // a summary metric's column (the metric --sort names), or ""
+	rows  int
 }
 
-func newRunTable(w io.Writer) *runTable {
+func newRunTable(w io.Writer, extra string) *runTable {
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tDATASET\tARCHITECTURE\tOPT\tLR\tSTATUS\tBEST VAL\tTEST\tEPOCHS\tDURATION\tCREATED")
-	return &runTable{out: w, tw: tw}
+	head := "ID\tNAME\tDATASET\tARCHITECTURE\tOPT\tLR\tSTATUS\tBEST VAL\tTEST\tEPOCHS\tDURATION\tCREATED"
+	if extra != "" {
+		head += "\t" + strings.ToUpper(extra)
+	}
+	fmt.Fprintln(tw, head)
+	return &runTable{out: w, tw: tw, extra: extra}
 }
 
 // add writes one run's row; names, notes and tags come from anywhere, so
@@ -53,10 +58,15 @@ func (t *runTable) add(r *sessions.Run) {
 		epochs = r.Kind // a derived run has no epochs of its own
 	}
 	c := sessions.CleanText
-	fmt.Fprintf(t.tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s\n", c(r.ID), truncate(c(r.Name), nameWidth),
+	fmt.Fprintf(t.tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s", c(r.ID), truncate(c(r.Name), nameWidth),
 		truncate(c(filepath.Base(r.Dataset)), datasetWidth), truncate(c(arch), archWidth), c(r.Spec.Optimizer.Name),
 		numfmt.Short(r.Spec.Optimizer.LR), c(string(r.Status)), c(m), fmtMetric(b, okB), fmtMetric(tst, okT), c(epochs),
 		r.Duration.Round(time.Millisecond), r.Created.Local().Format("2006-01-02 15:04"))
+	if t.extra != "" {
+		v, ok := r.Metrics[t.extra]
+		fmt.Fprintf(t.tw, "\t%s", fmtMetric(v, ok))
+	}
+	fmt.Fprintln(t.tw)
 }
 
 // flush prints the table, or a hint when it has no rows.
@@ -100,7 +110,11 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 		}
 	}
 	sort.Strings(keys)
-	fmt.Fprintln(w, "\nmetrics:")
+	if r.BestEpoch > 0 {
+		fmt.Fprintf(w, "\nmetrics (best_… are the values at epoch %d, the best by %s):\n", r.BestEpoch, orDefault(r.Monitor, "val_loss"))
+	} else {
+		fmt.Fprintln(w, "\nmetrics:")
+	}
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	for _, k := range keys {
 		fmt.Fprintf(tw, "  %s\t%s\n", k, numfmt.Value(r.Metrics[k]))
@@ -109,6 +123,9 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 {
 		fmt.Fprintln(w, "\ntest confusion matrix (rows: actual, columns: predicted):")
 		printConfusion(w, f.Evaluation.Test.Confusion, r.Classes)
+	}
+	if f.Evaluation != nil {
+		printEvaluationNotes(w, f.Evaluation, r)
 	}
 	if n := len(f.History); n > 0 {
 		key, _, _, _, _ := keyMetric(r)
@@ -131,6 +148,7 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 			line(f.History[n-1])
 		}
 	}
+	printLayerHealth(w, f.History)
 }
 
 func printConfusion(w io.Writer, cm [][]int, classes []string) {
@@ -175,15 +193,22 @@ func printComparison(w io.Writer, c *sessions.Comparison) {
 		}
 		fmt.Fprintf(tw, "  %s\t%s\n", d.Field, strings.Join(vals, "\t"))
 	}
-	fmt.Fprintln(tw, "metrics (* best):")
+	fmt.Fprintln(tw, "metrics (* best; ~ within one std of the best over folds: not significant):")
 	for _, m := range c.Metrics {
 		fmt.Fprintf(tw, "  %s\t", m.Key)
 		for i, v := range m.Values {
 			mark := ""
-			if m.Stars[i] {
+			switch {
+			case m.Stars[i]:
 				mark = " *"
+			case m.NotSignificant != nil && m.NotSignificant[i]:
+				mark = " ~"
 			}
-			fmt.Fprintf(tw, "%s%s\t", fmtMetric(v, m.Have[i]), mark)
+			cell := fmtMetric(v, m.Have[i])
+			if m.Std != nil && m.HasStd[i] && m.Have[i] {
+				cell += " ± " + numfmt.Value(m.Std[i])
+			}
+			fmt.Fprintf(tw, "%s%s\t", cell, mark)
 		}
 		fmt.Fprintln(tw)
 	}
@@ -201,4 +226,12 @@ func printComparison(w io.Writer, c *sessions.Comparison) {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+}
+
+// orDefault returns s, or def when s is empty.
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

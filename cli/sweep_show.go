@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"text/tabwriter"
 
@@ -34,11 +33,12 @@ func configJSON(config string) json.RawMessage {
 
 // sweepReport is what 'sweep show --json' prints.
 type sweepReport struct {
-	Sweep      sweepJSON         `json:"sweep"`
-	Fields     []string          `json:"fields"`
-	Ranking    []rankedTrial     `json:"ranking"`
-	Effects    []sweeps.Effect   `json:"effects"`
-	Importance sweeps.Importance `json:"importance"`
+	Sweep      sweepJSON           `json:"sweep"`
+	Fields     []string            `json:"fields"`
+	Ranking    []rankedTrial       `json:"ranking"`
+	Effects    []sweeps.Effect     `json:"effects"`
+	Importance sweeps.Importance   `json:"importance"`
+	Configs    []sweeps.ConfigStat `json:"configs,omitempty"`
 }
 
 type rankedTrial struct {
@@ -51,41 +51,17 @@ type rankedTrial struct {
 }
 
 func showSweep(e *env, store sessions.Store, id string, jsonOut bool) error {
-	ctx := context.Background()
-	sw, err := store.GetSweep(ctx, id)
+	full, err := sweeps.Load(context.Background(), store, id)
 	if err != nil {
 		return err
 	}
-	var spec sweeps.Spec
-	if sp, err := sweeps.ParseSpecFile([]byte(sw.Config)); err == nil {
-		spec = sp
+	sw := full.Sweep
+	rep := sweepReport{Sweep: sweepJSON{sw, configJSON(sw.Config)}, Fields: full.Fields, Ranking: []rankedTrial{},
+		Effects: full.Effects, Importance: full.Importance, Configs: full.Configs}
+	for i, t := range full.Trials { // ranked: pruned trials after completed ones
+		rep.Ranking = append(rep.Ranking, rankedTrial{Rank: i + 1, RunID: t.RunID, Status: t.Status,
+			Objective: jsonFloat(t.Objective, t.HasObj), Epochs: t.Epochs, Params: t.Params})
 	}
-	fields := spec.Fields()
-	runs, err := store.ListRuns(ctx, sessions.Query{SweepID: id, Sort: "-" + sw.Objective})
-	if err != nil {
-		return err
-	}
-	if trainer.LowerIsBetter(sw.Objective) {
-		runs, _ = store.ListRuns(ctx, sessions.Query{SweepID: id, Sort: sw.Objective})
-	}
-	rep := sweepReport{Sweep: sweepJSON{sw, configJSON(sw.Config)}, Fields: fields, Ranking: []rankedTrial{}}
-	var specs []trainer.Spec
-	var objs []float64
-	for i, r := range runs {
-		v, ok := r.Metrics[sessions.MetricKey(sw.Objective)]
-		params := map[string]string{}
-		for _, f := range fields {
-			params[f] = sweeps.ParamValue(r.Spec, f)
-		}
-		rep.Ranking = append(rep.Ranking, rankedTrial{Rank: i + 1, RunID: r.ID, Status: r.Status, Objective: jsonFloat(v, ok), Epochs: r.EpochsDone, Params: params})
-		specs = append(specs, r.Spec)
-		if !ok {
-			v = math.NaN()
-		}
-		objs = append(objs, v)
-	}
-	rep.Effects = sweeps.Effects(fields, specs, objs)
-	rep.Importance = sweeps.Importances(spec, specs, objs)
 	if jsonOut {
 		return writeJSON(e.stdout, rep, true)
 	}
@@ -125,8 +101,32 @@ func printSweep(w io.Writer, rep sweepReport) {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	if len(rep.Configs) > 0 {
+		fmt.Fprintf(w, "\n%s over seeds, per configuration (mean ± std, n finished seeds):\n", sw.Objective)
+		tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
+		for _, c := range rep.Configs {
+			var parts []string
+			for _, f := range rep.Fields {
+				if f != "seed" {
+					parts = append(parts, f+"="+c.Params[f])
+				}
+			}
+			stat := "—"
+			switch {
+			case c.N > 0 && c.Std != nil:
+				stat = numfmt.Value(c.Mean) + " ± " + numfmt.Value(*c.Std)
+			case c.N > 0:
+				stat = numfmt.Value(c.Mean)
+			}
+			if len(parts) == 0 {
+				parts = []string{"(the base spec)"}
+			}
+			fmt.Fprintf(tw, "  %s\t%s\tn=%d/%d\n", strings.Join(parts, " "), stat, c.N, c.Trials)
+		}
+		tw.Flush()
+	}
 	if len(rep.Effects) > 0 {
-		fmt.Fprintf(w, "\neffect of each hyperparameter (mean %s by value):\n", sw.Objective)
+		fmt.Fprintf(w, "\neffect of each hyperparameter (mean %s by value, or by quantile bin of a random range):\n", sw.Objective)
 		for _, ef := range rep.Effects {
 			var parts []string
 			for _, v := range ef.Values {

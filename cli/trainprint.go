@@ -37,9 +37,12 @@ func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *data
 		return "", usageError{err.Error()}
 	}
 	rec, events := live.Recorder, live.Events()
+	hint := scaleHint(data)
 	var p eventPrinter = &kerasPrinter{w: e.stdout, tty: isTerminal(e.stdout), verbose: verbose}
 	if jsonOut {
-		p = &jsonPrinter{w: e.stdout}
+		p = &jsonPrinter{w: e.stdout, hint: hint}
+	} else if hint != "" {
+		fmt.Fprintln(e.stdout, "hint: "+hint)
 	}
 	var fin trainer.FinishedEvent
 	for ev := range events {
@@ -67,6 +70,18 @@ func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *data
 	return fin.ID, nil
 }
 
+// scaleHint is the advice for unscaled data whose features differ in size
+// by more than 100×, or "".
+func scaleHint(data *datasets.Prepared) string {
+	if data == nil {
+		return ""
+	}
+	if h := data.RangeHint(); h != "" {
+		return h + ": try --scale standard"
+	}
+	return ""
+}
+
 type eventPrinter interface{ print(trainer.Event) }
 
 // kerasPrinter prints a Keras-style line per epoch, with a live progress
@@ -81,6 +96,7 @@ type kerasPrinter struct {
 	key     string        // the task's key metric
 	showLR  bool          // the schedule changes the rate
 	elapsed time.Duration // at the end of the previous epoch
+	watch   trainer.HealthWatch
 }
 
 func (p *kerasPrinter) print(ev trainer.Event) {
@@ -102,14 +118,20 @@ func (p *kerasPrinter) print(ev trainer.Event) {
 			fmt.Fprint(p.w, "\r\033[K")
 		}
 		fmt.Fprintln(p.w, p.epochLine(e))
+		for _, w := range p.watch.Observe(e.Epoch, e.Layers) {
+			fmt.Fprintln(p.w, "warning: "+w.Text)
+		}
 	case trainer.FinishedEvent:
 		fmt.Fprintf(p.w, "%s after %d epochs", e.Status, e.Epochs)
 		if e.Reason != "" {
 			fmt.Fprintf(p.w, ": %s", e.Reason)
 		}
 		fmt.Fprintf(p.w, " (best epoch %d, %s, %.0f samples/s)\n", e.BestEpoch, e.Elapsed.Round(time.Millisecond), e.SamplesPerSec)
-		if len(e.Test.Metrics) > 0 {
+		if len(e.Test.Metrics) > 0 && len(e.Test.Folds) == 0 {
 			fmt.Fprintf(p.w, "test: %s\n", metricLine("", e.Test.Metrics))
+		}
+		for _, l := range evalLines(e) {
+			fmt.Fprintln(p.w, l)
 		}
 	}
 }
@@ -171,7 +193,11 @@ func (p *kerasPrinter) epochLine(e trainer.EpochEvent) string {
 
 // jsonPrinter prints one JSON object per line. The shapes are documented
 // in the README and fixed by tests.
-type jsonPrinter struct{ w io.Writer }
+type jsonPrinter struct {
+	w     io.Writer
+	hint  string // scaleHint, given in the start event
+	watch trainer.HealthWatch
+}
 
 type jsonStart struct {
 	Event     string        `json:"event"`
@@ -185,6 +211,8 @@ type jsonStart struct {
 	ValRows   int           `json:"val_rows"`
 	TestRows  int           `json:"test_rows"`
 	Spec      *trainer.Spec `json:"spec"`
+	// Hint warns of unscaled features whose sizes differ by more than 100×.
+	Hint string `json:"hint,omitempty"`
 }
 
 type jsonEpoch struct {
@@ -198,31 +226,42 @@ type jsonEpoch struct {
 	ElapsedS      float64            `json:"elapsed_s"`
 	SamplesPerSec float64            `json:"samples_per_s"`
 	Best          bool               `json:"best"`
+	// Layers is each hidden layer's health; Warnings the layer-health
+	// rules that fired at this epoch (see trainer.HealthWatch).
+	Layers   []trainer.LayerHealth   `json:"layers"`
+	Warnings []trainer.HealthWarning `json:"warnings,omitempty"`
 }
 
 type jsonFinished struct {
-	Event         string             `json:"event"`
-	ID            string             `json:"id"`
-	Status        trainer.Status     `json:"status"`
-	Reason        string             `json:"reason,omitempty"`
-	Epochs        int                `json:"epochs"`
-	BestEpoch     int                `json:"best_epoch"`
-	Monitor       string             `json:"monitor"`
-	Best          map[string]float64 `json:"best"`
-	Test          map[string]float64 `json:"test"`
-	ElapsedS      float64            `json:"elapsed_s"`
-	SamplesPerSec float64            `json:"samples_per_s"`
-	Saved         bool               `json:"saved"`
+	Event         string               `json:"event"`
+	ID            string               `json:"id"`
+	Status        trainer.Status       `json:"status"`
+	Reason        string               `json:"reason,omitempty"`
+	Epochs        int                  `json:"epochs"`
+	BestEpoch     int                  `json:"best_epoch"`
+	Monitor       string               `json:"monitor"`
+	Best          map[string]float64   `json:"best"`
+	Test          map[string]float64   `json:"test"`
+	ElapsedS      float64              `json:"elapsed_s"`
+	SamplesPerSec float64              `json:"samples_per_s"`
+	Saved         bool                 `json:"saved"`
+	CV            *jsonCV              `json:"cv,omitempty"`
+	Calibration   *trainer.Calibration `json:"calibration,omitempty"`
 }
 
 func (p *jsonPrinter) print(ev trainer.Event) {
 	switch e := ev.(type) {
 	case trainer.StartEvent:
 		writeJSON(p.w, jsonStart{Event: "start", ID: e.ID, Summary: e.Summary, Params: e.Params, Task: e.Task.String(),
-			Data: e.Spec.Data.Label(), DataHash: e.DataHash, TrainRows: e.TrainRows, ValRows: e.ValRows, TestRows: e.TestRows, Spec: &e.Spec}, false)
+			Data: e.Spec.Data.Label(), DataHash: e.DataHash, TrainRows: e.TrainRows, ValRows: e.ValRows, TestRows: e.TestRows, Spec: &e.Spec, Hint: p.hint}, false)
 	case trainer.EpochEvent:
+		layers := e.Layers
+		if layers == nil {
+			layers = []trainer.LayerHealth{}
+		}
 		writeJSON(p.w, jsonEpoch{Event: "epoch", ID: e.ID, Epoch: e.Epoch, Epochs: e.Epochs, Train: e.Train, Val: e.Val,
-			LR: e.LR, ElapsedS: e.Elapsed.Seconds(), SamplesPerSec: e.SamplesPerSec, Best: e.Best}, false)
+			LR: e.LR, ElapsedS: e.Elapsed.Seconds(), SamplesPerSec: e.SamplesPerSec, Best: e.Best,
+			Layers: layers, Warnings: p.watch.Observe(e.Epoch, e.Layers)}, false)
 	case trainer.FinishedEvent:
 		writeJSON(p.w, finishedJSON(e, false), false)
 	}
@@ -234,5 +273,6 @@ func finishedJSON(e trainer.FinishedEvent, saved bool) jsonFinished {
 		test = map[string]float64{}
 	}
 	return jsonFinished{Event: "finished", ID: e.ID, Status: e.Status, Reason: e.Reason, Epochs: e.Epochs, BestEpoch: e.BestEpoch,
-		Monitor: e.Monitor, Best: e.Best, Test: test, ElapsedS: e.Elapsed.Seconds(), SamplesPerSec: e.SamplesPerSec, Saved: saved}
+		Monitor: e.Monitor, Best: e.Best, Test: test, ElapsedS: e.Elapsed.Seconds(), SamplesPerSec: e.SamplesPerSec, Saved: saved,
+		CV: cvJSON(e), Calibration: e.Val.Calibration}
 }

@@ -44,3 +44,26 @@ func TestEpochLinesFit100Columns(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+// On a terminal, train draws a Keras-style bar within an epoch, and the
+// epoch line that replaces it says how long the epoch took.
+func TestTrainProgressBarOnATerminal(t *testing.T) {
+	for _, tty := range []bool{true, false} {
+		var b strings.Builder
+		p := &kerasPrinter{w: &b, tty: tty}
+		p.print(trainer.StartEvent{Spec: trainer.DefaultSpec(), Task: datasets.Binary})
+		p.print(trainer.ProgressEvent{Epoch: 1, Epochs: 3, Batch: 50, Batches: 100, Loss: 0.6931, SamplesPerSec: 12000})
+		p.print(trainer.EpochEvent{Epoch: 1, Epochs: 3, Train: map[string]float64{"loss": 0.5}, Val: map[string]float64{"loss": 0.4}, Elapsed: 1500 * time.Millisecond})
+		out := b.String()
+		bar := "\rEpoch 1/3 [" + strings.Repeat("=", 15) + strings.Repeat(".", 15) + "] 50/100 - loss: 0.6931 - 12000 samples/s "
+		if tty != strings.Contains(out, bar) {
+			t.Errorf("tty %v: bar %q in %q", tty, bar, out)
+		}
+		if tty != strings.Contains(out, bar+"\r\033[KEpoch 1/3 - 1.50s - loss: 0.5000") {
+			t.Errorf("tty %v: the epoch line does not replace the bar, with the epoch's time: %q", tty, out)
+		}
+		if !tty && strings.ContainsAny(out, "\r\033") {
+			t.Errorf("no terminal, yet control characters: %q", out)
+		}
+	}
+}

@@ -333,7 +333,7 @@ func (l *loader) build() (*Table, error) {
 	if err != nil {
 		return nil, l.fail(0, tg+1, l.names[tg], "%v", err)
 	}
-	t := &Table{}
+	t := &Table{missing: l.o.Missing}
 	t.Meta = Meta{Name: baseName(l.file), Kind: "csv", Source: l.file, License: "the user's own data", Task: task, ClassNames: classNames}
 	classIndex := make(map[string]int, len(classNames))
 	for i, c := range classNames {

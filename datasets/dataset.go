@@ -71,6 +71,8 @@ type Table struct {
 	D    int
 	// catGroups are the one-hot column runs of categorical features.
 	catGroups []catGroup
+	// missing is the policy the table was loaded with; predictions follow it.
+	missing MissingPolicy
 }
 
 // Meta describes a dataset for the UI and the CLI.

@@ -12,16 +12,47 @@ type Encoded struct {
 	X      []float64 // N×D raw (unscaled) features, in the model's order
 	N, D   int
 	Header []string
-	Rows   [][]string // the original cells, for writing them back out
+	Rows   [][]string // the original cells of each encoded row, for writing them back out
+	Lines  []int      // the file line of each encoded row
+
+	// What the Imputer's rules did, counted in rows (a row with a missing
+	// value and an unseen category counts under both).
+	ImputedMissing int       // rows with a missing cell filled with the training mean or mode
+	ImputedUnseen  int       // rows with a category training never saw, filled with its mode
+	Refused        []Refusal // rows left out, in file order
 }
+
+// Why says why im refuses rows rather than imputing them.
+func (im *Imputer) Why() string {
+	if im == nil || len(im.Fill) == 0 {
+		return "the run saved no training means and modes to impute from"
+	}
+	return "the run was trained without --missing impute"
+}
+
+// Refusal is a row that prediction left out, and why.
+type Refusal struct {
+	Line   int    `json:"line"`
+	Column string `json:"column"`
+	Reason string `json:"reason"`
+}
+
+// String reads like "line 7: "age" is missing".
+func (r Refusal) String() string { return fmt.Sprintf("line %d: %s", r.Line, r.Reason) }
 
 // EncodeCSV reads a CSV with a header and encodes its rows into the
 // features a model was trained on. A feature "col=value" is the one-hot
-// indicator of text column col (an unseen value gives all zeros); any other
-// feature is the numeric column of that name. crosses are the feature
-// crosses the model's data spec added after its two base features. Errors
-// name the file, line and column.
-func EncodeCSV(r io.Reader, name string, features, crosses []string) (*Encoded, error) {
+// indicator of text column col; any other feature is the numeric column of
+// that name. crosses are the feature crosses the model's data spec added
+// after its two base features.
+//
+// A missing cell, or a text value that training never saw, follows im:
+// under ImputePolicy it takes the training mean (numeric) or the training
+// mode (categorical); otherwise, or when im is nil, the row is refused and
+// listed in Refused with its line. No value is ever encoded as all zeros.
+// Errors (a missing column, a non-number in a numeric column, a ragged
+// row, no row left) name the file, line and column.
+func EncodeCSV(r io.Reader, name string, features, crosses []string, im *Imputer) (*Encoded, error) {
 	fail := func(line, col int, colName, format string, a ...any) error {
 		return &CSVError{File: name, Line: line, Column: col, Name: colName, Msg: fmt.Sprintf(format, a...)}
 	}
@@ -30,10 +61,13 @@ func EncodeCSV(r io.Reader, name string, features, crosses []string) (*Encoded, 
 		return nil, err
 	}
 	base := features[:len(features)-len(crosses)]
+	imputes := im.Imputes() && len(im.Fill) == len(features)
 	e := &Encoded{}
+	// A source is one CSV column: numeric (one feature) or categorical (a
+	// run of one-hot features, values[k] for feature start+k).
 	type source struct {
-		col   int
-		value string // "" for numeric
+		col, start int
+		values     []string
 	}
 	var srcs []source
 	for {
@@ -50,14 +84,18 @@ func EncodeCSV(r io.Reader, name string, features, crosses []string) (*Encoded, 
 			for j, h := range rec {
 				idx[strings.TrimSpace(h)] = j
 			}
-			for _, f := range base {
+			for k, f := range base {
 				if j, ok := idx[f]; ok {
-					srcs = append(srcs, source{col: j})
+					srcs = append(srcs, source{col: j, start: k})
 					continue
 				}
-				if k := strings.Index(f, "="); k > 0 {
-					if j, ok := idx[f[:k]]; ok {
-						srcs = append(srcs, source{col: j, value: f[k+1:]})
+				if c, v, ok := strings.Cut(f, "="); ok && c != "" {
+					if j, ok := idx[c]; ok {
+						if n := len(srcs); n > 0 && srcs[n-1].col == j && srcs[n-1].values != nil {
+							srcs[n-1].values = append(srcs[n-1].values, v)
+						} else {
+							srcs = append(srcs, source{col: j, start: k, values: []string{v}})
+						}
 						continue
 					}
 				}
@@ -68,25 +106,56 @@ func EncodeCSV(r io.Reader, name string, features, crosses []string) (*Encoded, 
 		if len(rec) != len(e.Header) {
 			return nil, fail(line, min(len(rec), len(e.Header))+1, "", "expected %d fields, got %d (a ragged row)", len(e.Header), len(rec))
 		}
-		row := make([]float64, 0, len(features))
+		row := make([]float64, len(base))
+		var refused *Refusal
+		missing, unseen := false, false
 		for _, s := range srcs {
+			col := strings.TrimSpace(e.Header[s.col])
 			cell := strings.TrimSpace(rec[s.col])
-			if isMissing(cell) {
-				return nil, fail(line, s.col+1, e.Header[s.col], "missing value %q: prediction needs every feature", rec[s.col])
-			}
-			if s.value != "" {
-				v := 0.0
-				if cell == s.value {
-					v = 1
+			problem := ""
+			switch {
+			case isMissing(cell):
+				missing, problem = true, fmt.Sprintf("%q is missing", col)
+			case s.values != nil:
+				hit := -1
+				for k, v := range s.values {
+					if v == cell {
+						hit = k
+					}
 				}
-				row = append(row, v)
+				if hit < 0 {
+					unseen, problem = true, fmt.Sprintf("%q has %q, a value training never saw", col, cell)
+					break
+				}
+				row[s.start+hit] = 1
+			default:
+				v, ok := parseNumber(cell)
+				if !ok {
+					return nil, fail(line, s.col+1, e.Header[s.col], "expected a number, got %q", rec[s.col])
+				}
+				row[s.start] = v
+			}
+			if problem == "" {
 				continue
 			}
-			v, ok := parseNumber(cell)
-			if !ok {
-				return nil, fail(line, s.col+1, e.Header[s.col], "expected a number, got %q", rec[s.col])
+			if !imputes {
+				if refused == nil {
+					refused = &Refusal{Line: line, Column: col, Reason: problem}
+				}
+				continue
 			}
-			row = append(row, v)
+			n := max(len(s.values), 1)
+			copy(row[s.start:s.start+n], im.Fill[s.start:s.start+n])
+		}
+		if refused != nil {
+			e.Refused = append(e.Refused, *refused)
+			continue
+		}
+		if missing {
+			e.ImputedMissing++
+		}
+		if unseen {
+			e.ImputedUnseen++
 		}
 		if len(crosses) > 0 {
 			if len(base) != 2 {
@@ -97,10 +166,14 @@ func EncodeCSV(r io.Reader, name string, features, crosses []string) (*Encoded, 
 		}
 		e.X = append(e.X, row...)
 		e.Rows = append(e.Rows, rec)
+		e.Lines = append(e.Lines, line)
 		e.N++
 	}
-	if e.Header == nil || e.N == 0 {
+	if e.Header == nil || e.N+len(e.Refused) == 0 {
 		return nil, fail(0, 0, "", "no data rows (prediction needs a header and at least one row)")
+	}
+	if e.N == 0 {
+		return nil, fail(e.Refused[0].Line, 0, "", "every row was refused, the first because %s (%s)", e.Refused[0].Reason, im.Why())
 	}
 	e.D = len(features)
 	return e, nil

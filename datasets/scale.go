@@ -40,10 +40,19 @@ func ParseScaling(s string) (Scaling, error) {
 // Scaler is a fitted per-feature affine transform, x' = (x - Offset) * Factor.
 // It is fitted on the training split only and serializes to JSON, so a saved
 // model can predict on raw data.
+//
+// Impute rides along with the transform because both are the fitted
+// preprocessing that a saved run applies to new rows: it says what predict
+// does with a missing cell or an unseen category. Runs saved before it
+// existed have none, and predict refuses such rows.
 type Scaler struct {
 	Kind   string    `json:"kind"`
 	Offset []float64 `json:"offset,omitempty"`
 	Factor []float64 `json:"factor,omitempty"`
+	Impute *Imputer  `json:"impute,omitempty"`
+	// Target is the regression target's scaling, set by the trainer on
+	// runs that scale their target; nil means raw targets.
+	Target *TargetScaler `json:"target,omitempty"`
 }
 
 // FitScaler fits a scaler of the given kind on s.

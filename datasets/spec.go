@@ -241,7 +241,8 @@ func Prepare(t *Table, s Spec) (*Prepared, error) {
 	tr, va, te, rule := splitIndices(t, s.Split, s.Seed)
 	p.SplitRule = rule
 	p.Train, p.Val, p.Test = gather(t, tr), gather(t, va), gather(t, te)
-	if err := imputeMissing(p, t.catGroups); err != nil {
+	fill, err := imputeMissing(p, t.catGroups)
+	if err != nil {
 		return nil, err
 	}
 	if err := applyPositive(p, s.Positive); err != nil {
@@ -253,6 +254,10 @@ func Prepare(t *Table, s Spec) (*Prepared, error) {
 	}
 	kind, _ := ParseScaling(scale)
 	p.Scaler = FitScaler(kind, &p.Train)
+	p.Scaler.Impute = &Imputer{Policy: RefusePolicy, Fill: fill}
+	if t.missing == MissingImpute {
+		p.Scaler.Impute.Policy = ImputePolicy
+	}
 	for _, sp := range []*Split{&p.Train, &p.Val, &p.Test} {
 		p.Scaler.Transform(sp.X, sp.X)
 	}
@@ -263,7 +268,7 @@ func Prepare(t *Table, s Spec) (*Prepared, error) {
 
 func addCrosses(t *Table, crosses []string) *Table {
 	d := 2 + len(crosses)
-	out := &Table{Meta: t.Meta, N: t.N, D: d, Y: t.Y, X: make([]float64, t.N*d)}
+	out := &Table{Meta: t.Meta, N: t.N, D: d, Y: t.Y, X: make([]float64, t.N*d), missing: t.missing}
 	out.Meta.FeatureNames = append([]string{t.Meta.FeatureNames[0], t.Meta.FeatureNames[1]}, make([]string, len(crosses))...)
 	for j, c := range crosses {
 		out.Meta.FeatureNames[2+j] = crossNames[c]

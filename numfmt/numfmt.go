@@ -83,3 +83,25 @@ func Fixed(v float64, decimals int) string {
 	}
 	return s
 }
+
+// Grouped formats v as Short does, except that a value from 1,000 up to
+// 1e12 in size prints as a whole number with its digits grouped by
+// thousands ("90,000"), as people write data ranges.
+func Grouped(v float64) string {
+	a := math.Abs(v)
+	if math.IsNaN(v) || a < 1000 || a >= 1e12 {
+		return Short(v)
+	}
+	digits := strconv.FormatFloat(a, 'f', 0, 64)
+	var b strings.Builder
+	if v < 0 {
+		b.WriteByte('-')
+	}
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

@@ -96,3 +96,11 @@ func FuzzValueWidth(f *testing.F) {
 		}
 	})
 }
+
+func TestGrouped(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", 70: "70", 18.5: "18.5", 90000: "90,000", -1234567.4: "-1,234,567", 999.5: "999.5", 1e12: "1e+12", 0.001: "0.001"} {
+		if got := Grouped(v); got != want {
+			t.Errorf("Grouped(%v) = %q, want %q", v, got, want)
+		}
+	}
+}

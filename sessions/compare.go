@@ -37,6 +37,12 @@ type MetricRow struct {
 	Have   []bool    `json:"have"`
 	Best   int       `json:"best"`
 	Stars  []bool    `json:"stars"`
+	// Std holds each run's spread over folds where HasStd says it has one,
+	// and NotSignificant marks runs within one std of their group's best;
+	// all are nil when no run is cross-validated (see compare_cv.go).
+	Std            []float64 `json:"std,omitempty"`
+	HasStd         []bool    `json:"has_std,omitempty"`
+	NotSignificant []bool    `json:"not_significant,omitempty"`
 }
 
 // comparable returns the group a run's metric key is ranked in.
@@ -119,13 +125,14 @@ func MetricTable(runs []*Run) []MetricRow {
 	keys := map[string]bool{}
 	for _, r := range runs {
 		for k := range r.Metrics {
-			if len(k) > 5 && (k[:5] == "best_" || k[:5] == "test_") {
+			if metricTableKey(k) {
 				keys[k] = true
 			}
 		}
 	}
 	ks := sortedKeys(keys)
-	sort.SliceStable(ks, func(i, j int) bool { return ks[i][:4] < ks[j][:4] }) // best_ before test_
+	order := func(k string) int { return strings.Index("best_cv_test_", k[:strings.Index(k, "_")+1]) }
+	sort.SliceStable(ks, func(i, j int) bool { return order(ks[i]) < order(ks[j]) }) // best_, cv_, then test_
 	var out []MetricRow
 	for _, k := range ks {
 		row := MetricRow{Key: k, Best: -1, Stars: make([]bool, len(runs))}
@@ -157,6 +164,7 @@ func MetricTable(runs []*Run) []MetricRow {
 				}
 			}
 		}
+		addSpread(&row, runs)
 		out = append(out, row)
 	}
 	return out

@@ -28,6 +28,16 @@
 // run_lineage table (schema 2). LoadModel loads any saved model: float,
 // int8 or an ensemble.
 //
+// Small named values live beside the runs in a settings table (Settings:
+// GetSetting and PutSetting), such as the spec the app's Setup last
+// trained. The table is created when a value is first put, so stores that
+// never put one keep their schema.
+//
+// Each hidden layer's health (trainer.LayerHealth) is kept in the
+// layer_health table (schema 3), one row per layer for every epoch up to
+// 100 and every 10th after, written in the epochs' own transaction and
+// read back into Epoch.Layers by History.
+//
 // Open identifies a store by PRAGMA application_id (ApplicationID) and its
 // tables: it refuses, changing nothing, another program's SQLite file and
 // a store of a newer schema, and initialises only a missing or empty file,

@@ -57,6 +57,9 @@ func (s *SQLite) ImportRun(ctx context.Context, r *FullRun) error {
 	if err := s.insertEpochs(ctx, tx, run.ID, f.History); err != nil {
 		return err
 	}
+	if err := s.putLayers(ctx, tx, run.ID, f.History); err != nil {
+		return s.wrap(err)
+	}
 	if f.Evaluation != nil {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO evaluations (run_id, data) VALUES (?, ?)", run.ID, mustJSON(f.Evaluation)); err != nil {
 			return s.wrap(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,17 +17,17 @@ const summaryColumns = `runs.id, runs.name, runs.status, runs.dataset, runs.task
 	runs.created_at, runs.epochs_done, runs.epochs_total, runs.duration_ns, COALESCE(runs.sweep_id, ''),
 	COALESCE((SELECT kind FROM run_lineage l WHERE l.run_id = runs.id), ''), runs.metrics`
 
-func scanSummary(sc scanner) (*Run, error) {
+func scanSummary(sc scanner, keep func(string) bool) (*Run, error) {
 	var r Run
-	if err := scanSummaryInto(sc, &r, nil); err != nil {
+	if err := scanSummaryInto(sc, &r, nil, keep); err != nil {
 		return nil, err
 	}
 	return &r, nil
 }
 
-// scanSummaryInto reads a summary row into r; with m non-nil, m is
-// cleared and reused for the metrics.
-func scanSummaryInto(sc scanner, r *Run, m Metrics) error {
+// scanSummaryInto reads a summary row into r, with the metrics keep
+// accepts; with m non-nil, m is cleared and reused for them.
+func scanSummaryInto(sc scanner, r *Run, m Metrics, keep func(string) bool) error {
 	*r = Run{}
 	var status, metrics string
 	var created, dur int64
@@ -40,15 +41,24 @@ func scanSummaryInto(sc scanner, r *Run, m Metrics) error {
 	var err error
 	if m != nil {
 		clear(m)
-		if parseFlatMetricsInto(m, metrics, summaryMetric) {
+		if parseFlatMetricsInto(m, metrics, keep) {
 			r.Metrics = m
 			return nil
 		}
 	}
-	if r.Metrics, err = parseMetrics(metrics, summaryMetric); err != nil {
+	if r.Metrics, err = parseMetrics(metrics, keep); err != nil {
 		return fmt.Errorf("run %s: bad stored metrics: %v", r.ID, err)
 	}
 	return nil
+}
+
+// summaryKeep says which metrics q's summaries carry: the key metrics and
+// q.Metrics.
+func (q Query) summaryKeep() func(string) bool {
+	if len(q.Metrics) == 0 {
+		return summaryMetric
+	}
+	return func(k string) bool { return summaryMetric(k) || slices.Contains(q.Metrics, k) }
 }
 
 // where builds q's filter as SQL.
@@ -151,7 +161,8 @@ func (s *SQLite) ListSummaries(ctx context.Context, q Query) ([]*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.collect(ctx, scanSummary, query, args...)
+	keep := q.summaryKeep()
+	return s.collect(ctx, func(sc scanner) (*Run, error) { return scanSummary(sc, keep) }, query, args...)
 }
 
 // EachSummary calls fn with each run q selects, in q's order, as
@@ -171,8 +182,9 @@ func (s *SQLite) EachSummary(ctx context.Context, q Query, fn func(*Run) error) 
 	defer rows.Close()
 	var r Run
 	m := make(Metrics, 16)
+	keep := q.summaryKeep()
 	for rows.Next() {
-		if err := scanSummaryInto(rows, &r, m); err != nil {
+		if err := scanSummaryInto(rows, &r, m, keep); err != nil {
 			return s.wrap(err)
 		}
 		if err := fn(&r); err != nil {
@@ -280,8 +292,9 @@ func (s *SQLite) ListChangedSince(ctx context.Context, q Query, seq int64) (*Cha
 		return nil, s.wrap(err)
 	}
 	defer rows.Close()
+	keep := q.summaryKeep()
 	for rows.Next() {
-		r, err := scanSummary(rows)
+		r, err := scanSummary(rows, keep)
 		if err != nil {
 			return nil, s.wrap(err)
 		}

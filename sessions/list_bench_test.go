@@ -9,21 +9,24 @@ import (
 	"testing"
 )
 
-// benchStores caches one store per size for the benchmarks of a process.
-var benchStores sync.Map
+// benchStores holds one store per size for the sub-benchmarks of one
+// benchmark, in the benchmark's temporary directory.
+type benchStores struct {
+	parent *testing.B
+	mu     sync.Mutex
+	stores map[int]*SQLite
+}
 
-// benchStore returns a store of n runs: one recorded run cloned in SQL,
-// with names, datasets and metrics spread out (as scripts/make-store.sh).
-func benchStore(b *testing.B, n int) *SQLite {
+// get returns a store of n runs: one recorded run cloned in SQL, with
+// names, datasets and metrics spread out (as scripts/make-store.sh).
+func (bs *benchStores) get(b *testing.B, n int) *SQLite {
 	b.Helper()
-	if s, ok := benchStores.Load(n); ok {
-		return s.(*SQLite)
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	if s, ok := bs.stores[n]; ok {
+		return s
 	}
-	dir, err := os.MkdirTemp("", "wb-bench-")
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := Open(filepath.Join(dir, "bench.db"))
+	s, err := Open(filepath.Join(bs.parent.TempDir(), fmt.Sprintf("bench%d.db", n)))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -54,7 +57,8 @@ func benchStore(b *testing.B, n int) *SQLite {
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}
-	benchStores.Store(n, s)
+	bs.parent.Cleanup(func() { s.Close() })
+	bs.stores[n] = s
 	return s
 }
 
@@ -67,6 +71,8 @@ func BenchmarkList(b *testing.B) {
 		sizes = append(sizes, 100000)
 	}
 	ctx := context.Background()
+	bs := &benchStores{parent: b, stores: map[int]*SQLite{}}
+	benchStore := bs.get
 	for _, n := range sizes {
 		for _, c := range []struct {
 			name string

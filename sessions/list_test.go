@@ -39,6 +39,22 @@ func TestSummariesMatchFullRows(t *testing.T) {
 	})
 }
 
+func TestSummariesCarryAskedMetrics(t *testing.T) {
+	s := tempStore(t)
+	recordRun(t, s, testSpec(3))
+	runs, err := s.ListSummaries(context.Background(), Query{Metrics: []string{"best_val_f1", "test_loss"}})
+	if err != nil || len(runs) != 1 {
+		t.Fatal(err)
+	}
+	m := runs[0].Metrics
+	if _, ok := m["best_val_f1"]; !ok || len(m) != 4 {
+		t.Fatalf("metrics %v", m)
+	}
+	if _, ok := m["test_loss"]; !ok {
+		t.Fatalf("metrics %v", m)
+	}
+}
+
 func TestListChangedSince(t *testing.T) {
 	eachBackend(t, func(t *testing.T, be backend) {
 		s := be.open(t)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"workbench/trainer"
 )
@@ -91,7 +92,10 @@ func parseFloatJSON(r json.RawMessage) (float64, error) {
 // lowerIsBetter reports the direction of a metric key such as
 // best_val_loss or val_accuracy.
 func lowerIsBetter(key string) bool {
-	for _, p := range []string{"best_", "last_", "test_"} {
+	if strings.HasSuffix(key, "_std") {
+		return true // a spread over folds: smaller is steadier
+	}
+	for _, p := range []string{"best_", "last_", "test_", "cv_"} {
 		if len(key) > len(p) && key[:len(p)] == p {
 			key = key[len(p):]
 			break
@@ -108,10 +112,21 @@ type evaluationJSON struct {
 	Confusion [][]int            `json:"confusion,omitempty"`
 	ROC       []trainer.ROCPoint `json:"roc,omitempty"`
 	Pairs     [][2]float64       `json:"pairs,omitempty"`
+	// The evaluation fields (see trainer/metrics_extra.go and cv.go).
+	PR          []trainer.PRPoint        `json:"pr,omitempty"`
+	Reliability []trainer.ReliabilityBin `json:"reliability,omitempty"`
+	Calibration *trainer.Calibration     `json:"calibration,omitempty"`
+	Std         Metrics                  `json:"std,omitempty"`
+	Folds       []Metrics                `json:"folds,omitempty"`
 }
 
 func toEvalJSON(e trainer.Evaluation) evaluationJSON {
-	return evaluationJSON{Metrics: Metrics(e.Metrics), Confusion: e.Confusion, ROC: e.ROC, Pairs: finitePairs(e.Pairs)}
+	j := evaluationJSON{Metrics: Metrics(e.Metrics), Confusion: e.Confusion, ROC: e.ROC, Pairs: finitePairs(e.Pairs),
+		PR: e.PR, Reliability: e.Reliability, Calibration: e.Calibration, Std: Metrics(e.Std)}
+	for _, f := range e.Folds {
+		j.Folds = append(j.Folds, Metrics(f))
+	}
+	return j
 }
 
 func finitePairs(p [][2]float64) [][2]float64 {
@@ -125,7 +140,12 @@ func finitePairs(p [][2]float64) [][2]float64 {
 }
 
 func (j evaluationJSON) eval() trainer.Evaluation {
-	return trainer.Evaluation{Metrics: j.Metrics, Confusion: j.Confusion, ROC: j.ROC, Pairs: j.Pairs}
+	e := trainer.Evaluation{Metrics: j.Metrics, Confusion: j.Confusion, ROC: j.ROC, Pairs: j.Pairs,
+		PR: j.PR, Reliability: j.Reliability, Calibration: j.Calibration, Std: j.Std}
+	for _, f := range j.Folds {
+		e.Folds = append(e.Folds, f)
+	}
+	return e
 }
 
 // MarshalJSON keeps non-finite metrics explicit.

@@ -28,6 +28,9 @@ func LoadModel(ctx context.Context, s Store, id string) (*SavedModel, error) {
 	}
 	w, err := s.Weights(ctx, id)
 	if err != nil {
+		if r.Spec.CV > 0 {
+			return nil, fmt.Errorf("run %s is a %d-fold cross-validation: it estimates how well the spec does and keeps no model; train it without --cv to predict", id, r.Spec.CV)
+		}
 		return nil, fmt.Errorf("run %s has no saved model (status %s)", id, r.Status)
 	}
 	p, err := trainer.LoadPredictor(w)
@@ -59,9 +62,10 @@ type Prediction struct {
 }
 
 // PredictCSV reads a CSV whose header names the model's features and
-// predicts every row.
+// predicts every row that the run's saved Imputer does not refuse (see
+// datasets.EncodeCSV); enc says which rows it imputed or refused.
 func (m *SavedModel) PredictCSV(r io.Reader, name string) (*datasets.Encoded, []Prediction, error) {
-	enc, err := datasets.EncodeCSV(r, name, m.Run.Features, m.Run.Spec.Data.Crosses)
+	enc, err := datasets.EncodeCSV(r, name, m.Run.Features, m.Run.Spec.Data.Crosses, m.Run.Scaler.Impute)
 	if err != nil {
 		return nil, nil, err
 	}

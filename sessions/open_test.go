@@ -119,13 +119,11 @@ func TestEmptyFilesAreInitialised(t *testing.T) {
 }
 
 func TestStoreWithoutApplicationIDStillOpens(t *testing.T) {
-	// Stores written before application IDs: schema 1, and 2 (lineage).
-	for v := 1; v <= 2; v++ {
+	// Stores written before application IDs: schema 1, 2 (lineage) and 3
+	// (layer health).
+	for v := 1; v <= 3; v++ {
 		path := filepath.Join(t.TempDir(), fmt.Sprintf("v%d.db", v))
-		stmts := []string{migrations[1]}
-		if v == 2 {
-			stmts = append(stmts, migrations[2])
-		}
+		stmts := append([]string{}, migrations[1:v+1]...)
 		stmts = append(stmts, fmt.Sprintf("PRAGMA user_version = %d", v), "PRAGMA journal_mode = WAL",
 			`INSERT INTO runs (id, name, status, spec, dataset, task, summary, optimizer, lr, created_at)
 			 VALUES ('20260101-000000-abcdef', 'old', 'done', '{}', 'iris', 'multiclass', '4-3', 'adam', 0.01, 1)`,

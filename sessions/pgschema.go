@@ -3,7 +3,7 @@ package sessions
 // PGSchemaVersion is the newest PostgreSQL schema this build knows,
 // recorded in workbench_schema. It counts apart from SQLite's
 // SchemaVersion: the PostgreSQL schema began at SQLite's version 3.
-const PGSchemaVersion = 1
+const PGSchemaVersion = 2
 
 // pgMigrations[v] takes a PostgreSQL store from version v-1 to v. Text
 // columns compare bytewise (COLLATE "C"), as SQLite's do, so both stores
@@ -135,5 +135,23 @@ BEGIN
 END $$;
 CREATE TRIGGER runs_seq_delete AFTER DELETE ON runs
 	FOR EACH ROW EXECUTE FUNCTION workbench_runs_tombstone();
+`,
+	2: `
+CREATE TABLE layer_health (
+	run_id       TEXT COLLATE "C" NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+	epoch        BIGINT NOT NULL,
+	layer        BIGINT NOT NULL,
+	activation   TEXT NOT NULL,
+	units        BIGINT NOT NULL,
+	weight_norm  DOUBLE PRECISION NOT NULL,
+	grad_norm    DOUBLE PRECISION NOT NULL,
+	rel_grad     DOUBLE PRECISION NOT NULL,
+	update_ratio DOUBLE PRECISION NOT NULL,
+	dead         DOUBLE PRECISION NOT NULL,
+	saturated    DOUBLE PRECISION NOT NULL,
+	act_mean     DOUBLE PRECISION NOT NULL,
+	act_std      DOUBLE PRECISION NOT NULL,
+	PRIMARY KEY (run_id, epoch, layer)
+);
 `,
 }

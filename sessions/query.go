@@ -20,6 +20,9 @@ type Query struct {
 	// Empty means newest first.
 	Sort  string
 	Limit int
+	// Metrics are metric keys (such as best_val_f1) that summaries carry
+	// besides the key metrics; ListRuns always has every metric.
+	Metrics []string
 }
 
 // Cond is a metric threshold such as best_val_accuracy > 0.9.
@@ -39,7 +42,7 @@ var sortColumns = map[string]string{
 // MetricKey normalizes a metric name: val_accuracy means its best value
 // (best_val_accuracy); best_, last_ and test_ keys stay as they are.
 func MetricKey(s string) string {
-	for _, p := range []string{"best_", "last_", "test_"} {
+	for _, p := range []string{"best_", "last_", "test_", "cv_"} {
 		if strings.HasPrefix(s, p) {
 			return s
 		}
@@ -108,7 +111,7 @@ func validMetricName(k string) bool {
 	for _, p := range []string{"best_", "last_"} {
 		k = strings.TrimPrefix(k, p)
 	}
-	return strings.HasPrefix(k, "val_") || strings.HasPrefix(k, "train_") || strings.HasPrefix(k, "test_")
+	return strings.HasPrefix(k, "val_") || strings.HasPrefix(k, "train_") || strings.HasPrefix(k, "test_") || strings.HasPrefix(k, "cv_")
 }
 
 // ValidSort reports whether s names a sortable column or metric.

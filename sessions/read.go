@@ -91,7 +91,10 @@ func (s *SQLite) History(ctx context.Context, id string) ([]Epoch, error) {
 		}
 		out = append(out, e)
 	}
-	return out, s.wrap(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err)
+	}
+	return out, s.wrap(attachLayers(ctx, s.r, id, out))
 }
 
 // Evaluation returns a run's final evaluations; ErrNotFound before it ends.

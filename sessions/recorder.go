@@ -162,7 +162,7 @@ func (w *writer) record(batch []trainer.Event) {
 				w.fail(r.store.Heartbeat(context.Background(), w.id))
 			}
 		case trainer.EpochEvent:
-			w.latest = Epoch{Epoch: e.Epoch, Train: e.Train, Val: e.Val, LR: e.LR, Elapsed: e.Elapsed, SamplesPerSec: e.SamplesPerSec, Best: e.Best}
+			w.latest = Epoch{Epoch: e.Epoch, Train: e.Train, Val: e.Val, LR: e.LR, Elapsed: e.Elapsed, SamplesPerSec: e.SamplesPerSec, Best: e.Best, Layers: e.Layers}
 			w.done = e.Epoch
 			switch {
 			case keepEpoch(e.Epoch):
@@ -302,6 +302,7 @@ func (r *Recorder) runRow(e trainer.StartEvent) *Run {
 	}
 	if r.data != nil {
 		run.Scaler = r.data.Scaler
+		run.Scaler.Target = e.TargetScaler
 		run.Features = r.data.Meta.FeatureNames
 	}
 	return run

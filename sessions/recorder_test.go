@@ -46,8 +46,11 @@ func TestStoreKeepsUpWithASlowReader(t *testing.T) {
 			}
 		}()
 		started := time.Now()
-		time.Sleep(500 * time.Millisecond)
 		h := live.Handle
+		// Train a while: at least 0.5 s and 200 epochs (slow machines, -race).
+		for time.Since(started) < 500*time.Millisecond || (h.Epoch() < 200 && time.Since(started) < 30*time.Second) {
+			time.Sleep(10 * time.Millisecond)
+		}
 		h.Pause()
 		for !h.Halted() {
 			time.Sleep(time.Millisecond)

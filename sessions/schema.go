@@ -1,7 +1,7 @@
 package sessions
 
 // SchemaVersion is the newest schema this build knows (PRAGMA user_version).
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // ApplicationID marks a SQLite file as a workbench store (PRAGMA
 // application_id): "WBst" in ASCII.
@@ -87,7 +87,8 @@ CREATE TABLE sweeps (
 );
 `,
 	2: migrationLineage,
-	3: `
+	3: migrationLayerHealth,
+	4: `
 -- The spec, scaler, features and classes move to their own table, so a
 -- run's row stays small enough for one page: listing thousands of runs
 -- then reads no overflow pages.

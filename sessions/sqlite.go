@@ -35,6 +35,8 @@ type SQLite struct {
 	// so an epoch's write needs no read of its own.
 	mu   sync.Mutex
 	live map[string]Metrics
+
+	stInsertLayer *sql.Stmt // see health.go
 }
 
 const (
@@ -49,7 +51,7 @@ func (s *SQLite) prepare() error {
 	for _, p := range []struct {
 		dst **sql.Stmt
 		sql string
-	}{{&s.stInsertEpoch, sqlInsertEpoch}, {&s.stSelectMetrics, sqlSelectMetrics}, {&s.stUpdateProgress, sqlUpdateProgress}, {&s.stUpsertMetric, sqlUpsertMetric}} {
+	}{{&s.stInsertEpoch, sqlInsertEpoch}, {&s.stSelectMetrics, sqlSelectMetrics}, {&s.stUpdateProgress, sqlUpdateProgress}, {&s.stUpsertMetric, sqlUpsertMetric}, {&s.stInsertLayer, sqlInsertLayer}} {
 		st, err := s.w.Prepare(p.sql)
 		if err != nil {
 			return s.wrap(err)
@@ -213,6 +215,9 @@ func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done 
 	if err := s.insertEpochs(ctx, tx, id, eps); err != nil {
 		return err
 	}
+	if err := s.putLayers(ctx, tx, id, eps); err != nil {
+		return s.wrap(err)
+	}
 	s.mu.Lock()
 	cached, ok := s.live[id]
 	s.mu.Unlock()
@@ -232,22 +237,7 @@ func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done 
 	}
 	// Only new bests go to the filter index each epoch; the last values
 	// are in the run's row and reach the index when the run finishes.
-	bests := Metrics{}
-	update := func(prefix string, src Metrics) {
-		for k, v := range src {
-			key := prefix + k
-			m["last_"+key] = v
-			old, ok := m["best_"+key]
-			if !ok || math.IsNaN(old) || (lowerIsBetter(key) && v < old) || (!lowerIsBetter(key) && v > old) {
-				bests["best_"+key] = v
-				m["best_"+key] = v
-			}
-		}
-	}
-	for _, e := range eps {
-		update("train_", e.Train)
-		update("val_", e.Val)
-	}
+	bests, _ := FoldEpochs(m, eps)
 	if _, err := tx.StmtContext(ctx, s.stUpdateProgress).ExecContext(ctx, done, time.Now().UnixNano(), mustJSON(m), id); err != nil {
 		return s.wrap(err)
 	}
@@ -286,6 +276,9 @@ func (s *SQLite) FinishRun(ctx context.Context, id string, f Final) error {
 	for k, v := range f.Eval.Test.Metrics {
 		test["test_"+k] = v
 		m["test_"+k] = v
+	}
+	for k, v := range evalSummary(f.Eval) {
+		test[k], m[k] = v, v
 	}
 	for k, v := range m {
 		if strings.HasPrefix(k, "last_") {
@@ -331,6 +324,9 @@ func (s *SQLite) insertEpochs(ctx context.Context, tx *sql.Tx, id string, eps []
 	if !s.pg || len(eps) < 2 {
 		ins := tx.StmtContext(ctx, s.stInsertEpoch)
 		for _, e := range eps {
+			if e.SummaryOnly {
+				continue // it updates the run's summary only
+			}
 			if _, err := ins.ExecContext(ctx,
 				id, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec), mustJSON(e.Train), mustJSON(e.Val)); err != nil {
 				return s.wrap(err)
@@ -338,6 +334,13 @@ func (s *SQLite) insertEpochs(ctx context.Context, tx *sql.Tx, id string, eps []
 		}
 		return nil
 	}
+	kept := make([]Epoch, 0, len(eps))
+	for _, e := range eps {
+		if !e.SummaryOnly {
+			kept = append(kept, e)
+		}
+	}
+	eps = kept
 	for len(eps) > 0 {
 		chunk := eps[:min(len(eps), pgEpochRows)]
 		eps = eps[len(chunk):]

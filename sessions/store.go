@@ -124,6 +124,9 @@ type Epoch struct {
 	LR            float64       `json:"lr"`
 	Elapsed       time.Duration `json:"elapsed_ns"`
 	SamplesPerSec float64       `json:"samples_per_s"`
+	// Layers is the health of each hidden layer (none for runs recorded
+	// before it was measured).
+	Layers []trainer.LayerHealth `json:"layers,omitempty"`
 	// Best marks the epoch the trainer judged best so far on its monitored
 	// metric; its values become the run's best_… metrics. Not stored in the
 	// history.

@@ -57,12 +57,19 @@ func TestRecordAndRead(t *testing.T) {
 		if len(hist) != 25 {
 			t.Fatalf("%d epochs", len(hist))
 		}
-		best := math.Inf(-1)
+		// "Best" is one thing: the values at the epoch with the best monitored
+		// metric (val_loss here), not each metric's own maximum.
+		bestEpoch, lowest := 0, math.Inf(1)
 		for _, e := range hist {
-			best = math.Max(best, e.Val["accuracy"])
+			if e.Val["loss"] < lowest {
+				bestEpoch, lowest = e.Epoch, e.Val["loss"]
+			}
 		}
-		if r.Metrics["best_val_accuracy"] != best || r.Metrics["last_val_accuracy"] != hist[24].Val["accuracy"] {
-			t.Fatalf("best %v (want %v), last %v", r.Metrics["best_val_accuracy"], best, r.Metrics["last_val_accuracy"])
+		best := hist[bestEpoch-1].Val["accuracy"]
+		if r.BestEpoch != bestEpoch || r.Metrics["best_val_loss"] != lowest || r.Metrics["best_val_accuracy"] != best ||
+			r.Metrics["last_val_accuracy"] != hist[24].Val["accuracy"] {
+			t.Fatalf("best epoch %d (want %d), best_val_accuracy %v (want %v), last %v", r.BestEpoch, bestEpoch,
+				r.Metrics["best_val_accuracy"], best, r.Metrics["last_val_accuracy"])
 		}
 		ev, err := s.Evaluation(ctx, id)
 		if err != nil || len(ev.Test.Confusion) != 2 || len(ev.Test.ROC) < 2 || r.Metrics["test_accuracy"] != ev.Test.Metrics["accuracy"] {

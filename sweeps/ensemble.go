@@ -7,7 +7,6 @@ import (
 
 	"workbench/analysis"
 	"workbench/sessions"
-	"workbench/trainer"
 )
 
 // EnsembleTop combines the k best trials of a finished sweep (by its
@@ -20,21 +19,15 @@ func EnsembleTop(ctx context.Context, store sessions.Store, res *Result, k int, 
 	}
 	var ok []TrialResult
 	for _, t := range res.Trials {
-		switch t.Status {
-		case trainer.StatusDone, trainer.StatusEarlyStopped, trainer.StatusTargetReached:
-			if t.HasObj && t.RunID != "" {
-				ok = append(ok, t)
-			}
+		if t.Standing().Candidate() && t.RunID != "" {
+			ok = append(ok, t)
 		}
 	}
 	if len(ok) < k {
 		return nil, fmt.Errorf("sweep: --ensemble-top %d, but only %d trials finished with a model", k, len(ok))
 	}
 	sort.SliceStable(ok, func(a, b int) bool {
-		if res.Lower {
-			return ok[a].Objective < ok[b].Objective
-		}
-		return ok[a].Objective > ok[b].Objective
+		return RanksAbove(res.Lower, ok[a].Standing(), ok[b].Standing())
 	})
 	ids := make([]string, k)
 	for i := range ids {

@@ -19,10 +19,14 @@ type Report struct {
 	Fields []string `json:"fields"`
 	// Lower is true when a lower objective is better.
 	Lower bool `json:"lower_is_better"`
-	// Trials are ranked best first; trials without an objective come last.
+	// Trials are ranked best first (see RanksAbove): pruned trials after
+	// completed ones, trials without an objective last.
 	Trials     []ReportTrial `json:"trials"`
 	Effects    []Effect      `json:"effects"`
 	Importance Importance    `json:"importance"`
+	// Configs is each configuration's mean ± std over its seeds, for a
+	// sweep with Seeds > 1; nil otherwise.
+	Configs []ConfigStat `json:"configs,omitempty"`
 }
 
 // ReportTrial is one trial of a stored sweep.
@@ -70,17 +74,13 @@ func Load(ctx context.Context, store sessions.Store, id string) (*Report, error)
 		}
 		objs = append(objs, v)
 	}
-	rep.Effects = Effects(rep.Fields, specs, objs)
+	rep.Effects = Effects(spec, rep.Fields, specs, objs)
 	rep.Importance = Importances(spec, specs, objs)
 	sort.SliceStable(rep.Trials, func(i, j int) bool {
-		a, b := rep.Trials[i], rep.Trials[j]
-		if a.HasObj != b.HasObj {
-			return a.HasObj
-		}
-		if rep.Lower {
-			return a.Objective < b.Objective
-		}
-		return a.Objective > b.Objective
+		return RanksAbove(rep.Lower, rep.Trials[i].Standing(), rep.Trials[j].Standing())
 	})
+	if spec.Seeds > 1 {
+		rep.Configs = SeedStats(rep.Fields, rep.Lower, rep.Trials)
+	}
 	return rep, nil
 }

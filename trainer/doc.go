@@ -38,5 +38,10 @@
 //     "diverged", never a panic. Functions panic only on programmer errors
 //     such as buffer length mismatches, with messages prefixed "trainer: ".
 //   - Allocation: after the first epoch a training step allocates nothing;
-//     every buffer is sized once for the largest batch and reused.
+//     every buffer is sized once for the largest batch and reused. Layer
+//     health (EpochEvent.Layers) is measured on the epoch's first step and
+//     the validation pass with buffers allocated once per run.
+//
+// FindLR runs the learning-rate range test on a throwaway model; HealthWatch
+// turns layer health into warnings by documented rules.
 package trainer

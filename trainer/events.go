@@ -43,6 +43,9 @@ type StartEvent struct {
 	TestRows   int           `json:"test_rows"`
 	DataHash   string        `json:"data_hash"`
 	Started    time.Time     `json:"started"`
+	// TargetScaler is the regression target's scaling fitted on the
+	// training split, or nil for raw targets.
+	TargetScaler *datasets.TargetScaler `json:"target_scaler,omitempty"`
 }
 
 // ProgressEvent reports progress within an epoch, at most about 15 times a
@@ -73,6 +76,9 @@ type EpochEvent struct {
 	SamplesPerSec float64            `json:"samples_per_s"`
 	// Best is true when this epoch is the best so far on the monitored metric.
 	Best bool `json:"best"`
+	// Layers describes each hidden layer's health after this epoch,
+	// measured on the epoch's first step and the validation pass.
+	Layers []LayerHealth `json:"layers"`
 	// Model is a copy of the weights after this epoch when
 	// Options.SnapshotEvery asked for one, else nil.
 	Model *Snapshot `json:"-"`

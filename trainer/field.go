@@ -85,6 +85,9 @@ type Field struct {
 	ref func(s *Spec, layer int) any
 	// check vets a string or a list item beyond Values.
 	check func(string) error
+	// zero returns what a value of 0 stands for in s, for fields where 0
+	// means a default ("0.9"), or "" when 0 means itself in s.
+	zero func(s *Spec) string
 	// get and set replace the generic ones for fields with their own text.
 	get func(s *Spec) string
 	set func(s *Spec, text string) error
@@ -96,6 +99,19 @@ func (f *Field) Applies(s *Spec) bool { return f.when == nil || f.when(s) }
 
 // Shown reports whether the Setup form shows the field for s.
 func (f *Field) Shown(s *Spec) bool { return !f.Hidden && f.Applies(s) }
+
+// Effective returns the value a field holding 0 really has in s: adam's
+// β₁ of 0 is 0.9, a synthetic set of 0 samples has 500. It returns ""
+// when the field holds a value of its own, or when 0 means itself.
+func (f *Field) Effective(s *Spec, layer int) string {
+	if f.zero == nil || f.ref == nil || f.getValue(s, layer) != "0" {
+		return ""
+	}
+	return f.zero(s)
+}
+
+// is returns a zero function of a fixed default.
+func is(v string) func(*Spec) string { return func(*Spec) string { return v } }
 
 // Name is how the field is best addressed: its flag, or its path.
 func (f *Field) Name() string {

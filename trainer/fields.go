@@ -50,6 +50,18 @@ func maybeBinary(s *Spec) bool {
 	return !ok || task == datasets.Binary
 }
 
+// maybeRegression and maybeClassification report whether the task may be
+// regression or classification (a CSV's task is known once it loads).
+func maybeRegression(s *Spec) bool {
+	task, ok := builtinTask(s.Data.Name)
+	return !ok || task == datasets.Regression
+}
+
+func maybeClassification(s *Spec) bool {
+	task, ok := builtinTask(s.Data.Name)
+	return !ok || task.IsClassification()
+}
+
 func isCSV(s *Spec) bool { return s.Data.Path != "" }
 
 // isSynthetic reports whether the data is generated, with a size and noise
@@ -93,17 +105,18 @@ var fields = []Field{
 	{Path: "data.target", Flag: "target", Label: "target column", Section: "Data", Kind: KindString, NoSweep: true, when: isCSV,
 		Usage: "CSV target `column`: a name or a 0-based index (default: the last)", Hint: "name or 0-based index; empty = last",
 		ref: func(s *Spec, _ int) any { return &s.Data.Target }},
-	{Path: "data.task", Flag: "task", Label: "task", Section: "Data", Kind: KindEnum, Hidden: true, NoSweep: true, Optional: true,
+	{Path: "data.task", Flag: "task", Label: "task", Section: "Data", Kind: KindEnum, NoSweep: true, Optional: true, when: isCSV, Empty: "auto",
 		Usage: "override the inferred task: binary, multiclass or regression", Values: []string{"binary", "multiclass", "regression"},
+		Hint: "auto (inferred from the target) binary multiclass regression", Steps: []string{"auto", "binary", "multiclass", "regression"},
 		check: func(v string) error { _, err := datasets.ParseTask(v); return err },
 		ref:   func(s *Spec, _ int) any { return &s.Data.Task }},
-	{Path: "data.ignore", Flag: "ignore", Label: "ignored columns", Section: "Data", Kind: KindList, Hidden: true, NoSweep: true,
-		Usage: "CSV `columns` to drop, comma-separated (IDs)", ref: func(s *Spec, _ int) any { return &s.Data.Ignore }},
+	{Path: "data.ignore", Flag: "ignore", Label: "ignored columns", Section: "Data", Kind: KindList, NoSweep: true, when: isCSV,
+		Usage: "CSV `columns` to drop, comma-separated (IDs)", Hint: "enter picks columns from the header", ref: func(s *Spec, _ int) any { return &s.Data.Ignore }},
 	{Path: "data.missing", Flag: "missing", Label: "missing values", Section: "Data", Kind: KindEnum, NoSweep: true, when: isCSV,
 		Usage: "missing values: error, drop-rows or impute (default error)", Values: []string{"error", "drop-rows", "impute"}, Empty: "error",
 		ref: func(s *Spec, _ int) any { return &s.Data.Missing }},
 	{Path: "data.samples", Flag: "samples", Label: "samples", Section: "Data", Kind: KindInt, Min: 4, Max: 1_000_000, when: isSynthetic,
-		Usage: "points in a synthetic dataset", ZeroMeans: strconv.Itoa(datasets.DefaultSamples),
+		Usage: "points in a synthetic dataset", ZeroMeans: strconv.Itoa(datasets.DefaultSamples), zero: is(strconv.Itoa(datasets.DefaultSamples)),
 		Steps: []string{"50", "100", "200", "300", "500", "1000", "2000", "5000"},
 		ref:   func(s *Spec, _ int) any { return &s.Data.Samples }},
 	{Path: "data.noise", Flag: "noise", Label: "noise", Section: "Data", Kind: KindFloat, Max: 0.5, when: isSynthetic,
@@ -160,21 +173,27 @@ var fields = []Field{
 		Usage: "learning `rate` (default 0.001 with --opt adam, adamw or rmsprop)", ref: func(s *Spec, _ int) any { return &s.Optimizer.LR }},
 	{Path: "optimizer.momentum", Flag: "momentum", Label: "momentum", Section: "Training", Kind: KindFloat, Max: 0.9999,
 		when: optimizerIs("sgd", "momentum", "nesterov"), ZeroMeans: "0.9 for momentum and nesterov, none for sgd",
+		zero: func(s *Spec) string {
+			if s.Optimizer.Name == "sgd" {
+				return ""
+			}
+			return "0.9"
+		},
 		Usage: "momentum for sgd, momentum or nesterov (default 0.9 for the latter two)", Steps: []string{"0", "0.5", "0.9", "0.95", "0.99"},
 		ref: func(s *Spec, _ int) any { return &s.Optimizer.Momentum }},
-	{Path: "optimizer.rho", Flag: "rho", Label: "rho", Section: "Training", Kind: KindFloat, Max: 0.9999, when: optimizerIs("rmsprop"), ZeroMeans: "0.9",
+	{Path: "optimizer.rho", Flag: "rho", Label: "rho", Section: "Training", Kind: KindFloat, Max: 0.9999, when: optimizerIs("rmsprop"), ZeroMeans: "0.9", zero: is("0.9"),
 		Usage: "rmsprop's decay of the squared-gradient average (default 0.9)", Steps: betaSteps,
 		ref: func(s *Spec, _ int) any { return &s.Optimizer.Rho }},
-	{Path: "optimizer.beta1", Flag: "beta1", Label: "beta1", Section: "Training", Kind: KindFloat, Max: 0.9999, when: optimizerIs("adam", "adamw"), ZeroMeans: "0.9",
+	{Path: "optimizer.beta1", Flag: "beta1", Label: "beta1", Section: "Training", Kind: KindFloat, Max: 0.9999, when: optimizerIs("adam", "adamw"), ZeroMeans: "0.9", zero: is("0.9"),
 		Usage: "adam's decay of the gradient average β₁ (default 0.9)", Steps: betaSteps,
 		ref: func(s *Spec, _ int) any { return &s.Optimizer.Beta1 }},
-	{Path: "optimizer.beta2", Flag: "beta2", Label: "beta2", Section: "Training", Kind: KindFloat, Max: 0.999999, when: optimizerIs("adam", "adamw"), ZeroMeans: "0.999",
+	{Path: "optimizer.beta2", Flag: "beta2", Label: "beta2", Section: "Training", Kind: KindFloat, Max: 0.999999, when: optimizerIs("adam", "adamw"), ZeroMeans: "0.999", zero: is("0.999"),
 		Usage: "adam's decay of the squared-gradient average β₂ (default 0.999)", Steps: []string{"0", "0.9", "0.99", "0.999", "0.9999"},
 		ref: func(s *Spec, _ int) any { return &s.Optimizer.Beta2 }},
-	{Path: "optimizer.eps", Flag: "eps", Label: "epsilon", Section: "Training", Kind: KindLogFloat, Max: 1, when: optimizerIs("rmsprop", "adam", "adamw"), ZeroMeans: "1e-8",
+	{Path: "optimizer.eps", Flag: "eps", Label: "epsilon", Section: "Training", Kind: KindLogFloat, Max: 1, when: optimizerIs("rmsprop", "adam", "adamw"), ZeroMeans: "1e-8", zero: is("1e-08"),
 		Usage: "ε that rmsprop and adam add to the root of the squared-gradient average (default 1e-8)", Steps: []string{"0", "1e-10", "1e-08", "1e-07", "1e-06", "0.0001", "0.01", "0.1", "1"},
 		ref: func(s *Spec, _ int) any { return &s.Optimizer.Eps }},
-	{Path: "optimizer.weight_decay", Flag: "weight-decay", Label: "weight decay", Section: "Training", Kind: KindFloat, Max: 1, when: optimizerIs("adamw"), ZeroMeans: "0.01",
+	{Path: "optimizer.weight_decay", Flag: "weight-decay", Label: "weight decay", Section: "Training", Kind: KindFloat, Max: 1, when: optimizerIs("adamw"), ZeroMeans: "0.01", zero: is("0.01"),
 		Usage: "decoupled weight decay for adamw (default 0.01)", Steps: regSteps,
 		ref: func(s *Spec, _ int) any { return &s.Optimizer.WeightDecay }},
 	{Path: "schedule.name", Flag: "schedule", Label: "lr schedule", Section: "Training", Kind: KindEnum, Values: scheduleNames,
@@ -240,7 +259,12 @@ var fields = []Field{
 		Hint:  "binary: enter types a class name, e.g. bad", Steps: []string{"default"},
 		ref: func(s *Spec, _ int) any { return &s.Data.Positive }},
 	{Path: "decision.threshold", Flag: "threshold", Label: "threshold", Section: "Decision", Kind: KindFloat, Max: 1, MaxOpen: true, when: maybeBinary,
-		ZeroMeans: "0.5, or tuned on validation from the costs", Steps: []string{"0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"},
+		ZeroMeans: "0.5, or tuned on validation from the costs", zero: func(s *Spec) string {
+			if s.Decision.CostFP > 0 || s.Decision.CostFN > 0 {
+				return "tuned"
+			}
+			return "0.5"
+		}, Steps: []string{"0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"},
 		Usage: "binary tasks: predict positive at this probability or more (default 0.5, or tuned from the costs)",
 		ref:   func(s *Spec, _ int) any { return &s.Decision.Threshold }},
 	{Path: "decision.cost_fp", Flag: "cost-fp", Label: "cost false positive", Section: "Decision", Kind: KindFloat, Max: 1e9, when: maybeBinary,
@@ -249,6 +273,25 @@ var fields = []Field{
 	{Path: "decision.cost_fn", Flag: "cost-fn", Label: "cost false negative", Section: "Decision", Kind: KindFloat, Max: 1e9, when: maybeBinary,
 		Usage: "binary tasks: the cost of a false negative (--cost-fp 1 --cost-fn 5 is German credit's convention)", Steps: costSteps,
 		ref: func(s *Spec, _ int) any { return &s.Decision.CostFN }},
+
+	// Evaluation (evalspec.go): target scaling, class weights, cross-validation, calibration.
+	{Path: "scale_target", Flag: "scale-target", Label: "target scaling", Section: "Evaluation", Kind: KindEnum, Values: scaleTargetNames, Empty: "none",
+		when:  maybeRegression,
+		Usage: "regression target scaling, fitted on the training split: none, standard or minmax (default standard for regression; metrics and predictions stay in the target's units)",
+		ref:   func(s *Spec, _ int) any { return &s.ScaleTarget }},
+	{Path: "class_weight", Flag: "class-weight", Label: "class weights", Section: "Evaluation", Kind: KindString, Empty: "none", when: maybeClassification,
+		Usage: "loss weights by class: none, balanced (n/(k·n_c)) or `CLASS=W,…` by name or index", Hint: "none, balanced or CLASS=W,…",
+		Steps: []string{"none", "balanced"}, check: func(v string) error { _, err := parseClassWeight(v); return err },
+		ref: func(s *Spec, _ int) any { return &s.ClassWeight }},
+	{Path: "cv", Flag: "cv", Label: "cross-validation folds", Section: "Evaluation", Kind: KindInt, Min: 2, Max: MaxFolds, ZeroMeans: "off",
+		Usage: "k-fold cross-validation: train K models on stratified folds and report each metric as mean ± std (0 = off)",
+		Steps: []string{"0", "3", "5", "10"}, ref: func(s *Spec, _ int) any { return &s.CV }},
+	{Path: "cv_all", Flag: "cv-all", Label: "folds use test rows", Section: "Evaluation", Kind: KindBool, when: func(s *Spec) bool { return s.CV > 0 },
+		Usage: "with --cv: put the test split in the folds too (no held-out test)", Steps: []string{"false", "true"},
+		ref: func(s *Spec, _ int) any { return &s.CVAll }},
+	{Path: "calibrate", Flag: "calibrate", Label: "calibration", Section: "Evaluation", Kind: KindEnum, Values: calibrateNames, Empty: "none",
+		when:  maybeClassification,
+		Usage: "probability calibration fitted on validation: none or temperature", ref: func(s *Spec, _ int) any { return &s.Calibrate }},
 
 	// Run: not in the form.
 	{Path: "data.seed", Flag: "data-seed", Label: "data seed", Section: "Data", Kind: KindInt, Max: math.MaxUint64, Hidden: true,
@@ -263,15 +306,13 @@ func init() {
 	d := DefaultSpec()
 	for i := range fields {
 		f := &fields[i]
-		layer := -1
-		if f.PerLayer {
-			layer = 0
-		}
 		// The default is the value itself: an empty one stays empty rather
-		// than its Empty word, so help shows no default for it.
+		// than its Empty word, so help shows no default for it. A per-layer
+		// default is one value when every layer has it, else one per layer
+		// (units 4,2), as Get writes it.
 		empty := f.Empty
 		f.Empty = ""
-		f.Default = f.getValue(&d, layer)
+		f.Default, _ = d.get(f, -1)
 		f.Empty = empty
 	}
 }

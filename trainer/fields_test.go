@@ -235,6 +235,7 @@ func TestLinkedRules(t *testing.T) {
 	})
 	t.Run("split fractions give the rest to test", func(t *testing.T) {
 		s := DefaultSpec()
+		s.Data.Split = datasets.DefaultSplit
 		set(&s, "data.split[0]", "0.8")
 		if s.Data.Split != [3]float64{0.8, 0.15, 0.05} || s.Validate() != nil {
 			t.Errorf("train 0.8: %v", s.Data.Split)

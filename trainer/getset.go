@@ -119,6 +119,11 @@ func (s *Spec) Get(name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return s.get(f, layer)
+}
+
+// get is Get of a looked-up field.
+func (s *Spec) get(f *Field, layer int) (string, error) {
 	if !f.PerLayer {
 		return f.getValue(s, -1), nil
 	}
@@ -160,7 +165,8 @@ func layerPath(f *Field, layer int) string {
 //   - changing the schedule takes the new schedule's defaults
 //     (DefaultSchedule);
 //   - choosing a built-in dataset of another task takes that task's loss
-//     (DefaultLossFor), and a loss that does not fit the task is replaced;
+//     (DefaultLossFor) and target scaling (DefaultScaleTarget), and a loss
+//     that does not fit the task is replaced;
 //   - setting the train or validation fraction gives the rest to test.
 //
 // A per-layer field without an index takes one value for every layer or
@@ -284,6 +290,7 @@ func (s *Spec) link(f *Field, old *Spec) error {
 		}
 		if oldTask, had := builtinTask(old.Data.Name); !had || oldTask != task {
 			s.Loss = DefaultLossFor(task)
+			s.ScaleTarget = DefaultScaleTarget(task)
 		}
 		s.FitLoss(task)
 	case "data.split[0]", "data.split[1]":
@@ -312,6 +319,9 @@ func builtinTask(name string) (datasets.Task, bool) {
 func (s *Spec) FitLoss(task datasets.Task) {
 	if err := s.checkLoss(task); err != nil {
 		s.Loss = DefaultLossFor(task)
+	}
+	if task.IsClassification() && s.ScaleTarget != "none" {
+		s.ScaleTarget = "" // a class is not scaled
 	}
 }
 

@@ -19,7 +19,7 @@ func (r *runner) run(ctx context.Context) {
 		Summary:   Summary(r.spec.Model, r.task, tr.D, r.data.Classes()),
 		Params:    r.model.NumParams(),
 		TrainRows: tr.N, ValRows: r.data.Val.N, TestRows: r.data.Test.N,
-		DataHash: r.data.Hash, Started: start.UTC(),
+		DataHash: r.data.Hash, Started: start.UTC(), TargetScaler: r.targetScaler(),
 	})
 
 	mon := "val_loss"
@@ -74,11 +74,17 @@ loop:
 				fin.Status, fin.Reason = StatusStopped, "cancelled"
 				break loop
 			}
+			if b == 0 {
+				r.health.beforeStep(r.model)
+			}
 			t0 := time.Now()
 			lo, hi := b*r.batch, min((b+1)*r.batch, tr.N)
 			loss, c := r.step(lo, hi, lr)
 			now := time.Now()
 			epochTrain += now.Sub(t0)
+			if b == 0 {
+				r.health.afterStep(r.model)
+			}
 			if !finite(loss) {
 				fin.Status = StatusDiverged
 				fin.Reason = fmt.Sprintf("the loss became %v in epoch %d, batch %d (learning rate %g)", loss, epoch, b+1, lr)
@@ -106,7 +112,9 @@ loop:
 		}
 		r.saveWeights(r.last)
 		haveLast = true
+		r.health.start()
 		val := r.evaluate(&r.data.Val).Metrics
+		layers := r.health.finish(r.model)
 		train := map[string]float64{"loss": lossSum / float64(seen)}
 		if r.task.IsClassification() {
 			train["accuracy"] = float64(correct) / float64(seen)
@@ -136,10 +144,11 @@ loop:
 		ev := EpochEvent{
 			ID: r.id, Epoch: epoch, Epochs: epochs, Train: train, Val: val, LR: lr,
 			Elapsed: running(time.Now()), SamplesPerSec: rate(seen, epochTrain), Best: improved,
+			Layers: layers,
 		}
 		if every := r.opt.SnapshotEvery; every > 0 && (epoch == 1 || time.Since(lastSnap) >= every) {
 			lastSnap = time.Now()
-			ev.Model = r.model.Snapshot()
+			ev.Model = r.snapshot()
 		}
 		r.box.push(ev)
 		completed = epoch
@@ -175,9 +184,11 @@ loop:
 	}
 	fin.Best = bestMetrics
 	if haveLast {
+		cal := r.calibrate()
 		fin.Val = r.evaluate(&r.data.Val)
+		fin.Val.Calibration = cal
 		fin.Test = r.evaluate(&r.data.Test)
-		fin.Model = r.model.Snapshot()
+		fin.Model = r.snapshot()
 		Decide(&fin, r.spec, r.data)
 	}
 	fin.Elapsed = running(time.Now())

@@ -16,6 +16,18 @@ type Evaluation struct {
 	ROC       []ROCPoint         `json:"roc,omitempty"`       // binary only
 	// Pairs holds up to maxPairs (actual, predicted) pairs for regression plots.
 	Pairs [][2]float64 `json:"pairs,omitempty"`
+	// PR is the precision-recall curve (binary only) and Reliability the
+	// calibration bins (classification); see metrics_extra.go.
+	PR          []PRPoint        `json:"pr,omitempty"`
+	Reliability []ReliabilityBin `json:"reliability,omitempty"`
+	// Calibration reports temperature scaling, on the validation
+	// evaluation of a run that asked for it.
+	Calibration *Calibration `json:"calibration,omitempty"`
+	// Std and Folds are set on a cross-validated run's evaluations:
+	// Metrics holds the mean over folds, Std each metric's standard
+	// deviation and Folds each fold's metrics.
+	Std   map[string]float64   `json:"std,omitempty"`
+	Folds []map[string]float64 `json:"folds,omitempty"`
 }
 
 // ROCPoint is one point of an ROC curve: predicting positive when the score
@@ -29,8 +41,8 @@ type ROCPoint struct {
 const maxPairs = 500
 
 var metricsByTask = map[datasets.Task][]string{
-	datasets.Binary:     {"loss", "accuracy", "precision", "recall", "f1", "auc"},
-	datasets.Multiclass: {"loss", "accuracy", "precision_macro", "recall_macro", "f1_macro", "precision_weighted", "recall_weighted", "f1_weighted", "auc"},
+	datasets.Binary:     {"loss", "accuracy", "precision", "recall", "f1", "auc", "balanced_accuracy", "mcc", "pr_auc", "brier", "ece"},
+	datasets.Multiclass: {"loss", "accuracy", "precision_macro", "recall_macro", "f1_macro", "precision_weighted", "recall_weighted", "f1_weighted", "auc", "balanced_accuracy", "mcc", "pr_auc", "brier", "ece"},
 	datasets.Regression: {"loss", "mse", "rmse", "mae", "r2"},
 }
 
@@ -76,7 +88,7 @@ func LowerIsBetter(metric string) bool {
 
 func lowerIsBetter(metric string) bool {
 	switch metric {
-	case "loss", "mse", "rmse", "mae":
+	case "loss", "mse", "rmse", "mae", "brier", "ece":
 		return true
 	}
 	return false
@@ -85,13 +97,17 @@ func lowerIsBetter(metric string) bool {
 // Evaluate computes the task's metrics from head outputs (probabilities or
 // values, n×k) against targets y (class indexes or values).
 func Evaluate(task datasets.Task, out, y []float64, k int) Evaluation {
+	var e Evaluation
 	switch task {
 	case datasets.Binary:
-		return BinaryMetrics(out, y)
+		e = BinaryMetrics(out, y)
 	case datasets.Multiclass:
-		return MulticlassMetrics(out, y, k)
+		e = MulticlassMetrics(out, y, k)
+	default:
+		return RegressionMetrics(out, y)
 	}
-	return RegressionMetrics(out, y)
+	addExtraMetrics(&e, task, out, y, k)
+	return e
 }
 
 // BinaryMetrics scores probabilities p of the positive class (1) against

@@ -200,23 +200,33 @@ func (m *Model) Snapshot() *Snapshot {
 func Summary(ms ModelSpec, task datasets.Task, inputs, classes int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d", inputs)
-	params, in := 0, inputs
 	for _, l := range ms.Hidden {
 		fmt.Fprintf(&b, " → %d %s", l.Units, l.Activation)
 		if l.BatchNorm {
 			b.WriteString("+bn")
-			params += in*l.Units + 2*l.Units
-		} else {
-			params += in*l.Units + l.Units
 		}
 		if l.Dropout > 0 {
 			fmt.Fprintf(&b, "+do%.2g", l.Dropout)
 		}
-		in = l.Units
 	}
 	out := OutputsFor(task, classes)
-	params += in*out + out
+	params := CountParams(ms, task, inputs, classes)
 	head := map[Head]string{HeadLinear: "linear", HeadSigmoid: "sigmoid", HeadSoftmax: "softmax"}[headFor(task)]
 	fmt.Fprintf(&b, " → %d %s, %d params", out, head, params)
 	return b.String()
+}
+
+// CountParams returns the number of trainable parameters of the network
+// ms builds for inputs features and a task of classes classes.
+func CountParams(ms ModelSpec, task datasets.Task, inputs, classes int) int {
+	params, in := 0, inputs
+	for _, l := range ms.Hidden {
+		params += in*l.Units + l.Units
+		if l.BatchNorm {
+			params += l.Units // γ and β replace the bias
+		}
+		in = l.Units
+	}
+	out := OutputsFor(task, classes)
+	return params + in*out + out
 }

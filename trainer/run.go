@@ -46,6 +46,9 @@ type Handle struct {
 	wake   chan struct{}
 	epochs atomic.Int64 // epochs completed
 	halted atomic.Bool  // the loop is blocked at a pause
+	// children are a cross-validated run's fold handles (cv.go), which
+	// pause, resume and step with it.
+	children []*Handle
 }
 
 // Epoch returns the number of epochs completed so far.
@@ -77,6 +80,9 @@ func (h *Handle) Step() {
 	}
 	h.mu.Unlock()
 	h.poke()
+	for _, c := range h.children {
+		c.Step()
+	}
 }
 
 // Stop cancels the run; it ends with status "stopped".
@@ -90,6 +96,9 @@ func (h *Handle) setPaused(p bool) {
 	}
 	h.mu.Unlock()
 	h.poke()
+	for _, c := range h.children {
+		c.setPaused(p)
+	}
 }
 
 func (h *Handle) poke() {
@@ -153,6 +162,9 @@ func Run(ctx context.Context, spec Spec, data *datasets.Prepared) (*Handle, erro
 
 // RunWith is Run with options.
 func RunWith(ctx context.Context, spec Spec, data *datasets.Prepared, o Options) (*Handle, error) {
+	if spec.CV > 0 {
+		return runCV(ctx, spec, data, o)
+	}
 	r, err := newRunner(spec, data, o)
 	if err != nil {
 		return nil, err
@@ -193,6 +205,8 @@ type runner struct {
 	xb, tb, gb []float64 // batch inputs, targets, dlogits
 	evalOut    []float64
 	best, last []float64 // weight copies
+	ev         evalState // target scaling, class weights (evalrun.go)
+	health     *health
 
 	h   *Handle
 	box *outbox
@@ -236,6 +250,10 @@ func newRunner(spec Spec, data *datasets.Prepared, o Options) (*runner, error) {
 		m.Close()
 		return nil, err
 	}
+	if err := r.setupEval(); err != nil {
+		m.Close()
+		return nil, err
+	}
 	r.sched = newSchedule(spec.Schedule, spec.Optimizer.LR, spec.Epochs)
 	r.aug = datasets.NewAugmenter(data.Spec, r.batch, data.Train.D, r.k)
 	d := data.Train.D
@@ -249,6 +267,7 @@ func newRunner(spec Spec, data *datasets.Prepared, o Options) (*runner, error) {
 	r.evalOut = make([]float64, max(data.Val.N, data.Test.N)*r.k)
 	r.best = make([]float64, r.weightLen())
 	r.last = make([]float64, r.weightLen())
+	r.health = newHealth(m)
 	return r, nil
 }
 
@@ -298,12 +317,12 @@ func (r *runner) step(lo, hi int, lr float64) (loss float64, correct int) {
 	d, k, n := tr.D, r.k, hi-lo
 	for i, j := range r.perm[lo:hi] {
 		copy(r.xb[i*d:(i+1)*d], tr.X[j*d:(j+1)*d])
-		fillTargets(r.tb[i*k:(i+1)*k], tr.Y[j], r.task)
+		r.fillRow(i, tr.Y[j])
 	}
 	x, t, g := r.xb[:n*d], r.tb[:n*k], r.gb[:n*k]
 	r.aug.Apply(x, t, n, d, k)
 	logits := r.model.Forward(x, n, true, r.dropRng)
-	loss = r.loss.Eval(g, logits, t, n, k)
+	loss = r.batchLoss(g, logits, t, n, k)
 	if r.task.IsClassification() {
 		correct = countCorrect(logits, t, n, k)
 	}
@@ -368,9 +387,13 @@ func (r *runner) evaluate(s *datasets.Split) Evaluation {
 	for lo := 0; lo < s.N; lo += chunk {
 		n := min(chunk, s.N-lo)
 		logits := r.model.Forward(s.X[lo*d:(lo+n)*d], n, false, nil)
+		if r.health.on {
+			r.health.observe(r.model, n)
+		}
 		lossSum += r.chunkLoss(logits, s.Y[lo:lo+n], n) * float64(n)
 		r.model.Head.Apply(out[lo*k:(lo+n)*k], logits, n, k)
 	}
+	r.ev.ty.Invert(out)
 	e := Evaluate(r.task, out, s.Y, k)
 	e.Metrics["loss"] = lossSum/float64(s.N) + r.model.penalty(r.spec.L1, r.spec.L2)
 	return e
@@ -384,7 +407,7 @@ func (r *runner) chunkLoss(logits, y []float64, n int) float64 {
 		c := min(r.batch, n-lo)
 		t := r.tb[:c*k]
 		for i := 0; i < c; i++ {
-			fillTargets(t[i*k:(i+1)*k], y[lo+i], r.task)
+			fillTargets(t[i*k:(i+1)*k], r.ev.ty.Apply(y[lo+i]), r.task)
 		}
 		sum += r.loss.Eval(nil, logits[lo*k:(lo+c)*k], t, c, k) * float64(c)
 	}

@@ -27,9 +27,15 @@ type Spec struct {
 	ClipNorm  float64       `json:"clip_norm,omitempty"` // 0 = no clipping
 	EarlyStop EarlyStopSpec `json:"early_stop"`
 	Target    string        `json:"target,omitempty"` // e.g. "val_accuracy>=0.99"
-	Decision  DecisionSpec  `json:"decision,omitzero"`
-	Seed      uint64        `json:"seed"`
-	Tags      []string      `json:"tags,omitempty"`
+	// Evaluation settings; see evalspec.go. Empty means off (none).
+	ScaleTarget string       `json:"scale_target,omitempty"` // regression: none, standard or minmax
+	ClassWeight string       `json:"class_weight,omitempty"` // none, balanced or CLASS=W,…
+	CV          int          `json:"cv,omitempty"`           // k-fold cross-validation: 0 = off, else 2…20
+	CVAll       bool         `json:"cv_all,omitempty"`       // folds over every row: no held-out test split
+	Calibrate   string       `json:"calibrate,omitempty"`    // none or temperature
+	Decision    DecisionSpec `json:"decision,omitzero"`
+	Seed        uint64       `json:"seed"`
+	Tags        []string     `json:"tags,omitempty"`
 }
 
 // ModelSpec describes the MLP: its hidden layers and initialization. The
@@ -105,13 +111,20 @@ type EarlyStopSpec struct {
 // Enabled reports whether early stopping is on.
 func (e EarlyStopSpec) Enabled() bool { return e.Patience > 0 }
 
-// DefaultSpec returns TensorFlow Playground's default: two spirals, two
-// hidden layers of 4 tanh units, SGD at 0.03, batch 10.
+// PlaygroundSplit is TensorFlow Playground's 50% of training data; the
+// other half, the Playground's test set, is shared equally between
+// validation (which picks the kept epoch) and test.
+var PlaygroundSplit = [3]float64{0.5, 0.25, 0.25}
+
+// DefaultSpec returns TensorFlow Playground's default (src/state.ts): the
+// circle, 500 points without noise, 50% of them for training, hidden
+// layers of 4 and 2 tanh units, SGD at 0.03, batch 10. It reaches a test
+// accuracy of 0.99 in 100 epochs.
 func DefaultSpec() Spec {
 	return Spec{
-		Data: datasets.Spec{Name: "spiral", Samples: 500, Split: datasets.DefaultSplit, Seed: 1},
+		Data: datasets.Spec{Name: "circle", Samples: 500, Split: PlaygroundSplit, Seed: 1},
 		Model: ModelSpec{Init: "xavier_uniform", Hidden: []LayerSpec{
-			{Units: 4, Activation: "tanh"}, {Units: 4, Activation: "tanh"},
+			{Units: 4, Activation: "tanh"}, {Units: 2, Activation: "tanh"},
 		}},
 		Loss:      "bce",
 		Optimizer: OptimizerSpec{Name: "sgd", LR: 0.03},
@@ -182,6 +195,9 @@ func (s *Spec) CheckTask(task datasets.Task) error {
 		if err := check("target", t.Metric); err != nil {
 			return err
 		}
+	}
+	if err := s.checkEvalTask(task); err != nil {
+		return err
 	}
 	return s.Decision.checkTask(task)
 }

@@ -33,5 +33,5 @@ func (s *Spec) Validate() error {
 	if s.Schedule.Name == "cosine" && s.Epochs == 0 {
 		return fmt.Errorf("schedule.name: cosine anneals over the epoch limit, and epochs is 0 (no limit): set epochs or pick another schedule")
 	}
-	return nil
+	return s.validateEval()
 }

@@ -90,6 +90,9 @@ func New(store sessions.Store, o Options) *App {
 	if o.Spec != nil {
 		setup.setSpec(*o.Spec)
 		setup.refreshDerived()
+	} else if last, ok := lastSpec(store); ok {
+		setup.setSpec(last)
+		setup.refreshDerived()
 	}
 	train, runs, compare := newTrain(a.styles, store), newRuns(a.styles, store), newCompare(a.styles, store)
 	a.screens = []screen{screenSetup: &setup, screenTrain: &train, screenRuns: &runs, screenCompare: &compare}
@@ -195,6 +198,9 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(a.show(screenSetup), a.screens[screenSetup].Handle(msg))
 	case startRunsMsg:
 		var cmds []tea.Cmd
+		if len(msg.specs) > 0 { // Setup restores it on the next launch
+			cmds = append(cmds, saveLastSpec(a.store, msg.specs[0]))
+		}
 		for _, s := range msg.specs {
 			cmds = append(cmds, startRun(a.ctx, s, a.store))
 		}
@@ -202,7 +208,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(cmds...)
 	case runStartedMsg:
 		if msg.err != nil {
-			a.status, a.statusOK = "cannot start: "+msg.err.Error(), false
+			a.status, a.statusOK = "cannot start: "+setupHint(msg.err.Error()), false
 			return a, nil
 		}
 		if a.quitting {
@@ -396,7 +402,7 @@ func (a *App) view() string {
 func topTrials(res *sweeps.Result, n int) []string {
 	var ok []sweeps.TrialResult
 	for _, t := range res.Trials {
-		if t.HasObj && t.RunID != "" {
+		if t.Standing().Candidate() && t.RunID != "" { // pruned trials are never the best
 			ok = append(ok, t)
 		}
 	}

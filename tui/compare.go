@@ -10,7 +10,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
-	"workbench/numfmt"
 	"workbench/sessions"
 )
 
@@ -207,7 +206,7 @@ func (m compareModel) content() string {
 	}
 	left := m.chart.view()
 	// The metric table with the best marked: beside the chart, or below it.
-	colW := 10
+	colW := compareColW(m.cmp.Metrics)
 	keyW := 20
 	if !m.wide() {
 		keyW = max(min(20, m.w-len(m.cmp.Runs)*(colW+1)), 8)
@@ -221,21 +220,21 @@ func (m compareModel) content() string {
 	if sessions.Groups(m.cmp.Runs, "best_val_accuracy") > 1 {
 		title = "metrics (* best among runs of the same task and loss)"
 	}
+	if colW > 10 {
+		title += ", ~ within one std of the best: not significant"
+	}
 	mt = append(mt, st.Header.Render(truncate(title, m.w)), hdr)
 	for _, row := range m.cmp.Metrics {
 		if strings.HasPrefix(row.Key, "best_train") {
 			continue
 		}
 		line := fmt.Sprintf("%-*s", keyW, truncate(row.Key, keyW))
-		for i, v := range row.Values {
-			cell := "—"
-			if row.Have[i] {
-				cell = numfmt.Value(v)
-			}
-			if i < len(row.Stars) && row.Stars[i] {
+		for i := range row.Values {
+			cell, mark := compareCell(row, i)
+			if mark == '*' {
 				cell = st.Good.Render(fmt.Sprintf(" %*s*", colW-1, cell))
 			} else {
-				cell = fmt.Sprintf(" %*s ", colW-1, cell)
+				cell = fmt.Sprintf(" %*s%c", colW-1, cell, mark)
 			}
 			line += cell
 		}

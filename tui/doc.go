@@ -8,7 +8,8 @@
 //     Trainer events arrive through a Cmd that waits on a run's channel and
 //     is issued again after each batch of events; it never blocks the
 //     trainer, whose own queue is unbounded. Cmd closures capture values,
-//     never the model. Expensive work (decision-boundary grids, store
+//     never the model. Expensive work (decision-boundary grids, the network
+//     view's maps and histograms, the learning-rate finder, store
 //     queries) runs in Cmds and comes back as messages.
 //   - Ownership: every background message carries its run ID; a screen drops
 //     messages for runs it does not show.

@@ -14,7 +14,8 @@ import (
 )
 
 // lowerLeft is the key metric chart, or after the run the ROC curve
-// (binary) or predicted against actual (regression).
+// (binary, with the PR curve and the reliability diagram beside it when
+// they fit) or predicted against actual (regression).
 func (m trainModel) lowerLeft(r *liveRun, w int) string {
 	if r.fin == nil || r.fin.Test.Metrics == nil {
 		return r.metric.view()
@@ -23,7 +24,8 @@ func (m trainModel) lowerLeft(r *liveRun, w int) string {
 	switch r.data.Task() {
 	case datasets.Binary:
 		if len(r.fin.Test.ROC) > 1 {
-			return m.rocChart(r.fin.Test, w, mh)
+			roc := func(w int) string { return m.rocChart(r.fin.Test, w, mh) }
+			return evalRow(m.styles, datasets.Binary, r.fin.Test, roc, w, mh)
 		}
 	case datasets.Regression:
 		if len(r.fin.Test.Pairs) > 0 {

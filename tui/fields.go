@@ -77,6 +77,7 @@ func formField(r *trainer.Field, layer int) field {
 		f.steps = r.Values
 	}
 	key, kind, zero := f.key, r.Kind, r.ZeroText
+	row := *r
 	f.get = func(s *trainer.Spec) string {
 		if key == "data.name" && s.Data.Path != "" {
 			return openCSV
@@ -87,6 +88,9 @@ func formField(r *trainer.Field, layer int) field {
 			return map[string]string{"true": "on", "false": "off"}[v]
 		case zero != "" && v == "0":
 			return zero
+		}
+		if e := row.Effective(s, max(layer, 0)); e != "" {
+			return e // what 0 stands for: adam's β₁ of 0 is 0.9
 		}
 		return v
 	}

@@ -32,6 +32,7 @@ func (k GlobalKeys) FullHelp() [][]key.Binding {
 // SetupKeys drive the Setup screen.
 type SetupKeys struct {
 	Up, Down, Left, Right, Edit, Train, Preset, AddLayer, DelLayer, LayerUp, LayerDown, Sweep, Cancel key.Binding
+	FindLR, ApplyLR                                                                                   key.Binding
 }
 
 // DefaultSetupKeys returns the Setup key map.
@@ -50,6 +51,8 @@ func DefaultSetupKeys() SetupKeys {
 		LayerDown: key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "move layer down")),
 		Sweep:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "sweep this field")),
 		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		FindLR:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "find a learning rate")),
+		ApplyLR:   key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "apply the found rate")),
 	}
 }
 
@@ -57,12 +60,12 @@ func (k SetupKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Train, k.Up, k.Left, k.Edit, k.Preset, k.AddLayer}
 }
 func (k SetupKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Left, k.Right, k.Edit, k.Cancel}, {k.Train, k.Preset, k.Sweep}, {k.AddLayer, k.DelLayer, k.LayerUp, k.LayerDown}}
+	return [][]key.Binding{{k.Up, k.Down, k.Left, k.Right, k.Edit, k.Cancel}, {k.Train, k.Preset, k.Sweep, k.FindLR, k.ApplyLR}, {k.AddLayer, k.DelLayer, k.LayerUp, k.LayerDown}}
 }
 
 // TrainKeys drive the live Train screen.
 type TrainKeys struct {
-	Pause, Step, Stop, Restart, Edit, Tag, Annotate, NextRun, PrevRun, LogY, Smooth, TestPoints key.Binding
+	Pause, Step, Stop, Restart, Edit, Tag, Annotate, NextRun, PrevRun, LogY, Smooth, TestPoints, Network key.Binding
 }
 
 // DefaultTrainKeys returns the Train key map.
@@ -80,6 +83,7 @@ func DefaultTrainKeys() TrainKeys {
 		LogY:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "log y")),
 		Smooth:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "smoothing")),
 		TestPoints: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "test points")),
+		Network:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "network view")),
 	}
 }
 
@@ -87,13 +91,15 @@ func (k TrainKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Pause, k.Step, k.Stop, k.Restart, k.Edit, k.LogY, k.Smooth}
 }
 func (k TrainKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Pause, k.Step, k.Stop, k.Restart, k.Edit}, {k.Tag, k.Annotate, k.NextRun, k.PrevRun}, {k.LogY, k.Smooth, k.TestPoints}}
+	return [][]key.Binding{{k.Pause, k.Step, k.Stop, k.Restart, k.Edit}, {k.Tag, k.Annotate, k.NextRun, k.PrevRun}, {k.LogY, k.Smooth, k.TestPoints, k.Network}}
 }
 
 // RunsKeys drive the Runs screen.
 type RunsKeys struct {
 	Up, Down, Open, Back, Filter, Select, Sort, Reverse, Clone, Rerun, Delete, Export, Compare, Confirm key.Binding
 	Combine, Shrink, Explain                                                                            key.Binding
+	// Metric picks the metric of the BEST VAL and TEST columns.
+	Metric key.Binding
 	// Sweep opens the sweep of the run under the cursor.
 	Sweep key.Binding
 }
@@ -109,6 +115,7 @@ func DefaultRunsKeys() RunsKeys {
 		Select:  key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "select")),
 		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort column")),
 		Reverse: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort")),
+		Metric:  key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "metric columns")),
 		Clone:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clone to setup")),
 		Rerun:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "re-run")),
 		Delete:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
@@ -126,7 +133,7 @@ func (k RunsKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Open, k.Filter, k.Select, k.Compare, k.Sort, k.Clone, k.Delete}
 }
 func (k RunsKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Back, k.Filter}, {k.Select, k.Compare, k.Sort, k.Reverse}, {k.Clone, k.Rerun, k.Delete, k.Export, k.Sweep}, {k.Combine, k.Shrink, k.Explain}}
+	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Back, k.Filter}, {k.Select, k.Compare, k.Sort, k.Reverse, k.Metric}, {k.Clone, k.Rerun, k.Delete, k.Export, k.Sweep}, {k.Combine, k.Shrink, k.Explain}}
 }
 
 // CompareKeys drive the Compare screen.

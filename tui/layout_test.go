@@ -100,3 +100,20 @@ func TestCompareScrollsAndKeepsTheDifferencesInView(t *testing.T) {
 		t.Fatalf("↓ did not scroll to the end of the table:\n%s", v)
 	}
 }
+
+// TestSetupHintsAtScaling: breast-cancer unscaled gets the hint that its
+// feature ranges differ by far more than 100×; standard scaling silences it.
+func TestSetupHintsAtScaling(t *testing.T) {
+	a := newApp(t, nil, 160, 48)
+	spec := trainer.DefaultSpec()
+	spec.Data = datasets.Spec{Name: "breast-cancer", Scale: "none", Split: datasets.DefaultSplit, Seed: 1}
+	send(a, editSpecMsg{spec: spec})
+	if v := a.View(); !strings.Contains(v, "worst area spans") {
+		t.Fatalf("no scaling hint for unscaled breast-cancer:\n%s", v)
+	}
+	spec.Data.Scale = "standard"
+	send(a, editSpecMsg{spec: spec})
+	if v := a.View(); strings.Contains(v, "worst area spans") {
+		t.Fatal("the hint stayed with standard scaling")
+	}
+}

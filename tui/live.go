@@ -54,6 +54,7 @@ type liveRun struct {
 	computing    bool
 	nextSnap     *trainer.Snapshot
 	shownSnap    *trainer.Snapshot // the weights the current grid was drawn from
+	inside       runInside         // the network view and layer health (inside.go)
 }
 
 // startRun builds the data and starts a recorded run off the UI path. The
@@ -64,11 +65,9 @@ func startRun(ctx context.Context, spec trainer.Spec, store sessions.Store) tea.
 		if err != nil {
 			return runStartedMsg{err: err}
 		}
-		var snapEvery time.Duration
+		// Weights go to the boundary (2-D data) and the network view.
+		snapEvery := boundaryEvery
 		pl := newPlane(data)
-		if pl != nil {
-			snapEvery = boundaryEvery
-		}
 		live, err := sessions.Start(ctx, store, spec, sessions.StartOptions{Data: data, Trainer: trainer.Options{SnapshotEvery: snapEvery}})
 		if err != nil {
 			return runStartedMsg{err: err}
@@ -96,6 +95,7 @@ func waitForEvents(id string, q *trainer.EventQueue, last time.Time) tea.Cmd {
 // apply folds one event into the run's state. It returns true when the
 // event carried weights for the decision boundary.
 func (r *liveRun) apply(ev trainer.Event, st *Styles) {
+	r.inside.fold(ev)
 	switch e := ev.(type) {
 	case trainer.StartEvent:
 		r.start = e
@@ -159,24 +159,15 @@ func startSweep(ctx context.Context, spec sweeps.Spec, store sessions.Store) tea
 				ch <- sweepTrialMsg{run: r, ch: ch}
 			},
 		}
-		if pl2D(spec) {
-			o.SnapshotEvery = boundaryEvery
-		}
+		// Weights for live views (the boundary on 2-D data, the network
+		// view on any), at most every boundaryEvery.
+		o.SnapshotEvery = boundaryEvery
 		res, err := sweeps.Run(ctx, store, spec, o)
 		ch <- sweepDoneMsg{res: res, err: err}
 	}()
 	return waitSweep(ch)
 }
 
-// pl2D reports whether a sweep's data is 2-D (for live boundaries).
-func pl2D(spec sweeps.Spec) bool {
-	for _, i := range datasets.List() {
-		if i.Name == spec.Base.Data.Name {
-			return i.Kind == "synthetic"
-		}
-	}
-	return false
-}
 
 // waitSweep reads the next message of a sweep.
 func waitSweep(ch <-chan tea.Msg) tea.Cmd {

@@ -65,6 +65,7 @@ type statusMsg struct {
 type datasetLoadedMsg struct {
 	key   string // the data spec it was built for
 	table *datasets.Table
+	cols  []datasets.Column // a CSV file's columns, when its header reads
 	err   error
 }
 
@@ -136,3 +137,15 @@ type shownMsg struct{}
 // stopRunsMsg asks the Train screen to stop every live run (they are saved
 // as stopped).
 type stopRunsMsg struct{}
+
+// networkMsg carries a network view computed off the UI path.
+type networkMsg struct {
+	id  string
+	net *netData
+}
+
+// lrFoundMsg carries the learning-rate finder's outcome.
+type lrFoundMsg struct {
+	res *trainer.LRFindResult
+	err error
+}

@@ -38,6 +38,7 @@ func bases() []trainer.Spec {
 		mk(func(s *trainer.Spec) { s.Optimizer = trainer.OptimizerSpec{Name: "rmsprop", LR: 0.001} }),
 		mk(func(s *trainer.Spec) { s.Schedule = trainer.DefaultSchedule("step") }),
 		mk(func(s *trainer.Spec) { s.Schedule = trainer.DefaultSchedule("plateau") }),
+		mk(func(s *trainer.Spec) { s.CV = 5 }),
 		mk(func(s *trainer.Spec) {
 			s.Data = datasets.Spec{Path: "data/x.csv", Split: datasets.DefaultSplit, Seed: 1}
 		}),

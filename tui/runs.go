@@ -113,6 +113,7 @@ type runsModel struct {
 	selected  map[string]bool
 	sortCol   int
 	desc      bool
+	metric    string // the metric of the BEST VAL and TEST columns; "" = the key metric (runs_metric.go)
 	filter    string
 	filtering bool
 	input     textinput.Model
@@ -298,6 +299,9 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 	case key.Matches(msg, k.Sort):
 		m.sortCol = (m.sortCol + 1) % len(runColumns)
 		return m, tea.Batch(m.load(), m.sortStatus())
+	case key.Matches(msg, k.Metric):
+		m.metric = nextRunMetric(m.metric)
+		return m, tea.Batch(m.load(), m.sortStatus())
 	case key.Matches(msg, k.Reverse):
 		m.desc = !m.desc
 		return m, tea.Batch(m.load(), m.sortStatus())
@@ -388,7 +392,11 @@ func (m runsModel) sortStatus() tea.Cmd {
 	if m.desc {
 		dir = "descending"
 	}
-	text := "sorted by " + strings.ToLower(runColumns[m.sortCol].title) + ", " + dir
+	title := runColumns[m.sortCol].title
+	if c := runColumns[m.sortCol].sort; c == "val_key" || c == "test_key" {
+		title = metricTitle(title, m.metric)
+	}
+	text := "sorted by " + strings.ToLower(title) + ", " + dir
 	return func() tea.Msg { return statusMsg{text: text} }
 }
 
@@ -433,6 +441,9 @@ func (m runsModel) View() string {
 	hb.WriteString("   ")
 	for i, c := range cols {
 		title := c.title
+		if c.sort == "val_key" || c.sort == "test_key" {
+			title = metricTitle(title, m.metric)
+		}
 		if runColumns[m.sortCol].title == c.title {
 			title += map[bool]string{true: "↓", false: "↑"}[m.desc]
 		}
@@ -471,7 +482,11 @@ func (m runsModel) View() string {
 		b.WriteString(cur + sel)
 		b.WriteString(seriesStyle(r.ID).Render("●"))
 		for j, c := range cols {
-			b.WriteString(fmt.Sprintf("%-*s", c.width, truncate(c.cell(r), c.width)))
+			cell := c.cell(r)
+			if m.metric != "" && (c.sort == "val_key" || c.sort == "test_key") {
+				cell = metricCell(r, map[string]string{"val_key": "best_val_", "test_key": "test_"}[c.sort], m.metric)
+			}
+			b.WriteString(fmt.Sprintf("%-*s", c.width, truncate(cell, c.width)))
 			if j < len(cols)-1 {
 				b.WriteString(" ")
 			}
@@ -519,8 +534,23 @@ func (m runsModel) viewDetail() string {
 	ch.setSize(w-rightW, bodyH*3/5)
 	mc.setSize(w-rightW, bodyH-bodyH*3/5)
 	left := ch.view() + "\n" + mc.view()
+	if f.Evaluation != nil {
+		// The PR curve and reliability diagram beside the metric chart.
+		e := f.Evaluation.Test
+		if len(e.Folds) > 0 || len(e.Reliability) == 0 {
+			e = f.Evaluation.Val // a cross-validated run's out-of-fold bins
+		}
+		left = ch.view() + "\n" + evalRow(st, task, e, func(cw int) string {
+			mc.setSize(cw, bodyH-bodyH*3/5)
+			return mc.view()
+		}, w-rightW, bodyH-bodyH*3/5)
+	}
 	var right []string
-	right = append(right, st.Header.Render("metrics"))
+	if r.BestEpoch > 0 {
+		right = append(right, st.Header.Render(truncate(fmt.Sprintf("metrics (best at epoch %d)", r.BestEpoch), rightW-4)))
+	} else {
+		right = append(right, st.Header.Render("metrics"))
+	}
 	for _, mr := range sessions.MetricTable([]*sessions.Run{r}) {
 		if strings.HasPrefix(mr.Key, "best_train") {
 			continue

@@ -10,9 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"workbench/atomicfile"
-	"workbench/datasets"
 	"workbench/sessions"
-	"workbench/trainer"
 )
 
 // query is what the list shows: the filter and the store's sort key
@@ -29,7 +27,10 @@ func (m runsModel) query() (q sessions.Query, sortKey string, key string) {
 	if m.desc {
 		q.Sort = "-" + col
 	}
-	return q, sortKey, fmt.Sprintf("%s\x00%s\x00%v", m.filter, sortKey, m.desc)
+	if m.metric != "" {
+		q.Metrics = []string{"best_val_" + m.metric, "test_" + m.metric}
+	}
+	return q, sortKey, fmt.Sprintf("%s\x00%s\x00%v\x00%s", m.filter, sortKey, m.desc, m.metric)
 }
 
 // load queries the store off the UI path: the whole list the first time
@@ -42,7 +43,7 @@ func (m runsModel) load() tea.Cmd {
 	}
 	store := m.store
 	q, sortKey, key := m.query()
-	desc := m.desc
+	desc, metric := m.desc, m.metric
 	ctx := context.Background()
 	if m.seq > 0 && key == m.key {
 		from := m.seq
@@ -66,7 +67,7 @@ func (m runsModel) load() tea.Cmd {
 		}
 		runs, err := store.ListSummaries(ctx, q)
 		if err == nil && (sortKey == "val_key" || sortKey == "test_key") {
-			sortRuns(runs, sortKey, desc)
+			sortRuns(runs, sortKey, metric, desc)
 		}
 		return runsLoadedMsg{runs: cleanRuns(runs), err: err, key: key, full: true, seq: seq}
 	}
@@ -104,14 +105,15 @@ func (m *runsModel) merge(msg runsLoadedMsg) {
 		}
 	}
 	_, sortKey, _ := m.query()
-	sortRuns(kept, sortKey, m.desc)
+	sortRuns(kept, sortKey, m.metric, m.desc)
 	m.runs = kept
 }
 
 // sortRuns orders runs by a column as ListSummaries does (the column, then
-// the ID, both in the same direction), or by a key metric with the runs
-// that lack it last and ties newest first.
-func sortRuns(runs []*sessions.Run, sortKey string, desc bool) {
+// the ID, both in the same direction), or by a metric column (the chosen
+// metric, or each run's key metric) with the runs that lack it last and
+// ties newest first.
+func sortRuns(runs []*sessions.Run, sortKey, metric string, desc bool) {
 	sign := 1
 	if desc {
 		sign = -1
@@ -137,8 +139,7 @@ func sortRuns(runs []*sessions.Run, sortKey string, desc bool) {
 	case "val_key", "test_key":
 		prefix := map[string]string{"val_key": "best_val_", "test_key": "test_"}[sortKey]
 		val := func(r *sessions.Run) (float64, bool) {
-			task, _ := datasets.ParseTask(r.Task)
-			v, ok := r.Metrics[prefix+trainer.KeyMetric(task)]
+			v, ok := r.Metrics[runMetricOf(r, prefix, metric)]
 			return v, ok
 		}
 		slices.SortStableFunc(runs, func(a, b *sessions.Run) int {

@@ -67,7 +67,7 @@ func (m *setupModel) Handle(msg tea.Msg) tea.Cmd {
 
 func (m *trainModel) Init() tea.Cmd       { return nil }
 func (m *trainModel) AwaitingInput() bool { return m.awaitingInput() }
-func (m *trainModel) Help() help.KeyMap   { return m.keys }
+func (m *trainModel) Help() help.KeyMap   { return m.helpKeys() }
 func (m *trainModel) Title() string       { return "Train" }
 func (m *trainModel) Running() int        { return m.running() }
 

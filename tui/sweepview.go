@@ -137,7 +137,7 @@ func (m sweepViewModel) View() string {
 		name += " " + sw.Name
 	}
 	head := fmt.Sprintf("sweep %s · %s · %d trials · %s", name, sw.Status, len(rep.Trials), sw.Objective)
-	if len(rep.Trials) > 0 && rep.Trials[0].HasObj {
+	if len(rep.Trials) > 0 && rep.Trials[0].Standing().Candidate() { // a pruned trial is never best
 		head += " best " + numfmt.Value(rep.Trials[0].Objective)
 	}
 	lines := []string{st.Title.Render(truncate(head, m.w))}

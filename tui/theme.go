@@ -69,7 +69,10 @@ type Styles struct {
 	TabActive, Tab, StatusBar, Help                      lipgloss.Style
 	Panel, PanelFocused                                  lipgloss.Style
 	Selected, Header, Invalid, Dialog                    lipgloss.Style
-	TrainSeries, ValSeries, Axis                         lipgloss.Style
+	// Selection marks selected text (a field's old value while typing
+	// replaces it).
+	Selection                    lipgloss.Style
+	TrainSeries, ValSeries, Axis lipgloss.Style
 	// ObjScale colours an objective from worst to best.
 	ObjScale []lipgloss.Style
 }
@@ -93,6 +96,7 @@ func DefaultStyles() Styles {
 	s.PanelFocused = s.Panel.BorderForeground(colFocus)
 	s.Selected = lipgloss.NewStyle().Foreground(colFocus).Bold(true)
 	s.Header = lipgloss.NewStyle().Bold(true).Foreground(colAccent)
+	s.Selection = lipgloss.NewStyle().Reverse(true)
 	s.Invalid = lipgloss.NewStyle().Foreground(colError)
 	s.Dialog = lipgloss.NewStyle().Border(lipgloss.DoubleBorder()).BorderForeground(colFocus).Padding(1, 2)
 	s.TrainSeries = lipgloss.NewStyle().Foreground(seriesPalette[0])

@@ -25,6 +25,7 @@ type trainModel struct {
 	input        textinput.Model
 	bar          progress.Model
 	store        sessions.Store
+	net          networkModel
 
 	keys    TrainKeys
 	styles  *Styles
@@ -35,12 +36,13 @@ type trainModel struct {
 func newTrain(st *Styles, store sessions.Store) trainModel {
 	in := textinput.New()
 	in.CharLimit = 500
-	return trainModel{keys: DefaultTrainKeys(), styles: st, store: store, input: in,
+	return trainModel{keys: DefaultTrainKeys(), styles: st, store: store, input: in, net: newNetwork(st),
 		bar: progress.New(progress.WithDefaultGradient(), progress.WithoutPercentage())}
 }
 
 func (m *trainModel) SetSize(w, h int) {
 	m.w, m.h = w, h
+	m.net.SetSize(w, h-2)
 	for _, r := range m.runs {
 		m.sizeCharts(r)
 	}
@@ -154,7 +156,7 @@ func (m trainModel) Update(msg tea.Msg) (trainModel, tea.Cmd) {
 			cmds = append(cmds, waitForEvents(r.id, r.queue, r.delivered))
 		}
 		_, _, _, _, bw, bh := m.layout()
-		cmds = append(cmds, r.boundaryCmd(bw, bh))
+		cmds = append(cmds, r.boundaryCmd(bw, bh), m.net.refresh(m.selected()))
 		return m, tea.Batch(cmds...)
 	case boundaryMsg:
 		r := m.find(msg.id)
@@ -166,6 +168,11 @@ func (m trainModel) Update(msg tea.Msg) (trainModel, tea.Cmd) {
 		r.gridView = r.grid.render(r.plane, m.showTest)
 		_, _, _, _, bw, bh := m.layout()
 		return m, r.boundaryCmd(bw, bh)
+	case networkMsg:
+		if r := m.find(msg.id); r != nil {
+			return m, m.net.receive(r, msg)
+		}
+		return m, nil
 	case tea.KeyMsg:
 		if !m.focused {
 			return m, nil
@@ -173,7 +180,8 @@ func (m trainModel) Update(msg tea.Msg) (trainModel, tea.Cmd) {
 		if m.inputMode != "" {
 			return m.updateInput(msg)
 		}
-		return m.updateKeys(msg)
+		m, cmd := m.updateKeys(msg)
+		return m, tea.Batch(cmd, m.net.refresh(m.selected()))
 	}
 	return m, nil
 }
@@ -218,7 +226,17 @@ func (m trainModel) updateInput(msg tea.KeyMsg) (trainModel, tea.Cmd) {
 func (m trainModel) updateKeys(msg tea.KeyMsg) (trainModel, tea.Cmd) {
 	k := m.keys
 	r := m.selected()
+	if m.net.Focused() && m.net.handles(msg) {
+		m.net, _ = m.net.Update(msg)
+		return m, nil
+	}
 	switch {
+	case key.Matches(msg, k.Network):
+		if m.net.Focused() {
+			m.net.Blur()
+		} else {
+			m.net.Focus()
+		}
 	case key.Matches(msg, k.NextRun):
 		if len(m.runs) > 0 {
 			m.sel = (m.sel + 1) % len(m.runs)

@@ -55,6 +55,9 @@ func (m trainModel) View() string {
 	if m.inputMode != "" {
 		lines[1] = st.Focus.Render(m.inputMode+": ") + m.input.View()
 	}
+	if m.net.Focused() {
+		return plain.MaxHeight(m.h).Render(strings.Join(lines, "\n") + "\n" + m.net.viewFor(r))
+	}
 	cw, rw, _, _, _, _ := m.layout()
 	left := r.loss.view() + "\n" + m.lowerLeft(r, cw)
 	left = plain.Width(cw).MaxWidth(cw).MaxHeight(m.h - 2).Render(left)
@@ -229,6 +232,7 @@ func (m trainModel) rightColumn(r *liveRun, w, h int) string {
 	if r.fin != nil && r.fin.Reason != "" {
 		parts = append(parts, st.Subtle.Render(wrap(r.fin.Reason, w-4)))
 	}
+	parts = append(parts, warningLines(r, st, w-4)...)
 	content := plain.MaxHeight(h - 2).Render(strings.Join(parts, "\n"))
 	return st.Panel.Width(w - 2).Height(h - 2).Render(content)
 }

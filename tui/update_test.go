@@ -69,10 +69,14 @@ func TestSetupKeysEditTheSpec(t *testing.T) {
 	if len(a.setupScreen().spec.Model.Hidden) != n {
 		t.Fatal("d did not remove the layer")
 	}
-	// Presets.
+	// Presets: the spiral's, then the seed example.
+	press(a, "p")
+	if s := a.setupScreen().spec; s.Data.Name != "spiral" || s.Optimizer.Name != "adam" || len(s.Model.Hidden) != 2 || s.Model.Hidden[0].Units != 16 {
+		t.Fatalf("preset 2: %+v", s)
+	}
 	press(a, "p")
 	if a.setupScreen().spec.Data.Name != "seed-example" || a.setupScreen().spec.Loss != "mse" || a.setupScreen().spec.Optimizer.Name != "adam" {
-		t.Fatalf("preset 2: %+v", a.setupScreen().spec)
+		t.Fatalf("preset 3: %+v", a.setupScreen().spec)
 	}
 	if !strings.Contains(a.View(), "2 → 4 tanh → 1 sigmoid, 17 params") {
 		t.Fatal("no summary line for the seed example")

@@ -1,0 +1,178 @@
+package trainer
+
+import (
+	"math"
+
+	"workbench/datasets"
+)
+
+// evalState is what a run needs for target scaling, class weights and
+// calibration. It is set up once in newRunner and kept apart from the
+// engine: the loop reaches it only through the runner methods below.
+type evalState struct {
+	ty datasets.TargetScaler // identity unless a regression target is scaled
+	cw []float64             // per-class loss weights; nil = unweighted
+	wb []float64             // the batch rows' weights
+}
+
+// setupEval fits the target scaler on the training split and resolves the
+// class weights.
+func (r *runner) setupEval() error {
+	tr := &r.data.Train
+	if r.task == datasets.Regression && r.spec.ScaleTarget != "" && r.spec.ScaleTarget != "none" {
+		r.ev.ty = datasets.FitTargetScaler(r.spec.ScaleTarget, tr.Y)
+	}
+	if r.task.IsClassification() {
+		w, err := ClassWeights(r.spec.ClassWeight, r.data.Meta.ClassNames, tr.Y, r.data.Classes())
+		if err != nil {
+			return err
+		}
+		r.ev.cw = w
+		if w != nil {
+			r.ev.wb = make([]float64, r.batch)
+		}
+	}
+	return nil
+}
+
+// targetScaler returns the fitted target scaler, or nil for raw targets.
+func (r *runner) targetScaler() *datasets.TargetScaler {
+	if r.ev.ty.Identity() {
+		return nil
+	}
+	t := r.ev.ty
+	return &t
+}
+
+// fillRow writes batch row i's target for label y (scaled when the target
+// is) and notes its class weight.
+func (r *runner) fillRow(i int, y float64) {
+	k := r.k
+	fillTargets(r.tb[i*k:(i+1)*k], r.ev.ty.Apply(y), r.task)
+	if r.ev.cw != nil {
+		r.ev.wb[i] = r.ev.cw[int(y)]
+	}
+}
+
+// batchLoss is the loss of a training batch. With class weights each
+// row's loss and gradient are scaled by its class's weight and the sum is
+// divided by the batch size, as Keras's class_weight does. It allocates
+// nothing.
+func (r *runner) batchLoss(g, logits, t []float64, n, k int) float64 {
+	if r.ev.cw == nil {
+		return r.loss.Eval(g, logits, t, n, k)
+	}
+	sum := 0.0
+	inv := 1 / float64(n)
+	for i := range n {
+		row := g[i*k : (i+1)*k]
+		w := r.ev.wb[i]
+		sum += w * r.loss.Eval(row, logits[i*k:(i+1)*k], t[i*k:(i+1)*k], 1, k)
+		for j := range row {
+			row[j] *= w * inv
+		}
+	}
+	return sum * inv
+}
+
+// snapshot copies the model's weights with the target scaling folded into
+// the linear output layer, so that the copy predicts in the target's raw
+// units: z/f + o = x·(W/f) + (b/f + o).
+func (r *runner) snapshot() *Snapshot {
+	s := r.model.Snapshot()
+	if t := r.ev.ty; !t.Identity() {
+		l := &s.Layers[len(s.Layers)-1]
+		for i := range l.W {
+			l.W[i] /= t.Factor
+		}
+		for i := range l.B {
+			l.B[i] = l.B[i]/t.Factor + t.Offset
+		}
+	}
+	return s
+}
+
+// calibrate fits temperature scaling on the validation split when the
+// spec asks for it, folds 1/T into the output layer (so every later
+// evaluation and the saved model use it) and reports the validation ECE
+// and Brier score before and after; nil when not asked or not possible.
+func (r *runner) calibrate() *Calibration {
+	s := &r.data.Val
+	if r.spec.Calibrate != "temperature" || !r.task.IsClassification() || s.N == 0 {
+		return nil
+	}
+	k := r.k
+	z := make([]float64, s.N*k)
+	chunk := r.model.Layers[0].maxBatch
+	for lo := 0; lo < s.N; lo += chunk {
+		n := min(chunk, s.N-lo)
+		copy(z[lo*k:(lo+n)*k], r.model.Forward(s.X[lo*s.D:(lo+n)*s.D], n, false, nil))
+	}
+	p := make([]float64, len(z))
+	score := func(beta float64) (ece, brier float64) {
+		scaled := make([]float64, len(z))
+		for i, v := range z {
+			scaled[i] = v * beta
+		}
+		r.model.Head.Apply(p, scaled, s.N, k)
+		return ECE(Reliability(p, s.Y, k)), Brier(p, s.Y, k)
+	}
+	c := &Calibration{Method: "temperature"}
+	c.ECEBefore, c.BrierBefore = score(1)
+	beta := FitTemperature(z, s.Y, k)
+	c.Temperature = 1 / beta
+	c.ECEAfter, c.BrierAfter = score(beta)
+	out := r.model.Layers[len(r.model.Layers)-1]
+	for i := range out.W {
+		out.W[i] *= beta
+	}
+	for i := range out.B {
+		out.B[i] *= beta
+	}
+	return c
+}
+
+// FitTemperature returns the inverse temperature β in [1/20, 20] that
+// minimizes the mean negative log-likelihood of logits·β (n×k, k = 1 for
+// a sigmoid head) against labels y. The likelihood is convex in β, so a
+// golden-section search on log β finds the minimum.
+func FitTemperature(z, y []float64, k int) float64 {
+	nll := func(beta float64) float64 {
+		sum := 0.0
+		n := len(y)
+		for i := range n {
+			if k == 1 {
+				v := z[i] * beta
+				sum += math.Max(v, 0) - v*y[i] + math.Log1p(math.Exp(-math.Abs(v)))
+				continue
+			}
+			row := z[i*k : (i+1)*k]
+			m := math.Inf(-1)
+			for _, v := range row {
+				m = math.Max(m, v*beta)
+			}
+			se := 0.0
+			for _, v := range row {
+				se += math.Exp(v*beta - m)
+			}
+			sum += m + math.Log(se) - row[int(y[i])]*beta
+		}
+		return sum / float64(n)
+	}
+	lo, hi := math.Log(1.0/20), math.Log(20)
+	g := (math.Sqrt(5) - 1) / 2
+	a, b := hi-g*(hi-lo), lo+g*(hi-lo)
+	fa, fb := nll(math.Exp(a)), nll(math.Exp(b))
+	for range 80 {
+		if fa <= fb {
+			hi, b, fb = b, a, fa
+			a = hi - g*(hi-lo)
+			fa = nll(math.Exp(a))
+		} else {
+			lo, a, fa = a, b, fb
+			b = lo + g*(hi-lo)
+			fb = nll(math.Exp(b))
+		}
+	}
+	return math.Exp((lo + hi) / 2)
+}

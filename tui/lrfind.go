@@ -1,0 +1,137 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/NimbleMarkets/ntcharts/canvas"
+	"github.com/NimbleMarkets/ntcharts/linechart"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"workbench/datasets"
+	"workbench/numfmt"
+	"workbench/trainer"
+)
+
+// lrFinder is Setup's learning-rate finder: f runs the range test on the
+// form's spec off the UI path, F applies its suggestion.
+type lrFinder struct {
+	running bool
+	res     *trainer.LRFindResult
+	err     error
+	label   string // what the test ran on, e.g. "digits · adam"
+}
+
+// active reports whether the finder has something to show.
+func (f lrFinder) active() bool { return f.running || f.res != nil || f.err != nil }
+
+// findLR starts the range test on spec.
+func findLR(spec trainer.Spec) tea.Cmd {
+	return func() tea.Msg {
+		data, err := datasets.Build(spec.Data)
+		if err != nil {
+			return lrFoundMsg{err: err}
+		}
+		res, err := trainer.FindLR(context.Background(), spec, data, trainer.LRFindOptions{})
+		return lrFoundMsg{res: res, err: err}
+	}
+}
+
+// start marks the test as running and returns its Cmd, unless one runs.
+func (f *lrFinder) start(spec trainer.Spec) tea.Cmd {
+	if f.running {
+		return nil
+	}
+	f.running, f.res, f.err = true, nil, nil
+	f.label = spec.Data.Label() + " · " + spec.Optimizer.Name
+	return findLR(spec.Clone())
+}
+
+// receive takes the test's outcome.
+func (f *lrFinder) receive(msg lrFoundMsg) {
+	f.running, f.res, f.err = false, msg.res, msg.err
+}
+
+// apply sets spec's learning rate to the suggestion and says so; ok is
+// false when there is none.
+func (f lrFinder) apply(spec *trainer.Spec) (text string, ok bool) {
+	if f.res == nil || !(f.res.Suggested > 0) || !finite(f.res.Suggested) {
+		return "no learning-rate suggestion yet: press f to find one", false
+	}
+	spec.Optimizer.LR = f.res.Suggested
+	return fmt.Sprintf("learning rate set to %s (%s)", numfmt.Short(f.res.Suggested), f.res.Rule), true
+}
+
+// view is the finder's panel: the curve and the suggestion.
+func (f lrFinder) view(st *Styles, w, h int) string {
+	lines := []string{st.Title.Render("learning-rate finder")}
+	switch {
+	case f.running:
+		lines = append(lines, st.Subtle.Render(wrap("running the range test on "+f.label+"…", w)))
+	case f.err != nil:
+		lines = append(lines, st.Error.Render(wrap(f.err.Error(), w)))
+	case f.res != nil:
+		lines = append(lines, st.Subtle.Render(truncate(f.label, w)))
+		lines = append(lines, LRChart(f.res, w, max(h-6, 4)))
+		lines = append(lines, wrap(LRSuggestion(f.res), w))
+		lines = append(lines, st.Accent.Render("F applies it"))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// chartStyles are the styles of charts drawn outside a screen.
+var chartStyles = DefaultStyles()
+
+// LRSuggestion says in words what the finder suggests and why.
+func LRSuggestion(res *trainer.LRFindResult) string {
+	why := "the steepest descent of the smoothed loss"
+	if res.Rule == "min/10" {
+		why = "the lowest smoothed loss's rate ÷ 10"
+	}
+	end := ""
+	if res.Diverged && len(res.Points) > 0 {
+		end = fmt.Sprintf("; the loss diverged at %s", numfmt.Short(res.Points[len(res.Points)-1].LR))
+	}
+	return fmt.Sprintf("suggested learning rate %s: %s (minimum at %s)%s",
+		numfmt.Short(res.Suggested), why, numfmt.Short(res.MinLR), end)
+}
+
+// LRChart draws the smoothed loss against the learning rate, log x, in
+// w×h cells, with the suggestion as a vertical line. Losses far above the
+// start (the divergence) are clipped, so the descent keeps its detail.
+func LRChart(res *trainer.LRFindResult, w, h int) string {
+	st := &chartStyles
+	if res == nil || w < 16 || h < 4 {
+		return ""
+	}
+	var pts []canvas.Float64Point
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, p := range res.Points {
+		if finite(p.Smoothed) && p.LR > 0 && finite(math.Log10(p.LR)) {
+			lo = math.Min(lo, p.Smoothed)
+			pts = append(pts, canvas.Float64Point{X: math.Log10(p.LR), Y: p.Smoothed})
+		}
+	}
+	if len(pts) == 0 {
+		return st.Subtle.Render(truncate("no finite loss to draw", w))
+	}
+	ceil := pts[0].Y * 1.5
+	for i := range pts {
+		pts[i].Y = math.Min(pts[i].Y, math.Max(ceil, lo))
+		hi = math.Max(hi, pts[i].Y)
+	}
+	lo, hi = plotRange(lo, hi)
+	x0, x1 := plotRange(pts[0].X, pts[len(pts)-1].X)
+	lc := linechart.New(w, h, x0, x1, lo, hi, linechart.WithXYSteps(4, 2),
+		linechart.WithStyles(st.Axis, st.Axis, st.Text),
+		linechart.WithXLabelFormatter(func(_ int, v float64) string { return fmt.Sprintf("1e%d", int(math.Round(v))) }),
+		linechart.WithYLabelFormatter(axisLabel))
+	lc.DrawXYAxisAndLabel()
+	if s := res.Suggested; s > 0 && finite(math.Log10(s)) && math.Log10(s) >= x0 && math.Log10(s) <= x1 {
+		lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: math.Log10(s), Y: lo}, canvas.Float64Point{X: math.Log10(s), Y: hi}, st.Good)
+	}
+	drawPolyline(&lc, pts, st.TrainSeries, 0)
+	return lc.View()
+}

@@ -1,0 +1,55 @@
+package tui
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"workbench/trainer"
+)
+
+// TestSetupFindsAndAppliesLR: f runs the range test on the form's spec
+// and shows the curve with its suggestion; F sets the learning rate.
+func TestSetupFindsAndAppliesLR(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	press(a, "F")
+	if !strings.Contains(a.status, "no learning-rate suggestion yet") {
+		t.Fatalf("F before f: status %q", a.status)
+	}
+	press(a, "f")
+	res := a.setupScreen().lrf.res
+	if res == nil || a.setupScreen().lrf.err != nil {
+		t.Fatalf("no result: %v", a.setupScreen().lrf.err)
+	}
+	view := a.View()
+	for _, want := range []string{"learning-rate finder", "suggested learning rate", "F applies it", "1e-"} {
+		if !strings.Contains(view, want) {
+			t.Fatalf("the view lacks %q:\n%s", want, view)
+		}
+	}
+	press(a, "F")
+	if got := a.setupScreen().spec.Optimizer.LR; got != res.Suggested {
+		t.Fatalf("lr %v after F, want %v", got, res.Suggested)
+	}
+	if !strings.Contains(a.status, "learning rate set to") {
+		t.Fatalf("status %q", a.status)
+	}
+}
+
+// TestLRChartHostile: odd curves draw without panicking or overflowing.
+func TestLRChartHostile(t *testing.T) {
+	for _, pts := range [][]trainer.LRPoint{
+		nil,
+		{{LR: 1e-7, Smoothed: 1}},
+		{{LR: 1e-7, Smoothed: math.NaN()}, {LR: 1, Smoothed: math.Inf(1)}},
+		{{LR: 0, Smoothed: 1}, {LR: -1, Smoothed: 2}, {LR: math.Inf(1), Smoothed: 1e300}},
+		{{LR: 1e-7, Smoothed: 1e300}, {LR: 1e-6, Smoothed: -1e300}, {LR: 1e-5, Smoothed: 0}},
+	} {
+		res := &trainer.LRFindResult{Points: pts, Suggested: 1e-3, MinLR: 1e-2, Rule: "min/10"}
+		for _, size := range [][2]int{{60, 12}, {20, 5}, {5, 2}} {
+			checkWidth(t, LRChart(res, size[0], size[1]), size[0], size[1]+1)
+		}
+		res.Diverged = true
+		_ = LRSuggestion(res)
+	}
+}

@@ -1,0 +1,56 @@
+package tui
+
+import (
+	"strings"
+
+	"workbench/datasets"
+	"workbench/numfmt"
+	"workbench/sessions"
+	"workbench/trainer"
+)
+
+// runMetrics are the metrics the Runs table's BEST VAL and TEST columns
+// cycle through (m): "" is each run's key metric (accuracy or R²), then
+// the metrics that judge imbalanced classes and probabilities.
+var runMetrics = []string{"", "balanced_accuracy", "mcc", "pr_auc", "auc", "f1", "brier", "ece", "loss", "r2", "mae", "rmse"}
+
+// nextRunMetric returns the metric after cur in runMetrics.
+func nextRunMetric(cur string) string {
+	for i, m := range runMetrics {
+		if m == cur {
+			return runMetrics[(i+1)%len(runMetrics)]
+		}
+	}
+	return ""
+}
+
+// runMetricOf returns the summary metric key a metric column shows for r:
+// prefix (best_val_ or test_) and the chosen metric, or r's key metric.
+func runMetricOf(r *sessions.Run, prefix, metric string) string {
+	if metric == "" {
+		task, _ := datasets.ParseTask(r.Task)
+		metric = trainer.KeyMetric(task)
+	}
+	return prefix + metric
+}
+
+// metricCell is a BEST VAL or TEST cell for a chosen metric: the value
+// alone, since the title names it.
+func metricCell(r *sessions.Run, prefix, metric string) string {
+	if v, ok := r.Metrics[runMetricOf(r, prefix, metric)]; ok {
+		return numfmt.Value(v)
+	}
+	return "—"
+}
+
+// metricTitle is a metric column's title: "BEST VAL" or "TEST", or with a
+// chosen metric "VAL MCC", "TEST PR_AUC".
+func metricTitle(title, metric string) string {
+	if metric == "" {
+		return title
+	}
+	if title == "BEST VAL" {
+		title = "VAL"
+	}
+	return title + " " + strings.ToUpper(metric)
+}

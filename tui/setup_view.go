@@ -1,0 +1,207 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"workbench/datasets"
+)
+
+func (m setupModel) viewForm(w, h int) string {
+	st := m.styles
+	var lines []string
+	sum := m.derived.summary
+	switch {
+	case m.dataErr != nil:
+		sum = "the data did not load: fix the dataset fields"
+	case sum == "":
+		sum = "loading the dataset…"
+	}
+	lines = append(lines, st.Subtle.Render(truncate(sum, w-2)))
+	btn := "[ ▶ Train ]  t or enter"
+	if n := m.derived.trials; n > 0 {
+		btn = fmt.Sprintf("[ ▶ Sweep %d trials ]  t or enter", n)
+	}
+	if why := m.derived.why; why != "" {
+		btn = "[ ▶ Train ]  " + st.Invalid.Render(truncate(why, max(w-16, 10)))
+	}
+	if m.cursor == 0 {
+		lines = append(lines, st.Selected.Render("› ")+st.Focus.Render(btn))
+	} else {
+		lines = append(lines, "  "+btn)
+	}
+	labelW := 22
+	showHint := w >= 78
+	body := []string{}
+	cursorLine := 0
+	section := ""
+	for i, f := range m.fields {
+		if f.section != section {
+			section = f.section
+			body = append(body, st.Header.Render(section))
+		}
+		val := f.get(&m.spec)
+		if f.key == "data.name" && m.pending != "" {
+			val = m.pending + "  (enter to choose a file)"
+		}
+		if t, ok := m.typed[f.key]; ok {
+			val = t
+		}
+		focused := m.cursor == i+1
+		mark := "  "
+		if focused {
+			mark = st.Selected.Render("› ")
+			cursorLine = len(body)
+		}
+		label := fmt.Sprintf("%-*s", labelW, truncate(f.label, labelW))
+		var valStr string
+		switch {
+		case focused && m.editing:
+			valStr = m.editView()
+		case m.invalid[f.key] != "":
+			valStr = st.Invalid.Render(val + "  ✗ " + m.invalid[f.key])
+		case focused:
+			valStr = st.Focus.Render("‹ " + val + " ›")
+		default:
+			valStr = st.Text.Render(val)
+		}
+		if sw, ok := m.sweep[f.key]; ok && !(focused && m.editing) {
+			valStr += st.Accent.Render("  ⟳ " + sw)
+		}
+		line := mark + label + valStr
+		if showHint && !m.editing {
+			line += "  " + st.Subtle.Render(f.hint)
+		}
+		body = append(body, plain.MaxWidth(w).Render(line))
+	}
+	room := h - len(lines) - 1
+	if !showHint {
+		room--
+	}
+	off := m.offset
+	if cursorLine < off {
+		off = cursorLine
+	}
+	if cursorLine >= off+room {
+		off = cursorLine - room + 1
+	}
+	off = max(0, min(off, max(0, len(body)-room)))
+	end := min(len(body), off+room)
+	lines = append(lines, body[off:end]...)
+	if !showHint {
+		if f := m.current(); f != nil {
+			lines = append(lines, st.Subtle.Render(truncate("range: "+f.hint, w-2)))
+		}
+	}
+	return plain.Width(w).Height(h).MaxHeight(h).Render(strings.Join(lines, "\n"))
+}
+
+func (m setupModel) viewInfo(w, h int) string {
+	st := m.styles
+	inner := w - 4
+	var b []string
+	switch {
+	case m.dataErr != nil:
+		b = append(b, st.Error.Render("cannot load the data"), wrap(setupHint(m.dataErr.Error()), inner))
+	case m.table == nil:
+		b = append(b, st.Subtle.Render("loading…"))
+	default:
+		meta := m.table.Meta
+		b = append(b, st.Title.Render(meta.Name), wrap(meta.Description, inner), "")
+		b = append(b, fmt.Sprintf("%s · %d rows × %d features", meta.Task, meta.Rows, meta.Features))
+		if m.derived.hint != "" {
+			b = append(b, st.Bad.Render(wrap(m.derived.hint, inner)))
+		}
+		if len(meta.ClassNames) > 0 && len(meta.ClassCounts) == len(meta.ClassNames) {
+			for i, c := range meta.ClassNames {
+				if i >= 5 {
+					b = append(b, st.Subtle.Render(fmt.Sprintf("… %d more classes", len(meta.ClassNames)-5)))
+					break
+				}
+				frac := float64(meta.ClassCounts[i]) / float64(max(meta.Rows, 1))
+				bar := strings.Repeat("█", int(frac*float64(max(inner-22, 4))+0.5))
+				b = append(b, fmt.Sprintf("%-10s %4d %s", truncate(c, 10), meta.ClassCounts[i], st.Accent.Render(bar)))
+			}
+		}
+		if m.table.D == 2 {
+			ph := max(3, h-len(b)-6)
+			b = append(b, "", scatter(m.table, inner, min(ph, 10), st))
+		}
+		b = append(b, "", st.Subtle.Render(wrap("source: "+meta.Source, inner)))
+		if meta.License != "" {
+			b = append(b, st.Subtle.Render(wrap("licence: "+meta.License, inner)))
+		}
+	}
+	content := strings.Join(b, "\n")
+	return st.Panel.Width(w - 2).Height(h - 2).MaxHeight(h).Render(plain.MaxHeight(h - 2).Render(content))
+}
+
+// scatter draws a 2-D table's points as characters, class 1 as 'o'.
+func scatter(t *datasets.Table, w, h int, st *Styles) string {
+	if w < 4 || h < 2 {
+		return ""
+	}
+	x0, x1, y0, y1 := t.X[0], t.X[0], t.X[1], t.X[1]
+	for i := 0; i < t.N; i++ {
+		x, y := t.X[2*i], t.X[2*i+1]
+		x0, x1, y0, y1 = min(x0, x), max(x1, x), min(y0, y), max(y1, y)
+	}
+	if x1 == x0 {
+		x1 = x0 + 1
+	}
+	if y1 == y0 {
+		y1 = y0 + 1
+	}
+	grid := make([][]rune, h)
+	for r := range grid {
+		grid[r] = []rune(strings.Repeat("·", w))
+	}
+	for i := 0; i < t.N; i++ {
+		c := int((t.X[2*i] - x0) / (x1 - x0) * float64(w-1))
+		r := int((y1 - t.X[2*i+1]) / (y1 - y0) * float64(h-1))
+		ch := '*'
+		if t.Meta.Task == datasets.Binary {
+			ch = 'x'
+			if t.Y[i] >= 0.5 {
+				ch = 'o'
+			}
+		}
+		grid[r][c] = ch
+	}
+	lines := make([]string, h)
+	for r, row := range grid {
+		var sb strings.Builder
+		for _, ch := range row {
+			switch ch {
+			case 'o':
+				sb.WriteString(st.TrainSeries.Render("o"))
+			case 'x':
+				sb.WriteString(st.ValSeries.Render("x"))
+			case '·':
+				sb.WriteString(st.Subtle.Render("·"))
+			default:
+				sb.WriteRune(ch)
+			}
+		}
+		lines[r] = sb.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+func truncate(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func wrap(s string, w int) string {
+	if w < 8 {
+		return truncate(s, w)
+	}
+	return plain.Width(w).Render(s)
+}

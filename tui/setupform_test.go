@@ -1,0 +1,164 @@
+package tui
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"workbench/trainer"
+)
+
+// TestFirstRunLearns presses t on a fresh start: the Playground's default
+// trains for real and its test accuracy is at least 0.95 on the screen and
+// in the store.
+func TestFirstRunLearns(t *testing.T) {
+	store := tempStore(t)
+	a := newApp(t, store, 120, 40)
+	if s := a.setupScreen().spec; s.Data.Name != "circle" || trainer.Summary(s.Model, 0, 2, 2) == "" || s.Data.Split != trainer.PlaygroundSplit {
+		t.Fatalf("first spec: %+v", s.Data)
+	}
+	p := newPump(a)
+	p.send(keyMsg("t"))
+	p.until(t, 60*time.Second, "the first run did not finish", func() bool {
+		r := a.trainScreen().selected()
+		return r != nil && r.fin != nil
+	})
+	r := a.trainScreen().selected()
+	if acc := r.fin.Test.Metrics["accuracy"]; acc < 0.95 {
+		t.Fatalf("test accuracy %v < 0.95", acc)
+	}
+	// On screen: the metric panel's accuracy row, test column.
+	m := regexp.MustCompile(`accuracy\s+\S+\s+\S+\s+(\d\.\d{4})`).FindStringSubmatch(a.View())
+	if m == nil {
+		t.Fatalf("no test accuracy on screen:\n%s", a.View())
+	}
+	if v, _ := strconv.ParseFloat(m[1], 64); v < 0.95 {
+		t.Fatalf("the screen shows test accuracy %v", v)
+	}
+	p.until(t, 10*time.Second, "the run was not saved", func() bool {
+		run, err := store.GetRun(context.Background(), r.id)
+		return err == nil && run.Status == trainer.StatusDone
+	})
+	run, _ := store.GetRun(context.Background(), r.id)
+	if acc := run.Metrics["test_accuracy"]; acc < 0.95 {
+		t.Fatalf("stored test_accuracy %v", acc)
+	}
+}
+
+// editField moves the cursor to key and opens it for typing.
+func editField(t *testing.T, a *App, key string) {
+	t.Helper()
+	a.setupScreen().cursor = 0
+	for a.setupScreen().current() == nil || a.setupScreen().current().key != key {
+		press(a, "down")
+		if a.setupScreen().cursor >= len(a.setupScreen().fields) {
+			t.Fatalf("no field %s", key)
+		}
+	}
+	press(a, "enter")
+}
+
+func TestEditingReplacesTheOldValue(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	editField(t, a, "model.hidden[0].units")
+	if !strings.Contains(a.View(), "typing replaces") {
+		t.Fatal("the old value is not shown selected")
+	}
+	press(a, "2", "5", "6", "enter")
+	if got := a.setupScreen().spec.Model.Hidden[0].Units; got != 256 {
+		t.Fatalf("units 4 + typed 256 = %d, want 256", got)
+	}
+	// 4 → 256 units: 17 → 849 parameters, more than 10×: a warning.
+	if a.statusOK || !strings.Contains(a.status, "parameters") {
+		t.Fatalf("no growth warning: %q", a.status)
+	}
+	editField(t, a, "data.split[0]")
+	press(a, "0", ".", "6", "enter")
+	if got := a.setupScreen().spec.Data.Split[0]; got != 0.6 {
+		t.Fatalf("0.5 + typed 0.6 = %v", got)
+	}
+	// Backspace edits the old value instead; esc cancels.
+	editField(t, a, "optimizer.lr")
+	press(a, "backspace", "1", "enter")
+	if got := a.setupScreen().spec.Optimizer.LR; got != 0.01 {
+		t.Fatalf("0.03 ⌫ 1 = %v, want 0.01", got)
+	}
+	editField(t, a, "optimizer.lr")
+	press(a, "9", "esc")
+	if got := a.setupScreen().spec.Optimizer.LR; got != 0.01 || a.awaitingInput() {
+		t.Fatalf("esc did not cancel: lr %v", got)
+	}
+	// A built-in set's name replaced by a path opens the file.
+	editField(t, a, "data.name")
+	press(a, "x", "o", "r", "enter")
+	if got := a.setupScreen().spec.Data.Name; got != "xor" {
+		t.Fatalf("circle + typed xor = %q", got)
+	}
+}
+
+func TestSetupShowsEffectiveDefaults(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	s := trainer.DefaultSpec()
+	s.Optimizer = trainer.OptimizerSpec{Name: "adam", LR: 0.001}
+	s.Data.Samples = 0
+	a.setupScreen().setSpec(s)
+	a.setupScreen().refreshDerived()
+	got := map[string]string{}
+	for _, f := range a.setupScreen().fields {
+		got[f.key] = f.get(&a.setupScreen().spec)
+	}
+	for k, want := range map[string]string{"optimizer.beta1": "0.9", "optimizer.beta2": "0.999", "optimizer.eps": "1e-08", "data.samples": "500", "decision.threshold": "0.5"} {
+		if got[k] != want {
+			t.Errorf("%s shows %q, want %q", k, got[k], want)
+		}
+	}
+	if v := a.View(); !regexp.MustCompile(`beta2\s+0\.999`).MatchString(v) {
+		t.Errorf("β₂ is not shown as 0.999")
+	}
+	// Enter and enter again on an effective default keeps the spec's 0.
+	editField(t, a, "optimizer.beta1")
+	press(a, "enter")
+	if b := a.setupScreen().spec.Optimizer.Beta1; b != 0 && b != 0.9 {
+		t.Fatalf("β₁ %v", b)
+	}
+}
+
+func TestPresetKeepsTheCursor(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	editField(t, a, "optimizer.lr")
+	press(a, "esc")
+	for range presets {
+		press(a, "p")
+		if f := a.setupScreen().current(); f == nil || f.key != "optimizer.lr" {
+			t.Fatalf("after p the cursor is on %+v", f)
+		}
+	}
+}
+
+func TestSetupRemembersTheLastSpec(t *testing.T) {
+	store := tempStore(t)
+	a := newApp(t, store, 120, 40)
+	spec := trainer.DefaultSpec()
+	spec.Data.Name, spec.Epochs = "xor", 2
+	spec.Model.Hidden[0].Units = 7
+	a.setupScreen().setSpec(spec)
+	p := newPump(a)
+	p.send(keyMsg("t"))
+	p.until(t, 30*time.Second, "the run did not finish", func() bool {
+		r := a.trainScreen().selected()
+		return r != nil && r.fin != nil
+	})
+	b := newApp(t, store, 120, 40)
+	if got := b.setupScreen().spec; got.Data.Name != "xor" || got.Model.Hidden[0].Units != 7 || got.Epochs != 2 {
+		t.Fatalf("the next launch starts from %+v", got)
+	}
+	// Options.Spec wins over the remembered spec.
+	other := trainer.DefaultSpec()
+	c := New(store, Options{Spec: &other})
+	if got := c.setupScreen().spec; got.Data.Name != "circle" {
+		t.Fatalf("Options.Spec lost to the remembered spec: %s", got.Data.Name)
+	}
+}
