@@ -101,7 +101,7 @@ func TestCreditTrainsWithNoOtherFlag(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if !strings.Contains(out, `"task":"binary"`) || !strings.Contains(out, `"train_rows":2227`) {
+	if !strings.Contains(out, `"task":"binary"`) || !strings.Contains(out, `"train_rows":3118`) {
 		t.Errorf("start line: %s", strings.SplitN(out, "\n", 2)[0])
 	}
 	out, _, _ = cli(t, db, "", "datasets", "--json")

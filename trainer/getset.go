@@ -167,7 +167,10 @@ func layerPath(f *Field, layer int) string {
 //   - choosing a built-in dataset of another task takes that task's loss
 //     (DefaultLossFor) and target scaling (DefaultScaleTarget), and a loss
 //     that does not fit the task is replaced;
-//   - setting the train or validation fraction gives the rest to test.
+//   - setting the train or validation fraction gives the rest to test;
+//   - leaving the Playground's synthetic sets for a real dataset (or a
+//     CSV) swaps the Playground's 50% training split for the usual
+//     70/15/15, and coming back restores it.
 //
 // A per-layer field without an index takes one value for every layer or
 // one per layer, comma-separated. An invalid text changes nothing and
@@ -284,6 +287,12 @@ func (s *Spec) link(f *Field, old *Spec) error {
 			s.Schedule = DefaultSchedule(s.Schedule.Name)
 		}
 	case "data.name":
+		switch gen := generated(s.Data.Name); {
+		case !gen && s.Data.Split == PlaygroundSplit:
+			s.Data.Split = datasets.DefaultSplit
+		case gen && !generated(old.Data.Name) && s.Data.Split == datasets.DefaultSplit:
+			s.Data.Split = PlaygroundSplit
+		}
 		task, ok := builtinTask(s.Data.Name)
 		if !ok {
 			return nil
@@ -302,6 +311,16 @@ func (s *Spec) link(f *Field, old *Spec) error {
 		sp[2] = rest
 	}
 	return nil
+}
+
+// generated reports whether name is one of the generated sets.
+func generated(name string) bool {
+	for _, i := range datasets.List() {
+		if i.Name == name {
+			return i.Kind == "synthetic"
+		}
+	}
+	return false
 }
 
 // builtinTask returns a built-in dataset's task.

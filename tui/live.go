@@ -168,7 +168,6 @@ func startSweep(ctx context.Context, spec sweeps.Spec, store sessions.Store) tea
 	return waitSweep(ch)
 }
 
-
 // waitSweep reads the next message of a sweep.
 func waitSweep(ch <-chan tea.Msg) tea.Cmd {
 	return func() tea.Msg {

@@ -225,20 +225,33 @@ func (m trainModel) rightColumn(r *liveRun, w, h int) string {
 		}
 		parts = append(parts, title, g)
 	}
-	parts = append(parts, m.metricPanel(r, w-4))
+	var tail []string
 	if r.fin != nil && r.fin.Test.Confusion != nil {
-		parts = append(parts, st.Header.Render("test confusion (rows actual)"), confusionView(r.fin.Test.Confusion, r.start.ClassNames, st, w-4))
+		tail = append(tail, st.Header.Render("test confusion (rows actual)"), confusionView(r.fin.Test.Confusion, r.start.ClassNames, st, w-4))
 	}
 	if r.fin != nil && r.fin.Reason != "" {
-		parts = append(parts, st.Subtle.Render(wrap(r.fin.Reason, w-4)))
+		tail = append(tail, st.Subtle.Render(wrap(r.fin.Reason, w-4)))
 	}
-	parts = append(parts, warningLines(r, st, w-4)...)
+	tail = append(tail, warningLines(r, st, w-4)...)
+	// The metric panel gets the rows the rest leaves, so the confusion
+	// matrix is never cut off by a long list of metrics.
+	used := lipgloss.Height(strings.Join(parts, "\n")) + lipgloss.Height(strings.Join(tail, "\n"))
+	if len(parts) == 0 {
+		used--
+	}
+	if len(tail) == 0 {
+		used--
+	}
+	parts = append(parts, m.metricPanel(r, w-4, max(h-2-used, 4)))
+	parts = append(parts, tail...)
 	content := plain.MaxHeight(h - 2).Render(strings.Join(parts, "\n"))
 	return st.Panel.Width(w - 2).Height(h - 2).Render(content)
 }
 
-// metricPanel lists the validation metrics: current, best; and test at the end.
-func (m trainModel) metricPanel(r *liveRun, w int) string {
+// metricPanel lists the validation metrics: current, best; and test at the
+// end, in at most maxRows lines: the loss and the task's key metrics
+// first, then the rest, with a line that counts what did not fit.
+func (m trainModel) metricPanel(r *liveRun, w, maxRows int) string {
 	st := m.styles
 	if r.last == nil {
 		return st.Subtle.Render("waiting for the first epoch…")
@@ -247,12 +260,25 @@ func (m trainModel) metricPanel(r *liveRun, w int) string {
 	for k := range r.last.Val {
 		keys = append(keys, k)
 	}
+	rank := func(k string) int {
+		for i, p := range []string{"loss", r.key, "auc", "f1", "precision", "recall", "r2", "mae", "rmse"} {
+			if k == p {
+				return i
+			}
+		}
+		return 100
+	}
 	sort.Slice(keys, func(i, j int) bool {
-		if (keys[i] == "loss") != (keys[j] == "loss") {
-			return keys[i] == "loss"
+		if ri, rj := rank(keys[i]), rank(keys[j]); ri != rj {
+			return ri < rj
 		}
 		return keys[i] < keys[j]
 	})
+	hidden := 0
+	if limit := maxRows - 2; len(keys) > limit { // a header and the best-epoch line
+		limit = max(limit-1, 1) // and the "+N more" line
+		hidden, keys = len(keys)-limit, keys[:limit]
+	}
 	// Columns: now and best always; test after the run when there is room.
 	// Each column is as wide as its widest cell, so exponent forms fit.
 	cols := []string{"now", "best"}
@@ -304,6 +330,9 @@ func (m trainModel) metricPanel(r *liveRun, w int) string {
 			row += fmt.Sprintf("  %*s", widths[j], cells[i][j])
 		}
 		rows = append(rows, truncate(row, w))
+	}
+	if hidden > 0 {
+		rows = append(rows, st.Subtle.Render(truncate(fmt.Sprintf("+%d more metrics (Runs › enter shows all)", hidden), w)))
 	}
 	rows = append(rows, st.Subtle.Render(truncate(fmt.Sprintf("best epoch %d · lr %s · %s", r.bestEpoch, numfmt.Short(r.last.LR), r.start.Summary), w)))
 	return strings.Join(rows, "\n")
