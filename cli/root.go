@@ -116,7 +116,7 @@ func newRoot(e *env) *cobra.Command {
 	root.SetFlagErrorFunc(flagError)
 	root.SetUsageTemplate(usageTemplate)
 	cobra.AddTemplateFunc("flagUsages", flagUsages)
-	root.PersistentFlags().String("db", "", "the session store `file` (default $WORKBENCH_DB, else $XDG_DATA_HOME/workbench/workbench.db)")
+	root.PersistentFlags().String("db", "", "the session store: a `file`, or a postgres:// URL (default $WORKBENCH_DB, else $XDG_DATA_HOME/workbench/workbench.db)")
 	addUIFlags(e, root)
 	root.AddCommand(newTrainCmd(e), newRunsCmd(e), newSweepCmd(e), newDatasetsCmd(e), newPredictCmd(e),
 		newPlotCmd(e), newBenchCmd(e), newUICmd(e), newVersionCmd(e), newCompletionCmd(e))

@@ -1,11 +1,20 @@
 // Package sessions stores training runs: each run's spec, status, per-epoch
 // history, best and final metrics, test evaluation and trained weights.
 //
-// The Store interface is the whole API, so that another backend (such as
-// PostgreSQL) can be added without touching callers. SQLite (Open) is the
-// one backend: pure Go through modernc.org/sqlite, WAL mode, a busy
-// timeout, one writer connection and foreign keys, with versioned
-// migrations in PRAGMA user_version.
+// The Store interface is the whole API. One implementation (the SQLite
+// type, from Open) serves two backends with the same statements:
+//   - a SQLite file, the embedded default: pure Go through
+//     modernc.org/sqlite, WAL mode, a busy timeout, one writer connection
+//     and foreign keys, with versioned migrations in PRAGMA user_version;
+//   - a PostgreSQL database, when Open is given a postgres:// URL: pgx
+//     through database/sql, with a driver (pgdriver.go) that rewrites the
+//     few SQLite-only fragments and the ? placeholders, versioned
+//     migrations in the workbench_schema table (PGSchemaVersion) under an
+//     advisory lock, and LISTEN/NOTIFY for live updates (WatchRuns).
+//     Messages name the store by RedactURL: never with its password.
+//
+// One test suite (eachBackend in backend_test.go) runs on both; its
+// PostgreSQL half needs WORKBENCH_TEST_PG and skips, saying so, without.
 //
 // A Recorder consumes a run's trainer events and writes the run row at the
 // start, each epoch in its own transaction as it happens, and the final

@@ -67,6 +67,10 @@ func StorageFailure(err error) (reason string, ok bool) {
 		return "", false
 	}
 	switch {
+	case pgCode(err) == pgDiskFull:
+		return "disk full", true
+	case pgCode(err) == pgReadOnlyTx:
+		return "read-only store", true
 	case sqliteCode(err) == codeFull || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT):
 		return "disk full", true
 	case sqliteCode(err) == codeIOErr || errors.Is(err, syscall.EIO):
@@ -75,6 +79,8 @@ func StorageFailure(err error) (reason string, ok bool) {
 		return "read-only store", true
 	case sqliteCode(err) == codeCorrupt || sqliteCode(err) == codeNotADB:
 		return "damaged store", true
+	case isConnLost(err):
+		return "store unreachable", true
 	}
 	return "", false
 }
@@ -84,6 +90,9 @@ func StorageFailure(err error) (reason string, ok bool) {
 func (s *SQLite) wrap(err error) error {
 	if err == nil {
 		return nil
+	}
+	if s.pg {
+		return s.wrapPG(err)
 	}
 	code := sqliteCode(err)
 	msg := err.Error()
@@ -96,6 +105,25 @@ func (s *SQLite) wrap(err error) error {
 			why = "opened read-only"
 		}
 		return readOnlyError(s.path, why)
+	}
+	return fmt.Errorf("store %s: %w", s.path, err)
+}
+
+// wrapPG is wrap for PostgreSQL: the URL without its password, and the
+// failures a person can act on.
+func (s *SQLite) wrapPG(err error) error {
+	err = hideSecret(err, s.secret)
+	switch {
+	case pgCode(err) == pgReadOnlyTx:
+		why := "the server refuses writes"
+		if s.readOnly {
+			why = "opened read-only"
+		}
+		return readOnlyError(s.path, why)
+	case pgCode(err) == pgInsufficientPriv:
+		return fmt.Errorf("store %s: %w (the role lacks a privilege; see the README's PostgreSQL section)", s.path, err)
+	case isConnLost(err):
+		return fmt.Errorf("store %s: cannot reach %s: %w", s.path, pgHost(s.pgConf), err)
 	}
 	return fmt.Errorf("store %s: %w", s.path, err)
 }

@@ -28,7 +28,13 @@ CREATE TABLE layer_health (
 ) WITHOUT ROWID;
 `
 
-const sqlInsertLayer = `INSERT OR REPLACE INTO layer_health VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`
+// sqlInsertLayer is an upsert both SQLite and PostgreSQL run.
+const sqlInsertLayer = `INSERT INTO layer_health (run_id, epoch, layer, activation, units, weight_norm, grad_norm, rel_grad,
+	update_ratio, dead, saturated, act_mean, act_std) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+	ON CONFLICT (run_id, epoch, layer) DO UPDATE SET activation = excluded.activation, units = excluded.units,
+	weight_norm = excluded.weight_norm, grad_norm = excluded.grad_norm, rel_grad = excluded.rel_grad,
+	update_ratio = excluded.update_ratio, dead = excluded.dead, saturated = excluded.saturated,
+	act_mean = excluded.act_mean, act_std = excluded.act_std`
 
 // layersEvery is the stride of stored layer health past the first
 // layersEvery² epochs: a run of thousands of tiny epochs a second would

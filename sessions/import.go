@@ -54,12 +54,8 @@ func (s *SQLite) ImportRun(ctx context.Context, r *FullRun) error {
 	if err := s.putLineage(ctx, tx, &run); err != nil {
 		return err
 	}
-	st := tx.StmtContext(ctx, s.stInsertEpoch)
-	for _, e := range f.History {
-		if _, err := st.ExecContext(ctx, run.ID, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec),
-			mustJSON(e.Train), mustJSON(e.Val)); err != nil {
-			return s.wrap(err)
-		}
+	if err := s.insertEpochs(ctx, tx, run.ID, f.History); err != nil {
+		return err
 	}
 	if err := s.putLayers(ctx, tx, run.ID, f.History); err != nil {
 		return s.wrap(err)

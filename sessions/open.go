@@ -62,10 +62,16 @@ const initTries = 40
 // not a workbench store and one written by a newer workbench; only a
 // missing or empty file is initialised. It migrates an older schema and
 // marks runs and sweeps whose process died as interrupted.
+//
+// A postgres:// or postgresql:// URL opens a PostgreSQL store instead
+// (see openPostgres), with the same behaviour.
 func Open(path string, opts ...OpenOption) (*SQLite, error) {
 	var cfg openConfig
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if IsPostgresURL(path) {
+		return openPostgres(path, cfg)
 	}
 	if cfg.readOnly {
 		return openReadOnly(path)
@@ -398,7 +404,8 @@ func wrapOpen(path string, err error) error {
 	return s.wrap(err)
 }
 
-// Path returns the database file's path.
+// Path returns the database file's path, or the PostgreSQL URL without
+// its password.
 func (s *SQLite) Path() string { return s.path }
 
 // ReadOnly reports whether the store was opened for reading only.

@@ -71,6 +71,8 @@ type App struct {
 	styles       *Styles
 	// ctx is the parent of every run started here.
 	ctx context.Context
+	// watchCtx bounds the store's change listener (watchStore).
+	watchCtx context.Context
 	// crashFile is set once a panic was caught (see crashed).
 	crashFile   string
 	quitProgram func()
@@ -97,6 +99,7 @@ func New(store sessions.Store, o Options) *App {
 	a.screens[screenSetup].Focus()
 	a.statusOK = true
 	a.sweepCtx, a.cancelSweeps = context.WithCancel(a.ctx)
+	a.watchCtx = a.ctx // the listener ends with the process
 	if o.StoreErr != nil {
 		a.status, a.statusOK = "store unavailable, runs will not be saved: "+o.StoreErr.Error(), false
 	}
@@ -110,7 +113,7 @@ func (a *App) Init() tea.Cmd {
 		cmds = append(cmds, s.Init())
 	}
 	if !a.noRefresh && a.store != nil {
-		cmds = append(cmds, refreshTick())
+		cmds = append(cmds, refreshTick(), watchStore(a.watchCtx, a.store))
 	}
 	return tea.Batch(cmds...)
 }
@@ -248,6 +251,15 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 		return a, tea.Batch(a.broadcast(msg), refreshTick())
+	case storeChangedMsg:
+		if a.quitting {
+			return a, nil
+		}
+		var next tea.Cmd
+		if msg.ch != nil {
+			next = waitForStoreChange(msg.ch)
+		}
+		return a, tea.Batch(a.broadcast(msg), next)
 	case runEndedMsg:
 		// "training <id>" no longer applies once the run ended.
 		if a.status == "training "+msg.id {

@@ -44,6 +44,8 @@ type runsLoadedMsg struct {
 type runDetailMsg struct {
 	run *sessions.FullRun
 	err error
+	// reload: a refresh of the open run, dropped if it was closed meanwhile.
+	reload bool
 }
 
 // compareLoadedMsg carries the runs to compare.
@@ -80,6 +82,13 @@ type compareRunsMsg struct{ ids []string }
 
 // refreshTickMsg polls the store for runs written by other processes.
 type refreshTickMsg struct{}
+
+// storeChangedMsg is a change the store pushed (PostgreSQL): the IDs of
+// the runs written elsewhere ("" for any), and the channel to wait on next.
+type storeChangedMsg struct {
+	ids []string
+	ch  <-chan string
+}
 
 // runsChangedMsg says the store changed (a run finished or was deleted).
 type runsChangedMsg struct{}

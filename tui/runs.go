@@ -205,6 +205,9 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 		m.panel, m.detail = &msg, nil
 		return m, tea.Batch(m.load(), func() tea.Msg { return statusMsg{text: "done; esc returns to the list"} })
 	case runDetailMsg:
+		if msg.reload && (m.detail == nil || msg.run == nil || m.detail.ID != msg.run.ID) {
+			return m, nil // closed, or another run opened, meanwhile
+		}
 		if msg.err != nil {
 			return m, func() tea.Msg { return statusMsg{text: msg.err.Error(), err: true} }
 		}
@@ -318,15 +321,7 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 			m.cursor++
 		}
 	case key.Matches(msg, k.Open):
-		store, id := m.store, r.ID
-		return m, func() tea.Msg {
-			f, err := sessions.LoadFull(context.Background(), store, id)
-			if err == nil {
-				f.Run = *sessions.CleanRun(&f.Run)
-				f.Run.ID = id
-			}
-			return runDetailMsg{run: f, err: err}
-		}
+		return m, loadDetail(m.store, r.ID)
 	case key.Matches(msg, k.Sweep):
 		if r.SweepID == "" {
 			return m, func() tea.Msg { return statusMsg{text: "this run is not a trial of a sweep", err: true} }

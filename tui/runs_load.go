@@ -185,3 +185,33 @@ func exportRun(store sessions.Store, id, name string, force bool) tea.Cmd {
 		return statusMsg{text: "exported to " + name}
 	}
 }
+
+// loadDetail reads a run with its history for the detail view.
+func loadDetail(store sessions.Store, id string) tea.Cmd {
+	return func() tea.Msg {
+		f, err := sessions.LoadFull(context.Background(), store, id)
+		if err == nil {
+			f.Run = *sessions.CleanRun(&f.Run)
+			f.Run.ID = id
+		}
+		return runDetailMsg{run: f, err: err}
+	}
+}
+
+// reloadDetail reads the open run again when ids (a pushed change) name
+// it, or say that anything may have changed (""), so that the curve of a
+// run training elsewhere grows.
+func (m runsModel) reloadDetail(ids []string) tea.Cmd {
+	if m.detail == nil || m.store == nil {
+		return nil
+	}
+	if !slices.Contains(ids, m.detail.ID) && !slices.Contains(ids, "") {
+		return nil
+	}
+	load := loadDetail(m.store, m.detail.ID)
+	return func() tea.Msg {
+		msg := load().(runDetailMsg)
+		msg.reload = true
+		return msg
+	}
+}

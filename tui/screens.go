@@ -115,9 +115,11 @@ func (m *runsModel) Help() help.KeyMap {
 func (m *runsModel) Title() string { return "Runs" }
 
 func (m *runsModel) Handle(msg tea.Msg) tea.Cmd {
-	switch msg.(type) {
+	switch msg := msg.(type) {
 	case shownMsg, refreshTickMsg, runsChangedMsg: // the store may have changed
 		return m.load()
+	case storeChangedMsg: // the store pushed a change: the list, and the open run's curve
+		return tea.Batch(m.load(), m.reloadDetail(msg.ids))
 	}
 	var cmd tea.Cmd
 	*m, cmd = m.Update(msg)
