@@ -3,6 +3,7 @@ package sessions
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,7 +16,7 @@ import (
 // of the time to list thousands of runs.
 const summaryColumns = `runs.id, runs.name, runs.status, runs.dataset, runs.task, runs.summary, runs.optimizer, runs.lr,
 	runs.created_at, runs.epochs_done, runs.epochs_total, runs.duration_ns, COALESCE(runs.sweep_id, ''),
-	COALESCE((SELECT kind FROM run_lineage l WHERE l.run_id = runs.id), ''), runs.metrics`
+	COALESCE((SELECT kind FROM run_lineage l WHERE l.run_id = runs.id), ''), runs.metrics, runs.tags`
 
 func scanSummary(sc scanner, keep func(string) bool) (*Run, error) {
 	var r Run
@@ -29,11 +30,16 @@ func scanSummary(sc scanner, keep func(string) bool) (*Run, error) {
 // accepts; with m non-nil, m is cleared and reused for them.
 func scanSummaryInto(sc scanner, r *Run, m Metrics, keep func(string) bool) error {
 	*r = Run{}
-	var status, metrics string
+	var status, metrics, tags string
 	var created, dur int64
 	if err := sc.Scan(&r.ID, &r.Name, &status, &r.Dataset, &r.Task, &r.Summary, &r.Spec.Optimizer.Name, &r.Spec.Optimizer.LR,
-		&created, &r.EpochsDone, &r.EpochsTotal, &dur, &r.SweepID, &r.Kind, &metrics); err != nil {
+		&created, &r.EpochsDone, &r.EpochsTotal, &dur, &r.SweepID, &r.Kind, &metrics, &tags); err != nil {
 		return err
+	}
+	if tags != "" && tags != "[]" && tags != "null" { // most runs have none: skip the JSON decoder
+		if err := json.Unmarshal([]byte(tags), &r.Tags); err != nil {
+			return fmt.Errorf("run %s: bad stored tags: %v", r.ID, err)
+		}
 	}
 	r.Status = trainer.Status(status)
 	r.Created = fromNanos(created)
@@ -84,8 +90,9 @@ func (q Query) where() (string, []any, error) {
 		args = append(args, q.Tag)
 	}
 	if q.Text != "" {
-		where = append(where, "(instr(lower(name), lower(?)) > 0 OR instr(lower(notes), lower(?)) > 0 OR instr(id, ?) > 0)")
-		args = append(args, q.Text, q.Text, q.Text)
+		where = append(where, "(instr(lower(name), lower(?)) > 0 OR instr(lower(notes), lower(?)) > 0 OR instr(id, ?) > 0"+
+			" OR instr(lower(dataset), lower(?)) > 0 OR instr(lower(summary), lower(?)) > 0 OR instr(lower(tags), lower(?)) > 0)")
+		args = append(args, q.Text, q.Text, q.Text, q.Text, q.Text, q.Text)
 	}
 	for _, c := range q.Conds {
 		switch c.Op {

@@ -11,7 +11,7 @@ type Query struct {
 	Status  []string // any of these statuses
 	Dataset string
 	Tag     string
-	Text    string // in name, notes or ID
+	Text    string // in the name, notes, ID, dataset, architecture or tags
 	SweepID string
 	Conds   []Cond // metric thresholds
 	// Sort is a column (created, name, status, dataset, epochs, duration,
@@ -36,7 +36,7 @@ type Cond struct {
 var sortColumns = map[string]string{
 	"created": "created_at", "name": "name", "status": "status", "dataset": "dataset",
 	"epochs": "epochs_done", "duration": "duration_ns", "lr": "lr", "summary": "summary",
-	"optimizer": "optimizer", "id": "id", "params": "params",
+	"optimizer": "optimizer", "id": "id", "params": "params", "tags": "tags",
 }
 
 // MetricKey normalizes a metric name: val_accuracy means its best value

@@ -102,6 +102,8 @@ type RunsKeys struct {
 	Metric key.Binding
 	// Sweep opens the sweep of the run under the cursor.
 	Sweep key.Binding
+	// Top and Bottom jump to the first and last run.
+	Top, Bottom key.Binding
 }
 
 // DefaultRunsKeys returns the Runs key map.
@@ -109,6 +111,8 @@ func DefaultRunsKeys() RunsKeys {
 	return RunsKeys{
 		Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Top:     key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "first run")),
+		Bottom:  key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "last run")),
 		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
@@ -133,7 +137,7 @@ func (k RunsKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Open, k.Filter, k.Select, k.Compare, k.Sort, k.Clone, k.Delete}
 }
 func (k RunsKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Back, k.Filter}, {k.Select, k.Compare, k.Sort, k.Reverse, k.Metric}, {k.Clone, k.Rerun, k.Delete, k.Export, k.Sweep}, {k.Combine, k.Shrink, k.Explain}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.Open, k.Back, k.Filter}, {k.Select, k.Compare, k.Sort, k.Reverse, k.Metric}, {k.Clone, k.Rerun, k.Delete, k.Export, k.Sweep}, {k.Combine, k.Shrink, k.Explain}}
 }
 
 // CompareKeys drive the Compare screen.

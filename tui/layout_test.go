@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"workbench/datasets"
+	"workbench/sessions"
 	"workbench/trainer"
 )
 
@@ -135,5 +137,44 @@ func TestSetupRefusesAModelTooBigForTheMachine(t *testing.T) {
 	}
 	if v := a.View(); !strings.Contains(v, "~129 GiB") {
 		t.Fatalf("the summary lacks the estimate:\n%s", v)
+	}
+}
+
+// TestRunsFilterSearchesEverywhereAndTakesCLIFilters: / finds runs by tag
+// and architecture, takes the CLI's filter syntax, and g/G jump.
+func TestRunsFilterSearchesEverywhereAndTakesCLIFilters(t *testing.T) {
+	q, err := filterQuery("tanh dataset=digits val_accuracy>0.9 tag=x")
+	if err != nil || q.Text != "tanh" || q.Dataset != "digits" || q.Tag != "x" || len(q.Conds) != 1 || q.Conds[0].Key != "best_val_accuracy" {
+		t.Fatalf("query %+v, %v", q, err)
+	}
+	if _, err := filterQuery("bogus>1"); err == nil {
+		t.Fatal("a bad filter is not an error")
+	}
+	store := tempStore(t)
+	ids := storeSynthRuns(t, store)
+	if err := store.UpdateRun(context.Background(), ids[0], sessions.Patch{Tags: &[]string{"keeper"}}); err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, store, 160, 40)
+	press(a, "3")
+	if v := a.View(); !strings.Contains(v, "TAGS") || !strings.Contains(v, "keeper") {
+		t.Fatalf("no tags column:\n%s", v)
+	}
+	press(a, "G")
+	if a.runsScreen().cursor != 1 {
+		t.Fatalf("G: cursor %d", a.runsScreen().cursor)
+	}
+	press(a, "g")
+	if a.runsScreen().cursor != 0 {
+		t.Fatalf("g: cursor %d", a.runsScreen().cursor)
+	}
+	for _, text := range []string{"keeper", "tag=keeper"} {
+		press(a, "/")
+		a.runsScreen().input.SetValue(text)
+		press(a, "enter")
+		if n := len(a.runsScreen().runs); n != 1 {
+			t.Fatalf("/%s: %d runs", text, n)
+		}
+		press(a, "esc")
 	}
 }

@@ -39,6 +39,7 @@ var runColumns = []runColumn{
 	{"STATUS", "status", 11, func(r *sessions.Run) string { return string(r.Status) }},
 	{"BEST VAL", "val_key", 11, func(r *sessions.Run) string { return keyCell(r, "best_val_") }},
 	{"TEST", "test_key", 11, func(r *sessions.Run) string { return keyCell(r, "test_") }},
+	{"TAGS", "tags", 12, func(r *sessions.Run) string { return strings.Join(r.Tags, ",") }},
 	{"EPOCHS", "epochs", 9, func(r *sessions.Run) string {
 		if r.Kind != sessions.KindTrain {
 			// A derived run has no epochs of its own: say what it is, in
@@ -56,7 +57,7 @@ var runColumns = []runColumn{
 
 // columnPriority orders the columns by how much they matter when space
 // is short; fitColumns keeps as many as fit, in table order.
-var columnPriority = []string{"NAME/ID", "STATUS", "BEST VAL", "DATASET", "TEST", "EPOCHS", "ARCHITECTURE", "LR", "OPT", "DATE", "TIME"}
+var columnPriority = []string{"NAME/ID", "STATUS", "BEST VAL", "DATASET", "TEST", "EPOCHS", "TAGS", "ARCHITECTURE", "LR", "OPT", "DATE", "TIME"}
 
 func fitColumns(w int) []runColumn {
 	keep := map[string]bool{}
@@ -225,6 +226,10 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 					m.input.SetValue(m.filter)
 				}
 				m.filter = strings.TrimSpace(m.input.Value())
+				if _, err := filterQuery(m.filter); err != nil {
+					msg := err.Error() + " (filters: dataset=NAME, tag=T, status=done, val_accuracy>0.9)"
+					return m, tea.Batch(m.load(), func() tea.Msg { return statusMsg{text: msg, err: true} })
+				}
 				return m, m.load()
 			}
 			var cmd tea.Cmd
@@ -291,6 +296,10 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		if m.cursor < len(m.runs)-1 {
 			m.cursor++
 		}
+	case key.Matches(msg, k.Top):
+		m.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		m.cursor = max(len(m.runs)-1, 0)
 	case key.Matches(msg, k.Filter):
 		m.filtering = true
 		m.input.SetValue(m.filter)

@@ -3,9 +3,11 @@ package tui
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -17,7 +19,7 @@ import (
 // (key metrics, which differ by task, are sorted here by sortRuns); key
 // identifies it, so a refresh can tell whether it may merge changes.
 func (m runsModel) query() (q sessions.Query, sortKey string, key string) {
-	q = sessions.Query{Text: m.filter}
+	q, _ = filterQuery(m.filter)
 	sortKey = runColumns[m.sortCol].sort
 	col := sortKey
 	if col == "val_key" || col == "test_key" {
@@ -126,6 +128,8 @@ func sortRuns(runs []*sessions.Run, sortKey, metric string, desc bool) {
 		by = func(a, b *sessions.Run) int { return cmp.Compare(a.Dataset, b.Dataset) }
 	case "summary":
 		by = func(a, b *sessions.Run) int { return cmp.Compare(a.Summary, b.Summary) }
+	case "tags": // as the store sorts them: by their JSON text
+		by = func(a, b *sessions.Run) int { return cmp.Compare(tagsJSON(a), tagsJSON(b)) }
 	case "optimizer":
 		by = func(a, b *sessions.Run) int { return cmp.Compare(a.Spec.Optimizer.Name, b.Spec.Optimizer.Name) }
 	case "lr":
@@ -214,4 +218,36 @@ func (m runsModel) reloadDetail(ids []string) tea.Cmd {
 		msg.reload = true
 		return msg
 	}
+}
+
+// filterQuery reads what was typed after /: words are searched in each
+// run's name, notes, ID, dataset, architecture and tags, and words with an
+// operator are the CLI's filters (dataset=digits, tag=x, val_accuracy>0.9).
+// A filter that does not parse is an error, and the query keeps the rest.
+func filterQuery(text string) (sessions.Query, error) {
+	var q sessions.Query
+	var words []string
+	var first error
+	for _, w := range strings.Fields(text) {
+		if !strings.ContainsAny(w, "=<>~") {
+			words = append(words, w)
+			continue
+		}
+		if err := q.ParseFilter(w); err != nil && first == nil {
+			first = err
+		}
+	}
+	if len(words) > 0 {
+		q.Text = strings.Join(words, " ")
+	}
+	return q, first
+}
+
+// tagsJSON is a run's tags as the store keeps them.
+func tagsJSON(r *sessions.Run) string {
+	if len(r.Tags) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(r.Tags)
+	return string(b)
 }
