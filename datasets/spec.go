@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"workbench/numfmt"
@@ -127,12 +128,16 @@ func (s *Spec) validatePrep() error {
 	return nil
 }
 
-// Label is a short human name for the data source.
+// Label is a short human name for the data source: the dataset's name,
+// or a CSV's file name without its directory.
 func (s *Spec) Label() string {
 	if s.Name != "" {
 		return s.Name
 	}
-	return s.Path
+	if s.Path == "-" || s.Path == "" {
+		return s.Path
+	}
+	return filepath.Base(s.Path)
 }
 
 // Prepared is a dataset split, scaled and ready to train on. It is

@@ -173,7 +173,7 @@ func (m *compareModel) redraw() {
 
 func shortID(r *sessions.Run) string {
 	if r.Name != "" {
-		return truncate(r.Name, 14)
+		return truncateMiddle(r.Name, 14)
 	}
 	id := sessions.CleanText(r.ID)
 	if i := strings.LastIndex(id, "-"); i > 0 {
@@ -214,7 +214,7 @@ func (m compareModel) content() string {
 	var mt []string
 	hdr := fmt.Sprintf("%-*s", keyW, "metric")
 	for _, r := range m.cmp.Runs {
-		hdr += seriesStyle(r.ID).Render(fmt.Sprintf(" %*s", colW, truncate(shortID(r), colW)))
+		hdr += seriesStyle(r.ID).Render(fmt.Sprintf(" %*s", colW, truncateMiddle(shortID(r), colW)))
 	}
 	title := "metrics (* best)"
 	if sessions.Groups(m.cmp.Runs, "best_val_accuracy") > 1 {
@@ -228,7 +228,7 @@ func (m compareModel) content() string {
 		if strings.HasPrefix(row.Key, "best_train") {
 			continue
 		}
-		line := fmt.Sprintf("%-*s", keyW, truncate(row.Key, keyW))
+		line := fmt.Sprintf("%-*s", keyW, truncateMiddle(row.Key, keyW))
 		for i := range row.Values {
 			cell, mark := compareCell(row, i)
 			if mark == '*' {

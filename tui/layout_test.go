@@ -178,3 +178,17 @@ func TestRunsFilterSearchesEverywhereAndTakesCLIFilters(t *testing.T) {
 		press(a, "esc")
 	}
 }
+
+func TestTruncateMiddleKeepsNamesDistinct(t *testing.T) {
+	a, b := truncateMiddle("best_val_precision_macro", 20), truncateMiddle("best_val_precision_weighted", 20)
+	if a == b || len([]rune(a)) != 20 || len([]rune(b)) != 20 || !strings.HasSuffix(a, "macro") || !strings.HasSuffix(b, "weighted") {
+		t.Fatalf("%q and %q", a, b)
+	}
+	if got := truncateMiddle("short", 20); got != "short" {
+		t.Fatal(got)
+	}
+	s := datasets.Spec{Path: "/home/me/data/loans.csv"}
+	if s.Label() != "loans.csv" {
+		t.Fatalf("a CSV's label is %q", s.Label())
+	}
+}

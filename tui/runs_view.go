@@ -167,7 +167,7 @@ func (m runsModel) viewDetail() string {
 		if strings.HasPrefix(mr.Key, "best_train") {
 			continue
 		}
-		right = append(right, fmt.Sprintf("%-22s %s", truncate(mr.Key, 22), numfmt.Value(mr.Values[0])))
+		right = append(right, fmt.Sprintf("%-22s %s", truncateMiddle(mr.Key, 22), numfmt.Value(mr.Values[0])))
 	}
 	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 {
 		right = append(right, st.Header.Render("test confusion (rows actual)"), confusionView(f.Evaluation.Test.Confusion, r.Classes, st, rightW-4))

@@ -188,6 +188,19 @@ func scatter(t *datasets.Table, w, h int, st *Styles) string {
 	return strings.Join(lines, "\n")
 }
 
+// truncateMiddle cuts s to n cells by dropping its middle, so names that
+// differ only at the end (best_val_precision_macro, …_weighted; trial
+// names that differ in their last setting) stay distinct.
+func truncateMiddle(s string, n int) string {
+	r := []rune(s)
+	if n <= 0 || len(r) <= n {
+		return truncate(s, n)
+	}
+	head := (n - 1) * 2 / 5
+	tail := n - 1 - head
+	return string(r[:head]) + "…" + string(r[len(r)-tail:])
+}
+
 func truncate(s string, n int) string {
 	if n <= 0 {
 		return ""

@@ -37,7 +37,7 @@ func (m trainModel) View() string {
 	for i, x := range m.runs {
 		name := x.spec.Data.Label()
 		if x.trial != "" {
-			name = x.trial
+			name = truncateMiddle(x.trial, 28) // trials differ in their last settings
 		}
 		if best[x.id] {
 			name = "★ " + name
@@ -325,7 +325,7 @@ func (m trainModel) metricPanel(r *liveRun, w, maxRows int) string {
 	}
 	rows := []string{st.Header.Render(truncate(head, w))}
 	for i, k := range keys {
-		row := fmt.Sprintf("%-*s", nameW, truncate(k, nameW))
+		row := fmt.Sprintf("%-*s", nameW, truncateMiddle(k, nameW))
 		for j := range cols {
 			row += fmt.Sprintf("  %*s", widths[j], cells[i][j])
 		}
