@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -154,6 +156,7 @@ func curvesPlot(store sessions.Store, ids []string, metric string) (*plot.Plot, 
 	p.X.Label.Text = "epoch"
 	p.Y.Label.Text = metric
 	p.Add(plotter.NewGrid())
+	lo, hi := math.Inf(1), math.Inf(-1)
 	for i, id := range ids {
 		r, err := store.GetRun(context.Background(), id)
 		if err != nil {
@@ -169,12 +172,17 @@ func curvesPlot(store sessions.Store, ids []string, metric string) (*plot.Plot, 
 			if split == "train" {
 				src = e.Train
 			}
-			if v, ok := src[name]; ok {
+			if v, ok := src[name]; ok && !math.IsNaN(v) && !math.IsInf(v, 0) {
 				pts = append(pts, plotter.XY{X: float64(e.Epoch), Y: v})
 			}
 		}
 		if len(pts) == 0 {
 			return nil, fmt.Errorf("run %s has no %s history", id, metric)
+		}
+		for _, q := range pts {
+			if !math.IsNaN(q.Y) && !math.IsInf(q.Y, 0) {
+				lo, hi = math.Min(lo, q.Y), math.Max(hi, q.Y)
+			}
 		}
 		l, err := plotter.NewLine(pts)
 		if err != nil {
@@ -184,6 +192,12 @@ func curvesPlot(store sessions.Store, ids []string, metric string) (*plot.Plot, 
 		l.Width = vg.Points(1.5)
 		p.Add(l)
 		p.Legend.Add(runLabel(r), l)
+	}
+	// The y range holds every point with a margin, so no point sits on
+	// (or past) the frame.
+	if lo <= hi {
+		pad := math.Max((hi-lo)*0.05, math.Max(math.Abs(hi)*1e-3, 1e-9))
+		p.Y.Min, p.Y.Max = lo-pad, hi+pad
 	}
 	p.Legend.Top = true
 	return p, nil
@@ -260,25 +274,21 @@ func confusionPlot(store sessions.Store, id string) (*plot.Plot, error) {
 			maxV = max(maxV, float64(v))
 		}
 	}
-	cmap := moreland.SmoothBlueRed()
+	// A sequential map, light for few rows and dark for many (Kindlmann's,
+	// reversed), so the diagonal stands out and the map reads in grey too.
+	cmap := moreland.Kindlmann()
 	cmap.SetMin(0)
 	cmap.SetMax(1)
-	pal := cmap.Palette(64)
-	hm := plotter.NewHeatMap(cm, pal)
+	cols := cmap.Palette(64).Colors()
+	slices.Reverse(cols)
+	hm := plotter.NewHeatMap(cm, reversedPalette(cols))
 	hm.Min, hm.Max = 0, maxV
 	p := plot.New()
 	p.Title.Text = "confusion matrix (test): " + runLabel(r)
 	p.X.Label.Text = "predicted"
 	p.Y.Label.Text = "actual"
 	p.Add(hm)
-	var labels plotter.XYLabels
-	for ri, row := range cm {
-		for ci, v := range row {
-			labels.XYs = append(labels.XYs, plotter.XY{X: float64(ci), Y: float64(len(cm) - 1 - ri)})
-			labels.Labels = append(labels.Labels, fmt.Sprint(v))
-		}
-	}
-	if l, err := plotter.NewLabels(labels); err == nil {
+	if l, err := confusionAnnotations(cm, maxV); err == nil {
 		p.Add(l)
 	}
 	names := func(reverse bool) plot.ConstantTicks {
@@ -299,4 +309,33 @@ func confusionPlot(store sessions.Store, id string) (*plot.Plot, error) {
 	p.X.Tick.Marker = names(false)
 	p.Y.Tick.Marker = names(true)
 	return p, nil
+}
+
+// reversedPalette is a palette of fixed colours.
+type reversedPalette []color.Color
+
+func (p reversedPalette) Colors() []color.Color { return p }
+
+// confusionAnnotations writes each cell's count on it: dark text on light
+// cells, white on dark ones (more than half the largest count).
+func confusionAnnotations(cm confusionGrid, maxV float64) (*plotter.Labels, error) {
+	var labels plotter.XYLabels
+	for ri, row := range cm {
+		for ci, v := range row {
+			labels.XYs = append(labels.XYs, plotter.XY{X: float64(ci), Y: float64(len(cm) - 1 - ri)})
+			labels.Labels = append(labels.Labels, fmt.Sprint(v))
+		}
+	}
+	l, err := plotter.NewLabels(labels)
+	if err != nil {
+		return nil, err
+	}
+	for i, xy := range labels.XYs {
+		if float64(cm[len(cm)-1-int(xy.Y)][int(xy.X)]) > maxV/2 {
+			l.TextStyle[i].Color = color.White
+		} else {
+			l.TextStyle[i].Color = color.Black
+		}
+	}
+	return l, nil
 }
