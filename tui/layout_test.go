@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -190,5 +191,36 @@ func TestTruncateMiddleKeepsNamesDistinct(t *testing.T) {
 	s := datasets.Spec{Path: "/home/me/data/loans.csv"}
 	if s.Label() != "loans.csv" {
 		t.Fatalf("a CSV's label is %q", s.Label())
+	}
+}
+
+// TestOpenRunFollowsATrainingRun: a run opened on Runs while it trains
+// (here, by another process writing the store) is read again at each poll.
+func TestOpenRunFollowsATrainingRun(t *testing.T) {
+	store := tempStore(t)
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 0
+	live, err := sessions.Start(context.Background(), store, spec, sessions.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { live.Handle.Stop(); <-live.Recorder.Done() }()
+	for live.Handle.Epoch() < 5 {
+		time.Sleep(time.Millisecond)
+	}
+	a := newApp(t, store, 120, 40)
+	press(a, "3", "enter")
+	m := a.runsScreen()
+	if m.detail == nil {
+		t.Fatal("the run did not open")
+	}
+	before := len(m.detail.History)
+	for live.Handle.Epoch() < before+50 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	send(a, refreshTickMsg{})
+	if after := len(a.runsScreen().detail.History); after <= before {
+		t.Fatalf("the open run did not follow: %d epochs, then %d", before, after)
 	}
 }

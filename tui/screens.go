@@ -3,6 +3,8 @@ package tui
 import (
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"workbench/trainer"
 )
 
 // screen is all the root knows of a screen, as soft-serve's pages are
@@ -116,7 +118,12 @@ func (m *runsModel) Title() string { return "Runs" }
 
 func (m *runsModel) Handle(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case shownMsg, refreshTickMsg, runsChangedMsg: // the store may have changed
+	case refreshTickMsg: // polling (SQLite): a run open while it trains follows its curve
+		if m.detail != nil && m.detail.Status == trainer.StatusRunning {
+			return tea.Batch(m.load(), m.reloadDetail([]string{m.detail.ID}))
+		}
+		return m.load()
+	case shownMsg, runsChangedMsg: // the store may have changed
 		return m.load()
 	case storeChangedMsg: // the store pushed a change: the list, and the open run's curve
 		return tea.Batch(m.load(), m.reloadDetail(msg.ids))
