@@ -237,13 +237,16 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.status, a.statusOK = "sweep: "+msg.err.Error(), false
 			return a, nil
 		}
+		// The user stays where they are (the trials, the ranked table);
+		// Compare is ready with the top trials when they go there.
 		top := topTrials(msg.res, 4)
-		a.status, a.statusOK = fmt.Sprintf("sweep %s %s: comparing the top %d trials", msg.res.ID, msg.res.Status, len(top)), true
 		changed := a.broadcast(runsChangedMsg{})
 		if len(top) < 2 {
+			a.status, a.statusOK = fmt.Sprintf("sweep %s %s", msg.res.ID, msg.res.Status), true
 			return a, changed
 		}
-		return a, tea.Batch(changed, a.show(screenCompare), a.screens[screenCompare].Handle(compareRunsMsg{ids: top}))
+		a.status, a.statusOK = fmt.Sprintf("sweep %s %s: the top %d trials are on Compare (4)", msg.res.ID, msg.res.Status, len(top)), true
+		return a, tea.Batch(changed, a.screens[screenCompare].Handle(compareRunsMsg{ids: top}))
 	case compareRunsMsg:
 		return a, tea.Batch(a.show(screenCompare), a.screens[screenCompare].Handle(msg))
 	case refreshTickMsg:

@@ -203,3 +203,29 @@ func TestHostileBoundary(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileSweepTable draws the ranked trials of a sweep whose curves
+// hold hostile values.
+func TestHostileSweepTable(t *testing.T) {
+	for _, h := range hostile {
+		a := newApp(t, nil, 120, 40)
+		a.opts.CrashDir = t.TempDir()
+		for i, status := range []trainer.Status{trainer.StatusDone, trainer.StatusPruned} {
+			id := fmt.Sprintf("20261128-120000-swp%03d", i)
+			evs := hostileEvents(id, datasets.Binary, h.vals)
+			fin := evs[len(evs)-1].(trainer.FinishedEvent)
+			fin.Status = status
+			evs[len(evs)-1] = fin
+			r := &liveRun{id: id, spec: evs[0].(trainer.StartEvent).Spec, queue: closedQueue(nil), key: "accuracy",
+				status: trainer.StatusRunning, sweep: "sweep-1", trial: fmt.Sprintf("lr=%d", i),
+				data: &datasets.Prepared{Meta: datasets.Meta{Task: datasets.Binary}}}
+			a.Update(runStartedMsg{run: r})
+			a.Update(runEventsMsg{id: id, events: evs, closed: true})
+		}
+		press(a, "w")
+		checkView(t, a, h.name+" sweep table")
+		if v := a.View(); !strings.Contains(v, "2 trials, best first") {
+			t.Fatalf("%s: no table:\n%s", h.name, v)
+		}
+	}
+}

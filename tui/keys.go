@@ -66,6 +66,8 @@ func (k SetupKeys) FullHelp() [][]key.Binding {
 // TrainKeys drive the live Train screen.
 type TrainKeys struct {
 	Pause, Step, Stop, Restart, Edit, Tag, Annotate, NextRun, PrevRun, LogY, Smooth, TestPoints, Network key.Binding
+	// SweepTable shows the ranked trials of the selected trial's sweep.
+	SweepTable key.Binding
 }
 
 // DefaultTrainKeys returns the Train key map.
@@ -84,6 +86,7 @@ func DefaultTrainKeys() TrainKeys {
 		Smooth:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "smoothing")),
 		TestPoints: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "test points")),
 		Network:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "network view")),
+		SweepTable: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "sweep's trials")),
 	}
 }
 
@@ -91,7 +94,7 @@ func (k TrainKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Pause, k.Step, k.Stop, k.Restart, k.Edit, k.LogY, k.Smooth}
 }
 func (k TrainKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Pause, k.Step, k.Stop, k.Restart, k.Edit}, {k.Tag, k.Annotate, k.NextRun, k.PrevRun}, {k.LogY, k.Smooth, k.TestPoints, k.Network}}
+	return [][]key.Binding{{k.Pause, k.Step, k.Stop, k.Restart, k.Edit}, {k.Tag, k.Annotate, k.NextRun, k.PrevRun}, {k.LogY, k.Smooth, k.TestPoints, k.Network, k.SweepTable}}
 }
 
 // RunsKeys drive the Runs screen.

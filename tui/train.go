@@ -26,6 +26,7 @@ type trainModel struct {
 	bar          progress.Model
 	store        sessions.Store
 	net          networkModel
+	showSweep    bool // the ranked table of the selected trial's sweep
 
 	keys    TrainKeys
 	styles  *Styles
@@ -254,6 +255,10 @@ func (m trainModel) updateKeys(msg tea.KeyMsg) (trainModel, tea.Cmd) {
 		m.smooth = !m.smooth
 		for _, r := range m.runs {
 			m.sizeCharts(r)
+		}
+	case key.Matches(msg, k.SweepTable):
+		if r := m.selected(); r != nil && r.sweep != "" {
+			m.showSweep = !m.showSweep
 		}
 	case key.Matches(msg, k.TestPoints):
 		m.showTest = !m.showTest

@@ -58,6 +58,9 @@ func (m trainModel) View() string {
 	if m.net.Focused() {
 		return plain.MaxHeight(m.h).Render(strings.Join(lines, "\n") + "\n" + m.net.viewFor(r))
 	}
+	if m.showSweep && r.sweep != "" {
+		return plain.MaxHeight(m.h).Render(strings.Join(lines, "\n") + "\n" + m.sweepTable(r, m.w, m.h-2))
+	}
 	cw, rw, _, _, _, _ := m.layout()
 	left := r.loss.view() + "\n" + m.lowerLeft(r, cw)
 	left = plain.Width(cw).MaxWidth(cw).MaxHeight(m.h - 2).Render(left)

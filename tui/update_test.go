@@ -267,8 +267,17 @@ func TestSweepFromSetup(t *testing.T) {
 			t.Fatalf("trial not tagged: %+v", r.trial)
 		}
 	}
-	if a.screen != screenCompare || a.compareScreen().cmp == nil || len(a.compareScreen().cmp.Runs) != 2 {
-		t.Fatalf("the sweep's end did not open Compare (screen %d)", a.screen)
+	// The sweep's end leaves the user where they are, with Compare ready.
+	if a.screen != screenTrain || a.compareScreen().cmp == nil || len(a.compareScreen().cmp.Runs) != 2 {
+		t.Fatalf("after the sweep: screen %d, compare %v", a.screen, a.compareScreen().cmp != nil)
+	}
+	if v := a.View(); !strings.Contains(v, "on Compare (4)") {
+		t.Fatalf("the status does not say where the top trials are:\n%s", v)
+	}
+	// w shows the sweep's trials ranked, with sparklines.
+	press(a, "w")
+	if v := a.View(); !strings.Contains(v, "2 trials, best first") || !strings.ContainsAny(v, "▁▂▃▄▅▆▇█") {
+		t.Fatalf("no ranked table of the trials:\n%s", v)
 	}
 	sws, _ := store.ListSweeps(context.Background())
 	if len(sws) != 1 || sws[0].Trials != 2 || sws[0].Status != "done" {

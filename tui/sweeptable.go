@@ -1,0 +1,85 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"workbench/numfmt"
+	"workbench/trainer"
+)
+
+// candidate reports whether a trial can rank as the sweep's best: pruned,
+// diverged, stopped or failed trials rank below every other, as in Optuna.
+func candidate(r *liveRun) bool {
+	switch statusLabel(r) {
+	case "pruned", "diverged", "stopped", "failed", "interrupted":
+		return false
+	}
+	return true
+}
+
+// sweepTable is the live ranked table of the trials of the selected run's
+// sweep: rank, trial, status, epoch, the best validation key metric so far
+// and a sparkline of it, best first.
+func (m trainModel) sweepTable(sel *liveRun, w, h int) string {
+	st := m.styles
+	var trials []*liveRun
+	for _, r := range m.runs {
+		if r.sweep == sel.sweep {
+			trials = append(trials, r)
+		}
+	}
+	score := func(r *liveRun) (float64, bool) {
+		v, ok := r.best[r.key]
+		return v, ok && finite(v)
+	}
+	sort.SliceStable(trials, func(i, j int) bool {
+		ci, cj := candidate(trials[i]), candidate(trials[j])
+		if ci != cj {
+			return ci
+		}
+		vi, oki := score(trials[i])
+		vj, okj := score(trials[j])
+		if oki != okj {
+			return oki
+		}
+		lower := trainer.LowerIsBetter(trials[i].key)
+		return (lower && vi < vj) || (!lower && vi > vj)
+	})
+	nameW := min(max(w/3, 12), 40)
+	sparkW := max(w-nameW-40, 8)
+	head := fmt.Sprintf("%3s  %-*s %-12s %7s %10s  %s", "#", nameW, "trial", "status", "epoch", "best "+truncate(sel.key, 5), "val "+sel.key)
+	lines := []string{st.Header.Render(truncate(fmt.Sprintf("sweep %s: %d trials, best first (pruned and stopped trials rank last) · w back", sel.sweep, len(trials)), w)),
+		st.Header.Render(truncate(head, w))}
+	for i, r := range trials {
+		if len(lines) >= h {
+			lines[len(lines)-1] = st.Subtle.Render(fmt.Sprintf("… %d more trials", len(trials)-i+1))
+			break
+		}
+		best := "—"
+		if v, ok := score(r); ok {
+			best = numfmt.Value(v)
+		}
+		epoch := 0
+		if r.last != nil {
+			epoch = r.last.Epoch
+		}
+		var vals []float64
+		for _, s := range r.metric.series {
+			if s.name == "val" {
+				vals = s.ys
+			}
+		}
+		name := r.trial
+		if name == "" {
+			name = r.id
+		}
+		line := fmt.Sprintf("%3d  %-*s %-12s %7d %10s  %s", i+1, nameW, truncateMiddle(name, nameW), truncate(statusLabel(r), 12), epoch, best, sparkline(vals, sparkW))
+		if r == sel {
+			line = st.Selected.Render(line)
+		}
+		lines = append(lines, truncateANSI(line, w))
+	}
+	return strings.Join(lines, "\n")
+}
