@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"runtime/debug"
 
@@ -54,12 +55,15 @@ func runUI(e *env, cmd *cobra.Command, specFile string) error {
 		opts.Spec = &s
 	}
 	var store sessions.Store
-	st, err := openStore(e, cmd)
+	st, err := openStoreToRead(e, cmd) // a read-only store can still be browsed
 	if err != nil {
 		opts.StoreErr = err // the app runs and says why nothing is saved
 	} else {
 		defer st.Close()
 		store = st
+		if st.ReadOnly() {
+			opts.StoreErr = fmt.Errorf("%s is read-only: its runs can be browsed, but new runs cannot be saved in it", st.Path())
+		}
 	}
 	// Rendering allocates; a larger GC target (a few MB more heap) keeps the
 	// collector from taking CPU the trainer could use: measured, TUI/headless

@@ -124,14 +124,14 @@ func EncodeCSV(r io.Reader, name string, features, crosses []string, im *Imputer
 					}
 				}
 				if hit < 0 {
-					unseen, problem = true, fmt.Sprintf("%q has %q, a value training never saw", col, cell)
+					unseen, problem = true, fmt.Sprintf("%q has %s, a value training never saw", col, quoteCell(cell))
 					break
 				}
 				row[s.start+hit] = 1
 			default:
 				v, ok := parseNumber(cell)
 				if !ok {
-					return nil, fail(line, s.col+1, e.Header[s.col], "expected a number, got %q", rec[s.col])
+					return nil, fail(line, s.col+1, e.Header[s.col], "expected a number, got %s", quoteCell(rec[s.col]))
 				}
 				row[s.start] = v
 			}
