@@ -156,12 +156,6 @@ func safeDiv(a, b float64) float64 {
 // under it by the trapezoid rule, which counts a tied positive-negative
 // pair as half right. ok is false when the labels hold a single class.
 func ROC(score, y []float64) (pts []ROCPoint, auc float64, ok bool) {
-	n := len(score)
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
 	var pos, neg float64
 	for _, v := range y {
 		if v == 1 {
@@ -174,6 +168,27 @@ func ROC(score, y []float64) (pts []ROCPoint, auc float64, ok bool) {
 		return nil, 0, false
 	}
 	pts = append(pts, ROCPoint{FPR: 0, TPR: 0, Threshold: math.Inf(1)})
+	eachThreshold(score, y, func(s, tp, fp float64) {
+		prev := pts[len(pts)-1]
+		cur := ROCPoint{FPR: fp / neg, TPR: tp / pos, Threshold: s}
+		auc += (cur.FPR - prev.FPR) * (cur.TPR + prev.TPR) / 2
+		pts = append(pts, cur)
+	})
+	pts[0].Threshold = 1 // JSON has no infinity; no score exceeds a probability of 1
+	return pts, auc, true
+}
+
+// eachThreshold walks the distinct scores from the highest down and calls
+// at with each score and the counts of positive (label 1) and other rows
+// scoring at least that much: the thresholds of an ROC or PR curve, tied
+// scores moving together.
+func eachThreshold(score, y []float64, at func(s, tp, fp float64)) {
+	n := len(score)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
 	var tp, fp float64
 	for i := 0; i < n; {
 		s := score[idx[i]]
@@ -185,13 +200,8 @@ func ROC(score, y []float64) (pts []ROCPoint, auc float64, ok bool) {
 			}
 			i++
 		}
-		prev := pts[len(pts)-1]
-		cur := ROCPoint{FPR: fp / neg, TPR: tp / pos, Threshold: s}
-		auc += (cur.FPR - prev.FPR) * (cur.TPR + prev.TPR) / 2
-		pts = append(pts, cur)
+		at(s, tp, fp)
 	}
-	pts[0].Threshold = 1 // JSON has no infinity; no score exceeds a probability of 1
-	return pts, auc, true
 }
 
 // MulticlassMetrics scores n×k class probabilities against class indexes.

@@ -2,7 +2,6 @@ package trainer
 
 import (
 	"math"
-	"sort"
 
 	"workbench/datasets"
 )
@@ -209,12 +208,6 @@ func ECE(bins []ReliabilityBin) float64 {
 // those thresholds, scikit-learn's average_precision_score, which does
 // not interpolate. ok is false when there is no positive label.
 func PRCurve(score, y []float64) (pts []PRPoint, ap float64, ok bool) {
-	n := len(score)
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
 	pos := 0.0
 	for _, v := range y {
 		if v == 1 {
@@ -225,21 +218,11 @@ func PRCurve(score, y []float64) (pts []PRPoint, ap float64, ok bool) {
 		return nil, 0, false
 	}
 	pts = append(pts, PRPoint{Recall: 0, Precision: 1, Threshold: 1})
-	var tp, fp float64
-	for i := 0; i < n; {
-		s := score[idx[i]]
-		for i < n && score[idx[i]] == s {
-			if y[idx[i]] == 1 {
-				tp++
-			} else {
-				fp++
-			}
-			i++
-		}
+	eachThreshold(score, y, func(s, tp, fp float64) {
 		cur := PRPoint{Recall: tp / pos, Precision: tp / (tp + fp), Threshold: s}
 		ap += (cur.Recall - pts[len(pts)-1].Recall) * cur.Precision
 		pts = append(pts, cur)
-	}
+	})
 	return pts, ap, true
 }
 
