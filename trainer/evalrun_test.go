@@ -227,3 +227,26 @@ func TestWeightedAndScaledStepsAllocateNothing(t *testing.T) {
 		r.model.Close()
 	}
 }
+
+// An explicit none must survive Set: an empty scale_target is a spec that
+// did not choose, which the command line fills with standard for a
+// regression run, so none read as "" trained on scaled targets.
+func TestScaleTargetNoneIsKept(t *testing.T) {
+	s := DefaultSpec()
+	if err := s.Set("data", "diabetes"); err != nil || s.ScaleTarget != "standard" {
+		t.Fatalf("diabetes: %v, scale_target %q", err, s.ScaleTarget)
+	}
+	if err := s.Set("scale-target", "none"); err != nil || s.ScaleTarget != "none" {
+		t.Fatalf("none: %v, scale_target %q", err, s.ScaleTarget)
+	}
+	if v, _ := s.Get("scale-target"); v != "none" {
+		t.Errorf("Get shows %q", v)
+	}
+	if err := s.Set("scale-target", "cube"); err == nil || s.ScaleTarget != "none" {
+		t.Errorf("cube: %v, scale_target %q", err, s.ScaleTarget)
+	}
+	s.ScaleTarget = "" // a run saved before target scaling: raw targets
+	if v, _ := s.Get("scale-target"); v != "none" {
+		t.Errorf("an old run's empty scale_target shows %q", v)
+	}
+}
