@@ -250,3 +250,36 @@ func TestScaleTargetNoneIsKept(t *testing.T) {
 		t.Errorf("an old run's empty scale_target shows %q", v)
 	}
 }
+
+// A cross-validated binary run draws its ROC and PR curves from the
+// folds' validation predictions pooled together: each curve ends at
+// recall 1, and the ROC's area is near the folds' mean AUC.
+func TestCrossValidationPoolsOutOfFoldCurves(t *testing.T) {
+	s := DefaultSpec()
+	s.Data = datasets.Spec{Name: "breast-cancer", Scale: "standard", Split: datasets.DefaultSplit, Seed: 1}
+	s.Model.Hidden = []LayerSpec{{Units: 8, Activation: "tanh"}}
+	s.Optimizer = OptimizerSpec{Name: "adam", LR: 0.01}
+	s.BatchSize, s.Epochs, s.CV = 32, 4, 3
+	data := prepare(t, s.Data)
+	_, fin := runAll(t, s, data, Options{})
+	e := fin.Val
+	if len(e.ROC) < 3 || len(e.PR) < 3 {
+		t.Fatalf("out-of-fold curves: %d ROC points, %d PR points", len(e.ROC), len(e.PR))
+	}
+	if last := e.ROC[len(e.ROC)-1]; last.FPR != 1 || last.TPR != 1 {
+		t.Errorf("the ROC ends at %+v", last)
+	}
+	if last := e.PR[len(e.PR)-1]; last.Recall != 1 {
+		t.Errorf("the PR curve ends at %+v", last)
+	}
+	auc := 0.0
+	for i := 1; i < len(e.ROC); i++ {
+		auc += (e.ROC[i].FPR - e.ROC[i-1].FPR) * (e.ROC[i].TPR + e.ROC[i-1].TPR) / 2
+	}
+	if math.Abs(auc-e.Metrics["auc"]) > 0.05 {
+		t.Errorf("pooled AUC %v, folds' mean %v", auc, e.Metrics["auc"])
+	}
+	if len(fin.Test.ROC) != 0 {
+		t.Error("the held-out test evaluation of K models has no one curve")
+	}
+}
