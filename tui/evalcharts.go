@@ -13,12 +13,11 @@ import (
 	"workbench/trainer"
 )
 
-// lowerLeft is the key metric chart; after the run, the test ROC curve
-// (binary) or the key metric chart (multiclass, and cross-validated
-// classification, which has no one model's ROC) with the PR curve
-// (binary) and the reliability diagram beside it when they fit, or
-// predicted against actual (regression). A cross-validated run's curves
-// are its out-of-fold ones, pooled over the folds' validation rows.
+// lowerLeft is the key metric chart; after the run, the ROC curve
+// (binary) or the key metric chart (multiclass) with the PR curve (binary)
+// and the reliability diagram beside it when they fit, or predicted
+// against actual (regression). A cross-validated run's curves are its
+// out-of-fold ones, from the folds' validation predictions.
 func (m trainModel) lowerLeft(r *liveRun, w int) string {
 	if r.fin == nil {
 		return r.metric.view()
@@ -26,7 +25,7 @@ func (m trainModel) lowerLeft(r *liveRun, w int) string {
 	_, _, _, mh, _, _ := m.layout()
 	e, which := r.fin.Test, "test"
 	if len(r.fin.Val.Folds) > 0 || e.Metrics == nil {
-		e, which = r.fin.Val, "out-of-fold"
+		e, which = r.fin.Val, "CV"
 	}
 	if e.Metrics == nil {
 		return r.metric.view()
@@ -47,8 +46,8 @@ func (m trainModel) lowerLeft(r *liveRun, w int) string {
 	return r.metric.view()
 }
 
-// rocChart draws an evaluation's ROC curve; which names its rows (test,
-// or a cross-validated run's out-of-fold).
+// rocChart draws an evaluation's ROC curve; which names its rows: test,
+// or CV for a cross-validated run's out-of-fold rows (short, to fit).
 func (m trainModel) rocChart(which string, e trainer.Evaluation, w, h int) string {
 	st := m.styles
 	if w < 12 || h < 5 {

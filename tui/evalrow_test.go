@@ -89,7 +89,7 @@ func TestTrainShowsReliabilityForEveryClassifier(t *testing.T) {
 	}{
 		{"multiclass", datasets.Multiclass, false, []string{"accuracy", "reliability, ECE 0.0300"}},
 		{"multiclass-cv", datasets.Multiclass, true, []string{"accuracy", "reliability, ECE 0.0300"}},
-		{"binary-cv", datasets.Binary, true, []string{"out-of-fold ROC, AUC", "PR, AP", "reliability, ECE 0.0300"}},
+		{"binary-cv", datasets.Binary, true, []string{"CV ROC, AUC", "PR, AP", "reliability, ECE 0.0300"}},
 		{"binary", datasets.Binary, false, []string{"test ROC, AUC", "PR, AP", "reliability, ECE 0.0300"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
