@@ -227,8 +227,12 @@ func TestLinkedRules(t *testing.T) {
 			t.Errorf("a CSV path: %+v loss %q", s.Data, s.Loss)
 		}
 		s.FitLoss(datasets.Regression)
-		if s.Loss != "mse" {
-			t.Errorf("FitLoss(regression) left %q", s.Loss)
+		if s.Loss != "mse" || s.ScaleTarget != "standard" {
+			t.Errorf("FitLoss(regression) left loss %q, scale_target %q", s.Loss, s.ScaleTarget)
+		}
+		s.ScaleTarget = "none"
+		if s.FitLoss(datasets.Regression); s.ScaleTarget != "none" {
+			t.Errorf("FitLoss(regression) replaced a chosen none with %q", s.ScaleTarget)
 		}
 		err := s.Set("data", "spirall")
 		if err == nil || !strings.Contains(err.Error(), "spiral") {

@@ -331,13 +331,19 @@ func builtinTask(name string) (datasets.Task, bool) {
 }
 
 // FitLoss replaces a loss that the task cannot use with the task's usual
-// one; a loss that fits is kept.
+// one; a loss that fits is kept. It also fits the target scaling: none for
+// a class, and for a regression target that has no scaling chosen the
+// default (DefaultScaleTarget), as the command line gives a new run, so a
+// CSV's regression run in Setup trains as it would from train.
 func (s *Spec) FitLoss(task datasets.Task) {
 	if err := s.checkLoss(task); err != nil {
 		s.Loss = DefaultLossFor(task)
 	}
-	if task.IsClassification() && s.ScaleTarget != "none" {
+	switch {
+	case task.IsClassification() && s.ScaleTarget != "none":
 		s.ScaleTarget = "" // a class is not scaled
+	case task == datasets.Regression && s.ScaleTarget == "":
+		s.ScaleTarget = DefaultScaleTarget(task)
 	}
 }
 
