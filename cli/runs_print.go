@@ -53,7 +53,7 @@ func (t *runTable) add(r *sessions.Run) {
 	if i := strings.LastIndex(arch, ","); i > 0 {
 		arch = arch[:i]
 	}
-	epochs := fmt.Sprintf("%d/%d", r.EpochsDone, r.EpochsTotal)
+	epochs := epochsOf(r.EpochsDone, r.EpochsTotal, "/")
 	if r.Kind != sessions.KindTrain {
 		epochs = r.Kind // a derived run has no epochs of its own
 	}
@@ -78,6 +78,15 @@ func (t *runTable) flush() {
 	t.tw.Flush()
 }
 
+// epochsOf prints epochs done of the total, with ∞ for a run of no limit
+// (epochs 0), as the app does.
+func epochsOf(done, total int, sep string) string {
+	if total == 0 {
+		return fmt.Sprintf("%d%s∞", done, sep)
+	}
+	return fmt.Sprintf("%d%s%d", done, sep, total)
+}
+
 func printRun(w io.Writer, f *sessions.FullRun) {
 	r := sessions.CleanRun(&f.Run) // names, notes and tags come from anywhere
 	fmt.Fprintf(w, "run %s  %s\n", r.ID, r.Name)
@@ -95,8 +104,8 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 	o := r.Spec.Optimizer
 	fmt.Fprintf(w, "training: %s lr %s, %s schedule, batch %d, loss %s, l1 %s, l2 %s, seed %d\n", o.Name, numfmt.Short(o.LR), r.Spec.Schedule.Name,
 		r.Spec.BatchSize, r.Spec.Loss, numfmt.Short(r.Spec.L1), numfmt.Short(r.Spec.L2), r.Spec.Seed)
-	fmt.Fprintf(w, "epochs:   %d of %d, best %d by %s, %s, %.0f samples/s\n", r.EpochsDone, r.EpochsTotal, r.BestEpoch, r.Monitor,
-		r.Duration.Round(time.Millisecond), r.SamplesPerSec)
+	fmt.Fprintf(w, "epochs:   %s, best %d by %s, %s, %s samples/s\n", epochsOf(r.EpochsDone, r.EpochsTotal, " of "), r.BestEpoch, r.Monitor,
+		r.Duration.Round(time.Millisecond), numfmt.Rate(r.SamplesPerSec))
 	if len(r.Tags) > 0 {
 		fmt.Fprintf(w, "tags:     %s\n", strings.Join(r.Tags, ", "))
 	}

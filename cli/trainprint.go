@@ -110,8 +110,8 @@ func (p *kerasPrinter) print(ev trainer.Event) {
 		if p.tty {
 			const width = 30
 			done := min(width*e.Batch/max(e.Batches, 1), width)
-			fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d - loss: %s - %.0f samples/s ", epochOf(e.Epoch, e.Epochs),
-				strings.Repeat("=", done), strings.Repeat(".", width-done), e.Batch, e.Batches, numfmt.Value(e.Loss), e.SamplesPerSec)
+			fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d - loss: %s - %s samples/s ", epochOf(e.Epoch, e.Epochs),
+				strings.Repeat("=", done), strings.Repeat(".", width-done), e.Batch, e.Batches, numfmt.Value(e.Loss), numfmt.Rate(e.SamplesPerSec))
 		}
 	case trainer.EpochEvent:
 		if p.tty {
@@ -126,7 +126,7 @@ func (p *kerasPrinter) print(ev trainer.Event) {
 		if e.Reason != "" {
 			fmt.Fprintf(p.w, ": %s", e.Reason)
 		}
-		fmt.Fprintf(p.w, " (best epoch %d, %s, %.0f samples/s)\n", e.BestEpoch, e.Elapsed.Round(time.Millisecond), e.SamplesPerSec)
+		fmt.Fprintf(p.w, " (best epoch %d, %s, %s samples/s)\n", e.BestEpoch, e.Elapsed.Round(time.Millisecond), numfmt.Rate(e.SamplesPerSec))
 		if len(e.Test.Metrics) > 0 && len(e.Test.Folds) == 0 {
 			fmt.Fprintf(p.w, "test: %s\n", metricLine("", e.Test.Metrics))
 		}

@@ -55,7 +55,7 @@ func TestTrainProgressBarOnATerminal(t *testing.T) {
 		p.print(trainer.ProgressEvent{Epoch: 1, Epochs: 3, Batch: 50, Batches: 100, Loss: 0.6931, SamplesPerSec: 12000})
 		p.print(trainer.EpochEvent{Epoch: 1, Epochs: 3, Train: map[string]float64{"loss": 0.5}, Val: map[string]float64{"loss": 0.4}, Elapsed: 1500 * time.Millisecond})
 		out := b.String()
-		bar := "\rEpoch 1/3 [" + strings.Repeat("=", 15) + strings.Repeat(".", 15) + "] 50/100 - loss: 0.6931 - 12000 samples/s "
+		bar := "\rEpoch 1/3 [" + strings.Repeat("=", 15) + strings.Repeat(".", 15) + "] 50/100 - loss: 0.6931 - 12.0k samples/s "
 		if tty != strings.Contains(out, bar) {
 			t.Errorf("tty %v: bar %q in %q", tty, bar, out)
 		}

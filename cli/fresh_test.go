@@ -1,0 +1,34 @@
+package cli
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// A run of no epoch limit (--epochs 0) prints its epochs as the app does,
+// n/∞, never n/0, and throughputs print for people (k, M), not as 7 digits.
+func TestUnlimitedEpochsAndRatesPrintForPeople(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	out, errs, code := cli(t, db, "", "train", "--data", "xor", "--epochs", "0", "--until", "val_loss<=100")
+	if code != 0 {
+		t.Fatalf("train exit %d: %s", code, errs)
+	}
+	rate := regexp.MustCompile(`, [0-9.]+[kM]? samples/s\)`)
+	if !rate.MatchString(out) || regexp.MustCompile(`\d{4,} samples/s`).MatchString(out) {
+		t.Errorf("train's last line gives samples/s unformatted:\n%s", out)
+	}
+	list, _, _ := cli(t, db, "", "runs", "list")
+	if !strings.Contains(list, " 1/∞ ") || strings.Contains(list, "1/0") {
+		t.Errorf("runs list shows epochs 0 as a total:\n%s", list)
+	}
+	id := regexp.MustCompile(`saved as run (\S+)`).FindStringSubmatch(out)
+	if id == nil {
+		t.Fatalf("no run saved:\n%s", out)
+	}
+	show, _, _ := cli(t, db, "", "runs", "show", id[1])
+	if !strings.Contains(show, "epochs:   1 of ∞, best 1 by val_loss") || regexp.MustCompile(`\d{4,} samples/s`).MatchString(show) {
+		t.Errorf("runs show:\n%s", show)
+	}
+}
