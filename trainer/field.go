@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"workbench/numfmt"
 )
 
 // Kind is how a field's value is written and checked.
@@ -151,11 +153,10 @@ func (f *Field) RangeHint() string {
 	return h
 }
 
+// format prints a bound of the field's range for people: 100,000,000
+// rather than 100000000, 1,000,000 rather than 1e+06.
 func (f *Field) format(v float64) string {
-	if f.Kind == KindInt && v < 1<<53 {
-		return strconv.FormatInt(int64(v), 10)
-	}
-	return ftoa(v)
+	return numfmt.Grouped(v)
 }
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
@@ -196,7 +197,11 @@ func (f *Field) inRange(v float64) error {
 	if f.MaxOpen {
 		rb = ")"
 	}
-	return fmt.Errorf("%s is out of range %s%s, %s%s", f.format(v), lb, f.format(f.Min), f.format(f.Max), rb)
+	zero := ""
+	if f.ZeroMeans != "" {
+		zero = "; 0 means " + f.ZeroMeans // valid too, though outside the range
+	}
+	return fmt.Errorf("%s is out of range %s%s, %s%s%s", ftoa(v), lb, f.format(f.Min), f.format(f.Max), rb, zero)
 }
 
 // choose checks an enum value or a list item.

@@ -327,3 +327,17 @@ func TestFlagValuesApplyInRegistryOrder(t *testing.T) {
 		t.Errorf("--lr 20: %v", err)
 	}
 }
+
+// A field's range prints for people, and an out-of-range value is told
+// that 0 is valid too when 0 means something (epochs' no limit).
+func TestRangeErrorsReadForPeople(t *testing.T) {
+	s := DefaultSpec()
+	err := s.Set("epochs", "-1")
+	if err == nil || !strings.Contains(err.Error(), "-1 is out of range [1, 100,000,000]; 0 means no limit") {
+		t.Errorf("epochs -1: %v", err)
+	}
+	f, _, err := LookupField("epochs")
+	if err != nil || f.RangeHint() != "1 … 100,000,000; ∞ = no limit" {
+		t.Errorf("epochs hint %q", f.RangeHint())
+	}
+}

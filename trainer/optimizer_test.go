@@ -31,7 +31,7 @@ func TestClipValueClipsEachGradientElement(t *testing.T) {
 		t.Fatalf("clip-value: %v %v", err, s.Optimizer.ClipValue)
 	}
 	s.Optimizer.ClipValue = -1
-	if err := s.Validate(); err == nil || err.Error() != "optimizer.clip_value: -1 is out of range [0, 1e+06]" {
+	if err := s.Validate(); err == nil || err.Error() != "optimizer.clip_value: -1 is out of range [0, 1,000,000]" {
 		t.Errorf("Validate: %v", err)
 	}
 	// A clipped run still learns moons.
