@@ -335,6 +335,31 @@ func (c combinedHelp) FullHelp() [][]key.Binding {
 	return append(c.screen.FullHelp(), c.global.FullHelp()...)
 }
 
+// fitShortHelp renders as many of bindings as fit in w cells, ending in
+// " …" when some are left out. bubbles' help, when even its ellipsis no
+// longer fits, adds the next item whole, which the width then cuts to a
+// dangling "•".
+func fitShortHelp(h help.Model, bindings []key.Binding, w int) string {
+	h.Width = 0
+	var on []key.Binding
+	for _, b := range bindings {
+		if b.Enabled() {
+			on = append(on, b)
+		}
+	}
+	tail := " " + h.Styles.Ellipsis.Inline(true).Render(h.Ellipsis)
+	for n := len(on); n > 0; n-- {
+		s := h.ShortHelpView(on[:n])
+		if n < len(on) {
+			s += tail
+		}
+		if lipgloss.Width(s) <= w {
+			return s
+		}
+	}
+	return ""
+}
+
 // View draws the tab bar, the active screen, the status line and the help.
 // A panic is caught: see crashed.
 func (a *App) View() (out string) {
@@ -397,7 +422,7 @@ func (a *App) view() string {
 		sst = st.Error
 	}
 	a.help.ShowAll = false
-	short := a.help.View(combinedHelp{a.screenHelp(), a.keys})
+	short := fitShortHelp(a.help, combinedHelp{a.screenHelp(), a.keys}.ShortHelp(), a.w)
 	return truncateANSI(bar, a.w) + "\n" + body + "\n" + truncateANSI(sst.Render(status), a.w) + "\n" + truncateANSI(short, a.w)
 }
 
