@@ -193,6 +193,17 @@ func (m compareModel) View() string {
 	return m.vp.View()
 }
 
+// metricKeyWidth is the longest metric name the table shows.
+func metricKeyWidth(rows []sessions.MetricRow) int {
+	w := len("metric")
+	for _, r := range rows {
+		if !strings.HasPrefix(r.Key, "best_train") {
+			w = max(w, len(r.Key))
+		}
+	}
+	return w
+}
+
 // content is everything Compare shows, top to bottom: the chart and the
 // metric table (side by side when wide), then the hyperparameters that
 // differ and the confusion matrices. On a narrow screen the differences
@@ -207,10 +218,13 @@ func (m compareModel) content() string {
 	left := m.chart.view()
 	// The metric table with the best marked: beside the chart, or below it.
 	colW := compareColW(m.cmp.Metrics)
-	keyW := 20
-	if !m.wide() {
-		keyW = max(min(20, m.w-len(m.cmp.Runs)*(colW+1)), 8)
+	// Metric names as long as they are (best_val_balanced_accuracy is 26)
+	// when the table has the room: cut in the middle, they read alike.
+	room := m.w - len(m.cmp.Runs)*(colW+1)
+	if m.wide() {
+		room -= cw
 	}
+	keyW := max(min(metricKeyWidth(m.cmp.Metrics), room), 8)
 	var mt []string
 	hdr := fmt.Sprintf("%-*s", keyW, "metric")
 	for _, r := range m.cmp.Runs {

@@ -1,11 +1,15 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
+
+	"workbench/sessions"
+	"workbench/trainer"
 )
 
 // The help line fits its width at every size and, when keys are left
@@ -20,5 +24,44 @@ func TestShortHelpEndsInAnEllipsis(t *testing.T) {
 		if strings.HasSuffix(s, "•") || strings.HasSuffix(s, "• ") {
 			t.Fatalf("width %d: ends in a separator: %q", w, s)
 		}
+	}
+}
+
+// storeRealRuns records n short real runs of the Playground default (all
+// its metrics, balanced_accuracy among them) and returns their IDs.
+func storeRealRuns(t *testing.T, s sessions.Store, n int) []string {
+	var ids []string
+	for i := range n {
+		spec := trainer.DefaultSpec()
+		spec.Epochs, spec.Seed = 3, uint64(i+1)
+		id := fmt.Sprintf("20261129-0600%02d-abcde%d", i, i)
+		_, evs := fixedRun(t, spec, id)
+		rec := sessions.Record(s, nil, closedQueue(evs).Out(), sessions.RecordOptions{})
+		for range rec.Events() {
+		}
+		if err := rec.Err(); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// Run detail and Compare print metric names whole when they have the
+// room, rather than best_val…nced_accuracy.
+func TestMetricNamesPrintWholeWhenTheyFit(t *testing.T) {
+	store := tempStore(t)
+	ids := storeRealRuns(t, store, 2)
+	a := newApp(t, store, 120, 40)
+	press(a, "3", "enter")
+	if v := a.View(); !strings.Contains(v, "best_val_balanced_accuracy ") {
+		t.Errorf("run detail cuts the name:\n%s", v)
+	}
+	send(a, compareRunsMsg{ids: ids})
+	for range 8 {
+		press(a, "down")
+	}
+	if v := a.View(); !strings.Contains(v, "best_val_balanced_accuracy ") {
+		t.Errorf("Compare cuts the name:\n%s", v)
 	}
 }

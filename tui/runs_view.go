@@ -163,11 +163,13 @@ func (m runsModel) viewDetail() string {
 	} else {
 		right = append(right, st.Header.Render("metrics"))
 	}
-	for _, mr := range sessions.MetricTable([]*sessions.Run{r}) {
+	mt := sessions.MetricTable([]*sessions.Run{r})
+	keyW := max(min(metricKeyWidth(mt), rightW-4-1-numfmt.Width), 8)
+	for _, mr := range mt {
 		if strings.HasPrefix(mr.Key, "best_train") {
 			continue
 		}
-		right = append(right, fmt.Sprintf("%-22s %s", truncateMiddle(mr.Key, 22), numfmt.Value(mr.Values[0])))
+		right = append(right, fmt.Sprintf("%-*s %s", keyW, truncateMiddle(mr.Key, keyW), numfmt.Value(mr.Values[0])))
 	}
 	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 {
 		right = append(right, st.Header.Render("test confusion (rows actual)"), confusionView(f.Evaluation.Test.Confusion, r.Classes, st, rightW-4))
