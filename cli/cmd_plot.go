@@ -82,7 +82,11 @@ func plotRuns(e *env, cmd *cobra.Command, ids []string, kind, metric, out string
 	switch kind {
 	case "curves", "roc", "pr", "calibration", "confusion", "importance", "layers":
 	default:
-		return usagef("--kind: %q is not curves, roc, pr, calibration, confusion, importance or layers", kind)
+		kinds := []string{"curves", "roc", "pr", "calibration", "confusion", "importance", "layers", "parallel"}
+		if s := suggest(kind, kinds); s != "" {
+			return usagef("--kind: unknown kind %q; did you mean %s?", kind, s)
+		}
+		return usagef("--kind: %q is not curves, roc, pr, calibration, confusion, importance, layers or parallel (with --sweep)", kind)
 	}
 	store, err := openStoreToRead(e, cmd)
 	if err != nil {

@@ -32,3 +32,20 @@ func TestUnlimitedEpochsAndRatesPrintForPeople(t *testing.T) {
 		t.Errorf("runs show:\n%s", show)
 	}
 }
+
+// A mistyped --kind gets "did you mean", and the list names every kind.
+func TestPlotKindTypo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	out, errs, code := cli(t, db, "", "train", "--data", "xor", "--epochs", "2")
+	if code != 0 {
+		t.Fatalf("train exit %d: %s", code, errs)
+	}
+	id := regexp.MustCompile(`saved as run (\S+)`).FindStringSubmatch(out)[1]
+	png := filepath.Join(t.TempDir(), "x.png")
+	if _, errs, code = cli(t, db, "", "plot", "--run", id, "--kind", "rocc", "-o", png); code != 2 || !strings.Contains(errs, "did you mean roc?") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+	if _, errs, code = cli(t, db, "", "plot", "--run", id, "--kind", "bars", "-o", png); code != 2 || !strings.Contains(errs, "layers or parallel") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}
