@@ -360,6 +360,38 @@ func fitShortHelp(h help.Model, bindings []key.Binding, w int) string {
 	return ""
 }
 
+// fitFullHelp lays the help's columns out in rows of at most w cells, so
+// that a narrow terminal shows every key (a row too wide for the dialog
+// wrapped it into a broken frame).
+func fitFullHelp(h help.Model, groups [][]key.Binding, w int) string {
+	h.Width = 0
+	gap := lipgloss.Width(h.FullSeparator)
+	var rows []string
+	var row []string
+	rowW := 0
+	for _, g := range groups {
+		col := h.FullHelpView([][]key.Binding{g})
+		if col == "" {
+			continue
+		}
+		cw := lipgloss.Width(col)
+		if len(row) > 0 && rowW+gap+cw > w {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, rowW = nil, 0
+		}
+		if len(row) > 0 {
+			row = append(row, strings.Repeat(" ", gap))
+			rowW += gap
+		}
+		row = append(row, col)
+		rowW += cw
+	}
+	if len(row) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	return plain.MaxWidth(w).Render(strings.Join(rows, "\n\n"))
+}
+
 // View draws the tab bar, the active screen, the status line and the help.
 // A panic is caught: see crashed.
 func (a *App) View() (out string) {
@@ -406,8 +438,8 @@ func (a *App) view() string {
 	_, h := a.contentSize()
 	body := a.screens[a.screen].View()
 	if a.showHelp {
-		a.help.ShowAll = true
-		body = st.Dialog.Render(st.Title.Render("keys") + "\n\n" + a.help.View(combinedHelp{a.screenHelp(), a.keys}) + "\n\n" + st.Subtle.Render("? or esc closes"))
+		keys := fitFullHelp(a.help, combinedHelp{a.screenHelp(), a.keys}.FullHelp(), a.w-st.Dialog.GetHorizontalFrameSize())
+		body = st.Dialog.Render(st.Title.Render("keys") + "\n\n" + keys + "\n\n" + st.Subtle.Render("? or esc closes"))
 		body = lipgloss.Place(a.w, h, lipgloss.Center, lipgloss.Center, body)
 	}
 	if a.confirm {
@@ -421,7 +453,6 @@ func (a *App) view() string {
 	if !a.statusOK {
 		sst = st.Error
 	}
-	a.help.ShowAll = false
 	short := fitShortHelp(a.help, combinedHelp{a.screenHelp(), a.keys}.ShortHelp(), a.w)
 	return truncateANSI(bar, a.w) + "\n" + body + "\n" + truncateANSI(sst.Render(status), a.w) + "\n" + truncateANSI(short, a.w)
 }

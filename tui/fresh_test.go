@@ -65,3 +65,28 @@ func TestMetricNamesPrintWholeWhenTheyFit(t *testing.T) {
 		t.Errorf("Compare cuts the name:\n%s", v)
 	}
 }
+
+// The keys dialog fits a narrow terminal whole, on every screen: its
+// columns go into rows rather than past the edge, where they wrapped the
+// frame apart.
+func TestHelpDialogFitsNarrowTerminals(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {64, 30}} {
+		a := newApp(t, tempStore(t), size[0], size[1])
+		for _, screen := range []string{"1", "2", "3", "4"} {
+			press(a, screen, "?")
+			v := a.View()
+			for i, l := range strings.Split(v, "\n") {
+				if lipgloss.Width(l) > size[0] {
+					t.Fatalf("%v screen %s: line %d is %d wide:\n%s", size, screen, i, lipgloss.Width(l), v)
+				}
+			}
+			if !strings.Contains(v, "╝") || !strings.Contains(v, "q         quit") && !strings.Contains(v, "quit") {
+				t.Errorf("%v screen %s: the dialog is cut:\n%s", size, screen, v)
+			}
+			if strings.Count(v, "╔") != 1 || !strings.Contains(v, "? or esc closes") {
+				t.Errorf("%v screen %s: broken frame:\n%s", size, screen, v)
+			}
+			press(a, "?")
+		}
+	}
+}
