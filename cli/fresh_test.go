@@ -49,3 +49,16 @@ func TestPlotKindTypo(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errs)
 	}
 }
+
+// sweep show's title has no stray space before its colon when the sweep
+// has no name.
+func TestSweepShowTitle(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	out, errs, code := cli(t, db, "", "sweep", "--data", "xor", "--epochs", "2", "--grid", "lr=0.01,0.1", "--parallel", "1")
+	if code != 0 {
+		t.Fatalf("sweep exit %d: %s", code, errs)
+	}
+	if !regexp.MustCompile(`(?m)^sweep sweep-\S+: done, 2 trials`).MatchString(out) {
+		t.Errorf("title:\n%s", out)
+	}
+}

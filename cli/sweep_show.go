@@ -81,7 +81,11 @@ func printSweep(w io.Writer, rep sweepReport) {
 			finished++
 		}
 	}
-	fmt.Fprintf(w, "sweep %s %s: %s, %d trials (%d finished), ranked by best %s\n\n", sessions.CleanText(sw.ID), sessions.CleanText(sw.Name),
+	title := sessions.CleanText(sw.ID)
+	if sw.Name != "" {
+		title += " " + sessions.CleanText(sw.Name)
+	}
+	fmt.Fprintf(w, "sweep %s: %s, %d trials (%d finished), ranked by best %s\n\n", title,
 		sessions.CleanText(status), sw.Trials, finished, sessions.CleanText(sw.Objective))
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprintf(tw, "RANK\tRUN\tSTATUS\t%s\tEPOCHS", strings.ToUpper(sw.Objective))
