@@ -23,6 +23,8 @@ type field struct {
 	steps []string
 	layer int    // the hidden layer it edits, or -1
 	sweep string // the sweep field that sets it, or "" when it cannot be swept
+	// sweepHint is the sweep input's placeholder: examples of its kind.
+	sweepHint string
 }
 
 const openCSV = "open CSV…"
@@ -57,6 +59,32 @@ func buildFields(spec *trainer.Spec) []field {
 	return fs
 }
 
+// sweepHint gives examples of sweep values for a row of its kind: numbers
+// for a number, its own choices for a choice.
+func sweepHint(r *trainer.Field) string {
+	var h string
+	switch r.Kind {
+	case trainer.KindInt:
+		h = "values, e.g. 8,16,32, or int:4:128 for TPE"
+	case trainer.KindFloat:
+		h = "values, e.g. 0,0.1,0.2, or uniform:0:0.5 for TPE"
+	case trainer.KindBool:
+		h = "values: off,on"
+	case trainer.KindEnum:
+		if len(r.Values) >= 2 {
+			two := r.Values[0] + "," + r.Values[1]
+			h = "values, e.g. " + two + ", or choice:" + two + " for TPE"
+		} else {
+			h = "values, comma-separated"
+		}
+	case trainer.KindLogFloat:
+		h = "values, e.g. 0.001,0.01,0.1, or log:1e-4:0.1 for TPE"
+	default:
+		h = "values, comma-separated; ; between values with commas"
+	}
+	return h + " (empty: no sweep)"
+}
+
 // formField makes the form's line for a registry row; booleans read on
 // and off, and a zero with a word of its own (epochs' ∞) shows the word.
 func formField(r *trainer.Field, layer int) field {
@@ -67,6 +95,7 @@ func formField(r *trainer.Field, layer int) field {
 	}
 	if !r.NoSweep {
 		f.sweep = f.key
+		f.sweepHint = sweepHint(r)
 	}
 	switch {
 	case r.Kind == trainer.KindBool:

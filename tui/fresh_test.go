@@ -90,3 +90,18 @@ func TestHelpDialogFitsNarrowTerminals(t *testing.T) {
 		}
 	}
 }
+
+// w on a field of choices asks for choices, not learning rates.
+func TestSweepPlaceholderFitsTheField(t *testing.T) {
+	a := newApp(t, tempStore(t), 120, 40)
+	m := a.setupScreen()
+	for i, f := range m.fields {
+		if f.key == "schedule.name" {
+			m.cursor = i + 1 // the Train button is line 0
+		}
+	}
+	press(a, "w")
+	if ph := a.setupScreen().input.Placeholder; !strings.Contains(ph, "constant,step") || strings.Contains(ph, "0.001") {
+		t.Errorf("placeholder %q", ph)
+	}
+}

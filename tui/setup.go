@@ -347,7 +347,7 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		}
 		m.sweepIn = true
 		cmd := m.startEdit(m.sweep[f.key])
-		m.input.Placeholder = "values, e.g. 0.001,0.01,0.1, or a range for TPE: log:1e-4:0.1 (empty: no sweep)"
+		m.input.Placeholder = f.sweepHint
 		return m, cmd
 	case key.Matches(msg, k.Preset):
 		m.preset = (m.preset + 1) % len(presets)
