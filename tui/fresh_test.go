@@ -105,3 +105,24 @@ func TestSweepPlaceholderFitsTheField(t *testing.T) {
 		t.Errorf("placeholder %q", ph)
 	}
 }
+
+// The sweep table's status and best columns read whole (early stopped,
+// best accuracy) when the screen has the room.
+func TestSweepTableColumnsReadWhole(t *testing.T) {
+	a := newApp(t, tempStore(t), 120, 40)
+	m := a.trainScreen()
+	st := DefaultStyles()
+	var runs []*liveRun
+	for i, lr := range []string{"0.001", "0.1"} {
+		r := &liveRun{id: fmt.Sprintf("run%d", i), key: "accuracy", sweep: "sweep-x", trial: "#" + lr + " optimizer.lr=" + lr,
+			best: map[string]float64{"accuracy": 0.98}, fin: &trainer.FinishedEvent{Status: trainer.StatusEarlyStopped}, metric: newChart("accuracy", &st)}
+		runs = append(runs, r)
+	}
+	m.runs = runs
+	v := m.sweepTable(runs[0], 120, 20)
+	for _, want := range []string{"early stopped", "best accuracy"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("no %q:\n%s", want, v)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"workbench/numfmt"
 	"workbench/trainer"
 )
@@ -47,9 +49,18 @@ func (m trainModel) sweepTable(sel *liveRun, w, h int) string {
 		lower := trainer.LowerIsBetter(trials[i].key)
 		return (lower && vi < vj) || (!lower && vi > vj)
 	})
-	nameW := min(max(w/3, 12), 40)
-	sparkW := max(w-nameW-40, 8)
-	head := fmt.Sprintf("%3s  %-*s %-12s %7s %10s  %s", "#", nameW, "trial", "status", "epoch", "best "+truncate(sel.key, 5), "val "+sel.key)
+	// Columns as wide as what they hold (early stopped, best accuracy):
+	// the trial's name takes no more than its longest, so the rest fits.
+	nameW := 12
+	for _, r := range trials {
+		nameW = max(nameW, lipgloss.Width(trialName(r)))
+	}
+	nameW = min(nameW, max(w/3, 12), 40)
+	const statusW = 14 // "target reached"
+	bestHead := "best " + sel.key
+	bestW := min(max(lipgloss.Width(bestHead), 10), 16)
+	sparkW := max(w-nameW-statusW-bestW-17, 8)
+	head := fmt.Sprintf("%3s  %-*s %-*s %7s %*s  %s", "#", nameW, "trial", statusW, "status", "epoch", bestW, truncate(bestHead, bestW), "val "+sel.key)
 	lines := []string{st.Header.Render(truncate(fmt.Sprintf("sweep %s: %d trials, best first (pruned and stopped trials rank last) · w back", sel.sweep, len(trials)), w)),
 		st.Header.Render(truncate(head, w))}
 	for i, r := range trials {
@@ -71,15 +82,21 @@ func (m trainModel) sweepTable(sel *liveRun, w, h int) string {
 				vals = s.ys
 			}
 		}
-		name := r.trial
-		if name == "" {
-			name = r.id
-		}
-		line := fmt.Sprintf("%3d  %-*s %-12s %7d %10s  %s", i+1, nameW, truncateMiddle(name, nameW), truncate(statusLabel(r), 12), epoch, best, sparkline(vals, sparkW))
+		line := fmt.Sprintf("%3d  %-*s %-*s %7d %*s  %s", i+1, nameW, truncateMiddle(trialName(r), nameW), statusW, truncate(statusLabel(r), statusW), epoch,
+			bestW, best, sparkline(vals, sparkW))
 		if r == sel {
 			line = st.Selected.Render(line)
 		}
 		lines = append(lines, truncateANSI(line, w))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// trialName is how the sweep table names a trial: its parameters, or its
+// run ID.
+func trialName(r *liveRun) string {
+	if r.trial == "" {
+		return r.id
+	}
+	return r.trial
 }
