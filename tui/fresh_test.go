@@ -126,3 +126,11 @@ func TestSweepTableColumnsReadWhole(t *testing.T) {
 		}
 	}
 }
+
+// At 80 columns the network view's help line still says how to leave it.
+func TestNetworkHelpShowsTheWayOut(t *testing.T) {
+	bindings := combinedHelp{DefaultNetworkKeys(), DefaultGlobalKeys()}.ShortHelp()
+	if s := fitShortHelp(help.New(), bindings, 80); !strings.Contains(s, "esc/v close") {
+		t.Errorf("help line %q", s)
+	}
+}

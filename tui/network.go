@@ -20,13 +20,14 @@ func DefaultNetworkKeys() NetworkKeys {
 		Down:  key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "unit down")),
 		Left:  key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "layer left")),
 		Right: key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "layer right")),
-		Close: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close the network")),
+		Close: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/v", "close")), // v is Train's toggle
 	}
 }
 
-// ShortHelp is one row.
+// ShortHelp is one row, the way out first: on a narrow screen the help
+// line keeps only its first keys.
 func (k NetworkKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Left, k.Right, k.Close}
+	return []key.Binding{k.Close, k.Up, k.Down, k.Left, k.Right}
 }
 
 // FullHelp is columns.
