@@ -265,7 +265,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(a.broadcast(msg), next)
 	case runEndedMsg:
 		// "training <id>" no longer applies once the run ended.
-		if a.status == "training "+msg.id {
+		if a.status == "training "+msg.id || strings.HasPrefix(a.status, "paused "+msg.id+":") {
 			a.status, a.statusOK = msg.id+" "+msg.status, true
 		}
 		return a, nil

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
 
+	"workbench/datasets"
 	"workbench/sessions"
 	"workbench/trainer"
 )
@@ -132,5 +134,43 @@ func TestNetworkHelpShowsTheWayOut(t *testing.T) {
 	bindings := combinedHelp{DefaultNetworkKeys(), DefaultGlobalKeys()}.ShortHelp()
 	if s := fitShortHelp(help.New(), bindings, 80); !strings.Contains(s, "esc/v close") {
 		t.Errorf("help line %q", s)
+	}
+}
+
+// space, n and x say what happened: paused with the way on, resumed, or
+// that the run has ended (they did nothing at all on an ended run).
+func TestPauseStepStopSayWhatHappened(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 100000
+	data, _ := datasets.Build(spec.Data)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	h, err := trainer.RunWith(ctx, spec, data, trainer.Options{StartPaused: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &liveRun{id: h.ID, spec: spec, handle: h, queue: sessions.Record(nil, data, h.Events, sessions.RecordOptions{}).Queue(), data: data, key: "accuracy"}
+	a.Update(runStartedMsg{run: r})
+	press(a, " ")
+	if a.status != "training "+h.ID {
+		t.Errorf("after resume: %q", a.status)
+	}
+	press(a, " ")
+	if !strings.HasPrefix(a.status, "paused "+h.ID+": space resumes") {
+		t.Errorf("after pause: %q", a.status)
+	}
+	h.Stop()
+	for range h.Events {
+	}
+
+	b := newApp(t, nil, 120, 40)
+	addFixedRun(t, b, trainer.DefaultSpec(), "20261129-060000-fixed1")
+	for _, k := range []string{" ", "n", "x"} {
+		b.status = ""
+		press(b, k)
+		if !strings.Contains(b.status, "has ended (done): r trains it again") {
+			t.Errorf("%q on an ended run: status %q", k, b.status)
+		}
 	}
 }

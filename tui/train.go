@@ -271,24 +271,28 @@ func (m trainModel) updateKeys(msg tea.KeyMsg) (trainModel, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Pause):
 		if r.closed {
-			return m, nil
+			return m, runEnded(r)
 		}
 		if r.handle.Paused() {
 			r.handle.Resume()
-		} else {
+			return m, status("training " + r.id)
+		}
+		r.handle.Pause()
+		return m, status("paused " + r.id + ": space resumes, n steps one epoch")
+	case key.Matches(msg, k.Step):
+		if r.closed {
+			return m, runEnded(r)
+		}
+		if !r.handle.Paused() {
 			r.handle.Pause()
 		}
-	case key.Matches(msg, k.Step):
-		if !r.closed {
-			if !r.handle.Paused() {
-				r.handle.Pause()
-			}
-			r.handle.Step()
-		}
+		r.handle.Step()
+		return m, status("paused " + r.id + ": space resumes, n steps one epoch")
 	case key.Matches(msg, k.Stop):
-		if !r.closed {
-			r.handle.Stop()
+		if r.closed {
+			return m, runEnded(r)
 		}
+		r.handle.Stop()
 	case key.Matches(msg, k.Restart):
 		if !r.closed {
 			r.handle.Stop()
@@ -312,4 +316,15 @@ func (m trainModel) updateKeys(msg tea.KeyMsg) (trainModel, tea.Cmd) {
 		return m, m.input.Focus()
 	}
 	return m, nil
+}
+
+// status says text on the status line.
+func status(text string) tea.Cmd {
+	return func() tea.Msg { return statusMsg{text: text} }
+}
+
+// runEnded answers space, n and x on a run that has ended, which would
+// otherwise do nothing at all.
+func runEnded(r *liveRun) tea.Cmd {
+	return status(r.id + " has ended (" + statusLabel(r) + "): r trains it again")
 }
