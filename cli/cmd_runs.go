@@ -68,7 +68,11 @@ func addListFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string) err
 			}
 		}
 		if !sessions.ValidSort(*sortBy) {
-			return usagef("--sort: unknown column %q", *sortBy)
+			cols := []string{"created", "name", "status", "dataset", "epochs", "duration", "lr"}
+			if s := suggest(strings.TrimPrefix(*sortBy, "-"), cols); s != "" {
+				return usagef("--sort: unknown column %q; did you mean %s?", *sortBy, s)
+			}
+			return usagef("--sort: unknown column %q: sort by created, name, status, dataset, epochs, duration, lr or a metric such as val_accuracy; - for descending", *sortBy)
 		}
 		if err := checkSort(*sortBy); err != nil {
 			return err

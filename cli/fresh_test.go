@@ -62,3 +62,14 @@ func TestSweepShowTitle(t *testing.T) {
 		t.Errorf("title:\n%s", out)
 	}
 }
+
+// An unknown --sort column says what the columns are, or the one meant.
+func TestRunsListSortNamesTheColumns(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	if _, errs, code := cli(t, db, "", "runs", "list", "--sort", "foo"); code != 2 || !strings.Contains(errs, "sort by created, name, status") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+	if _, errs, code := cli(t, db, "", "runs", "list", "--sort", "-statsu"); code != 2 || !strings.Contains(errs, "did you mean status?") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}
