@@ -73,3 +73,20 @@ func TestRunsListSortNamesTheColumns(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errs)
 	}
 }
+
+// runs compare shows a run of no epoch limit as ∞, not 0.
+func TestRunsCompareShowsUnlimitedEpochs(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	var ids []string
+	for _, args := range [][]string{{"--epochs", "0", "--until", "val_loss<=100"}, {"--epochs", "2"}} {
+		out, errs, code := cli(t, db, "", append([]string{"train", "--data", "xor"}, args...)...)
+		if code != 0 {
+			t.Fatalf("train exit %d: %s", code, errs)
+		}
+		ids = append(ids, regexp.MustCompile(`saved as run (\S+)`).FindStringSubmatch(out)[1])
+	}
+	out, _, _ := cli(t, db, "", "runs", "compare", ids[0], ids[1])
+	if !regexp.MustCompile(`(?m)^  epochs\s+∞\s+2\s*$`).MatchString(out) {
+		t.Errorf("runs compare:\n%s", out)
+	}
+}

@@ -197,8 +197,8 @@ func printComparison(w io.Writer, c *sessions.Comparison) {
 	}
 	for _, d := range c.Diff {
 		vals := make([]string, len(d.Values))
-		for i, v := range d.Values {
-			vals[i] = truncate(v, 32)
+		for i := range d.Values {
+			vals[i] = truncate(d.Shown(i), 32)
 		}
 		fmt.Fprintf(tw, "  %s\t%s\n", d.Field, strings.Join(vals, "\t"))
 	}

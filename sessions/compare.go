@@ -119,6 +119,15 @@ func DiffSpecs(runs []*Run) []DiffRow {
 	return out
 }
 
+// Shown is how a compared spec value reads for people: epochs 0, a run of
+// no limit, reads ∞, as the app and runs list show it.
+func (d DiffRow) Shown(i int) string {
+	if d.Field == "epochs" && d.Values[i] == "0" {
+		return "∞"
+	}
+	return d.Values[i]
+}
+
 // MetricTable returns the best_val_*, best_train_* and test_* metrics of
 // runs, with the best run of each row marked.
 func MetricTable(runs []*Run) []MetricRow {

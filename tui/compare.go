@@ -267,8 +267,8 @@ func (m compareModel) content() string {
 	}
 	for _, d := range m.cmp.Diff {
 		line := fmt.Sprintf("%-26s", truncate(d.Field, 26))
-		for i, v := range d.Values {
-			line += seriesStyle(m.cmp.Runs[i].ID).Render(fmt.Sprintf(" %-12s", truncate(v, 12)))
+		for i := range d.Values {
+			line += seriesStyle(m.cmp.Runs[i].ID).Render(fmt.Sprintf(" %-12s", truncate(d.Shown(i), 12)))
 		}
 		diff = append(diff, line)
 	}
