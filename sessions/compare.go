@@ -161,8 +161,12 @@ func MetricTable(runs []*Run) []MetricRow {
 				best[g] = i
 			}
 		}
-		for _, i := range best {
-			row.Stars[i] = true
+		// Every run that ties the best is starred: one star among equal
+		// values would claim a difference that is not there.
+		for i, r := range runs {
+			if b, ok := best[comparableGroup(r, k)]; ok && row.Have[i] && row.Values[i] == row.Values[b] {
+				row.Stars[i] = true
+			}
 		}
 		if len(runs) > 0 {
 			if b, ok := best[comparableGroup(runs[0], k)]; ok {
