@@ -453,7 +453,11 @@ func (a *App) view() string {
 	if !a.statusOK {
 		sst = st.Error
 	}
-	short := fitShortHelp(a.help, combinedHelp{a.screenHelp(), a.keys}.ShortHelp(), a.w)
+	bindings := combinedHelp{a.screenHelp(), a.keys}.ShortHelp()
+	if a.awaitingInput() { // the global keys type letters then
+		bindings = a.screenHelp().ShortHelp()
+	}
+	short := fitShortHelp(a.help, bindings, a.w)
 	return truncateANSI(bar, a.w) + "\n" + body + "\n" + truncateANSI(sst.Render(status), a.w) + "\n" + truncateANSI(short, a.w)
 }
 

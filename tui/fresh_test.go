@@ -174,3 +174,28 @@ func TestPauseStepStopSayWhatHappened(t *testing.T) {
 		}
 	}
 }
+
+// While a screen takes text, its help line gives the keys that work then
+// (enter, esc), not the screen's commands or q quit, which type letters.
+func TestHelpLineWhileTyping(t *testing.T) {
+	store := tempStore(t)
+	a := newApp(t, store, 120, 40)
+	last := func() string { l := strings.Split(a.View(), "\n"); return l[len(l)-1] }
+	press(a, "down", "down", "enter")
+	if l := last(); !strings.HasPrefix(l, "enter set • esc cancel") || strings.Contains(l, "quit") {
+		t.Errorf("typing a value: %q", l)
+	}
+	press(a, "esc")
+	if l := last(); !strings.HasPrefix(l, "t train") {
+		t.Errorf("after esc: %q", l)
+	}
+	press(a, "3", "/")
+	if l := last(); !strings.HasPrefix(l, "enter apply • esc cancel") {
+		t.Errorf("filtering runs: %q", l)
+	}
+	press(a, "esc", "1")
+	openCSVPicker(t, a)
+	if l := last(); !strings.Contains(l, "enter pick") || strings.Contains(l, "t train") {
+		t.Errorf("picking a file: %q", l)
+	}
+}

@@ -215,3 +215,23 @@ func DefaultSweepKeys() SweepKeys {
 		Par:     DefaultParcoordsKeys(),
 	}
 }
+
+// InputKeys are the keys of a screen while it takes text or a pick: the
+// help line shows them alone, since the global keys then type letters.
+type InputKeys []key.Binding
+
+func (k InputKeys) ShortHelp() []key.Binding  { return k }
+func (k InputKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k} }
+
+func helpOnly(keys, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
+}
+
+// The help of each way of taking input.
+var (
+	typingKeys = InputKeys{helpOnly("enter", "set"), helpOnly("esc", "cancel")}
+	pickerKeys = InputKeys{helpOnly("↑/↓", "choose"), helpOnly("→", "open"), helpOnly("←", "up"), helpOnly("enter", "pick"),
+		helpOnly("tab", "complete a typed path"), helpOnly("esc", "cancel")}
+	columnKeys = InputKeys{helpOnly("space", "mark"), helpOnly("enter", "apply"), helpOnly("esc", "cancel")}
+	filterKeys = InputKeys{helpOnly("enter", "apply"), helpOnly("esc", "cancel")}
+)

@@ -57,6 +57,9 @@ func (m networkModel) Focused() bool     { return m.focused }
 // helpKeys is the Train screen's key map, or the network view's while it
 // is open.
 func (m trainModel) helpKeys() help.KeyMap {
+	if m.inputMode != "" {
+		return typingKeys
+	}
 	if m.net.Focused() {
 		return m.net.keys
 	}

@@ -50,7 +50,17 @@ type liveScreen interface {
 
 func (m *setupModel) Init() tea.Cmd       { return m.loadDataset() }
 func (m *setupModel) AwaitingInput() bool { return m.awaitingInput() }
-func (m *setupModel) Help() help.KeyMap   { return m.keys }
+func (m *setupModel) Help() help.KeyMap {
+	switch {
+	case m.picking:
+		return pickerKeys
+	case m.choosingCols:
+		return columnKeys
+	case m.editing:
+		return typingKeys
+	}
+	return m.keys
+}
 func (m *setupModel) Title() string       { return "Setup" }
 
 func (m *setupModel) Handle(msg tea.Msg) tea.Cmd {
@@ -109,6 +119,9 @@ func (m *trainModel) Handle(msg tea.Msg) tea.Cmd {
 func (m *runsModel) Init() tea.Cmd       { return m.load() }
 func (m *runsModel) AwaitingInput() bool { return m.awaitingInput() }
 func (m *runsModel) Help() help.KeyMap {
+	if m.filtering {
+		return filterKeys
+	}
 	if m.sweepOpen {
 		return m.sweep.keys
 	}
