@@ -61,7 +61,7 @@ func (m *setupModel) Help() help.KeyMap {
 	}
 	return m.keys
 }
-func (m *setupModel) Title() string       { return "Setup" }
+func (m *setupModel) Title() string { return "Setup" }
 
 func (m *setupModel) Handle(msg tea.Msg) tea.Cmd {
 	defer m.refreshDerived()
