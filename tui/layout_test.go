@@ -205,7 +205,9 @@ func TestOpenRunFollowsATrainingRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { live.Handle.Stop(); <-live.Recorder.Done() }()
-	for live.Handle.Epoch() < 5 {
+	// The recorder writes the run's row on its own goroutine: the trainer's
+	// epoch count can run ahead of it on a loaded machine.
+	for live.Handle.Epoch() < 5 || !stored(store, live.Handle.ID) {
 		time.Sleep(time.Millisecond)
 	}
 	a := newApp(t, store, 120, 40)
@@ -223,4 +225,10 @@ func TestOpenRunFollowsATrainingRun(t *testing.T) {
 	if after := len(a.runsScreen().detail.History); after <= before {
 		t.Fatalf("the open run did not follow: %d epochs, then %d", before, after)
 	}
+}
+
+// stored reports whether the store has run id.
+func stored(store sessions.Store, id string) bool {
+	r, err := store.GetRun(context.Background(), id)
+	return err == nil && r != nil
 }
