@@ -93,12 +93,11 @@ func addListFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string) err
 		if err := store.EachSummary(ctx, q, func(r *sessions.Run) error { t.add(r); return nil }); err != nil {
 			return err
 		}
-		if t.rows == 0 && len(*filters) > 0 {
+		if t.rows() == 0 && len(*filters) > 0 {
 			fmt.Fprintf(e.stdout, "no runs match %s\n", strings.Join(*filters, " "))
 			return nil
 		}
-		t.flush()
-		return nil
+		return t.flush()
 	}
 }
 

@@ -5,9 +5,11 @@ import (
 	"io"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"workbench/datasets"
 	"workbench/numfmt"
@@ -19,63 +21,108 @@ import (
 // at the best epoch and on the test split.
 func keyMetric(r *sessions.Run) (name string, best, test float64, okBest, okTest bool) {
 	task, _ := datasets.ParseTask(r.Task)
-	name = trainer.KeyMetric(task)
-	best, okBest = r.Metrics["best_val_"+name]
-	test, okTest = r.Metrics["test_"+name]
-	return
+	k := keyMetricKeys[task]
+	best, okBest = r.Metrics[k.best]
+	test, okTest = r.Metrics[k.test]
+	return k.name, best, test, okBest, okTest
 }
 
-// runTable prints runs as an aligned table, one row at a time, so a list
-// of thousands keeps only its text in memory, never the runs.
+// keyMetricKeys holds each task's key metric and its summary keys, so a
+// list of many runs builds none of them per row.
+var keyMetricKeys = func() map[datasets.Task]struct{ name, best, test string } {
+	m := map[datasets.Task]struct{ name, best, test string }{}
+	for _, t := range []datasets.Task{datasets.Binary, datasets.Multiclass, datasets.Regression} {
+		k := trainer.KeyMetric(t)
+		m[t] = struct{ name, best, test string }{k, "best_val_" + k, "test_" + k}
+	}
+	return m
+}()
+
+// runTable prints runs as an aligned table. It keeps only the table's
+// text, never the runs, and formats each row without fmt, so listing
+// 100,000 runs holds about 20 MB.
 type runTable struct {
 	out   io.Writer
-	tw    *tabwriter.Writer
+	t     *table
 	extra string // a summary metric's column (the metric --sort names), or ""
-	rows  int
+	num   []byte // scratch for numbers
 }
 
+var runTableHead = []string{"ID", "NAME", "DATASET", "ARCHITECTURE", "OPT", "LR", "STATUS", "BEST VAL", "TEST", "EPOCHS", "DURATION", "CREATED"}
+
 func newRunTable(w io.Writer, extra string) *runTable {
-	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	head := "ID\tNAME\tDATASET\tARCHITECTURE\tOPT\tLR\tSTATUS\tBEST VAL\tTEST\tEPOCHS\tDURATION\tCREATED"
+	cols := len(runTableHead)
 	if extra != "" {
-		head += "\t" + strings.ToUpper(extra)
+		cols++
 	}
-	fmt.Fprintln(tw, head)
-	return &runTable{out: w, tw: tw, extra: extra}
+	t := newTable(cols)
+	for _, h := range runTableHead {
+		t.cell(h)
+	}
+	if extra != "" {
+		t.cell(strings.ToUpper(extra))
+	}
+	return &runTable{out: w, t: t, extra: extra}
 }
 
 // add writes one run's row; names, notes and tags come from anywhere, so
 // its text goes through sessions.CleanText.
 func (t *runTable) add(r *sessions.Run) {
-	t.rows++
 	m, b, tst, okB, okT := keyMetric(r)
 	arch := r.Summary
 	if i := strings.LastIndex(arch, ","); i > 0 {
 		arch = arch[:i]
 	}
-	epochs := fmt.Sprintf("%d/%d", r.EpochsDone, r.EpochsTotal)
-	if r.Kind != sessions.KindTrain {
-		epochs = r.Kind // a derived run has no epochs of its own
-	}
 	c := sessions.CleanText
-	fmt.Fprintf(t.tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s", c(r.ID), truncate(c(r.Name), nameWidth),
-		truncate(c(filepath.Base(r.Dataset)), datasetWidth), truncate(c(arch), archWidth), c(r.Spec.Optimizer.Name),
-		numfmt.Short(r.Spec.Optimizer.LR), c(string(r.Status)), c(m), fmtMetric(b, okB), fmtMetric(tst, okT), c(epochs),
-		r.Duration.Round(time.Millisecond), r.Created.Local().Format("2006-01-02 15:04"))
+	tb := t.t
+	tb.cell(c(r.ID))
+	t.truncCell(c(r.Name), nameWidth)
+	t.truncCell(c(filepath.Base(r.Dataset)), datasetWidth)
+	t.truncCell(c(arch), archWidth)
+	tb.cell(c(r.Spec.Optimizer.Name))
+	tb.cell(numfmt.Short(r.Spec.Optimizer.LR))
+	tb.cell(c(string(r.Status)))
+	tb.add(c(m))
+	tb.add(" ")
+	tb.cell(fmtMetric(b, okB))
+	tb.cell(fmtMetric(tst, okT))
+	if r.Kind != sessions.KindTrain {
+		tb.cell(c(r.Kind)) // a derived run has no epochs of its own
+	} else {
+		t.num = strconv.AppendInt(t.num[:0], int64(r.EpochsDone), 10)
+		t.num = append(t.num, '/')
+		t.num = strconv.AppendInt(t.num, int64(r.EpochsTotal), 10)
+		tb.text = append(tb.text, t.num...)
+		tb.endCell()
+	}
+	tb.cell(r.Duration.Round(time.Millisecond).String())
+	tb.text = r.Created.Local().AppendFormat(tb.text, "2006-01-02 15:04")
+	tb.endCell()
 	if t.extra != "" {
 		v, ok := r.Metrics[t.extra]
-		fmt.Fprintf(t.tw, "\t%s", fmtMetric(v, ok))
+		tb.cell(fmtMetric(v, ok))
 	}
-	fmt.Fprintln(t.tw)
 }
 
-// flush prints the table, or a hint when it has no rows.
-func (t *runTable) flush() {
-	if t.rows == 0 {
-		fmt.Fprintln(t.out, "no runs yet: try 'workbench train'")
+// truncCell writes s, cut to n runes as truncate cuts it.
+func (t *runTable) truncCell(s string, n int) {
+	if utf8.RuneCountInString(s) <= n {
+		t.t.cell(s)
 		return
 	}
-	t.tw.Flush()
+	t.t.cell(truncate(s, n))
+}
+
+// rows returns how many runs the table has.
+func (t *runTable) rows() int { return t.t.rows() - 1 }
+
+// flush prints the table, or a hint when it has no rows.
+func (t *runTable) flush() error {
+	if t.rows() == 0 {
+		_, err := fmt.Fprintln(t.out, "no runs yet: try 'workbench train'")
+		return err
+	}
+	return t.t.writeTo(t.out)
 }
 
 func printRun(w io.Writer, f *sessions.FullRun) {

@@ -30,8 +30,7 @@
 //
 // Small named values live beside the runs in a settings table (Settings:
 // GetSetting and PutSetting), such as the spec the app's Setup last
-// trained. The table is created when a value is first put, so stores that
-// never put one keep their schema.
+// trained (schema 5).
 //
 // Each hidden layer's health (trainer.LayerHealth) is kept in the
 // layer_health table (schema 3), one row per layer for every epoch up to

@@ -42,8 +42,6 @@ var summaryKeys = func() map[string]bool {
 	return m
 }()
 
-// summaryMetric reports whether a list shows metric key.
-func summaryMetric(key string) bool { return summaryKeys[key] }
 
 // parseFlatMetrics parses {"key":number-or-"NaN"/"+Inf"/"-Inf",…} with
 // keys free of escapes, keeping the keys keep accepts (all when keep is

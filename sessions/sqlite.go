@@ -42,7 +42,7 @@ type SQLite struct {
 const (
 	sqlInsertEpoch    = `INSERT INTO epochs (run_id, epoch, lr, elapsed_ns, samples_per_s, train, val) VALUES (?,?,?,?,?,?,?)`
 	sqlSelectMetrics  = `SELECT metrics FROM runs WHERE id = ?`
-	sqlUpdateProgress = `UPDATE runs SET epochs_done = ?, heartbeat_at = ?, metrics = ? WHERE id = ?`
+	sqlUpdateProgress = `UPDATE runs SET epochs_done = ?, heartbeat_at = ?, metrics = ?, key_metrics = ? WHERE id = ?`
 	sqlUpsertMetric   = `INSERT INTO run_metrics (run_id, key, value, nonfinite) VALUES (?,?,?,?)
 			ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, nonfinite = excluded.nonfinite`
 )
@@ -127,12 +127,12 @@ func (s *SQLite) insertRun(ctx context.Context, db execer, r *Run) error {
 	}
 	_, err := db.ExecContext(ctx, `INSERT INTO runs (id, name, status, reason, dataset, task, summary, optimizer, lr,
 		params, data_hash, tags, notes, sweep_id, created_at, finished_at, heartbeat_at, owner_pid, owner_host,
-		epochs_done, epochs_total, best_epoch, monitor, duration_ns, samples_per_s, metrics)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		epochs_done, epochs_total, best_epoch, monitor, duration_ns, samples_per_s, metrics, key_metrics)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		r.ID, r.Name, string(r.Status), r.Reason, r.Dataset, r.Task, r.Summary, r.Spec.Optimizer.Name, r.Spec.Optimizer.LR,
 		r.Params, r.DataHash, mustJSON(r.Tags), r.Notes, sweep, nanos(r.Created), nanos(r.Finished), nanos(r.Heartbeat),
 		r.OwnerPID, r.OwnerHost, r.EpochsDone, r.EpochsTotal, r.BestEpoch, r.Monitor, int64(r.Duration),
-		finiteOr0(r.SamplesPerSec), mustJSON(r.Metrics))
+		finiteOr0(r.SamplesPerSec), mustJSON(r.Metrics), keyMetricsJSON(r.Metrics))
 	if isUnique(err) {
 		return fmt.Errorf("%w: %s", ErrExists, r.ID)
 	}
@@ -238,7 +238,7 @@ func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done 
 	// Only new bests go to the filter index each epoch; the last values
 	// are in the run's row and reach the index when the run finishes.
 	bests, _ := FoldEpochs(m, eps)
-	if _, err := tx.StmtContext(ctx, s.stUpdateProgress).ExecContext(ctx, done, time.Now().UnixNano(), mustJSON(m), id); err != nil {
+	if _, err := tx.StmtContext(ctx, s.stUpdateProgress).ExecContext(ctx, done, time.Now().UnixNano(), mustJSON(m), keyMetricsJSON(m), id); err != nil {
 		return s.wrap(err)
 	}
 	if err := s.putMetrics(ctx, tx, id, bests); err != nil {
@@ -289,9 +289,9 @@ func (s *SQLite) FinishRun(ctx context.Context, id string, f Final) error {
 	delete(s.live, id)
 	s.mu.Unlock()
 	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, reason = ?, finished_at = ?, heartbeat_at = ?, epochs_done = ?,
-		best_epoch = ?, monitor = ?, duration_ns = ?, samples_per_s = ?, metrics = ? WHERE id = ?`,
+		best_epoch = ?, monitor = ?, duration_ns = ?, samples_per_s = ?, metrics = ?, key_metrics = ? WHERE id = ?`,
 		string(f.Status), f.Reason, time.Now().UnixNano(), time.Now().UnixNano(), f.EpochsDone, f.BestEpoch, f.Monitor,
-		int64(f.Duration), finiteOr0(f.SamplesPerSec), mustJSON(m), id); err != nil {
+		int64(f.Duration), finiteOr0(f.SamplesPerSec), mustJSON(m), keyMetricsJSON(m), id); err != nil {
 		return s.wrap(err)
 	}
 	if err := s.putMetrics(ctx, tx, id, test); err != nil {
