@@ -42,7 +42,6 @@ var summaryKeys = func() map[string]bool {
 	return m
 }()
 
-
 // parseFlatMetrics parses {"key":number-or-"NaN"/"+Inf"/"-Inf",…} with
 // keys free of escapes, keeping the keys keep accepts (all when keep is
 // nil); ok is false for any other input.
