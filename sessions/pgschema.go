@@ -165,12 +165,9 @@ CREATE TABLE layer_health (
 // row lock was held to commit. A run's seq is now the ID of the
 // transaction that last wrote it (pg_current_xact_id, which takes no
 // lock). Transactions commit in any order, so a reader never asks "what
-// is after the largest seq I saw" but "what is at or after the horizon":
-// the oldest transaction still running when it last looked (the xmin of
-// its snapshot). Every transaction below it had ended and its changes were
-// in that look; any at or above it comes again in the next look, which
-// may re-read a few runs written around the last one (see
-// SQLite.ListChangedSince).
+// is after the largest seq I saw" but "what did my last snapshot not
+// see": the transactions then running and those begun since
+// (pg_visible_in_snapshot; see ListChangedSince). PostgreSQL 13 or newer.
 func pgMigrationChanges() string {
 	return `
 CREATE OR REPLACE FUNCTION workbench_runs_seq() RETURNS trigger LANGUAGE plpgsql AS $$

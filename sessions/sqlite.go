@@ -37,6 +37,8 @@ type SQLite struct {
 	live map[string]Metrics
 
 	stInsertLayer *sql.Stmt // see health.go
+
+	cursors pgCursors // PostgreSQL: see ListChangedSince
 }
 
 const (

@@ -54,8 +54,8 @@ func (m runsModel) load() tea.Cmd {
 			if err != nil {
 				return runsLoadedMsg{err: err, key: key}
 			}
-			if c.Seq == from && len(c.Changed) == 0 {
-				return nil // nothing changed (PostgreSQL may re-read runs at a horizon that stays)
+			if len(c.Changed) == 0 {
+				return nil // nothing changed: from still stands
 			}
 			return runsLoadedMsg{runs: cleanRuns(c.Runs), changed: c.Changed, key: key, from: from, seq: c.Seq}
 		}
