@@ -282,4 +282,3 @@ func (s *SQLite) collect(ctx context.Context, scan func(scanner) (*Run, error), 
 	}
 	return out, s.wrap(rows.Err())
 }
-
