@@ -65,7 +65,7 @@ func keyMetricsJSON(m Metrics) string {
 			sub[k] = v
 		}
 	}
-	return mustJSON(sub)
+	return sub.text()
 }
 
 // sqlKeyMetrics computes key_metrics from a run's metrics in SQL

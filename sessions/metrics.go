@@ -51,8 +51,21 @@ func appendFloat(b []byte, v float64) []byte {
 	return strconv.AppendFloat(b, v, 'g', -1, 64)
 }
 
+// text is m's JSON (MarshalJSON) as a string, without encoding/json's
+// second pass over a marshaler's output.
+func (m Metrics) text() string {
+	b, _ := m.MarshalJSON()
+	return string(b)
+}
+
 // UnmarshalJSON reads numbers and the strings MarshalJSON writes.
 func (m *Metrics) UnmarshalJSON(b []byte) error {
+	// What MarshalJSON writes, indented or not, is read by hand: an import
+	// reads two of these an epoch.
+	if out, ok := parseFlatMetrics(string(b), nil); ok {
+		*m = out
+		return nil
+	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
