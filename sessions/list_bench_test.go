@@ -94,6 +94,17 @@ func BenchmarkList(b *testing.B) {
 				}
 			})
 		}
+		b.Run(fmt.Sprintf("runs=%d/newest-each", n), func(b *testing.B) {
+			// As runs list reads them: one *Run refilled.
+			s := benchStore(b, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				got := 0
+				if err := s.EachSummary(ctx, Query{}, func(*Run) error { got++; return nil }); err != nil || got != n {
+					b.Fatal(got, err)
+				}
+			}
+		})
 		b.Run(fmt.Sprintf("runs=%d/full-rows", n), func(b *testing.B) {
 			s := benchStore(b, n)
 			b.ReportAllocs()
