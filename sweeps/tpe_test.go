@@ -128,10 +128,13 @@ func TestTPECountsPrunedAndDivergedAsBad(t *testing.T) {
 		t.Fatalf("below %v above %v", below, above)
 	}
 	// With every trial bad, the good density is the prior alone and TPE
-	// still proposes a point in the space.
-	params := p.suggest(5, []TrialResult{mk(0, trainer.StatusDiverged, math.NaN())})
-	if lr, err := strconv.ParseFloat(params["lr"], 64); err != nil || lr < 1e-5 || lr > 1 {
-		t.Fatalf("suggested %v", params)
+	// still proposes a point in the space, jointly or axis by axis.
+	for _, joint := range []bool{false, true} {
+		p.multivariate = joint
+		params := p.suggest(5, []TrialResult{mk(0, trainer.StatusDiverged, math.NaN())})
+		if lr, err := strconv.ParseFloat(params["lr"], 64); err != nil || lr < 1e-5 || lr > 1 || len(params) != 4 {
+			t.Fatalf("joint %v: suggested %v", joint, params)
+		}
 	}
 }
 
