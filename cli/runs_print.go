@@ -3,13 +3,10 @@ package cli
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode/utf8"
 
 	"workbench/datasets"
 	"workbench/numfmt"
@@ -37,93 +34,6 @@ var keyMetricKeys = func() map[datasets.Task]struct{ name, best, test string } {
 	}
 	return m
 }()
-
-// runTable prints runs as an aligned table. It keeps only the table's
-// text, never the runs, and formats each row without fmt, so listing
-// 100,000 runs holds about 20 MB.
-type runTable struct {
-	out   io.Writer
-	t     *table
-	extra string // a summary metric's column (the metric --sort names), or ""
-	num   []byte // scratch for numbers
-}
-
-var runTableHead = []string{"ID", "NAME", "DATASET", "ARCHITECTURE", "OPT", "LR", "STATUS", "BEST VAL", "TEST", "EPOCHS", "DURATION", "CREATED"}
-
-func newRunTable(w io.Writer, extra string) *runTable {
-	cols := len(runTableHead)
-	if extra != "" {
-		cols++
-	}
-	t := newTable(cols)
-	for _, h := range runTableHead {
-		t.cell(h)
-	}
-	if extra != "" {
-		t.cell(strings.ToUpper(extra))
-	}
-	return &runTable{out: w, t: t, extra: extra}
-}
-
-// add writes one run's row; names, notes and tags come from anywhere, so
-// its text goes through sessions.CleanText.
-func (t *runTable) add(r *sessions.Run) {
-	m, b, tst, okB, okT := keyMetric(r)
-	arch := r.Summary
-	if i := strings.LastIndex(arch, ","); i > 0 {
-		arch = arch[:i]
-	}
-	c := sessions.CleanText
-	tb := t.t
-	tb.cell(c(r.ID))
-	t.truncCell(c(r.Name), nameWidth)
-	t.truncCell(c(filepath.Base(r.Dataset)), datasetWidth)
-	t.truncCell(c(arch), archWidth)
-	tb.cell(c(r.Spec.Optimizer.Name))
-	tb.cell(numfmt.Short(r.Spec.Optimizer.LR))
-	tb.cell(c(string(r.Status)))
-	tb.add(c(m))
-	tb.add(" ")
-	tb.cell(fmtMetric(b, okB))
-	tb.cell(fmtMetric(tst, okT))
-	if r.Kind != sessions.KindTrain {
-		tb.cell(c(r.Kind)) // a derived run has no epochs of its own
-	} else {
-		t.num = strconv.AppendInt(t.num[:0], int64(r.EpochsDone), 10)
-		t.num = append(t.num, '/')
-		t.num = strconv.AppendInt(t.num, int64(r.EpochsTotal), 10)
-		tb.text = append(tb.text, t.num...)
-		tb.endCell()
-	}
-	tb.cell(r.Duration.Round(time.Millisecond).String())
-	tb.text = r.Created.Local().AppendFormat(tb.text, "2006-01-02 15:04")
-	tb.endCell()
-	if t.extra != "" {
-		v, ok := r.Metrics[t.extra]
-		tb.cell(fmtMetric(v, ok))
-	}
-}
-
-// truncCell writes s, cut to n runes as truncate cuts it.
-func (t *runTable) truncCell(s string, n int) {
-	if utf8.RuneCountInString(s) <= n {
-		t.t.cell(s)
-		return
-	}
-	t.t.cell(truncate(s, n))
-}
-
-// rows returns how many runs the table has.
-func (t *runTable) rows() int { return t.t.rows() - 1 }
-
-// flush prints the table, or a hint when it has no rows.
-func (t *runTable) flush() error {
-	if t.rows() == 0 {
-		_, err := fmt.Fprintln(t.out, "no runs yet: try 'workbench train'")
-		return err
-	}
-	return t.t.writeTo(t.out)
-}
 
 func printRun(w io.Writer, f *sessions.FullRun) {
 	r := sessions.CleanRun(&f.Run) // names, notes and tags come from anywhere
