@@ -120,3 +120,13 @@ func TestDecodeTagsMatchesJSON(t *testing.T) {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+func TestMetricsJSONKeysAsEncodingJSON(t *testing.T) {
+	for _, k := range []string{"best_val_accuracy", "a b-c.d", "<&>", `q"uote`, "tab\t", "é", ""} {
+		got, _ := Metrics{k: 1}.MarshalJSON()
+		kb, _ := json.Marshal(k)
+		if want := "{" + string(kb) + ":1}"; string(got) != want {
+			t.Errorf("%q: got %s, want %s", k, got, want)
+		}
+	}
+}

@@ -31,12 +31,27 @@ func (m Metrics) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		kb, _ := json.Marshal(k)
-		b = append(b, kb...)
+		b = appendKey(b, k)
 		b = append(b, ':')
 		b = appendFloat(b, m[k])
 	}
 	return append(b, '}'), nil
+}
+
+// appendKey appends k as a JSON string, as json.Marshal writes it: by
+// hand for a plain name (letters, digits, _ . - and spaces), which every
+// metric has.
+func appendKey(b []byte, k string) []byte {
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-' || c == ' ') {
+			kb, _ := json.Marshal(k)
+			return append(b, kb...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, k...)
+	return append(b, '"')
 }
 
 func appendFloat(b []byte, v float64) []byte {
