@@ -35,13 +35,21 @@ func BenchmarkTrainStep(b *testing.B) {
 				defer r.model.Close()
 				nb := data.Train.N / r.batch
 				r.shuffle()
+				p := poolOf(r.model)
 				b.ReportAllocs()
 				b.ResetTimer()
+				h0, b0, cpu0 := p.handoffs, p.barriers, processCPU()
 				for i := 0; i < b.N; i++ {
 					j := i % nb
 					r.step(j*r.batch, (j+1)*r.batch, 1e-3)
 				}
 				b.ReportMetric(float64(b.N*r.batch)/b.Elapsed().Seconds(), "samples/s")
+				// CPU time per step counts every worker's time, so on a
+				// loaded machine 1 and 2 workers still compare: equal
+				// figures mean parallelism costs no extra work.
+				b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/step")
+				b.ReportMetric(float64(p.handoffs-h0)/float64(b.N), "handoffs/step")
+				b.ReportMetric(float64(p.barriers-b0)/float64(b.N), "barriers/step")
 			})
 		}
 	}
@@ -115,6 +123,15 @@ func benchGemm[T float](b *testing.B, kind gemmKind, m, k, n int) {
 func threadCPU() time.Duration {
 	var ru unix.Rusage
 	if err := unix.Getrusage(unix.RUSAGE_THREAD, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// processCPU returns the process's user+system CPU time, all threads.
+func processCPU() time.Duration {
+	var ru unix.Rusage
+	if err := unix.Getrusage(unix.RUSAGE_SELF, &ru); err != nil {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
