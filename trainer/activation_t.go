@@ -59,29 +59,29 @@ func actFuncs[T float](act Activation) (fwd func(a, z []T), bwd func(dz, da, z, 
 			}
 	case Tanh:
 		return func(a, z []T) { via64(a, z, math.Tanh) }, func(dz, da, z, a []T) {
-				dz, da, a = dz[:len(z)], da[:len(z)], a[:len(z)]
-				for i := range z {
-					dz[i] = da[i] * (1 - a[i]*a[i])
-				}
+			dz, da, a = dz[:len(z)], da[:len(z)], a[:len(z)]
+			for i := range z {
+				dz[i] = da[i] * (1 - a[i]*a[i])
 			}
+		}
 	case Sigmoid:
 		return func(a, z []T) { via64(a, z, sigmoid) }, func(dz, da, z, a []T) {
-				dz, da, a = dz[:len(z)], da[:len(z)], a[:len(z)]
-				for i := range z {
-					dz[i] = da[i] * a[i] * (1 - a[i])
-				}
+			dz, da, a = dz[:len(z)], da[:len(z)], a[:len(z)]
+			for i := range z {
+				dz[i] = da[i] * a[i] * (1 - a[i])
 			}
+		}
 	case GELU:
 		return func(a, z []T) { via64(a, z, gelu) }, func(dz, da, z, _ []T) {
-				dz, da = dz[:len(z)], da[:len(z)]
-				const invSqrt2Pi = 0.3989422804014327
-				for i, v := range z {
-					x := float64(v)
-					cdf := 0.5 * (1 + math.Erf(x/math.Sqrt2))
-					pdf := invSqrt2Pi * math.Exp(-0.5*x*x)
-					dz[i] = da[i] * T(cdf+x*pdf)
-				}
+			dz, da = dz[:len(z)], da[:len(z)]
+			const invSqrt2Pi = 0.3989422804014327
+			for i, v := range z {
+				x := float64(v)
+				cdf := 0.5 * (1 + math.Erf(x/math.Sqrt2))
+				pdf := invSqrt2Pi * math.Exp(-0.5*x*x)
+				dz[i] = da[i] * T(cdf+x*pdf)
 			}
+		}
 	}
 	// Linear.
 	return func(a, z []T) { copy(a, z) }, func(dz, da, z, _ []T) { copy(dz[:len(z)], da[:len(z)]) }
