@@ -59,6 +59,9 @@ func EstimateMemory(s *Spec, inputs, outputs, rows int) MemoryEstimate {
 			acts += 2 * chunk * out
 		}
 		acts += chunk * in // dx
+		if in >= packMinIn && !bn {
+			acts += chunk * out // dL/dz packed for the weight gradient
+		}
 		in = out
 	}
 	for _, l := range s.Model.Hidden {

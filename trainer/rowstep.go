@@ -161,7 +161,11 @@ func (m *network[T]) backwardBlock(w, nw int) {
 			}
 		}
 		for i := len(m.Layers) - 1; i >= 0; i-- {
-			g = m.Layers[i].backwardRows(g, n, lo, hi, s.train, i > 0)
+			l := m.Layers[i]
+			g = l.backwardRows(g, n, lo, hi, s.train, i > 0)
+			if l.packsDZ(n) {
+				packB(l.dzp, l.dh, n, l.Out, packCols[T](l.Out, n), lo, hi)
+			}
 		}
 	}
 	m.pool.sync(w, nw)
@@ -169,7 +173,11 @@ func (m *network[T]) backwardBlock(w, nw int) {
 		l := m.Layers[li]
 		a, b := share(l.In, w, nw, updateRows(l.Out))
 		if a < b {
-			gemmTNRows(l.dW, l.x, l.dh, n, l.In, l.Out, a, b, false)
+			var bp []T
+			if l.packsDZ(n) {
+				bp = l.dzp
+			}
+			gemmTNRowsP(l.dW, l.x, l.dh, bp, n, l.In, l.Out, a, b, false)
 			if s.opt != nil {
 				s.opt.update(2*li, a*l.Out, b*l.Out)
 			}

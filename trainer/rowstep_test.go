@@ -9,12 +9,18 @@ import (
 // on every worker: 256 inputs, 256-256 ReLU with dropout on the second
 // layer, AdamW, batches of 60.
 func rowRunner(t testing.TB, prec string, workers int) *runner {
+	return rowRunnerOn(t, prec, workers, 256, 60)
+}
+
+// rowRunnerOn is rowRunner on 500 rows of inputs features in batches of
+// batch rows.
+func rowRunnerOn(t testing.TB, prec string, workers, inputs, batch int) *runner {
 	t.Helper()
 	s := DefaultSpec()
 	s.Precision = prec
 	s.Model = ModelSpec{Init: "he_uniform", Hidden: []LayerSpec{{Units: 256, Activation: "relu"}, {Units: 256, Activation: "relu", Dropout: 0.1}}}
-	s.Loss, s.Optimizer, s.BatchSize = "ce", OptimizerSpec{Name: "adamw", LR: 1e-3}, 60
-	r, err := newRunner(s, bigData(500, 256), Options{Workers: workers})
+	s.Loss, s.Optimizer, s.BatchSize = "ce", OptimizerSpec{Name: "adamw", LR: 1e-3}, batch
+	r, err := newRunner(s, bigData(500, inputs), Options{Workers: workers})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,24 +38,30 @@ func setRowPath(e engine, on bool) {
 	}
 }
 
-// TestRowStepMatchesLayerStep: the row-parallel step on two workers, with
-// the optimizer fused into the backward pass, gives the layer-by-layer
-// step's weights bit for bit, in both precisions.
+// TestRowStepMatchesLayerStep: the row-parallel step on two and three
+// workers, with the optimizer fused into the backward pass, gives the
+// layer-by-layer step's weights bit for bit, in both precisions: on 256
+// inputs in batches of 60 (the epoch ends with 20 rows), and on 520 in
+// batches of 130 (the first layer's dL/dz is packed; 110 rows at the end).
 func TestRowStepMatchesLayerStep(t *testing.T) {
-	for _, prec := range PrecisionNames {
-		rows, layers := rowRunner(t, prec, 2), rowRunner(t, prec, 2)
-		setRowPath(layers.model, false)
-		for _, r := range []*runner{rows, layers} {
-			r.shuffle()
-			for b := 0; b < 9; b++ { // the ninth is the epoch's short batch of 20
-				r.step(b*60, min((b+1)*60, 500), 1e-3)
+	for _, c := range []struct{ inputs, batch int }{{256, 60}, {520, 130}} {
+		for _, prec := range PrecisionNames {
+			var want []float64
+			for _, w := range []int{1, 2, 3} {
+				r := rowRunnerOn(t, prec, w, c.inputs, c.batch)
+				setRowPath(r.model, w > 1)
+				r.shuffle()
+				for lo := 0; lo < 500; lo += c.batch {
+					r.step(lo, min(lo+c.batch, 500), 1e-3)
+				}
+				got := make([]float64, r.model.weightLen())
+				r.model.saveWeights(got)
+				if w == 1 {
+					want = got // the layer-by-layer step
+				} else if !reflect.DeepEqual(got, want) {
+					t.Errorf("%d inputs, %s, %d workers: the row-parallel step's weights differ from the layer-by-layer step's", c.inputs, prec, w)
+				}
 			}
-		}
-		a, b := make([]float64, rows.model.weightLen()), make([]float64, layers.model.weightLen())
-		rows.model.saveWeights(a)
-		layers.model.saveWeights(b)
-		if !reflect.DeepEqual(a, b) {
-			t.Fatalf("%s: the row-parallel step's weights differ from the layer-by-layer step's", prec)
 		}
 	}
 }
