@@ -38,7 +38,7 @@ func BenchmarkTrainStep(b *testing.B) {
 				p := poolOf(r.model)
 				b.ReportAllocs()
 				b.ResetTimer()
-				h0, b0, cpu0 := p.handoffs, p.barriers, processCPU()
+				h0, b0, cpu0, in0, wait0 := p.handoffs, p.barriers, processCPU(), p.inside, p.waited.Load()
 				for i := 0; i < b.N; i++ {
 					j := i % nb
 					r.step(j*r.batch, (j+1)*r.batch, 1e-3)
@@ -50,6 +50,11 @@ func BenchmarkTrainStep(b *testing.B) {
 				b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/step")
 				b.ReportMetric(float64(p.handoffs-h0)/float64(b.N), "handoffs/step")
 				b.ReportMetric(float64(p.barriers-b0)/float64(b.N), "barriers/step")
+				// Outside the regions one worker runs alone (the serial
+				// part); inside, waits are time a worker idled for another.
+				perStep := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(b.N) }
+				b.ReportMetric(perStep(b.Elapsed()-(p.inside-in0)), "serial-µs/step")
+				b.ReportMetric(perStep(time.Duration(p.waited.Load()-wait0)), "wait-µs/step")
 			})
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // The matrix kernels work on flat row-major slices. Each output row is
@@ -34,9 +35,13 @@ type pool struct {
 	bar     barrier
 
 	// handoffs counts the times work went to other workers (a product
-	// split, a region started) and barriers the barriers they met: the
-	// costs of parallelism, read by the benchmarks.
+	// split, a region started) and barriers the barriers they met; inside
+	// is the caller's time in regions and waited the time workers spent
+	// waiting in them (at barriers and for the region's end), all
+	// workers together: the costs of parallelism, read by the benchmarks.
 	handoffs, barriers int
+	inside             time.Duration
+	waited             atomic.Int64 // nanoseconds
 }
 
 type gemmKind uint8
@@ -153,6 +158,7 @@ func (p *pool) region(nw int, fn func(w, nw int)) {
 	}
 	nw = min(nw, p.workers)
 	p.handoffs++
+	t0 := time.Now()
 	t := gemmTask{kind: kindEach, fn: fn, wg: &p.wg}
 	for w := 1; w < nw; w++ {
 		t.lo, t.hi = w, nw
@@ -160,7 +166,11 @@ func (p *pool) region(nw int, fn func(w, nw int)) {
 		p.tasks <- t
 	}
 	fn(0, nw)
+	t1 := time.Now()
 	p.wg.Wait()
+	t2 := time.Now()
+	p.waited.Add(int64(t2.Sub(t1)))
+	p.inside += t2.Sub(t0)
 }
 
 // sync is a barrier among the nw workers of a region: it returns once all
@@ -172,7 +182,9 @@ func (p *pool) sync(w, nw int) {
 	if w == 0 {
 		p.barriers++
 	}
+	t0 := time.Now()
 	p.bar.wait(nw)
+	p.waited.Add(int64(time.Since(t0)))
 }
 
 // barrier is a barrier for the workers of a region. A waiter spins for a
