@@ -35,7 +35,7 @@ func (m trainModel) lowerLeft(r *liveRun, w int) string {
 	case datasets.Binary, datasets.Multiclass:
 		first := func(w int) string { return r.metric.viewAt(w, mh) }
 		if task == datasets.Binary && len(e.ROC) > 1 {
-			first = func(w int) string { return m.rocChart(which, e, w, mh) }
+			first = func(w int) string { return rocChart(m.styles, which, e, w, mh) }
 		}
 		return evalRow(m.styles, task, e, first, w, mh)
 	case datasets.Regression:
@@ -48,8 +48,7 @@ func (m trainModel) lowerLeft(r *liveRun, w int) string {
 
 // rocChart draws an evaluation's ROC curve; which names its rows: test,
 // or CV for a cross-validated run's out-of-fold rows (short, to fit).
-func (m trainModel) rocChart(which string, e trainer.Evaluation, w, h int) string {
-	st := m.styles
+func rocChart(st *Styles, which string, e trainer.Evaluation, w, h int) string {
 	if w < 12 || h < 5 {
 		return ""
 	}

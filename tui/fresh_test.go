@@ -199,3 +199,18 @@ func TestHelpLineWhileTyping(t *testing.T) {
 		t.Errorf("picking a file: %q", l)
 	}
 }
+
+// A binary run's detail draws its ROC curve beside the PR curve and the
+// reliability diagram, as Train does when a run ends (the README says so).
+func TestRunDetailDrawsTheROC(t *testing.T) {
+	store := tempStore(t)
+	storeRealRuns(t, store, 1)
+	a := newApp(t, store, 120, 40)
+	press(a, "3", "enter")
+	v := a.View()
+	for _, want := range []string{"test ROC, AUC", "PR, AP", "reliability, ECE"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("no %q in the run's detail:\n%s", want, v)
+		}
+	}
+}

@@ -147,15 +147,23 @@ func (m runsModel) viewDetail() string {
 	mc.setSize(w-rightW, bodyH-bodyH*3/5)
 	left := ch.view() + "\n" + mc.view()
 	if f.Evaluation != nil {
-		// The PR curve and reliability diagram beside the metric chart.
-		e := f.Evaluation.Test
+		// The ROC (binary) or metric chart, the PR curve and the
+		// reliability diagram.
+		e, which := f.Evaluation.Test, "test"
 		if len(e.Folds) > 0 || len(e.Reliability) == 0 {
-			e = f.Evaluation.Val // a cross-validated run's out-of-fold bins
+			e, which = f.Evaluation.Val, "val" // a cross-validated run's out-of-fold bins
+			if len(e.Folds) > 0 {
+				which = "CV"
+			}
 		}
-		left = ch.view() + "\n" + evalRow(st, task, e, func(cw int) string {
+		first := func(cw int) string {
 			mc.setSize(cw, bodyH-bodyH*3/5)
 			return mc.view()
-		}, w-rightW, bodyH-bodyH*3/5)
+		}
+		if task == datasets.Binary && len(e.ROC) > 1 { // as Train shows a finished run
+			first = func(cw int) string { return rocChart(st, which, e, cw, bodyH-bodyH*3/5) }
+		}
+		left = ch.view() + "\n" + evalRow(st, task, e, first, w-rightW, bodyH-bodyH*3/5)
 	}
 	var right []string
 	if r.BestEpoch > 0 {
