@@ -214,3 +214,16 @@ func TestRunDetailDrawsTheROC(t *testing.T) {
 		}
 	}
 }
+
+// A run's detail has its own help line: esc back and what the panel
+// offers, not the list's keys.
+func TestRunDetailHelpLine(t *testing.T) {
+	store := tempStore(t)
+	storeRealRuns(t, store, 1)
+	a := newApp(t, store, 120, 40)
+	press(a, "3", "enter")
+	l := strings.Split(a.View(), "\n")
+	if last := l[len(l)-1]; !strings.HasPrefix(last, "esc back • c clone to setup • R re-run • x export") {
+		t.Errorf("help line %q", last)
+	}
+}

@@ -216,12 +216,13 @@ func DefaultSweepKeys() SweepKeys {
 	}
 }
 
-// InputKeys are the keys of a screen while it takes text or a pick: the
-// help line shows them alone, since the global keys then type letters.
-type InputKeys []key.Binding
+// ModeKeys are the keys of one mode of a screen (typing a value, picking
+// a file, a run's detail), one row. While a screen takes text or a pick
+// the help line shows them alone, since the global keys then type letters.
+type ModeKeys []key.Binding
 
-func (k InputKeys) ShortHelp() []key.Binding  { return k }
-func (k InputKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k} }
+func (k ModeKeys) ShortHelp() []key.Binding  { return k }
+func (k ModeKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k} }
 
 func helpOnly(keys, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
@@ -229,9 +230,9 @@ func helpOnly(keys, desc string) key.Binding {
 
 // The help of each way of taking input.
 var (
-	typingKeys = InputKeys{helpOnly("enter", "set"), helpOnly("esc", "cancel")}
-	pickerKeys = InputKeys{helpOnly("↑/↓", "choose"), helpOnly("→", "open"), helpOnly("←", "up"), helpOnly("enter", "pick"),
+	typingKeys = ModeKeys{helpOnly("enter", "set"), helpOnly("esc", "cancel")}
+	pickerKeys = ModeKeys{helpOnly("↑/↓", "choose"), helpOnly("→", "open"), helpOnly("←", "up"), helpOnly("enter", "pick"),
 		helpOnly("tab", "complete a typed path"), helpOnly("esc", "cancel")}
-	columnKeys = InputKeys{helpOnly("space", "mark"), helpOnly("enter", "apply"), helpOnly("esc", "cancel")}
-	filterKeys = InputKeys{helpOnly("enter", "apply"), helpOnly("esc", "cancel")}
+	columnKeys = ModeKeys{helpOnly("space", "mark"), helpOnly("enter", "apply"), helpOnly("esc", "cancel")}
+	filterKeys = ModeKeys{helpOnly("enter", "apply"), helpOnly("esc", "cancel")}
 )

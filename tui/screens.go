@@ -122,6 +122,10 @@ func (m *runsModel) Help() help.KeyMap {
 	if m.filtering {
 		return filterKeys
 	}
+	if m.detail != nil && !m.sweepOpen {
+		k := m.keys
+		return ModeKeys{k.Back, k.Clone, k.Rerun, k.Export}
+	}
 	if m.sweepOpen {
 		return m.sweep.keys
 	}
