@@ -77,9 +77,15 @@ func (s *SQLite) markInterrupted(ctx context.Context) error {
 		}
 	}
 	// A sweep's heartbeat is its newest trial's, or its creation.
-	sweeps, err := scan(`SELECT id, owner_pid, owner_host,
+	// A distributed sweep has no owner process: it runs while its trials
+	// wait in the queue.
+	q := `SELECT id, owner_pid, owner_host,
 		max(created_at, COALESCE((SELECT max(heartbeat_at) FROM runs WHERE sweep_id = sweeps.id), 0))
-		FROM sweeps WHERE status = 'running'`)
+		FROM sweeps WHERE status = 'running'`
+	if s.pg {
+		q += " AND NOT EXISTS (SELECT 1 FROM sweep_trials WHERE sweep_id = sweeps.id)"
+	}
+	sweeps, err := scan(q)
 	if err != nil {
 		return err
 	}

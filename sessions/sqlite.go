@@ -35,6 +35,9 @@ type SQLite struct {
 	// so an epoch's write needs no read of its own.
 	mu   sync.Mutex
 	live map[string]Metrics
+	// fences holds the attempt of each distributed trial's run this
+	// process records, checked by every write of the run (trials.go).
+	fences map[string]Attempt
 
 	stInsertLayer *sql.Stmt // see health.go
 }
@@ -102,7 +105,16 @@ func (s *SQLite) CreateRun(ctx context.Context, r *Run) error {
 	if err := s.insertRun(ctx, tx, r); err != nil {
 		return err
 	}
-	return s.wrap(tx.Commit())
+	if r.Attempt != nil {
+		if err := s.startAttempt(ctx, tx, r.ID, *r.Attempt); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		s.dropFence(r.ID)
+		return s.wrap(err)
+	}
+	return nil
 }
 
 type execer interface {
@@ -212,6 +224,11 @@ func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done 
 			return s.wrap(err)
 		}
 	}
+	if a, ok := s.fenceOf(id); ok {
+		if _, err := s.checkFence(ctx, tx, a); err != nil {
+			return err
+		}
+	}
 	if err := s.insertEpochs(ctx, tx, id, eps); err != nil {
 		return err
 	}
@@ -261,6 +278,12 @@ func (s *SQLite) FinishRun(ctx context.Context, id string, f Final) error {
 		return s.wrap(err)
 	}
 	defer tx.Rollback()
+	a, fenced := s.fenceOf(id)
+	if fenced {
+		if err := s.finishAttempt(ctx, tx, a, &f); err != nil {
+			return err
+		}
+	}
 	var raw string
 	if err := tx.QueryRowContext(ctx, "SELECT metrics FROM runs WHERE id = ?", id).Scan(&raw); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -305,7 +328,13 @@ func (s *SQLite) FinishRun(ctx context.Context, id string, f Final) error {
 			return s.wrap(err)
 		}
 	}
-	return s.wrap(tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return s.wrap(err)
+	}
+	if fenced {
+		s.dropFence(id)
+	}
+	return nil
 }
 
 // Heartbeat marks a running run as alive.
