@@ -34,7 +34,7 @@ SIGTERM stops the trials that run (saved stopped) and puts their jobs back in th
 	fs := cmd.Flags()
 	concurrency := fs.Int("concurrency", 0, "trials trained at once, each on one core (0 = the number of cores)")
 	queueName := fs.String("queue", queue.DefaultQueue, "the queue to take trials from")
-	rescue := fs.Duration("rescue-after", 0, "hand a job that has run this long to another worker (0 = River's default, 1h); longer than any trial")
+	rescue := fs.Duration("rescue-after", 0, "River hands a job that has run this long to another worker (0 = 24h): longer than any trial (a dead worker is found sooner by its heartbeat)")
 	heartbeat := fs.Duration("heartbeat", 5*time.Second, "how often to mark the runs alive; a run silent for 6 heartbeats has lost its worker")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		db, _ := cmd.Flags().GetString("db")

@@ -22,6 +22,10 @@ import (
 	"workbench/trainer"
 )
 
+// DefaultRescueAfter is River's rescue of stuck jobs, a backstop: a
+// worker's heartbeat hands on its trials when it dies.
+const DefaultRescueAfter = 24 * time.Hour
+
 // WorkerOptions tunes a worker.
 type WorkerOptions struct {
 	// Concurrency is how many trials train at once, each on one core
@@ -30,8 +34,10 @@ type WorkerOptions struct {
 	// Queue is the queue to take trials from (DefaultQueue if empty).
 	Queue string
 	// RescueAfter is how long a job may run before River hands it to
-	// another worker (0 = River's default, an hour). Any worker rescues:
-	// the shortest setting among them wins.
+	// another worker (0 = DefaultRescueAfter). River cannot tell a live
+	// job from a dead one, so it must be longer than any trial; the
+	// heartbeat hands on a dead worker's trials sooner. Any worker
+	// rescues: the shortest setting among them wins.
 	RescueAfter time.Duration
 	// Heartbeat is how often the worker marks its runs alive (0 = 5 s);
 	// a run without a heartbeat for StaleAfter (0 = 6 heartbeats) is
@@ -49,6 +55,9 @@ func (o *WorkerOptions) defaults() {
 	}
 	if o.Queue == "" {
 		o.Queue = DefaultQueue
+	}
+	if o.RescueAfter <= 0 {
+		o.RescueAfter = DefaultRescueAfter
 	}
 	if o.Heartbeat <= 0 {
 		o.Heartbeat = 5 * time.Second

@@ -187,7 +187,7 @@ func (s *SQLite) BeginAttempt(ctx context.Context, sweepID string, trial int) (t
 	}
 	if t.RunID != "" {
 		if _, err := tx.ExecContext(ctx, "UPDATE runs SET status = ?, reason = ? WHERE id = ? AND status = ?",
-			string(trainer.StatusInterrupted), fmt.Sprintf("its worker stopped; attempt %d took over", t.Attempt), t.RunID, string(trainer.StatusRunning)); err != nil {
+			string(trainer.StatusInterrupted), fmt.Sprintf("superseded: attempt %d took over from a worker presumed gone", t.Attempt), t.RunID, string(trainer.StatusRunning)); err != nil {
 			return t, false, s.wrap(err)
 		}
 	}
