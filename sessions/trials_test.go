@@ -12,7 +12,7 @@ import (
 )
 
 // distributedSweep stores a distributed sweep of n trials at url.
-func distributedSweep(t *testing.T, url, id string, n int) {
+func distributedSweep(t testing.TB, url, id string, n int) {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, url)
