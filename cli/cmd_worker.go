@@ -199,8 +199,8 @@ func newSweepCancelCmd(e *env) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "sweep %s cancelled: %d trials will not run; %d running trials stop at their next epoch (saved stopped)\n",
-			id, n-running, running)
+		fmt.Fprintf(e.stdout, "sweep %s cancelled: waiting trials dropped: %d; running trials that stop at their next epoch (saved stopped): %d\n",
+			id, max(n-running, 0), running)
 		return nil
 	}
 	return cmd

@@ -87,7 +87,7 @@ func TestDistributedSweepCommands(t *testing.T) {
 	}
 	third := regexp.MustCompile(`sweep (sweep-\S+):`).FindStringSubmatch(out)[1]
 	out, errs, code = cli(t, url, "", "sweep", "cancel", third)
-	if code != 0 || !strings.Contains(out, "cancelled: 3 trials will not run; 0 running") {
+	if code != 0 || !strings.Contains(out, "cancelled: waiting trials dropped: 3; running trials that stop at their next epoch (saved stopped): 0") {
 		t.Errorf("sweep cancel: exit %d %s\n%s", code, errs, out)
 	}
 	out, _, _ = cli(t, url, "", "sweep", "show", third)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -104,6 +105,10 @@ func (db *DB) wrap(err error) error {
 	var host string
 	if cc := db.pool.Config().ConnConfig; cc != nil {
 		host = fmt.Sprintf("%s:%d", cc.Host, cc.Port)
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "42501" {
+		return fmt.Errorf("store %s: %v (the role lacks a privilege; see the README's PostgreSQL section)", sessions.RedactURL(db.url), sessions.RedactError(err, db.url))
 	}
 	if isUnreachable(err) {
 		return fmt.Errorf("store %s: cannot reach %s: %v", sessions.RedactURL(db.url), host, sessions.RedactError(err, db.url))

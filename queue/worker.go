@@ -139,7 +139,11 @@ func (w *worker) Work(ctx context.Context, job *river.Job[TrialArgs]) error {
 		}
 	}
 	recErr := live.Recorder.Err()
-	w.logf("trial %d of %s: run %s %s %s", a.Trial+1, a.SweepID, id, fin.Status, fin.Reason)
+	why := ""
+	if fin.Reason != "" {
+		why = " (" + fin.Reason + ")"
+	}
+	w.logf("trial %d of %s: run %s %s%s", a.Trial+1, a.SweepID, id, fin.Status, why)
 	switch {
 	case errors.Is(recErr, sessions.ErrSuperseded), errors.Is(recErr, sessions.ErrTrialCancelled):
 		return nil // another attempt has the trial, or nobody wants it
