@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -49,11 +48,6 @@ type DB struct {
 	url    string
 	pool   *pgxpool.Pool
 	client *river.Client[pgx.Tx]
-}
-
-// quietLogger is River's logger: warnings and errors only, on w.
-func quietLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
 // Open connects to the PostgreSQL store rawURL names and brings River's

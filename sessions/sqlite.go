@@ -102,11 +102,16 @@ func (s *SQLite) CreateRun(ctx context.Context, r *Run) error {
 		return s.wrap(err)
 	}
 	defer tx.Rollback()
+	if r.Attempt != nil {
+		if err := s.claimAttempt(ctx, tx, r.ID, *r.Attempt); err != nil {
+			return err
+		}
+	}
 	if err := s.insertRun(ctx, tx, r); err != nil {
 		return err
 	}
 	if r.Attempt != nil {
-		if err := s.startAttempt(ctx, tx, r.ID, *r.Attempt); err != nil {
+		if err := s.linkAttempt(ctx, tx, r.ID, *r.Attempt); err != nil {
 			return err
 		}
 	}

@@ -234,9 +234,11 @@ func (s *SQLite) inSweepTx(ctx context.Context, sweepID string, fn func(*sql.Tx)
 	return s.wrap(tx.Commit())
 }
 
+// lockSweep holds the sweep's row, without blocking the inserts of runs
+// that refer to it (FOR NO KEY UPDATE).
 func (s *SQLite) lockSweep(ctx context.Context, tx *sql.Tx, sweepID string) error {
 	var st string
-	err := tx.QueryRowContext(ctx, "SELECT status FROM sweeps WHERE id = ? FOR UPDATE", sweepID).Scan(&st)
+	err := tx.QueryRowContext(ctx, "SELECT status FROM sweeps WHERE id = ? FOR NO KEY UPDATE", sweepID).Scan(&st)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%w: no sweep %s", ErrNotFound, sweepID)
 	}
@@ -280,10 +282,11 @@ func (s *SQLite) checkFence(ctx context.Context, tx *sql.Tx, a Attempt) (state s
 	return state, nil
 }
 
-// startAttempt links a new run to its attempt, in the run's creating
-// transaction: the run becomes the trial's current one, or, when a newer
-// attempt has begun, is not created (ErrSuperseded).
-func (s *SQLite) startAttempt(ctx context.Context, tx *sql.Tx, id string, a Attempt) error {
+// claimAttempt makes a new run its trial's current one, in the run's
+// creating transaction and before the run's row (trial rows are locked
+// before run rows everywhere): when a newer attempt has begun, the run is
+// not created (ErrSuperseded).
+func (s *SQLite) claimAttempt(ctx context.Context, tx *sql.Tx, id string, a Attempt) error {
 	if !s.pg {
 		return ErrNotDistributed
 	}
@@ -295,6 +298,12 @@ func (s *SQLite) startAttempt(ctx context.Context, tx *sql.Tx, id string, a Atte
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("attempt %d of trial %d of %s: %w", a.Number, a.Trial, a.SweepID, ErrSuperseded)
 	}
+	return nil
+}
+
+// linkAttempt records a new run's attempt, after the run's row, and
+// fences the run's writes from now on.
+func (s *SQLite) linkAttempt(ctx context.Context, tx *sql.Tx, id string, a Attempt) error {
 	if _, err := tx.ExecContext(ctx, "INSERT INTO trial_attempts (run_id, sweep_id, trial, attempt) VALUES (?,?,?,?)", id, a.SweepID, a.Trial, a.Number); err != nil {
 		return s.wrap(err)
 	}
@@ -398,33 +407,31 @@ func (s *SQLite) StaleAttempts(ctx context.Context, after time.Duration) ([]Stal
 // unless the attempt has moved on or its run has beaten since. It reports
 // whether it did.
 func InterruptStaleTx(ctx context.Context, tx pgx.Tx, st StaleAttempt, after time.Duration) (bool, error) {
-	tag, err := tx.Exec(ctx, `UPDATE runs SET status = $1, reason = $2 WHERE id = $3 AND status = $4 AND heartbeat_at < $5`,
-		string(trainer.StatusInterrupted), fmt.Sprintf("its worker sent no heartbeat for %s", after), st.RunID,
-		string(trainer.StatusRunning), time.Now().Add(-after).UnixNano())
+	// The trial's row first, then the run's, as every write of a trial
+	// takes them: in the other order, a deadlock with the run's end.
+	cutoff := time.Now().Add(-after).UnixNano()
+	tag, err := tx.Exec(ctx, `UPDATE sweep_trials SET state = $1 WHERE sweep_id = $2 AND trial = $3 AND attempt = $4 AND state = $5
+		AND EXISTS (SELECT 1 FROM runs WHERE id = $6 AND status = $7 AND heartbeat_at < $8)`,
+		TrialQueued, st.SweepID, st.Trial, st.Attempt, TrialRunning, st.RunID, string(trainer.StatusRunning), cutoff)
 	if err != nil || tag.RowsAffected() == 0 {
 		return false, err
 	}
-	tag, err = tx.Exec(ctx, "UPDATE sweep_trials SET state = $1 WHERE sweep_id = $2 AND trial = $3 AND attempt = $4 AND state = $5",
-		TrialQueued, st.SweepID, st.Trial, st.Attempt, TrialRunning)
-	return err == nil && tag.RowsAffected() > 0, err
+	_, err = tx.Exec(ctx, `UPDATE runs SET status = $1, reason = $2 WHERE id = $3 AND status = $4`,
+		string(trainer.StatusInterrupted), fmt.Sprintf("its worker sent no heartbeat for %s", after), st.RunID, string(trainer.StatusRunning))
+	return err == nil, err
 }
 
-// HeartbeatRuns marks running runs as alive, in one statement: a worker
-// beats for all its trials, whatever their epochs do.
+// HeartbeatRuns marks running runs as alive, one transaction each: a
+// worker beats for all its trials, whatever their epochs do. (One
+// statement for all would lock the runs in turn while each write of a run
+// takes the change sequence: a deadlock with an epoch write.)
 func (s *SQLite) HeartbeatRuns(ctx context.Context, ids []string) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	if !s.pg {
-		for _, id := range ids {
-			if err := s.Heartbeat(ctx, id); err != nil {
-				return err
-			}
+	for _, id := range ids {
+		if err := s.Heartbeat(ctx, id); err != nil {
+			return err
 		}
-		return nil
 	}
-	_, err := s.w.ExecContext(ctx, "UPDATE runs SET heartbeat_at = ? WHERE id = ANY(?) AND status = ?", time.Now().UnixNano(), ids, string(trainer.StatusRunning))
-	return s.wrap(err)
+	return nil
 }
 
 func (s *SQLite) dropFence(id string) {
