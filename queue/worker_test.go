@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -221,5 +224,44 @@ func TestCancel(t *testing.T) {
 	}
 	if _, err := db.Cancel(ctx, "sweep-none"); !errors.Is(err, sessions.ErrNotFound) {
 		t.Errorf("cancelling no sweep: %v, want ErrNotFound", err)
+	}
+}
+
+// TestLostConnectionsRetry: when the server drops a worker's connections
+// mid-trial, the trial's writes fail, its run ends interrupted, and the
+// trial is retried as a new attempt once the worker reconnects.
+func TestLostConnectionsRetry(t *testing.T) {
+	app := fmt.Sprintf("wbtest-outage-%d", rand.Uint64())
+	url := pgtest.URL(t) + "&application_name=" + app
+	store, db := open(t, url)
+	ctx := context.Background()
+	enq, err := db.Enqueue(ctx, sweepSpec(400, []string{"0.01"}, 0), queue.EnqueueOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := enq.Sweep.ID
+	work(t, url, store, queue.WorkerOptions{Concurrency: 1})
+	first := runningRun(t, store, id, 3)
+	admin, err := sql.Open("pgx", os.Getenv(pgtest.Env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	var n int
+	if err := admin.QueryRow("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", app).Scan(&n); err != nil || n == 0 {
+		t.Fatalf("terminating the worker's connections: %d, %v", n, err)
+	}
+	waitFor(t, 45*time.Second, "the sweep to end", func() bool {
+		sw, err := store.GetSweep(ctx, id)
+		return err == nil && sw.Status == "done"
+	})
+	r, err := store.GetRun(ctx, first.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trials, _ := store.Trials(ctx, id)
+	if r.Status != trainer.StatusInterrupted || trials[0].Attempt < 2 || trials[0].RunID == first.ID || trials[0].State != sessions.TrialDone {
+		t.Errorf("run of the lost connection: %s (%s); trial: attempt %d, %s, run %s; want interrupted, then a later attempt done",
+			r.Status, r.Reason, trials[0].Attempt, trials[0].State, trials[0].RunID)
 	}
 }
