@@ -84,7 +84,10 @@ func runDistributed(e *env, store *sessions.SQLite, url string, spec sweeps.Spec
 	if jsonOut {
 		writeJSON(e.stdout, map[string]any{"event": "enqueued", "id": id, "trials": len(enq.Trials), "queue": enq.Queue}, false)
 	} else {
-		fmt.Fprintf(e.stdout, "sweep %s: %d trials queued on %s (queue %s)\n", id, len(enq.Trials), store.Path(), enq.Queue)
+		fmt.Fprintf(e.stdout, "sweep %s: %d trials queued on %s (queue %s)\n", id, queued(enq.Trials), store.Path(), enq.Queue)
+		if n := len(enq.Trials) - queued(enq.Trials); n > 0 {
+			fmt.Fprintf(e.stdout, "TPE proposes the other %d from the finished trials, as workers end them\n", n)
+		}
 	}
 	if !wait {
 		if !jsonOut {
@@ -204,4 +207,14 @@ func newSweepCancelCmd(e *env) *cobra.Command {
 		return nil
 	}
 	return cmd
+}
+
+func queued(trials []sessions.TrialRow) int {
+	n := 0
+	for _, t := range trials {
+		if t.State == sessions.TrialQueued {
+			n++
+		}
+	}
+	return n
 }

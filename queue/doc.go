@@ -15,6 +15,10 @@
 //     once, sooner than River's rescue of stuck jobs (RescueAfter).
 //   - Cancel cancels a sweep's remaining jobs; running trials stop at
 //     their next epoch, saved stopped.
+//   - TPE: only the startup trials are enqueued; the others wait as
+//     pending trials, and the worker that ends a trial proposes the next
+//     from the finished trials in the store (sweeps.NextTrial) and enqueues
+//     it in one transaction.
 //
 // River's tables live beside the store's, in the schema search_path
 // names; Migrate creates them under the store's migration lock.

@@ -160,7 +160,7 @@ func (db *DB) Enqueue(ctx context.Context, s sweeps.Spec, o EnqueueOptions) (*En
 	}
 	cfg, _ := json.Marshal(s)
 	sw := &sessions.Sweep{ID: "sweep-" + trainer.NewID(), Name: s.Name, Status: "running", Objective: plan.Objective,
-		Config: string(cfg), Created: time.Now().UTC(), Trials: len(plan.Trials)}
+		Config: string(cfg), Created: time.Now().UTC(), Trials: plan.Budget}
 	params := make([]river.InsertManyParams, len(plan.Trials))
 	for i, t := range plan.Trials {
 		params[i] = river.InsertManyParams{Args: TrialArgs{SweepID: sw.ID, Trial: t.Index},
@@ -175,9 +175,13 @@ func (db *DB) Enqueue(ctx context.Context, s sweeps.Spec, o EnqueueOptions) (*En
 	if err != nil {
 		return nil, db.wrap(err)
 	}
-	rows := make([]sessions.TrialRow, len(plan.Trials))
+	rows := make([]sessions.TrialRow, len(plan.Trials), plan.Budget)
 	for i, t := range plan.Trials {
 		rows[i] = sessions.TrialRow{SweepID: sw.ID, Trial: t.Index, State: sessions.TrialQueued, JobID: res[i].Job.ID, Params: t.Params, Spec: t.Spec}
+	}
+	// TPE's later trials wait, pending, for the finished ones.
+	for i := len(plan.Trials); i < plan.Budget; i++ {
+		rows = append(rows, sessions.TrialRow{SweepID: sw.ID, Trial: i, State: sessions.TrialPending})
 	}
 	if err := sessions.InsertSweepTx(ctx, tx, sw, rows); err != nil {
 		return nil, db.wrap(err)

@@ -27,6 +27,9 @@ func (w *worker) keepAlive(ctx context.Context, db *DB) {
 		if err == nil {
 			err = db.reap(ctx, w.store, w.o.StaleAfter, w.logf)
 		}
+		if err == nil {
+			err = w.proposeStalled(ctx, db)
+		}
 		switch {
 		case ctx.Err() != nil:
 			return

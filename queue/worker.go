@@ -75,6 +75,7 @@ func (o *WorkerOptions) defaults() {
 type worker struct {
 	river.WorkerDefaults[TrialArgs]
 	store    *sessions.SQLite
+	db       *DB
 	o        WorkerOptions
 	stopping atomic.Bool
 	logMu    sync.Mutex
@@ -154,6 +155,14 @@ func (w *worker) Work(ctx context.Context, job *river.Job[TrialArgs]) error {
 	case recErr != nil:
 		// Interrupted by the store: the trial waits for another attempt.
 		return fmt.Errorf("trial %d: %w", a.Trial+1, recErr)
+	}
+	// A result: for TPE, the next trial is proposed from it.
+	if info.spec.Sampler == sweeps.SamplerTPE {
+		if trial, ok, err := w.db.proposeNext(context.WithoutCancel(ctx), a.SweepID, info); err != nil {
+			w.logf("sweep %s: proposing the next trial: %v (a worker retries)", a.SweepID, err)
+		} else if ok {
+			w.logf("trial %d of %s: proposed by TPE from the finished trials", trial+1, a.SweepID)
+		}
 	}
 	return nil
 }
@@ -261,6 +270,7 @@ func Work(ctx context.Context, rawURL string, store *sessions.SQLite, o WorkerOp
 		return err
 	}
 	defer db.Close()
+	w.db = db
 	// River's own context must outlive ctx: stopping cancels the trials
 	// (StopAndCancel) and waits for their jobs to be put back.
 	if err := db.client.Start(context.WithoutCancel(ctx)); err != nil {

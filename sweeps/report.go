@@ -82,7 +82,9 @@ func Load(ctx context.Context, store sessions.Store, id string) (*Report, error)
 	for _, q := range queued {
 		t := ReportTrial{Status: trainer.Status(q.State), Objective: math.NaN(), Params: map[string]string{}}
 		for _, f := range rep.Fields {
-			t.Params[f] = ParamValue(q.Spec, f)
+			if q.State != sessions.TrialPending { // a pending trial has no parameters yet
+				t.Params[f] = ParamValue(q.Spec, f)
+			}
 		}
 		rep.Trials = append(rep.Trials, t)
 	}

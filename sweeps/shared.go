@@ -15,18 +15,19 @@ import (
 // Plan is a sweep checked and expanded for a queue: what Run checks
 // before its first trial, for trials that will run elsewhere.
 type Plan struct {
-	Trials    []Trial
+	// Trials are the trials known up front: all of them, or TPE's
+	// startup trials.
+	Trials []Trial
+	// Budget is how many trials the sweep runs; for TPE, the trials after
+	// Trials are proposed from the finished ones (NextTrial).
+	Budget    int
 	Objective string
 	Lower     bool
 }
 
 // Prepare expands s and checks every trial against its data's task, as
-// Run does before it trains. TPE, which proposes trials from finished
-// ones, is refused: its sampler must run where the trials end.
+// Run does before it trains.
 func Prepare(s Spec) (*Plan, error) {
-	if s.Sampler == SamplerTPE {
-		return nil, fmt.Errorf("sweep: the tpe sampler cannot run distributed yet; use --sampler random")
-	}
 	trials, err := Expand(s)
 	if err != nil {
 		return nil, err
@@ -44,7 +45,21 @@ func Prepare(s Spec) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Plan{Trials: trials, Objective: obj, Lower: trainer.LowerIsBetter(obj)}, nil
+	return &Plan{Trials: trials, Budget: s.budget(len(trials)), Objective: obj, Lower: trainer.LowerIsBetter(obj)}, nil
+}
+
+// NextTrial proposes trial index of a TPE sweep from its finished trials,
+// in any order: what Run's dispatcher does when a worker frees up, for a
+// sweep whose trials end on many machines. As with Run at parallelism
+// above 1, the proposal depends on which trials have finished.
+func NextTrial(s Spec, obj string, index int, finished []TrialResult) (Trial, error) {
+	startup, err := Expand(s)
+	if err != nil {
+		return Trial{Index: index}, err
+	}
+	next := newSource(s, startup, trainer.LowerIsBetter(obj), func(trainer.Spec) error { return nil })
+	sort.Slice(finished, func(i, j int) bool { return finished[i].Trial.Index < finished[j].Trial.Index })
+	return next(index, finished)
 }
 
 // Peers reads the other trials of a distributed sweep.
