@@ -25,7 +25,11 @@ func TestKilledWorker(t *testing.T) {
 	url := pgtest.URL(t)
 	store, db := open(t, url)
 	ctx := context.Background()
-	enq, err := db.Enqueue(ctx, sweepSpec(250, []string{"0.001", "0.003", "0.01", "0.03"}, 3), queue.EnqueueOptions{})
+	epochs := 250
+	if raceOn {
+		epochs = 60
+	}
+	enq, err := db.Enqueue(ctx, sweepSpec(epochs, []string{"0.001", "0.003", "0.01", "0.03"}, 3), queue.EnqueueOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +49,7 @@ func TestKilledWorker(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range runs {
-			if r.OwnerPID == victim && r.Status == trainer.StatusRunning && r.EpochsDone >= 5 && r.EpochsDone < r.EpochsTotal-20 {
+			if r.OwnerPID == victim && r.Status == trainer.StatusRunning && r.EpochsDone >= 2 && r.EpochsDone < r.EpochsTotal-10 {
 				killed = r.ID
 				return true
 			}

@@ -107,13 +107,16 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 }
 
 // sweepSpec is a sweep of n×seeds trials on moons, each about epochs/150
-// seconds on one core.
+// seconds on one core (with fewer samples under the race detector).
 func sweepSpec(epochs int, lrs []string, seeds int) sweeps.Spec {
 	s := trainer.DefaultSpec()
 	s.Data = datasets.Spec{Name: "moons", Samples: 3000, Noise: 0.15, Split: datasets.DefaultSplit, Seed: 2}
 	s.Model.Hidden = []trainer.LayerSpec{{Units: 16, Activation: "tanh"}, {Units: 16, Activation: "tanh"}}
 	s.Optimizer = trainer.OptimizerSpec{Name: "adam", LR: 0.01}
 	s.Epochs = epochs
+	if raceOn {
+		s.Data.Samples = 600
+	}
 	return sweeps.Spec{Name: "dist", Base: s, Grid: []sweeps.Param{{Field: "lr", Values: lrs}}, Seeds: seeds, Seed: 1}
 }
 

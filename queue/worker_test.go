@@ -247,10 +247,16 @@ func TestLostConnectionsRetry(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	var n int
-	if err := admin.QueryRow("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", app).Scan(&n); err != nil || n == 0 {
-		t.Fatalf("terminating the worker's connections: %d, %v", n, err)
-	}
+	// A connection dropped between writes is replaced unseen (database/sql
+	// retries a bad connection), so drop them until a write fails.
+	waitFor(t, 10*time.Second, "a write to fail", func() bool {
+		var n int
+		if err := admin.QueryRow("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", app).Scan(&n); err != nil {
+			t.Fatalf("terminating the worker's connections: %v", err)
+		}
+		r, err := store.GetRun(ctx, first.ID)
+		return err == nil && r.Status != trainer.StatusRunning
+	})
 	waitFor(t, 45*time.Second, "the sweep to end", func() bool {
 		sw, err := store.GetSweep(ctx, id)
 		return err == nil && sw.Status == "done"
