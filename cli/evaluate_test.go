@@ -55,6 +55,10 @@ func TestPredictScaledTargetInOriginalUnits(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"scale_target": "standard"`) {
 		t.Fatalf("regression runs default to a standard target scale: exit %d %s\n%s", code, errs, out)
 	}
+	out, errs, code = cli(t, db, "", "train", "--data", "diabetes", "--scale-target", "none", "--print-spec")
+	if code != 0 || !strings.Contains(out, `"scale_target": "none"`) {
+		t.Fatalf("--scale-target none is kept: exit %d %s\n%s", code, errs, out)
+	}
 	id := trainRun(t, db, "--data", "diabetes", "--scale", "standard", "--layers", "16", "--opt", "adam", "--lr", "0.003",
 		"--batch", "32", "--epochs", "40")
 	csv := "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n59,2,32.1,101,157,93.2,38,4,4.8598,87\n48,1,21.6,87,183,103.2,70,3,3.8918,69\n"

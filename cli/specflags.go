@@ -31,8 +31,8 @@ func addSpecFlags(fs *pflag.FlagSet) *specFlags {
 		switch {
 		case v.Field.Kind == trainer.KindBool:
 			fl.NoOptDefVal = "true" // --bn alone turns it on
-		case v.Field.Path == "loss", v.Field.Path == "data.seed":
-			fl.DefValue = "" // the loss follows the task; the data seed follows --seed
+		case v.Field.Path == "loss":
+			fl.DefValue = "" // the loss follows the task
 		}
 	}
 	return f

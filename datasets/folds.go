@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 )
@@ -47,15 +48,9 @@ func Folds(y []float64, classes, k int, seed uint64) [][]int {
 // whose validation rows are the training rows (no validation fraction)
 // adds them once.
 func (p *Prepared) CVPool(all bool) Split {
-	parts := []*Split{&p.Train}
-	if !strings.Contains(p.SplitRule, "no validation rows") && !strings.HasPrefix(p.SplitRule, "small set") {
-		parts = append(parts, &p.Val)
-	}
-	if all && !strings.HasPrefix(p.SplitRule, "small set") {
-		parts = append(parts, &p.Test)
-	}
 	pool := Split{D: p.Train.D}
-	for _, s := range parts {
+	for _, i := range p.cvParts(all) {
+		s := p.split(i)
 		pool.X = append(pool.X, s.X...)
 		pool.Y = append(pool.Y, s.Y...)
 		pool.N += s.N
@@ -63,12 +58,41 @@ func (p *Prepared) CVPool(all bool) Split {
 	return pool
 }
 
+// cvParts returns the splits CVPool joins, in order: 0 train, 1
+// validation, 2 test.
+func (p *Prepared) cvParts(all bool) []int {
+	parts := []int{0}
+	if !strings.Contains(p.SplitRule, "no validation rows") && !strings.HasPrefix(p.SplitRule, "small set") {
+		parts = append(parts, 1)
+	}
+	if all && !strings.HasPrefix(p.SplitRule, "small set") {
+		parts = append(parts, 2)
+	}
+	return parts
+}
+
+func (p *Prepared) split(i int) *Split { return [3]*Split{&p.Train, &p.Val, &p.Test}[i] }
+
+// unimpute sets back to NaN the cells of x (raw rows in CVPool's order, or
+// the test split's alone) that were missing before imputation.
+func (p *Prepared) unimpute(x []float64, parts []int) {
+	off := 0
+	for _, i := range parts {
+		for _, j := range p.missing[i] {
+			x[off+j] = math.NaN()
+		}
+		off += len(p.split(i).X)
+	}
+}
+
 // CVFolds prepares k-fold cross-validation: fold i trains on the pool
 // (CVPool) without fold i's rows and validates on them; the test split is
-// the held-out test split, or empty when all is set. The input scaling is
-// refitted on each fold's training rows, so no fold sees its validation
-// rows' statistics. It returns an error when a fold would be empty or a
-// class has fewer rows than folds.
+// the held-out test split, or empty when all is set. The imputation of
+// missing cells and the input scaling are refitted on each fold's
+// training rows, so no fold sees its validation rows' statistics. It
+// returns an error when a fold would be empty, a class has fewer rows than
+// folds, or a fold's training rows leave a column with nothing to impute
+// from.
 func (p *Prepared) CVFolds(k int, all bool, seed uint64) ([]*Prepared, error) {
 	pool := p.CVPool(all)
 	if pool.N < 2*k {
@@ -86,10 +110,12 @@ func (p *Prepared) CVFolds(k int, all bool, seed uint64) ([]*Prepared, error) {
 			}
 		}
 	}
-	// Back to raw units, to refit the scaler on each fold.
+	// Back to raw units, with the missing cells missing again, to refit
+	// the imputation and the scaler on each fold.
 	raw := make([]float64, len(pool.X))
 	p.Scaler.Inverse(raw, pool.X)
-	kind, _ := ParseScaling(p.Spec.Scale)
+	p.unimpute(raw, p.cvParts(all))
+	kind, _ := ParseScaling(p.Scaler.Kind)
 	folds := Folds(pool.Y, classes, k, seed)
 	out := make([]*Prepared, k)
 	for i := range folds {
@@ -110,10 +136,23 @@ func (p *Prepared) CVFolds(k int, all bool, seed uint64) ([]*Prepared, error) {
 		if !all {
 			f.Test = Split{N: p.Test.N, D: p.Test.D, Y: p.Test.Y, X: make([]float64, len(p.Test.X))}
 			p.Scaler.Inverse(f.Test.X, p.Test.X)
+			p.unimpute(f.Test.X, []int{2})
 		} else {
 			f.Test = Split{D: pool.D}
 		}
+		fill, empty := fitFill(&f.Train, p.groups)
+		if hasNaN(&f.Train) || hasNaN(&f.Val) || hasNaN(&f.Test) {
+			if empty >= 0 {
+				return nil, fmt.Errorf("cv: fold %d: column %q has no values in the fold's training rows to impute from", i+1, p.Meta.FeatureNames[empty])
+			}
+			for _, s := range []*Split{&f.Train, &f.Val, &f.Test} {
+				fillMissing(s, fill, p.groups)
+			}
+		}
 		f.Scaler = FitScaler(kind, &f.Train)
+		if im := p.Scaler.Impute; im != nil {
+			f.Scaler.Impute = &Imputer{Policy: im.Policy, Fill: fill}
+		}
 		for _, s := range []*Split{&f.Train, &f.Val, &f.Test} {
 			f.Scaler.Transform(s.X, s.X)
 		}

@@ -109,16 +109,18 @@ func fitFill(sp *Split, groups []catGroup) (fill []float64, empty int) {
 // imputeMissing fills NaN cells of every split from the training split:
 // the mean for numeric columns, the most frequent category for one-hot
 // groups. Under the other policies no NaN is left by the loader. It returns
-// the fill values, which predictions reuse.
+// the fill values, which predictions reuse, and notes which cells were
+// missing (p.missing), so that cross-validation can refit the fill on each
+// fold's training rows.
 func imputeMissing(p *Prepared, groups []catGroup) ([]float64, error) {
-	d := p.Train.D
+	p.groups = groups
 	fill, empty := fitFill(&p.Train, groups)
 	has := false
-	for _, sp := range []*Split{&p.Train, &p.Val, &p.Test} {
-		for _, v := range sp.X {
+	for i, sp := range []*Split{&p.Train, &p.Val, &p.Test} {
+		for j, v := range sp.X {
 			if math.IsNaN(v) {
+				p.missing[i] = append(p.missing[i], j)
 				has = true
-				break
 			}
 		}
 	}
@@ -129,19 +131,36 @@ func imputeMissing(p *Prepared, groups []catGroup) ([]float64, error) {
 		return nil, fmt.Errorf("data: column %q has no values in the training split to impute from", p.Meta.FeatureNames[empty])
 	}
 	for _, sp := range []*Split{&p.Train, &p.Val, &p.Test} {
-		for i := 0; i < sp.N; i++ {
-			row := sp.X[i*d : (i+1)*d]
-			for j := range row {
-				if math.IsNaN(row[j]) {
-					row[j] = fill[j]
-				}
+		fillMissing(sp, fill, groups)
+	}
+	return fill, nil
+}
+
+// fillMissing replaces the NaN cells of sp with fill: a numeric cell takes
+// its column's value, a categorical feature its whole one-hot group's.
+func fillMissing(sp *Split, fill []float64, groups []catGroup) {
+	d := sp.D
+	for i := 0; i < sp.N; i++ {
+		row := sp.X[i*d : (i+1)*d]
+		for j := range row {
+			if math.IsNaN(row[j]) {
+				row[j] = fill[j]
 			}
-			for _, g := range groups {
-				if math.IsNaN(row[g.start]) {
-					copy(row[g.start:g.start+g.n], fill[g.start:g.start+g.n])
-				}
+		}
+		for _, g := range groups {
+			if math.IsNaN(row[g.start]) {
+				copy(row[g.start:g.start+g.n], fill[g.start:g.start+g.n])
 			}
 		}
 	}
-	return fill, nil
+}
+
+// hasNaN reports whether sp holds a missing cell.
+func hasNaN(sp *Split) bool {
+	for _, v := range sp.X {
+		if math.IsNaN(v) {
+			return true
+		}
+	}
+	return false
 }

@@ -154,6 +154,12 @@ type Prepared struct {
 	// Hash is a SHA-256 of the prepared matrices: a saved run can prove
 	// which data it saw.
 	Hash string
+
+	// missing holds, for Train, Val and Test, the indexes into X of the
+	// cells that were missing before imputation; groups are the one-hot
+	// column runs. CVFolds refits the imputation on each fold from them.
+	missing [3][]int
+	groups  []catGroup
 }
 
 // Task returns the dataset's task.

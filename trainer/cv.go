@@ -44,6 +44,7 @@ func runCV(ctx context.Context, spec Spec, data *datasets.Prepared, o Options) (
 			}
 			return nil, fmt.Errorf("cv: fold %d: %v", i+1, err)
 		}
+		r.ev.oof = true
 		runners[i] = r
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -226,6 +227,7 @@ func aggregateCV(ctx context.Context, cancel context.CancelFunc, h *Handle, box 
 	}
 	if len(vals) == k {
 		fin.Val = MeanEvaluation(vals, true)
+		poolOutOfFold(&fin.Val, task, folds, vals, runners[0].k)
 		if !spec.CVAll {
 			fin.Test = MeanEvaluation(tests, false)
 		}

@@ -25,7 +25,7 @@
 // Fields is the spec-field registry: one row per field of Spec with its
 // path, flag, label, kind, range, steps and choices. Spec.Get and Spec.Set
 // read and write a field by flag or path and hold the rules that link
-// fields (gd sets batch 0, the seed sets the data seed, …); Validate checks
+// fields (gd sets batch 0, a new optimizer its learning rate, …); Validate checks
 // every row. The command line, the Setup form and sweeps are built on it.
 //
 // Saved models are Predictors: a float MLP (Snapshot), its int8 version

@@ -13,6 +13,41 @@ type evalState struct {
 	ty datasets.TargetScaler // identity unless a regression target is scaled
 	cw []float64             // per-class loss weights; nil = unweighted
 	wb []float64             // the batch rows' weights
+	// oof makes evaluate keep a copy of the validation split's outputs
+	// (Evaluation.outputs): a cross-validation fold's out-of-fold
+	// predictions, which runCV pools into one ROC and PR curve.
+	oof    bool
+	oofBuf []float64
+}
+
+// keepOutputs copies a validation evaluation's outputs into e when the
+// runner is a cross-validation fold. The copy reuses one buffer: only the
+// last validation evaluation, the FinishedEvent's, escapes with it.
+func (r *runner) keepOutputs(e *Evaluation, s *datasets.Split, out []float64) {
+	if r.ev.oof && s == &r.data.Val && r.task.IsClassification() {
+		r.ev.oofBuf = append(r.ev.oofBuf[:0], out...)
+		e.outputs = r.ev.oofBuf
+	}
+}
+
+// poolOutOfFold sets a cross-validated run's validation ROC and PR curves
+// from the folds' validation outputs pooled together, as scikit-learn's
+// cross_val_predict users draw them; its metrics stay the folds' means.
+// It does nothing unless every fold kept its outputs.
+func poolOutOfFold(e *Evaluation, task datasets.Task, folds []*datasets.Prepared, vals []Evaluation, k int) {
+	if !task.IsClassification() || len(vals) != len(folds) {
+		return
+	}
+	var p, y []float64
+	for i, v := range vals {
+		if len(v.outputs) != folds[i].Val.N*k {
+			return
+		}
+		p = append(p, v.outputs...)
+		y = append(y, folds[i].Val.Y...)
+	}
+	pooled := Evaluate(task, p, y, k)
+	e.ROC, e.PR = pooled.ROC, pooled.PR
 }
 
 // setupEval fits the target scaler on the training split and resolves the

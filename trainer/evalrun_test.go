@@ -227,3 +227,59 @@ func TestWeightedAndScaledStepsAllocateNothing(t *testing.T) {
 		r.model.Close()
 	}
 }
+
+// An explicit none must survive Set: an empty scale_target is a spec that
+// did not choose, which the command line fills with standard for a
+// regression run, so none read as "" trained on scaled targets.
+func TestScaleTargetNoneIsKept(t *testing.T) {
+	s := DefaultSpec()
+	if err := s.Set("data", "diabetes"); err != nil || s.ScaleTarget != "standard" {
+		t.Fatalf("diabetes: %v, scale_target %q", err, s.ScaleTarget)
+	}
+	if err := s.Set("scale-target", "none"); err != nil || s.ScaleTarget != "none" {
+		t.Fatalf("none: %v, scale_target %q", err, s.ScaleTarget)
+	}
+	if v, _ := s.Get("scale-target"); v != "none" {
+		t.Errorf("Get shows %q", v)
+	}
+	if err := s.Set("scale-target", "cube"); err == nil || s.ScaleTarget != "none" {
+		t.Errorf("cube: %v, scale_target %q", err, s.ScaleTarget)
+	}
+	s.ScaleTarget = "" // a run saved before target scaling: raw targets
+	if v, _ := s.Get("scale-target"); v != "none" {
+		t.Errorf("an old run's empty scale_target shows %q", v)
+	}
+}
+
+// A cross-validated binary run draws its ROC and PR curves from the
+// folds' validation predictions pooled together: each curve ends at
+// recall 1, and the ROC's area is near the folds' mean AUC.
+func TestCrossValidationPoolsOutOfFoldCurves(t *testing.T) {
+	s := DefaultSpec()
+	s.Data = datasets.Spec{Name: "breast-cancer", Scale: "standard", Split: datasets.DefaultSplit, Seed: 1}
+	s.Model.Hidden = []LayerSpec{{Units: 8, Activation: "tanh"}}
+	s.Optimizer = OptimizerSpec{Name: "adam", LR: 0.01}
+	s.BatchSize, s.Epochs, s.CV = 32, 4, 3
+	data := prepare(t, s.Data)
+	_, fin := runAll(t, s, data, Options{})
+	e := fin.Val
+	if len(e.ROC) < 3 || len(e.PR) < 3 {
+		t.Fatalf("out-of-fold curves: %d ROC points, %d PR points", len(e.ROC), len(e.PR))
+	}
+	if last := e.ROC[len(e.ROC)-1]; last.FPR != 1 || last.TPR != 1 {
+		t.Errorf("the ROC ends at %+v", last)
+	}
+	if last := e.PR[len(e.PR)-1]; last.Recall != 1 {
+		t.Errorf("the PR curve ends at %+v", last)
+	}
+	auc := 0.0
+	for i := 1; i < len(e.ROC); i++ {
+		auc += (e.ROC[i].FPR - e.ROC[i-1].FPR) * (e.ROC[i].TPR + e.ROC[i-1].TPR) / 2
+	}
+	if math.Abs(auc-e.Metrics["auc"]) > 0.05 {
+		t.Errorf("pooled AUC %v, folds' mean %v", auc, e.Metrics["auc"])
+	}
+	if len(fin.Test.ROC) != 0 {
+		t.Error("the held-out test evaluation of K models has no one curve")
+	}
+}

@@ -2,6 +2,7 @@ package trainer
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,20 @@ func DefaultScaleTarget(task datasets.Task) string {
 		return "standard"
 	}
 	return ""
+}
+
+// setScaleTarget keeps an explicit none: an empty scale_target is a spec
+// that did not choose, which a new regression run fills with
+// DefaultScaleTarget, so none must not collapse into it. (A run saved
+// before target scaling existed holds "" and trained on raw targets; Get
+// shows it as none.)
+func setScaleTarget(s *Spec, v string) error {
+	v = strings.TrimSpace(v)
+	if v != "" && !slices.Contains(scaleTargetNames, v) {
+		return fmt.Errorf("unknown value %q (want %s)", v, strings.Join(scaleTargetNames, ", "))
+	}
+	s.ScaleTarget = v
+	return nil
 }
 
 // validateEval checks what the evaluation rows (fields.go) cannot check

@@ -86,8 +86,8 @@ func checkRule(v string) error {
 }
 
 // fields is the registry, in the Setup form's order. Fields Setup does not
-// show sit where the command line applies them: seed before data.seed, the
-// optimizer before its learning rate, the schedule before its settings.
+// show sit where the command line applies them: the optimizer before its
+// learning rate, the schedule before its settings.
 var fields = []Field{
 	// Data.
 	{Path: "data.name", Flag: "data", Label: "dataset", Section: "Data", Kind: KindEnum, NoSweep: true,
@@ -138,6 +138,11 @@ var fields = []Field{
 		Usage: "the training fraction; the test set takes the rest", ref: func(s *Spec, _ int) any { return &s.Data.Split[0] }},
 	{Path: "data.split[1]", Label: "validation fraction", Section: "Data", Kind: KindFloat, Max: 1, Steps: fracSteps,
 		Usage: "the validation fraction; the test set takes the rest", ref: func(s *Spec, _ int) any { return &s.Data.Split[1] }},
+	// The split's own seed: runs that differ only in --seed share their
+	// split, so Compare ranks them on one test set.
+	{Path: "data.seed", Flag: "data-seed", Label: "data seed", Section: "Data", Kind: KindInt, Max: math.MaxUint64,
+		Usage: "seed of the split, the CV folds and a synthetic set's points (default 1; --seed does not change it)", Hint: "0 … 2⁶⁴−1",
+		ref: func(s *Spec, _ int) any { return &s.Data.Seed }},
 	{Path: "data.aug_noise", Flag: "aug-noise", Label: "input noise σ", Section: "Data", Kind: KindFloat, Max: 10,
 		Usage: "`sigma` of Gaussian noise added to training inputs each epoch", Steps: []string{"0", "0.01", "0.05", "0.1", "0.2", "0.5"},
 		ref: func(s *Spec, _ int) any { return &s.Data.AugNoise }},
@@ -296,7 +301,7 @@ var fields = []Field{
 	{Path: "scale_target", Flag: "scale-target", Label: "target scaling", Section: "Evaluation", Kind: KindEnum, Values: scaleTargetNames, Empty: "none",
 		when:  maybeRegression,
 		Usage: "regression target scaling, fitted on the training split: none, standard or minmax (default standard for regression; metrics and predictions stay in the target's units)",
-		ref:   func(s *Spec, _ int) any { return &s.ScaleTarget }},
+		set:   setScaleTarget, ref: func(s *Spec, _ int) any { return &s.ScaleTarget }},
 	{Path: "class_weight", Flag: "class-weight", Label: "class weights", Section: "Evaluation", Kind: KindString, Empty: "none", when: maybeClassification,
 		Usage: "loss weights by class: none, balanced (n/(k·n_c)) or `CLASS=W,…` by name or index", Hint: "none, balanced or CLASS=W,…",
 		Steps: []string{"none", "balanced"}, check: func(v string) error { _, err := parseClassWeight(v); return err },
@@ -312,8 +317,6 @@ var fields = []Field{
 		Usage: "probability calibration fitted on validation: none or temperature", ref: func(s *Spec, _ int) any { return &s.Calibrate }},
 
 	// Run: not in the form.
-	{Path: "data.seed", Flag: "data-seed", Label: "data seed", Section: "Data", Kind: KindInt, Max: math.MaxUint64, Hidden: true,
-		Usage: "seed of the data generation and split (default: --seed)", ref: func(s *Spec, _ int) any { return &s.Data.Seed }},
 	{Path: "name", Flag: "name", Label: "name", Section: "Run", Kind: KindString, Hidden: true, NoSweep: true,
 		Usage: "a name for the run", ref: func(s *Spec, _ int) any { return &s.Name }},
 	{Path: "tags", Flag: "tag", Label: "tags", Section: "Run", Kind: KindList, Hidden: true, NoSweep: true,

@@ -10,7 +10,7 @@ import (
 func ExampleSpec_Set() {
 	s := trainer.DefaultSpec()
 	s.Set("opt", "adam") // adam's default rate replaces sgd's
-	s.Set("seed", "7")   // the seed also seeds the data
+	s.Set("seed", "7")   // the training seed; the data seed stays 1
 	s.Set("model.hidden[1].units", "8")
 	lr, _ := s.Get("optimizer.lr")
 	units, _ := s.Get("layers")
@@ -18,7 +18,7 @@ func ExampleSpec_Set() {
 	fmt.Println(s.Set("aug_noise", "0.1"))
 	fmt.Println(s.Set("dropout", "1"))
 	// Output:
-	// 0.001 7 4,8
+	// 0.001 1 4,8
 	// unknown field "aug_noise" (did you mean aug-noise (data.aug_noise)?)
 	// model.hidden[0].dropout: 1 is out of range [0, 1)
 }

@@ -93,8 +93,8 @@ func (fv FlagValues) Lookup(flag string) *FlagValue {
 
 // Apply sets every given flag on s with Spec.Set, in the registry's order,
 // so the linked rules run as they would in Setup or a sweep: --opt adam
-// moves the default learning rate before --lr sets one, --seed sets the
-// data seed before --data-seed. The first invalid flag stops it, with an
+// moves the default learning rate before --lr sets one, --schedule takes
+// its defaults before --gamma sets one. The first invalid flag stops it, with an
 // error that names the flag and the field: "--lr: optimizer.lr: 20 is out
 // of range (0, 10]".
 func (fv FlagValues) Apply(s *Spec) error {

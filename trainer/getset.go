@@ -161,7 +161,6 @@ func layerPath(f *Field, layer int) string {
 //   - choosing gd sets the batch size to 0 (the whole training set);
 //   - changing the optimizer moves the learning rate to the new
 //     optimizer's default (DefaultLR) when it was the old one's default;
-//   - the seed also sets the data seed;
 //   - changing the schedule takes the new schedule's defaults
 //     (DefaultSchedule);
 //   - choosing a built-in dataset of another task takes that task's loss
@@ -195,7 +194,7 @@ func (s *Spec) Set(name, text string) error {
 // SetAll sets several fields, named by flag or path, in the registry's
 // order rather than the map's, so that linked rules run first: the
 // dataset before the loss, the optimizer before its learning rate, the
-// schedule before its settings, the seed before the data seed. The first
+// schedule before its settings. The first
 // invalid field stops it and is returned; fields set before it stay set.
 func (s *Spec) SetAll(values map[string]string) error {
 	type named struct {
@@ -280,8 +279,6 @@ func (s *Spec) link(f *Field, old *Spec) error {
 		if s.Optimizer.LR == DefaultLR(old.Optimizer.Name) {
 			s.Optimizer.LR = DefaultLR(o)
 		}
-	case "seed":
-		s.Data.Seed = s.Seed
 	case "schedule.name":
 		if s.Schedule.Name != old.Schedule.Name {
 			s.Schedule = DefaultSchedule(s.Schedule.Name)
@@ -334,13 +331,19 @@ func builtinTask(name string) (datasets.Task, bool) {
 }
 
 // FitLoss replaces a loss that the task cannot use with the task's usual
-// one; a loss that fits is kept.
+// one; a loss that fits is kept. It also fits the target scaling: none for
+// a class, and for a regression target that has no scaling chosen the
+// default (DefaultScaleTarget), as the command line gives a new run, so a
+// CSV's regression run in Setup trains as it would from train.
 func (s *Spec) FitLoss(task datasets.Task) {
 	if err := s.checkLoss(task); err != nil {
 		s.Loss = DefaultLossFor(task)
 	}
-	if task.IsClassification() && s.ScaleTarget != "none" {
+	switch {
+	case task.IsClassification() && s.ScaleTarget != "none":
 		s.ScaleTarget = "" // a class is not scaled
+	case task == datasets.Regression && s.ScaleTarget == "":
+		s.ScaleTarget = DefaultScaleTarget(task)
 	}
 }
 

@@ -28,6 +28,10 @@ type Evaluation struct {
 	// deviation and Folds each fold's metrics.
 	Std   map[string]float64   `json:"std,omitempty"`
 	Folds []map[string]float64 `json:"folds,omitempty"`
+
+	// outputs are a cross-validation fold's validation outputs, kept for
+	// poolOutOfFold; never saved.
+	outputs []float64
 }
 
 // ROCPoint is one point of an ROC curve: predicting positive when the score

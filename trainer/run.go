@@ -381,6 +381,7 @@ func (r *runner) evaluate(s *datasets.Split) Evaluation {
 	}
 	r.ev.ty.Invert(out)
 	e := Evaluate(r.task, out, s.Y, k)
+	r.keepOutputs(&e, s, out)
 	e.Metrics["loss"] = lossSum/float64(s.N) + r.model.penalty(r.spec.L1, r.spec.L2)
 	return e
 }

@@ -20,7 +20,7 @@ func TestDecodeSpecFillsDefaults(t *testing.T) {
 		t.Fatalf("got %+v\nwant %+v", s, want)
 	}
 	s, err = ParseSpec([]byte(`{"seed":7,"optimizer":{"name":"adam","lr":0.001}}`))
-	if err != nil || s.Data.Name != "circle" || s.Data.Seed != 7 || s.Seed != 7 || s.Optimizer.LR != 0.001 || s.BatchSize != 10 {
+	if err != nil || s.Data.Name != "circle" || s.Data.Seed != 1 || s.Seed != 7 || s.Optimizer.LR != 0.001 || s.BatchSize != 10 {
 		t.Fatalf("%+v %v", s, err)
 	}
 	if _, err := ParseSpec([]byte(`{"epoch":3}`)); err == nil {

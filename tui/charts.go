@@ -118,6 +118,17 @@ func (c *chart) view() string {
 	return c.cache
 }
 
+// viewAt returns the chart drawn at w×h cells, leaving c as it is: a
+// narrower copy shares the pane with other charts.
+func (c *chart) viewAt(w, h int) string {
+	if w == c.w && h == c.h {
+		return c.view()
+	}
+	cp := *c
+	cp.setSize(w, h)
+	return cp.draw()
+}
+
 func (c *chart) draw() string {
 	if c.w < 12 || c.h < 5 {
 		return ""

@@ -13,29 +13,42 @@ import (
 	"workbench/trainer"
 )
 
-// lowerLeft is the key metric chart, or after the run the ROC curve
-// (binary, with the PR curve and the reliability diagram beside it when
-// they fit) or predicted against actual (regression).
+// lowerLeft is the key metric chart; after the run, the ROC curve
+// (binary) or the key metric chart (multiclass) with the PR curve (binary)
+// and the reliability diagram beside it when they fit, or predicted
+// against actual (regression). A cross-validated run's curves are its
+// out-of-fold ones, from the folds' validation predictions.
 func (m trainModel) lowerLeft(r *liveRun, w int) string {
-	if r.fin == nil || r.fin.Test.Metrics == nil {
+	if r.fin == nil {
 		return r.metric.view()
 	}
 	_, _, _, mh, _, _ := m.layout()
-	switch r.data.Task() {
-	case datasets.Binary:
-		if len(r.fin.Test.ROC) > 1 {
-			roc := func(w int) string { return m.rocChart(r.fin.Test, w, mh) }
-			return evalRow(m.styles, datasets.Binary, r.fin.Test, roc, w, mh)
+	e, which := r.fin.Test, "test"
+	if len(r.fin.Val.Folds) > 0 || e.Metrics == nil {
+		e, which = r.fin.Val, "CV"
+	}
+	if e.Metrics == nil {
+		return r.metric.view()
+	}
+	task := r.data.Task()
+	switch task {
+	case datasets.Binary, datasets.Multiclass:
+		first := func(w int) string { return r.metric.viewAt(w, mh) }
+		if task == datasets.Binary && len(e.ROC) > 1 {
+			first = func(w int) string { return m.rocChart(which, e, w, mh) }
 		}
+		return evalRow(m.styles, task, e, first, w, mh)
 	case datasets.Regression:
-		if len(r.fin.Test.Pairs) > 0 {
-			return m.pairsChart(r.fin.Test, w, mh)
+		if len(e.Pairs) > 0 {
+			return m.pairsChart(e, w, mh)
 		}
 	}
 	return r.metric.view()
 }
 
-func (m trainModel) rocChart(e trainer.Evaluation, w, h int) string {
+// rocChart draws an evaluation's ROC curve; which names its rows: test,
+// or CV for a cross-validated run's out-of-fold rows (short, to fit).
+func (m trainModel) rocChart(which string, e trainer.Evaluation, w, h int) string {
 	st := m.styles
 	if w < 12 || h < 5 {
 		return ""
@@ -55,7 +68,7 @@ func (m trainModel) rocChart(e trainer.Evaluation, w, h int) string {
 		}
 	}
 	drawPolyline(&lc, pts, st.TrainSeries, 0)
-	return st.Header.Render("test ROC, AUC "+numfmt.Value(e.Metrics["auc"])) + "\n" + lc.View()
+	return st.Header.Render(which+" ROC, AUC "+numfmt.Value(e.Metrics["auc"])) + "\n" + lc.View()
 }
 
 func (m trainModel) pairsChart(e trainer.Evaluation, w, h int) string {
