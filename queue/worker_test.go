@@ -231,16 +231,24 @@ func TestCancel(t *testing.T) {
 // mid-trial, the trial's writes fail, its run ends interrupted, and the
 // trial is retried as a new attempt once the worker reconnects.
 func TestLostConnectionsRetry(t *testing.T) {
+	// The worker's connections carry a name of their own; the test
+	// watches through others.
 	app := fmt.Sprintf("wbtest-outage-%d", rand.Uint64())
-	url := pgtest.URL(t) + "&application_name=" + app
-	store, db := open(t, url)
+	base := pgtest.URL(t)
+	url := base + "&application_name=" + app
+	store, db := open(t, base)
 	ctx := context.Background()
 	enq, err := db.Enqueue(ctx, sweepSpec(400, []string{"0.01"}, 0), queue.EnqueueOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	id := enq.Sweep.ID
-	work(t, url, store, queue.WorkerOptions{Concurrency: 1})
+	wstore, err := sessions.Open(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wstore.Close()
+	work(t, url, wstore, queue.WorkerOptions{Concurrency: 1})
 	first := runningRun(t, store, id, 3)
 	admin, err := sql.Open("pgx", os.Getenv(pgtest.Env))
 	if err != nil {
@@ -249,7 +257,7 @@ func TestLostConnectionsRetry(t *testing.T) {
 	defer admin.Close()
 	// A connection dropped between writes is replaced unseen (database/sql
 	// retries a bad connection), so drop them until a write fails.
-	waitFor(t, 10*time.Second, "a write to fail", func() bool {
+	waitFor(t, 30*time.Second, "a write to fail", func() bool {
 		var n int
 		if err := admin.QueryRow("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", app).Scan(&n); err != nil {
 			t.Fatalf("terminating the worker's connections: %v", err)
