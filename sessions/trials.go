@@ -444,4 +444,3 @@ func (s *SQLite) dropFence(id string) {
 	delete(s.fences, id)
 	s.mu.Unlock()
 }
-

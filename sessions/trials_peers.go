@@ -55,4 +55,3 @@ func (s *SQLite) PeerEpochs(ctx context.Context, q PeerQuery) ([]PeerEpoch, erro
 	}
 	return out, s.wrap(rows.Err())
 }
-
