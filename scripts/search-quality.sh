@@ -6,23 +6,33 @@
 #   SEEDS=3 TRIALS=20 scripts/search-quality.sh
 #
 # Part 1, for each problem and sweep seed: both samplers run TRIALS trials
-# one at a time (TPE's first 10 are the same draws as random search's);
-# the table gives the median number of trials each needs to reach random
-# search's best-of-TRIALS (random: where its best was; TPE: the first trial
-# at least as good; a seed where TPE never gets there counts as TRIALS+1),
-# the median best, and the median objective of the trials after TPE's 10
-# random startup ones (how good the proposals are). The
-# objective is val_loss: accuracy on a few hundred validation rows ties
-# too often to tell searches apart.
-# Part 2: a digits grid of 27 configurations at 27 epochs, every trial
+# one at a time (TPE's first few, 4 or 5 here, are the same draws as random
+# search's); the table gives the median number of trials each needs to
+# reach random search's best-of-TRIALS (random: where its best was; TPE:
+# the first trial at least as good, val_loss <= random's best; a seed where
+# TPE never gets there counts as TRIALS+1), the median best, and, for
+# trials 11–TRIALS, their median objective and how many beat random
+# search's best of trials 1–10 (how much each sampler learns). The objective is val_loss:
+# accuracy on a few hundred validation rows ties too often to tell
+# searches apart.
+# Part 2, the noise: random search's best configuration of each seed
+# retrained with NOISE_SEEDS training seeds (the sweeps train every trial
+# with the same seed), against the gap between random search's best and
+# second-best trial. When the gap is well inside the noise, which trial is
+# "random's best" is decided by the training seed's luck, not the search.
+# Part 3: a digits grid of 27 configurations at 27 epochs, every trial
 # trained in full, against the same grid with ASHA (rungs at 3, 9, 27).
+#
+# OUT=DIR keeps every sweep's JSON lines in DIR.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+if [ -n "${OUT:-}" ]; then mkdir -p "$OUT"; rm -rf "$tmp"; trap - EXIT; tmp=$(cd "$OUT" && pwd); fi
 (cd "$here" && go build -o "$tmp/workbench" .)
 wb="$tmp/workbench"
 seeds=${SEEDS:-5}
 trials=${TRIALS:-30}
+noise=${NOISE_SEEDS:-8}
 
 # sweepfile NAME TRAIN-FLAGS… -- writes a sweep file around the base spec
 # of the train flags, with the random axes read from stdin (JSON list).
@@ -79,10 +89,10 @@ def objectives(path):
     return [ys[i] for i in sorted(ys)]
 def med(xs):
     return statistics.median(xs)
-print(f"| problem | random: trials to its best | TPE: trials to random's best | TPE / random | TPE reached it | median best val_loss, random | TPE | median val_loss of trials 11–{trials}, random | TPE |")
-print("|---|---|---|---|---|---|---|---|---|")
+print(f"| problem | random: trials to its best | TPE: trials to random's best | TPE / random | TPE reached it | median best val_loss, random | TPE | median val_loss of trials 11–{trials}, random | TPE | of trials 11–{trials}, better than random's best of 1–10, random | TPE |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for p in ["digits", "breast-cancer", "moons"]:
-    rn, tn, rb, tb, rm, tm, reached = [], [], [], [], [], [], 0
+    rn, tn, rb, tb, rm, tm, rw, tw, reached = [], [], [], [], [], [], [], [], 0
     for s in range(1, seeds + 1):
         r = objectives(f"{tmp}/{p}.{s}.random.jsonl")
         t = objectives(f"{tmp}/{p}.{s}.tpe.jsonl")
@@ -93,12 +103,51 @@ for p in ["digits", "breast-cancer", "moons"]:
         tn.append(k)
         rb.append(best); tb.append(min(t))
         rm.append(med(r[10:])); tm.append(med(t[10:]))
+        first = min(r[:10])
+        rw.append(sum(y < first for y in r[10:])); tw.append(sum(y < first for y in t[10:]))
     mt = med(tn)
     tcell = f"{mt:g}" if mt <= trials else f">{trials}"
-    print(f"| {p} | {med(rn):g} | {tcell} | {mt / med(rn):.2f} | {reached}/{seeds} | {med(rb):.4f} | {med(tb):.4f} | {med(rm):.4f} | {med(tm):.4f} |")
+    print(f"| {p} | {med(rn):g} | {tcell} | {mt / med(rn):.2f} | {reached}/{seeds} | {med(rb):.4f} | {med(tb):.4f} | {med(rm):.4f} | {med(tm):.4f} | {med(rw):g} | {med(tw):g} |")
 PY
 
-# Part 2: ASHA on digits against the exhaustive grid.
+# Part 2: the training seed's noise at random search's best configuration.
+for p in digits breast-cancer moons; do
+  for s in $(seq 1 "$seeds"); do
+    python3 - "$tmp/$p.sweep.json" "$tmp/$p.$s.random.jsonl" "$noise" > "$tmp/$p.$s.noise.sweep.json" <<'PY'
+import json, sys
+sweep, path, n = json.load(open(sys.argv[1])), sys.argv[2], int(sys.argv[3])
+done = [json.loads(l) for l in open(path)]
+done = [e for e in done if e.get("event") == "trial" and e["status"] == "done" and e.get("objective") is not None]
+best = min(done, key=lambda e: e["objective"])
+print(json.dumps({"name": "search-quality-noise", "objective": "val_loss", "base": sweep["base"], "seeds": n,
+                  "grid": [{"field": k, "values": [v]} for k, v in best["params"].items()]}))
+PY
+    "$wb" sweep --file "$tmp/$p.$s.noise.sweep.json" --parallel 1 --json --db "$tmp/n.db" > "$tmp/$p.$s.noise.jsonl"
+  done
+done
+python3 - "$tmp" "$seeds" "$noise" <<'PY'
+import json, sys, statistics
+tmp, seeds, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def ys(path):
+    out = []
+    for line in open(path):
+        e = json.loads(line)
+        if e.get("event") == "trial" and e["status"] == "done" and e.get("objective") is not None:
+            out.append(e["objective"])
+    return out
+print()
+print(f"| problem | sd of val_loss at random's best configuration over {n} training seeds | gap from random's best to its second best | seeds whose gap is under one sd |")
+print("|---|---|---|---|")
+for p in ["digits", "breast-cancer", "moons"]:
+    sds, gaps, under = [], [], 0
+    for s in range(1, seeds + 1):
+        sd = statistics.stdev(ys(f"{tmp}/{p}.{s}.noise.jsonl"))
+        r = sorted(ys(f"{tmp}/{p}.{s}.random.jsonl"))
+        sds.append(sd); gaps.append(r[1] - r[0]); under += r[1] - r[0] < sd
+    print(f"| {p} | {statistics.median(sds):.4f} | {statistics.median(gaps):.4f} | {under}/{seeds} |")
+PY
+
+# Part 3: ASHA on digits against the exhaustive grid.
 grid=(--grid lr=0.0003,0.003,0.03 --grid l2=1e-5,1e-3,1e-1 --grid 'layers=8;32;32,32')
 base=(--data digits --scale standard --opt adam --batch 64 --epochs 27 --parallel 1 --json --db "$tmp/a.db")
 "$wb" sweep "${base[@]}" "${grid[@]}" > "$tmp/full.jsonl"

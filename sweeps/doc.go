@@ -3,7 +3,8 @@
 // expanded into trials, run in a worker pool, each saved as a session
 // linked to the sweep, with optional pruning: median stopping or ASHA
 // (asynchronous successive halving). The random axes can be drawn by TPE
-// (Bergstra et al. 2011, with Optuna's defaults), which proposes each
+// (Bergstra et al. 2011, as Optuna's TPESampler with multivariate=True and
+// fewer random startup trials on a small budget), which proposes each
 // trial from the ones finished before it. Stored sweeps are read back as
 // a Report with each hyperparameter's importance (functional ANOVA: exact
 // on a complete grid, else on a random forest) and the axes of a

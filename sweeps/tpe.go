@@ -16,11 +16,12 @@ const (
 	SamplerTPE    = "tpe"
 )
 
-// TPE settings, Optuna's TPESampler defaults (Bergstra et al. 2011, with
-// Optuna's univariate Parzen estimators).
+// TPE settings: Optuna's TPESampler defaults (Bergstra et al. 2011),
+// except that it starts TPE sooner on a small budget (startupTrials) and
+// models the axes jointly (Optuna's multivariate=True).
 const (
-	// tpeStartup trials are drawn at random before TPE takes over. They
-	// are the same draws random search makes with the same seed.
+	// tpeStartup is the most trials drawn at random before TPE takes over.
+	// They are the same draws random search makes with the same seed.
 	tpeStartup = 10
 	// tpeCandidates is how many points are drawn from the good density;
 	// the one with the best ratio l(x)/g(x) is proposed.
@@ -29,6 +30,16 @@ const (
 	// the centre of the range, or a uniform over the choices).
 	tpePriorWeight = 1.0
 )
+
+// startupTrials is how many random trials TPE starts with: Optuna's 10,
+// but no more than a tenth of the budget unless the model needs more, and
+// at least one more than the number of axes (BOHB's minimum for a model
+// of d axes). With Optuna's 10, a third of a 30-trial budget would be
+// random; a 30-trial sweep of 3 or 4 axes starts with 4 or 5, one of 100
+// trials with 10.
+func startupTrials(s Spec) int {
+	return min(tpeStartup, max(s.Trials/10, len(s.Random)+1))
+}
 
 // tpeGamma is Optuna's default_gamma: how many of n finished trials form
 // the good group, min(⌈0.1·n⌉, 25).
@@ -102,13 +113,9 @@ func Budget(s Spec) (int, error) {
 type tpe struct {
 	spec  Spec
 	lower bool
-}
-
-// tpeDim is one axis in the space TPE models: log axes in ln units, int
-// axes as a discrete grid of step 1, choices by index.
-type tpeDim struct {
-	low, high, step float64
-	choices         int
+	// multivariate models the axes jointly; the sweeps use it. Without it
+	// each axis is modelled on its own, as Optuna's default does.
+	multivariate bool
 }
 
 func dimOf(d Dist) tpeDim {
@@ -208,225 +215,74 @@ func (p *tpe) split(done []TrialResult) (below, above []TrialResult) {
 }
 
 // suggest proposes the parameters of trial index given the finished
-// trials. Each axis is sampled independently (Optuna's default,
-// multivariate=false): tpeCandidates draws from the good density l, and
-// the one that maximises log l(x) − log g(x) wins.
+// trials: tpeCandidates draws from the good density l, and the one that
+// maximises log l(x) − log g(x) wins. Univariate TPE (Optuna's default)
+// does this for each axis on its own; multivariate TPE draws whole points
+// from joint densities, so it can learn how the axes go together.
 func (p *tpe) suggest(index int, done []TrialResult) map[string]string {
 	r := rand.New(rand.NewPCG(p.spec.Seed, 0x79e0000+uint64(index)))
 	below, above := p.split(done)
 	out := make(map[string]string, len(p.spec.Random))
-	for _, d := range p.spec.Random {
-		dim := dimOf(d)
-		l := newParzen(dim, observe(d, below))
-		g := newParzen(dim, observe(d, above))
-		best, bestScore := 0.0, math.Inf(-1)
-		for c := 0; c < tpeCandidates; c++ {
-			x := l.sample(r)
-			if s := l.logPDF(x) - g.logPDF(x); s > bestScore {
-				best, bestScore = x, s
-			}
+	axes := p.spec.Random
+	if !p.multivariate {
+		for _, d := range axes {
+			x := propose(r, []Dist{d}, below, above, false)
+			out[d.Field] = decode(d, x[0])
 		}
-		out[d.Field] = decode(d, best)
+		return out
+	}
+	x := propose(r, axes, below, above, true)
+	for a, d := range axes {
+		out[d.Field] = decode(d, x[a])
 	}
 	return out
 }
 
-// observe reads one axis of the trials, skipping values outside the space.
-func observe(d Dist, ts []TrialResult) []float64 {
-	var xs []float64
+// propose returns the best of tpeCandidates points drawn from the good
+// density over axes, modelled jointly or (for one axis) univariately.
+func propose(r *rand.Rand, axes []Dist, below, above []TrialResult, joint bool) []float64 {
+	dims := make([]tpeDim, len(axes))
+	for a, d := range axes {
+		dims[a] = dimOf(d)
+	}
+	l := newParzen(dims, observe(axes, below), joint)
+	g := newParzen(dims, observe(axes, above), joint)
+	best, x := make([]float64, len(axes)), make([]float64, len(axes))
+	bestScore := math.Inf(-1)
+	for c := 0; c < tpeCandidates; c++ {
+		l.sample(r, x)
+		if s := l.logPDF(x) - g.logPDF(x); s > bestScore {
+			bestScore = s
+			copy(best, x)
+		}
+	}
+	return best
+}
+
+// observe reads the axes of the trials as points, skipping a trial with a
+// value outside the space.
+func observe(axes []Dist, ts []TrialResult) [][]float64 {
+	var pts [][]float64
+next:
 	for _, t := range ts {
-		if x, ok := encode(d, t.Trial.Params[d.Field]); ok {
-			xs = append(xs, x)
-		}
-	}
-	return xs
-}
-
-// parzen is a weighted mixture: truncated Gaussians (discretised for int
-// axes) or categoricals, one kernel per observation plus the prior.
-type parzen struct {
-	dim     tpeDim
-	weights []float64
-	mus     []float64
-	sigmas  []float64
-	cats    [][]float64 // categorical kernels: probability per choice
-}
-
-func newParzen(dim tpeDim, xs []float64) *parzen {
-	p := &parzen{dim: dim}
-	w := append(tpeWeights(len(xs)), tpePriorWeight)
-	var sum float64
-	for _, v := range w {
-		sum += v
-	}
-	for i := range w {
-		w[i] /= sum
-	}
-	p.weights = w
-	if dim.choices > 0 {
-		k := len(xs) + 1
-		for _, x := range xs {
-			c := make([]float64, dim.choices)
-			for j := range c {
-				c[j] = tpePriorWeight / float64(k)
+		pt := make([]float64, len(axes))
+		for a, d := range axes {
+			x, ok := encode(d, t.Trial.Params[d.Field])
+			if !ok {
+				continue next
 			}
-			c[int(x)]++
-			normalize(c)
-			p.cats = append(p.cats, c)
+			pt[a] = x
 		}
-		u := make([]float64, dim.choices)
-		for j := range u {
-			u[j] = 1 / float64(dim.choices)
-		}
-		p.cats = append(p.cats, u)
-		return p
+		pts = append(pts, pt)
 	}
-	p.mus, p.sigmas = bandwidths(dim, xs)
-	return p
-}
-
-func normalize(c []float64) {
-	var s float64
-	for _, v := range c {
-		s += v
-	}
-	for i := range c {
-		c[i] /= s
-	}
-}
-
-// bandwidths places a kernel on each observation, with a width of the
-// larger gap to its neighbours (among the observations, the prior's
-// centre and the range's ends; the outermost take their inner gap), clipped
-// to [range/min(100, kernels+1), range]; then the prior, as wide as the
-// range.
-func bandwidths(dim tpeDim, xs []float64) (mus, sigmas []float64) {
-	lo, hi := dim.low-dim.step/2, dim.high+dim.step/2
-	span := hi - lo
-	prior := 0.5 * (dim.low + dim.high)
-	withPrior := append(append([]float64{}, xs...), prior)
-	order := make([]int, len(withPrior))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return withPrior[order[a]] < withPrior[order[b]] })
-	ends := make([]float64, len(withPrior)+2)
-	ends[0], ends[len(ends)-1] = lo, hi
-	for i, o := range order {
-		ends[i+1] = withPrior[o]
-	}
-	sorted := make([]float64, len(withPrior))
-	for i := range sorted {
-		sorted[i] = math.Max(ends[i+1]-ends[i], ends[i+2]-ends[i+1])
-	}
-	if len(ends) >= 4 {
-		sorted[0] = ends[2] - ends[1]
-		sorted[len(sorted)-1] = ends[len(ends)-2] - ends[len(ends)-3]
-	}
-	sig := make([]float64, len(withPrior))
-	for i, o := range order {
-		sig[o] = sorted[i]
-	}
-	minSig := span / math.Min(100, float64(len(xs)+1+1))
-	for i := range xs {
-		mus = append(mus, xs[i])
-		sigmas = append(sigmas, math.Min(math.Max(sig[i], minSig), span))
-	}
-	return append(mus, prior), append(sigmas, span)
-}
-
-func (p *parzen) pick(r *rand.Rand) int {
-	u := r.Float64()
-	for i, w := range p.weights {
-		if u < w {
-			return i
-		}
-		u -= w
-	}
-	return len(p.weights) - 1
-}
-
-func normCDF(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
-
-func (p *parzen) sample(r *rand.Rand) float64 {
-	k := p.pick(r)
-	if p.dim.choices > 0 {
-		u := r.Float64()
-		for j, q := range p.cats[k] {
-			if u < q {
-				return float64(j)
-			}
-			u -= q
-		}
-		return float64(p.dim.choices - 1)
-	}
-	lo, hi := p.dim.low-p.dim.step/2, p.dim.high+p.dim.step/2
-	mu, s := p.mus[k], p.sigmas[k]
-	a, b := normCDF((lo-mu)/s), normCDF((hi-mu)/s)
-	u := a + r.Float64()*(b-a)
-	x := mu + s*math.Sqrt2*math.Erfinv(2*u-1)
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		x = mu
-	}
-	x = math.Min(math.Max(x, lo), hi)
-	if p.dim.step > 0 {
-		x = p.dim.low + math.Round((x-p.dim.low)/p.dim.step)*p.dim.step
-		x = math.Min(math.Max(x, p.dim.low), p.dim.high)
-	}
-	return x
-}
-
-// logPDF is the mixture's log density (log mass on int axes and choices).
-func (p *parzen) logPDF(x float64) float64 {
-	terms := make([]float64, len(p.weights))
-	for k, w := range p.weights {
-		var lp float64
-		switch {
-		case p.dim.choices > 0:
-			lp = math.Log(p.cats[k][int(x)])
-		case p.dim.step > 0:
-			lp = logDiscreteTruncNorm(x, p.mus[k], p.sigmas[k], p.dim)
-		default:
-			lp = logTruncNorm(x, p.mus[k], p.sigmas[k], p.dim.low, p.dim.high)
-		}
-		terms[k] = math.Log(w) + lp
-	}
-	return logSumExp(terms)
-}
-
-func logTruncNorm(x, mu, s, lo, hi float64) float64 {
-	z := (x - mu) / s
-	mass := normCDF((hi-mu)/s) - normCDF((lo-mu)/s)
-	return -0.5*z*z - math.Log(s*math.Sqrt(2*math.Pi)) - math.Log(math.Max(mass, 1e-300))
-}
-
-func logDiscreteTruncNorm(x, mu, s float64, dim tpeDim) float64 {
-	h := dim.step / 2
-	p := normCDF((x+h-mu)/s) - normCDF((x-h-mu)/s)
-	mass := normCDF((dim.high+h-mu)/s) - normCDF((dim.low-h-mu)/s)
-	return math.Log(math.Max(p, 1e-300)) - math.Log(math.Max(mass, 1e-300))
-}
-
-func logSumExp(xs []float64) float64 {
-	m := math.Inf(-1)
-	for _, x := range xs {
-		m = math.Max(m, x)
-	}
-	if math.IsInf(m, -1) {
-		return m
-	}
-	var s float64
-	for _, x := range xs {
-		s += math.Exp(x - m)
-	}
-	return m + math.Log(s)
+	return pts
 }
 
 // expandTPE returns the startup trials: the first draws random search
 // would make with the same seed, so both samplers start alike.
 func expandTPE(s Spec) ([]Trial, error) {
 	r := s
-	r.Sampler, r.Trials = "", min(tpeStartup, s.Trials)
+	r.Sampler, r.Trials = "", min(startupTrials(s), s.Trials)
 	return Expand(r)
 }
 
@@ -451,7 +307,7 @@ func newSource(s Spec, expanded []Trial, lower bool, check func(trainer.Spec) er
 	if s.Sampler != SamplerTPE {
 		return func(i int, _ []TrialResult) (Trial, error) { return expanded[i], nil }
 	}
-	p := &tpe{spec: s, lower: lower}
+	p := &tpe{spec: s, lower: lower, multivariate: true}
 	return func(i int, done []TrialResult) (Trial, error) {
 		if i < len(expanded) {
 			return expanded[i], nil

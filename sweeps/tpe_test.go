@@ -78,7 +78,7 @@ func TestTPEDeterministicForItsSeed(t *testing.T) {
 		t.Fatalf("seeds 3 and 4 gave the same trials")
 	}
 	r, _ := Expand(syntheticSpec(SamplerRandom, 3))
-	for i := 0; i < tpeStartup; i++ {
+	for i := 0; i < startupTrials(syntheticSpec(SamplerTPE, 3)); i++ {
 		if !reflect.DeepEqual(a[i].Params, r[i].Params) {
 			t.Fatalf("startup trial %d: %v, random search drew %v", i, a[i].Params, r[i].Params)
 		}
@@ -128,10 +128,13 @@ func TestTPECountsPrunedAndDivergedAsBad(t *testing.T) {
 		t.Fatalf("below %v above %v", below, above)
 	}
 	// With every trial bad, the good density is the prior alone and TPE
-	// still proposes a point in the space.
-	params := p.suggest(5, []TrialResult{mk(0, trainer.StatusDiverged, math.NaN())})
-	if lr, err := strconv.ParseFloat(params["lr"], 64); err != nil || lr < 1e-5 || lr > 1 {
-		t.Fatalf("suggested %v", params)
+	// still proposes a point in the space, jointly or axis by axis.
+	for _, joint := range []bool{false, true} {
+		p.multivariate = joint
+		params := p.suggest(5, []TrialResult{mk(0, trainer.StatusDiverged, math.NaN())})
+		if lr, err := strconv.ParseFloat(params["lr"], 64); err != nil || lr < 1e-5 || lr > 1 || len(params) != 4 {
+			t.Fatalf("joint %v: suggested %v", joint, params)
+		}
 	}
 }
 
@@ -145,11 +148,84 @@ func TestTPEDefaults(t *testing.T) {
 	if w[0] != 1.0/27 || w[1] != 1 || w[26] != 1 || len(tpeWeights(3)) != 3 {
 		t.Errorf("weights(27) = %v", w)
 	}
-	mus, sig := bandwidths(tpeDim{low: 0, high: 1}, []float64{0.2, 0.3})
+	p := newParzen([]tpeDim{{low: 0, high: 1}}, [][]float64{{0.2}, {0.3}}, false)
+	mus, sig := p.mus[0], p.sigmas[0]
 	// Sorted with the prior: 0.2 0.3 0.5 between the ends 0 and 1; the
 	// outermost take their inner gap (0.1 and 0.2), and both are clipped up
 	// to range/min(100, kernels+1) = 1/4.
 	if want := []float64{0.2, 0.3, 0.5}; !reflect.DeepEqual(mus, want) || math.Abs(sig[0]-0.25) > 1e-12 || math.Abs(sig[1]-0.25) > 1e-12 || sig[2] != 1 {
 		t.Errorf("bandwidths: mus %v sigmas %v", mus, sig)
+	}
+}
+
+func TestTPEStartupTrials(t *testing.T) {
+	for _, c := range []struct{ trials, axes, want int }{
+		{30, 4, 5}, {30, 3, 4}, {20, 1, 2}, {50, 2, 5}, {100, 3, 10}, {1000, 3, 10}, {30, 12, 10},
+	} {
+		s := Spec{Trials: c.trials, Random: make([]Dist, c.axes)}
+		if got := startupTrials(s); got != c.want {
+			t.Errorf("%d trials over %d axes: %d startup trials, want %d", c.trials, c.axes, got, c.want)
+		}
+	}
+}
+
+func TestParzenJointWidthsAndDensity(t *testing.T) {
+	dims := []tpeDim{{low: 0, high: 1}, {low: 0, high: 1}}
+	// 0.2·n^(−1/(2+4)) of the range, but no narrower than the magic clip,
+	// range/min(100, n+2).
+	for _, c := range []struct {
+		n    int
+		want float64
+	}{{4, 1.0 / 6}, {20, 0.2 * math.Pow(20, -1.0/6)}} {
+		obs := make([][]float64, c.n)
+		for i := range obs {
+			obs[i] = []float64{float64(i) / float64(c.n), 0.5}
+		}
+		p := newParzen(dims, obs, true)
+		if s := p.sigmas[1][0]; math.Abs(s-c.want) > 1e-12 || p.sigmas[1][c.n] != 1 {
+			t.Errorf("n=%d: widths %v, want %g and the prior's 1", c.n, p.sigmas[1], c.want)
+		}
+	}
+	// Observations on the diagonal: the joint density is higher on it than
+	// off it, where a product of per-axis densities would be level.
+	p := newParzen(dims, [][]float64{{0.1, 0.1}, {0.9, 0.9}}, true)
+	on, off := p.logPDF([]float64{0.1, 0.1}), p.logPDF([]float64{0.1, 0.9})
+	if !(on > off+1) {
+		t.Errorf("log density on the diagonal %.3f, off it %.3f", on, off)
+	}
+}
+
+func TestTPEReachesRandomsBestSooner(t *testing.T) {
+	// The benchmark's measure (scripts/search-quality.sh) on the synthetic
+	// objective: the median number of trials TPE needs to reach random
+	// search's best of 30, against where random search found it. Measured:
+	// random 17, TPE 13; at Optuna's defaults (10 startup trials, axes
+	// modelled on their own) TPE needed 22, with only the startup rule 15,
+	// with only the joint model 14.
+	const seeds = 21
+	var rn, tn []int
+	for seed := uint64(1); seed <= seeds; seed++ {
+		ry, _ := searchFunc(t, syntheticSpec(SamplerRandom, seed), synthetic)
+		ty, _ := searchFunc(t, syntheticSpec(SamplerTPE, seed), synthetic)
+		best, at := math.Inf(1), 0
+		for i, y := range ry {
+			if y < best {
+				best, at = y, i+1
+			}
+		}
+		k := len(ty) + 1
+		for i, y := range ty {
+			if y <= best {
+				k = i + 1
+				break
+			}
+		}
+		rn, tn = append(rn, at), append(tn, k)
+	}
+	sort.Ints(rn)
+	sort.Ints(tn)
+	t.Logf("median trials to random's best of 30: random %d, tpe %d", rn[seeds/2], tn[seeds/2])
+	if float64(tn[seeds/2]) > 0.8*float64(rn[seeds/2]) {
+		t.Errorf("tpe needed %d trials against random's %d", tn[seeds/2], rn[seeds/2])
 	}
 }

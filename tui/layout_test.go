@@ -205,9 +205,9 @@ func TestOpenRunFollowsATrainingRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { live.Handle.Stop(); <-live.Recorder.Done() }()
-	for live.Handle.Epoch() < 5 {
-		time.Sleep(time.Millisecond)
-	}
+	// The recorder commits in batches and, under load, lags the trainer:
+	// wait on what the store holds, not on the trainer's epoch.
+	id := waitStored(t, store, 5)
 	a := newApp(t, store, 120, 40)
 	press(a, "3", "enter")
 	m := a.runsScreen()
@@ -215,12 +215,39 @@ func TestOpenRunFollowsATrainingRun(t *testing.T) {
 		t.Fatal("the run did not open")
 	}
 	before := len(m.detail.History)
-	for live.Handle.Epoch() < before+50 {
-		time.Sleep(time.Millisecond)
-	}
-	time.Sleep(20 * time.Millisecond)
+	waitStored(t, store, before+1)
 	send(a, refreshTickMsg{})
 	if after := len(a.runsScreen().detail.History); after <= before {
 		t.Fatalf("the open run did not follow: %d epochs, then %d", before, after)
+	}
+	if a.runsScreen().detail.ID != id {
+		t.Fatalf("opened %s, want %s", a.runsScreen().detail.ID, id)
+	}
+}
+
+// waitStored waits until the store's only run holds at least n epochs and
+// returns its ID.
+func waitStored(t *testing.T, store sessions.Store, n int) string {
+	t.Helper()
+	ctx := context.Background()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		runs, err := store.ListSummaries(ctx, sessions.Query{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(runs) == 1 {
+			h, err := store.History(ctx, runs[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(h) >= n {
+				return runs[0].ID
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the store does not hold a run with %d epochs after 30 s", n)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
