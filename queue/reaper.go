@@ -49,7 +49,8 @@ func (w *worker) keepAlive(ctx context.Context, db *DB) {
 // reap marks interrupted the runs whose heartbeat stopped for longer than
 // after, and makes their jobs available at once. It also puts back the
 // job of a trial that waits while its job was completed by an attempt
-// that had been superseded (River has no fencing of its own).
+// that had been superseded (River has no fencing of its own) or has
+// stayed running for longer than after.
 func (db *DB) reap(ctx context.Context, store *sessions.SQLite, after time.Duration, logf func(string, ...any)) error {
 	stale, err := store.StaleAttempts(ctx, after)
 	if err != nil {
@@ -76,9 +77,14 @@ func (db *DB) reap(ctx context.Context, store *sessions.SQLite, after time.Durat
 				st.Trial+1, st.SweepID, st.RunID, st.Heartbeat.Local().Format("15:04:05"))
 		}
 	}
+	// A trial that waits needs a job that waits. Its job may instead be
+	// completed (by a superseded attempt), or left running by a worker
+	// whose report to River was lost with the connection (River gives up
+	// after a few tries): both are put back.
 	_, err = db.pool.Exec(ctx, `UPDATE river_job SET state = 'available', scheduled_at = now(), finalized_at = NULL
-		WHERE state = 'completed' AND id IN (SELECT t.job_id FROM sweep_trials t JOIN sweeps s ON s.id = t.sweep_id
-			WHERE t.state = $1 AND s.status = 'running')`, sessions.TrialQueued)
+		WHERE (state = 'completed' OR (state = 'running' AND attempted_at < $2))
+		AND id IN (SELECT t.job_id FROM sweep_trials t JOIN sweeps s ON s.id = t.sweep_id
+			WHERE t.state = $1 AND s.status = 'running')`, sessions.TrialQueued, time.Now().Add(-after))
 	return db.wrap(err)
 }
 
