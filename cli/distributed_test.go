@@ -94,6 +94,10 @@ func TestDistributedSweepCommands(t *testing.T) {
 	if !strings.Contains(out, "cancelled (cancelled by sweep cancel), 3 trials") {
 		t.Errorf("sweep show of a cancelled sweep:\n%s", out)
 	}
+	_, errs, code = cli(t, url, "", "sweep", "cancel", id)
+	if code == 0 || !strings.Contains(errs, "nothing to cancel: sweep "+id+" has ended (done)") {
+		t.Errorf("sweep cancel of a finished sweep: exit %d: %s", code, errs)
+	}
 }
 
 // TestDistributedNeedsPostgreSQL: on a SQLite store --distributed,

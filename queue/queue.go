@@ -203,7 +203,7 @@ func (db *DB) Cancel(ctx context.Context, sweepID string) (int, error) {
 	defer tx.Rollback(context.Background())
 	jobs, err := sessions.CancelSweepTx(ctx, tx, sweepID)
 	if err != nil {
-		if errors.Is(err, sessions.ErrNotFound) {
+		if errors.Is(err, sessions.ErrNotFound) || errors.Is(err, sessions.ErrSweepEnded) {
 			return 0, err
 		}
 		return 0, db.wrap(err)

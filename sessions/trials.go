@@ -30,6 +30,8 @@ var (
 	// ErrTrialCancelled is an epoch write of a trial whose sweep was
 	// cancelled: the run must stop.
 	ErrTrialCancelled = errors.New("the sweep was cancelled")
+	// ErrSweepEnded is a cancel of a sweep that is no longer running.
+	ErrSweepEnded = errors.New("nothing to cancel")
 	// ErrNotDistributed is a distributed sweep asked of a SQLite store.
 	ErrNotDistributed = errors.New("distributed sweeps need a PostgreSQL store (--db postgres://…)")
 )
@@ -108,12 +110,19 @@ func nonNilMap(m map[string]string) map[string]string {
 // caller to cancel in the same transaction. Running attempts stop at their
 // next epoch write (ErrTrialCancelled) and are saved stopped.
 func CancelSweepTx(ctx context.Context, tx pgx.Tx, id string) ([]int64, error) {
-	tag, err := tx.Exec(ctx, "UPDATE sweeps SET status = $1, reason = $2 WHERE id = $3", SweepCancelled, "cancelled by sweep cancel", id)
+	var status string
+	err := tx.QueryRow(ctx, "SELECT status FROM sweeps WHERE id = $1 FOR NO KEY UPDATE", id).Scan(&status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("%w: no sweep %s", ErrNotFound, id)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if tag.RowsAffected() == 0 {
-		return nil, fmt.Errorf("%w: no sweep %s", ErrNotFound, id)
+	if status != "running" {
+		return nil, fmt.Errorf("%w: sweep %s has ended (%s)", ErrSweepEnded, id, status)
+	}
+	if _, err := tx.Exec(ctx, "UPDATE sweeps SET status = $1, reason = $2 WHERE id = $3", SweepCancelled, "cancelled by sweep cancel", id); err != nil {
+		return nil, err
 	}
 	rows, err := tx.Query(ctx, `UPDATE sweep_trials SET state = $1, reason = $2 WHERE sweep_id = $3 AND state IN ($4, $5, $6) RETURNING job_id`,
 		TrialCancelled, "the sweep was cancelled", id, TrialQueued, TrialRunning, TrialPending)
