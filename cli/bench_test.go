@@ -61,3 +61,36 @@ echo 'RESULT {"peer": "sklearn", "workload": "'$1'", "dtype": "float64", "sample
 		t.Errorf("a missing script: exit %d, %s", code, errs)
 	}
 }
+
+// TestBenchScaling: lists of precisions and worker counts run every
+// configuration, interleaved, and print samples/s, CPU time and the speed
+// against the first count; bad lists are usage errors.
+func TestBenchScaling(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "b.db")
+	out, errs, code := cli(t, db, "", "bench", "--workload", "w1", "--precision", "f64,f32", "--workers", "1,2", "--rounds", "2")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	for _, want := range []string{"w1: medians of 2 interleaved rounds; load average", "| precision | workers | samples/s | CPU ms per 1k samples | speed against 1 worker(s) |",
+		"| float64 | 1 |", "| float64 | 2 |", "| float32 | 1 |", "| float32 | 2 |", "×** |"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the table lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errs, "round 2/2 w1: float64 1w=") {
+		t.Errorf("no progress on stderr: %s", errs)
+	}
+	out, _, code = cli(t, db, "", "bench", "--workload", "w1", "--workers", "1,2", "--rounds", "1", "--json")
+	var r struct {
+		Speedup map[string][]float64 `json:"speedup"`
+		CPU     map[string][]float64 `json:"cpu_ms_per_1k_samples"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); code != 0 || err != nil || len(r.Speedup["float64 2w"]) != 1 || !(r.CPU["float64 1w"][0] > 0) {
+		t.Fatalf("--json: exit %d: %s (%v)", code, out, err)
+	}
+	for _, bad := range [][]string{{"--workers", "1,x"}, {"--workers", "-1"}, {"--precision", "f64,half"}, {"--workers", "1,2", "--rounds", "0"}} {
+		if _, errs, code := cli(t, db, "", append([]string{"bench", "--workload", "w1"}, bad...)...); code != 2 || errs == "" {
+			t.Errorf("%v: exit %d, %s", bad, code, errs)
+		}
+	}
+}

@@ -27,6 +27,11 @@ type benchResult struct {
 	Epochs      int     `json:"epochs"`
 	Rows        int     `json:"rows"`
 	WallS       float64 `json:"wall_s"`
+	// CPUS is the process's CPU time over the run, every thread: unlike
+	// the wall clock it barely moves when other programs share the cores,
+	// so 1 and 2 workers compare by it even on a busy machine (it counts
+	// the evaluation too).
+	CPUS float64 `json:"cpu_s"`
 }
 
 // benchOnce trains workload w once in the given precision and pool size.
@@ -36,6 +41,7 @@ func benchOnce(w, precision string, workers int) (benchResult, error) {
 		return benchResult{}, usageError{err.Error()}
 	}
 	spec.Precision = precision
+	cpu0 := processCPU()
 	h, err := trainer.RunWith(context.Background(), spec, data, trainer.Options{Workers: workers})
 	if err != nil {
 		return benchResult{}, err
@@ -51,7 +57,8 @@ func benchOnce(w, precision string, workers int) (benchResult, error) {
 	}
 	flops := trainer.SampleFLOPs(spec.Model, data.Train.D, trainer.OutputsFor(data.Task(), data.Classes()))
 	return benchResult{Workload: w, Precision: precision, Workers: workers, SamplesPerS: fin.SamplesPerSec,
-		GFLOPPerS: fin.SamplesPerSec * flops / 1e9, Epochs: fin.Epochs, Rows: data.Train.N, WallS: fin.Elapsed.Seconds()}, nil
+		GFLOPPerS: fin.SamplesPerSec * flops / 1e9, Epochs: fin.Epochs, Rows: data.Train.N, WallS: fin.Elapsed.Seconds(),
+		CPUS: (processCPU() - cpu0).Seconds()}, nil
 }
 
 // peersScript returns the peers script: $WORKBENCH_PEERS, else

@@ -92,7 +92,7 @@ func TestJSONShapes(t *testing.T) {
 		"update_ratio", "dead", "saturated", "act_mean", "act_std")
 	wantKeys(t, "finished", lines[len(lines)-1], "event", "id", "status", "epochs", "best_epoch", "monitor", "best", "test", "elapsed_s", "samples_per_s", "saved")
 	out, _, _ = cli(t, db, "", "bench", "--workload", "w1", "--json")
-	wantKeys(t, "bench", out, "workload", "precision", "workers", "samples_per_s", "gflop_per_s", "epochs", "rows", "wall_s")
+	wantKeys(t, "bench", out, "workload", "precision", "workers", "samples_per_s", "gflop_per_s", "epochs", "rows", "wall_s", "cpu_s")
 	out, _, _ = cli(t, db, "", "version", "--json")
 	wantKeys(t, "version", out, "version", "revision", "go")
 

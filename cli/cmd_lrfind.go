@@ -90,8 +90,8 @@ the descent is too short to trust; it says which. Nothing is saved.`,
 				*trainer.LRFindResult
 			}{"lr_find", res}, false)
 		}
-		fmt.Fprintf(e.stdout, "LR range test on %s, %s: %d steps from %s to %s\n", spec.Data.Label(), spec.Optimizer.Name,
-			len(res.Points), numfmt.Short(res.Points[0].LR), numfmt.Short(res.Points[len(res.Points)-1].LR))
+		fmt.Fprintf(e.stdout, "LR range test on %s, %s, %s: %d steps from %s to %s\n", spec.Data.Label(), spec.Optimizer.Name,
+			precisionOf(spec), len(res.Points), numfmt.Short(res.Points[0].LR), numfmt.Short(res.Points[len(res.Points)-1].LR))
 		fmt.Fprintln(e.stdout, "smoothed training loss against the learning rate (log scale); the line marks the suggestion")
 		fmt.Fprintln(e.stdout, tui.LRChart(res, 72, 16))
 		fmt.Fprintln(e.stdout, tui.LRSuggestion(res))
@@ -175,4 +175,12 @@ func (powerTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 	}
 	return ts
+}
+
+// precisionOf names the spec's precision (float64 when unset).
+func precisionOf(s trainer.Spec) string {
+	if s.Precision == "" {
+		return trainer.Float64
+	}
+	return s.Precision
 }

@@ -79,13 +79,18 @@ func TestLRFind(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"LR range test on xor, adam", "1e-7", "suggested learning rate", "train with it: workbench train [same flags] --lr", "wrote " + svg} {
+	for _, want := range []string{"LR range test on xor, adam, float64", "1e-7", "suggested learning rate", "train with it: workbench train [same flags] --lr", "wrote " + svg} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("output lacks %q:\n%s", want, out)
 		}
 	}
 	if b, err := os.ReadFile(svg); err != nil || !strings.Contains(string(b), "<svg") {
 		t.Fatalf("no SVG: %v", err)
+	}
+	// --precision reaches the throwaway network.
+	out, errs, code = cli(t, db, "", append(base, "--precision", "f32")...)
+	if code != 0 || !strings.Contains(out, "LR range test on xor, adam, float32") {
+		t.Fatalf("--precision f32: exit %d: %s%s", code, out, errs)
 	}
 	out, _, _ = cli(t, db, "", append(base, "--json")...)
 	wantKeys(t, "lr_find", out, "event", "points", "diverged", "min_lr", "steepest_lr", "suggested", "rule")

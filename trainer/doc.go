@@ -18,9 +18,14 @@
 // loss curves within 0.1% (TestFloat32AgreesWithFloat64).
 //
 // Matrix products run on register-tile kernels (AVX2 and AVX-512
-// assembly in both precisions, pure Go elsewhere) split by output rows
-// across a per-model pool of workers. Kernels exposes them as a gonum
-// BLAS; UseBLAS plugs another BLAS into float64 networks.
+// assembly in both precisions, pure Go elsewhere) on a per-model pool of
+// workers. A network without batch normalization trains by the
+// row-parallel step (rowstep.go): each worker takes a fixed block of the
+// batch's rows through every layer, then its blocks of the weight
+// gradients with the optimizer's update fused in, two hand-offs and one
+// barrier a step; other networks split each large product by output rows.
+// Kernels exposes them as a gonum BLAS; UseBLAS plugs another BLAS into
+// float64 networks.
 //
 // Fields is the spec-field registry: one row per field of Spec with its
 // path, flag, label, kind, range, steps and choices. Spec.Get and Spec.Set

@@ -3,6 +3,8 @@ package trainer
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // The matrix kernels work on flat row-major slices. Each output row is
@@ -30,6 +32,16 @@ type pool struct {
 	tasks   chan gemmTask
 	wg      sync.WaitGroup
 	once    sync.Once
+	bar     barrier
+
+	// handoffs counts the times work went to other workers (a product
+	// split, a region started) and barriers the barriers they met; inside
+	// is the caller's time in regions and waited the time workers spent
+	// waiting in them (at barriers and for the region's end), all
+	// workers together: the costs of parallelism, read by the benchmarks.
+	handoffs, barriers int
+	inside             time.Duration
+	waited             atomic.Int64 // nanoseconds
 }
 
 type gemmKind uint8
@@ -112,6 +124,7 @@ func (p *pool) doAligned(t *gemmTask, rows, macs, align int) {
 	}
 	w := min(p.workers, rows)
 	t.wg = &p.wg
+	p.handoffs++
 	step := ((rows+w-1)/w + align - 1) / align * align
 	lo := 0
 	for i := 0; i < w-1 && lo+step < rows; i++ {
@@ -131,6 +144,101 @@ func (p *pool) doAligned(t *gemmTask, rows, macs, align int) {
 func (p *pool) each(fn func(lo, hi int), n, cost, align int) {
 	t := gemmTask{kind: kindEach, fn: fn}
 	p.doAligned(&t, n, n*cost, align)
+}
+
+// region runs fn(w, nw) for w in [0, nw) on nw workers at once (nw is
+// capped at the pool's size) and returns when all are done; the caller's
+// goroutine runs w = 0. fn may call p.sync to wait for the others, and
+// must not hand work to the pool itself. It is how a training step runs
+// on all workers with two hand-offs instead of one per product.
+func (p *pool) region(nw int, fn func(w, nw int)) {
+	if p == nil || p.tasks == nil || nw <= 1 {
+		fn(0, 1)
+		return
+	}
+	nw = min(nw, p.workers)
+	p.handoffs++
+	t0 := time.Now()
+	t := gemmTask{kind: kindEach, fn: fn, wg: &p.wg}
+	for w := 1; w < nw; w++ {
+		t.lo, t.hi = w, nw
+		p.wg.Add(1)
+		p.tasks <- t
+	}
+	fn(0, nw)
+	t1 := time.Now()
+	p.wg.Wait()
+	t2 := time.Now()
+	p.waited.Add(int64(t2.Sub(t1)))
+	p.inside += t2.Sub(t0)
+}
+
+// sync is a barrier among the nw workers of a region: it returns once all
+// of them have called it. Worker 0 counts it.
+func (p *pool) sync(w, nw int) {
+	if nw <= 1 {
+		return
+	}
+	if w == 0 {
+		p.barriers++
+	}
+	t0 := time.Now()
+	p.bar.wait(nw)
+	p.waited.Add(int64(time.Since(t0)))
+}
+
+// barrier is a barrier for the workers of a region. A waiter spins for a
+// few microseconds (about the usual skew between two workers' halves of a
+// step), then sleeps until the last one arrives: on a machine busy with
+// other work the partner may be off its core for a whole time slice, and
+// spinning through it would take the core from it.
+type barrier struct {
+	count    atomic.Int32
+	gen      atomic.Uint32
+	mu       sync.Mutex
+	cond     sync.Cond
+	sleepers int // guarded by mu
+}
+
+// barrierSpin is how many checks a waiter makes before it sleeps.
+const barrierSpin = 10000
+
+func (b *barrier) wait(nw int) {
+	g := b.gen.Load()
+	if b.count.Add(1) == int32(nw) {
+		b.count.Store(0)
+		b.mu.Lock()
+		b.gen.Add(1)
+		if b.sleepers > 0 {
+			b.cond.Broadcast()
+		}
+		b.mu.Unlock()
+		return
+	}
+	for range barrierSpin {
+		if b.gen.Load() != g {
+			return
+		}
+	}
+	b.mu.Lock()
+	if b.cond.L == nil {
+		b.cond.L = &b.mu
+	}
+	for b.gen.Load() == g {
+		b.sleepers++
+		b.cond.Wait()
+		b.sleepers--
+	}
+	b.mu.Unlock()
+}
+
+// share returns worker w's block of [0, n) split across nw workers in
+// contiguous blocks whose starts are multiples of align, so that an
+// element takes the same path (tile or tail) whatever nw is.
+func share(n, w, nw, align int) (lo, hi int) {
+	step := ((n+nw-1)/nw + align - 1) / align * align
+	lo = min(w*step, n)
+	return lo, min(lo+step, n)
 }
 
 func (t *gemmTask) run() {

@@ -17,7 +17,12 @@ const kChunk = 256
 // on which tile computed it: 8-row tiles where they fit, 4-row ones
 // elsewhere, give the same result. Column strips are the outer loop, so a
 // strip of B is reused by every row block while it is in cache.
-func tileBlock[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, iters, i0, i1, nT int, acc bool) {
+//
+// With bp set, the wide strips read B from bp instead, packed by packB
+// (bpk rows): a strip there is contiguous, so it stays in the L1 cache
+// where B's own rows, a power of two apart, fall into a few cache sets
+// and stream from L2. The sums are the same, so are the bits.
+func tileBlock[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, iters, i0, i1, nT int, acc bool, bp []T, bpk int) {
 	nw, ww := tileCols[T]()
 	if h := halfCols[T](); nT < nw {
 		for j := 0; j < nT; j += h {
@@ -40,12 +45,16 @@ func tileBlock[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, ite
 		kc := min(chunk, iters-k0)
 		ak, bk, ac := a[k0*astep:], b[k0*bstep:], acc || k0 > 0
 		for j := 0; j < nWide; j += ww {
+			bj, bs := bk[j:], bstep
+			if bp != nil {
+				bj, bs = bp[j*bpk+k0*ww:], ww
+			}
 			i := i0
 			for ; i+8 <= i1; i += 8 {
-				tile8w(c[i*ldc+j:], ldc, ak[i*ars:], ars, astep, bk[j:], bstep, kc, ac)
+				tile8w(c[i*ldc+j:], ldc, ak[i*ars:], ars, astep, bj, bs, kc, ac)
 			}
 			for ; i < i1; i += 4 {
-				tile4w(c[i*ldc+j:], ldc, ak[i*ars:], ars, astep, bk[j:], bstep, kc, ac)
+				tile4w(c[i*ldc+j:], ldc, ak[i*ars:], ars, astep, bj, bs, kc, ac)
 			}
 		}
 		for j := nWide; j < nT; j += nw {
@@ -91,14 +100,19 @@ func overlapTail[T float](n int, accumulate bool) int {
 // to multiples of 4) by register tiles, leftover columns and rows by the
 // row kernel.
 func gemmNNRows[T float](c, a, b []T, k, n, lo, hi int, accumulate bool) {
+	gemmNNRowsP(c, a, b, nil, k, n, lo, hi, accumulate)
+}
+
+// gemmNNRowsP is gemmNNRows with B's wide strips packed in bp (or nil).
+func gemmNNRowsP[T float](c, a, b, bp []T, k, n, lo, hi int, accumulate bool) {
 	if nw := tileWidth[T](n); nw > 0 && k > 0 {
 		nT := n - n%nw
 		t0 := (lo + 3) &^ 3
 		tEnd := t0 + (max(hi-t0, 0) &^ 3)
 		if tEnd > t0 {
-			tileBlock(c, n, a, k, 1, b, n, k, t0, tEnd, nT, accumulate)
+			tileBlock(c, n, a, k, 1, b, n, k, t0, tEnd, nT, accumulate, bp, k)
 			if ow := overlapTail[T](n, accumulate); nT < n && ow > 0 {
-				tileBlock(c[n-ow:], n, a, k, 1, b[n-ow:], n, k, t0, tEnd, ow, false)
+				tileBlock(c[n-ow:], n, a, k, 1, b[n-ow:], n, k, t0, tEnd, ow, false, nil, 0)
 			} else if nT < n {
 				gemmNNCols(c, a, b, k, n, t0, tEnd, nT, accumulate)
 			}
@@ -157,6 +171,11 @@ func gemmNNRowsPlain[T float](c, a, b []T, k, n, lo, hi int, accumulate bool) {
 // gemmTNRows computes rows [lo, hi) of C = Aᵀ·B (C is k×n): row p of C is
 // the sum over i of A[i,p]·B[i,:], in increasing i.
 func gemmTNRows[T float](c, a, b []T, m, k, n, lo, hi int, accumulate bool) {
+	gemmTNRowsP(c, a, b, nil, m, k, n, lo, hi, accumulate)
+}
+
+// gemmTNRowsP is gemmTNRows with B's wide strips packed in bp (or nil).
+func gemmTNRowsP[T float](c, a, b, bp []T, m, k, n, lo, hi int, accumulate bool) {
 	if nw := tileWidth[T](n); nw > 0 && m > 0 {
 		nT := n - n%nw
 		t0 := (lo + 3) &^ 3
@@ -164,9 +183,9 @@ func gemmTNRows[T float](c, a, b []T, m, k, n, lo, hi int, accumulate bool) {
 		if tEnd > t0 {
 			// Row r of a tile is C row p+r: multipliers A[i, p+r],
 			// contiguous across r and k apart across i.
-			tileBlock(c, n, a, 1, k, b, n, m, t0, tEnd, nT, accumulate)
+			tileBlock(c, n, a, 1, k, b, n, m, t0, tEnd, nT, accumulate, bp, m)
 			if ow := overlapTail[T](n, accumulate); nT < n && ow > 0 {
-				tileBlock(c[n-ow:], n, a, 1, k, b[n-ow:], n, m, t0, tEnd, ow, false)
+				tileBlock(c[n-ow:], n, a, 1, k, b[n-ow:], n, m, t0, tEnd, ow, false, nil, 0)
 			} else if nT < n {
 				gemmTNCols(c, a, b, m, k, n, t0, tEnd, nT, accumulate)
 			}

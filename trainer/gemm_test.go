@@ -122,3 +122,51 @@ func randVecT[T float](r *rand.Rand, n int) []T {
 	}
 	return v
 }
+
+// TestPackedPanels: NN and TN products reading B from packed panels give
+// the unpacked products' bits, in both precisions, on shapes with wide
+// strips, narrow and overlapping column tails, chunked sums and row tails;
+// packing by blocks of rows (as the workers do) gives the same panels.
+func TestPackedPanels(t *testing.T) {
+	t.Run("float64", func(t *testing.T) { testPacked[float64](t) })
+	t.Run("float32", func(t *testing.T) { testPacked[float32](t) })
+}
+
+func testPacked[T float](t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	for _, s := range [][3]int{{128, 784, 256}, {130, 600, 72}, {136, 300, 40}, {20, 128, 96}} {
+		m, k, n := s[0], s[1], s[2]
+		a, b, bt := randVecT[T](r, m*k), randVecT[T](r, k*n), randVecT[T](r, m*n)
+		// NN: B is k×n, summed over k.
+		want, got := make([]T, m*n), make([]T, m*n)
+		gemmNNRows(want, a, b, k, n, 0, m, false)
+		bp := make([]T, k*n)
+		nP := packCols[T](n, k)
+		for r0 := 0; r0 < k; r0 += 100 { // by blocks of rows
+			packB(bp, b, k, n, nP, r0, min(r0+100, k))
+		}
+		gemmNNRowsP(got, a, b, bp, k, n, 0, m, false)
+		if !sameBits(got, want) {
+			t.Errorf("NN %v packed (%d columns): the bits differ", s, nP)
+		}
+		// TN: B is m×n, summed over m.
+		want, got = make([]T, k*n), make([]T, k*n)
+		gemmTNRows(want, a, bt, m, k, n, 0, k, false)
+		nP = packCols[T](n, m)
+		bp = make([]T, m*n)
+		packB(bp, bt, m, n, nP, 0, m)
+		gemmTNRowsP(got, a, bt, bp, m, k, n, 0, k, false)
+		if !sameBits(got, want) {
+			t.Errorf("TN %v packed (%d columns): the bits differ", s, nP)
+		}
+	}
+}
+
+func sameBits[T float](a, b []T) bool {
+	for i := range a {
+		if a[i] != b[i] && !(a[i] != a[i] && b[i] != b[i]) {
+			return false
+		}
+	}
+	return len(a) == len(b)
+}

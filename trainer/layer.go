@@ -57,6 +57,7 @@ type layer[T float] struct {
 	invStd   []T
 	dz, dh   []T
 	dx       []T
+	dzp      []T // dh packed into panels for the weight gradient (pack.go), or nil
 }
 
 func newLayer(in, out int, act Activation, bn bool, dropout float64, maxBatch int) *Layer {
@@ -126,6 +127,9 @@ func (l *layer[T]) resize(n int) {
 		l.out, l.mask = make([]T, m), make([]T, m)
 	}
 	l.dx = make([]T, n*l.In)
+	if _, ww := tileCols[T](); ww > 0 && l.In >= packMinIn && l.Out >= ww && !l.BN {
+		l.dzp = make([]T, n*l.Out)
+	}
 }
 
 func (l *layer[T]) params(prefix string) []*param[T] {

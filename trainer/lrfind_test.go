@@ -106,3 +106,37 @@ func TestSuggestRules(t *testing.T) {
 		t.Errorf("rise: %g by %s, want 1e-7 by min/10", up.Suggested, up.Rule)
 	}
 }
+
+// TestFindLRTakesThePrecision: a float32 range test trains a float32
+// network: its losses differ from float64's in the low bits and agree to
+// 1e-5.
+func TestFindLRTakesThePrecision(t *testing.T) {
+	spec := digitsSpec()
+	data := prepare(t, spec.Data)
+	o := LRFindOptions{Workers: 1, Steps: 30, End: 1e-2} // short of divergence, where the precisions part
+	r64, err := FindLR(context.Background(), spec, data, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Precision = Float32
+	r32, err := FindLR(context.Background(), spec, data, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r32.Points) != len(r64.Points) {
+		t.Fatalf("%d float32 points, %d float64", len(r32.Points), len(r64.Points))
+	}
+	differ := 0
+	for i, p := range r32.Points {
+		q := r64.Points[i]
+		if p.Loss != q.Loss {
+			differ++
+		}
+		if math.Abs(p.Loss-q.Loss) > 1e-5*math.Abs(q.Loss) {
+			t.Errorf("step %d: float32 loss %g, float64 %g", i, p.Loss, q.Loss)
+		}
+	}
+	if differ == 0 {
+		t.Error("float32 gave float64's losses bit for bit: the precision was ignored")
+	}
+}

@@ -11,13 +11,16 @@ import (
 )
 
 // MemoryEstimate is what a run of a spec needs in memory, in bytes, by
-// part. It follows how the trainer allocates: float64 everywhere, layer
-// buffers for batches of max(batch size, 256) rows, two weight copies
-// (the best epoch's and the last) besides the model's own.
+// part. It follows how the trainer allocates: the network (weights,
+// gradients, optimizer state, layer buffers) in the spec's precision,
+// layer buffers for batches of max(batch size, 256) rows, two float64
+// weight copies (the best epoch's and the last) besides the model's own,
+// and the data in float64. A float32 network also holds its input and
+// logit conversions at the float64 boundary.
 type MemoryEstimate struct {
 	Params int64 // trainable parameters
 	// Weights counts the weights, their gradients and the best and last
-	// weight copies.
+	// weight copies (float64 in either precision).
 	Weights int64
 	// Optimizer counts the optimizer's state: two values per parameter
 	// for adam and adamw, one for momentum, nesterov and rmsprop.
@@ -56,6 +59,9 @@ func EstimateMemory(s *Spec, inputs, outputs, rows int) MemoryEstimate {
 			acts += 2 * chunk * out
 		}
 		acts += chunk * in // dx
+		if in >= packMinIn && !bn {
+			acts += chunk * out // dL/dz packed for the weight gradient
+		}
 		in = out
 	}
 	for _, l := range s.Model.Hidden {
@@ -70,11 +76,17 @@ func EstimateMemory(s *Spec, inputs, outputs, rows int) MemoryEstimate {
 		opt = params
 	}
 	const f64 = 8
+	elem := float64(f64)
+	if s.Precision == Float32 {
+		elem = 4
+		// x32 and g32 in float32, the logits in float64.
+		acts += chunk*float64(inputs) + chunk*float64(outputs) + 2*chunk*float64(outputs)
+	}
 	e := MemoryEstimate{
 		Params:      saturate(params),
-		Weights:     saturate(4 * params * f64), // weights, gradients, best, last
-		Optimizer:   saturate(opt * f64),
-		Activations: saturate(acts * f64),
+		Weights:     saturate(2*params*elem + 2*params*f64), // weights and gradients; best and last
+		Optimizer:   saturate(opt * elem),
+		Activations: saturate(acts * elem),
 		Data:        saturate(2 * float64(rows) * (float64(inputs) + 1) * f64),
 	}
 	e.Total = saturate(float64(e.Weights) + float64(e.Optimizer) + float64(e.Activations) + float64(e.Data))

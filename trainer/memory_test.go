@@ -9,9 +9,10 @@ import (
 	"workbench/datasets"
 )
 
-// TestEstimateMemoryMatchesTheModel builds models and their optimizers and
-// checks the estimate of weights (half of them: no best and last copies
-// here), optimizer and activations against what was allocated.
+// TestEstimateMemoryMatchesTheModel builds models and their optimizers in
+// both precisions and checks the estimate of weights (without the best and
+// last copies, which the runner holds), optimizer and activations against
+// what was allocated.
 func TestEstimateMemoryMatchesTheModel(t *testing.T) {
 	for _, c := range []struct {
 		name   string
@@ -23,29 +24,42 @@ func TestEstimateMemoryMatchesTheModel(t *testing.T) {
 		{"batch norm and dropout, momentum", []LayerSpec{{Units: 300, Activation: "tanh", BatchNorm: true, Dropout: 0.2}}, "momentum", 1024},
 		{"linear, sgd", []LayerSpec{{Units: 200, Activation: "linear"}}, "sgd", 32},
 	} {
-		s := DefaultSpec()
-		s.Model.Hidden, s.Optimizer.Name, s.BatchSize = c.hidden, c.opt, c.batch
-		const inputs, classes, rows = 100, 10, 5000
-		e := EstimateMemory(&s, inputs, OutputsFor(datasets.Multiclass, classes), rows)
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		m, err := NewModel(s.Model, datasets.Multiclass, inputs, classes, max(c.batch, 256), 1, rand.New(rand.NewPCG(1, 2)))
-		if err != nil {
-			t.Fatal(err)
+		for _, prec := range PrecisionNames {
+			s := DefaultSpec()
+			s.Model.Hidden, s.Optimizer.Name, s.BatchSize, s.Precision = c.hidden, c.opt, c.batch, prec
+			const inputs, classes, rows = 100, 10, 5000
+			e := EstimateMemory(&s, inputs, OutputsFor(datasets.Multiclass, classes), rows)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			m, err := newEngine(s, datasets.Multiclass, inputs, classes, max(c.batch, 256), 1, rand.New(rand.NewPCG(1, 2)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := m.newOptimizer(s.Optimizer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			runtime.ReadMemStats(&after)
+			got := float64(after.TotalAlloc - before.TotalAlloc)
+			want := float64(e.Weights - 2*8*e.Params + e.Optimizer + e.Activations)
+			if got < want*0.8 || got > want*1.25 {
+				t.Errorf("%s, %s: estimated %s, allocated %s", c.name, prec, FormatBytes(int64(want)), FormatBytes(int64(got)))
+			}
+			runtime.KeepAlive(m)
+			runtime.KeepAlive(o)
+			m.Close()
 		}
-		o, err := NewOptimizer(s.Optimizer, m.Params())
-		if err != nil {
-			t.Fatal(err)
-		}
-		runtime.ReadMemStats(&after)
-		got := float64(after.TotalAlloc - before.TotalAlloc)
-		want := float64(e.Weights/2 + e.Optimizer + e.Activations)
-		if got < want*0.8 || got > want*1.25 {
-			t.Errorf("%s: estimated %s, allocated %s", c.name, FormatBytes(int64(want)), FormatBytes(int64(got)))
-		}
-		runtime.KeepAlive(m)
-		runtime.KeepAlive(o)
+	}
+	// Float32 halves the network's share and keeps the float64 copies
+	// and data.
+	s := DefaultSpec()
+	s.Model.Hidden = []LayerSpec{{Units: 256, Activation: "relu"}}
+	e64 := EstimateMemory(&s, 784, 10, 60000)
+	s.Precision = Float32
+	e32 := EstimateMemory(&s, 784, 10, 60000)
+	if e32.Optimizer*2 != e64.Optimizer || e32.Data != e64.Data || e32.Weights*4 != e64.Weights*3 || e32.Params != e64.Params {
+		t.Errorf("float32 %+v against float64 %+v", e32, e64)
 	}
 }
 

@@ -26,6 +26,11 @@ type network[T float] struct {
 	params []*param[T]
 	pool   *pool
 
+	// rowsOK selects the row-parallel step (rowstep.go); rows holds its
+	// arguments.
+	rowsOK bool
+	rows   rowState[T]
+
 	// Float32 conversions at the float64 boundary (nil for float64).
 	x32, g32 []T
 	logits   []float64
@@ -88,11 +93,15 @@ func (m *network[T]) boundary(maxBatch int) {
 	}
 }
 
+// collectParams lists the parameters and sets up the row-parallel step,
+// once the layers are built.
 func (m *network[T]) collectParams() {
 	m.params = m.params[:0]
 	for i, l := range m.Layers {
 		m.params = append(m.params, l.params(fmt.Sprintf("layer%d", i))...)
 	}
+	m.rowsOK = m.rowParallel()
+	m.rows.fwd, m.rows.bwd = m.forwardBlock, m.backwardBlock
 }
 
 // Params returns the trainable tensors, in a fixed order.
@@ -121,6 +130,9 @@ func (m *network[T]) forward(x []T, n int, train bool, r *rand.Rand, fixedMask b
 	if len(x) < n*m.Inputs {
 		panic("trainer: Forward input shorter than n rows")
 	}
+	if m.rowsOK {
+		return m.forwardRegion(x[:n*m.Inputs], nil, n, train, r, fixedMask)
+	}
 	h := x
 	for _, l := range m.Layers {
 		h = l.forward(m.pool, h, n, train, r, fixedMask)
@@ -131,6 +143,10 @@ func (m *network[T]) forward(x []T, n int, train bool, r *rand.Rand, fixedMask b
 // Backward back-propagates dlogits (n×Outputs) through the last Forward and
 // overwrites every parameter's gradient.
 func (m *network[T]) Backward(dlogits []T, n int, train bool) {
+	if m.rowsOK {
+		m.backwardRegion(dlogits[:n*m.Outputs], nil, n, train, nil)
+		return
+	}
 	g := dlogits
 	for i := len(m.Layers) - 1; i >= 0; i-- {
 		g = m.Layers[i].backward(m.pool, g, n, train, i > 0)

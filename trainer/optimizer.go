@@ -13,6 +13,25 @@ type Optimizer interface {
 	Step(lr float64)
 }
 
+// rangeOptimizer is an Optimizer whose update is element-wise, so parts
+// of a tensor can be updated on different workers with the same result:
+// begin sets the step's constants (once, before any update), and update
+// then changes elements [lo, hi) of parameter pi. lo must be a multiple of
+// adamAlign, so that every element takes the same path (vector or scalar)
+// whatever the split. Step(lr) is begin(lr) and the update of everything.
+type rangeOptimizer interface {
+	Optimizer
+	begin(lr float64)
+	update(pi, lo, hi int)
+}
+
+var (
+	_ rangeOptimizer = (*sgd[float64])(nil)
+	_ rangeOptimizer = (*rmsProp[float32])(nil)
+	_ rangeOptimizer = (*adam[float64])(nil)
+	_ rangeOptimizer = (*valueClip[float32])(nil)
+)
+
 var (
 	_ Optimizer = (*SGD)(nil)
 	_ Optimizer = (*RMSProp)(nil)
@@ -60,6 +79,16 @@ func (c *valueClip[T]) Step(lr float64) {
 		}
 	}
 	c.Optimizer.Step(lr)
+}
+
+func (c *valueClip[T]) begin(lr float64) { c.Optimizer.(rangeOptimizer).begin(lr) }
+
+func (c *valueClip[T]) update(pi, lo, hi int) {
+	g := c.params[pi].G[lo:hi]
+	for i, v := range g {
+		g[i] = max(-c.max, min(c.max, v))
+	}
+	c.Optimizer.(rangeOptimizer).update(pi, lo, hi)
 }
 
 // baseOptimizer is the optimizer that o names, without value clipping.
@@ -111,31 +140,43 @@ type sgd[T float] struct {
 	Momentum T
 	Nesterov bool
 	vel      [][]T
+	lr       T // this step's rate
 }
 
 func (s *sgd[T]) Name() string { return s.name }
 func (s *sgd[T]) Step(rate float64) {
-	lr := T(rate)
+	s.begin(rate)
 	for pi, p := range s.params {
-		w, g := p.W, p.G[:len(p.W)]
-		if s.vel == nil {
-			for i := range w {
-				w[i] -= lr * g[i]
-			}
-			continue
+		s.update(pi, 0, len(p.W))
+	}
+}
+
+func (s *sgd[T]) begin(rate float64) { s.lr = T(rate) }
+
+func (s *sgd[T]) update(pi, lo, hi int) {
+	lr := s.lr
+	p := s.params[pi]
+	w := p.W[lo:hi]
+	g := p.G[lo:hi]
+	g = g[:len(w)]
+	if s.vel == nil {
+		for i := range w {
+			w[i] -= lr * g[i]
 		}
-		v := s.vel[pi][:len(w)]
-		mu := s.Momentum
-		if s.Nesterov {
-			for i := range w {
-				v[i] = mu*v[i] + g[i]
-				w[i] -= lr * (g[i] + mu*v[i])
-			}
-		} else {
-			for i := range w {
-				v[i] = mu*v[i] + g[i]
-				w[i] -= lr * v[i]
-			}
+		return
+	}
+	v := s.vel[pi][lo:hi]
+	v = v[:len(w)]
+	mu := s.Momentum
+	if s.Nesterov {
+		for i := range w {
+			v[i] = mu*v[i] + g[i]
+			w[i] -= lr * (g[i] + mu*v[i])
+		}
+	} else {
+		for i := range w {
+			v[i] = mu*v[i] + g[i]
+			w[i] -= lr * v[i]
 		}
 	}
 }
@@ -145,17 +186,28 @@ type rmsProp[T float] struct {
 	params   []*param[T]
 	Rho, Eps T
 	sq       [][]T
+	lr       T // this step's rate
 }
 
 func (r *rmsProp[T]) Name() string { return "rmsprop" }
 func (r *rmsProp[T]) Step(rate float64) {
-	lr := T(rate)
+	r.begin(rate)
 	for pi, p := range r.params {
-		w, g, s := p.W, p.G[:len(p.W)], r.sq[pi][:len(p.W)]
-		for i := range w {
-			s[i] = r.Rho*s[i] + (1-r.Rho)*g[i]*g[i]
-			w[i] -= lr * g[i] / (T(math.Sqrt(float64(s[i]))) + r.Eps)
-		}
+		r.update(pi, 0, len(p.W))
+	}
+}
+
+func (r *rmsProp[T]) begin(rate float64) { r.lr = T(rate) }
+
+func (r *rmsProp[T]) update(pi, lo, hi int) {
+	lr := r.lr
+	p := r.params[pi]
+	w := p.W[lo:hi]
+	g, s := p.G[lo:hi], r.sq[pi][lo:hi]
+	g, s = g[:len(w)], s[:len(w)]
+	for i := range w {
+		s[i] = r.Rho*s[i] + (1-r.Rho)*g[i]*g[i]
+		w[i] -= lr * g[i] / (T(math.Sqrt(float64(s[i]))) + r.Eps)
 	}
 }
 
@@ -180,6 +232,7 @@ type adam[T float] struct {
 	each                  func(lo, hi int)
 	cur                   int
 	b1, b2, lrc1, c2, eps T
+	decay                 T // AdamW's 1 − lr·λ
 }
 
 // adamParallel is the tensor size above which the update is split across
@@ -188,6 +241,18 @@ const adamParallel = 1 << 16
 
 func (a *adam[T]) Name() string { return a.name }
 func (a *adam[T]) Step(lr float64) {
+	a.begin(lr)
+	for pi, p := range a.params {
+		a.cur = pi
+		if n := len(p.W); n >= adamParallel && a.pool != nil {
+			a.pool.each(a.each, n, 8, adamAlign)
+		} else {
+			a.update(pi, 0, n)
+		}
+	}
+}
+
+func (a *adam[T]) begin(lr float64) {
 	if a.t == 0 {
 		a.beta1Pow, a.beta2Pow = 1, 1
 	}
@@ -196,28 +261,22 @@ func (a *adam[T]) Step(lr float64) {
 	a.beta2Pow *= a.Beta2
 	c1 := 1 / (1 - a.beta1Pow)
 	a.b1, a.b2, a.lrc1, a.c2, a.eps = T(a.Beta1), T(a.Beta2), T(lr*c1), T(1/(1-a.beta2Pow)), T(a.Eps)
-	for pi, p := range a.params {
-		w := p.W
-		if a.WeightDecay > 0 && p.Decay {
-			d := T(1 - lr*a.WeightDecay)
-			for i := range w {
-				w[i] *= d
-			}
-		}
-		a.cur = pi
-		if len(w) >= adamParallel && a.pool != nil {
-			a.pool.each(a.each, len(w), 8, adamAlign)
-		} else {
-			a.stepRange(0, len(w))
-		}
-	}
+	a.decay = T(1 - lr*a.WeightDecay)
 }
 
 // stepRange updates elements [lo, hi) of tensor a.cur.
-func (a *adam[T]) stepRange(lo, hi int) {
-	p := a.params[a.cur]
+func (a *adam[T]) stepRange(lo, hi int) { a.update(a.cur, lo, hi) }
+
+func (a *adam[T]) update(pi, lo, hi int) {
+	p := a.params[pi]
 	w, g := p.W[lo:hi], p.G[lo:hi]
-	m, v := a.m[a.cur][lo:hi], a.v[a.cur][lo:hi]
+	if a.WeightDecay > 0 && p.Decay {
+		d := a.decay
+		for i := range w {
+			w[i] *= d
+		}
+	}
+	m, v := a.m[pi][lo:hi], a.v[pi][lo:hi]
 	adamStep(w, g, m, v, a.b1, a.b2, a.lrc1, a.c2, a.eps)
 }
 

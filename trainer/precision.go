@@ -35,8 +35,14 @@ type engine interface {
 	// forward64 returns the logits of n rows of x; the result aliases an
 	// internal buffer, valid until the next call.
 	forward64(x []float64, n int, train bool, r *rand.Rand) []float64
+	// forwardGather is forward64 on rows idx of src, which x (len(idx)
+	// rows) receives on the way, where the network needs them in float64.
+	forwardGather(x, src []float64, idx []int, train bool, r *rand.Rand) []float64
 	// backward64 back-propagates dlogits through the last forward64.
 	backward64(dlogits []float64, n int, train bool)
+	// backwardUpdate is backward64 followed by opt's step at rate lr,
+	// fused where it can be (opt nil: no step).
+	backwardUpdate(dlogits []float64, n int, train bool, opt Optimizer, lr float64)
 	penalty(l1, l2 float64) float64
 	addPenaltyGrad(l1, l2 float64)
 	clipGrad(maxNorm float64) float64
@@ -74,12 +80,62 @@ func (m *network[T]) forward64(x []float64, n int, train bool, r *rand.Rand) []f
 	if len(x) < n*m.Inputs {
 		panic("trainer: Forward input shorter than n rows")
 	}
-	out := m.forward(fromF64(x[:n*m.Inputs], m.x32), n, train, r, false)
+	x = x[:n*m.Inputs]
+	var out []T
+	switch {
+	case m.rowsOK && is32[T]():
+		out = m.forwardRegion(m.x32[:len(x)], x, n, train, r, false) // converted by rows
+	default:
+		out = m.forward(fromF64(x, m.x32), n, train, r, false)
+	}
+	return toF64(out, m.logits)
+}
+
+func (m *network[T]) forwardGather(x, src []float64, idx []int, train bool, r *rand.Rand) []float64 {
+	n, d := len(idx), m.Inputs
+	if !m.rowsOK {
+		for i, j := range idx {
+			copy(x[i*d:(i+1)*d], src[j*d:(j+1)*d])
+		}
+		return m.forward64(x, n, train, r)
+	}
+	m.rows.idx = idx
+	var out []T
+	if is32[T]() {
+		out = m.forwardRegion(m.x32[:n*d], src, n, train, r, false) // gathered into float32 directly
+	} else {
+		out = m.forwardRegion(fromF64(x[:n*d], m.x32), src, n, train, r, false)
+	}
+	m.rows.idx = nil
 	return toF64(out, m.logits)
 }
 
 func (m *network[T]) backward64(g []float64, n int, train bool) {
-	m.Backward(fromF64(g[:n*m.Outputs], m.g32), n, train)
+	m.backwardUpdate(g, n, train, nil, 0)
+}
+
+// backwardUpdate back-propagates dlogits through the last forward64 and,
+// with opt set, applies its step at rate lr: in the same region when the
+// network is row-parallel and opt is element-wise, so that each block of
+// a gradient is applied while it is in cache.
+func (m *network[T]) backwardUpdate(g []float64, n int, train bool, opt Optimizer, lr float64) {
+	g = g[:n*m.Outputs]
+	ro, fused := opt.(rangeOptimizer)
+	if !m.rowsOK || (opt != nil && !fused) {
+		m.Backward(fromF64(g, m.g32), n, train)
+		if opt != nil {
+			opt.Step(lr)
+		}
+		return
+	}
+	if opt != nil {
+		ro.begin(lr)
+	}
+	if is32[T]() {
+		m.backwardRegion(m.g32[:len(g)], g, n, train, ro) // converted by rows
+		return
+	}
+	m.backwardRegion(fromF64(g, m.g32), nil, n, train, ro)
 }
 
 func (m *network[T]) clipGrad(maxNorm float64) float64 { return clipGradNorm(m.params, maxNorm) }

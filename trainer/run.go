@@ -302,15 +302,28 @@ func (r *runner) step(lo, hi int, lr float64) (loss float64, correct int) {
 	tr := &r.data.Train
 	d, k, n := tr.D, r.k, hi-lo
 	for i, j := range r.perm[lo:hi] {
-		copy(r.xb[i*d:(i+1)*d], tr.X[j*d:(j+1)*d])
 		r.fillRow(i, tr.Y[j])
 	}
 	x, t, g := r.xb[:n*d], r.tb[:n*k], r.gb[:n*k]
-	r.aug.Apply(x, t, n, d, k)
-	logits := r.model.forward64(x, n, true, r.dropRng)
+	var logits []float64
+	if r.aug == nil {
+		// The workers gather their own rows.
+		logits = r.model.forwardGather(x, tr.X, r.perm[lo:hi], true, r.dropRng)
+	} else {
+		for i, j := range r.perm[lo:hi] {
+			copy(x[i*d:(i+1)*d], tr.X[j*d:(j+1)*d])
+		}
+		r.aug.Apply(x, t, n, d, k)
+		logits = r.model.forward64(x, n, true, r.dropRng)
+	}
 	loss = r.batchLoss(g, logits, t, n, k)
 	if r.task.IsClassification() {
 		correct = countCorrect(logits, t, n, k)
+	}
+	if r.spec.L1 == 0 && r.spec.L2 == 0 && r.spec.ClipNorm <= 0 {
+		// Nothing needs the whole gradient before the step.
+		r.model.backwardUpdate(g, n, true, r.optim, lr)
+		return loss, correct
 	}
 	r.model.backward64(g, n, true)
 	if r.spec.L1 != 0 || r.spec.L2 != 0 {

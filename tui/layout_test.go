@@ -136,7 +136,7 @@ func TestSetupRefusesAModelTooBigForTheMachine(t *testing.T) {
 	if why := a.setupScreen().derived.why; !strings.Contains(why, "GiB") || !strings.Contains(why, "more than") {
 		t.Fatalf("the spec is not refused for its memory: %q", why)
 	}
-	if v := a.View(); !strings.Contains(v, "~129 GiB") {
+	if v := a.View(); !strings.Contains(v, "~130 GiB") {
 		t.Fatalf("the summary lacks the estimate:\n%s", v)
 	}
 }
