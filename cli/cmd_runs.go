@@ -90,15 +90,14 @@ func addListFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string) err
 			q.Metrics = []string{extra}
 		}
 		t := newRunTable(e.stdout, extra)
-		if err := store.EachSummary(ctx, q, func(r *sessions.Run) error { t.add(r); return nil }); err != nil {
+		if err := t.fill(func(fn func(*sessions.Run) error) error { return store.EachSummary(ctx, q, fn) }); err != nil {
 			return err
 		}
-		if t.rows == 0 && len(*filters) > 0 {
+		if t.rows() == 0 && len(*filters) > 0 {
 			fmt.Fprintf(e.stdout, "no runs match %s\n", strings.Join(*filters, " "))
 			return nil
 		}
-		t.flush()
-		return nil
+		return t.flush()
 	}
 }
 

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -19,64 +18,22 @@ import (
 // at the best epoch and on the test split.
 func keyMetric(r *sessions.Run) (name string, best, test float64, okBest, okTest bool) {
 	task, _ := datasets.ParseTask(r.Task)
-	name = trainer.KeyMetric(task)
-	best, okBest = r.Metrics["best_val_"+name]
-	test, okTest = r.Metrics["test_"+name]
-	return
+	k := keyMetricKeys[task]
+	best, okBest = r.Metrics[k.best]
+	test, okTest = r.Metrics[k.test]
+	return k.name, best, test, okBest, okTest
 }
 
-// runTable prints runs as an aligned table, one row at a time, so a list
-// of thousands keeps only its text in memory, never the runs.
-type runTable struct {
-	out   io.Writer
-	tw    *tabwriter.Writer
-	extra string // a summary metric's column (the metric --sort names), or ""
-	rows  int
-}
-
-func newRunTable(w io.Writer, extra string) *runTable {
-	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	head := "ID\tNAME\tDATASET\tARCHITECTURE\tOPT\tLR\tSTATUS\tBEST VAL\tTEST\tEPOCHS\tDURATION\tCREATED"
-	if extra != "" {
-		head += "\t" + strings.ToUpper(extra)
+// keyMetricKeys holds each task's key metric and its summary keys, so a
+// list of many runs builds none of them per row.
+var keyMetricKeys = func() map[datasets.Task]struct{ name, best, test string } {
+	m := map[datasets.Task]struct{ name, best, test string }{}
+	for _, t := range []datasets.Task{datasets.Binary, datasets.Multiclass, datasets.Regression} {
+		k := trainer.KeyMetric(t)
+		m[t] = struct{ name, best, test string }{k, "best_val_" + k, "test_" + k}
 	}
-	fmt.Fprintln(tw, head)
-	return &runTable{out: w, tw: tw, extra: extra}
-}
-
-// add writes one run's row; names, notes and tags come from anywhere, so
-// its text goes through sessions.CleanText.
-func (t *runTable) add(r *sessions.Run) {
-	t.rows++
-	m, b, tst, okB, okT := keyMetric(r)
-	arch := r.Summary
-	if i := strings.LastIndex(arch, ","); i > 0 {
-		arch = arch[:i]
-	}
-	epochs := fmt.Sprintf("%d/%d", r.EpochsDone, r.EpochsTotal)
-	if r.Kind != sessions.KindTrain {
-		epochs = r.Kind // a derived run has no epochs of its own
-	}
-	c := sessions.CleanText
-	fmt.Fprintf(t.tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s", c(r.ID), truncate(c(r.Name), nameWidth),
-		truncate(c(filepath.Base(r.Dataset)), datasetWidth), truncate(c(arch), archWidth), c(r.Spec.Optimizer.Name),
-		numfmt.Short(r.Spec.Optimizer.LR), c(string(r.Status)), c(m), fmtMetric(b, okB), fmtMetric(tst, okT), c(epochs),
-		r.Duration.Round(time.Millisecond), r.Created.Local().Format("2006-01-02 15:04"))
-	if t.extra != "" {
-		v, ok := r.Metrics[t.extra]
-		fmt.Fprintf(t.tw, "\t%s", fmtMetric(v, ok))
-	}
-	fmt.Fprintln(t.tw)
-}
-
-// flush prints the table, or a hint when it has no rows.
-func (t *runTable) flush() {
-	if t.rows == 0 {
-		fmt.Fprintln(t.out, "no runs yet: try 'workbench train'")
-		return
-	}
-	t.tw.Flush()
-}
+	return m
+}()
 
 func printRun(w io.Writer, f *sessions.FullRun) {
 	r := sessions.CleanRun(&f.Run) // names, notes and tags come from anywhere

@@ -30,15 +30,14 @@
 //
 // Small named values live beside the runs in a settings table (Settings:
 // GetSetting and PutSetting), such as the spec the app's Setup last
-// trained. The table is created when a value is first put, so stores that
-// never put one keep their schema.
+// trained (schema 5).
 //
 // Each hidden layer's health (trainer.LayerHealth) is kept in the
 // layer_health table (schema 3), one row per layer for every epoch up to
 // 100 and every 10th after, written in the epochs' own transaction and
 // read back into Epoch.Layers by History.
 //
-// A distributed sweep (PostgreSQL only; PostgreSQL schema 3) keeps its
+// A distributed sweep (PostgreSQL only; PostgreSQL schema 4) keeps its
 // trials in sweep_trials (Trials, BeginAttempt, InsertSweepTx): each
 // attempt of a trial is a run of its own (Run.Attempt), and the attempt
 // number fences the store: every write of an attempt that a newer one has
@@ -54,9 +53,13 @@
 // error wrapping ErrReadOnly. StorageFailure names a failed write's cause
 // (disk full, I/O error, read-only) for whoever must end a run on it.
 //
-// Lists: ListSummaries and EachSummary read only what a list shows, fast
-// at many thousands of runs; ChangeSeq and ListChangedSince let a screen
-// fetch only the runs created, changed or deleted since its last look.
+// Lists: ListSummaries and EachSummary read only what a list shows, one
+// packed column per run (list_row, schema 5), fast at many thousands of
+// runs; ChangeSeq and ListChangedSince let a screen fetch only the runs
+// created, changed or deleted since its last look. On PostgreSQL no write
+// waits for another to order changes: a run's seq is its last writer's
+// transaction ID, and a reader asks for what its last snapshot did not
+// see, so writers on many machines that commit in any order lose nothing.
 // Imports validate each run (ValidateRun), go in atomically one run at a
 // time (ImportFrom streams a file), skip runs already present and
 // identical, and refuse an ID taken by different content (ErrConflict).

@@ -42,9 +42,6 @@ var summaryKeys = func() map[string]bool {
 	return m
 }()
 
-// summaryMetric reports whether a list shows metric key.
-func summaryMetric(key string) bool { return summaryKeys[key] }
-
 // parseFlatMetrics parses {"key":number-or-"NaN"/"+Inf"/"-Inf",…} with
 // keys free of escapes, keeping the keys keep accepts (all when keep is
 // nil); ok is false for any other input.
@@ -57,16 +54,15 @@ func parseFlatMetrics(s string, keep func(string) bool) (Metrics, bool) {
 }
 
 // parseFlatMetricsInto is parseFlatMetrics into m, which may hold part of
-// the object when it returns false.
+// the object when it returns false. JSON whitespace between tokens is
+// skipped.
 func parseFlatMetricsInto(m Metrics, s string, keep func(string) bool) bool {
+	s = trimJSONSpace(s)
 	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
 		return false
 	}
-	body := s[1 : len(s)-1]
-	if strings.TrimSpace(body) == "" {
-		return true
-	}
-	for len(body) > 0 {
+	body := trimJSONSpace(s[1 : len(s)-1])
+	for body != "" {
 		if body[0] != '"' {
 			return false
 		}
@@ -78,18 +74,21 @@ func parseFlatMetricsInto(m Metrics, s string, keep func(string) bool) bool {
 		if strings.IndexByte(key, '\\') >= 0 {
 			return false
 		}
-		body = body[2+end:]
+		body = trimJSONSpace(body[2+end:])
 		if len(body) == 0 || body[0] != ':' {
 			return false
 		}
 		body = body[1:]
-		comma := strings.IndexByte(body, ',')
 		val := body
-		if comma >= 0 {
-			val, body = body[:comma], body[comma+1:]
+		if comma := strings.IndexByte(body, ','); comma >= 0 {
+			val, body = body[:comma], trimJSONSpace(body[comma+1:])
+			if body == "" {
+				return false // a trailing comma
+			}
 		} else {
 			body = ""
 		}
+		val = trimJSONSpace(val)
 		if keep != nil && !keep(key) {
 			continue
 		}
@@ -110,4 +109,16 @@ func parseFlatMetricsInto(m Metrics, s string, keep func(string) bool) bool {
 		m[key] = v
 	}
 	return true
+}
+
+// trimJSONSpace trims JSON's whitespace from both ends of s.
+func trimJSONSpace(s string) string {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+	for len(s) > 0 && isSpace(s[0]) {
+		s = s[1:]
+	}
+	for len(s) > 0 && isSpace(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	return s
 }

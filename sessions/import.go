@@ -3,6 +3,7 @@ package sessions
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,22 +18,50 @@ import (
 // r: the same content gives an error wrapping ErrExists (nothing to do),
 // different content one wrapping ErrConflict.
 func (s *SQLite) ImportRun(ctx context.Context, r *FullRun) error {
-	if err := ValidateRun(r); err != nil {
+	f, err := prepareImport(r)
+	if err != nil {
 		return err
-	}
-	f := *r
-	f.Run.Tags = append([]string{}, r.Tags...)
-	if f.Status == trainer.StatusRunning {
-		f.Status, f.Reason = trainer.StatusInterrupted, "imported while running" // its process is not here
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return s.wrap(err)
 	}
 	defer tx.Rollback()
+	if err := s.importInto(ctx, tx, f); err != nil {
+		if errors.Is(err, errPresent) {
+			tx.Rollback()
+			return s.compareExisting(ctx, f)
+		}
+		return err
+	}
+	return s.wrap(tx.Commit())
+}
+
+// errPresent is importInto's answer for an ID already stored.
+var errPresent = errors.New("sessions: run present")
+
+// prepareImport validates r and returns the run an import stores.
+func prepareImport(r *FullRun) (*FullRun, error) {
+	if err := ValidateRun(r); err != nil {
+		return nil, err
+	}
+	f := *r
+	f.Run.Tags = append([]string{}, r.Tags...)
+	if f.Status == trainer.StatusRunning {
+		f.Status, f.Reason = trainer.StatusInterrupted, "imported while running" // its process is not here
+	}
+	return &f, nil
+}
+
+// importInto inserts a prepared run in tx, or returns errPresent when its
+// ID is taken; f's sweep is dropped when the store has no such sweep.
+func (s *SQLite) importInto(ctx context.Context, tx *sql.Tx, f *FullRun) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM runs WHERE id = ?", f.ID).Scan(&n); err != nil {
 		return s.wrap(err)
+	}
+	if n > 0 {
+		return errPresent
 	}
 	if f.SweepID != "" {
 		var n int
@@ -42,10 +71,6 @@ func (s *SQLite) ImportRun(ctx context.Context, r *FullRun) error {
 		if n == 0 {
 			f.SweepID = "" // the sweep was not exported with the run
 		}
-	}
-	if n > 0 {
-		tx.Rollback()
-		return s.compareExisting(ctx, &f)
 	}
 	run := f.Run
 	if err := s.insertRun(ctx, tx, &run); err != nil {
@@ -70,7 +95,7 @@ func (s *SQLite) ImportRun(ctx context.Context, r *FullRun) error {
 			return s.wrap(err)
 		}
 	}
-	return s.wrap(tx.Commit())
+	return nil
 }
 
 // compareExisting tells an identical stored run (ErrExists) from a
@@ -215,6 +240,11 @@ func ImportFrom(ctx context.Context, s Store, r io.Reader, progress func(ImportS
 			sawRuns = true
 			if err := expectDelim(dec, '['); err != nil {
 				return st, notExport(err)
+			}
+			if bi, ok := s.(batchImporter); ok {
+				if err := importBatched(ctx, bi, dec, &st, progress); err != nil {
+					return st, err
+				}
 			}
 			for i := 0; dec.More(); i++ {
 				if err := ctx.Err(); err != nil {

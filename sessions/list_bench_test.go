@@ -38,11 +38,11 @@ func (bs *benchStores) get(b *testing.B, n int) *SQLite {
 	for _, q := range []string{
 		series + `INSERT INTO runs (id, name, status, reason, dataset, task, summary, optimizer, lr, params, data_hash,
 			tags, notes, created_at, finished_at, heartbeat_at, epochs_done, epochs_total, best_epoch, monitor,
-			duration_ns, samples_per_s, metrics)
+			duration_ns, samples_per_s, metrics, key_metrics)
 			SELECT printf('r%07d', i), printf('run %d', i), status, reason,
 			json_extract('["digits","iris","spiral","moons","wine"]', printf('$[%d]', (i * 7) % 5)), task, summary, optimizer,
 			lr, params, data_hash, tags, notes, created_at + i * 60000000000, finished_at, heartbeat_at, epochs_done,
-			epochs_total, best_epoch, monitor, duration_ns, samples_per_s, metrics
+			epochs_total, best_epoch, monitor, duration_ns, samples_per_s, metrics, key_metrics
 			FROM n, runs t WHERE t.id = ?`,
 		series + `INSERT INTO run_data (run_id, spec, scaler, features, classes)
 			SELECT printf('r%07d', i), spec, scaler, features, classes FROM n, run_data WHERE run_id = ?`,
@@ -94,6 +94,17 @@ func BenchmarkList(b *testing.B) {
 				}
 			})
 		}
+		b.Run(fmt.Sprintf("runs=%d/newest-each", n), func(b *testing.B) {
+			// As runs list reads them: one *Run refilled.
+			s := benchStore(b, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				got := 0
+				if err := s.EachSummary(ctx, Query{}, func(*Run) error { got++; return nil }); err != nil || got != n {
+					b.Fatal(got, err)
+				}
+			}
+		})
 		b.Run(fmt.Sprintf("runs=%d/full-rows", n), func(b *testing.B) {
 			s := benchStore(b, n)
 			b.ReportAllocs()

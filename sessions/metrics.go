@@ -31,12 +31,27 @@ func (m Metrics) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		kb, _ := json.Marshal(k)
-		b = append(b, kb...)
+		b = appendKey(b, k)
 		b = append(b, ':')
 		b = appendFloat(b, m[k])
 	}
 	return append(b, '}'), nil
+}
+
+// appendKey appends k as a JSON string, as json.Marshal writes it: by
+// hand for a plain name (letters, digits, _ . - and spaces), which every
+// metric has.
+func appendKey(b []byte, k string) []byte {
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-' || c == ' ') {
+			kb, _ := json.Marshal(k)
+			return append(b, kb...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, k...)
+	return append(b, '"')
 }
 
 func appendFloat(b []byte, v float64) []byte {
@@ -51,8 +66,21 @@ func appendFloat(b []byte, v float64) []byte {
 	return strconv.AppendFloat(b, v, 'g', -1, 64)
 }
 
+// text is m's JSON (MarshalJSON) as a string, without encoding/json's
+// second pass over a marshaler's output.
+func (m Metrics) text() string {
+	b, _ := m.MarshalJSON()
+	return string(b)
+}
+
 // UnmarshalJSON reads numbers and the strings MarshalJSON writes.
 func (m *Metrics) UnmarshalJSON(b []byte) error {
+	// What MarshalJSON writes, indented or not, is read by hand: an import
+	// reads two of these an epoch.
+	if out, ok := parseFlatMetrics(string(b), nil); ok {
+		*m = out
+		return nil
+	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err

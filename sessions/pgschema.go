@@ -3,7 +3,7 @@ package sessions
 // PGSchemaVersion is the newest PostgreSQL schema this build knows,
 // recorded in workbench_schema. It counts apart from SQLite's
 // SchemaVersion: the PostgreSQL schema began at SQLite's version 3.
-const PGSchemaVersion = 3
+const PGSchemaVersion = 4
 
 // pgMigrations[v] takes a PostgreSQL store from version v-1 to v. Text
 // columns compare bytewise (COLLATE "C"), as SQLite's do, so both stores
@@ -154,7 +154,8 @@ CREATE TABLE layer_health (
 	PRIMARY KEY (run_id, epoch, layer)
 );
 `,
-	3: `
+	3: pgMigrationChanges(),
+	4: `
 -- Distributed sweeps (queue package): each trial of a sweep whose trials
 -- run on many machines. attempt is the fencing token: a worker that starts
 -- the trial takes the next number, and every epoch write of an older
@@ -181,4 +182,49 @@ CREATE TABLE trial_attempts (
 );
 CREATE INDEX trial_attempts_trial ON trial_attempts(sweep_id, trial);
 `,
+}
+
+// pgMigrationChanges (PostgreSQL schema 3, SQLite's 5) orders changes
+// without the change_seq row, takes in the settings table, and packs what
+// a list shows into one column (see listrow.go).
+//
+// The change_seq row serialised every write of a run across machines: its
+// row lock was held to commit. A run's seq is now the ID of the
+// transaction that last wrote it (pg_current_xact_id, which takes no
+// lock). Transactions commit in any order, so a reader never asks "what
+// is after the largest seq I saw" but "what did my last snapshot not
+// see": the transactions then running and those begun since
+// (pg_visible_in_snapshot; see ListChangedSince). PostgreSQL 13 or newer.
+func pgMigrationChanges() string {
+	return `
+CREATE OR REPLACE FUNCTION workbench_runs_seq() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	NEW.seq := pg_current_xact_id()::text::bigint;
+	IF TG_OP = 'INSERT' THEN
+		DELETE FROM run_tombstones WHERE run_id = NEW.id;
+	END IF;
+	PERFORM pg_notify('workbench_runs', NEW.id);
+	RETURN NEW;
+END $$;
+CREATE OR REPLACE FUNCTION workbench_runs_tombstone() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO run_tombstones (run_id, seq) VALUES (OLD.id, pg_current_xact_id()::text::bigint)
+		ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
+	PERFORM pg_notify('workbench_runs', OLD.id);
+	RETURN OLD;
+END $$;
+DROP TABLE change_seq;
+-- The old numbers mean nothing beside transaction IDs.
+UPDATE run_tombstones SET seq = pg_current_xact_id()::text::bigint;
+CREATE TABLE IF NOT EXISTS settings (
+	key        TEXT COLLATE "C" PRIMARY KEY,
+	value      TEXT NOT NULL,
+	updated_at BIGINT NOT NULL DEFAULT 0
+);
+ALTER TABLE runs ADD COLUMN key_metrics TEXT NOT NULL DEFAULT '{}';
+UPDATE runs SET key_metrics = ` + pgKeyMetrics + `;
+ALTER TABLE runs ADD COLUMN list_row TEXT GENERATED ALWAYS AS (
+	` + listRowExpr(true) + `) STORED;
+CREATE INDEX runs_list ON runs(created_at, id);
+`
 }

@@ -15,14 +15,7 @@ import (
 // overrides as Go escapes (\x07, \u009b, \u202e), and replaces invalid
 // UTF-8 with U+FFFD. Printable text comes back unchanged.
 func CleanText(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if isClean(s) {
 		return s
 	}
 	var b strings.Builder
@@ -55,6 +48,29 @@ func CleanText(s string) string {
 		i++
 	}
 	return b.String()
+}
+
+// isClean reports whether CleanText would return s unchanged: printable
+// ASCII, or valid UTF-8 without controls or direction overrides (a list
+// of thousands of runs checks every architecture's "→").
+func isClean(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			if c < 0x20 || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 || r >= 0x80 && r <= 0x9f || r >= 0x202a && r <= 0x202e ||
+			r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f {
+			return false
+		}
+		i += size
+	}
+	return true
 }
 
 // skipEscape returns the index just past the escape sequence at s[i].

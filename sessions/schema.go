@@ -1,7 +1,7 @@
 package sessions
 
 // SchemaVersion is the newest schema this build knows (PRAGMA user_version).
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // ApplicationID marks a SQLite file as a workbench store (PRAGMA
 // application_id): "WBst" in ASCII.
@@ -138,4 +138,32 @@ ALTER TABLE sweeps ADD COLUMN owner_pid INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sweeps ADD COLUMN owner_host TEXT NOT NULL DEFAULT '';
 ALTER TABLE sweeps ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 `,
+	5: migrationListRow(),
+}
+
+// migrationListRow (schema 5) packs what a list shows into one indexed
+// column (see listrow.go), and takes in the settings table, which earlier
+// versions created when a value was first put.
+func migrationListRow() string {
+	return `
+-- The metrics a list shows, kept by every write of metrics.
+ALTER TABLE runs ADD COLUMN key_metrics TEXT NOT NULL DEFAULT '{}';
+-- Filling it changes nothing a reader sees: no change numbers.
+DROP TRIGGER runs_seq_update;
+UPDATE runs SET key_metrics = ` + sqlKeyMetrics + `;
+CREATE TRIGGER runs_seq_update AFTER UPDATE ON runs WHEN NEW.seq = OLD.seq BEGIN
+	UPDATE change_seq SET seq = seq + 1;
+	UPDATE runs SET seq = (SELECT seq FROM change_seq) WHERE rowid = NEW.rowid;
+END;
+ALTER TABLE runs ADD COLUMN list_row TEXT GENERATED ALWAYS AS (
+	` + listRowExpr(false) + `) VIRTUAL;
+-- Newest first reads this index alone; it also serves what runs_created did.
+CREATE INDEX runs_list ON runs(created_at, id, list_row);
+DROP INDEX runs_created;
+CREATE TABLE IF NOT EXISTS settings (
+	key        TEXT PRIMARY KEY,
+	value      TEXT NOT NULL,
+	updated_at INTEGER NOT NULL DEFAULT (unixepoch())
+) WITHOUT ROWID;
+`
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 )
 
 // Settings keeps small named values beside the runs, such as the spec
@@ -19,18 +20,9 @@ type Settings interface {
 
 var _ Settings = (*SQLite)(nil)
 
-// sqlSettings creates the settings table. It is its own migration, run
-// when a value is first put rather than at open, so a store that has
-// never put a setting stays as it was, and a store opened by an older
-// workbench (which ignores the table) keeps working.
-const sqlSettings = `CREATE TABLE IF NOT EXISTS settings (
-	key        TEXT PRIMARY KEY,
-	value      TEXT NOT NULL,
-	updated_at INTEGER NOT NULL DEFAULT (unixepoch())
-) WITHOUT ROWID`
-
-// GetSetting returns the value of key; a store without the settings
-// table has no settings.
+// GetSetting returns the value of key. The settings table is part of the
+// schema since version 5 (PostgreSQL 3); a read-only store of an older
+// build without it has no settings.
 func (s *SQLite) GetSetting(ctx context.Context, key string) (string, bool, error) {
 	var v string
 	err := s.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
@@ -45,15 +37,12 @@ func (s *SQLite) GetSetting(ctx context.Context, key string) (string, bool, erro
 	return v, true, nil
 }
 
-// PutSetting sets key to value, creating the settings table if needed.
+// PutSetting sets key to value.
 func (s *SQLite) PutSetting(ctx context.Context, key, value string) error {
 	if key == "" {
 		return errors.New("sessions: empty setting key")
 	}
-	if _, err := s.w.ExecContext(ctx, sqlSettings); err != nil {
-		return s.wrap(err)
-	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = unixepoch()`, key, value)
+	_, err := s.w.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, value, time.Now().Unix())
 	return s.wrap(err)
 }

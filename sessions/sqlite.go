@@ -40,12 +40,14 @@ type SQLite struct {
 	fences map[string]Attempt
 
 	stInsertLayer *sql.Stmt // see health.go
+
+	cursors pgCursors // PostgreSQL: see ListChangedSince
 }
 
 const (
 	sqlInsertEpoch    = `INSERT INTO epochs (run_id, epoch, lr, elapsed_ns, samples_per_s, train, val) VALUES (?,?,?,?,?,?,?)`
 	sqlSelectMetrics  = `SELECT metrics FROM runs WHERE id = ?`
-	sqlUpdateProgress = `UPDATE runs SET epochs_done = ?, heartbeat_at = ?, metrics = ? WHERE id = ?`
+	sqlUpdateProgress = `UPDATE runs SET epochs_done = ?, heartbeat_at = ?, metrics = ?, key_metrics = ? WHERE id = ?`
 	sqlUpsertMetric   = `INSERT INTO run_metrics (run_id, key, value, nonfinite) VALUES (?,?,?,?)
 			ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, nonfinite = excluded.nonfinite`
 )
@@ -144,12 +146,12 @@ func (s *SQLite) insertRun(ctx context.Context, db execer, r *Run) error {
 	}
 	_, err := db.ExecContext(ctx, `INSERT INTO runs (id, name, status, reason, dataset, task, summary, optimizer, lr,
 		params, data_hash, tags, notes, sweep_id, created_at, finished_at, heartbeat_at, owner_pid, owner_host,
-		epochs_done, epochs_total, best_epoch, monitor, duration_ns, samples_per_s, metrics)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		epochs_done, epochs_total, best_epoch, monitor, duration_ns, samples_per_s, metrics, key_metrics)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		r.ID, r.Name, string(r.Status), r.Reason, r.Dataset, r.Task, r.Summary, r.Spec.Optimizer.Name, r.Spec.Optimizer.LR,
 		r.Params, r.DataHash, mustJSON(r.Tags), r.Notes, sweep, nanos(r.Created), nanos(r.Finished), nanos(r.Heartbeat),
 		r.OwnerPID, r.OwnerHost, r.EpochsDone, r.EpochsTotal, r.BestEpoch, r.Monitor, int64(r.Duration),
-		finiteOr0(r.SamplesPerSec), mustJSON(r.Metrics))
+		finiteOr0(r.SamplesPerSec), r.Metrics.text(), keyMetricsJSON(r.Metrics))
 	if isUnique(err) {
 		return fmt.Errorf("%w: %s", ErrExists, r.ID)
 	}
@@ -179,26 +181,73 @@ func finiteOr0(v float64) float64 {
 
 // putMetrics upserts summary metrics, keeping non-finite values explicit.
 func (s *SQLite) putMetrics(ctx context.Context, db execer, id string, m Metrics) error {
+	if len(m) >= metricRowsFrom {
+		return s.putMetricRows(ctx, db, id, m)
+	}
 	if tx, ok := db.(*sql.Tx); ok {
 		db = stmtExecer{tx.StmtContext(ctx, s.stUpsertMetric)}
 	}
 	for k, v := range m {
-		var val, nf any
-		switch {
-		case math.IsNaN(v):
-			nf = "NaN"
-		case math.IsInf(v, 1):
-			nf = "+Inf"
-		case math.IsInf(v, -1):
-			nf = "-Inf"
-		default:
-			val = v
-		}
+		val, nf := metricValue(v)
 		if _, err := db.ExecContext(ctx, sqlUpsertMetric, id, k, val, nf); err != nil {
 			return s.wrap(err)
 		}
 	}
 	return nil
+}
+
+// metricRowsFrom is how many metrics go in one multi-row statement rather
+// than one prepared statement each: a run's creation, end or import
+// writes about fifty, where a statement each was a third of an import.
+const metricRowsFrom = 8
+
+// metricRowsMax bounds one statement's rows, under both backends' limits
+// on parameters.
+const metricRowsMax = 1000
+
+// putMetricRows is putMetrics in multi-row statements.
+func (s *SQLite) putMetricRows(ctx context.Context, db execer, id string, m Metrics) error {
+	var b strings.Builder
+	args := make([]any, 0, 4*min(len(m), metricRowsMax))
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		b.WriteString(" ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, nonfinite = excluded.nonfinite")
+		_, err := db.ExecContext(ctx, b.String(), args...)
+		b.Reset()
+		args = args[:0]
+		return s.wrap(err)
+	}
+	for k, v := range m {
+		if len(args) == 0 {
+			b.WriteString("INSERT INTO run_metrics (run_id, key, value, nonfinite) VALUES (?,?,?,?)")
+		} else {
+			b.WriteString(",(?,?,?,?)")
+		}
+		val, nf := metricValue(v)
+		args = append(args, id, k, val, nf)
+		if len(args) == 4*metricRowsMax {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+// metricValue is how run_metrics keeps v: a number, or NULL and the text
+// of a non-finite one.
+func metricValue(v float64) (val, nonfinite any) {
+	switch {
+	case math.IsNaN(v):
+		return nil, "NaN"
+	case math.IsInf(v, 1):
+		return nil, "+Inf"
+	case math.IsInf(v, -1):
+		return nil, "-Inf"
+	}
+	return v, nil
 }
 
 // AppendEpoch records one epoch and refreshes progress, heartbeat and the
@@ -260,7 +309,7 @@ func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done 
 	// Only new bests go to the filter index each epoch; the last values
 	// are in the run's row and reach the index when the run finishes.
 	bests, _ := FoldEpochs(m, eps)
-	if _, err := tx.StmtContext(ctx, s.stUpdateProgress).ExecContext(ctx, done, time.Now().UnixNano(), mustJSON(m), id); err != nil {
+	if _, err := tx.StmtContext(ctx, s.stUpdateProgress).ExecContext(ctx, done, time.Now().UnixNano(), m.text(), keyMetricsJSON(m), id); err != nil {
 		return s.wrap(err)
 	}
 	if err := s.putMetrics(ctx, tx, id, bests); err != nil {
@@ -317,9 +366,9 @@ func (s *SQLite) FinishRun(ctx context.Context, id string, f Final) error {
 	delete(s.live, id)
 	s.mu.Unlock()
 	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, reason = ?, finished_at = ?, heartbeat_at = ?, epochs_done = ?,
-		best_epoch = ?, monitor = ?, duration_ns = ?, samples_per_s = ?, metrics = ? WHERE id = ?`,
+		best_epoch = ?, monitor = ?, duration_ns = ?, samples_per_s = ?, metrics = ?, key_metrics = ? WHERE id = ?`,
 		string(f.Status), f.Reason, time.Now().UnixNano(), time.Now().UnixNano(), f.EpochsDone, f.BestEpoch, f.Monitor,
-		int64(f.Duration), finiteOr0(f.SamplesPerSec), mustJSON(m), id); err != nil {
+		int64(f.Duration), finiteOr0(f.SamplesPerSec), m.text(), keyMetricsJSON(m), id); err != nil {
 		return s.wrap(err)
 	}
 	if err := s.putMetrics(ctx, tx, id, test); err != nil {
@@ -352,17 +401,17 @@ func (s *SQLite) Heartbeat(ctx context.Context, id string) error {
 // each statement is a round trip to the server.
 const pgEpochRows = 256
 
-// insertEpochs inserts eps: one prepared statement per epoch on SQLite,
-// multi-row INSERTs on PostgreSQL.
+// insertEpochs inserts eps: one prepared statement for a single epoch,
+// multi-row INSERTs for more (an import's, a thinned history's).
 func (s *SQLite) insertEpochs(ctx context.Context, tx *sql.Tx, id string, eps []Epoch) error {
-	if !s.pg || len(eps) < 2 {
+	if len(eps) < 2 {
 		ins := tx.StmtContext(ctx, s.stInsertEpoch)
 		for _, e := range eps {
 			if e.SummaryOnly {
 				continue // it updates the run's summary only
 			}
 			if _, err := ins.ExecContext(ctx,
-				id, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec), mustJSON(e.Train), mustJSON(e.Val)); err != nil {
+				id, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec), e.Train.text(), e.Val.text()); err != nil {
 				return s.wrap(err)
 			}
 		}
@@ -386,7 +435,7 @@ func (s *SQLite) insertEpochs(ctx context.Context, tx *sql.Tx, id string, eps []
 				b.WriteByte(',')
 			}
 			b.WriteString("(?,?,?,?,?,?,?)")
-			args = append(args, id, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec), mustJSON(e.Train), mustJSON(e.Val))
+			args = append(args, id, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec), e.Train.text(), e.Val.text())
 		}
 		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return s.wrap(err)

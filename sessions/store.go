@@ -42,8 +42,10 @@ type Store interface {
 	EachSummary(ctx context.Context, q Query, fn func(*Run) error) error
 	// EachRun streams what ListRuns returns to fn, one run at a time.
 	EachRun(ctx context.Context, q Query, fn func(*Run) error) error
-	// ChangeSeq returns the store's change sequence: every insert, update
-	// and delete of a run takes the next number.
+	// ChangeSeq returns the store's change sequence, to pass to
+	// ListChangedSince: on SQLite every insert, update and delete of a run
+	// takes the next number; on PostgreSQL it is a horizon (see
+	// SQLite.ListChangedSince). Read it before a complete listing.
 	ChangeSeq(ctx context.Context) (int64, error)
 	// ListChangedSince returns what changed after seq (see Changes).
 	ListChangedSince(ctx context.Context, q Query, seq int64) (*Changes, error)

@@ -14,7 +14,7 @@ import (
 )
 
 // A distributed sweep (PostgreSQL only) keeps one sweep_trials row per
-// trial (schema 3): its spec, its state and its current attempt. A worker
+// trial (PostgreSQL schema 4): its spec, its state and its current attempt. A worker
 // that starts a trial takes the next attempt number (BeginAttempt); the
 // number is a fencing token, checked in the transaction of every epoch
 // write of the attempt's run, so that an attempt whose job was rescued and
@@ -435,10 +435,9 @@ func InterruptStaleTx(ctx context.Context, tx pgx.Tx, st StaleAttempt, after tim
 	return err == nil, err
 }
 
-// HeartbeatRuns marks running runs as alive, one transaction each: a
-// worker beats for all its trials, whatever their epochs do. (One
-// statement for all would lock the runs in turn while each write of a run
-// takes the change sequence: a deadlock with an epoch write.)
+// HeartbeatRuns marks running runs as alive, one short transaction each
+// (a beat never holds one run's row while it waits for another's): a
+// worker beats for all its trials, whatever their epochs do.
 func (s *SQLite) HeartbeatRuns(ctx context.Context, ids []string) error {
 	for _, id := range ids {
 		if err := s.Heartbeat(ctx, id); err != nil {

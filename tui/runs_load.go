@@ -54,8 +54,8 @@ func (m runsModel) load() tea.Cmd {
 			if err != nil {
 				return runsLoadedMsg{err: err, key: key}
 			}
-			if c.Seq == from {
-				return nil
+			if len(c.Changed) == 0 {
+				return nil // nothing changed: from still stands
 			}
 			return runsLoadedMsg{runs: cleanRuns(c.Runs), changed: c.Changed, key: key, from: from, seq: c.Seq}
 		}

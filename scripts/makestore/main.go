@@ -74,7 +74,7 @@ func clone(db, id string, n int) error {
 	stmts := []string{
 		series + `INSERT INTO runs (id, name, status, reason, dataset, task, summary, optimizer, lr, params, data_hash,
 			tags, notes, created_at, finished_at, heartbeat_at, epochs_done, epochs_total, best_epoch, monitor, duration_ns,
-			samples_per_s, metrics)
+			samples_per_s, metrics, key_metrics)
 			SELECT ` + newID + `, printf('%s %d', json_extract('["baseline","wide","deep","dropout","tuned lr","small batch"]', printf('$[%d]', i % 6)), i),
 			status, reason, json_extract('["digits","iris","spiral","moons","wine"]', printf('$[%d]', (i * 7) % 5)), task, summary,
 			optimizer, json_extract('[0.001,0.003,0.01,0.03]', printf('$[%d]', (i * 3) % 4)), params, data_hash,
@@ -82,7 +82,11 @@ func clone(db, id string, n int) error {
 			t.created_at - (? - i) * 60000000000, finished_at, heartbeat_at, epochs_done, epochs_total, best_epoch, monitor,
 			duration_ns, samples_per_s,
 			json_set(metrics, '$.best_val_accuracy', json_extract(metrics, '$.best_val_accuracy') * (0.5 + ((i * 7919) % 1000) / 2000.0),
-				'$.test_accuracy', json_extract(metrics, '$.test_accuracy') * (0.5 + ((i * 7919) % 1000) / 2000.0))
+				'$.test_accuracy', json_extract(metrics, '$.test_accuracy') * (0.5 + ((i * 7919) % 1000) / 2000.0)),
+			-- The metrics a list shows, as the store keeps them (the template is digits).
+			printf('{"best_val_accuracy":%!.17g,"test_accuracy":%!.17g}',
+				json_extract(metrics, '$.best_val_accuracy') * (0.5 + ((i * 7919) % 1000) / 2000.0),
+				json_extract(metrics, '$.test_accuracy') * (0.5 + ((i * 7919) % 1000) / 2000.0))
 			FROM n, runs t WHERE t.id = ?`,
 		series + `INSERT INTO run_data (run_id, spec, scaler, features, classes)
 			SELECT ` + newID + `, d.spec, d.scaler, d.features, d.classes FROM n, runs t JOIN run_data d ON d.run_id = t.id WHERE t.id = ?`,
