@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"workbench/analysis"
+	"workbench/queue"
 	"workbench/sessions"
 	"workbench/sweeps"
 )
@@ -95,7 +96,7 @@ func newSweepCmd(e *env) *cobra.Command {
 		}
 		return tw.Flush()
 	}
-	cmd.AddCommand(runCmd, show, list)
+	cmd.AddCommand(runCmd, show, list, newSweepCancelCmd(e))
 	return cmd
 }
 
@@ -121,6 +122,9 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 	minEpochs := fs.Int("min-epochs", 0, "asha: the first rung, in epochs (0 = epochs/reduction³, at least 1)")
 	reduction := fs.Int("reduction", 0, "asha: only the top 1/reduction of the trials at a rung go on (0 = 3)")
 	ensembleTop := fs.Int("ensemble-top", 0, "then combine the `K` best trials into an ensemble run (the trials must share their data)")
+	distributed := fs.Bool("distributed", false, "queue the trials in the PostgreSQL store for 'workbench worker's on any machines, print the sweep ID and return")
+	wait := fs.Bool("wait", false, "with --distributed: follow the trials as they end instead of returning")
+	queueName := fs.String("queue", queue.DefaultQueue, "with --distributed: the queue to put the trials on")
 	completeSpecFlags(e, cmd)
 	cmd.RegisterFlagCompletionFunc("objective", fixedCompletion(metricNames("val_", "train_")...))
 	cmd.RegisterFlagCompletionFunc("sampler", fixedCompletion(sweeps.SamplerRandom, sweeps.SamplerTPE))
@@ -191,6 +195,28 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 		}
 		if _, err := sweeps.Expand(spec); err != nil {
 			return usageError{err.Error()}
+		}
+		if !*distributed && (*wait || cmd.Flags().Changed("queue")) {
+			return usagef("--wait and --queue go with --distributed")
+		}
+		if *distributed && (*ensembleTop > 0 || *parallel > 0) {
+			return usagef("--ensemble-top and --parallel do not go with --distributed (workers set their own --concurrency)")
+		}
+		if *distributed {
+			db, _ := cmd.Flags().GetString("db")
+			url, err := storePath(e.getenv, db)
+			if err != nil {
+				return err
+			}
+			if !sessions.IsPostgresURL(url) {
+				return fmt.Errorf("--distributed needs a PostgreSQL store (--db postgres://… or WORKBENCH_DB) that workers on every machine reach; %s is a SQLite file", url)
+			}
+			store, err := sessions.Open(url)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			return runDistributed(e, store, url, spec, *queueName, *wait, *jsonOut)
 		}
 		store, err := openStore(e, cmd)
 		if err != nil {

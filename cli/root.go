@@ -122,6 +122,7 @@ func newRoot(e *env) *cobra.Command {
 		newPlotCmd(e), newBenchCmd(e), newUICmd(e), newVersionCmd(e), newCompletionCmd(e))
 	root.AddCommand(newEnsembleCmd(e), newCompressCmd(e), newExplainCmd(e))
 	root.AddCommand(newLRFindCmd(e))
+	root.AddCommand(newWorkerCmd(e))
 	return root
 }
 

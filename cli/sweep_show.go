@@ -77,7 +77,7 @@ func printSweep(w io.Writer, rep sweepReport) {
 	}
 	finished := 0
 	for _, r := range rep.Ranking {
-		if r.Status != trainer.StatusRunning && r.Status != trainer.StatusInterrupted {
+		if r.Status != trainer.StatusRunning && r.Status != trainer.StatusInterrupted && r.Status != sessions.TrialQueued && r.Status != sessions.TrialPending {
 			finished++
 		}
 	}

@@ -37,6 +37,14 @@
 // 100 and every 10th after, written in the epochs' own transaction and
 // read back into Epoch.Layers by History.
 //
+// A distributed sweep (PostgreSQL only; PostgreSQL schema 4) keeps its
+// trials in sweep_trials (Trials, BeginAttempt, InsertSweepTx): each
+// attempt of a trial is a run of its own (Run.Attempt), and the attempt
+// number fences the store: every write of an attempt that a newer one has
+// superseded fails with ErrSuperseded in the write's own transaction. The
+// functions ending in Tx take the pgx transaction in which the queue
+// package also enqueues or cancels the trials' jobs.
+//
 // Open identifies a store by PRAGMA application_id (ApplicationID) and its
 // tables: it refuses, changing nothing, another program's SQLite file and
 // a store of a newer schema, and initialises only a missing or empty file,

@@ -63,7 +63,13 @@ func (s *SQLite) markInterrupted(ctx context.Context) error {
 		}
 		return out, rows.Err()
 	}
-	runs, err := scan("SELECT id, owner_pid, owner_host, heartbeat_at FROM runs WHERE status = ?", string(trainer.StatusRunning))
+	q := "SELECT id, owner_pid, owner_host, heartbeat_at FROM runs WHERE status = ?"
+	if s.pg {
+		// A distributed trial's run is the workers' to end: with its trial
+		// and its job together (see StaleAttempts).
+		q += " AND NOT EXISTS (SELECT 1 FROM trial_attempts WHERE run_id = runs.id)"
+	}
+	runs, err := scan(q, string(trainer.StatusRunning))
 	if err != nil {
 		return err
 	}
@@ -77,9 +83,15 @@ func (s *SQLite) markInterrupted(ctx context.Context) error {
 		}
 	}
 	// A sweep's heartbeat is its newest trial's, or its creation.
-	sweeps, err := scan(`SELECT id, owner_pid, owner_host,
+	// A distributed sweep has no owner process: it runs while its trials
+	// wait in the queue.
+	q = `SELECT id, owner_pid, owner_host,
 		max(created_at, COALESCE((SELECT max(heartbeat_at) FROM runs WHERE sweep_id = sweeps.id), 0))
-		FROM sweeps WHERE status = 'running'`)
+		FROM sweeps WHERE status = 'running'`
+	if s.pg {
+		q += " AND NOT EXISTS (SELECT 1 FROM sweep_trials WHERE sweep_id = sweeps.id)"
+	}
+	sweeps, err := scan(q)
 	if err != nil {
 		return err
 	}

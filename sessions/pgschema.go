@@ -3,7 +3,7 @@ package sessions
 // PGSchemaVersion is the newest PostgreSQL schema this build knows,
 // recorded in workbench_schema. It counts apart from SQLite's
 // SchemaVersion: the PostgreSQL schema began at SQLite's version 3.
-const PGSchemaVersion = 3
+const PGSchemaVersion = 4
 
 // pgMigrations[v] takes a PostgreSQL store from version v-1 to v. Text
 // columns compare bytewise (COLLATE "C"), as SQLite's do, so both stores
@@ -155,6 +155,33 @@ CREATE TABLE layer_health (
 );
 `,
 	3: pgMigrationChanges(),
+	4: `
+-- Distributed sweeps (queue package): each trial of a sweep whose trials
+-- run on many machines. attempt is the fencing token: a worker that starts
+-- the trial takes the next number, and every epoch write of an older
+-- attempt fails (ErrSuperseded). run_id is the current attempt's run.
+CREATE TABLE sweep_trials (
+	sweep_id TEXT COLLATE "C" NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+	trial    BIGINT NOT NULL,
+	attempt  BIGINT NOT NULL DEFAULT 0,
+	run_id   TEXT COLLATE "C" NOT NULL DEFAULT '',
+	state    TEXT NOT NULL DEFAULT 'queued',
+	reason   TEXT NOT NULL DEFAULT '',
+	job_id   BIGINT NOT NULL DEFAULT 0,
+	params   TEXT NOT NULL DEFAULT '{}',
+	spec     TEXT NOT NULL,
+	PRIMARY KEY (sweep_id, trial)
+);
+CREATE INDEX sweep_trials_state ON sweep_trials(state);
+-- Every attempt's run, current or not, with its trial and number.
+CREATE TABLE trial_attempts (
+	run_id   TEXT COLLATE "C" PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+	sweep_id TEXT COLLATE "C" NOT NULL,
+	trial    BIGINT NOT NULL,
+	attempt  BIGINT NOT NULL
+);
+CREATE INDEX trial_attempts_trial ON trial_attempts(sweep_id, trial);
+`,
 }
 
 // pgMigrationChanges (PostgreSQL schema 3, SQLite's 5) orders changes

@@ -270,3 +270,12 @@ func isConnLost(err error) bool {
 	return errors.As(err, &oe) || errors.As(err, &ce) || pgconn.SafeToRetry(err) ||
 		errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn)
 }
+
+// RedactError hides the password of the store rawURL names from err's
+// text, for messages of the packages that open their own connections.
+func RedactError(err error, rawURL string) error {
+	if conf, perr := pgx.ParseConfig(rawURL); perr == nil && conf.Password != "" {
+		return hideSecret(err, conf.Password)
+	}
+	return hideSecret(err, urlSecret(rawURL))
+}

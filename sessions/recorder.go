@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/bits"
 	"sync"
@@ -50,6 +51,7 @@ type Recorder struct {
 	store   Store
 	data    *datasets.Prepared
 	sweepID string
+	attempt *Attempt
 	name    string
 	onEpoch func(int)
 	stop    func()
@@ -67,6 +69,9 @@ type Recorder struct {
 type RecordOptions struct {
 	Name    string // defaults to the spec's name
 	SweepID string
+	// Attempt makes the run an attempt of a distributed sweep's trial
+	// (see Run.Attempt).
+	Attempt *Attempt
 	// OnEpoch, when set, is called on the recorder's goroutine right after
 	// an epoch is committed, with the highest committed epoch.
 	OnEpoch func(epoch int)
@@ -78,7 +83,7 @@ type RecordOptions struct {
 // Record starts recording the events of a run on data. store may be nil:
 // the recorder then only forwards.
 func Record(store Store, data *datasets.Prepared, events <-chan trainer.Event, o RecordOptions) *Recorder {
-	r := &Recorder{store: store, data: data, sweepID: o.SweepID, name: o.Name, onEpoch: o.OnEpoch, stop: o.Stop,
+	r := &Recorder{store: store, data: data, sweepID: o.SweepID, attempt: o.Attempt, name: o.Name, onEpoch: o.OnEpoch, stop: o.Stop,
 		out: trainer.NewEventQueue(), done: make(chan struct{})}
 	go r.loop(events)
 	return r
@@ -182,7 +187,12 @@ func (w *writer) record(batch []trainer.Event) {
 			if w.failed {
 				e.Status = trainer.StatusInterrupted
 				e.Reason = fmt.Sprintf("the store could not be written: %v", r.Err())
-				if why, ok := StorageFailure(r.Err()); ok {
+				switch why, ok := StorageFailure(r.Err()); {
+				case errors.Is(r.Err(), ErrTrialCancelled):
+					e.Status, e.Reason = trainer.StatusStopped, ErrTrialCancelled.Error()
+				case errors.Is(r.Err(), ErrSuperseded):
+					e.Reason = r.Err().Error()
+				case ok:
 					e.Reason = fmt.Sprintf("the store could not be written (%s): %v", why, r.Err())
 				}
 				batch[i] = e
@@ -301,7 +311,7 @@ func (r *Recorder) runRow(e trainer.StartEvent) *Run {
 		ID: e.ID, Name: name, Status: trainer.StatusRunning, Spec: e.Spec, Dataset: e.Spec.Data.Label(),
 		Task: e.Task.String(), Summary: e.Summary, Params: e.Params, DataHash: e.DataHash,
 		Tags: append([]string{}, e.Spec.Tags...), SweepID: r.sweepID, Created: e.Started, EpochsTotal: e.Spec.Epochs,
-		Classes: e.ClassNames, Metrics: Metrics{},
+		Classes: e.ClassNames, Metrics: Metrics{}, Attempt: r.attempt,
 	}
 	if r.data != nil {
 		run.Scaler = r.data.Scaler

@@ -35,6 +35,9 @@ type SQLite struct {
 	// so an epoch's write needs no read of its own.
 	mu   sync.Mutex
 	live map[string]Metrics
+	// fences holds the attempt of each distributed trial's run this
+	// process records, checked by every write of the run (trials.go).
+	fences map[string]Attempt
 
 	stInsertLayer *sql.Stmt // see health.go
 
@@ -101,10 +104,24 @@ func (s *SQLite) CreateRun(ctx context.Context, r *Run) error {
 		return s.wrap(err)
 	}
 	defer tx.Rollback()
+	if r.Attempt != nil {
+		if err := s.claimAttempt(ctx, tx, r.ID, *r.Attempt); err != nil {
+			return err
+		}
+	}
 	if err := s.insertRun(ctx, tx, r); err != nil {
 		return err
 	}
-	return s.wrap(tx.Commit())
+	if r.Attempt != nil {
+		if err := s.linkAttempt(ctx, tx, r.ID, *r.Attempt); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		s.dropFence(r.ID)
+		return s.wrap(err)
+	}
+	return nil
 }
 
 type execer interface {
@@ -261,6 +278,11 @@ func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done 
 			return s.wrap(err)
 		}
 	}
+	if a, ok := s.fenceOf(id); ok {
+		if _, err := s.checkFence(ctx, tx, a); err != nil {
+			return err
+		}
+	}
 	if err := s.insertEpochs(ctx, tx, id, eps); err != nil {
 		return err
 	}
@@ -310,6 +332,12 @@ func (s *SQLite) FinishRun(ctx context.Context, id string, f Final) error {
 		return s.wrap(err)
 	}
 	defer tx.Rollback()
+	a, fenced := s.fenceOf(id)
+	if fenced {
+		if err := s.finishAttempt(ctx, tx, a, &f); err != nil {
+			return err
+		}
+	}
 	var raw string
 	if err := tx.QueryRowContext(ctx, "SELECT metrics FROM runs WHERE id = ?", id).Scan(&raw); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -354,7 +382,13 @@ func (s *SQLite) FinishRun(ctx context.Context, id string, f Final) error {
 			return s.wrap(err)
 		}
 	}
-	return s.wrap(tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return s.wrap(err)
+	}
+	if fenced {
+		s.dropFence(id)
+	}
+	return nil
 }
 
 // Heartbeat marks a running run as alive.

@@ -16,6 +16,8 @@ type StartOptions struct {
 	// Name and SweepID go into the run's row.
 	Name    string
 	SweepID string
+	// Attempt makes the run an attempt of a distributed sweep's trial.
+	Attempt *Attempt
 	// OnEpoch is called after epochs are committed (see RecordOptions).
 	OnEpoch func(epoch int)
 }
@@ -52,7 +54,7 @@ func Start(ctx context.Context, store Store, spec trainer.Spec, o StartOptions) 
 	if err != nil {
 		return nil, err
 	}
-	rec := Record(store, data, h.Events, RecordOptions{Name: o.Name, SweepID: o.SweepID, OnEpoch: o.OnEpoch, Stop: h.Stop})
+	rec := Record(store, data, h.Events, RecordOptions{Name: o.Name, SweepID: o.SweepID, Attempt: o.Attempt, OnEpoch: o.OnEpoch, Stop: h.Stop})
 	return &Live{Handle: h, Data: data, Recorder: rec}, nil
 }
 

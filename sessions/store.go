@@ -116,6 +116,11 @@ type Run struct {
 	Kind    string   `json:"kind,omitempty"`
 	Parent  string   `json:"parent,omitempty"`
 	Members []string `json:"members,omitempty"`
+
+	// Attempt, when set on a new run, makes it an attempt of a
+	// distributed sweep's trial (see BeginAttempt): its writes fail once a
+	// newer attempt begins. It is not read back.
+	Attempt *Attempt `json:"-"`
 }
 
 // Epoch is one epoch of a run's history.

@@ -31,6 +31,18 @@ func (s *SQLite) UpdateSweep(ctx context.Context, id, status string) error {
 
 const sweepColumns = "id, name, status, reason, objective, config, created_at, (SELECT count(*) FROM runs WHERE sweep_id = sweeps.id)"
 
+// pgSweepColumns counts a distributed sweep's trials, not its attempts'
+// runs.
+const pgSweepColumns = `id, name, status, reason, objective, config, created_at,
+	COALESCE(NULLIF((SELECT count(*) FROM sweep_trials WHERE sweep_id = sweeps.id), 0), (SELECT count(*) FROM runs WHERE sweep_id = sweeps.id))`
+
+func (s *SQLite) sweepCols() string {
+	if s.pg {
+		return pgSweepColumns
+	}
+	return sweepColumns
+}
+
 func scanSweep(sc scanner) (*Sweep, error) {
 	var sw Sweep
 	var created int64
@@ -43,7 +55,7 @@ func scanSweep(sc scanner) (*Sweep, error) {
 
 // GetSweep returns one sweep.
 func (s *SQLite) GetSweep(ctx context.Context, id string) (*Sweep, error) {
-	sw, err := scanSweep(s.r.QueryRowContext(ctx, "SELECT "+sweepColumns+" FROM sweeps WHERE id = ?", id))
+	sw, err := scanSweep(s.r.QueryRowContext(ctx, "SELECT "+s.sweepCols()+" FROM sweeps WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: no sweep %s", ErrNotFound, id)
 	}
@@ -52,7 +64,7 @@ func (s *SQLite) GetSweep(ctx context.Context, id string) (*Sweep, error) {
 
 // ListSweeps returns every sweep, newest first.
 func (s *SQLite) ListSweeps(ctx context.Context) ([]*Sweep, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+sweepColumns+" FROM sweeps ORDER BY created_at DESC")
+	rows, err := s.r.QueryContext(ctx, "SELECT "+s.sweepCols()+" FROM sweeps ORDER BY created_at DESC")
 	if err != nil {
 		return nil, s.wrap(err)
 	}

@@ -2,6 +2,7 @@ package sweeps
 
 import (
 	"context"
+	"errors"
 	"math"
 	"sort"
 
@@ -54,6 +55,10 @@ func Load(ctx context.Context, store sessions.Store, id string) (*Report, error)
 	if err != nil {
 		return nil, err
 	}
+	runs, queued, err := currentAttempts(ctx, store, id, runs)
+	if err != nil {
+		return nil, err
+	}
 	rep := &Report{Sweep: sw, Spec: spec, Fields: spec.Fields(), Lower: trainer.LowerIsBetter(sw.Objective), Trials: []ReportTrial{}}
 	key := sessions.MetricKey(sw.Objective)
 	var specs []trainer.Spec
@@ -74,6 +79,15 @@ func Load(ctx context.Context, store sessions.Store, id string) (*Report, error)
 		}
 		objs = append(objs, v)
 	}
+	for _, q := range queued {
+		t := ReportTrial{Status: trainer.Status(q.State), Objective: math.NaN(), Params: map[string]string{}}
+		for _, f := range rep.Fields {
+			if q.State != sessions.TrialPending { // a pending trial has no parameters yet
+				t.Params[f] = ParamValue(q.Spec, f)
+			}
+		}
+		rep.Trials = append(rep.Trials, t)
+	}
 	rep.Effects = Effects(spec, rep.Fields, specs, objs)
 	rep.Importance = Importances(spec, specs, objs)
 	sort.SliceStable(rep.Trials, func(i, j int) bool {
@@ -83,4 +97,42 @@ func Load(ctx context.Context, store sessions.Store, id string) (*Report, error)
 		rep.Configs = SeedStats(rep.Fields, rep.Lower, rep.Trials)
 	}
 	return rep, nil
+}
+
+// trialLister is a store that keeps distributed sweeps' trials.
+type trialLister interface {
+	Trials(ctx context.Context, sweepID string) ([]sessions.TrialRow, error)
+}
+
+// currentAttempts keeps, of a distributed sweep's runs, each trial's
+// current attempt, so that a trial counts once however often it was
+// retried, and returns the trials that have no run yet. A sweep run in one
+// process comes back as it is.
+func currentAttempts(ctx context.Context, store sessions.Store, id string, runs []*sessions.Run) ([]*sessions.Run, []sessions.TrialRow, error) {
+	tl, ok := store.(trialLister)
+	if !ok {
+		return runs, nil, nil
+	}
+	trials, err := tl.Trials(ctx, id)
+	if errors.Is(err, sessions.ErrNotDistributed) || (err == nil && len(trials) == 0) {
+		return runs, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	current := map[string]bool{}
+	var queued []sessions.TrialRow
+	for _, t := range trials {
+		if t.RunID == "" {
+			queued = append(queued, t)
+		}
+		current[t.RunID] = true
+	}
+	kept := runs[:0]
+	for _, r := range runs {
+		if current[r.ID] {
+			kept = append(kept, r)
+		}
+	}
+	return kept, queued, nil
 }
