@@ -166,7 +166,7 @@ func Run(ctx context.Context, store sessions.Store, s Spec, o Options) (*Result,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			finish(runTrial(ctx, store, cache, res.ID, t, obj, lower, pr, o))
+			finish(runTrial(ctx, store, cache, res.ID, t, obj, pr, o))
 		}()
 	}
 	wg.Wait()
@@ -180,7 +180,7 @@ func Run(ctx context.Context, store sessions.Store, s Spec, o Options) (*Result,
 	return res, nil
 }
 
-func runTrial(ctx context.Context, store sessions.Store, cache *dataCache, sweepID string, t Trial, obj string, lower bool, pr trialPruner, o Options) TrialResult {
+func runTrial(ctx context.Context, store sessions.Store, cache *dataCache, sweepID string, t Trial, obj string, pr trialPruner, o Options) TrialResult {
 	r := TrialResult{Trial: t, Status: trainer.StatusFailed}
 	data, err := cache.get(t.Spec.Data)
 	if err != nil {
@@ -214,11 +214,17 @@ func runTrial(ctx context.Context, store sessions.Store, cache *dataCache, sweep
 		}
 		switch e := ev.(type) {
 		case trainer.EpochEvent:
+			// The objective is its value at the run's best epoch, as the
+			// store keeps it (best_*) and as sweep show ranks it: not the
+			// best value any epoch reached.
+			if !e.Best {
+				break
+			}
 			src := e.Val
 			if split == "train" {
 				src = e.Train
 			}
-			if v, ok := src[metric]; ok && (math.IsNaN(best) || (lower && v < best) || (!lower && v > best)) {
+			if v, ok := src[metric]; ok {
 				best = v
 			}
 		case trainer.FinishedEvent:

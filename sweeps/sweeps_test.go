@@ -215,3 +215,44 @@ func TestCancelMidSweep(t *testing.T) {
 		t.Fatal(res.ID)
 	}
 }
+
+// TestTrialObjectiveIsTheStoredBest: the objective a sweep prints and
+// ranks (and TPE learns from) is the one sweep show reads back from the
+// store, the metric at the run's best epoch, not the best value that any
+// epoch reached. On val_accuracy the two differ, since the best epoch is
+// chosen by validation loss.
+func TestTrialObjectiveIsTheStoredBest(t *testing.T) {
+	spec := Spec{Base: base(30), Grid: []Param{{Field: "lr", Values: []string{"0.003", "0.03", "0.3"}}}}
+	store := tempStore(t)
+	res, err := Run(context.Background(), store, spec, Options{Parallel: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Load(context.Background(), store, res.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRun := map[string]float64{}
+	for _, tr := range rep.Trials {
+		byRun[tr.RunID] = tr.Objective
+	}
+	differs := false
+	for i, tr := range res.Trials {
+		want, ok := byRun[tr.RunID]
+		if !ok || !tr.HasObj || tr.Objective != want {
+			t.Errorf("trial %d: objective %v (has %v), sweep show %v", i, tr.Objective, tr.HasObj, want)
+		}
+		h, err := store.History(context.Background(), tr.RunID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range h {
+			if e.Val["accuracy"] > tr.Objective {
+				differs = true
+			}
+		}
+	}
+	if !differs {
+		t.Error("no trial had an epoch more accurate than its best epoch: the test does not exercise the difference")
+	}
+}
