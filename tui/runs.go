@@ -170,7 +170,9 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 		if msg.err != nil {
 			return m, nil
 		}
-		cur := ""
+		// A cursor on the first row stays there, so the newest run is the
+		// one enter opens after training; elsewhere it keeps its run.
+		cur, atTop := "", m.cursor == 0
 		if r := m.current(); r != nil {
 			cur = r.ID
 		}
@@ -185,7 +187,7 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 		}
 		m.cursor = min(m.cursor, max(len(m.runs)-1, 0))
 		for i, r := range m.runs {
-			if r.ID == cur {
+			if r.ID == cur && !atTop {
 				m.cursor = i
 				break
 			}

@@ -129,3 +129,37 @@ func TestRunsScreenShowsNoEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestRunsCursorOnTopFollowsNewRuns: a cursor on the first row stays on the
+// first row when newer runs arrive (enter then opens the newest run); a
+// cursor further down keeps its run.
+func TestRunsCursorOnTopFollowsNewRuns(t *testing.T) {
+	s := tempStore(t)
+	st := DefaultStyles()
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	addStoredRun(t, s, "run-a", "a", 0.01, t0, 0.5)
+	addStoredRun(t, s, "run-b", "b", 0.01, t0.Add(time.Minute), 0.6)
+	m := newRuns(&st, s)
+	refresh(&m)
+	if r := m.current(); r == nil || r.ID != "run-b" {
+		t.Fatalf("the cursor starts on %s, want the newest run", runID(r))
+	}
+	addStoredRun(t, s, "run-c", "c", 0.01, t0.Add(2*time.Minute), 0.7)
+	refresh(&m)
+	if r := m.current(); r == nil || r.ID != "run-c" {
+		t.Fatalf("after a new run the top cursor is on %s, want run-c", runID(r))
+	}
+	m.cursor = 1 // on run-b
+	addStoredRun(t, s, "run-d", "d", 0.01, t0.Add(3*time.Minute), 0.8)
+	refresh(&m)
+	if r := m.current(); r == nil || r.ID != "run-b" {
+		t.Fatalf("a cursor further down moved to %s, want it to keep run-b", runID(r))
+	}
+}
+
+func runID(r *sessions.Run) string {
+	if r == nil {
+		return "no run"
+	}
+	return r.ID
+}
