@@ -22,7 +22,10 @@ func revision() string {
 
 // versionLine is what version and --version print.
 func versionLine() string {
-	return fmt.Sprintf("workbench %s %s (%s)", version, revision(), runtime.Version())
+	if rev := revision(); rev != "" {
+		return fmt.Sprintf("workbench %s %s (%s)", version, rev, runtime.Version())
+	}
+	return fmt.Sprintf("workbench %s (%s)", version, runtime.Version())
 }
 
 func newVersionCmd(e *env) *cobra.Command {

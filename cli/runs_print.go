@@ -59,8 +59,12 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 		fmt.Fprintf(w, "kind:     compressed from %s\n", r.Parent)
 	}
 	o := r.Spec.Optimizer
-	fmt.Fprintf(w, "training: %s lr %s, %s schedule, batch %d, loss %s, l1 %s, l2 %s, seed %d\n", o.Name, numfmt.Short(o.LR), r.Spec.Schedule.Name,
-		r.Spec.BatchSize, r.Spec.Loss, numfmt.Short(r.Spec.L1), numfmt.Short(r.Spec.L2), r.Spec.Seed)
+	batch := fmt.Sprintf("batch %d", r.Spec.BatchSize)
+	if r.Spec.BatchSize == 0 {
+		batch = "full batch"
+	}
+	fmt.Fprintf(w, "training: %s lr %s, %s schedule, %s, loss %s, l1 %s, l2 %s, seed %d\n", o.Name, numfmt.Short(o.LR), r.Spec.Schedule.Name,
+		batch, r.Spec.Loss, numfmt.Short(r.Spec.L1), numfmt.Short(r.Spec.L2), r.Spec.Seed)
 	fmt.Fprintf(w, "epochs:   %s, best %d by %s, %s, %s samples/s\n", epochsOf(r.EpochsDone, r.EpochsTotal, " of "), r.BestEpoch, r.Monitor,
 		r.Duration.Round(time.Millisecond), numfmt.Rate(r.SamplesPerSec))
 	if len(r.Tags) > 0 {
