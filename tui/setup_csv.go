@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/filepicker"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"workbench/datasets"
 	"workbench/trainer"
@@ -46,7 +47,8 @@ func newFilePicker(dir string, st *Styles) filepicker.Model {
 	fp.Styles = filepicker.Styles{
 		DisabledCursor: st.Subtle, Cursor: st.Selected, Symlink: st.Accent, Directory: st.Accent,
 		File: st.Text, DisabledFile: st.Subtle, Permission: st.Subtle, Selected: st.Selected,
-		DisabledSelected: st.Subtle, FileSize: st.Subtle, EmptyDirectory: st.Subtle,
+		DisabledSelected: st.Subtle, FileSize: st.Subtle.Width(6).Align(lipgloss.Right),
+		EmptyDirectory: st.Subtle.SetString("this folder is empty"),
 	}
 	return fp
 }
@@ -318,12 +320,26 @@ func (m setupModel) viewColumns(w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
+// pickerHint is the picker's keys in the words that fit in w columns.
+func pickerHint(w int) string {
+	for _, h := range []string{
+		"↑↓ choose · → open · ← up · enter picks · tab completes a typed path",
+		"↑↓ · → open · ← up · enter picks · tab completes",
+		"→ open · ← up · enter picks · tab completes",
+	} {
+		if lipgloss.Width(h) <= w {
+			return h
+		}
+	}
+	return "→ open · ← up · enter picks"
+}
+
 // viewFiles is the file picker under the folder it shows.
 func (m setupModel) viewFiles(w, h int) string {
 	st := m.styles
 	head := []string{
 		st.Title.Render("open a CSV file"),
-		st.Subtle.Render(truncate("↑↓ choose · → open · ← up · enter picks · tab completes a typed path", w)),
+		st.Subtle.Render(truncate(pickerHint(w), w)),
 		st.Subtle.Render(truncate(m.files.CurrentDirectory, w)),
 	}
 	m.files.SetHeight(max(h-len(head)-1, 2))

@@ -196,3 +196,32 @@ func TestSetupIgnoringTheBadColumnReloads(t *testing.T) {
 		t.Fatalf("task %q: not reloaded (key %q)", s.spec.Data.Task, s.dataKey)
 	}
 }
+
+// TestSetupCSVPickerLayout: the listing puts a space between a file's size
+// and its name, says when a folder is empty, and its hint fits the panel.
+func TestSetupCSVPickerLayout(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "b.csv"), "x,y\n1,0\n")
+	a := newApp(t, nil, 120, 40)
+	openCSVPicker(t, a)
+	a.setupScreen().files.CurrentDirectory = dir
+	run(a, a.setupScreen().files.Init())
+	v := a.View()
+	if !strings.Contains(v, "8B b.csv") || strings.Contains(v, "›8B") {
+		t.Fatalf("the listing does not show the size, a space and the name:\n%s", v)
+	}
+	for _, line := range strings.Split(v, "\n") {
+		if strings.Contains(line, "enter picks") && !strings.Contains(line, "tab completes") {
+			t.Fatalf("the hint is cut: %q", line)
+		}
+	}
+	empty := t.TempDir()
+	a.setupScreen().files.CurrentDirectory = empty
+	run(a, a.setupScreen().files.Init())
+	if v := a.View(); !strings.Contains(v, "this folder is empty") {
+		t.Fatalf("an empty folder shows nothing:\n%s", v)
+	}
+	if got := pickerHint(30); len([]rune(got)) > 30 {
+		t.Fatalf("the narrowest hint is %d wide", len([]rune(got)))
+	}
+}
