@@ -195,6 +195,9 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.status, a.statusOK = msg.text, !msg.err
 		return a, nil
 	case editSpecMsg:
+		if msg.from != "" {
+			a.status, a.statusOK = "cloned "+msg.from+" into Setup: change what you like, then t trains it", true
+		}
 		return a, tea.Batch(a.show(screenSetup), a.screens[screenSetup].Handle(msg))
 	case startRunsMsg:
 		var cmds []tea.Cmd

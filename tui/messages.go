@@ -70,7 +70,10 @@ type datasetLoadedMsg struct {
 }
 
 // editSpecMsg asks the root to open Setup prefilled with a spec.
-type editSpecMsg struct{ spec trainer.Spec }
+type editSpecMsg struct {
+	spec trainer.Spec
+	from string // the run it was cloned from, said in the status; or ""
+}
 
 // startRunsMsg asks the root to start training these specs.
 type startRunsMsg struct {

@@ -350,7 +350,7 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 				return statusMsg{text: err.Error(), err: true}
 			}
 			if clone {
-				return editSpecMsg{spec: full.Spec}
+				return editSpecMsg{spec: full.Spec, from: id}
 			}
 			return startRunsMsg{specs: []trainer.Spec{full.Spec}}
 		}

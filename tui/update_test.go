@@ -204,6 +204,9 @@ func TestRunsKeys(t *testing.T) {
 	if a.screen != screenSetup || a.setupScreen().spec.Name != "baseline" {
 		t.Fatal("c did not clone the run into Setup")
 	}
+	if !strings.Contains(a.status, "cloned ") || !strings.Contains(a.status, "into Setup") {
+		t.Fatalf("the status after a clone says %q", a.status)
+	}
 }
 
 // TestFlow drives the whole app as a user: train a preset, see epochs,
