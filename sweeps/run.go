@@ -286,6 +286,13 @@ func (p *pruner) report(trial, epoch int, val map[string]float64) bool {
 			earlier = append(earlier, x)
 		}
 	}
+	return worseThanMedian(v, earlier, p.lower)
+}
+
+// worseThanMedian reports whether v is worse than the median of the
+// earlier trials' values, once there are minPruneTrials of them. It sorts
+// earlier in place.
+func worseThanMedian(v float64, earlier []float64, lower bool) bool {
 	if len(earlier) < minPruneTrials {
 		return false
 	}
@@ -295,7 +302,7 @@ func (p *pruner) report(trial, epoch int, val map[string]float64) bool {
 	if n%2 == 0 {
 		med = (earlier[n/2-1] + earlier[n/2]) / 2
 	}
-	if p.lower {
+	if lower {
 		return v > med
 	}
 	return v < med

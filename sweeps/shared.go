@@ -139,19 +139,7 @@ func SharedPruner(s Spec, obj string, index, epochs int, store Peers, sweepID st
 					earlier = append(earlier, x)
 				}
 			}
-			if len(earlier) < minPruneTrials {
-				return false
-			}
-			sort.Float64s(earlier)
-			n := len(earlier)
-			med := earlier[n/2]
-			if n%2 == 0 {
-				med = (earlier[n/2-1] + earlier[n/2]) / 2
-			}
-			if lower {
-				return v > med
-			}
-			return v < med
+			return worseThanMedian(v, earlier, lower)
 		}
 	}
 	return nil
