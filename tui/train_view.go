@@ -172,7 +172,10 @@ func (m trainModel) progressLine(r *liveRun) string {
 	switch {
 	case r.fin != nil:
 		sps = r.fin.SamplesPerSec
-		eta = "ETA done"
+		eta = "took " + r.fin.Elapsed.Round(time.Millisecond).String()
+		if r.fin.Elapsed >= 10*time.Second {
+			eta = "took " + r.fin.Elapsed.Round(time.Second).String()
+		}
 	case epochs == 0:
 		eta = "running " + elapsed.Round(time.Second).String()
 	case frac > 0:
