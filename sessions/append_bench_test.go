@@ -26,27 +26,34 @@ func BenchmarkConcurrentEpochWrites(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				b.ResetTimer()
-				start := time.Now()
-				var wg sync.WaitGroup
-				for i := range trials {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						id := fmt.Sprintf("bench-%d", i)
-						for e := 1; e <= b.N/trials; e++ {
-							ep := Epoch{Epoch: e, LR: 0.01, Train: Metrics{"loss": 1 / float64(e), "accuracy": 0.5},
-								Val: Metrics{"loss": 1 / float64(e), "accuracy": 0.5}}
-							if err := s.AppendEpoch(ctx, id, ep); err != nil {
-								b.Error(err)
-								return
-							}
-						}
-					}()
-				}
-				wg.Wait()
-				b.ReportMetric(float64(b.N/trials*trials)/time.Since(start).Seconds(), "epochs/s")
+				appendConcurrently(b, s, trials)
 			})
 		}
 	}
+}
+
+// appendConcurrently times b.N epochs appended by trials writers at once,
+// one per run bench-0 … bench-(trials-1), and reports epochs/s.
+func appendConcurrently(b *testing.B, s Store, trials int) {
+	ctx := context.Background()
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range trials {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("bench-%d", i)
+			for e := 1; e <= b.N/trials; e++ {
+				ep := Epoch{Epoch: e, LR: 0.01, Train: Metrics{"loss": 1 / float64(e), "accuracy": 0.5},
+					Val: Metrics{"loss": 1 / float64(e), "accuracy": 0.5}}
+				if err := s.AppendEpoch(ctx, id, ep); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N/trials*trials)/time.Since(start).Seconds(), "epochs/s")
 }
