@@ -66,6 +66,9 @@ func NewEnsemble(method string, task datasets.Task, members []EnsembleMember) (*
 		if len(m.Scaler.Offset) != 0 && len(m.Scaler.Offset) != in {
 			return nil, fmt.Errorf("ensemble: member %s's scaler has %d features for %d inputs", m.ID, len(m.Scaler.Offset), in)
 		}
+		if len(m.Scaler.Factor) != len(m.Scaler.Offset) {
+			return nil, fmt.Errorf("ensemble: member %s's scaler has %d offsets and %d factors", m.ID, len(m.Scaler.Offset), len(m.Scaler.Factor))
+		}
 		if method != "weighted" || !(m.Weight > 0) {
 			members[i].Weight = 0
 		}

@@ -48,13 +48,22 @@ func LoadPredictor(b []byte) (Predictor, error) {
 	}
 	switch format {
 	case WeightsFormat:
-		return UnmarshalSnapshot(b)
+		return asPredictor(UnmarshalSnapshot(b))
 	case QuantizedFormat:
-		return UnmarshalQuantized(b)
+		return asPredictor(UnmarshalQuantized(b))
 	case EnsembleFormat:
-		return UnmarshalEnsemble(b)
+		return asPredictor(UnmarshalEnsemble(b))
 	}
 	return nil, fmt.Errorf("weights: unknown format %q (want %s, %s or %s)", format, WeightsFormat, QuantizedFormat, EnsembleFormat)
+}
+
+// asPredictor returns a nil Predictor with an error, not a typed nil
+// pointer, which would compare unequal to nil.
+func asPredictor[P Predictor](p P, err error) (Predictor, error) {
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // sniffFormat reads the "format" field when it comes first, as every

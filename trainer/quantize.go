@@ -352,8 +352,11 @@ func UnmarshalQuantized(b []byte) (*Quantized, error) {
 	q := &Quantized{Task: f.Task, Inputs: f.Inputs, Outputs: f.Outputs, Threshold: f.Threshold}
 	in := f.Inputs
 	for i, l := range f.Layers {
-		if l.In != in || l.In < 1 || l.Out < 1 || len(l.W) != l.In*l.Out || len(l.WExp) != l.Out || len(l.B) != l.Out {
-			return nil, fmt.Errorf("weights: layer %d has inconsistent shapes", i)
+		if err := checkLayerShape(i, in, l.In, l.Out, len(l.W)); err != nil {
+			return nil, err
+		}
+		if len(l.WExp) != l.Out || len(l.B) != l.Out {
+			return nil, fmt.Errorf("weights: layer %d has %d weight exponents and %d biases, want %d of each", i, len(l.WExp), len(l.B), l.Out)
 		}
 		if l.XExp < -1000 || l.XExp > 1000 {
 			return nil, fmt.Errorf("weights: layer %d has an input exponent %d out of range", i, l.XExp)

@@ -188,8 +188,8 @@ func UnmarshalSnapshot(b []byte) (*Snapshot, error) {
 	}
 	in := s.Inputs
 	for i, l := range s.Layers {
-		if l.In != in || l.In < 1 || l.Out < 1 || len(l.W) != l.In*l.Out {
-			return nil, fmt.Errorf("weights: layer %d has inconsistent shapes", i)
+		if err := checkLayerShape(i, in, l.In, l.Out, len(l.W)); err != nil {
+			return nil, err
 		}
 		if _, err := ParseActivation(l.Activation); err != nil {
 			return nil, fmt.Errorf("weights: layer %d: %v", i, err)
@@ -207,6 +207,23 @@ func UnmarshalSnapshot(b []byte) (*Snapshot, error) {
 		return nil, fmt.Errorf("weights: the last layer has %d units, want %d outputs", in, s.Outputs)
 	}
 	return s, nil
+}
+
+// checkLayerShape returns an error unless layer i takes in inputs (the
+// previous layer's width) and its in×out weights number w. The product is
+// never formed: 2^62 inputs × 4 units wraps to 0, which would pass as an
+// empty weight list and allocate 2^62 values later. As every weight is in
+// the file, a shape that passes is bounded by the file's size.
+func checkLayerShape(i, in, lin, lout, w int) error {
+	switch {
+	case lin != in:
+		return fmt.Errorf("weights: layer %d has %d inputs, want %d (the width before it)", i, lin, in)
+	case lin < 1 || lout < 1:
+		return fmt.Errorf("weights: layer %d has %d inputs and %d units; want at least 1 of each", i, lin, lout)
+	case w%lout != 0 || w/lout != lin:
+		return fmt.Errorf("weights: layer %d has %d weights, want %d inputs × %d units", i, w, lin, lout)
+	}
+	return nil
 }
 
 // model builds an inference model in the snapshot's precision, holding a
