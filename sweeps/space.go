@@ -188,21 +188,48 @@ func ParseDist(s string) (Dist, error) {
 		lo, hi, ok := strings.Cut(rest, ":")
 		a, err1 := strconv.ParseFloat(lo, 64)
 		b, err2 := strconv.ParseFloat(hi, 64)
-		if !ok || err1 != nil || err2 != nil || !(a < b) || (kind == "log" && a <= 0) {
+		if !ok || err1 != nil || err2 != nil {
 			return Dist{}, fmt.Errorf("--random %q: %s needs LO:HI with LO < HI (and LO > 0 for log)", s, kind)
 		}
 		d.Min, d.Max = a, b
 	case "choice":
-		for _, c := range strings.Split(rest, ",") {
-			d.Items = append(d.Items, strings.TrimSpace(c))
+		if rest != "" {
+			for _, c := range strings.Split(rest, ",") {
+				d.Items = append(d.Items, strings.TrimSpace(c))
+			}
 		}
-		if len(d.Items) == 0 || rest == "" {
-			return Dist{}, fmt.Errorf("--random %q: choice needs items", s)
-		}
-	default:
-		return Dist{}, fmt.Errorf("--random %q: unknown distribution %q (uniform, log, int or choice)", s, kind)
+	}
+	if err := d.check(); err != nil {
+		return Dist{}, fmt.Errorf("--random %q: %v", s, err)
 	}
 	return d, nil
+}
+
+// maxIntAxis bounds an int axis: its draws are exact integers in float64
+// and in an int, whatever the platform.
+const maxIntAxis = 1 << 53
+
+// check returns an error unless d can be drawn from: a known kind, finite
+// bounds with LO < HI (LO > 0 for log; a whole number between them for
+// int) or at least one choice. ParseDist and Expand call it, so a sweep
+// file's axes are checked as the flags are.
+func (d Dist) check() error {
+	switch d.Kind {
+	case "uniform", "log", "int":
+		if math.IsInf(d.Min, 0) || math.IsInf(d.Max, 0) || !(d.Min < d.Max) || (d.Kind == "log" && d.Min <= 0) {
+			return fmt.Errorf("%s needs LO:HI with LO < HI (and LO > 0 for log), got %v:%v", d.Kind, d.Min, d.Max)
+		}
+		if d.Kind == "int" && (math.Ceil(d.Min) > math.Floor(d.Max) || d.Min < -maxIntAxis || d.Max > maxIntAxis) {
+			return fmt.Errorf("int needs LO:HI holding a whole number, within ±2^53, got %v:%v", d.Min, d.Max)
+		}
+	case "choice":
+		if len(d.Items) == 0 {
+			return fmt.Errorf("choice needs items")
+		}
+	default:
+		return fmt.Errorf("unknown distribution %q (uniform, log, int or choice)", d.Kind)
+	}
+	return nil
 }
 
 func (d Dist) sample(r *rand.Rand) string {
@@ -212,7 +239,9 @@ func (d Dist) sample(r *rand.Rand) string {
 	case "log":
 		return ftoa(math.Exp(math.Log(d.Min) + r.Float64()*(math.Log(d.Max)-math.Log(d.Min))))
 	case "int":
-		return strconv.Itoa(int(d.Min) + r.IntN(int(d.Max)-int(d.Min)+1))
+		// The whole numbers in [Min, Max], as TPE's dimOf reads the range.
+		lo, hi := int(math.Ceil(d.Min)), int(math.Floor(d.Max))
+		return strconv.Itoa(lo + r.IntN(hi-lo+1))
 	}
 	return d.Items[r.IntN(len(d.Items))]
 }
@@ -234,6 +263,18 @@ func Expand(s Spec) ([]Trial, error) {
 	}
 	if err := checkPruner(s); err != nil {
 		return nil, err
+	}
+	for _, d := range s.Random {
+		if err := d.check(); err != nil {
+			return nil, fmt.Errorf("sweep: random field %q: %v", d.Field, err)
+		}
+	}
+	if s.Sampler != SamplerTPE {
+		// Before building the points: ten axes of ten values are 10^10
+		// maps, and a trial budget of 10^12 as many.
+		if n := spaceSize(s); n > maxTrials {
+			return nil, fmt.Errorf("sweep: %s trials is more than the limit of %d", count(n), maxTrials)
+		}
 	}
 	if s.Sampler == SamplerTPE {
 		return expandTPE(s)
@@ -269,9 +310,6 @@ func Expand(s Spec) ([]Trial, error) {
 		points = next
 	}
 	seeds := max(s.Seeds, 1)
-	if n := len(points) * seeds; n > 10000 {
-		return nil, fmt.Errorf("sweep: %d trials is more than the limit of 10000", n)
-	}
 	var trials []Trial
 	for _, pt := range points {
 		for k := 0; k < seeds; k++ {
@@ -289,6 +327,30 @@ func Expand(s Spec) ([]Trial, error) {
 		}
 	}
 	return trials, nil
+}
+
+// maxTrials bounds the trials a sweep expands to.
+const maxTrials = 10000
+
+// spaceSize is the number of trials s expands to without TPE, in float64
+// so that no product overflows.
+func spaceSize(s Spec) float64 {
+	n := 1.0
+	for _, p := range s.Grid {
+		n *= float64(len(p.Values))
+	}
+	if len(s.Random) > 0 {
+		n *= float64(s.Trials)
+	}
+	return n * float64(max(s.Seeds, 1))
+}
+
+// count prints a number of trials: whole below 10^15, else as 1.2e+20.
+func count(n float64) string {
+	if n < 1e15 {
+		return strconv.FormatInt(int64(n), 10)
+	}
+	return strconv.FormatFloat(n, 'g', 3, 64)
 }
 
 func copyMap(m map[string]string) map[string]string {
