@@ -28,7 +28,8 @@ func parseBytes(s string) (int64, error) {
 		}
 	}
 	v, err := strconv.ParseFloat(num, 64)
-	if err != nil || v <= 0 || v*mult > 1<<62 {
+	// Below one byte would round to 0, the default; NaN fails both bounds.
+	if err != nil || !(v*mult >= 1 && v*mult <= 1<<62) {
 		return 0, fmt.Errorf("%q is not a memory size such as 512MiB or 8GiB", s)
 	}
 	return int64(v * mult), nil
