@@ -44,7 +44,7 @@ func TestExpandRefusesAHugeSpaceBeforeBuildingIt(t *testing.T) {
 		want string
 	}{
 		{Spec{Base: trainer.DefaultSpec(), Grid: grid}, "sweep: 100000 trials is more than the limit of 10000"},
-		{Spec{Base: trainer.DefaultSpec(), Random: lr, Trials: 1e12}, "sweep: 1e+12 trials is more than the limit of 10000"},
+		{Spec{Base: trainer.DefaultSpec(), Random: lr, Trials: 1e12}, "sweep: 1000000000000 trials is more than the limit of 10000"},
 		{Spec{Base: trainer.DefaultSpec(), Grid: grid[:1], Seeds: 1 << 62}, "sweep: 4.61e+19 trials is more than the limit of 10000"},
 	} {
 		start := time.Now()
