@@ -4,7 +4,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
+
+	"workbench/sessions"
+	"workbench/trainer"
 )
 
 // TestRunsShowSaysWhenAHistoryIsThinned trains past sessions.ThinAfter
@@ -25,5 +29,19 @@ func TestRunsShowSaysWhenAHistoryIsThinned(t *testing.T) {
 	}
 	if n, _ := strconv.Atoi(m[1]); n < 10_000 || n >= 10_010 {
 		t.Fatalf("%d epochs kept of 10010", n)
+	}
+}
+
+// TestRunsShowBeforeTheFirstEpoch: a run interrupted before its first
+// epoch ended has no best epoch; runs show says so instead of "best 0 by ,".
+func TestRunsShowBeforeTheFirstEpoch(t *testing.T) {
+	var b strings.Builder
+	printRun(&b, &sessions.FullRun{Run: sessions.Run{ID: "r1", Status: trainer.StatusInterrupted, EpochsTotal: 50}})
+	out := b.String()
+	if !strings.Contains(out, "epochs:   0 of 50, no best epoch yet,") {
+		t.Errorf("runs show of a run with no epoch:\n%s", out)
+	}
+	if strings.Contains(out, "best 0") || strings.Contains(out, "by ,") {
+		t.Errorf("runs show prints an empty best epoch:\n%s", out)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"workbench/numfmt"
 	"workbench/sessions"
 	"workbench/trainer"
+	"workbench/tui"
 )
 
 // keyMetric returns the metric a run's task is judged by, and its value
@@ -48,8 +49,8 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 	r := sessions.CleanRun(&f.Run) // names, notes and tags come from anywhere
 	fmt.Fprintf(w, "run %s  %s\n", r.ID, r.Name)
 	fmt.Fprintf(w, "status:   %s", r.Status)
-	if r.Reason != "" {
-		fmt.Fprintf(w, " (%s)", r.Reason)
+	if why := tui.ReasonText(r.Status, r.Reason); why != "" {
+		fmt.Fprintf(w, " (%s)", why)
 	}
 	fmt.Fprintf(w, "\ndata:     %s (%s), hash %.12s\nmodel:    %s\n", r.Dataset, r.Task, r.DataHash, r.Summary)
 	switch r.Kind {
@@ -65,7 +66,12 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 	}
 	fmt.Fprintf(w, "training: %s lr %s, %s schedule, %s, loss %s, l1 %s, l2 %s, seed %d\n", o.Name, numfmt.Short(o.LR), r.Spec.Schedule.Name,
 		batch, r.Spec.Loss, numfmt.Short(r.Spec.L1), numfmt.Short(r.Spec.L2), r.Spec.Seed)
-	fmt.Fprintf(w, "epochs:   %s, best %d by %s, %s, %s samples/s\n", epochsOf(r.EpochsDone, r.EpochsTotal, " of "), r.BestEpoch, r.Monitor,
+	// A run stopped before its first epoch ended has no best epoch yet.
+	best := "no best epoch yet"
+	if r.BestEpoch > 0 {
+		best = fmt.Sprintf("best %d by %s", r.BestEpoch, orDefault(r.Monitor, "val_loss"))
+	}
+	fmt.Fprintf(w, "epochs:   %s, %s, %s, %s samples/s\n", epochsOf(r.EpochsDone, r.EpochsTotal, " of "), best,
 		r.Duration.Round(time.Millisecond), numfmt.Rate(r.SamplesPerSec))
 	if len(r.Tags) > 0 {
 		fmt.Fprintf(w, "tags:     %s\n", strings.Join(r.Tags, ", "))
