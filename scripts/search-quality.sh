@@ -83,8 +83,8 @@ done
 
 python3 - "$tmp" "$first" "$last" "$trials" <<'PY'
 import json, sys, statistics
-tmp, first, last, trials = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-seeds = last - first + 1
+tmp, s0, s1, trials = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+seeds = s1 - s0 + 1
 def objectives(path):
     ys = {}
     for line in open(path):
@@ -99,7 +99,7 @@ print(f"| problem | random: trials to its best | TPE: trials to random's best | 
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 for p in ["digits", "breast-cancer", "moons"]:
     rn, tn, rb, tb, rm, tm, rw, tw, reached = [], [], [], [], [], [], [], [], 0
-    for s in range(first, last + 1):
+    for s in range(s0, s1 + 1):
         r = objectives(f"{tmp}/{p}.{s}.random.jsonl")
         t = objectives(f"{tmp}/{p}.{s}.tpe.jsonl")
         best = min(r)
@@ -134,8 +134,8 @@ PY
 done
 python3 - "$tmp" "$first" "$last" "$noise" <<'PY'
 import json, sys, statistics
-tmp, first, last, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-seeds = last - first + 1
+tmp, s0, s1, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+seeds = s1 - s0 + 1
 def ys(path):
     out = []
     for line in open(path):
@@ -148,7 +148,7 @@ print(f"| problem | sd of val_loss at random's best configuration over {n} train
 print("|---|---|---|---|")
 for p in ["digits", "breast-cancer", "moons"]:
     sds, gaps, under = [], [], 0
-    for s in range(first, last + 1):
+    for s in range(s0, s1 + 1):
         sd = statistics.stdev(ys(f"{tmp}/{p}.{s}.noise.jsonl"))
         r = sorted(ys(f"{tmp}/{p}.{s}.random.jsonl"))
         sds.append(sd); gaps.append(r[1] - r[0]); under += r[1] - r[0] < sd
