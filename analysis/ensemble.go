@@ -55,13 +55,15 @@ type EnsembleResult struct {
 	TestOutputs [][]float64 `json:"-"`
 }
 
-// ensembleDataFields are the data fields that decide which rows a run saw
-// and how; augmentation (aug_noise, mixup) changes training only.
-var ensembleDataFields = []string{"name", "path", "samples", "noise", "target", "task", "ignore", "missing", "positive",
+// ensembleDataFields are the data fields besides its source (name or
+// path) that decide which rows a run saw and how; augmentation (aug_noise,
+// mixup) changes training only.
+var ensembleDataFields = []string{"samples", "noise", "target", "task", "ignore", "missing", "positive",
 	"crosses", "scale", "split", "seed"}
 
-// checkSameData refuses runs whose data differ, naming the first field
-// that does: a data spec field, then the features, then the data hash.
+// checkSameData refuses runs whose data differ, naming the first thing
+// that does: the data (a built-in's name or a CSV's path), a data spec
+// field, then the features, then the data hash.
 func checkSameData(runs []*sessions.Run) error {
 	flat := make([]map[string]string, len(runs))
 	for i, r := range runs {
@@ -69,11 +71,15 @@ func checkSameData(runs []*sessions.Run) error {
 	}
 	first := runs[0]
 	for i, r := range runs[1:] {
+		if a, b := dataSource(first), dataSource(r); a != b {
+			return fmt.Errorf("runs %s and %s use different data (%s vs %s): an ensemble needs the same data and split",
+				first.ID, r.ID, a, b)
+		}
 		for _, f := range ensembleDataFields {
 			a, b := dataField(flat[0], f), dataField(flat[i+1], f)
 			if a != b {
 				return fmt.Errorf("runs %s and %s differ in data.%s (%s vs %s): an ensemble needs the same data and split",
-					first.ID, r.ID, f, orNone(a), orNone(b))
+					first.ID, r.ID, f, unsetWord(f, a), unsetWord(f, b))
 			}
 		}
 		if r.Task != first.Task {
@@ -108,11 +114,26 @@ func dataField(flat map[string]string, f string) string {
 	return strings.Join(parts, ",")
 }
 
-func orNone(s string) string {
-	if s == "" {
+// dataSource names a run's data: a built-in's name, or the path of the
+// CSV (a CSV's run has no name, which read as "none").
+func dataSource(r *sessions.Run) string {
+	if r.Spec.Data.Name != "" {
+		return r.Spec.Data.Name
+	}
+	return r.Spec.Data.Path
+}
+
+// unsetWord is data field f's value v for a person: an empty list is
+// "none", another empty field "default" (an empty scale is not "none",
+// which is a scale of its own).
+func unsetWord(f, v string) string {
+	switch {
+	case v != "":
+		return v
+	case f == "ignore" || f == "crosses":
 		return "none"
 	}
-	return s
+	return "default"
 }
 
 // Ensemble combines finished runs that share their data into one model,

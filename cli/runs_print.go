@@ -12,6 +12,7 @@ import (
 	"workbench/numfmt"
 	"workbench/sessions"
 	"workbench/trainer"
+	"workbench/tui"
 )
 
 // keyMetric returns the metric a run's task is judged by, and its value
@@ -48,8 +49,8 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 	r := sessions.CleanRun(&f.Run) // names, notes and tags come from anywhere
 	fmt.Fprintf(w, "run %s  %s\n", r.ID, r.Name)
 	fmt.Fprintf(w, "status:   %s", r.Status)
-	if r.Reason != "" {
-		fmt.Fprintf(w, " (%s)", r.Reason)
+	if why := tui.ReasonText(r.Status, r.Reason); why != "" {
+		fmt.Fprintf(w, " (%s)", why)
 	}
 	fmt.Fprintf(w, "\ndata:     %s (%s), hash %.12s\nmodel:    %s\n", r.Dataset, r.Task, r.DataHash, r.Summary)
 	switch r.Kind {

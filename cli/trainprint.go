@@ -15,6 +15,7 @@ import (
 	"workbench/numfmt"
 	"workbench/sessions"
 	"workbench/trainer"
+	"workbench/tui"
 )
 
 // lineWidth bounds the epoch lines that train prints by default.
@@ -123,8 +124,8 @@ func (p *kerasPrinter) print(ev trainer.Event) {
 		}
 	case trainer.FinishedEvent:
 		fmt.Fprintf(p.w, "%s after %d epochs", e.Status, e.Epochs)
-		if e.Reason != "" {
-			fmt.Fprintf(p.w, ": %s", e.Reason)
+		if why := tui.ReasonText(e.Status, e.Reason); why != "" {
+			fmt.Fprintf(p.w, ": %s", why)
 		}
 		fmt.Fprintf(p.w, " (best epoch %d, %s, %s samples/s)\n", e.BestEpoch, e.Elapsed.Round(time.Millisecond), numfmt.Rate(e.SamplesPerSec))
 		if len(e.Test.Metrics) > 0 && len(e.Test.Folds) == 0 {

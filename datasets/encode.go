@@ -3,6 +3,7 @@ package datasets
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -84,11 +85,15 @@ func EncodeCSV(r io.Reader, name string, features, crosses []string, im *Imputer
 			for j, h := range rec {
 				idx[strings.TrimSpace(h)] = j
 			}
+			// A missing column is named as the file's header would name
+			// it: city, not its one-hot feature city=Oslo.
+			var absent []string
 			for k, f := range base {
 				if j, ok := idx[f]; ok {
 					srcs = append(srcs, source{col: j, start: k})
 					continue
 				}
+				col := f
 				if c, v, ok := strings.Cut(f, "="); ok && c != "" {
 					if j, ok := idx[c]; ok {
 						if n := len(srcs); n > 0 && srcs[n-1].col == j && srcs[n-1].values != nil {
@@ -98,8 +103,14 @@ func EncodeCSV(r io.Reader, name string, features, crosses []string, im *Imputer
 						}
 						continue
 					}
+					col = c
 				}
-				return nil, fail(1, 0, "", "no column for the model's feature %q (the header has: %s)", f, strings.Join(rec, ", "))
+				if !slices.Contains(absent, col) {
+					absent = append(absent, col)
+				}
+			}
+			if len(absent) > 0 {
+				return nil, fail(1, 0, "", "%s (the header has: %s)", absentColumns(absent), strings.Join(rec, ", "))
 			}
 			continue
 		}
@@ -177,4 +188,16 @@ func EncodeCSV(r io.Reader, name string, features, crosses []string, im *Imputer
 	}
 	e.D = len(features)
 	return e, nil
+}
+
+// absentColumns says which columns the model reads that a file lacks.
+func absentColumns(cols []string) string {
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = fmt.Sprintf("%q", c)
+	}
+	if len(q) == 1 {
+		return "no column for the model's feature " + q[0]
+	}
+	return "no columns for the model's features " + strings.Join(q, ", ")
 }

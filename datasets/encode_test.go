@@ -96,3 +96,20 @@ func TestEncodeCSVFollowsThePolicy(t *testing.T) {
 		t.Errorf("a bad number: %v", err)
 	}
 }
+
+// TestEncodeCSVNamesAbsentColumns: a file without a one-hot column is
+// told the column's name (city), not one of its features (city=Lyon),
+// and every absent column is named once.
+func TestEncodeCSVNamesAbsentColumns(t *testing.T) {
+	features := []string{"age", "city=Lyon", "city=Paris", "income"}
+	for _, c := range []struct{ csv, want string }{
+		{"age,income\n20,100\n", `f.csv: line 1: no column for the model's feature "city" (the header has: age, income)`},
+		{"city\nLyon\n", `f.csv: line 1: no columns for the model's features "age", "income" (the header has: city)`},
+		{"x\n1\n", `f.csv: line 1: no columns for the model's features "age", "city", "income" (the header has: x)`},
+	} {
+		_, err := EncodeCSV(strings.NewReader(c.csv), "f.csv", features, nil, nil)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q:\n got %v\nwant %s", c.csv, err, c.want)
+		}
+	}
+}

@@ -42,7 +42,10 @@ echo "--- first run: test accuracy $acc ---"; screen | head -20
 # Editing by replacement: units 4, typed 8, is 8 (not 48).
 tmux send-keys -t "$sess" 1
 waitfor "Train \]" 5
-for _ in $(seq 1 10); do tmux send-keys -t "$sess" Down; done   # Layer 1's units
+for _ in $(seq 1 30); do                   # down to Layer 1's units, wherever the form has it
+  screen | grep -q -- "› units" && break
+  tmux send-keys -t "$sess" Down; sleep 0.1
+done
 waitfor "› units" 5
 tmux send-keys -t "$sess" Enter
 waitfor "typing replaces" 5

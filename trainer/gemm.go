@@ -27,11 +27,21 @@ const parallelMACs = 1 << 20
 // pool runs row ranges of a product on persistent workers, so the hot path
 // starts no goroutines and allocates nothing. It is owned by one model and
 // not safe for concurrent use.
+//
+// A hand-off writes a task into each helper's slot and bumps the slot's
+// sequence number. A helper that has just finished a task spins on that
+// number for up to spinFor before it sleeps, and the caller spins the same
+// way for the helpers to finish: on a virtual machine, waking a sleeping
+// thread costs 50 to 200 µs (the idle virtual CPU has halted and the host
+// must run it again), and a w3 step hands work over twice and meets one
+// barrier, so sleeping between them cost 15% of a two-worker step.
 type pool struct {
 	workers int
-	tasks   chan gemmTask
-	wg      sync.WaitGroup
-	once    sync.Once
+	slots   []*slot // the helpers' (workers − 1)
+	pending atomic.Int32
+	caller  sleeper // the caller, waiting for pending to reach 0
+	spin    time.Duration
+	closed  atomic.Bool
 	bar     barrier
 
 	// handoffs counts the times work went to other workers (a product
@@ -42,6 +52,81 @@ type pool struct {
 	handoffs, barriers int
 	inside             time.Duration
 	waited             atomic.Int64 // nanoseconds
+}
+
+// slot is one helper's mailbox. Its padding keeps the two helpers' hot
+// words on separate cache lines.
+type slot struct {
+	seq  atomic.Uint64
+	wake sleeper
+	task gemmTask
+	_    [64]byte
+}
+
+// spinFor is how long a waiting worker checks for work (or the caller for
+// the end of a hand-off) before it sleeps: longer than the serial parts
+// between a step's hand-offs (the loss, the next batch's shuffle, about
+// 100 µs on w3), short enough that a pool left idle sleeps at once.
+const spinFor = 300 * time.Microsecond
+
+// sleeper lets one goroutine sleep until another wakes it, without a lost
+// wake-up: the sleeper announces itself, checks its condition once more,
+// and only then blocks; a waker that sees the announcement takes it back
+// and sends one token.
+type sleeper struct {
+	asleep atomic.Bool
+	ch     chan struct{}
+}
+
+// wait blocks until ready() holds, spinning for up to d first. It yields
+// the processor between checks, so the process's other goroutines (the
+// interface, the recorder) still run while a worker spins.
+func (s *sleeper) wait(ready func() bool, d time.Duration) {
+	if spinWait(ready, d) {
+		return
+	}
+	for {
+		s.asleep.Store(true)
+		if ready() {
+			if !s.asleep.CompareAndSwap(true, false) {
+				<-s.ch // a waker took the announcement: drain its token
+			}
+			return
+		}
+		<-s.ch
+		if ready() {
+			return
+		}
+	}
+}
+
+// wakeUp wakes the sleeper if it announced that it sleeps.
+func (s *sleeper) wakeUp() {
+	if s.asleep.CompareAndSwap(true, false) {
+		s.ch <- struct{}{}
+	}
+}
+
+// spinWait checks ready until it holds or d has passed, and reports which.
+func spinWait(ready func() bool, d time.Duration) bool {
+	if d <= 0 {
+		return ready()
+	}
+	var end time.Time
+	for i := 0; ; i++ {
+		if ready() {
+			return true
+		}
+		if i%64 == 63 {
+			now := time.Now()
+			if end.IsZero() {
+				end = now.Add(d)
+			} else if now.After(end) {
+				return false
+			}
+			runtime.Gosched()
+		}
+	}
 }
 
 type gemmKind uint8
@@ -74,35 +159,73 @@ type gemmTask struct {
 	act32         func(a, z []float32)
 
 	fn func(lo, hi int)
-	wg *sync.WaitGroup
 }
 
 func newPool(workers int) *pool {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	p := &pool{workers: workers}
-	if workers > 1 {
-		p.tasks = make(chan gemmTask, workers)
-		for i := 0; i < workers-1; i++ {
-			go func() {
-				for t := range p.tasks {
-					t.run()
-					t.wg.Done()
-				}
-			}()
-		}
+	// Spinning only pays when every worker has a processor of its own; with
+	// more workers than processors a spinning one holds a processor that
+	// another needs.
+	spin := time.Duration(0)
+	if workers <= runtime.GOMAXPROCS(0) {
+		spin = spinFor
+	}
+	return newPoolSpin(workers, spin)
+}
+
+// newPoolSpin is newPool with the given spin before a waiter sleeps.
+func newPoolSpin(workers int, spin time.Duration) *pool {
+	p := &pool{workers: workers, spin: spin, caller: sleeper{ch: make(chan struct{}, 1)}}
+	for range workers - 1 {
+		s := &slot{wake: sleeper{ch: make(chan struct{}, 1)}}
+		p.slots = append(p.slots, s)
+		go p.work(s)
 	}
 	return p
 }
 
+// work is a helper's loop: wait for the slot's next task, run it, report.
+func (p *pool) work(s *slot) {
+	var seen uint64
+	for {
+		s.wake.wait(func() bool { return s.seq.Load() != seen || p.closed.Load() }, p.spin)
+		if p.closed.Load() {
+			return
+		}
+		seen = s.seq.Load()
+		s.task.run()
+		if p.pending.Add(-1) == 0 {
+			p.caller.wakeUp()
+		}
+	}
+}
+
 // close stops the workers. It is safe to call more than once.
 func (p *pool) close() {
-	if p == nil || p.tasks == nil {
+	if p == nil || p.closed.Swap(true) {
 		return
 	}
-	p.once.Do(func() { close(p.tasks) })
+	for _, s := range p.slots {
+		s.wake.wakeUp()
+	}
 }
+
+// hand gives t to helper i (0-based) as part of a hand-off to n helpers.
+func (p *pool) hand(i int, t *gemmTask) {
+	s := p.slots[i]
+	s.task = *t
+	s.seq.Add(1)
+	s.wake.wakeUp()
+}
+
+// waitHelpers waits for every task of the current hand-off to finish.
+func (p *pool) waitHelpers() {
+	p.caller.wait(p.helpersDone, p.spin)
+}
+
+func (p *pool) helpersDone() bool { return p.pending.Load() == 0 }
 
 // do runs rows [0, rows) of t, split across the workers when the work is
 // large enough; the caller's goroutine takes the last share.
@@ -113,7 +236,7 @@ func (p *pool) do(t *gemmTask, rows, macs int) {
 // doAligned is do with splits on multiples of align rows, so a row is in
 // the same tile (and takes the same path) whatever the number of workers.
 //
-// t is taken by pointer and copied only into the workers' channel: the
+// t is taken by pointer and copied only into the helpers' slots: the
 // task is a few hundred bytes, and w1's tiny products (nine a step) run
 // inline, where copies are most of the hand-off's cost.
 func (p *pool) doAligned(t *gemmTask, rows, macs, align int) {
@@ -123,19 +246,21 @@ func (p *pool) doAligned(t *gemmTask, rows, macs, align int) {
 		return
 	}
 	w := min(p.workers, rows)
-	t.wg = &p.wg
 	p.handoffs++
 	step := ((rows+w-1)/w + align - 1) / align * align
-	lo := 0
-	for i := 0; i < w-1 && lo+step < rows; i++ {
-		t.lo, t.hi = lo, lo+step
-		p.wg.Add(1)
-		p.tasks <- *t
-		lo = t.hi
+	lo, n := 0, 0
+	for n < w-1 && lo+step < rows {
+		n++
+		lo += step
+	}
+	p.pending.Store(int32(n))
+	for i := range n {
+		t.lo, t.hi = i*step, (i+1)*step
+		p.hand(i, t)
 	}
 	t.lo, t.hi = lo, rows
 	t.run()
-	p.wg.Wait()
+	p.waitHelpers()
 }
 
 // each runs fn over [0, n) in chunks split at multiples of align, on all
@@ -152,22 +277,22 @@ func (p *pool) each(fn func(lo, hi int), n, cost, align int) {
 // must not hand work to the pool itself. It is how a training step runs
 // on all workers with two hand-offs instead of one per product.
 func (p *pool) region(nw int, fn func(w, nw int)) {
-	if p == nil || p.tasks == nil || nw <= 1 {
+	if p == nil || len(p.slots) == 0 || nw <= 1 {
 		fn(0, 1)
 		return
 	}
 	nw = min(nw, p.workers)
 	p.handoffs++
 	t0 := time.Now()
-	t := gemmTask{kind: kindEach, fn: fn, wg: &p.wg}
+	t := gemmTask{kind: kindEach, fn: fn}
+	p.pending.Store(int32(nw - 1))
 	for w := 1; w < nw; w++ {
 		t.lo, t.hi = w, nw
-		p.wg.Add(1)
-		p.tasks <- t
+		p.hand(w-1, &t)
 	}
 	fn(0, nw)
 	t1 := time.Now()
-	p.wg.Wait()
+	p.waitHelpers()
 	t2 := time.Now()
 	p.waited.Add(int64(t2.Sub(t1)))
 	p.inside += t2.Sub(t0)
@@ -183,12 +308,12 @@ func (p *pool) sync(w, nw int) {
 		p.barriers++
 	}
 	t0 := time.Now()
-	p.bar.wait(nw)
+	p.bar.wait(nw, p.spin)
 	p.waited.Add(int64(time.Since(t0)))
 }
 
-// barrier is a barrier for the workers of a region. A waiter spins for a
-// few microseconds (about the usual skew between two workers' halves of a
+// barrier is a barrier for the workers of a region. A waiter spins for up
+// to spinFor (longer than the usual skew between two workers' halves of a
 // step), then sleeps until the last one arrives: on a machine busy with
 // other work the partner may be off its core for a whole time slice, and
 // spinning through it would take the core from it.
@@ -200,10 +325,7 @@ type barrier struct {
 	sleepers int // guarded by mu
 }
 
-// barrierSpin is how many checks a waiter makes before it sleeps.
-const barrierSpin = 10000
-
-func (b *barrier) wait(nw int) {
+func (b *barrier) wait(nw int, spin time.Duration) {
 	g := b.gen.Load()
 	if b.count.Add(1) == int32(nw) {
 		b.count.Store(0)
@@ -215,10 +337,8 @@ func (b *barrier) wait(nw int) {
 		b.mu.Unlock()
 		return
 	}
-	for range barrierSpin {
-		if b.gen.Load() != g {
-			return
-		}
+	if spinWait(func() bool { return b.gen.Load() != g }, spin) {
+		return
 	}
 	b.mu.Lock()
 	if b.cond.L == nil {

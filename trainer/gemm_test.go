@@ -4,7 +4,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestGemmKernels checks the three products against a naive triple loop,
@@ -169,4 +173,48 @@ func sameBits[T float](a, b []T) bool {
 		}
 	}
 	return len(a) == len(b)
+}
+
+// TestPoolHandoffs runs many hand-offs through a pool whose helpers spin
+// and one whose helpers sleep at once (the wake-up path), with pauses
+// longer than the spin in between, checks every product against one
+// worker's, and checks that close stops the helpers.
+func TestPoolHandoffs(t *testing.T) {
+	before := runtime.NumGoroutine()
+	r := rand.New(rand.NewPCG(3, 4))
+	const m, k, n = 64, 128, 160
+	a, b := randVecT[float64](r, m*k), randVecT[float64](r, k*n)
+	want := make([]float64, m*n)
+	gemmNN(newPool(1), want, a, b, m, k, n, false)
+	for _, spin := range []time.Duration{0, spinFor} {
+		p := newPoolSpin(3, spin)
+		got := make([]float64, m*n)
+		var sum atomic.Int64
+		for i := range 40 {
+			clear(got)
+			gemmNN(p, got, a, b, m, k, n, false)
+			if !slices.Equal(got, want) {
+				t.Fatalf("spin %v, hand-off %d: the product differs from one worker's", spin, i)
+			}
+			p.region(3, func(w, nw int) {
+				p.sync(w, nw)
+				sum.Add(int64(w + 1))
+			})
+			if i%10 == 0 {
+				time.Sleep(2 * spinFor) // the helpers go to sleep
+			}
+		}
+		if got := sum.Load(); got != 40*6 {
+			t.Errorf("spin %v: the regions ran %d worker-units, want %d", spin, got, 40*6)
+		}
+		p.close()
+		p.close()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if g := runtime.NumGoroutine(); g > before {
+		t.Errorf("%d goroutines after close, %d before", g, before)
+	}
 }

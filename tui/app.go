@@ -59,8 +59,11 @@ type App struct {
 	w, h     int
 	showHelp bool
 	help     help.Model
+	// status and statusOK are the active screen's status line; lines
+	// hold every screen's (see statusline.go).
 	status   string
 	statusOK bool
+	lines    [numScreens]statusLine
 	keys     GlobalKeys
 	confirm  bool // asking whether to stop runs and quit
 	quitting bool
@@ -98,10 +101,13 @@ func New(store sessions.Store, o Options) *App {
 	a.screens = []screen{screenSetup: &setup, screenTrain: &train, screenRuns: &runs, screenCompare: &compare}
 	a.screens[screenSetup].Focus()
 	a.statusOK = true
+	for s := range a.lines {
+		a.lines[s].ok = true
+	}
 	a.sweepCtx, a.cancelSweeps = context.WithCancel(a.ctx)
 	a.watchCtx = a.ctx // the listener ends with the process
 	if o.StoreErr != nil {
-		a.status, a.statusOK = "store unavailable, runs will not be saved: "+o.StoreErr.Error(), false
+		a.sayAll("store unavailable, runs will not be saved: "+o.StoreErr.Error(), false)
 	}
 	return a
 }
@@ -144,6 +150,7 @@ func (a *App) show(s screenID) tea.Cmd {
 	for _, x := range a.screens {
 		x.Blur()
 	}
+	a.switchLine(s)
 	a.screen = s
 	a.screens[s].Focus()
 	return a.screens[s].Handle(shownMsg{})
@@ -196,7 +203,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case editSpecMsg:
 		if msg.from != "" {
-			a.status, a.statusOK = "cloned "+msg.from+" into Setup: change what you like, then t trains it", true
+			a.say(screenSetup, "cloned "+msg.from+" into Setup: change what you like, then t trains it", true)
 		}
 		return a, tea.Batch(a.show(screenSetup), a.screens[screenSetup].Handle(msg))
 	case startRunsMsg:
@@ -217,7 +224,12 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.quitting {
 			msg.run.handle.Stop()
 		}
-		a.status, a.statusOK = "training "+msg.run.id, true
+		for s := range screenID(numScreens) { // the screen that asked has its answer on Train
+			if a.lineOf(s).text == "starting…" {
+				a.say(s, "", true)
+			}
+		}
+		a.say(screenTrain, "training "+msg.run.id, true)
 		return a, tea.Batch(a.screens[screenTrain].Handle(msg), a.show(screenTrain))
 	case startSweepMsg:
 		if a.store == nil {
@@ -237,7 +249,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, cmd
 		}
 		if msg.err != nil {
-			a.status, a.statusOK = "sweep: "+msg.err.Error(), false
+			a.sayHereAndOnTrain("sweep: "+msg.err.Error(), false)
 			return a, nil
 		}
 		// The user stays where they are (the trials, the ranked table);
@@ -245,10 +257,10 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		top := topTrials(msg.res, 4)
 		changed := a.broadcast(runsChangedMsg{})
 		if len(top) < 2 {
-			a.status, a.statusOK = fmt.Sprintf("sweep %s %s", msg.res.ID, msg.res.Status), true
+			a.sayHereAndOnTrain(fmt.Sprintf("sweep %s %s", msg.res.ID, msg.res.Status), true)
 			return a, changed
 		}
-		a.status, a.statusOK = fmt.Sprintf("sweep %s %s: the top %d trials are on Compare (4)", msg.res.ID, msg.res.Status, len(top)), true
+		a.sayHereAndOnTrain(fmt.Sprintf("sweep %s %s: the top %d trials are on Compare (4)", msg.res.ID, msg.res.Status, len(top)), true)
 		return a, tea.Batch(changed, a.screens[screenCompare].Handle(compareRunsMsg{ids: top}))
 	case compareRunsMsg:
 		return a, tea.Batch(a.show(screenCompare), a.screens[screenCompare].Handle(msg))
@@ -268,13 +280,13 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(a.broadcast(msg), next)
 	case runEndedMsg:
 		// "training <id>" no longer applies once the run ended.
-		if a.status == "training "+msg.id || strings.HasPrefix(a.status, "paused "+msg.id+":") {
-			a.status, a.statusOK = msg.id+" "+msg.status, true
+		if l := a.lineOf(screenTrain); l.text == "training "+msg.id || strings.HasPrefix(l.text, "paused "+msg.id+":") {
+			a.say(screenTrain, msg.id+" "+msg.status, true)
 		}
 		return a, nil
 	case compareLoadedMsg:
-		if msg.err == nil && !a.statusOK {
-			a.status, a.statusOK = "", true // an earlier error no longer applies
+		if msg.err == nil && !a.lineOf(screenCompare).ok {
+			a.say(screenCompare, "", true) // an earlier error no longer applies
 		}
 	}
 	// Data messages go to every screen that keeps state.
@@ -286,7 +298,7 @@ func (a *App) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		switch msg.String() {
 		case "y", "Y", "enter":
 			a.confirm, a.quitting = false, true
-			a.status = "stopping runs…"
+			a.sayAll("stopping runs…", true)
 			a.cancelSweeps()
 			return a, tea.Batch(a.screens[screenTrain].Handle(stopRunsMsg{}), a.quitIfDone())
 		default:

@@ -108,7 +108,7 @@ func TestSweepPlaceholderFitsTheField(t *testing.T) {
 	}
 }
 
-// The sweep table's status and best columns read whole (early stopped,
+// The sweep table's status and best columns read whole (early_stopped,
 // best accuracy) when the screen has the room.
 func TestSweepTableColumnsReadWhole(t *testing.T) {
 	a := newApp(t, tempStore(t), 120, 40)
@@ -122,7 +122,7 @@ func TestSweepTableColumnsReadWhole(t *testing.T) {
 	}
 	m.runs = runs
 	v := m.sweepTable(runs[0], 120, 20)
-	for _, want := range []string{"early stopped", "best accuracy"} {
+	for _, want := range []string{"early_stopped", "best accuracy"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("no %q:\n%s", want, v)
 		}

@@ -103,9 +103,16 @@ func (m networkModel) clamp(n *netData) (col, row int) {
 	return col, row
 }
 
+// minMapRows is the fewest rows a map gets (6 pixel rows, enough to see a
+// boundary in it) unless its width caps it lower. Units that do not fit
+// at that height are scrolled to, rather than squeezed into one row.
+const minMapRows = 3
+
 // netGeometry lays the view out for a network of cols columns whose
 // largest has maxUnits units: the diagram's and the side pane's widths,
 // a map's size in cells, the gutter's width and the units per column.
+// Every unit up to maxShownUnits is drawn; when they do not fit at
+// minMapRows, the diagram scrolls (see diagram).
 func netGeometry(w, h, cols, maxUnits int) (netW, paneW, mw, mh, gw, perCol int) {
 	if w >= 90 {
 		paneW = max(30, min(w/3, 52))
@@ -121,9 +128,9 @@ func netGeometry(w, h, cols, maxUnits int) (netW, paneW, mw, mh, gw, perCol int)
 		gw = max(gw, min(12, (netW-cols*(mw+1))/(cols-1)))
 	}
 	rows := max(h-3, 2)
-	want := max(1, min(maxUnits, maxShownUnits))
-	perCol = max(1, min(want, rows/2))
-	mh = max(1, min(mw/2, rows/perCol-1, 6))
+	perCol = max(1, min(maxUnits, maxShownUnits))
+	tallest := max(1, min(mw/2, 6)) // at most square, and 6 rows
+	mh = max(min(tallest, minMapRows), min(tallest, rows/perCol-1))
 	return
 }
 

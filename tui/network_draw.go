@@ -13,7 +13,11 @@ import (
 )
 
 // diagram is the title, the notes and the columns with their gutters:
-// m.h lines, each exactly w cells wide.
+// m.h lines, each exactly w cells wide. The columns are laid out on a
+// canvas as tall as the tallest needs; when that is taller than the
+// view, the view scrolls to keep the selected unit near its middle,
+// starting at a whole unit of its column, and the note says there is more
+// above or below.
 func (m networkModel) diagram(n *netData, w, gw, selCol, selRow int) []string {
 	st := m.styles
 	kind := "maps over the input plane"
@@ -25,23 +29,35 @@ func (m networkModel) diagram(n *netData, w, gw, selCol, selRow int) []string {
 	if n.summary != "" {
 		note = n.summary
 	}
-	lines = append(lines, st.Subtle.Render(truncate(note, w)))
 	cw := n.mw + 1
-	rows := m.h - 3
+	rows := max(m.h-3, 0)
 	slot := n.mh + 1
-	// Each column's units, centred vertically; mid[c][i] is the text row
-	// of unit i's middle.
+	tallest := 0
+	for _, col := range n.cols {
+		tallest = max(tallest, len(col.units))
+	}
+	canvas := max(rows, tallest*slot)
+	// Each column's units, centred vertically; mid[c][i] is the canvas
+	// row of unit i's middle.
 	mid := make([][]int, len(n.cols))
-	grid := make([][]string, len(n.cols)) // per column: rows lines of cw cells
+	grid := make([][]string, len(n.cols)) // per column: canvas lines of cw cells
+	off := 0                              // the canvas row at the view's top
 	for c, col := range n.cols {
-		cells := make([]string, rows)
+		cells := make([]string, canvas)
 		for i := range cells {
 			cells[i] = strings.Repeat(" ", cw)
 		}
-		top := max(0, (rows-len(col.units)*slot)/2)
+		top := max(0, (canvas-len(col.units)*slot)/2)
+		if c == selCol && selRow < len(col.units) {
+			want := top + selRow*slot - (rows-slot)/2
+			if want > top { // start at a whole unit of the selected column
+				want = top + (want-top)/slot*slot
+			}
+			off = max(0, min(want, canvas-rows))
+		}
 		for i, u := range col.units {
 			y := top + i*slot
-			if y+slot > rows {
+			if y+slot > canvas {
 				break
 			}
 			for k, ln := range u.lines {
@@ -79,12 +95,22 @@ func (m networkModel) diagram(n *netData, w, gw, selCol, selRow int) []string {
 		name = truncate(name, cw)
 		header.WriteString(st.Header.Render(name) + strings.Repeat(" ", max(cw-lipgloss.Width(name), 0)))
 	}
-	lines = append(lines, header.String())
+	var more []string
+	if off > 0 {
+		more = append(more, "▲ more above")
+	}
+	if off+rows < canvas {
+		more = append(more, "▼ more below")
+	}
+	if len(more) > 0 {
+		note += " · " + strings.Join(more, " · ")
+	}
+	lines = append(lines, st.Subtle.Render(truncate(note, w)), header.String())
 	gutters := make([][]string, len(n.cols))
 	for c := 1; c < len(n.cols); c++ {
-		gutters[c] = m.gutter(n, c, gw, rows, mid, selCol, selRow)
+		gutters[c] = m.gutter(n, c, gw, canvas, mid, selCol, selRow)
 	}
-	for y := 0; y < rows; y++ {
+	for y := off; y < off+rows; y++ {
 		var b strings.Builder
 		for c := range n.cols {
 			if c > 0 {

@@ -160,14 +160,22 @@ func fixedHealth(id string) []trainer.Event {
 // fixedNetworkRun is a live run on the unit square with the fixed
 // snapshot and health history, its network view computed synchronously.
 func fixedNetworkRun(t *testing.T, m networkModel) *liveRun {
+	return fixedNetworkRunOf(t, m, 6, 4)
+}
+
+// fixedNetworkRunOf is fixedNetworkRun with hidden layers of the given
+// units (tanh, then relu).
+func fixedNetworkRunOf(t *testing.T, m networkModel, hidden ...int) *liveRun {
 	t.Helper()
 	id := "20261128-120000-netnet"
 	r := &liveRun{id: id, plane: unitPlane()}
 	for _, ev := range fixedHealth(id) {
 		r.inside.fold(ev)
 	}
-	r.inside.fold(trainer.FinishedEvent{ID: id, Model: fixedSnapshot(2, []int{6, 4}, "tanh")})
-	r.inside.snap.Layers[1].Activation = "relu"
+	r.inside.fold(trainer.FinishedEvent{ID: id, Model: fixedSnapshot(2, hidden, "tanh")})
+	for i := 1; i < len(hidden); i++ {
+		r.inside.snap.Layers[i].Activation = "relu"
+	}
 	cmd := m.refresh(r)
 	if cmd == nil {
 		t.Fatal("no computation started")
@@ -192,6 +200,43 @@ func TestNetworkGolden(t *testing.T) {
 			m, _ = m.Update(keyMsg("down"))
 			view := m.viewFor(r)
 			checkWidth(t, view, size[0], size[1])
+			goldenView(t, "network", view)
+		})
+	}
+}
+
+// TestNetworkFitsTheTerminal: at 80×24 a network of 8 and 8 units keeps
+// maps of minMapRows rows and scrolls to the selected unit (it squeezed
+// every map into one row); at 120×40 every unit fits with no scrolling.
+// The sizes are the terminal's: Train gives the view its height less the
+// tab bar, status and help lines and its own two.
+func TestNetworkFitsTheTerminal(t *testing.T) {
+	for _, c := range []struct {
+		w, h   int
+		scroll bool
+	}{{80, 24, true}, {120, 40, false}} {
+		t.Run(fmt.Sprintf("%dx%d", c.w, c.h), func(t *testing.T) {
+			m := newNetwork(&chartStyles)
+			m.SetSize(c.w, c.h-3-2)
+			m.Focus()
+			r := fixedNetworkRunOf(t, m, 8, 8)
+			if n := r.inside.net; n.mh < minMapRows || len(n.cols[1].units) != 8 || n.summary != "" {
+				t.Fatalf("maps of %d rows, %d of 8 units drawn (%q)", n.mh, len(n.cols[1].units), n.summary)
+			}
+			for range 5 { // h1.6, below the first screen at 80×24
+				m, _ = m.Update(keyMsg("down"))
+			}
+			view := m.viewFor(r)
+			checkWidth(t, view, c.w, c.h-5)
+			if lines := strings.Count(view, "\n") + 1; lines != c.h-5 {
+				t.Errorf("%d lines, want %d", lines, c.h-5)
+			}
+			if !strings.Contains(view, "▸h1.6") {
+				t.Errorf("the selected unit is out of view:\n%s", view)
+			}
+			if got := strings.Contains(view, "▲ more above"); got != c.scroll {
+				t.Errorf("scrolled %v, want %v:\n%s", got, c.scroll, view)
+			}
 			goldenView(t, "network", view)
 		})
 	}

@@ -36,7 +36,7 @@ var runColumns = []runColumn{
 	{"ARCHITECTURE", "summary", 24, func(r *sessions.Run) string { return archOf(r.Summary) }},
 	{"OPT", "optimizer", 8, func(r *sessions.Run) string { return r.Spec.Optimizer.Name }},
 	{"LR", "lr", 7, func(r *sessions.Run) string { return ftoa(r.Spec.Optimizer.LR) }},
-	{"STATUS", "status", 11, func(r *sessions.Run) string { return string(r.Status) }},
+	{"STATUS", "status", 14, func(r *sessions.Run) string { return string(r.Status) }}, // target_reached whole
 	{"BEST VAL", "val_key", 11, func(r *sessions.Run) string { return keyCell(r, "best_val_") }},
 	{"TEST", "test_key", 11, func(r *sessions.Run) string { return keyCell(r, "test_") }},
 	{"TAGS", "tags", 12, func(r *sessions.Run) string { return strings.Join(r.Tags, ",") }},

@@ -121,8 +121,8 @@ func (m runsModel) viewDetail() string {
 	head = append(head, st.Title.Render(truncate(title, w)))
 	head = append(head, truncate(fmt.Sprintf("%s · %s · %s · %s lr %s · batch %d · %s epochs · best %d", r.Status, r.Dataset, archOf(r.Summary),
 		r.Spec.Optimizer.Name, numfmt.Short(r.Spec.Optimizer.LR), r.Spec.BatchSize, epochsCell(r.EpochsDone, r.EpochsTotal), r.BestEpoch), w))
-	if r.Reason != "" || len(r.Tags) > 0 || r.Notes != "" {
-		head = append(head, st.Subtle.Render(truncate(strings.TrimSpace(r.Reason+"  tags: "+strings.Join(r.Tags, ",")+"  "+r.Notes), w)))
+	if why := ReasonText(r.Status, r.Reason); why != "" || len(r.Tags) > 0 || r.Notes != "" {
+		head = append(head, st.Subtle.Render(truncate(strings.TrimSpace(why+"  tags: "+strings.Join(r.Tags, ",")+"  "+r.Notes), w)))
 	}
 	rightW := 0
 	if w >= 70 {

@@ -49,14 +49,14 @@ func (m trainModel) sweepTable(sel *liveRun, w, h int) string {
 		lower := trainer.LowerIsBetter(trials[i].key)
 		return (lower && vi < vj) || (!lower && vi > vj)
 	})
-	// Columns as wide as what they hold (early stopped, best accuracy):
+	// Columns as wide as what they hold (early_stopped, best accuracy):
 	// the trial's name takes no more than its longest, so the rest fits.
 	nameW := 12
 	for _, r := range trials {
 		nameW = max(nameW, lipgloss.Width(trialName(r)))
 	}
 	nameW = min(nameW, max(w/3, 12), 40)
-	const statusW = 14 // "target reached"
+	const statusW = 14 // "target_reached"
 	bestHead := "best " + sel.key
 	bestW := min(max(lipgloss.Width(bestHead), 10), 16)
 	sparkW := max(w-nameW-statusW-bestW-17, 8)

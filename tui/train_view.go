@@ -10,13 +10,15 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"workbench/numfmt"
+	"workbench/trainer"
 )
 
-// statusLabel names a run's state for the UI.
+// statusLabel names a run's state for the UI: its status word (see
+// statuswords.go), or paused.
 func statusLabel(r *liveRun) string {
 	switch {
 	case r.fin != nil:
-		return strings.ReplaceAll(string(r.fin.Status), "_", " ")
+		return string(r.fin.Status)
 	case r.handle != nil && r.handle.Paused():
 		return "paused"
 	case r.halted:
@@ -183,10 +185,10 @@ func (m trainModel) progressLine(r *liveRun) string {
 	}
 	status := statusLabel(r)
 	statusStyle := st.Accent
-	switch status {
-	case "diverged", "stopped":
+	switch trainer.Status(status) {
+	case trainer.StatusDiverged, trainer.StatusStopped, trainer.StatusFailed, trainer.StatusInterrupted:
 		statusStyle = st.Error
-	case "done", "early stopped", "target reached":
+	case trainer.StatusDone, trainer.StatusEarlyStopped, trainer.StatusTargetReached:
 		statusStyle = st.Good
 	case "paused":
 		statusStyle = st.Bad
@@ -235,8 +237,10 @@ func (m trainModel) rightColumn(r *liveRun, w, h int) string {
 	if r.fin != nil && r.fin.Test.Confusion != nil {
 		tail = append(tail, st.Header.Render("test confusion (rows actual)"), confusionView(r.fin.Test.Confusion, r.start.ClassNames, st, w-4))
 	}
-	if r.fin != nil && r.fin.Reason != "" {
-		tail = append(tail, st.Subtle.Render(wrap(r.fin.Reason, w-4)))
+	if r.fin != nil {
+		if why := ReasonText(r.fin.Status, r.fin.Reason); why != "" {
+			tail = append(tail, st.Subtle.Render(wrap(why, w-4)))
+		}
 	}
 	tail = append(tail, warningLines(r, st, w-4)...)
 	// The metric panel gets the rows the rest leaves, so the confusion

@@ -1,0 +1,53 @@
+package tui
+
+// statusLine is what a screen last said on the status bar.
+type statusLine struct {
+	text string
+	ok   bool // false draws it as an error
+}
+
+// The status bar belongs to the active screen. Each screen keeps its own
+// line, so that what one says ("training <id>", "exported to …") stays
+// with it instead of following the user to screens where it no longer
+// applies, and is there again on the way back. a.status and a.statusOK
+// hold the active screen's line; a.lines the others'.
+
+// say puts text on screen s's status line: on the bar now when s is the
+// active screen, else once the user goes to s.
+func (a *App) say(s screenID, text string, ok bool) {
+	if s == a.screen {
+		a.status, a.statusOK = text, ok
+		return
+	}
+	a.lines[s] = statusLine{text: text, ok: ok}
+}
+
+// sayAll puts text on every screen's line, for what applies app-wide (the
+// store is unavailable, the app is stopping runs to quit).
+func (a *App) sayAll(text string, ok bool) {
+	for s := range screenID(numScreens) {
+		a.say(s, text, ok)
+	}
+}
+
+// lineOf returns screen s's status line.
+func (a *App) lineOf(s screenID) statusLine {
+	if s == a.screen {
+		return statusLine{text: a.status, ok: a.statusOK}
+	}
+	return a.lines[s]
+}
+
+// switchLine keeps the active screen's line and puts s's on the bar; show
+// calls it as s becomes the active screen.
+func (a *App) switchLine(s screenID) {
+	a.lines[a.screen] = statusLine{text: a.status, ok: a.statusOK}
+	a.status, a.statusOK = a.lines[s].text, a.lines[s].ok
+}
+
+// sayHereAndOnTrain puts text on the active screen's line and on Train's,
+// for the end of a sweep, whose trials Train shows, wherever the user is.
+func (a *App) sayHereAndOnTrain(text string, ok bool) {
+	a.say(a.screen, text, ok)
+	a.say(screenTrain, text, ok)
+}

@@ -1,0 +1,100 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"workbench/trainer"
+)
+
+// statusBar is the status line of a view: the line above the help.
+func statusBar(v string) string {
+	lines := strings.Split(v, "\n")
+	return strings.TrimSpace(lines[len(lines)-2])
+}
+
+// TestStatusLineBelongsToItsScreen: what Train says of its run ("<id>
+// done") stays on Train; Runs, Compare and Setup show their own lines,
+// and each screen's line is back when the user returns to it.
+func TestStatusLineBelongsToItsScreen(t *testing.T) {
+	const id = "20261128-130000-cccccc"
+	store := tempStore(t)
+	storeSynthRuns(t, store) // for Runs to clone from
+	a := newApp(t, store, 120, 40)
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 5
+	addSynthRun(t, a, spec, id)
+	if got := statusBar(a.View()); got != id+" done" {
+		t.Fatalf("Train's status line %q, want %q", got, id+" done")
+	}
+	for _, k := range []string{"3", "4", "1"} {
+		press(a, k)
+		if got := statusBar(a.View()); got != "" {
+			t.Errorf("screen %s shows Train's line %q", k, got)
+		}
+	}
+	press(a, "3")
+	send(a, statusMsg{text: "exported to run.json"})
+	press(a, "2")
+	if got := statusBar(a.View()); got != id+" done" {
+		t.Errorf("back on Train: %q, want %q", got, id+" done")
+	}
+	// A run that ends while the user is on Runs updates Train's line only.
+	a.say(screenTrain, "training 20261128-140000-dddddd", true)
+	press(a, "3")
+	send(a, runEndedMsg{id: "20261128-140000-dddddd", status: string(trainer.StatusEarlyStopped)})
+	if got := statusBar(a.View()); got != "exported to run.json" {
+		t.Errorf("Runs' own line %q, want %q", got, "exported to run.json")
+	}
+	press(a, "2")
+	if got := statusBar(a.View()); got != "20261128-140000-dddddd early_stopped" {
+		t.Errorf("Train after its run ended: %q", got)
+	}
+	// Cloning from Runs speaks on Setup, where it lands, not on Runs.
+	press(a, "3", "c")
+	if a.screen != screenSetup || !strings.HasPrefix(statusBar(a.View()), "cloned ") {
+		t.Fatalf("after c: screen %d, status %q", a.screen, statusBar(a.View()))
+	}
+	press(a, "3")
+	if got := statusBar(a.View()); got != "exported to run.json" {
+		t.Errorf("Runs after a clone: %q", got)
+	}
+}
+
+// TestStoreErrorShowsOnEveryScreen: an app-wide problem is on every
+// screen's line until that screen says something else.
+func TestStoreErrorShowsOnEveryScreen(t *testing.T) {
+	a := New(nil, Options{StoreErr: errors.New("disk full")})
+	a.noRefresh = true
+	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	for _, k := range []string{"1", "2", "3", "4"} {
+		press(a, k)
+		if got := statusBar(a.View()); !strings.Contains(got, "store unavailable, runs will not be saved: disk full") {
+			t.Errorf("screen %s: %q", k, got)
+		}
+	}
+}
+
+// TestStartingMovesToTrain: t on Setup says "starting…" there until the
+// run starts; then Train says "training <id>" and Setup no longer waits.
+func TestStartingMovesToTrain(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	_, _ = a.Update(startRunsMsg{}) // the run's start comes later
+	if got := statusBar(a.View()); got != "starting…" {
+		t.Fatalf("Setup after t: %q", got)
+	}
+	const id = "20261128-150000-aaaaaa"
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 3
+	send(a, runStartedMsg{run: &liveRun{id: id, spec: spec, queue: closedQueue(synthEvents(spec, id, 0.1)), key: "accuracy"}})
+	// "training <id>" went to Train, which the run's end then updated.
+	if a.screen != screenTrain || a.status != id+" done" {
+		t.Fatalf("screen %d, Train's line %q", a.screen, a.status)
+	}
+	if l := a.lineOf(screenSetup); l.text != "" {
+		t.Errorf("Setup still says %q", l.text)
+	}
+}
