@@ -4,6 +4,8 @@
 #
 #   scripts/search-quality.sh            # 3 problems × 5 seeds × 30 trials, parallelism 1
 #   SEEDS=3 TRIALS=20 scripts/search-quality.sh
+#   FIRST_SEED=6 SEEDS=15 scripts/search-quality.sh   # held-out sweep seeds 6–20
+#   PARTS=13 scripts/search-quality.sh   # only parts 1 and 3 (default 123)
 #
 # Part 1, for each problem and sweep seed: both samplers run TRIALS trials
 # one at a time (TPE's first few, 4 or 5 here, are the same draws as random
@@ -31,6 +33,9 @@ if [ -n "${OUT:-}" ]; then mkdir -p "$OUT"; rm -rf "$tmp"; trap - EXIT; tmp=$(cd
 (cd "$here" && go build -o "$tmp/workbench" .)
 wb="$tmp/workbench"
 seeds=${SEEDS:-5}
+first=${FIRST_SEED:-1}
+last=$((first + seeds - 1))
+parts=${PARTS:-123}
 trials=${TRIALS:-30}
 noise=${NOISE_SEEDS:-8}
 
@@ -68,7 +73,7 @@ sweepfile breast-cancer --data breast-cancer --scale standard --layers 16 --opt 
 sweepfile moons --data moons --noise 0.3 --layers 8 --act tanh --opt adam --batch 16 --epochs 25
 
 for p in digits breast-cancer moons; do
-  for s in $(seq 1 "$seeds"); do
+  for s in $(seq "$first" "$last"); do
     for sampler in random tpe; do
       "$wb" sweep --file "$tmp/$p.sweep.json" --trials "$trials" --sampler "$sampler" --sweep-seed "$s" \
         --parallel 1 --json --db "$tmp/q.db" > "$tmp/$p.$s.$sampler.jsonl"
@@ -76,9 +81,10 @@ for p in digits breast-cancer moons; do
   done
 done
 
-python3 - "$tmp" "$seeds" "$trials" <<'PY'
+python3 - "$tmp" "$first" "$last" "$trials" <<'PY'
 import json, sys, statistics
-tmp, seeds, trials = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+tmp, s0, s1, trials = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+seeds = s1 - s0 + 1
 def objectives(path):
     ys = {}
     for line in open(path):
@@ -93,7 +99,7 @@ print(f"| problem | random: trials to its best | TPE: trials to random's best | 
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 for p in ["digits", "breast-cancer", "moons"]:
     rn, tn, rb, tb, rm, tm, rw, tw, reached = [], [], [], [], [], [], [], [], 0
-    for s in range(1, seeds + 1):
+    for s in range(s0, s1 + 1):
         r = objectives(f"{tmp}/{p}.{s}.random.jsonl")
         t = objectives(f"{tmp}/{p}.{s}.tpe.jsonl")
         best = min(r)
@@ -111,8 +117,9 @@ for p in ["digits", "breast-cancer", "moons"]:
 PY
 
 # Part 2: the training seed's noise at random search's best configuration.
+if [[ $parts == *2* ]]; then
 for p in digits breast-cancer moons; do
-  for s in $(seq 1 "$seeds"); do
+  for s in $(seq "$first" "$last"); do
     python3 - "$tmp/$p.sweep.json" "$tmp/$p.$s.random.jsonl" "$noise" > "$tmp/$p.$s.noise.sweep.json" <<'PY'
 import json, sys
 sweep, path, n = json.load(open(sys.argv[1])), sys.argv[2], int(sys.argv[3])
@@ -125,9 +132,10 @@ PY
     "$wb" sweep --file "$tmp/$p.$s.noise.sweep.json" --parallel 1 --json --db "$tmp/n.db" > "$tmp/$p.$s.noise.jsonl"
   done
 done
-python3 - "$tmp" "$seeds" "$noise" <<'PY'
+python3 - "$tmp" "$first" "$last" "$noise" <<'PY'
 import json, sys, statistics
-tmp, seeds, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+tmp, s0, s1, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+seeds = s1 - s0 + 1
 def ys(path):
     out = []
     for line in open(path):
@@ -140,14 +148,17 @@ print(f"| problem | sd of val_loss at random's best configuration over {n} train
 print("|---|---|---|---|")
 for p in ["digits", "breast-cancer", "moons"]:
     sds, gaps, under = [], [], 0
-    for s in range(1, seeds + 1):
+    for s in range(s0, s1 + 1):
         sd = statistics.stdev(ys(f"{tmp}/{p}.{s}.noise.jsonl"))
         r = sorted(ys(f"{tmp}/{p}.{s}.random.jsonl"))
         sds.append(sd); gaps.append(r[1] - r[0]); under += r[1] - r[0] < sd
     print(f"| {p} | {statistics.median(sds):.4f} | {statistics.median(gaps):.4f} | {under}/{seeds} |")
 PY
 
+fi
+
 # Part 3: ASHA on digits against the exhaustive grid.
+if [[ $parts == *3* ]]; then
 grid=(--grid lr=0.0003,0.003,0.03 --grid l2=1e-5,1e-3,1e-1 --grid 'layers=8;32;32,32')
 base=(--data digits --scale standard --opt adam --batch 64 --epochs 27 --parallel 1 --json --db "$tmp/a.db")
 "$wb" sweep "${base[@]}" "${grid[@]}" > "$tmp/full.jsonl"
@@ -172,3 +183,4 @@ print("|---|---|---|")
 print(f"| exhaustive | {fb:.4f} | {fe} |")
 print(f"| ASHA (rungs 3, 9, 27; η 3) | {ab:.4f} ({(ab - fb) * 100:+.2f} points) | {ae} ({100 * (1 - ae / fe):.0f}% saved) |")
 PY
+fi

@@ -166,10 +166,10 @@ func decode(d Dist, x float64) string {
 	return ftoa(x)
 }
 
-// goodTrial reports whether a finished trial counts with its objective;
-// pruned, diverged, failed and stopped trials count as bad.
+// goodTrial reports whether a finished trial ran to its end with a finite
+// objective: only such trials rank by objective alone (see split).
 func goodTrial(r TrialResult) bool {
-	if !r.HasObj || math.IsNaN(r.Objective) || math.IsInf(r.Objective, 0) {
+	if !finiteObj(r) {
 		return false
 	}
 	switch r.Status {
@@ -179,39 +179,67 @@ func goodTrial(r TrialResult) bool {
 	return false
 }
 
-// split orders the finished trials and returns the good group (the best
-// tpeGamma(n)) and the rest, each in trial order.
+// tier is where a finished trial ranks in TPE's split, best first: a
+// trial that ran to its end, a pruned one (Optuna's PRUNED), or one that
+// diverged, failed or was stopped, which never joins the good group.
+func tier(r TrialResult) int {
+	switch {
+	case goodTrial(r):
+		return 0
+	case r.Status == trainer.StatusPruned:
+		return 1
+	}
+	return 2
+}
+
+// split ranks the finished trials and returns the good group (the best
+// tpeGamma(n) of n) and the rest, each in trial order. As in Optuna, the
+// trials that ran to their end rank by objective; pruned ones rank below
+// them, those that got furthest first and then by their objective so far,
+// and fill the good group only when too few trials ran to their end (an
+// ASHA sweep early on). Diverged, failed and stopped trials count as bad.
 func (p *tpe) split(done []TrialResult) (below, above []TrialResult) {
-	var good, bad []TrialResult
+	var ts []TrialResult
 	for _, r := range done {
-		if r.Trial.Params == nil {
-			continue
-		}
-		if goodTrial(r) {
-			good = append(good, r)
-		} else {
-			bad = append(bad, r)
+		if r.Trial.Params != nil {
+			ts = append(ts, r)
 		}
 	}
-	sort.SliceStable(good, func(i, j int) bool {
-		a, b := good[i].Objective, good[j].Objective
-		if a != b {
-			if p.lower {
-				return a < b
-			}
-			return a > b
+	better := func(a, b TrialResult) bool {
+		if ta, tb := tier(a), tier(b); ta != tb {
+			return ta < tb
 		}
-		return good[i].Trial.Index < good[j].Trial.Index
-	})
-	n := min(tpeGamma(len(good)+len(bad)), len(good))
-	below = append(below, good[:n]...)
-	above = append(append(above, good[n:]...), bad...)
+		if a.Status == trainer.StatusPruned && a.Epochs != b.Epochs {
+			return a.Epochs > b.Epochs
+		}
+		fa, fb := finiteObj(a), finiteObj(b)
+		switch {
+		case fa != fb:
+			return fa
+		case fa && a.Objective != b.Objective:
+			return (a.Objective < b.Objective) == p.lower
+		}
+		return a.Trial.Index < b.Trial.Index
+	}
+	sort.SliceStable(ts, func(i, j int) bool { return better(ts[i], ts[j]) })
+	n := tpeGamma(len(ts))
+	for i, r := range ts {
+		if i < n && tier(r) < 2 {
+			below = append(below, r)
+		} else {
+			above = append(above, r)
+		}
+	}
 	byIndex := func(ts []TrialResult) {
 		sort.Slice(ts, func(i, j int) bool { return ts[i].Trial.Index < ts[j].Trial.Index })
 	}
 	byIndex(below)
 	byIndex(above)
 	return below, above
+}
+
+func finiteObj(r TrialResult) bool {
+	return r.HasObj && !math.IsNaN(r.Objective) && !math.IsInf(r.Objective, 0)
 }
 
 // suggest proposes the parameters of trial index given the finished

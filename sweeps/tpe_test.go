@@ -138,6 +138,65 @@ func TestTPECountsPrunedAndDivergedAsBad(t *testing.T) {
 	}
 }
 
+func TestTPEFillsTheGoodGroupWithPrunedTrialsAsOptunaDoes(t *testing.T) {
+	// An ASHA sweep early on: too few trials ran to their end for the good
+	// group, so the pruned trials that got furthest fill it, by objective
+	// among equals; diverged and failed ones never do.
+	p := &tpe{spec: syntheticSpec(SamplerTPE, 1), lower: true}
+	mk := func(i int, st trainer.Status, epochs int, y float64) TrialResult {
+		return TrialResult{Trial: Trial{Index: i, Params: map[string]string{"lr": "0.001"}}, Status: st, Epochs: epochs, Objective: y, HasObj: !math.IsNaN(y)}
+	}
+	var done []TrialResult
+	for i, c := range []struct {
+		st     trainer.Status
+		epochs int
+		y      float64
+	}{
+		{trainer.StatusPruned, 3, 0.1}, {trainer.StatusPruned, 9, 0.5}, {trainer.StatusDiverged, 2, math.NaN()},
+		{trainer.StatusPruned, 9, 0.4}, {trainer.StatusFailed, 0, math.NaN()}, {trainer.StatusPruned, 3, 0.2},
+		{trainer.StatusPruned, 1, 0.05}, {trainer.StatusPruned, 3, 0.3}, {trainer.StatusPruned, 3, 0.6},
+		{trainer.StatusPruned, 9, math.NaN()}, {trainer.StatusDiverged, 9, 0.01},
+	} {
+		done = append(done, mk(i, c.st, c.epochs, c.y))
+	}
+	indices := func(ts []TrialResult) []int {
+		var out []int
+		for _, r := range ts {
+			out = append(out, r.Trial.Index)
+		}
+		return out
+	}
+	// 11 trials: a good group of 2, the 9-epoch trials at 0.4 and 0.5.
+	below, above := p.split(done)
+	if got := indices(below); !reflect.DeepEqual(got, []int{1, 3}) || len(above) != 9 {
+		t.Fatalf("below %v, above %v", got, indices(above))
+	}
+	// A trial that ran to its end ranks above every pruned one, however
+	// poor its objective.
+	done = append(done, mk(11, trainer.StatusDone, 27, 0.9))
+	below, _ = p.split(done)
+	if got := indices(below); !reflect.DeepEqual(got, []int{3, 11}) {
+		t.Fatalf("with a finished trial, below %v", got)
+	}
+	// Of 10 trials a good group of 1: at 0.4, or at 0.5 when higher is
+	// better.
+	for _, c := range []struct {
+		lower bool
+		want  int
+	}{{true, 3}, {false, 1}} {
+		p.lower = c.lower
+		if below, _ = p.split(done[:10]); len(below) != 1 || below[0].Trial.Index != c.want {
+			t.Fatalf("lower %v: below %v, want [%d]", c.lower, indices(below), c.want)
+		}
+	}
+	// Only diverged and failed trials: no good group, and TPE proposes from
+	// the prior alone.
+	below, above = p.split([]TrialResult{done[2], done[4]})
+	if len(below) != 0 || len(above) != 2 {
+		t.Fatalf("below %v above %v", indices(below), indices(above))
+	}
+}
+
 func TestTPEDefaults(t *testing.T) {
 	for _, c := range []struct{ n, want int }{{1, 1}, {10, 1}, {11, 2}, {100, 10}, {1000, 25}} {
 		if g := tpeGamma(c.n); g != c.want {
