@@ -12,6 +12,9 @@ import (
 )
 
 // The enum lists, once each.
+// maxUnits is the widest a layer may be, in a spec and in a loaded model.
+const maxUnits = 65536
+
 var (
 	initNames      = []string{"xavier_uniform", "xavier_normal", "he_uniform", "he_normal"}
 	optimizerNames = []string{"gd", "sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"}
@@ -154,7 +157,7 @@ var fields = []Field{
 	{Path: "model.hidden", Flag: "layers", Label: "hidden layers", Section: "Layer", Kind: KindList, Hidden: true,
 		Usage: "hidden layer `widths`, comma-separated, e.g. 16,16 (\"\" or none for no hidden layer)",
 		get:   getLayers, set: setLayers},
-	{Path: "model.hidden[].units", Label: "units", Section: "Layer", Kind: KindInt, Min: 1, Max: 65536, PerLayer: true,
+	{Path: "model.hidden[].units", Label: "units", Section: "Layer", Kind: KindInt, Min: 1, Max: maxUnits, PerLayer: true,
 		Usage: "units of a hidden layer", Steps: []string{"1", "2", "3", "4", "5", "6", "7", "8", "10", "12", "16", "24", "32", "48", "64", "96", "128", "192", "256", "384", "512", "1024"},
 		ref: func(s *Spec, i int) any { return &s.Model.Hidden[i].Units }},
 	{Path: "model.hidden[].activation", Flag: "act", Label: "activation", Section: "Layer", Kind: KindEnum, PerLayer: true, Values: ActivationNames,
@@ -382,8 +385,8 @@ func setLayers(s *Spec, v string) error {
 	if v != "" && v != "none" {
 		for i, w := range strings.Split(v, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(w))
-			if err != nil || n < 1 || n > 65536 {
-				return fmt.Errorf("want widths from 1 to 65536 such as 16,16, got %q", v)
+			if err != nil || n < 1 || n > maxUnits {
+				return fmt.Errorf("want widths from 1 to %d such as 16,16, got %q", maxUnits, v)
 			}
 			l := tmpl
 			if i < len(s.Model.Hidden) {

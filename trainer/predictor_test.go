@@ -55,3 +55,15 @@ func TestLoadPredictorRefusesAShortScaler(t *testing.T) {
 		t.Fatalf("got %v, want %q", err, want)
 	}
 }
+
+// TestLoadRefusesTooWideLayers: a model file may not declare a layer wider
+// than a spec may (prediction allocates blocks of rows that wide).
+func TestLoadRefusesTooWideLayers(t *testing.T) {
+	err := checkLayerShape(0, 1, 1, maxUnits+1, maxUnits+1)
+	if err == nil || err.Error() != "weights: layer 0 has 65537 units; a layer has at most 65536" {
+		t.Errorf("a 65537-unit layer: %v", err)
+	}
+	if err := checkLayerShape(0, 1, 1, maxUnits, maxUnits); err != nil {
+		t.Errorf("a 65536-unit layer is refused: %v", err)
+	}
+}

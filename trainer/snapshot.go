@@ -220,6 +220,9 @@ func checkLayerShape(i, in, lin, lout, w int) error {
 		return fmt.Errorf("weights: layer %d has %d inputs, want %d (the width before it)", i, lin, in)
 	case lin < 1 || lout < 1:
 		return fmt.Errorf("weights: layer %d has %d inputs and %d units; want at least 1 of each", i, lin, lout)
+	case lout > maxUnits:
+		// Prediction works in blocks of rows as wide as the widest layer.
+		return fmt.Errorf("weights: layer %d has %d units; a layer has at most %d", i, lout, maxUnits)
 	case w%lout != 0 || w/lout != lin:
 		return fmt.Errorf("weights: layer %d has %d weights, want %d inputs × %d units", i, w, lin, lout)
 	}
