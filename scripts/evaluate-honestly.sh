@@ -39,6 +39,27 @@ for ds in 2 3 4 5; do
   done
 done
 
+echo "   5-fold cross-validation over all rows (--cv 5 --cv-all: the folds follow the data seed, so seeds 1-5 share them), mean validation R² over the folds"
+declare -A d1c
+for st in none standard; do
+  v=()
+  for s in 1 2 3 4 5; do
+    v+=("$(wb train --data diabetes --scale standard --layers 64 --act relu --opt adam --lr 0.001 --batch 32 --epochs 200 \
+      --seed "$s" --scale-target "$st" --cv 5 --cv-all | get "'%.4f %.4f' % (d['cv']['val']['r2'], d['cv']['val_std']['r2'])")")
+  done
+  means=(); stds=()
+  for x in "${v[@]}"; do means+=("${x%% *}"); stds+=("${x##* }"); done
+  d1c[$st]="${means[*]}"
+  printf "  cv, target %-8s " "$st"; spread "${means[@]}"; printf "    std over folds: %s\n" "${stds[*]}"
+done
+python3 - ${d1c[none]} ${d1c[standard]} <<'PY'
+import sys
+v=[float(x) for x in sys.argv[1:]]; raw, std = v[:5], v[5:]
+sp=max(std)-min(std); m_raw, m_std = sum(raw)/5, sum(std)/5
+print("  criterion on cross-validated R²: standard spread %.3f < 0.1: %s; standard mean %.3f >= raw mean %.3f: %s" %
+      (sp, "PASS" if sp < 0.1 else "FAIL", m_std, m_raw, "PASS" if m_std >= m_raw else "FAIL"))
+PY
+
 echo "2. credit: 32 relu, adam 1e-3, batch 32, 30 epochs; test recall on bad over seeds 1-5"
 for cw in none balanced; do
   r=()
