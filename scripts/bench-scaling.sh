@@ -8,6 +8,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here" && go build -o /tmp/workbench-bench .
+. "$here/scripts/quiet-check.sh"
 [ $# -gt 0 ] || set -- w3
 for w in "$@"; do
 	/tmp/workbench-bench bench --workload "$w" --precision f64,f32 --workers 1,2 --rounds "${ROUNDS:-5}"

@@ -8,6 +8,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 export WORKBENCH_PEERS=${PEERS:-$here/../shared/bench/peers.sh}
 cd "$here" && go build -o /tmp/workbench-bench .
-echo "load before: $(uptime)" >&2
+. "$here/scripts/quiet-check.sh"
 /tmp/workbench-bench bench --peers --rounds "${ROUNDS:-3}" "$@"
 echo "load after: $(uptime)" >&2
