@@ -117,6 +117,14 @@ func followSweep(e *env, store *sessions.SQLite, id string, total int, jsonOut b
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
+		// The sweep's state is read before its trials: a sweep that has
+		// ended has every trial final, so the trials read after it are
+		// all printed before the ranking. Read after them, a trial that
+		// ended in between was never printed.
+		var finished bool
+		if sw, err = store.GetSweep(ctx, id); err == nil {
+			finished = sw.Status != "running"
+		}
 		trials, err := store.Trials(ctx, id)
 		if err != nil && ctx.Err() == nil {
 			return err
@@ -141,7 +149,7 @@ func followSweep(e *env, store *sessions.SQLite, id string, total int, jsonOut b
 			}
 			fmt.Fprintf(e.stdout, "trial %d/%d %s %-14s %s  %s\n", t.Trial+1, total, t.RunID, status, fmtMetric(obj, has), paramLine(t.Params))
 		}
-		if sw, err = store.GetSweep(ctx, id); err == nil && sw.Status != "running" {
+		if finished {
 			break
 		}
 		select {
