@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -149,12 +150,12 @@ func buildNetwork(id string, in *netInput, snap *trainer.Snapshot, mw, mh, perCo
 		}
 		n.cols = append(n.cols, c)
 	}
-	var notes []string
+	var cut []int
 	for ci := range n.cols {
 		c := &n.cols[ci]
 		if len(c.units) > perCol {
 			c.units = topUnits(c.units, perCol)
-			notes = append(notes, fmt.Sprintf("%s: top %d of %d units by weight norm", c.name, perCol, c.total))
+			cut = append(cut, ci)
 		}
 		for ui := range c.units {
 			u := &c.units[ui]
@@ -174,18 +175,39 @@ func buildNetwork(id string, in *netInput, snap *trainer.Snapshot, mw, mh, perCo
 			}
 		}
 	}
-	if len(notes) > 0 {
-		n.summary = joinNotes(notes)
-	}
+	n.summary = cutSummary(n.cols, cut, perCol)
 	return n
 }
 
-func joinNotes(notes []string) string {
-	s := notes[0]
-	for _, x := range notes[1:] {
-		s += "; " + x
+// cutSummary says which columns show only their top perCol units, in
+// one short line: "showing the top 64 units of layers 1, 2 by weight
+// norm". The column headers give each column's total. It is "" when no
+// column is cut.
+func cutSummary(cols []netColumn, cut []int, perCol int) string {
+	if len(cut) == 0 {
+		return ""
 	}
-	return s
+	var layers, parts []string
+	for _, ci := range cut {
+		switch {
+		case ci == 0:
+			parts = append(parts, "the inputs")
+		case ci == len(cols)-1:
+		default:
+			layers = append(layers, fmt.Sprint(ci))
+		}
+	}
+	switch len(layers) {
+	case 0:
+	case 1:
+		parts = append(parts, "layer "+layers[0])
+	default:
+		parts = append(parts, "layers "+strings.Join(layers, ", "))
+	}
+	if last := len(cols) - 1; cut[len(cut)-1] == last && last > 0 {
+		parts = append(parts, "the output")
+	}
+	return fmt.Sprintf("showing the top %d units of %s by weight norm", perCol, strings.Join(parts, ", "))
 }
 
 // gridInputs returns the scaled model inputs at the centres of a w×h

@@ -26,11 +26,11 @@ func (m networkModel) diagram(n *netData, w, gw, selCol, selRow int) []string {
 	}
 	lines := []string{st.Header.Render(truncate("network · "+kind, w))}
 	note := "arrows select a unit · esc closes"
-	if n.summary != "" {
-		note = n.summary
-	}
 	cw := n.mw + 1
 	rows := max(m.h-3, 0)
+	if n.summary != "" { // on a line of its own, below the keys
+		rows = max(m.h-4, 0)
+	}
 	slot := n.mh + 1
 	tallest := 0
 	for _, col := range n.cols {
@@ -105,7 +105,11 @@ func (m networkModel) diagram(n *netData, w, gw, selCol, selRow int) []string {
 	if len(more) > 0 {
 		note += " · " + strings.Join(more, " · ")
 	}
-	lines = append(lines, st.Subtle.Render(truncate(note, w)), header.String())
+	lines = append(lines, st.Subtle.Render(truncate(note, w)))
+	if n.summary != "" {
+		lines = append(lines, st.Subtle.Render(truncate(n.summary, w)))
+	}
+	lines = append(lines, header.String())
 	gutters := make([][]string, len(n.cols))
 	for c := 1; c < len(n.cols); c++ {
 		gutters[c] = m.gutter(n, c, gw, canvas, mid, selCol, selRow)
@@ -123,7 +127,7 @@ func (m networkModel) diagram(n *netData, w, gw, selCol, selRow int) []string {
 	full := len(n.cols)*cw + (len(n.cols)-1)*gw
 	for i, ln := range lines {
 		lw := full
-		if i < 2 {
+		if i < len(lines)-rows-1 { // the title and notes; the header is full wide
 			lw = lipgloss.Width(ln)
 		}
 		switch {

@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"workbench/datasets"
 	"workbench/trainer"
@@ -96,8 +97,8 @@ func TestLargeLayersAreSummarized(t *testing.T) {
 	if got := unitLabel(c, 99); got != "h1.100" {
 		t.Errorf("a hidden unit not drawn is named %q, want h1.100", got)
 	}
-	if !strings.Contains(n.summary, "layer 1: top 64 of 100 units by weight norm") {
-		t.Fatalf("summary %q", n.summary)
+	if want := "showing the top 64 units of layer 1 by weight norm"; n.summary != want {
+		t.Fatalf("summary %q, want %q", n.summary, want)
 	}
 	min := math.Inf(1)
 	for i, u := range c.units {
@@ -238,6 +239,38 @@ func TestNetworkFitsTheTerminal(t *testing.T) {
 				t.Errorf("scrolled %v, want %v:\n%s", got, c.scroll, view)
 			}
 			goldenView(t, "network", view)
+		})
+	}
+}
+
+// TestWideNetworkKeepsItsHints: a network of 128 and 128 units shows the
+// top 64 of each; the note saying so takes a line of its own, so the keys
+// and the scroll hint stay on theirs, and neither is cut.
+func TestWideNetworkKeepsItsHints(t *testing.T) {
+	for _, c := range [][2]int{{80, 24}, {120, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", c[0], c[1]), func(t *testing.T) {
+			m := newNetwork(&chartStyles)
+			m.SetSize(c[0], c[1]-3-2)
+			m.Focus()
+			r := fixedNetworkRunOf(t, m, 128, 128)
+			view := ansi.Strip(m.viewFor(r))
+			checkWidth(t, view, c[0], c[1]-5)
+			lines := strings.Split(view, "\n")
+			if len(lines) != c[1]-5 {
+				t.Fatalf("%d lines, want %d", len(lines), c[1]-5)
+			}
+			if got, want := strings.TrimSpace(lines[1]), "arrows select a unit · esc closes · ▼ more below"; !strings.HasPrefix(got, want) {
+				t.Errorf("line 2 is %q, want %q", got, want)
+			}
+			if got, want := strings.TrimSpace(lines[2]), "showing the top 64 units of layers 1, 2 by weight norm"; !strings.HasPrefix(got, want) {
+				t.Errorf("line 3 is %q, want %q", got, want)
+			}
+			if !strings.Contains(lines[3], "64/128") {
+				t.Errorf("the header %q does not give a layer's total", lines[3])
+			}
+			if strings.Contains(view, "…") {
+				t.Errorf("something is cut:\n%s", view)
+			}
 		})
 	}
 }
