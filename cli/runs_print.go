@@ -110,7 +110,7 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 			fmt.Fprintf(w, "\nhistory (%d of %d epochs kept: every epoch up to %d, then fewer the longer the run, and the last; val_%s at each):\n",
 				n, last, sessions.ThinAfter, key)
 		} else {
-			fmt.Fprintf(w, "\nhistory (%d epochs; val_%s at each):\n", n, key)
+			fmt.Fprintf(w, "\nhistory (%s; val_%s at each):\n", epochCount(n), key)
 		}
 		line := func(h sessions.Epoch) {
 			fmt.Fprintf(w, "  %4d  loss %s  val_loss %s  val_%s %s\n", h.Epoch, numfmt.Value(h.Train["loss"]),

@@ -82,4 +82,9 @@ func TestStoppedRunReadsStopped(t *testing.T) {
 	if got := b.String(); !strings.HasPrefix(got, "early_stopped after 9 epochs: val_loss did not improve for 3 epochs (best epoch 6, ") {
 		t.Errorf("train's last line: %q", got)
 	}
+	b.Reset()
+	p.print(trainer.FinishedEvent{Status: trainer.StatusDone, Epochs: 1, BestEpoch: 1})
+	if got := b.String(); !strings.HasPrefix(got, "done after 1 epoch (best epoch 1, ") {
+		t.Errorf("train's last line after one epoch: %q", got)
+	}
 }

@@ -123,7 +123,7 @@ func (p *kerasPrinter) print(ev trainer.Event) {
 			fmt.Fprintln(p.w, "warning: "+w.Text)
 		}
 	case trainer.FinishedEvent:
-		fmt.Fprintf(p.w, "%s after %d epochs", e.Status, e.Epochs)
+		fmt.Fprintf(p.w, "%s after %s", e.Status, epochCount(e.Epochs))
 		if why := tui.ReasonText(e.Status, e.Reason); why != "" {
 			fmt.Fprintf(p.w, ": %s", why)
 		}
@@ -276,4 +276,12 @@ func finishedJSON(e trainer.FinishedEvent, saved bool) jsonFinished {
 	return jsonFinished{Event: "finished", ID: e.ID, Status: e.Status, Reason: e.Reason, Epochs: e.Epochs, BestEpoch: e.BestEpoch,
 		Monitor: e.Monitor, Best: e.Best, Test: test, ElapsedS: e.Elapsed.Seconds(), SamplesPerSec: e.SamplesPerSec, Saved: saved,
 		CV: cvJSON(e), Calibration: e.Val.Calibration}
+}
+
+// epochCount is n epochs in words: "1 epoch", "0 epochs", "7 epochs".
+func epochCount(n int) string {
+	if n == 1 {
+		return "1 epoch"
+	}
+	return fmt.Sprintf("%d epochs", n)
 }
