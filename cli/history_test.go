@@ -44,4 +44,15 @@ func TestRunsShowBeforeTheFirstEpoch(t *testing.T) {
 	if strings.Contains(out, "best 0") || strings.Contains(out, "by ,") {
 		t.Errorf("runs show prints an empty best epoch:\n%s", out)
 	}
+	for _, bad := range []string{"metrics", "tags:"} { // no heading over nothing
+		if strings.Contains(out, bad) {
+			t.Errorf("runs show of a run with no metrics and no tags says %q:\n%s", bad, out)
+		}
+	}
+	b.Reset()
+	printRun(&b, &sessions.FullRun{Run: sessions.Run{ID: "r1", Status: trainer.StatusInterrupted, EpochsTotal: 50,
+		Tags: []string{"a"}, Metrics: map[string]float64{"test_loss": 0.25}}})
+	if out := b.String(); !strings.Contains(out, "\nmetrics:\n  test_loss  0.2500\n") || !strings.Contains(out, "tags:     a\n") {
+		t.Errorf("runs show of a run with a test metric and a tag:\n%s", out)
+	}
 }

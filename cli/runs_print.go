@@ -86,9 +86,11 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 		}
 	}
 	sort.Strings(keys)
-	if r.BestEpoch > 0 {
+	switch {
+	case len(keys) == 0: // no heading over nothing
+	case r.BestEpoch > 0:
 		fmt.Fprintf(w, "\nmetrics (best_… are the values at epoch %d, the best by %s):\n", r.BestEpoch, orDefault(r.Monitor, "val_loss"))
-	} else {
+	default:
 		fmt.Fprintln(w, "\nmetrics:")
 	}
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)

@@ -10,6 +10,7 @@ import (
 	"github.com/NimbleMarkets/ntcharts/canvas/graph"
 	"github.com/NimbleMarkets/ntcharts/linechart"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 )
 
@@ -80,6 +81,22 @@ type chart struct {
 	dirty        bool
 	cache        string
 	styles       *Styles
+	empty        string // said when there is no point; "" is waitingText
+}
+
+// waitingText is what a chart or panel of a run says before the run's
+// first epoch; noEpochsText is what it says when the run ended before
+// that epoch did, and never will have one.
+const (
+	waitingText  = "waiting for the first epoch…"
+	noEpochsText = "no epochs: the run stopped before its first epoch ended"
+)
+
+// setEmpty sets what the chart says while it has no point.
+func (c *chart) setEmpty(s string) {
+	if c != nil && c.empty != s {
+		c.empty, c.dirty = s, true
+	}
 }
 
 func newChart(title string, st *Styles) *chart { return &chart{title: title, styles: st, dirty: true} }
@@ -164,7 +181,11 @@ func (c *chart) draw() string {
 		}
 	}
 	if math.IsInf(minX, 0) {
-		body := lipgloss.Place(c.w, c.h-1, lipgloss.Center, lipgloss.Center, c.styles.Subtle.Render("waiting for the first epoch…"))
+		say := c.empty
+		if say == "" {
+			say = waitingText
+		}
+		body := lipgloss.Place(c.w, c.h-1, lipgloss.Center, lipgloss.Center, c.styles.Subtle.Render(ansi.Wrap(say, max(c.w, 1), "")))
 		return head + "\n" + body
 	}
 	if maxX <= minX {

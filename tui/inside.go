@@ -28,6 +28,8 @@ type runInside struct {
 	layers   [][]trainer.LayerHealth
 	watch    trainer.HealthWatch
 	warnings []trainer.HealthWarning
+	sawEpoch bool // an epoch ended
+	ended    bool // the run finished, whatever its status
 }
 
 // viewKey is everything the network view depends on: a frame with the same
@@ -39,12 +41,14 @@ type viewKey struct {
 	epochs, warns int
 	lastEpoch     int
 	focused       bool
+	ended         bool
 }
 
 // fold takes one of the run's events.
 func (in *runInside) fold(ev trainer.Event) {
 	switch e := ev.(type) {
 	case trainer.EpochEvent:
+		in.sawEpoch = true
 		if e.Model != nil {
 			in.snap = e.Model
 		}
@@ -60,6 +64,7 @@ func (in *runInside) fold(ev trainer.Event) {
 		in.layers = append(in.layers, e.Layers)
 		in.warnings = append(in.warnings, in.watch.Observe(e.Epoch, e.Layers)...)
 	case trainer.FinishedEvent:
+		in.ended = true
 		if e.Model != nil {
 			in.snap = e.Model
 		}

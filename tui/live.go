@@ -125,6 +125,10 @@ func (r *liveRun) apply(ev trainer.Event, st *Styles) {
 		e2 := e
 		r.fin = &e2
 		r.status = e.Status
+		if r.last == nil { // it ended before its first epoch did
+			r.loss.setEmpty(noEpochsText)
+			r.metric.setEmpty(noEpochsText)
+		}
 		if e.Model != nil {
 			r.nextSnap = e.Model
 		}

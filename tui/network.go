@@ -174,7 +174,7 @@ func (m networkModel) receive(r *liveRun, msg networkMsg) tea.Cmd {
 func (m networkModel) viewFor(r *liveRun) string {
 	in := &r.inside
 	col, row := m.clamp(in.net)
-	k := viewKey{net: in.net, col: col, row: row, w: m.w, h: m.h, epochs: len(in.epochs), warns: len(in.warnings), focused: m.focused}
+	k := viewKey{net: in.net, col: col, row: row, w: m.w, h: m.h, epochs: len(in.epochs), warns: len(in.warnings), focused: m.focused, ended: in.ended}
 	if n := len(in.epochs); n > 0 {
 		k.lastEpoch = in.epochs[n-1]
 	}

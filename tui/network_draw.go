@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"workbench/numfmt"
 	"workbench/trainer"
@@ -317,7 +318,10 @@ var healthMeasures = []struct {
 // epochs, then the warnings.
 func healthLines(in *runInside, st *Styles, w int) []string {
 	if len(in.layers) == 0 {
-		return []string{st.Subtle.Render("waiting for the first epoch…")}
+		if in.ended && !in.sawEpoch {
+			return []string{st.Subtle.Render(ansi.Wrap(noEpochsText, max(w, 1), ""))}
+		}
+		return []string{st.Subtle.Render(waitingText)}
 	}
 	last := in.layers[len(in.layers)-1]
 	if len(last) == 0 {

@@ -125,8 +125,18 @@ func (m runsModel) viewDetail() string {
 	}
 	head = append(head, truncate(fmt.Sprintf("%s · %s · %s · %s lr %s · batch %d · %s epochs · %s", r.Status, r.Dataset, archOf(r.Summary),
 		r.Spec.Optimizer.Name, numfmt.Short(r.Spec.Optimizer.LR), r.Spec.BatchSize, epochsCell(r.EpochsDone, r.EpochsTotal), best), w))
-	if why := ReasonText(r.Status, r.Reason); why != "" || len(r.Tags) > 0 || r.Notes != "" {
-		head = append(head, st.Subtle.Render(truncate(strings.TrimSpace(why+"  tags: "+strings.Join(r.Tags, ",")+"  "+r.Notes), w)))
+	var about []string // why it ended, its tags and notes: the ones it has
+	if why := ReasonText(r.Status, r.Reason); why != "" {
+		about = append(about, why)
+	}
+	if len(r.Tags) > 0 {
+		about = append(about, "tags: "+strings.Join(r.Tags, ","))
+	}
+	if r.Notes != "" {
+		about = append(about, r.Notes)
+	}
+	if len(about) > 0 {
+		head = append(head, st.Subtle.Render(truncate(strings.Join(about, "  "), w)))
 	}
 	rightW := 0
 	if w >= 70 {
@@ -145,6 +155,10 @@ func (m runsModel) viewDetail() string {
 		if v, ok := e.Val[km]; ok {
 			mc.add("val", st.ValSeries, float64(e.Epoch), v)
 		}
+	}
+	if len(f.History) == 0 && r.Status != trainer.StatusRunning { // it will never have an epoch
+		ch.setEmpty(noEpochsText)
+		mc.setEmpty(noEpochsText)
 	}
 	bodyH := max(m.h-len(head)-1, 6)
 	ch.setSize(w-rightW, bodyH*3/5)
@@ -170,11 +184,6 @@ func (m runsModel) viewDetail() string {
 		left = ch.view() + "\n" + evalRow(st, task, e, first, w-rightW, bodyH-bodyH*3/5)
 	}
 	var right []string
-	if r.BestEpoch > 0 {
-		right = append(right, st.Header.Render(truncate(fmt.Sprintf("metrics (best at epoch %d)", r.BestEpoch), rightW-4)))
-	} else {
-		right = append(right, st.Header.Render("metrics"))
-	}
 	mt := sessions.MetricTable([]*sessions.Run{r})
 	keyW := max(min(metricKeyWidth(mt), rightW-4-1-numfmt.Width), 8)
 	for _, mr := range mt {
@@ -182,6 +191,13 @@ func (m runsModel) viewDetail() string {
 			continue
 		}
 		right = append(right, fmt.Sprintf("%-*s %s", keyW, truncateMiddle(mr.Key, keyW), numfmt.Value(mr.Values[0])))
+	}
+	switch {
+	case len(right) == 0: // no heading over nothing
+	case r.BestEpoch > 0:
+		right = append([]string{st.Header.Render(truncate(fmt.Sprintf("metrics (best at epoch %d)", r.BestEpoch), rightW-4))}, right...)
+	default:
+		right = append([]string{st.Header.Render("metrics")}, right...)
 	}
 	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 {
 		right = append(right, st.Header.Render("test confusion (rows actual)"), confusionView(f.Evaluation.Test.Confusion, r.Classes, st, rightW-4))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"workbench/numfmt"
 	"workbench/trainer"
@@ -264,7 +265,10 @@ func (m trainModel) rightColumn(r *liveRun, w, h int) string {
 func (m trainModel) metricPanel(r *liveRun, w, maxRows int) string {
 	st := m.styles
 	if r.last == nil {
-		return st.Subtle.Render("waiting for the first epoch…")
+		if r.fin != nil {
+			return st.Subtle.Render(ansi.Wrap(noEpochsText, max(w, 1), ""))
+		}
+		return st.Subtle.Render(waitingText)
 	}
 	keys := make([]string, 0, len(r.last.Val))
 	for k := range r.last.Val {

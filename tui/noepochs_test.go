@@ -1,0 +1,62 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"workbench/sessions"
+	"workbench/trainer"
+)
+
+// TestTrainRunStoppedBeforeItsFirstEpoch: a run stopped (x) before its
+// first epoch ended says so in its loss chart, its metric chart and its
+// side panel, where all three waited for an epoch that would never come.
+func TestTrainRunStoppedBeforeItsFirstEpoch(t *testing.T) {
+	a := newApp(t, tempStore(t), 120, 40)
+	m := a.trainScreen()
+	r := &liveRun{id: "20261129-080000-noepch", key: "accuracy"}
+	m.add(r)
+	r.apply(trainer.StartEvent{ID: r.id}, m.styles)
+	v := ansi.Strip(m.View())
+	if got := strings.Count(v, "waiting for the first epoch"); got != 3 {
+		t.Fatalf("a running run with no epoch waits in %d places, want 3:\n%s", got, v)
+	}
+	r.apply(trainer.FinishedEvent{ID: r.id, Status: trainer.StatusStopped, Reason: "cancelled"}, m.styles)
+	v = ansi.Strip(m.View())
+	if strings.Contains(v, "waiting for the first epoch") {
+		t.Errorf("a stopped run still waits for its first epoch:\n%s", v)
+	}
+	if got := strings.Count(v, "no epochs: the run stopped"); got != 3 {
+		t.Errorf("%d places say the run has no epochs, want 3 (loss, accuracy, panel):\n%s", got, v)
+	}
+	checkWidth(t, v, 120, 40)
+}
+
+// TestRunDetailOfARunWithNothing: the detail of a run interrupted before
+// its first epoch says its charts will stay empty, and draws no metrics
+// heading over no metrics and no tags label over no tags.
+func TestRunDetailOfARunWithNothing(t *testing.T) {
+	st := DefaultStyles()
+	m := newRuns(&st, nil)
+	m.SetSize(120, 40)
+	m.detail = &sessions.FullRun{Run: sessions.Run{ID: "r1", Status: trainer.StatusInterrupted, Dataset: "circle", EpochsTotal: 50}}
+	v := ansi.Strip(m.viewDetail())
+	if got := strings.Count(v, "no epochs: the run stopped before its first epoch ended"); got != 2 {
+		t.Errorf("%d charts say the run has no epochs, want 2:\n%s", got, v)
+	}
+	for _, bad := range []string{"waiting for the first epoch", "metrics", "tags:"} {
+		if strings.Contains(v, bad) {
+			t.Errorf("the detail says %q:\n%s", bad, v)
+		}
+	}
+	m.detail.Run.Tags = []string{"baseline", "wide"}
+	m.detail.Run.Metrics = map[string]float64{"test_loss": 0.25}
+	v = ansi.Strip(m.viewDetail())
+	for _, want := range []string{"tags: baseline,wide", "metrics", "test_loss"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the detail lacks %q:\n%s", want, v)
+		}
+	}
+}
