@@ -60,3 +60,18 @@ func TestRunDetailOfARunWithNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestLayerHealthOfARunWithNoEpochs: the network view's layer health
+// waits while the run runs, and says it has no epochs once it ended.
+func TestLayerHealthOfARunWithNoEpochs(t *testing.T) {
+	st := DefaultStyles()
+	var in runInside
+	if got := ansi.Strip(strings.Join(healthLines(&in, &st, 40), "\n")); got != "waiting for the first epoch…" {
+		t.Errorf("running: %q", got)
+	}
+	in.fold(trainer.FinishedEvent{Status: trainer.StatusStopped})
+	got := ansi.Strip(strings.Join(healthLines(&in, &st, 40), "\n"))
+	if want := "no epochs: the run stopped before its\nfirst epoch ended"; strings.TrimRight(got, " ") != want {
+		t.Errorf("stopped: %q, want %q", got, want)
+	}
+}
