@@ -16,12 +16,12 @@ import (
 func TestTrainRunStoppedBeforeItsFirstEpoch(t *testing.T) {
 	a := newApp(t, tempStore(t), 120, 40)
 	m := a.trainScreen()
-	r := &liveRun{id: "20261129-080000-noepch", key: "accuracy"}
+	r := &liveRun{id: "20261129-080000-noepch", key: "accuracy", plane: unitPlane()}
 	m.add(r)
 	r.apply(trainer.StartEvent{ID: r.id}, m.styles)
 	v := ansi.Strip(m.View())
-	if got := strings.Count(v, "waiting for the first epoch"); got != 3 {
-		t.Fatalf("a running run with no epoch waits in %d places, want 3:\n%s", got, v)
+	if got := strings.Count(v, "waiting for the first epoch"); got != 3 || !strings.Contains(v, "computing…") {
+		t.Fatalf("a running run with no epoch waits in %d places, want 3, and its boundary is computing:\n%s", got, v)
 	}
 	r.apply(trainer.FinishedEvent{ID: r.id, Status: trainer.StatusStopped, Reason: "cancelled"}, m.styles)
 	v = ansi.Strip(m.View())
@@ -30,6 +30,9 @@ func TestTrainRunStoppedBeforeItsFirstEpoch(t *testing.T) {
 	}
 	if got := strings.Count(v, "no epochs: the run stopped"); got != 3 {
 		t.Errorf("%d places say the run has no epochs, want 3 (loss, accuracy, panel):\n%s", got, v)
+	}
+	if !strings.Contains(v, "decision boundary") || strings.Contains(v, "computing…") || !strings.Contains(v, "none: no epoch ended") {
+		t.Errorf("the boundary of a run with no weights:\n%s", v)
 	}
 	checkWidth(t, v, 120, 40)
 }

@@ -229,7 +229,11 @@ func (m trainModel) rightColumn(r *liveRun, w, h int) string {
 			title += st.Subtle.Render(" + test points")
 		}
 		g := plain.MaxWidth(w - 4).Render(r.gridView) // a grid of the old size, until redrawn
-		if r.gridView == "" {
+		switch {
+		case r.gridView != "":
+		case r.fin != nil && !r.computing && r.nextSnap == nil: // it ended with no weights to draw
+			g = st.Subtle.Render("none: no epoch ended")
+		default:
 			g = st.Subtle.Render("computing…")
 		}
 		parts = append(parts, title, g)
