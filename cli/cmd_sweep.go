@@ -137,7 +137,7 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 				return err
 			}
 			if spec, err = sweeps.ParseSpecFile(b); err != nil {
-				return usagef("%s: %v", *file, err)
+				return fileError{fmt.Sprintf("%s: %v", *file, err)}
 			}
 		} else {
 			base, _, err := resolveRun(e, sf)
@@ -159,6 +159,9 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 				return usagef("--random %s: %v", r, err)
 			}
 			spec.Random = append(spec.Random, d)
+		}
+		if *trials < 0 {
+			return usagef("--trials %d is not a valid trial count; want a positive number of random draws", *trials)
 		}
 		if *trials > 0 {
 			spec.Trials = *trials
