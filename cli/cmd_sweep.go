@@ -149,14 +149,14 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 		for _, g := range *grid {
 			p, err := sweeps.ParseAxis(g)
 			if err != nil {
-				return usagef("--grid %s: %v", g, err)
+				return usageError{err.Error()} // it names the flag
 			}
 			spec.Grid = append(spec.Grid, p)
 		}
 		for _, r := range *random {
 			d, err := sweeps.ParseDist(r)
 			if err != nil {
-				return usagef("--random %s: %v", r, err)
+				return usageError{err.Error()} // it names the flag
 			}
 			spec.Random = append(spec.Random, d)
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -27,9 +28,14 @@ func TestSweepFileErrorsNameTheFileWithoutUsage(t *testing.T) {
 			t.Errorf("%s: exit %d, stdout %q, stderr\n %q\nwant\n %q", content, code, out, errs, wantErr)
 		}
 	}
-	_, errs, code := cli(t, db, "", "sweep", "--data", "xor", "--random", "lr=uniform:0:1", "--trials", "-3")
-	want := "workbench sweep: --trials -3 is not a valid trial count; want a positive number of random draws\nRun 'workbench sweep --help' for usage.\n"
-	if code != ExitUsage || errs != want {
-		t.Errorf("exit %d, stderr %q, want %q", code, errs, want)
+	for args, want := range map[string]string{
+		"--random lr=uniform:0:1 --trials -3": "--trials -3 is not a valid trial count; want a positive number of random draws",
+		"--random units=int:64:4 --trials 2":  `--random "units=int:64:4": int needs LO < HI, got 64:4`,
+		"--grid lr":                           `--grid "lr": want FIELD=V1,V2,…`,
+	} {
+		_, errs, code := cli(t, db, "", append([]string{"sweep", "--data", "xor"}, strings.Fields(args)...)...)
+		if want := "workbench sweep: " + want + "\nRun 'workbench sweep --help' for usage.\n"; code != ExitUsage || errs != want {
+			t.Errorf("%s: exit %d, stderr\n %q\nwant\n %q", args, code, errs, want)
+		}
 	}
 }
