@@ -137,7 +137,7 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 				return err
 			}
 			if spec, err = sweeps.ParseSpecFile(b); err != nil {
-				return usagef("%s: %v", *file, err)
+				return fileError{fmt.Sprintf("%s: %v", *file, err)}
 			}
 		} else {
 			base, _, err := resolveRun(e, sf)
@@ -149,16 +149,19 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 		for _, g := range *grid {
 			p, err := sweeps.ParseAxis(g)
 			if err != nil {
-				return usagef("--grid %s: %v", g, err)
+				return usageError{err.Error()} // it names the flag
 			}
 			spec.Grid = append(spec.Grid, p)
 		}
 		for _, r := range *random {
 			d, err := sweeps.ParseDist(r)
 			if err != nil {
-				return usagef("--random %s: %v", r, err)
+				return usageError{err.Error()} // it names the flag
 			}
 			spec.Random = append(spec.Random, d)
+		}
+		if *trials < 0 {
+			return usagef("--trials %d is not a valid trial count; want a positive number of random draws", *trials)
 		}
 		if *trials > 0 {
 			spec.Trials = *trials

@@ -42,6 +42,13 @@ func (u usageError) Error() string { return u.msg }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
+// fileError is bad content in a file the command line named (a sweep
+// file): exit status 2 as for a usage error, without the usage hint,
+// which says nothing about the file.
+type fileError struct{ msg string }
+
+func (f fileError) Error() string { return f.msg }
+
 // errQuiet fails a command whose output already said why.
 var errQuiet = errors.New("failed")
 
@@ -83,6 +90,9 @@ func report(e *env, cmd *cobra.Command, err error) int {
 	switch {
 	case errors.Is(err, errQuiet):
 		return ExitFailed
+	case errors.As(err, new(fileError)):
+		fmt.Fprintf(e.stderr, "%s: %s\n", path, msg)
+		return ExitUsage
 	case errors.As(err, new(usageError)), errors.As(err, &amb):
 		fmt.Fprintf(e.stderr, "%s: %s\nRun '%s --help' for usage.\n", path, msg, path)
 		return ExitUsage

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-
 	"workbench/trainer"
 )
 
@@ -75,46 +73,6 @@ func (p *Param) UnmarshalJSON(b []byte) error {
 		}
 	}
 	return nil
-}
-
-// ParseSpecFile decodes a sweep file, JSON or TOML (by its first
-// non-space character: '{' means JSON).
-func ParseSpecFile(b []byte) (Spec, error) {
-	var s Spec
-	text := strings.TrimSpace(string(b))
-	if !strings.HasPrefix(text, "{") {
-		var doc map[string]any
-		if _, err := toml.Decode(text, &doc); err != nil {
-			return s, fmt.Errorf("sweep file: %v", err)
-		}
-		jb, err := json.Marshal(doc)
-		if err != nil {
-			return s, fmt.Errorf("sweep file: %v", err)
-		}
-		b = jb
-	}
-	// The base is decoded by trainer.DecodeSpec, so that a base giving
-	// only some fields gets the defaults for the rest.
-	type plain Spec
-	var doc struct {
-		plain
-		Base json.RawMessage `json:"base"`
-	}
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
-		return s, fmt.Errorf("sweep file: %v", err)
-	}
-	s = Spec(doc.plain)
-	base := doc.Base
-	if len(base) == 0 {
-		base = []byte("{}")
-	}
-	var err error
-	if s.Base, err = trainer.DecodeSpec(base); err != nil {
-		return s, fmt.Errorf("sweep file: base: %v", err)
-	}
-	return s, nil
 }
 
 // Dist is a random-search axis: uniform:LO:HI, log:LO:HI, int:LO:HI or
@@ -189,7 +147,7 @@ func ParseDist(s string) (Dist, error) {
 		a, err1 := strconv.ParseFloat(lo, 64)
 		b, err2 := strconv.ParseFloat(hi, 64)
 		if !ok || err1 != nil || err2 != nil {
-			return Dist{}, fmt.Errorf("--random %q: %s needs LO:HI with LO < HI (and LO > 0 for log)", s, kind)
+			return Dist{}, fmt.Errorf("--random %q: want FIELD=%s:LO:HI, two numbers", s, kind)
 		}
 		d.Min, d.Max = a, b
 	case "choice":
@@ -199,7 +157,7 @@ func ParseDist(s string) (Dist, error) {
 			}
 		}
 	}
-	if err := d.check(); err != nil {
+	if err := d.check(flagWords); err != nil {
 		return Dist{}, fmt.Errorf("--random %q: %v", s, err)
 	}
 	return d, nil
@@ -209,18 +167,46 @@ func ParseDist(s string) (Dist, error) {
 // and in an int, whatever the platform.
 const maxIntAxis = 1 << 53
 
+// boundWords name a range's bounds where they were written: LO:HI in a
+// --random flag, min and max in a sweep file.
+type boundWords struct{ lo, hi string }
+
+var (
+	flagWords = boundWords{"LO", "HI"}
+	fileWords = boundWords{"min", "max"}
+)
+
+// got shows the bounds as they were written.
+func (w boundWords) got(lo, hi float64) string {
+	if w == flagWords {
+		return fmt.Sprintf("%v:%v", lo, hi)
+	}
+	return fmt.Sprintf("%s %v, %s %v", w.lo, lo, w.hi, hi)
+}
+
 // check returns an error unless d can be drawn from: a known kind, finite
 // bounds with LO < HI (LO > 0 for log; a whole number between them for
-// int) or at least one choice. ParseDist and Expand call it, so a sweep
-// file's axes are checked as the flags are.
-func (d Dist) check() error {
+// int) or at least one choice. ParseDist, ParseSpecFile and Expand call
+// it; w names the bounds in the errors.
+func (d Dist) check(w boundWords) error {
 	switch d.Kind {
 	case "uniform", "log", "int":
-		if math.IsInf(d.Min, 0) || math.IsInf(d.Max, 0) || !(d.Min < d.Max) || (d.Kind == "log" && d.Min <= 0) {
-			return fmt.Errorf("%s needs LO:HI with LO < HI (and LO > 0 for log), got %v:%v", d.Kind, d.Min, d.Max)
+		for _, b := range []struct {
+			name string
+			v    float64
+		}{{w.lo, d.Min}, {w.hi, d.Max}} {
+			if math.IsNaN(b.v) || math.IsInf(b.v, 0) {
+				return fmt.Errorf("%s is %v; want a finite number", b.name, b.v)
+			}
+		}
+		if d.Kind == "log" && !(0 < d.Min && d.Min < d.Max) {
+			return fmt.Errorf("log needs 0 < %s < %s, got %s", w.lo, w.hi, w.got(d.Min, d.Max))
+		}
+		if !(d.Min < d.Max) {
+			return fmt.Errorf("%s needs %s < %s, got %s", d.Kind, w.lo, w.hi, w.got(d.Min, d.Max))
 		}
 		if d.Kind == "int" && (math.Ceil(d.Min) > math.Floor(d.Max) || d.Min < -maxIntAxis || d.Max > maxIntAxis) {
-			return fmt.Errorf("int needs LO:HI holding a whole number, within ±2^53, got %v:%v", d.Min, d.Max)
+			return fmt.Errorf("int needs a whole number between %s and %s, within ±2^53, got %s", w.lo, w.hi, w.got(d.Min, d.Max))
 		}
 	case "choice":
 		if len(d.Items) == 0 {
@@ -255,7 +241,10 @@ func Expand(s Spec) ([]Trial, error) {
 	if len(s.Grid) == 0 && len(s.Random) == 0 && s.Seeds <= 1 {
 		return nil, fmt.Errorf("sweep: the space is empty: give --grid, --random or --seeds")
 	}
-	if len(s.Random) > 0 && s.Trials <= 0 {
+	if s.Trials < 0 {
+		return nil, fmt.Errorf("sweep: %d is not a valid trial count; want a positive number of random draws", s.Trials)
+	}
+	if len(s.Random) > 0 && s.Trials == 0 {
 		return nil, fmt.Errorf("sweep: random search needs a trial budget (--trials N)")
 	}
 	if err := checkSampler(s); err != nil {
@@ -265,7 +254,7 @@ func Expand(s Spec) ([]Trial, error) {
 		return nil, err
 	}
 	for _, d := range s.Random {
-		if err := d.check(); err != nil {
+		if err := d.check(flagWords); err != nil {
 			return nil, fmt.Errorf("sweep: random field %q: %v", d.Field, err)
 		}
 	}

@@ -8,22 +8,19 @@ import (
 )
 
 // TestExpandChecksSweepFileAxes: a sweep file's random axes skip
-// ParseDist, so Expand checks them; an unknown kind once panicked in
-// rand.IntN, and an int range past an int's bounds drew from nonsense.
+// ParseDist, so ParseSpecFile checks them (in min/max terms); an unknown
+// kind once panicked in rand.IntN, and an int range past an int's bounds
+// drew from nonsense.
 func TestExpandChecksSweepFileAxes(t *testing.T) {
 	for file, want := range map[string]string{
-		`{"random":[{"field":"lr","kind":"poisson","min":0,"max":1}],"trials":2}`:          `sweep: random field "lr": unknown distribution "poisson" (uniform, log, int or choice)`,
-		`{"random":[{"field":"act","kind":"choice"}],"trials":2}`:                          `sweep: random field "act": choice needs items`,
-		`{"random":[{"field":"lr","kind":"log","min":-1,"max":1}],"trials":2}`:             `sweep: random field "lr": log needs LO:HI with LO < HI (and LO > 0 for log), got -1:1`,
-		`{"random":[{"field":"epochs","kind":"int","min":5,"max":1}],"trials":2}`:          `sweep: random field "epochs": int needs LO:HI with LO < HI (and LO > 0 for log), got 5:1`,
-		`{"random":[{"field":"epochs","kind":"int","min":-1e300,"max":1e300}],"trials":2}`: `sweep: random field "epochs": int needs LO:HI holding a whole number, within ±2^53, got -1e+300:1e+300`,
-		`{"random":[{"field":"epochs","kind":"int","min":1.2,"max":1.8}],"trials":2}`:      `sweep: random field "epochs": int needs LO:HI holding a whole number, within ±2^53, got 1.2:1.8`,
+		`{"random":[{"field":"lr","kind":"poisson","min":0,"max":1}],"trials":2}`:          `random field "lr": unknown distribution "poisson" (uniform, log, int or choice)`,
+		`{"random":[{"field":"act","kind":"choice"}],"trials":2}`:                          `random field "act": choice needs items`,
+		`{"random":[{"field":"lr","kind":"log","min":-1,"max":1}],"trials":2}`:             `random field "lr": log needs 0 < min < max, got min -1, max 1`,
+		`{"random":[{"field":"epochs","kind":"int","min":5,"max":1}],"trials":2}`:          `random field "epochs": int needs min < max, got min 5, max 1`,
+		`{"random":[{"field":"epochs","kind":"int","min":-1e300,"max":1e300}],"trials":2}`: `random field "epochs": int needs a whole number between min and max, within ±2^53, got min -1e+300, max 1e+300`,
+		`{"random":[{"field":"epochs","kind":"int","min":1.2,"max":1.8}],"trials":2}`:      `random field "epochs": int needs a whole number between min and max, within ±2^53, got min 1.2, max 1.8`,
 	} {
-		s, err := ParseSpecFile([]byte(file))
-		if err != nil {
-			t.Fatalf("%s: %v", file, err)
-		}
-		if _, err := Expand(s); err == nil || err.Error() != want {
+		if _, err := ParseSpecFile([]byte(file)); err == nil || err.Error() != want {
 			t.Errorf("%s:\n got %v\nwant %s", file, err, want)
 		}
 	}
@@ -61,11 +58,12 @@ func TestExpandRefusesAHugeSpaceBeforeBuildingIt(t *testing.T) {
 // whole number are refused with the flag.
 func TestParseDistNamesTheBadRange(t *testing.T) {
 	for flag, want := range map[string]string{
-		"lr=uniform:-inf:inf": `--random "lr=uniform:-inf:inf": uniform needs LO:HI with LO < HI (and LO > 0 for log), got -Inf:+Inf`,
-		"batch=int:0.2:0.8":   `--random "batch=int:0.2:0.8": int needs LO:HI holding a whole number, within ±2^53, got 0.2:0.8`,
+		"lr=uniform:-inf:inf": `--random "lr=uniform:-inf:inf": LO is -Inf; want a finite number`,
+		"batch=int:0.2:0.8":   `--random "batch=int:0.2:0.8": int needs a whole number between LO and HI, within ±2^53, got 0.2:0.8`,
+		"units=int:64:4":      `--random "units=int:64:4": int needs LO < HI, got 64:4`,
 		"lr=choice:":          `--random "lr=choice:": choice needs items`,
 		"lr=beta:1:2":         `--random "lr=beta:1:2": unknown distribution "beta" (uniform, log, int or choice)`,
-		"lr=uniform:1":        `--random "lr=uniform:1": uniform needs LO:HI with LO < HI (and LO > 0 for log)`,
+		"lr=uniform:1":        `--random "lr=uniform:1": want FIELD=uniform:LO:HI, two numbers`,
 	} {
 		if _, err := ParseDist(flag); err == nil || err.Error() != want {
 			t.Errorf("ParseDist(%q):\n got %v\nwant %s", flag, err, want)
