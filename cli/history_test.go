@@ -38,6 +38,9 @@ func TestRunsShowBeforeTheFirstEpoch(t *testing.T) {
 	var b strings.Builder
 	printRun(&b, &sessions.FullRun{Run: sessions.Run{ID: "r1", Status: trainer.StatusInterrupted, EpochsTotal: 50}})
 	out := b.String()
+	if !strings.HasPrefix(out, "run r1\n") { // no name: no trailing spaces
+		t.Errorf("runs show of an unnamed run starts %q", strings.SplitN(out, "\n", 2)[0])
+	}
 	if !strings.Contains(out, "epochs:   0 of 50, no best epoch yet,") {
 		t.Errorf("runs show of a run with no epoch:\n%s", out)
 	}

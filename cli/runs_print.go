@@ -47,7 +47,11 @@ func epochsOf(done, total int, sep string) string {
 
 func printRun(w io.Writer, f *sessions.FullRun) {
 	r := sessions.CleanRun(&f.Run) // names, notes and tags come from anywhere
-	fmt.Fprintf(w, "run %s  %s\n", r.ID, r.Name)
+	if r.Name != "" {
+		fmt.Fprintf(w, "run %s  %s\n", r.ID, r.Name)
+	} else {
+		fmt.Fprintf(w, "run %s\n", r.ID)
+	}
 	fmt.Fprintf(w, "status:   %s", r.Status)
 	if why := tui.ReasonText(r.Status, r.Reason); why != "" {
 		fmt.Fprintf(w, " (%s)", why)

@@ -164,7 +164,11 @@ loop:
 		}
 		if r.spec.EarlyStop.Enabled() && wait >= r.spec.EarlyStop.Patience {
 			fin.Status = StatusEarlyStopped
-			fin.Reason = fmt.Sprintf("%s did not improve for %d epochs; restored epoch %d", mon, wait, fin.BestEpoch)
+			epochs := "epochs"
+			if wait == 1 {
+				epochs = "epoch"
+			}
+			fin.Reason = fmt.Sprintf("%s did not improve for %d %s; restored epoch %d", mon, wait, epochs, fin.BestEpoch)
 			break
 		}
 		if r.opt.Prune != nil && r.opt.Prune(epoch, val) {

@@ -3,6 +3,7 @@ package trainer
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -73,6 +74,25 @@ func TestDeterminism(t *testing.T) {
 	c, _ := runAll(t, s, data, Options{})
 	if reflect.DeepEqual(a[len(a)-1].Train, c[len(c)-1].Train) {
 		t.Fatal("a different seed gave the same history")
+	}
+}
+
+// TestEarlyStoppingReasonCountsEpochs: with patience 1 the reason says
+// "1 epoch", not "1 epochs".
+func TestEarlyStoppingReasonCountsEpochs(t *testing.T) {
+	s := DefaultSpec()
+	s.Data = datasets.Spec{Name: "gauss", Samples: 200, Noise: 0.5, Split: datasets.DefaultSplit, Seed: 4}
+	s.Model.Hidden = []LayerSpec{{Units: 64, Activation: "relu"}}
+	s.Optimizer = OptimizerSpec{Name: "adam", LR: 0.05}
+	s.Epochs = 300
+	s.EarlyStop = EarlyStopSpec{Monitor: "val_loss", Patience: 1}
+	_, fin := runAll(t, s, prepare(t, s.Data), Options{})
+	if fin.Status != StatusEarlyStopped {
+		t.Fatalf("status %s, want early_stopped", fin.Status)
+	}
+	want := fmt.Sprintf("val_loss did not improve for 1 epoch; restored epoch %d", fin.BestEpoch)
+	if fin.Reason != want {
+		t.Errorf("reason %q, want %q", fin.Reason, want)
 	}
 }
 
