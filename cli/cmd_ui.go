@@ -50,7 +50,7 @@ func runUI(e *env, cmd *cobra.Command, specFile string) error {
 		}
 		s, err := trainer.ParseSpec(b)
 		if err != nil {
-			return usagef("%s: %v", specFile, err)
+			return fileError{fmt.Sprintf("%s: %v", specFile, err)}
 		}
 		opts.Spec = &s
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 
 	"github.com/spf13/pflag"
@@ -56,7 +57,7 @@ func (f *specFlags) resolve() (trainer.Spec, bool, error) {
 			return s, false, err
 		}
 		if s, err = trainer.ParseSpec(b); err != nil {
-			return s, false, usagef("%s: %v", f.specFile, err)
+			return s, false, fileError{fmt.Sprintf("%s: %v", f.specFile, err)}
 		}
 		// A file that leaves the loss out lets it follow the task.
 		var given map[string]json.RawMessage

@@ -44,3 +44,23 @@ func TestDecodeSpecRoundTripsCompleteSpecs(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeSpecErrorsSpeakSpec: decoding errors name the spec's field
+// path, what it wants and the nearest known name, and a syntax error's
+// line and column, not encoding/json's Go types.
+func TestDecodeSpecErrorsSpeakSpec(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`{"optimizer":{"lrr":0.1}}`, `spec: unknown field "optimizer.lrr" (did you mean "lr"?)`},
+		{`{"epochz":3}`, `spec: unknown field "epochz" (did you mean "epochs"?)`},
+		{`{"model":{"hidden":[{"units":4},{"unitz":3}]}}`, `spec: unknown field "model.hidden[1].unitz" (did you mean "units"?)`},
+		{`{"optimizer":{"lr":"x"}}`, `spec: optimizer.lr must be a number, got a string`},
+		{`{"epochs":3.5}`, `spec: epochs must be a whole number, got a number (3.5)`},
+		{`{"model":{"hidden":{"units":4}}}`, `spec: model.hidden must be a list, got an object`},
+		{"{\"epochs\": 3,\n \"seed\": }", `spec: line 2, column 10: invalid character '}' looking for beginning of value`},
+	} {
+		_, err := DecodeSpec([]byte(c.in))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%s:\n got %v\nwant %s", c.in, err, c.want)
+		}
+	}
+}
