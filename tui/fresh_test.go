@@ -227,3 +227,17 @@ func TestRunDetailHelpLine(t *testing.T) {
 		t.Errorf("help line %q", last)
 	}
 }
+
+// Adding or removing a layer says what it did to the network on Setup's
+// status line, where the last preset's name stayed.
+func TestLayerChangesSayWhatTheyDid(t *testing.T) {
+	a := newApp(t, tempStore(t), 120, 40)
+	n := len(a.setupScreen().spec.Model.Hidden)
+	press(a, "a")
+	if got := len(a.setupScreen().spec.Model.Hidden); got != n+1 {
+		t.Fatalf("%d layers after a, want %d", got, n+1)
+	}
+	if want := fmt.Sprintf("layer %d added (", n+1); !strings.Contains(a.status, want) || !strings.Contains(a.status, "parameters, were") {
+		t.Errorf("status after a: %q, want %q… and the parameter counts", a.status, want)
+	}
+}

@@ -367,13 +367,17 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		} else if len(h) > 0 {
 			l = h[len(h)-1]
 		}
+		before, _ := m.params()
 		m.spec.Model.Hidden = append(h[:at:at], append([]trainer.LayerSpec{l}, h[at:]...)...)
 		m.rebuild()
+		return m, m.layerStatus(fmt.Sprintf("layer %d added (%d %s)", at+1, l.Units, l.Activation), before)
 	case key.Matches(msg, k.DelLayer):
 		if f := m.current(); f != nil && f.layer >= 0 {
+			before, _ := m.params()
 			h := m.spec.Model.Hidden
 			m.spec.Model.Hidden = append(h[:f.layer:f.layer], h[f.layer+1:]...)
 			m.rebuild()
+			return m, m.layerStatus(fmt.Sprintf("layer %d removed", f.layer+1), before)
 		}
 	case key.Matches(msg, k.LayerUp), key.Matches(msg, k.LayerDown):
 		f := m.current()

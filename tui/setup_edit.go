@@ -70,6 +70,20 @@ func (m *setupModel) growthWarning(label string, before int) tea.Cmd {
 	return func() tea.Msg { return statusMsg{text: text, err: true} }
 }
 
+// layerStatus says what adding or removing a layer did to the network
+// (the status line kept the last preset's name), or warns as
+// growthWarning does when it grew past paramGrowth times.
+func (m *setupModel) layerStatus(what string, before int) tea.Cmd {
+	if warn := m.growthWarning(what, before); warn != nil {
+		return warn
+	}
+	text := what
+	if after, ok := m.params(); ok && before > 0 {
+		text = fmt.Sprintf("%s: %d parameters, were %d", what, after, before)
+	}
+	return func() tea.Msg { return statusMsg{text: text} }
+}
+
 // cursorKey is the key of the field under the cursor, or "".
 func (m *setupModel) cursorKey() string {
 	if f := m.current(); f != nil {
