@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,7 +8,6 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
 
-	"workbench/datasets"
 	"workbench/sessions"
 	"workbench/trainer"
 )
@@ -141,16 +139,8 @@ func TestNetworkHelpShowsTheWayOut(t *testing.T) {
 // that the run has ended (they did nothing at all on an ended run).
 func TestPauseStepStopSayWhatHappened(t *testing.T) {
 	a := newApp(t, nil, 120, 40)
-	spec := trainer.DefaultSpec()
-	spec.Epochs = 100000
-	data, _ := datasets.Build(spec.Data)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	h, err := trainer.RunWith(ctx, spec, data, trainer.Options{StartPaused: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &liveRun{id: h.ID, spec: spec, handle: h, queue: sessions.Record(nil, data, h.Events, sessions.RecordOptions{}).Queue(), data: data, key: "accuracy"}
+	r := pausedRun(t)
+	h := r.handle
 	a.Update(runStartedMsg{run: r})
 	press(a, " ")
 	if a.status != "training "+h.ID {

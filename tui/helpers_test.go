@@ -147,3 +147,21 @@ func closedQueue(evs []trainer.Event) *trainer.EventQueue {
 	q.Close()
 	return q
 }
+
+// pausedRun starts a long default run, paused, recorded to no store, for
+// the Train screen's controls; it is cancelled when the test ends.
+func pausedRun(t testing.TB) *liveRun {
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 100000
+	data, err := datasets.Build(spec.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	h, err := trainer.RunWith(ctx, spec, data, trainer.Options{StartPaused: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &liveRun{id: h.ID, spec: spec, handle: h, queue: sessions.Record(nil, data, h.Events, sessions.RecordOptions{}).Queue(), data: data, key: "accuracy"}
+}

@@ -113,16 +113,8 @@ func TestTrainIgnoresUnknownRunsAndControlsTheSelectedRun(t *testing.T) {
 	if len(a.trainScreen().runs) != 0 {
 		t.Fatal("an unknown run appeared")
 	}
-	spec := trainer.DefaultSpec()
-	spec.Epochs = 100000
-	data, _ := datasets.Build(spec.Data)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	h, err := trainer.RunWith(ctx, spec, data, trainer.Options{StartPaused: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &liveRun{id: h.ID, spec: spec, handle: h, queue: sessions.Record(nil, data, h.Events, sessions.RecordOptions{}).Queue(), data: data, key: "accuracy"}
+	r := pausedRun(t)
+	h := r.handle
 	a.Update(runStartedMsg{run: r}) // not run(): that would block on the channel
 	if a.screen != screenTrain || a.trainScreen().selected() != r {
 		t.Fatal("a started run is not shown")
