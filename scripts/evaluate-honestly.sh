@@ -16,6 +16,18 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 wb() { "$tmp/workbench" "$@" --no-save --json | tail -1; }
 get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 spread() { python3 -c "import sys; v=[float(x) for x in sys.argv[1:]]; print(' '.join('%.3f'%x for x in v), ' mean %.3f  spread %.3f' % (sum(v)/len(v), max(v)-min(v)))" "$@"; }
+# criterion LABEL RAW×5 STANDARD×5: the issue's test, standard's spread
+# under 0.1 and its mean at least raw's.
+criterion() {
+  python3 - "$@" <<'PY'
+import sys
+label, v = sys.argv[1], [float(x) for x in sys.argv[2:]]
+raw, std = v[:5], v[5:]
+sp=max(std)-min(std); m_raw, m_std = sum(raw)/5, sum(std)/5
+print("  %s: standard spread %.3f < 0.1: %s; standard mean %.3f >= raw mean %.3f: %s" %
+      (label, sp, "PASS" if sp < 0.1 else "FAIL", m_std, m_raw, "PASS" if m_std >= m_raw else "FAIL"))
+PY
+}
 
 echo "1. diabetes: 64 relu, adam 1e-3, batch 32, 200 epochs, standard inputs; test R² over seeds 1-5"
 d1() { wb train --data diabetes --scale standard --layers 64 --act relu --opt adam --lr 0.001 --batch 32 --epochs 200 "$@" | get "d['test']['r2']"; }
@@ -25,13 +37,7 @@ for st in none standard; do
   d1r[$st]="${v[*]}"
   printf "  default split, target %-8s " "$st"; spread "${v[@]}"
 done
-python3 - ${d1r[none]} ${d1r[standard]} <<'PY'
-import sys
-v=[float(x) for x in sys.argv[1:]]; raw, std = v[:5], v[5:]
-sp=max(std)-min(std); m_raw, m_std = sum(raw)/5, sum(std)/5
-print("  criterion: standard spread %.3f < 0.1: %s; standard mean %.3f >= raw mean %.3f: %s" %
-      (sp, "PASS" if sp < 0.1 else "FAIL", m_std, m_raw, "PASS" if m_std >= m_raw else "FAIL"))
-PY
+criterion "criterion" ${d1r[none]} ${d1r[standard]}
 for ds in 2 3 4 5; do
   for st in none standard; do
     v=(); for s in 1 2 3 4 5; do v+=("$(d1 --seed "$s" --data-seed "$ds" --scale-target "$st")"); done
@@ -52,13 +58,7 @@ for st in none standard; do
   d1c[$st]="${means[*]}"
   printf "  cv, target %-8s " "$st"; spread "${means[@]}"; printf "    std over folds: %s\n" "${stds[*]}"
 done
-python3 - ${d1c[none]} ${d1c[standard]} <<'PY'
-import sys
-v=[float(x) for x in sys.argv[1:]]; raw, std = v[:5], v[5:]
-sp=max(std)-min(std); m_raw, m_std = sum(raw)/5, sum(std)/5
-print("  criterion on cross-validated R²: standard spread %.3f < 0.1: %s; standard mean %.3f >= raw mean %.3f: %s" %
-      (sp, "PASS" if sp < 0.1 else "FAIL", m_std, m_raw, "PASS" if m_std >= m_raw else "FAIL"))
-PY
+criterion "criterion on cross-validated R²" ${d1c[none]} ${d1c[standard]}
 
 echo "2. credit: 32 relu, adam 1e-3, batch 32, 30 epochs; test recall on bad over seeds 1-5"
 for cw in none balanced; do
