@@ -39,3 +39,39 @@ func TestExpandNamesABadTrialCount(t *testing.T) {
 		t.Errorf("got %v, want %s", err, want)
 	}
 }
+
+// TestParseSpecFileChecksTheSpace: a sweep file's sampler, pruner, axes
+// and values are checked when it is read and named by their keys (they
+// were checked only after the command line's flags merged, and reported
+// in the flags' terms with cobra's usage hint); a JSON syntax error says
+// its line and column.
+func TestParseSpecFileChecksTheSpace(t *testing.T) {
+	grid := `"grid":[{"field":"lr","values":[0.01]}]`
+	for file, want := range map[string]string{
+		`{"sampler":"bogus",` + grid + `}`:               `sampler = "bogus" is not a sampler; want "random" or "tpe"`,
+		`{"pruner":"x",` + grid + `}`:                    `pruner = "x" is not a pruner; want "median" or "asha"`,
+		`{"pruner":"asha","min_epochs":-1,` + grid + `}`: `min_epochs = -1: want 1 or more epochs`,
+		`{"pruner":"asha","reduction":1,` + grid + `}`:   `reduction = 1: want 2 or more`,
+		`{"seeds":-2}`: `seeds = -2: want 2 or more seeds (0 or 1: once)`,
+		`{"grid":[{"field":"lrr","values":[0.01]}]}`:                                                             `grid #1: unknown field "lrr" (did you mean lr (optimizer.lr)?)`,
+		`{"grid":[{"values":[0.01]}]}`:                                                                           `grid #1: field is missing`,
+		`{"grid":[{"field":"lr","values":[]}]}`:                                                                  `grid field "lr": values is empty; want at least one value`,
+		`{"grid":[{"field":"lr","values":["abc"]}]}`:                                                             `grid field "lr": value "abc": optimizer.lr: not a number`,
+		`{"trials":2,"random":[{"field":"lrx","kind":"log","min":0.001,"max":0.1}]}`:                             `random #1: unknown field "lrx" (did you mean lr (optimizer.lr)?)`,
+		`{"trials":2,"random":[{"field":"opt","kind":"choice","items":["adam","adamm"]}]}`:                       `random field "opt": value "adamm": optimizer.name: unknown value "adamm" (want gd, sgd, momentum, nesterov, rmsprop, adam, adamw)`,
+		`{"sampler":"tpe","trials":3,"random":[{"field":"lr","kind":"log","min":0.001,"max":0.1}],` + grid + `}`: `sampler = "tpe" takes no grid axes; write each as a random axis with kind = "choice"`,
+		"{\"base\":{\"epochs\":2},\n\"grid\":[{\"field\":\"lr\",\"values\":[0.1]}],}":                            `line 2, column 40: invalid character '}' looking for beginning of object key string`,
+		"{\"base\":{\"epochs\":2},\n" + grid:                                                                     `line 2: the file ends inside the JSON object (a missing } or ])`,
+		"{" + grid + "}\n}":                                                                                      `line 2, column 1: text after the JSON object's closing }`,
+	} {
+		if _, err := ParseSpecFile([]byte(file)); err == nil || err.Error() != want {
+			t.Errorf("%s:\n got %v\nwant %s", file, err, want)
+		}
+	}
+	// A value for one layer depends on the layers the flags or a layers
+	// axis give, so it is left to Expand.
+	ok := `{"grid":[{"field":"layers","values":["8","8,8,8"]},{"field":"model.hidden[2].units","values":[3]}]}`
+	if _, err := ParseSpecFile([]byte(ok)); err != nil {
+		t.Errorf("%s: %v", ok, err)
+	}
+}
