@@ -147,7 +147,9 @@ func confusionView(cm [][]int, classes []string, st *Styles, w int) string {
 		}
 	}
 	if shown < n {
-		b.WriteString("\n" + st.Subtle.Render(fmt.Sprintf("first %d of %d classes; the rest do not fit", shown, n)))
+		// Wrapped here, so that its height is counted (the panel would
+		// wrap it and lose its bottom border).
+		b.WriteString("\n" + st.Subtle.Render(wrap(fmt.Sprintf("first %d of %d classes; the rest do not fit", shown, n), w)))
 	}
 	return b.String()
 }

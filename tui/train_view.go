@@ -257,7 +257,7 @@ func (m trainModel) rightColumn(r *liveRun, w, h int) string {
 	if len(tail) == 0 {
 		used--
 	}
-	parts = append(parts, m.metricPanel(r, w-4, max(h-2-used, 4)))
+	parts = append(parts, m.metricPanel(r, w-4, max(h-2-used, 2)))
 	parts = append(parts, tail...)
 	content := plain.MaxHeight(h - 2).Render(strings.Join(parts, "\n"))
 	return st.Panel.Width(w - 2).Height(h - 2).Render(content)
@@ -292,9 +292,17 @@ func (m trainModel) metricPanel(r *liveRun, w, maxRows int) string {
 		}
 		return keys[i] < keys[j]
 	})
+	// A header, the metrics, a "+N more" line when some do not fit and the
+	// best-epoch line when there is room for it beside one metric: at
+	// 80×24 the boundary and the confusion matrix leave three rows.
 	hidden := 0
-	if limit := maxRows - 2; len(keys) > limit { // a header and the best-epoch line
-		limit = max(limit-1, 1) // and the "+N more" line
+	showBest := maxRows >= 4
+	limit := maxRows - 1
+	if showBest {
+		limit--
+	}
+	if len(keys) > limit {
+		limit = max(limit-1, 0)
 		hidden, keys = len(keys)-limit, keys[:limit]
 	}
 	// Columns: now and best always; test after the run when there is room.
@@ -352,6 +360,8 @@ func (m trainModel) metricPanel(r *liveRun, w, maxRows int) string {
 	if hidden > 0 {
 		rows = append(rows, st.Subtle.Render(truncate(fmt.Sprintf("+%d more metrics (Runs › enter shows all)", hidden), w)))
 	}
-	rows = append(rows, st.Subtle.Render(truncate(fmt.Sprintf("best epoch %d · lr %s · %s", r.bestEpoch, numfmt.Short(r.last.LR), r.start.Summary), w)))
+	if showBest {
+		rows = append(rows, st.Subtle.Render(truncate(fmt.Sprintf("best epoch %d · lr %s · %s", r.bestEpoch, numfmt.Short(r.last.LR), r.start.Summary), w)))
+	}
 	return strings.Join(rows, "\n")
 }
