@@ -107,6 +107,9 @@ type RunsKeys struct {
 	Sweep key.Binding
 	// Top and Bottom jump to the first and last run.
 	Top, Bottom key.Binding
+	// Scroll names Up and Down in an open run, where they scroll its
+	// metrics (help only: Up and Down match the keys).
+	Scroll key.Binding
 }
 
 // DefaultRunsKeys returns the Runs key map.
@@ -133,6 +136,7 @@ func DefaultRunsKeys() RunsKeys {
 		Combine: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "ensemble selected")),
 		Shrink:  key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "compress (prune 50%, int8)")),
 		Explain: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "importances")),
+		Scroll:  key.NewBinding(key.WithKeys("up", "k", "down", "j"), key.WithHelp("↑↓", "scroll metrics")),
 	}
 }
 

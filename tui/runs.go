@@ -118,6 +118,7 @@ type runsModel struct {
 	filtering bool
 	input     textinput.Model
 	detail    *sessions.FullRun
+	detailOff int    // the first metric the open run's panel shows
 	confirm   string // the ID awaiting delete confirmation
 	replace   string // the ID whose export would replace a file, awaiting confirmation
 	err       error
@@ -214,6 +215,9 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 		if msg.err != nil {
 			return m, func() tea.Msg { return statusMsg{text: msg.err.Error(), err: true} }
 		}
+		if m.detail == nil || msg.run == nil || m.detail.ID != msg.run.ID {
+			m.detailOff = 0
+		}
 		m.detail = msg.run
 		return m, nil
 	case tea.KeyMsg:
@@ -278,17 +282,30 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		m.sweep, cmd = m.sweep.Update(msg)
 		return m, cmd
 	}
-	if m.detail != nil {
-		if key.Matches(msg, k.Back) || key.Matches(msg, k.Open) {
-			m.detail = nil
+	r := m.current()
+	switch {
+	case m.detail != nil:
+		// The keys act on the run shown, which the cursor may have left
+		// (a new run arriving takes the first row); ↑↓ scroll its metrics.
+		switch {
+		case key.Matches(msg, k.Back), key.Matches(msg, k.Open):
+			m.detail, m.detailOff = nil, 0
+			return m, nil
+		case key.Matches(msg, k.Up):
+			m.detailOff = max(m.detailOff-1, 0)
+			return m, nil
+		case key.Matches(msg, k.Down):
+			m.detailOff = min(m.detailOff+1, m.detailScroll())
+			return m, nil
+		case key.Matches(msg, k.Clone), key.Matches(msg, k.Rerun), key.Matches(msg, k.Export):
+			r = &m.detail.Run
+		default:
 			return m, nil
 		}
-	}
-	if m.panel != nil && key.Matches(msg, k.Back) {
+	case m.panel != nil && key.Matches(msg, k.Back):
 		m.panel = nil
 		return m, nil
 	}
-	r := m.current()
 	switch {
 	case key.Matches(msg, k.Up):
 		if m.cursor > 0 {

@@ -124,7 +124,7 @@ func (m *runsModel) Help() help.KeyMap {
 	}
 	if m.detail != nil && !m.sweepOpen {
 		k := m.keys
-		return ModeKeys{k.Back, k.Clone, k.Rerun, k.Export}
+		return ModeKeys{k.Back, k.Clone, k.Rerun, k.Export, k.Scroll}
 	}
 	if m.sweepOpen {
 		return m.sweep.keys
