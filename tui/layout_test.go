@@ -105,14 +105,16 @@ func TestCompareScrollsAndKeepsTheDifferencesInView(t *testing.T) {
 }
 
 // TestSetupHintsAtScaling: breast-cancer unscaled gets the hint that its
-// feature ranges differ by far more than 100×; standard scaling silences it.
+// feature ranges differ by far more than 100×, and what to do (a QA pass
+// found the advice lost: the hint lost "try --scale standard", which Setup
+// replaced); standard scaling silences it.
 func TestSetupHintsAtScaling(t *testing.T) {
 	a := newApp(t, nil, 160, 48)
 	spec := trainer.DefaultSpec()
 	spec.Data = datasets.Spec{Name: "breast-cancer", Scale: "none", Split: datasets.DefaultSplit, Seed: 1}
 	send(a, editSpecMsg{spec: spec})
-	if v := a.View(); !strings.Contains(v, "worst area spans") {
-		t.Fatalf("no scaling hint for unscaled breast-cancer:\n%s", v)
+	if v := a.View(); !strings.Contains(v, "worst area spans") || !strings.Contains(v, ": try standard scaling") {
+		t.Fatalf("no scaling hint, or none that says what to do, for unscaled breast-cancer:\n%s", v)
 	}
 	spec.Data.Scale = "standard"
 	send(a, editSpecMsg{spec: spec})

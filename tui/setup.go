@@ -70,7 +70,7 @@ func (m *setupModel) refreshDerived() {
 		m.derived.hintKey, m.derived.hint = key, ""
 		if m.table != nil {
 			if h := datasets.RangeHint(m.table, m.spec.Data.Scale); h != "" {
-				m.derived.hint = strings.Replace(h, "try --scale standard", "try standard scaling (Data › scaling)", 1)
+				m.derived.hint = h + ": try standard scaling (Data › scaling)"
 			}
 		}
 	}
