@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"workbench/datasets"
 )
 
 // toDataset steps the dataset field to "open CSV…" and presses enter.
@@ -46,6 +48,11 @@ func TestSetupCSVPickerCompletesAndOpens(t *testing.T) {
 	s := a.setupScreen()
 	if s.picking || s.spec.Data.Path != filepath.Join(dir, "loans.csv") || s.table == nil {
 		t.Fatalf("not opened: %+v (err %v)", s.spec.Data, s.dataErr)
+	}
+	// Leaving the Playground's circle takes the usual split, as --data
+	// does (Setup kept 0.5, 0.25, 0.25).
+	if got := s.spec.Data.Split; !slices.Equal(got[:], datasets.DefaultSplit[:]) {
+		t.Errorf("a CSV opened from the circle has split %v, want %v", got, datasets.DefaultSplit)
 	}
 	// The picker itself: esc leaves the data as it was.
 	openCSVPicker(t, a)
