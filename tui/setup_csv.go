@@ -67,7 +67,9 @@ func (m *setupModel) openFiles() tea.Cmd {
 	m.files.SetHeight(max(m.h-6, 3))
 	m.picking = true
 	cmd := m.startEdit("")
-	m.input.Placeholder = "type a path (tab completes), or pick a file →"
+	// Short enough for the value column at 80×24; the help line says
+	// that tab completes.
+	m.input.Placeholder = "type a path or pick →"
 	m.input.ShowSuggestions = true
 	m.input.KeyMap.NextSuggestion = key.NewBinding(key.WithKeys("ctrl+n"))
 	m.input.KeyMap.PrevSuggestion = key.NewBinding(key.WithKeys("ctrl+p"))

@@ -43,6 +43,9 @@ func (m setupModel) viewForm(w, h int) string {
 		val := f.get(&m.spec)
 		if f.key == "data.name" && m.pending != "" {
 			val = m.pending + "  (enter to choose a file)"
+			if len([]rune(val))+4 > w-2-labelW { // at 80×24 it read "(enter to c"
+				val = m.pending + " (enter)"
+			}
 		}
 		if t, ok := m.typed[f.key]; ok {
 			val = t

@@ -232,3 +232,24 @@ func TestSetupCSVPickerLayout(t *testing.T) {
 		t.Fatalf("the narrowest hint is %d wide", len([]rune(got)))
 	}
 }
+
+// TestSetupOpenCSVFitsAt80: the "open CSV…" step and the picker's path
+// input say what to do within the form's value column at 80×24 (they read
+// "(enter to c" and "type a path (tab compl").
+func TestSetupOpenCSVFitsAt80(t *testing.T) {
+	a := newApp(t, nil, 80, 24)
+	a.setupScreen().cursor = 1
+	for i := 0; a.setupScreen().pending != openCSV; i++ {
+		press(a, "left")
+		if i > 50 {
+			t.Fatal("no open CSV… step")
+		}
+	}
+	if v := a.View(); !strings.Contains(v, "‹ open CSV… (enter) ›") {
+		t.Errorf("the open CSV… step at 80×24:\n%s", v)
+	}
+	press(a, "enter")
+	if v := a.View(); !strings.Contains(v, "type a path or pick →") {
+		t.Errorf("the path input at 80×24:\n%s", v)
+	}
+}
