@@ -93,7 +93,13 @@ func (m setupModel) viewForm(w, h int) string {
 	lines = append(lines, body[off:end]...)
 	if !showHint {
 		if f := m.current(); f != nil {
-			lines = append(lines, st.Subtle.Render(truncate("range: "+f.hint, w-2)))
+			// The value column cuts a long reason ("✗ 100000 is out"): the
+			// line under the form has room for it.
+			if why := m.invalid[f.key]; why != "" {
+				lines = append(lines, st.Invalid.Render(truncate("✗ "+why, w-2)))
+			} else {
+				lines = append(lines, st.Subtle.Render(truncate("range: "+f.hint, w-2)))
+			}
 		}
 	}
 	return plain.Width(w).Height(h).MaxHeight(h).Render(strings.Join(lines, "\n"))

@@ -162,3 +162,18 @@ func TestSetupRemembersTheLastSpec(t *testing.T) {
 		t.Fatalf("Options.Spec lost to the remembered spec: %s", got.Data.Name)
 	}
 }
+
+// TestInvalidReasonShowsWholeAt80: at 80×24 the value column cuts an
+// invalid value's reason ("✗ 100000 is out"); the line under the form,
+// which holds the range, shows it whole.
+func TestInvalidReasonShowsWholeAt80(t *testing.T) {
+	a := newApp(t, nil, 80, 24)
+	editField(t, a, "data.aug_noise")
+	for _, k := range strings.Split("100000", "") {
+		press(a, k)
+	}
+	press(a, "enter")
+	if v := a.View(); !strings.Contains(v, "✗ 100000 is out of range [0, 10]") {
+		t.Errorf("the reason at 80×24:\n%s", v)
+	}
+}
