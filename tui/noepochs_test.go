@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -76,5 +77,23 @@ func TestLayerHealthOfARunWithNoEpochs(t *testing.T) {
 	got := ansi.Strip(strings.Join(healthLines(&in, &st, 40), "\n"))
 	if want := "no epochs: the run stopped before its\nfirst epoch ended"; strings.TrimRight(got, " ") != want {
 		t.Errorf("stopped: %q, want %q", got, want)
+	}
+}
+
+// TestPausedUnlimitedRunSaysTrained: a paused run without an epoch limit
+// says how long it trained, not "running 2s … paused".
+func TestPausedUnlimitedRunSaysTrained(t *testing.T) {
+	st := DefaultStyles()
+	m := newTrain(&st, nil)
+	m.SetSize(80, 22)
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 0
+	r := &liveRun{spec: spec, halted: true, progress: trainer.ProgressEvent{Elapsed: 2 * time.Second}}
+	if got := m.progressLine(r); !strings.Contains(got, "trained 2s") || strings.Contains(got, "running") {
+		t.Errorf("paused: %q", got)
+	}
+	r.halted = false
+	if got := m.progressLine(r); !strings.Contains(got, "running 2s") {
+		t.Errorf("running: %q", got)
 	}
 }

@@ -172,6 +172,7 @@ func (m trainModel) progressLine(r *liveRun) string {
 		}
 	}
 	eta := "ETA —"
+	status := statusLabel(r)
 	switch {
 	case r.fin != nil:
 		sps = r.fin.SamplesPerSec
@@ -179,12 +180,13 @@ func (m trainModel) progressLine(r *liveRun) string {
 		if r.fin.Elapsed >= 10*time.Second {
 			eta = "took " + r.fin.Elapsed.Round(time.Second).String()
 		}
+	case epochs == 0 && status == "paused": // it read "running 2s … paused"
+		eta = "trained " + elapsed.Round(time.Second).String()
 	case epochs == 0:
 		eta = "running " + elapsed.Round(time.Second).String()
 	case frac > 0:
 		eta = "ETA " + (time.Duration(float64(elapsed)/frac) - elapsed).Round(time.Second).String()
 	}
-	status := statusLabel(r)
 	statusStyle := st.Accent
 	switch trainer.Status(status) {
 	case trainer.StatusDiverged, trainer.StatusStopped, trainer.StatusFailed, trainer.StatusInterrupted:
