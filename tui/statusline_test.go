@@ -98,3 +98,16 @@ func TestStartingMovesToTrain(t *testing.T) {
 		t.Errorf("Setup still says %q", l.text)
 	}
 }
+
+// TestEditAndRestartSaysWhatItDid: e on Train opens Setup on the run's
+// spec and says so (Setup's line stayed empty).
+func TestEditAndRestartSaysWhatItDid(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 5
+	addSynthRun(t, a, spec, "20261129-100000-eeeeee")
+	press(a, "2", "e")
+	if a.screen != screenSetup || !strings.HasPrefix(a.status, "the spec of 20261129-100000-eeeeee is in Setup") {
+		t.Errorf("screen %d, status %q", a.screen, a.status)
+	}
+}

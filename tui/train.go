@@ -303,8 +303,8 @@ func (m trainModel) updateKeys(msg tea.KeyMsg) (trainModel, tea.Cmd) {
 		if !r.closed {
 			r.handle.Stop()
 		}
-		spec := r.spec
-		return m, func() tea.Msg { return editSpecMsg{spec: spec} }
+		spec, id := r.spec, r.id
+		return m, func() tea.Msg { return editSpecMsg{spec: spec, from: id, edit: true} }
 	case key.Matches(msg, k.Tag), key.Matches(msg, k.Annotate):
 		m.inputMode = "tag"
 		m.input.Placeholder = "tags, separated by spaces"
