@@ -357,7 +357,10 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		m.sweep, m.sweepOpen = newSweepView(m.styles, r.SweepID), true
 		m.sweep.Focus()
 		m.sweep.SetSize(m.w, m.h)
-		return m, loadSweep(m.store, r.SweepID)
+		// Its own line replaces an earlier one, such as "this run is not a
+		// trial of a sweep", which stayed over the sweep.
+		opened := "sweep " + r.SweepID + ": esc returns to the runs"
+		return m, tea.Batch(loadSweep(m.store, r.SweepID), func() tea.Msg { return statusMsg{text: opened} })
 	case key.Matches(msg, k.Clone), key.Matches(msg, k.Rerun):
 		// The list holds summaries: the spec comes from the store.
 		store, id, clone := m.store, r.ID, key.Matches(msg, k.Clone)
