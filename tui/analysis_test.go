@@ -44,6 +44,15 @@ func TestRunsAnalysisActions(t *testing.T) {
 			t.Errorf("the ensemble view lacks %q:\n%s", want, view)
 		}
 	}
+	// Over the table, the list's keys do nothing (d asked to delete the
+	// run hidden under the cursor) and the help line says esc.
+	press(a, "d")
+	if a.runsScreen().confirm != "" || a.runsScreen().panel == nil {
+		t.Errorf("d over the ensemble's table: confirm %q", a.runsScreen().confirm)
+	}
+	if l := strings.Split(a.View(), "\n"); !strings.HasPrefix(l[len(l)-1], "esc back") {
+		t.Errorf("help line over the table: %q", l[len(l)-1])
+	}
 	press(a, "esc")
 	if a.runsScreen().panel != nil || len(a.runsScreen().runs) != 3 {
 		t.Fatalf("after esc: panel %v, %d runs listed (want the ensemble to join the list)", a.runsScreen().panel != nil, len(a.runsScreen().runs))

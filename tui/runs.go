@@ -302,8 +302,11 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		default:
 			return m, nil
 		}
-	case m.panel != nil && key.Matches(msg, k.Back):
-		m.panel = nil
+	case m.panel != nil:
+		// The list's keys would act on a run hidden under the table.
+		if key.Matches(msg, k.Back) {
+			m.panel = nil
+		}
 		return m, nil
 	}
 	switch {

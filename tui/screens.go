@@ -129,6 +129,9 @@ func (m *runsModel) Help() help.KeyMap {
 	if m.sweepOpen {
 		return m.sweep.keys
 	}
+	if m.panel != nil {
+		return ModeKeys{m.keys.Back}
+	}
 	return m.keys
 }
 func (m *runsModel) Title() string { return "Runs" }
