@@ -78,6 +78,10 @@ func TestCompressExplainAndImportancePlot(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "baseline test accuracy") || !strings.Contains(out, "Home") || strings.Contains(out, "Home=") {
 		t.Errorf("explain: exit %d: %s%s", code, out, errs)
 	}
+	// --repeats 0 was read as the default and printed "5 shuffles".
+	if _, errs, code = cli(t, db, "", "explain", "--run", id, "--repeats", "0"); code != ExitUsage || !strings.Contains(errs, "--repeats 0 is out of range [1, 1000]") {
+		t.Errorf("explain --repeats 0: exit %d: %s", code, errs)
+	}
 	out, errs, code = cli(t, db, "", "explain", "--run", id, "--row", "0", "--json")
 	var attr struct {
 		Output   string
