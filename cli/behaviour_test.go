@@ -33,6 +33,10 @@ func TestDidYouMean(t *testing.T) {
 		{[]string{"runs", "list", "--sortt", "x"}, "did you mean --sort?"},
 		{[]string{"train", "--data", "spirals", "--no-save"}, "unknown dataset spirals; did you mean spiral?"},
 		{[]string{"datasets", "show", "irs"}, "unknown dataset irs; did you mean iris?"},
+		// Two letters swapped are one slip (they were two edits, past the
+		// limit for a short name, and got no suggestion).
+		{[]string{"datasets", "show", "irsi"}, "unknown dataset irsi; did you mean iris?"},
+		{[]string{"train", "--data", "wien", "--no-save"}, "unknown dataset wien; did you mean wine?"},
 		{[]string{"train", "--until", "val_acuracy>=0.9", "--no-save"}, "unknown metric val_acuracy in --until; did you mean val_accuracy?"},
 		{[]string{"train", "--monitor", "val_los", "--patience", "3", "--no-save"}, "unknown metric val_los in --monitor; did you mean val_loss?"},
 		{[]string{"runs", "list", "--filter", "val_acc>0.9"}, "unknown metric val_acc in --filter"},
