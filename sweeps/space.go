@@ -247,6 +247,9 @@ func Expand(s Spec) ([]Trial, error) {
 	if len(s.Random) > 0 && s.Trials == 0 {
 		return nil, fmt.Errorf("sweep: random search needs a trial budget (--trials N)")
 	}
+	if err := checkAxesOnce(s); err != nil {
+		return nil, err
+	}
 	if err := checkSampler(s); err != nil {
 		return nil, err
 	}
@@ -316,6 +319,35 @@ func Expand(s Spec) ([]Trial, error) {
 		}
 	}
 	return trials, nil
+}
+
+// checkAxesOnce refuses a field swept by two axes (a grid and a random
+// axis, or a seed axis beside Seeds): one would silently override the
+// other, and the trials' names would say values they did not train with.
+func checkAxesOnce(s Spec) error {
+	seen := map[string]string{}
+	if s.Seeds > 1 {
+		seen[CanonicalField("seed")] = "seeds"
+	}
+	add := func(kind, field string) error {
+		c := CanonicalField(field)
+		if prev, ok := seen[c]; ok {
+			return fmt.Errorf("sweep: %s is swept twice (by %s and by %s): give it one axis", field, prev, kind)
+		}
+		seen[c] = kind
+		return nil
+	}
+	for _, p := range s.Grid {
+		if err := add("a grid axis", p.Field); err != nil {
+			return err
+		}
+	}
+	for _, d := range s.Random {
+		if err := add("a random axis", d.Field); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // maxTrials bounds the trials a sweep expands to.

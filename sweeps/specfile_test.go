@@ -75,3 +75,24 @@ func TestParseSpecFileChecksTheSpace(t *testing.T) {
 		t.Errorf("%s: %v", ok, err)
 	}
 }
+
+// TestExpandRefusesAFieldSweptTwice: a field on two axes (or a seed axis
+// beside seeds) is refused, naming both; the random axis silently won and
+// the grid's value never trained.
+func TestExpandRefusesAFieldSweptTwice(t *testing.T) {
+	for _, c := range []struct {
+		s    Spec
+		want string
+	}{
+		{Spec{Base: base(2), Grid: []Param{{Field: "lr", Values: []string{"0.1"}}}, Random: []Dist{{Field: "optimizer.lr", Kind: "log", Min: 0.01, Max: 0.1}}, Trials: 2},
+			"sweep: optimizer.lr is swept twice (by a grid axis and by a random axis): give it one axis"},
+		{Spec{Base: base(2), Grid: []Param{{Field: "lr", Values: []string{"0.1"}}, {Field: "lr", Values: []string{"0.2"}}}},
+			"sweep: lr is swept twice (by a grid axis and by a grid axis): give it one axis"},
+		{Spec{Base: base(2), Grid: []Param{{Field: "seed", Values: []string{"1", "2"}}}, Seeds: 3},
+			"sweep: seed is swept twice (by seeds and by a grid axis): give it one axis"},
+	} {
+		if _, err := Expand(c.s); err == nil || err.Error() != c.want {
+			t.Errorf("got %v\nwant %s", err, c.want)
+		}
+	}
+}
