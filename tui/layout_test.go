@@ -180,6 +180,13 @@ func TestRunsFilterSearchesEverywhereAndTakesCLIFilters(t *testing.T) {
 		}
 		press(a, "esc")
 	}
+	// A filter that matches nothing says so (it said "No saved runs yet").
+	press(a, "/")
+	a.runsScreen().input.SetValue("zzzz")
+	press(a, "enter")
+	if v := a.View(); strings.Contains(v, "No saved runs yet") || !strings.Contains(v, "No runs match zzzz: esc clears the filter") {
+		t.Errorf("a filter matching nothing:\n%s", v)
+	}
 }
 
 func TestTruncateMiddleKeepsNamesDistinct(t *testing.T) {

@@ -62,6 +62,9 @@ func (m runsModel) View() string {
 	lines = append(lines, st.Header.Render(truncate(hb.String(), m.w)))
 	if len(m.runs) == 0 {
 		msg := "No saved runs yet. Train one from Setup (1, then t)."
+		if m.filter != "" { // the store has runs the filter leaves out
+			msg = "No runs match " + m.filter + ": esc clears the filter, / changes it."
+		}
 		if m.err != nil {
 			msg = m.err.Error()
 		}
