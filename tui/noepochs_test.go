@@ -97,3 +97,22 @@ func TestPausedUnlimitedRunSaysTrained(t *testing.T) {
 		t.Errorf("running: %q", got)
 	}
 }
+
+// TestTrainAtTheSmallestSize: at 50×15 the loss chart takes the rows a
+// second chart cannot fill (a chart needs 5), where they were left blank.
+func TestTrainAtTheSmallestSize(t *testing.T) {
+	a := newApp(t, nil, 50, 15)
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 10
+	addSynthRun(t, a, spec, "20261129-100000-smalll")
+	lines := strings.Split(a.View(), "\n")
+	blank := 0
+	for _, l := range lines[3 : len(lines)-2] {
+		if strings.TrimSpace(l) == "" {
+			blank++
+		}
+	}
+	if blank > 1 {
+		t.Errorf("%d blank rows under the loss chart:\n%s", blank, a.View())
+	}
+}

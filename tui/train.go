@@ -110,6 +110,9 @@ func (m trainModel) layout() (chartW, rightW, lossH, metricH, bw, bh int) {
 	chartW = m.w - rightW
 	lossH = max(body*3/5, 4)
 	metricH = max(body-lossH, 3)
+	if metricH < 5 { // a chart needs 5 rows: near 50×15 the lower one was blank rows
+		lossH, metricH = body, 0
+	}
 	bw = max(rightW-4, 0)
 	bh = max(min(body/2, bw/2), 0)
 	return
