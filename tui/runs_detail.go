@@ -144,8 +144,14 @@ func (m runsModel) viewDetail() string {
 		ch.setEmpty(noEpochsText)
 		mc.setEmpty(noEpochsText)
 	}
-	ch.setSize(w-rightW, bodyH*3/5)
-	mc.setSize(w-rightW, bodyH-bodyH*3/5)
+	// A chart needs 5 rows: when the lower row cannot have them (near
+	// 50×15) the loss chart takes them all, where they were left blank.
+	lossH, lowH := bodyH*3/5, bodyH-bodyH*3/5
+	if lowH < 5 {
+		lossH, lowH = bodyH, 0
+	}
+	ch.setSize(w-rightW, lossH)
+	mc.setSize(w-rightW, lowH)
 	left := ch.view() + "\n" + mc.view()
 	if f.Evaluation != nil {
 		// The ROC (binary) or metric chart, the PR curve and the
@@ -158,13 +164,13 @@ func (m runsModel) viewDetail() string {
 			}
 		}
 		first := func(cw int) string {
-			mc.setSize(cw, bodyH-bodyH*3/5)
+			mc.setSize(cw, lowH)
 			return mc.view()
 		}
 		if task == datasets.Binary && len(e.ROC) > 1 { // as Train shows a finished run
-			first = func(cw int) string { return rocChart(st, which, e, cw, bodyH-bodyH*3/5) }
+			first = func(cw int) string { return rocChart(st, which, e, cw, lowH) }
 		}
-		left = ch.view() + "\n" + evalRow(st, task, e, first, w-rightW, bodyH-bodyH*3/5)
+		left = ch.view() + "\n" + evalRow(st, task, e, first, w-rightW, lowH)
 	}
 	body := left
 	if rightW > 0 {

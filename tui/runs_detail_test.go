@@ -53,3 +53,22 @@ func TestRunDetailKeysActOnTheRunShown(t *testing.T) {
 		t.Errorf("c in the open run %s: Setup says %q", ids[1], got)
 	}
 }
+
+// TestRunDetailAtTheSmallestSize: at 50×15 an open run's loss chart takes
+// the rows its lower charts cannot fill; they were blank.
+func TestRunDetailAtTheSmallestSize(t *testing.T) {
+	store := tempStore(t)
+	storeSynthRuns(t, store)
+	a := newApp(t, store, 50, 15)
+	press(a, "3", "enter")
+	lines := strings.Split(a.View(), "\n")
+	blank := 0
+	for _, l := range lines[3 : len(lines)-2] {
+		if strings.TrimSpace(l) == "" {
+			blank++
+		}
+	}
+	if blank > 1 {
+		t.Errorf("%d blank rows in the open run:\n%s", blank, a.View())
+	}
+}
