@@ -30,7 +30,9 @@ func (m setupModel) viewForm(w, h int) string {
 	} else {
 		lines = append(lines, "  "+btn)
 	}
-	labelW := 22
+	// One more than the longest label (cross-validation folds, 22), so a
+	// value never touches its label ("cross-validation folds0").
+	labelW := 23
 	showHint := w >= 78
 	body := []string{}
 	cursorLine := 0

@@ -177,3 +177,14 @@ func TestInvalidReasonShowsWholeAt80(t *testing.T) {
 		t.Errorf("the reason at 80×24:\n%s", v)
 	}
 }
+
+// TestLongestLabelKeepsAGap: the longest label is followed by a space
+// before its value (it read "cross-validation folds0").
+func TestLongestLabelKeepsAGap(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	editField(t, a, "cv")
+	press(a, "esc")
+	if v := a.View(); !strings.Contains(v, "cross-validation folds ") {
+		t.Errorf("no gap after the longest label:\n%s", v)
+	}
+}
