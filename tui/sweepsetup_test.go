@@ -46,3 +46,26 @@ func TestSetupSearchesARangeWithTPE(t *testing.T) {
 		t.Fatalf("bad range accepted: %q", a.status)
 	}
 }
+
+// TestSetupSweepErrorsSpeakTheForm: refused values to sweep are named by
+// the field's label and the text typed, not by the --random flag and the
+// spec path.
+func TestSetupSweepErrorsSpeakTheForm(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	for raw, want := range map[string]string{
+		"log:1e-4:abc": "learning rate ⟳ log:1e-4:abc: want log:LO:HI, two numbers",
+		"log:0.1:0.01": "learning rate ⟳ log:0.1:0.01: log needs 0 < LO < HI, got 0.1:0.01",
+		"0.1,abc":      "learning rate ⟳ 0.1,abc: not a number",
+	} {
+		editField(t, a, "optimizer.lr")
+		press(a, "esc", "w")
+		a.setupScreen().input.SetValue(raw)
+		press(a, "enter")
+		if a.statusOK || a.status != want {
+			t.Errorf("%s: status %q, want %q", raw, a.status, want)
+		}
+		if strings.Contains(a.status, "--") {
+			t.Errorf("%s: the status names a flag: %q", raw, a.status)
+		}
+	}
+}
