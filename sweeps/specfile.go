@@ -61,7 +61,8 @@ func ParseSpecFile(b []byte) (Spec, error) {
 		base = []byte("{}")
 	}
 	if s.Base, err = trainer.DecodeSpec(base); err != nil {
-		return s, fmt.Errorf("base: %v", err)
+		// It says "spec: …"; here the spec is the file's base.
+		return s, fmt.Errorf("base: %s", strings.TrimPrefix(err.Error(), "spec: "))
 	}
 	return s, checkSpace(s)
 }
@@ -372,7 +373,9 @@ func keyOf(field string) string {
 // kindName names a Go type as a sweep file's value.
 func kindName(t reflect.Type) string {
 	switch t.Kind() {
-	case reflect.Int, reflect.Int64, reflect.Uint64, reflect.Float64:
+	case reflect.Int, reflect.Int64, reflect.Uint64:
+		return "a whole number" // trials = 2.5 said "must be a number"
+	case reflect.Float64:
 		return "a number"
 	case reflect.Bool:
 		return "true or false"
@@ -399,7 +402,7 @@ func article(name string) string {
 		return "null"
 	}
 	if strings.HasPrefix(name, "number ") {
-		return "the number " + strings.TrimPrefix(name, "number ")
+		return strings.TrimPrefix(name, "number ") // trials must be a whole number, got 2.5
 	}
 	return name
 }
