@@ -111,3 +111,14 @@ func TestEditAndRestartSaysWhatItDid(t *testing.T) {
 		t.Errorf("screen %d, status %q", a.screen, a.status)
 	}
 }
+
+// TestTrainWithoutRunsOffersNoRunKeys: before any run, Train's help line
+// lists only the keys that do something (it offered pause, stop, restart…).
+func TestTrainWithoutRunsOffersNoRunKeys(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	press(a, "2")
+	l := strings.Split(a.View(), "\n")
+	if last := l[len(l)-1]; strings.Contains(last, "pause") || !strings.Contains(last, "quit") {
+		t.Errorf("help line with no run: %q", last)
+	}
+}
