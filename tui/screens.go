@@ -157,8 +157,13 @@ func (m *runsModel) Handle(msg tea.Msg) tea.Cmd {
 
 func (m *compareModel) Init() tea.Cmd       { return nil }
 func (m *compareModel) AwaitingInput() bool { return false }
-func (m *compareModel) Help() help.KeyMap   { return m.keys }
-func (m *compareModel) Title() string       { return "Compare" }
+func (m *compareModel) Help() help.KeyMap {
+	if m.cmp == nil { // nothing to compare: its keys would do nothing
+		return ModeKeys{}
+	}
+	return m.keys
+}
+func (m *compareModel) Title() string { return "Compare" }
 
 func (m *compareModel) Handle(msg tea.Msg) tea.Cmd {
 	if c, ok := msg.(compareRunsMsg); ok {

@@ -122,3 +122,14 @@ func TestTrainWithoutRunsOffersNoRunKeys(t *testing.T) {
 		t.Errorf("help line with no run: %q", last)
 	}
 }
+
+// TestCompareWithNothingOffersNoKeys: Compare before a comparison lists
+// only the global keys.
+func TestCompareWithNothingOffersNoKeys(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	press(a, "4")
+	l := strings.Split(a.View(), "\n")
+	if last := l[len(l)-1]; strings.Contains(last, "next metric") || !strings.Contains(last, "quit") {
+		t.Errorf("help line with nothing to compare: %q", last)
+	}
+}
