@@ -264,6 +264,7 @@ func (m *setupModel) commit(f *field, v string) tea.Cmd {
 		m.invalid[key], m.typed[key] = err.Error(), v
 		return nil
 	}
+	_, wasBad := m.invalid[key]
 	delete(m.invalid, key)
 	delete(m.typed, key)
 	if dataSpecKey(m.spec.Data) != m.dataKey {
@@ -274,7 +275,14 @@ func (m *setupModel) commit(f *field, v string) tea.Cmd {
 		m.fitLoss()
 	}
 	m.rebuild()
-	return tea.Batch(m.loadDataset(), m.growthWarning(label, before))
+	warn := m.growthWarning(label, before)
+	if wasBad && warn == nil {
+		// A line such as "fix learning rate first: not a number" stayed
+		// after the value was fixed.
+		text := label + " = " + f.get(&m.spec)
+		warn = func() tea.Msg { return statusMsg{text: text} }
+	}
+	return tea.Batch(m.loadDataset(), warn)
 }
 
 func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {

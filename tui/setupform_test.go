@@ -188,3 +188,21 @@ func TestLongestLabelKeepsAGap(t *testing.T) {
 		t.Errorf("no gap after the longest label:\n%s", v)
 	}
 }
+
+// TestFixedValueClearsItsError: after t refused an invalid value, fixing
+// it replaces "fix learning rate first: …" on the status line.
+func TestFixedValueClearsItsError(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	editField(t, a, "optimizer.lr")
+	a.setupScreen().input.SetValue("abc")
+	press(a, "enter", "t")
+	if a.statusOK || !strings.HasPrefix(a.status, "fix learning rate first") {
+		t.Fatalf("t with an invalid rate: status %q", a.status)
+	}
+	editField(t, a, "optimizer.lr")
+	a.setupScreen().input.SetValue("0.1")
+	press(a, "enter")
+	if !a.statusOK || a.status != "learning rate = 0.1" {
+		t.Errorf("after the fix: status %q (ok %v)", a.status, a.statusOK)
+	}
+}
