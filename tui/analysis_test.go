@@ -76,3 +76,24 @@ func TestRunsAnalysisActions(t *testing.T) {
 		}
 	}
 }
+
+// TestRunsQuestionTakesTheNextKey: a delete question says y confirms and
+// any other key cancels, on the help line, and any other key does, a
+// screen's number too (the question stayed pending on another screen).
+func TestRunsQuestionTakesTheNextKey(t *testing.T) {
+	store := tempStore(t)
+	storeSynthRuns(t, store)
+	a := newApp(t, store, 120, 40)
+	press(a, "3", "d")
+	l := strings.Split(a.View(), "\n")
+	if last := l[len(l)-1]; !strings.HasPrefix(last, "y confirm • any other key cancel") {
+		t.Errorf("help line during the question: %q", last)
+	}
+	press(a, "2")
+	if a.screen != screenRuns || a.runsScreen().confirm != "" || a.status != "delete cancelled" {
+		t.Errorf("2 during the question: screen %d, confirm %q, status %q", a.screen, a.runsScreen().confirm, a.status)
+	}
+	if n := len(a.runsScreen().runs); n != 2 {
+		t.Errorf("%d runs after the cancel", n)
+	}
+}

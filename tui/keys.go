@@ -235,7 +235,9 @@ func helpOnly(keys, desc string) key.Binding {
 // The help of each way of taking input.
 var (
 	typingKeys = ModeKeys{helpOnly("enter", "set"), helpOnly("esc", "cancel")}
-	pickerKeys = ModeKeys{helpOnly("↑/↓", "choose"), helpOnly("→", "open"), helpOnly("←", "up"), helpOnly("enter", "pick"),
+	// confirmKeys answer a question such as "delete run …? y to confirm".
+	confirmKeys = ModeKeys{helpOnly("y", "confirm"), helpOnly("any other key", "cancel")}
+	pickerKeys  = ModeKeys{helpOnly("↑/↓", "choose"), helpOnly("→", "open"), helpOnly("←", "up"), helpOnly("enter", "pick"),
 		helpOnly("tab", "complete a typed path"), helpOnly("esc", "cancel")}
 	columnKeys = ModeKeys{helpOnly("space", "mark"), helpOnly("enter", "apply"), helpOnly("esc", "cancel")}
 	filterKeys = ModeKeys{helpOnly("enter", "apply"), helpOnly("esc", "cancel")}

@@ -151,7 +151,10 @@ func (m *runsModel) Focus()           { m.focused = true }
 func (m *runsModel) Blur()            { m.focused = false; m.filtering = false }
 func (m runsModel) Focused() bool     { return m.focused }
 func (m runsModel) awaitingInput() bool {
-	return m.filtering
+	// A question ("delete run …? y to confirm") takes the next key, so
+	// that any other key cancels it, 2 or q too: it stayed pending
+	// across screens, and a later y deleted.
+	return m.filtering || m.confirm != "" || m.replace != ""
 }
 
 func (m runsModel) current() *sessions.Run {

@@ -122,6 +122,9 @@ func (m *runsModel) Help() help.KeyMap {
 	if m.filtering {
 		return filterKeys
 	}
+	if m.confirm != "" || m.replace != "" { // the list's keys said nothing of y
+		return confirmKeys
+	}
 	if m.detail != nil && !m.sweepOpen {
 		k := m.keys
 		return ModeKeys{k.Back, k.Clone, k.Rerun, k.Export, k.Scroll}
