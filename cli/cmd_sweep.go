@@ -108,7 +108,7 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 	fs.SortFlags = false
 	jsonOut := fs.Bool("json", false, "print JSON: one line per finished trial, then the result")
 	sf := addSpecFlags(fs)
-	file := fs.String("file", "", "a sweep `file`, JSON or TOML: base, grid, random, trials, seeds, objective, prune")
+	file := fs.String("file", "", "a sweep `file`, JSON or TOML: base, grid, random, trials, seeds, objective, prune (run flags change its base)")
 	grid := fs.StringArray("grid", nil, "a grid `axis` FIELD=V1,V2,… (';' separates values that hold commas: layers=8;16,16); repeatable")
 	random := fs.StringArray("random", nil, "a random `axis` FIELD=uniform:LO:HI, log:LO:HI, int:LO:HI or choice:A,B; repeatable")
 	trials := fs.Int("trials", 0, "random search: how many samples")
