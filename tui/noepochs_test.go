@@ -116,3 +116,27 @@ func TestTrainAtTheSmallestSize(t *testing.T) {
 		t.Errorf("%d blank rows under the loss chart:\n%s", blank, a.View())
 	}
 }
+
+// TestMetricPanelFitsWideValues: a regression's wide values (mae
+// 23268.8149) keep one whole column in a narrow panel rather than two cut
+// mid-number ("22547.5…").
+func TestMetricPanelFitsWideValues(t *testing.T) {
+	st := DefaultStyles()
+	m := newTrain(&st, nil)
+	val := map[string]float64{"loss": 1.2079, "r2": -0.0454, "mae": 23268.8149, "rmse": 26876.4902, "mse": 7.223e8}
+	best := map[string]float64{"loss": 1.1, "r2": 0.01, "mae": 22547.5123, "rmse": 26272.9, "mse": 6.903e8}
+	r := &liveRun{key: "r2", last: &trainer.EpochEvent{Epoch: 5, Val: val}, best: best, bestEpoch: 2}
+	for _, fin := range []bool{false, true} {
+		if fin {
+			r.fin = &trainer.FinishedEvent{Test: trainer.Evaluation{Metrics: best}}
+		}
+		v := ansi.Strip(m.metricPanel(r, 28, 10))
+		if strings.Contains(v, "…  ") || strings.Contains(v, "5…") || strings.Contains(v, "1…") {
+			t.Errorf("finished %v: a value is cut:\n%s", fin, v)
+		}
+		want := map[bool]string{false: "23268.8149", true: "22547.5123"}[fin]
+		if !strings.Contains(v, want) {
+			t.Errorf("finished %v: no %s:\n%s", fin, want, v)
+		}
+	}
+}

@@ -346,6 +346,19 @@ func (m trainModel) metricPanel(r *liveRun, w, maxRows int) string {
 	if w-used() < 10 && len(cols) == 3 {
 		cols, widths = cols[:2], widths[:2]
 	}
+	// Wide values (a regression's mae of 23268.8149) leave the names no
+	// room and were cut mid-number ("22547.5…"): keep one column, the best
+	// value of a finished run, the current one of a run in progress.
+	if w-used() < 6 && len(cols) == 2 {
+		keep := 1
+		if r.fin == nil {
+			keep = 0
+		}
+		cols, widths = cols[keep:keep+1], widths[keep:keep+1]
+		for i := range cells {
+			cells[i] = cells[i][keep : keep+1]
+		}
+	}
 	nameW := max(w-used(), 6)
 	head := fmt.Sprintf("%-*s", nameW, "val metric")
 	for j, c := range cols {
