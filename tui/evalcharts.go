@@ -81,7 +81,13 @@ func (m trainModel) pairsChart(e trainer.Evaluation, w, h int) string {
 			pts = append(pts, canvas.Float64Point{X: clampPlot(p[0]), Y: clampPlot(p[1])})
 		}
 	}
-	title := st.Header.Render("test: predicted (y) against actual (x), R² " + numfmt.Value(e.Metrics["r2"]))
+	// One line at any width: wrapped, it pushed the chart's axis off the
+	// pane at 80×24.
+	head := "test: predicted (y) against actual (x), R² "
+	if len(head)+numfmt.Width > w {
+		head = "test: predicted vs actual, R² "
+	}
+	title := st.Header.Render(truncate(head+numfmt.Value(e.Metrics["r2"]), w))
 	if len(pts) == 0 {
 		return title + "\n" + st.Subtle.Render("n/a: no finite predictions")
 	}

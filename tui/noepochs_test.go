@@ -140,3 +140,20 @@ func TestMetricPanelFitsWideValues(t *testing.T) {
 		}
 	}
 }
+
+// TestPairsChartTitleFitsOneLine: the regression chart's title keeps to one
+// line at 80×24's 44 columns (it wrapped "R² -" / "0.0121" and pushed the
+// axis off the pane).
+func TestPairsChartTitleFitsOneLine(t *testing.T) {
+	st := DefaultStyles()
+	m := newTrain(&st, nil)
+	e := trainer.Evaluation{Metrics: map[string]float64{"r2": -0.0121}, Pairs: [][2]float64{{1, 2}, {2, 2.5}, {3, 2.9}}}
+	v := ansi.Strip(m.pairsChart(e, 44, 8))
+	first, _, _ := strings.Cut(v, "\n")
+	if !strings.HasSuffix(strings.TrimSpace(first), "R² -0.0121") || ansi.StringWidth(first) > 44 {
+		t.Errorf("title line %q (%d cells)", first, ansi.StringWidth(first))
+	}
+	if n := strings.Count(v, "\n") + 1; n > 8 {
+		t.Errorf("%d lines in 8 rows:\n%s", n, v)
+	}
+}
