@@ -228,3 +228,21 @@ func TestSweepShow(t *testing.T) {
 		t.Fatalf("sweep show --json: exit %d %v %s", code, err, out)
 	}
 }
+
+// TestTooFewRunIDs: a command short of run IDs says how many it wants in
+// words and exits 2 with the usage hint (ensemble exited 1 with cobra's
+// "requires at least 2 arg(s), only received 1"; others said "ID(s)").
+func TestTooFewRunIDs(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	for args, want := range map[string]string{
+		"ensemble a":     "ensemble needs two or more run IDs",
+		"runs compare a": "compare needs two or more run IDs",
+		"runs rm":        "rm needs one or more run IDs",
+		"runs tag":       "tag needs a run ID and the tags",
+	} {
+		_, errs, code := cli(t, db, "", strings.Fields(args)...)
+		if code != ExitUsage || !strings.Contains(errs, want) || !strings.Contains(errs, "--help' for usage") {
+			t.Errorf("%s: exit %d, %q", args, code, errs)
+		}
+	}
+}

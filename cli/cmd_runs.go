@@ -206,7 +206,7 @@ func newRunsCompareCmd(e *env) *cobra.Command {
 		Use:               "compare ID ID... [--json]",
 		Short:             "Compare runs: the hyperparameters that differ, metrics side by side, val_loss by epoch",
 		Example:           examples("workbench runs compare ID1 ID2 --json"),
-		Args:              minArgs(2, "compare needs 2 run ID(s)"),
+		Args:              minArgs(2, "compare needs two or more run IDs"),
 		ValidArgsFunction: completeRunIDs(e),
 	}
 	jsonOut := cmd.Flags().Bool("json", false, "print JSON")
@@ -304,7 +304,7 @@ func newRunsRmCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:               "rm ID...",
 		Short:             "Delete runs with their history and weights",
-		Args:              minArgs(1, "rm needs 1 run ID(s)"),
+		Args:              minArgs(1, "rm needs one or more run IDs"),
 		ValidArgsFunction: completeRunIDs(e),
 		RunE: withRuns(e, -1, func(store sessions.Store, ids, _ []string) error {
 			if err := store.DeleteRuns(context.Background(), ids...); err != nil {
@@ -345,7 +345,7 @@ func newRunsTagCmd(e *env) *cobra.Command {
 		Use:               "tag ID [TAG...] [--remove TAG]...",
 		Short:             "Add tags to a run, or remove them with --remove",
 		Example:           examples("workbench runs tag ID baseline wide", "workbench runs tag ID --remove wide"),
-		Args:              minArgs(1, "tag needs 1 run ID(s)"),
+		Args:              minArgs(1, "tag needs a run ID and the tags"),
 		ValidArgsFunction: firstArgRunID(e),
 	}
 	remove := cmd.Flags().StringArray("remove", nil, "a `tag` to remove (repeatable)")
