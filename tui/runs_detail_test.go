@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -70,5 +71,22 @@ func TestRunDetailAtTheSmallestSize(t *testing.T) {
 	}
 	if blank > 1 {
 		t.Errorf("%d blank rows in the open run:\n%s", blank, a.View())
+	}
+}
+
+// TestRunsListCutsLongNamesInTheMiddle: trials' names differ at the end,
+// so the NAME column keeps it ("#20 optimizer.lr=0.00…" hid which was
+// which).
+func TestRunsListCutsLongNamesInTheMiddle(t *testing.T) {
+	store := tempStore(t)
+	ids := storeSynthRuns(t, store)
+	name := "#20 optimizer.lr=0.000127618"
+	if err := store.UpdateRun(context.Background(), ids[0], sessions.Patch{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, store, 80, 24)
+	press(a, "3")
+	if v := a.View(); !strings.Contains(v, "0.000127618") {
+		t.Errorf("the name's end is cut:\n%s", v)
 	}
 }

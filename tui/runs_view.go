@@ -96,7 +96,14 @@ func (m runsModel) View() string {
 			if m.metric != "" && (c.sort == "val_key" || c.sort == "test_key") {
 				cell = metricCell(r, map[string]string{"val_key": "best_val_", "test_key": "test_"}[c.sort], m.metric)
 			}
-			b.WriteString(fmt.Sprintf("%-*s", c.width, truncate(cell, c.width)))
+			if c.sort == "name" {
+				// Trials' names differ at the end: "#20 optimizer.lr=0.00…"
+				// hid which was which.
+				cell = truncateMiddle(cell, c.width)
+			} else {
+				cell = truncate(cell, c.width)
+			}
+			b.WriteString(fmt.Sprintf("%-*s", c.width, cell))
 			if j < len(cols)-1 {
 				b.WriteString(" ")
 			}
