@@ -260,3 +260,20 @@ func waitStored(t *testing.T, store sessions.Store, n int) string {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestCompareResizeKeepsNoBlankRows: scrolled to the end at 80×24, then
+// grown to 120×40, Compare shows its top again rather than blank rows
+// under the table.
+func TestCompareResizeKeepsNoBlankRows(t *testing.T) {
+	store := tempStore(t)
+	ids := storeSynthRuns(t, store)
+	a := newApp(t, store, 80, 24)
+	send(a, compareRunsMsg{ids: ids})
+	for range 60 {
+		press(a, "down")
+	}
+	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	if v := a.View(); !strings.Contains(v, "val_loss") {
+		t.Errorf("the chart stays scrolled off a screen it fits:\n%s", v)
+	}
+}
