@@ -273,7 +273,7 @@ func TestCompareResizeKeepsNoBlankRows(t *testing.T) {
 		press(a, "down")
 	}
 	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
-	if v := a.View(); !strings.Contains(v, "val_loss") {
+	if v := a.View(); !strings.Contains(v, "val_loss  ━ baseline") {
 		t.Errorf("the chart stays scrolled off a screen it fits:\n%s", v)
 	}
 }
