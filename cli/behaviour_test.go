@@ -246,3 +246,15 @@ func TestTooFewRunIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestImportErrorNamesTheFile: a file that is not an export is named in
+// the error (it said only `format "x" is not "workbench-runs"`).
+func TestImportErrorNamesTheFile(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "o.json")
+	os.WriteFile(f, []byte(`{"format":"x"}`), 0o600)
+	_, errs, code := cli(t, filepath.Join(dir, "w.db"), "", "runs", "import", f)
+	if want := "workbench runs import: " + f + `: format "x" is not "workbench-runs"`; code != ExitFailed || !strings.Contains(errs, want) {
+		t.Errorf("exit %d: %q, want %q", code, errs, want)
+	}
+}

@@ -293,7 +293,8 @@ func newRunsImportCmd(e *env) *cobra.Command {
 			}
 			fmt.Fprintln(e.stdout)
 			if err != nil {
-				return err
+				// Name the file ("format \"x\" is not …" did not say which).
+				return fmt.Errorf("%s: %s", args[0], strings.TrimPrefix(err.Error(), "import: "))
 			}
 			return st.Err()
 		},
