@@ -206,3 +206,21 @@ func TestFixedValueClearsItsError(t *testing.T) {
 		t.Errorf("after the fix: status %q (ok %v)", a.status, a.statusOK)
 	}
 }
+
+// TestLayerKeysSayWhyTheyDidNothing: d away from a layer and K on the
+// first layer say why nothing happened (the last line stayed as it was).
+func TestLayerKeysSayWhyTheyDidNothing(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	press(a, "d")
+	if a.status != "d removes the layer under the cursor: move to one of its fields" {
+		t.Errorf("d on the Train button: %q", a.status)
+	}
+	editField(t, a, "model.hidden[0].units")
+	press(a, "esc", "K")
+	if a.status != "layer 1 is already the first" {
+		t.Errorf("K on layer 1: %q", a.status)
+	}
+	if n := len(a.setupScreen().spec.Model.Hidden); n != 2 {
+		t.Errorf("%d layers", n)
+	}
+}
