@@ -388,11 +388,11 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 			return m, m.layerStatus(fmt.Sprintf("layer %d removed", f.layer+1), before)
 		}
 		// It did nothing and said nothing, the last line staying as it was.
-		return m, hint("d removes the layer under the cursor: move to one of its fields")
+		return m, status("d removes the layer under the cursor: move to one of its fields")
 	case key.Matches(msg, k.LayerUp), key.Matches(msg, k.LayerDown):
 		f := m.current()
 		if f == nil || f.layer < 0 {
-			return m, hint("K and J move the layer under the cursor: move to one of its fields")
+			return m, status("K and J move the layer under the cursor: move to one of its fields")
 		}
 		to := f.layer - 1
 		if key.Matches(msg, k.LayerDown) {
@@ -401,7 +401,7 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		h := m.spec.Model.Hidden
 		if to < 0 || to >= len(h) {
 			where := map[bool]string{true: "first", false: "last"}[to < 0]
-			return m, hint(fmt.Sprintf("layer %d is already the %s", f.layer+1, where))
+			return m, status(fmt.Sprintf("layer %d is already the %s", f.layer+1, where))
 		}
 		h[f.layer], h[to] = h[to], h[f.layer]
 		perLayer := 0
@@ -510,10 +510,4 @@ func (m setupModel) viewPicker(w, h int) string {
 		content = m.viewColumns(w-4, h-2)
 	}
 	return m.styles.PanelFocused.Width(w - 2).Height(h - 2).MaxHeight(h).Render(plain.MaxHeight(h - 2).Render(content))
-}
-
-// hint puts text on the status line, not as an error: why a key did
-// nothing.
-func hint(text string) tea.Cmd {
-	return func() tea.Msg { return statusMsg{text: text} }
 }

@@ -133,3 +133,16 @@ func TestCompareWithNothingOffersNoKeys(t *testing.T) {
 		t.Errorf("help line with nothing to compare: %q", last)
 	}
 }
+
+// TestSweepTableKeyOnARunOfItsOwn: w on a run that is no sweep's trial
+// says so (it did nothing in silence).
+func TestSweepTableKeyOnARunOfItsOwn(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 5
+	addSynthRun(t, a, spec, "20261129-100000-wwwwww")
+	press(a, "2", "w")
+	if a.status != "w shows a sweep's trials: this run is not a trial of a sweep" || a.trainScreen().showSweep {
+		t.Errorf("w on a run of its own: %q", a.status)
+	}
+}

@@ -262,6 +262,8 @@ func (m trainModel) updateKeys(msg tea.KeyMsg) (trainModel, tea.Cmd) {
 	case key.Matches(msg, k.SweepTable):
 		if r := m.selected(); r != nil && r.sweep != "" {
 			m.showSweep = !m.showSweep
+		} else { // it did nothing in silence
+			return m, status("w shows a sweep's trials: this run is not a trial of a sweep")
 		}
 	case key.Matches(msg, k.TestPoints):
 		m.showTest = !m.showTest
