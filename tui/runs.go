@@ -334,7 +334,13 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		return m, tea.Batch(m.load(), m.sortStatus())
 	case key.Matches(msg, k.Metric):
 		m.metric = nextRunMetric(m.metric)
-		return m, tea.Batch(m.load(), m.sortStatus())
+		// Say what m changed (it said "sorted by date, descending"), the
+		// whole name too, which the column's title may cut.
+		shown := m.metric
+		if shown == "" {
+			shown = "each run's key metric"
+		}
+		return m, tea.Batch(m.load(), status("BEST VAL and TEST show "+shown+"; m for the next"))
 	case key.Matches(msg, k.Reverse):
 		m.desc = !m.desc
 		return m, tea.Batch(m.load(), m.sortStatus())
