@@ -119,7 +119,11 @@ func (m sweepViewModel) importanceLines() int {
 	if m.rep == nil {
 		return 0
 	}
-	return 2 + min(len(m.rep.Importance.Params), 6)
+	n := 2 + min(len(m.rep.Importance.Params), 6)
+	if m.rep.Importance.Note != "" {
+		n++
+	}
+	return n
 }
 
 func (m sweepViewModel) View() string {
@@ -156,10 +160,11 @@ func (m sweepViewModel) importanceView() []string {
 	if how != "" {
 		head += fmt.Sprintf(" (%s, %d trials)", how, imp.Trials)
 	}
-	if imp.Note != "" {
-		head += " · " + st.Bad.Render(imp.Note)
-	}
 	out := []string{truncateANSI(st.Header.Render(head), m.w)}
+	if imp.Note != "" {
+		// On a line of its own: after the head, 80 columns cut it off.
+		out = append(out, st.Bad.Render(truncate("  "+imp.Note, m.w)))
+	}
 	nameW := 14
 	barW := max(min(m.w-nameW-10, 40), 4)
 	for i, p := range imp.Params {
