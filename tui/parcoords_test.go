@@ -220,4 +220,14 @@ func TestSweepViewKeepsTheTrustNoteAt80(t *testing.T) {
 	if n := len(strings.Split(v, "\n")); n > 24 {
 		t.Errorf("%d lines", n)
 	}
+	// A per-layer path keeps its end in the importance bars
+	// ("model.hidden[…" hid which field it was).
+	for i := range rep.Importance.Params {
+		if rep.Importance.Params[i].Field == "units" {
+			rep.Importance.Params[i].Field = "model.hidden[0].units"
+		}
+	}
+	if v := ansi.Strip(sweepView(rep, 80, 24).View()); !strings.Contains(v, "0].units") {
+		t.Errorf("the bars cut the path's end:\n%s", v)
+	}
 }

@@ -178,7 +178,7 @@ func (m sweepViewModel) importanceView() []string {
 		share = math.Min(math.Max(share, 0), 1)
 		full := int(math.Round(share * float64(barW)))
 		bar := st.Accent.Render(strings.Repeat("█", full)) + st.Subtle.Render(strings.Repeat("░", barW-full))
-		out = append(out, fmt.Sprintf("  %-*s %s %s", nameW, truncate(p.Field, nameW), bar, strconv.Itoa(int(math.Round(share*100)))+"%"))
+		out = append(out, fmt.Sprintf("  %-*s %s %s", nameW, truncateMiddle(p.Field, nameW), bar, strconv.Itoa(int(math.Round(share*100)))+"%"))
 	}
 	out = append(out, st.Subtle.Render(truncate("←→ axis · ↑↓ move brush · +/- widen/narrow · x clear · enter compare the best in the brush · esc back", m.w)))
 	return out
