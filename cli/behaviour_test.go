@@ -39,7 +39,8 @@ func TestDidYouMean(t *testing.T) {
 		{[]string{"train", "--data", "wien", "--no-save"}, "unknown dataset wien; did you mean wine?"},
 		{[]string{"train", "--until", "val_acuracy>=0.9", "--no-save"}, "unknown metric val_acuracy in --until; did you mean val_accuracy?"},
 		{[]string{"train", "--monitor", "val_los", "--patience", "3", "--no-save"}, "unknown metric val_los in --monitor; did you mean val_loss?"},
-		{[]string{"runs", "list", "--filter", "val_acc>0.9"}, "unknown metric val_acc in --filter"},
+		{[]string{"runs", "list", "--filter", "val_acc>0.9"}, "unknown metric val_acc in --filter; did you mean val_accuracy?"},
+		{[]string{"train", "--until", "val_acc>=0.9", "--no-save"}, "unknown metric val_acc in --until; did you mean val_accuracy?"}, // it said val_auc
 		{[]string{"runs", "list", "--filter", "val_accurcy>0.9"}, "did you mean val_accuracy?"},
 		{[]string{"runs", "list", "--sort", "-val_accuracyy"}, "did you mean val_accuracy?"},
 	}

@@ -12,6 +12,15 @@ import (
 // a typo: at most a third of s's length away (and at least 1 and at most
 // 3 edits), or a candidate that s is a prefix of. Ties go to the first.
 func suggest(s string, candidates []string) string {
+	// A name cut short means the one it begins: val_acc is val_accuracy,
+	// though val_auc is one edit away.
+	if len(s) >= 4 {
+		for _, c := range candidates {
+			if strings.HasPrefix(c, s) && c != s {
+				return c
+			}
+		}
+	}
 	limit := min(max(len([]rune(s))/3, 1), 3)
 	best, bestD := "", limit+1
 	for _, c := range candidates {
@@ -23,7 +32,7 @@ func suggest(s string, candidates []string) string {
 			best, bestD = c, d
 		}
 	}
-	if best == "" && len(s) >= 3 {
+	if best == "" && len(s) == 3 {
 		for _, c := range candidates {
 			if strings.HasPrefix(c, s) {
 				return c
