@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"workbench/sessions"
 	"workbench/trainer"
@@ -155,5 +157,24 @@ func TestPairsChartTitleFitsOneLine(t *testing.T) {
 	}
 	if n := strings.Count(v, "\n") + 1; n > 8 {
 		t.Errorf("%d lines in 8 rows:\n%s", n, v)
+	}
+}
+
+// TestProgressBarFollowsTheColourProfile: the progress bar colours as
+// lipgloss does, so NO_COLOR (an Ascii profile) leaves it plain; it asked
+// termenv itself, which ignores NO_COLOR.
+func TestProgressBarFollowsTheColourProfile(t *testing.T) {
+	defer lipgloss.SetColorProfile(lipgloss.ColorProfile())
+	for _, c := range []struct {
+		p      termenv.Profile
+		colour bool
+	}{{termenv.ANSI256, true}, {termenv.Ascii, false}} {
+		lipgloss.SetColorProfile(c.p)
+		st := DefaultStyles()
+		m := newTrain(&st, nil)
+		m.bar.Width = 20
+		if got := strings.Contains(m.bar.ViewAs(0.5), "\x1b["); got != c.colour {
+			t.Errorf("profile %v: colour codes %v, want %v", c.p, got, c.colour)
+		}
 	}
 }

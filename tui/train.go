@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"workbench/sessions"
 	"workbench/trainer"
@@ -38,7 +39,9 @@ func newTrain(st *Styles, store sessions.Store) trainModel {
 	in := textinput.New()
 	in.CharLimit = 500
 	return trainModel{keys: DefaultTrainKeys(), styles: st, store: store, input: in, net: newNetwork(st),
-		bar: progress.New(progress.WithDefaultGradient(), progress.WithoutPercentage())}
+		// The bar takes lipgloss's colour profile, which follows NO_COLOR and
+		// the terminal: by default it asked termenv, which ignores NO_COLOR.
+		bar: progress.New(progress.WithDefaultGradient(), progress.WithoutPercentage(), progress.WithColorProfile(lipgloss.ColorProfile()))}
 }
 
 func (m *trainModel) SetSize(w, h int) {
