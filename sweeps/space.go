@@ -250,6 +250,11 @@ func Expand(s Spec) ([]Trial, error) {
 	if err := checkAxesOnce(s); err != nil {
 		return nil, err
 	}
+	// A trial with no end holds its worker for good: the sweep never
+	// finished, and the trials after the first few never started.
+	if b := s.Base; b.Epochs == 0 && !b.EarlyStop.Enabled() && b.Target == "" {
+		return nil, fmt.Errorf("sweep: its trials have no epoch limit (epochs 0, ∞) and nothing else stops them, so it would never end: set the epochs, an early-stopping patience or a stopping rule")
+	}
 	if err := checkSampler(s); err != nil {
 		return nil, err
 	}

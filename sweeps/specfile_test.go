@@ -1,6 +1,9 @@
 package sweeps
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestParseSpecFileNamesTheKey: errors in a sweep file name its key in the
 // file's terms, never the JSON decoder's or Go's (a QA pass found TOML
@@ -96,5 +99,24 @@ func TestExpandRefusesAFieldSweptTwice(t *testing.T) {
 		if _, err := Expand(c.s); err == nil || err.Error() != c.want {
 			t.Errorf("got %v\nwant %s", err, c.want)
 		}
+	}
+}
+
+// TestExpandRefusesTrialsWithoutEnd: a sweep whose trials train without
+// an epoch limit and without a rule that stops them is refused (in the
+// app its first trials held the workers for good and the rest never ran);
+// a patience or a stopping rule ends them.
+func TestExpandRefusesTrialsWithoutEnd(t *testing.T) {
+	s := Spec{Base: base(0), Grid: []Param{{Field: "lr", Values: []string{"0.1", "0.2"}}}}
+	if _, err := Expand(s); err == nil || !strings.Contains(err.Error(), "no epoch limit") {
+		t.Errorf("epochs 0: %v", err)
+	}
+	s.Base.Target = "val_accuracy>=0.9"
+	if _, err := Expand(s); err != nil {
+		t.Errorf("epochs 0 with a stopping rule: %v", err)
+	}
+	s.Base.Target, s.Base.EarlyStop.Patience = "", 5
+	if _, err := Expand(s); err != nil {
+		t.Errorf("epochs 0 with patience: %v", err)
 	}
 }

@@ -69,3 +69,20 @@ func TestSetupSweepErrorsSpeakTheForm(t *testing.T) {
 		}
 	}
 }
+
+// TestSetupRefusesASweepThatNeverEnds: with epochs ∞ and nothing to stop
+// the trials, w refuses the values to sweep and says why (the sweep
+// started, its first trials trained for good and the rest never ran).
+func TestSetupRefusesASweepThatNeverEnds(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 0
+	a.setupScreen().setSpec(spec)
+	editField(t, a, "optimizer.lr")
+	press(a, "esc", "w")
+	a.setupScreen().input.SetValue("0.01,0.1")
+	press(a, "enter")
+	if a.statusOK || !strings.Contains(a.status, "no epoch limit") || len(a.setupScreen().sweep) != 0 {
+		t.Errorf("status %q, marks %v", a.status, a.setupScreen().sweep)
+	}
+}
