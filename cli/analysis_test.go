@@ -34,6 +34,11 @@ func TestTrainSeedsEnsembleAndPredict(t *testing.T) {
 	if ens.Kind != "ensemble" || len(ens.Members) != 3 {
 		t.Fatalf("newest run %+v, want the ensemble of 3", ens)
 	}
+	// An ensemble is not re-run as a plain run of its first member's spec.
+	out, errs, code = cli(t, db, "", "runs", "rerun", ens.ID)
+	if code != 1 || !strings.Contains(errs, "is an ensemble of") || strings.Contains(out, "saved as run") {
+		t.Errorf("rerun of the ensemble: exit %d: %s%s", code, out, errs)
+	}
 	// Different data is refused, naming the field.
 	other := trainRun(t, db, "--data", "breast-cancer", "--scale", "minmax", "--layers", "16")
 	_, errs, code = cli(t, db, "", "ensemble", ens.Members[0], other)

@@ -396,6 +396,9 @@ func newRunsRerunCmd(e *env) *cobra.Command {
 		if err != nil {
 			return err
 		}
+		if err := sessions.NotRerunnable(r); err != nil {
+			return err // it trained a member's spec as a plain run
+		}
 		spec := r.Spec
 		spec.Name, spec.Tags = r.Name, slices.Clone(r.Tags)
 		data, err := loadData(e, spec.Data)

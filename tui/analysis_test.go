@@ -97,3 +97,15 @@ func TestRunsQuestionTakesTheNextKey(t *testing.T) {
 		t.Errorf("%d runs after the cancel", n)
 	}
 }
+
+// TestRerunOfAnEnsembleIsRefused: R on an ensemble says how to make it
+// again (it trained its first member's spec as a plain run).
+func TestRerunOfAnEnsembleIsRefused(t *testing.T) {
+	store := tempStore(t)
+	storeTrainedRuns(t, store)
+	a := newApp(t, store, 120, 40)
+	press(a, "3", " ", " ", "E", "esc", "g", "R")
+	if a.statusOK || !strings.Contains(a.status, "is an ensemble of") || a.trainScreen().Running() != 0 {
+		t.Errorf("R on the ensemble: status %q, %d training", a.status, a.trainScreen().Running())
+	}
+}

@@ -384,6 +384,9 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 			if clone {
 				return editSpecMsg{spec: full.Spec, from: id}
 			}
+			if err := sessions.NotRerunnable(full); err != nil {
+				return statusMsg{text: err.Error(), err: true} // it trained a member's spec
+			}
 			return startRunsMsg{specs: []trainer.Spec{full.Spec}}
 		}
 	case key.Matches(msg, k.Delete):
