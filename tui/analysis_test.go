@@ -109,3 +109,16 @@ func TestRerunOfAnEnsembleIsRefused(t *testing.T) {
 		t.Errorf("R on the ensemble: status %q, %d training", a.status, a.trainScreen().Running())
 	}
 }
+
+// TestEnsembleDetailSaysWhyItHasNoEpochs: an open ensemble does not claim
+// it "stopped before its first epoch ended".
+func TestEnsembleDetailSaysWhyItHasNoEpochs(t *testing.T) {
+	store := tempStore(t)
+	storeTrainedRuns(t, store)
+	a := newApp(t, store, 120, 40)
+	press(a, "3", " ", " ", "E", "esc", "g", "enter")
+	v := a.View()
+	if strings.Contains(v, "stopped before its first epoch") || !strings.Contains(v, "an ensemble's members trained") {
+		t.Errorf("the open ensemble:\n%s", v)
+	}
+}

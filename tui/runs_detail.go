@@ -141,8 +141,15 @@ func (m runsModel) viewDetail() string {
 		}
 	}
 	if len(f.History) == 0 && r.Status != trainer.StatusRunning { // it will never have an epoch
-		ch.setEmpty(noEpochsText)
-		mc.setEmpty(noEpochsText)
+		why := noEpochsText
+		switch r.Kind { // a derived run did not stop early: it never trained
+		case sessions.KindEnsemble:
+			why = "no epochs: an ensemble's members trained, not the ensemble"
+		case sessions.KindCompressed:
+			why = "no epochs: the run it was compressed from trained"
+		}
+		ch.setEmpty(why)
+		mc.setEmpty(why)
 	}
 	// A chart needs 5 rows: when the lower row cannot have them (near
 	// 50×15) the loss chart takes them all, where they were left blank.
