@@ -34,6 +34,12 @@ func TestTrainSeedsEnsembleAndPredict(t *testing.T) {
 	if ens.Kind != "ensemble" || len(ens.Members) != 3 {
 		t.Fatalf("newest run %+v, want the ensemble of 3", ens)
 	}
+	// Its page does not describe its first member's training as its own
+	// ("epochs: 0 of 100, no best epoch yet, 0 samples/s").
+	out, errs, code = cli(t, db, "", "runs", "show", ens.ID)
+	if code != 0 || strings.Contains(out, "epochs:") || !strings.Contains(out, "training: none of its own: its members trained") {
+		t.Errorf("runs show of the ensemble: exit %d: %s%s", code, out, errs)
+	}
 	// An ensemble is not re-run as a plain run of its first member's spec.
 	out, errs, code = cli(t, db, "", "runs", "rerun", ens.ID)
 	if code != 1 || !strings.Contains(errs, "is an ensemble of") || strings.Contains(out, "saved as run") {
