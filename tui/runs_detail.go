@@ -27,8 +27,12 @@ func (m runsModel) detailHead(w int) []string {
 	if r.BestEpoch > 0 {
 		best = fmt.Sprintf("best %d", r.BestEpoch)
 	}
-	head = append(head, truncate(fmt.Sprintf("%s · %s · %s · %s lr %s · batch %d · %s epochs · %s", r.Status, r.Dataset, archOf(r.Summary),
-		r.Spec.Optimizer.Name, numfmt.Short(r.Spec.Optimizer.LR), r.Spec.BatchSize, epochsCell(r.EpochsDone, r.EpochsTotal), best), w))
+	line := fmt.Sprintf("%s · %s · %s · %s lr %s · batch %d · %s epochs · %s", r.Status, r.Dataset, archOf(r.Summary),
+		r.Spec.Optimizer.Name, numfmt.Short(r.Spec.Optimizer.LR), r.Spec.BatchSize, epochsCell(r.EpochsDone, r.EpochsTotal), best)
+	if r.Kind == sessions.KindEnsemble { // the optimizer and epochs were its first member's
+		line = fmt.Sprintf("%s · %s · %s", r.Status, r.Dataset, archOf(r.Summary))
+	}
+	head = append(head, truncate(line, w))
 	var about []string // why it ended, its tags and notes: the ones it has
 	if why := ReasonText(r.Status, r.Reason); why != "" {
 		about = append(about, why)
