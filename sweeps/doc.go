@@ -10,6 +10,13 @@
 // on a complete grid, else on a random forest) and the axes of a
 // parallel-coordinates figure.
 //
+// A trial's objective is its metric at the run's best epoch, as the store
+// keeps it (best_*). When the base spec cross-validates (cv: K), each
+// trial is a K-fold run and its objective is the mean over the K folds,
+// at the best epoch of that mean curve among those every fold reached
+// (as xgboost.cv picks its best iteration); median and ASHA pruning judge
+// the same fold-mean curve, epoch by epoch.
+//
 // It sits between sessions and the UI: it imports trainer, datasets and
 // sessions, and nothing imports it but tui and main.
 //

@@ -194,3 +194,69 @@ func BenchmarkRun(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkScaling measures the speed of 2 workers against 1 on the w3
+// step, in both precisions, as pairs of adjacent blocks in one process:
+// blocks of scalingBlock steps alternate between the pool's two workers
+// and its first alone, so both sides of every pair meet the same state of
+// a noisy host (whose speed moves by a third within a minute, more than
+// separate runs can tell apart). The pool's results do not depend on its
+// workers, so the steps train one model throughout. It reports the median
+// block of each side and the median of the pairs' ratios.
+func BenchmarkScaling(b *testing.B) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		b.Skip("needs 2 processors")
+	}
+	s, data, err := Workload("w3")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, prec := range PrecisionNames {
+		b.Run("Large/"+prec, func(b *testing.B) {
+			s.Precision = prec
+			r, err := newRunner(s, data, Options{Workers: 2})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer r.model.Close()
+			p := poolOf(r.model)
+			nb := data.Train.N / r.batch
+			r.shuffle()
+			blocks := max(b.N/scalingBlock, 2) &^ 1
+			one, two := make([]float64, 0, blocks/2), make([]float64, 0, blocks/2)
+			ratios := make([]float64, 0, blocks/2)
+			j := 0
+			b.ResetTimer()
+			for k := 0; k < blocks; k++ {
+				p.workers = 1 + k%2
+				t0 := time.Now()
+				for range scalingBlock {
+					r.step(j*r.batch, (j+1)*r.batch, 1e-3)
+					j = (j + 1) % nb
+				}
+				rate := float64(scalingBlock*r.batch) / time.Since(t0).Seconds()
+				if k%2 == 0 {
+					one = append(one, rate)
+				} else {
+					two = append(two, rate)
+					ratios = append(ratios, rate/one[len(one)-1])
+				}
+			}
+			p.workers = 2
+			b.ReportMetric(median(one), "samples/s-1w")
+			b.ReportMetric(median(two), "samples/s-2w")
+			b.ReportMetric(median(ratios), "speedup-median")
+		})
+	}
+}
+
+// scalingBlock is the steps in one block of BenchmarkScaling: about 50 ms
+// of w3, long enough to cover a hand-off's warm-up, short enough that the
+// host's speed rarely changes within a pair.
+const scalingBlock = 20
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}

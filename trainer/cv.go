@@ -15,7 +15,11 @@ import (
 // fold, all trained at once (each fold on one goroutine with one matrix
 // worker, so results do not depend on Options.Workers), under one handle and
 // one event stream. Each EpochEvent holds the mean over the folds still
-// training; the FinishedEvent's Val is the mean of the folds' final
+// training; only an epoch every fold reached can be the run's best epoch
+// (Best, FinishedEvent.BestEpoch and Best: the K-fold mean curve's best,
+// which a sweep takes as the trial's objective, as xgboost.cv picks its
+// best iteration) or be passed to Options.Prune. A pruned run ends at
+// the epoch it was pruned at. The FinishedEvent's Val is the mean of the folds' final
 // validation evaluations (out-of-fold) and its Test the mean of the fold
 // models on the held-out test split, each with Std and Folds. A
 // cross-validated run keeps no model.
@@ -169,6 +173,14 @@ func aggregateCV(ctx context.Context, cancel context.CancelFunc, h *Handle, box 
 					st[i].queue = st[i].queue[1:]
 				}
 			}
+			// A pruned run ends at the epoch it was pruned at, as a
+			// single-split run does; a cancelled one at the last epoch
+			// every fold finished, since the folds cut short by the
+			// cancel did not stop on their own.
+			whole := len(group) == k
+			if fin.Status == StatusPruned || (!whole && ctx.Err() != nil) {
+				continue
+			}
 			sent++
 			ev := meanEpoch(h.ID, sent, group)
 			ev.Elapsed = time.Since(start) - paused
@@ -177,14 +189,18 @@ func aggregateCV(ctx context.Context, cancel context.CancelFunc, h *Handle, box 
 					ev.SamplesPerSec += st[i].rate
 				}
 			}
+			// Only an epoch every fold reached is a K-fold mean: after a
+			// fold stopped early the mean is over the others, so such an
+			// epoch can be neither the best (whose metrics a sweep ranks
+			// trials by) nor a pruner's report.
 			cur := pick(mon, ev.Train, ev.Val)
-			if (lower && cur < bestVal-spec.EarlyStop.MinDelta) || (!lower && cur > bestVal+spec.EarlyStop.MinDelta) || fin.BestEpoch == 0 {
+			if whole && ((lower && cur < bestVal-spec.EarlyStop.MinDelta) || (!lower && cur > bestVal+spec.EarlyStop.MinDelta) || fin.BestEpoch == 0) {
 				bestVal, fin.BestEpoch, fin.Best, ev.Best = cur, sent, ev.Val, true
 			}
 			fin.Epochs = sent
 			box.push(ev)
 			h.epochs.Store(int64(sent))
-			if o.Prune != nil && fin.Status == StatusDone && o.Prune(sent, ev.Val) {
+			if whole && o.Prune != nil && fin.Status == StatusDone && o.Prune(sent, ev.Val) {
 				fin.Status, fin.Reason = StatusPruned, fmt.Sprintf("pruned after epoch %d", sent)
 				cancel()
 			}

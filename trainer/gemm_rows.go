@@ -274,23 +274,31 @@ func gemmNTRows[T float](c, a, b []T, k, n, lo, hi int, accumulate bool) {
 	}
 }
 
-// transposeBlk is the number of rows of B that transpose reads together:
-// each written run of Bᵀ is that long and contiguous, and the rows read
-// stay in cache. Measured on 256×256 float64: 52 µs, against 1.2 ms for
-// 32×32 square blocks (whose 2 KB-strided writes thrash the L1 sets).
+// transposeBlk is the alignment of the row blocks that workers transpose
+// (a multiple of the 8 rows transpose takes together).
 const transposeBlk = 16
 
 // transpose writes the transpose of rows [lo, hi) of B (rows×cols) into
-// bt (cols×rows); lo is a multiple of transposeBlk.
+// bt (cols×rows); lo is a multiple of transposeBlk. It reads eight rows of
+// B at once and writes each column of them as one run of eight in Bᵀ:
+// measured on w3's 256×256 float32, 65 µs against 106 to 163 µs for the
+// former loop over blocks of 16 rows, which indexed both matrices afresh
+// for every element.
 func transpose[T float](bt, b []T, rows, cols, lo, hi int) {
 	b, bt = b[:rows*cols], bt[:rows*cols]
-	for i0 := lo; i0 < hi; i0 += transposeBlk {
-		i1 := min(i0+transposeBlk, hi)
-		for j := 0; j < cols; j++ {
-			dst := bt[j*rows+i0 : j*rows+i1]
-			for ii := range dst {
-				dst[ii] = b[(i0+ii)*cols+j]
-			}
+	i := lo
+	for ; i+8 <= hi; i += 8 {
+		s0, s1, s2, s3 := b[i*cols:][:cols], b[(i+1)*cols:][:cols], b[(i+2)*cols:][:cols], b[(i+3)*cols:][:cols]
+		s4, s5, s6, s7 := b[(i+4)*cols:][:cols], b[(i+5)*cols:][:cols], b[(i+6)*cols:][:cols], b[(i+7)*cols:][:cols]
+		for j := range s0 {
+			d := (*[8]T)(bt[j*rows+i:])
+			d[0], d[1], d[2], d[3] = s0[j], s1[j], s2[j], s3[j]
+			d[4], d[5], d[6], d[7] = s4[j], s5[j], s6[j], s7[j]
+		}
+	}
+	for ; i < hi; i++ {
+		for j, v := range b[i*cols : (i+1)*cols] {
+			bt[j*rows+i] = v
 		}
 	}
 }

@@ -218,3 +218,35 @@ func TestPoolHandoffs(t *testing.T) {
 		t.Errorf("%d goroutines after close, %d before", g, before)
 	}
 }
+
+// TestTranspose checks every element of transposes done in row blocks, as
+// workers do them, against the definition, for shapes with and without
+// whole 8-row groups and with fewer columns than a group.
+func TestTranspose(t *testing.T) {
+	testTranspose[float64](t)
+	testTranspose[float32](t)
+}
+
+func testTranspose[T float](t *testing.T) {
+	for _, s := range [][2]int{{1, 1}, {7, 3}, {8, 1}, {16, 10}, {23, 9}, {256, 10}, {261, 13}, {48, 256}} {
+		rows, cols := s[0], s[1]
+		b := make([]T, rows*cols)
+		for i := range b {
+			b[i] = T(i + 1)
+		}
+		for _, parts := range []int{1, 2, 3} {
+			bt := make([]T, rows*cols)
+			for w := 0; w < parts; w++ {
+				lo, hi := share(rows, w, parts, transposeBlk)
+				transpose(bt, b, rows, cols, lo, hi)
+			}
+			for i := 0; i < rows; i++ {
+				for j := 0; j < cols; j++ {
+					if got, want := bt[j*rows+i], b[i*cols+j]; got != want {
+						t.Fatalf("%d×%d in %d blocks: Bᵀ[%d,%d] = %v, want %v", rows, cols, parts, j, i, got, want)
+					}
+				}
+			}
+		}
+	}
+}

@@ -20,7 +20,9 @@ type Options struct {
 	// speed only: results are bit-identical for any value.
 	Workers int
 	// Prune, when set, is called after each epoch on the training
-	// goroutine; returning true ends the run as "pruned".
+	// goroutine; returning true ends the run as "pruned". A
+	// cross-validated run calls it with the mean over the folds, for
+	// each epoch every fold reached.
 	Prune func(epoch int, val map[string]float64) bool
 	// StartPaused starts the run paused, before its first batch.
 	StartPaused bool

@@ -211,10 +211,10 @@ func (m networkModel) draw(r *liveRun) string {
 	// The diagram's lines are built to known widths, so they are joined
 	// by hand: lipgloss measuring and padding the whole colour-laden
 	// block was most of a frame's cost.
-	left := m.diagram(n, netW, gw, col, row)
 	if paneW == 0 {
-		return strings.Join(left, "\n")
+		return strings.Join(m.diagram(n, netW, gw, col, row, m.unitLine(n, col, row)), "\n")
 	}
+	left := m.diagram(n, netW, gw, col, row, "arrows select a unit · esc closes")
 	pane := strings.Split(m.pane(r, n, col, row, paneW-4), "\n")
 	pane = pane[:min(len(pane), m.h-2)]
 	right := strings.Split(st.Panel.Width(paneW-2).Height(m.h-2).Render(strings.Join(pane, "\n")), "\n")

@@ -19,14 +19,16 @@ import (
 // view, the view scrolls to keep the selected unit near its middle,
 // starting at a whole unit of its column, and the note says there is more
 // above or below.
-func (m networkModel) diagram(n *netData, w, gw, selCol, selRow int) []string {
+//
+// note is the line under the title: the keys, or in a view too narrow for
+// the side pane the selected unit in brief (see unitLine).
+func (m networkModel) diagram(n *netData, w, gw, selCol, selRow int, note string) []string {
 	st := m.styles
 	kind := "maps over the input plane"
 	if !n.maps {
 		kind = "activation histograms over " + fmt.Sprint(netSampleRows) + " validation rows"
 	}
 	lines := []string{st.Header.Render(truncate("network · "+kind, w))}
-	note := "arrows select a unit · esc closes"
 	cw := n.mw + 1
 	rows := max(m.h-3, 0)
 	if n.summary != "" { // on a line of its own, below the keys
@@ -103,8 +105,9 @@ func (m networkModel) diagram(n *netData, w, gw, selCol, selRow int) []string {
 	if off+rows < canvas {
 		more = append(more, "▼ more below")
 	}
-	if len(more) > 0 {
-		note += " · " + strings.Join(more, " · ")
+	if len(more) > 0 { // the scroll hints stay whole; the note gives way
+		hints := strings.Join(more, " · ")
+		note = truncate(note, max(w-lipgloss.Width(hints)-3, 1)) + " · " + hints
 	}
 	lines = append(lines, st.Subtle.Render(truncate(note, w)))
 	if n.summary != "" {
@@ -255,6 +258,35 @@ func (m networkModel) pane(r *liveRun, n *netData, col, row, w int) string {
 	lines = append(lines, "", st.Header.Render("layer health"))
 	lines = append(lines, healthLines(&r.inside, st, w)...)
 	return strings.Join(lines, "\n")
+}
+
+// unitLine is the side pane's first lines in one, for a view too narrow
+// for the pane: the selected unit, its bias and its largest weights.
+func (m networkModel) unitLine(n *netData, col, row int) string {
+	c := n.cols[col]
+	if row >= len(c.units) {
+		return ""
+	}
+	u := c.units[row]
+	names, ws := m.links(n, col, u)
+	line := "▸" + u.label
+	dir := "out"
+	if col > 0 {
+		line += " bias " + numfmt.Value(u.bias)
+		dir = "in"
+	}
+	const shown = 3
+	var parts []string
+	for k := 0; k < len(ws) && k < shown; k++ {
+		parts = append(parts, names[k]+" "+numfmt.Value(ws[k]))
+	}
+	if len(ws) > shown {
+		parts = append(parts, fmt.Sprintf("%d more", len(ws)-shown))
+	}
+	if len(parts) > 0 {
+		line += " · " + dir + ": " + strings.Join(parts, ", ")
+	}
+	return line
 }
 
 // links returns the selected unit's weights, largest magnitude first, with

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"workbench/datasets"
+	"workbench/numfmt"
 	"workbench/trainer"
 )
 
@@ -245,7 +246,8 @@ func TestNetworkFitsTheTerminal(t *testing.T) {
 
 // TestWideNetworkKeepsItsHints: a network of 128 and 128 units shows the
 // top 64 of each; the note saying so takes a line of its own, so the keys
-// and the scroll hint stay on theirs, and neither is cut.
+// (at 80 columns the selected unit) and the scroll hint stay on theirs,
+// and neither is cut.
 func TestWideNetworkKeepsItsHints(t *testing.T) {
 	for _, c := range [][2]int{{80, 24}, {120, 40}} {
 		t.Run(fmt.Sprintf("%dx%d", c[0], c[1]), func(t *testing.T) {
@@ -259,8 +261,12 @@ func TestWideNetworkKeepsItsHints(t *testing.T) {
 			if len(lines) != c[1]-5 {
 				t.Fatalf("%d lines, want %d", len(lines), c[1]-5)
 			}
-			if got, want := strings.TrimSpace(lines[1]), "arrows select a unit · esc closes · ▼ more below"; !strings.HasPrefix(got, want) {
-				t.Errorf("line 2 is %q, want %q", got, want)
+			want := "arrows select a unit · esc closes"
+			if c[0] < 90 { // no side pane: the selected unit in brief
+				want = "▸h1.1 bias "
+			}
+			if got := strings.TrimSpace(lines[1]); !strings.HasPrefix(got, want) || !strings.Contains(got, " · ▼ more below") {
+				t.Errorf("line 2 is %q, want %q … · ▼ more below", got, want)
 			}
 			if got, want := strings.TrimSpace(lines[2]), "showing the top 64 units of layers 1, 2 by weight norm"; !strings.HasPrefix(got, want) {
 				t.Errorf("line 3 is %q, want %q", got, want)
@@ -272,6 +278,34 @@ func TestWideNetworkKeepsItsHints(t *testing.T) {
 				t.Errorf("something is cut:\n%s", view)
 			}
 		})
+	}
+}
+
+// TestNarrowNetworkNamesTheUnit: under 90 columns there is no side pane,
+// so the line under the title gives the selected unit, its bias and its
+// three largest weights, the pane's first three, by name; for an input,
+// its outgoing weights.
+func TestNarrowNetworkNamesTheUnit(t *testing.T) {
+	m := newNetwork(&chartStyles)
+	m.SetSize(80, 19)
+	m.Focus()
+	r := fixedNetworkRun(t, m)
+	n := r.inside.net
+	m, _ = m.Update(keyMsg("down"))
+	m, _ = m.Update(keyMsg("down")) // h1.3
+	u := n.cols[1].units[2]
+	names, ws := m.links(n, 1, u)
+	want := fmt.Sprintf("▸h1.3 bias %s · in: %s %s, %s %s", numfmt.Value(u.bias), names[0], numfmt.Value(ws[0]), names[1], numfmt.Value(ws[1]))
+	if len(ws) != 2 || math.Abs(ws[0]) < math.Abs(ws[1]) {
+		t.Fatalf("h1.3 has weights %v from %v, want 2, largest first", ws, names)
+	}
+	if got := strings.TrimSpace(strings.Split(ansi.Strip(m.viewFor(r)), "\n")[1]); !strings.HasPrefix(got, want+" · ▼ more below") {
+		t.Errorf("line 2 is %q, want %q · ▼ more below", got, want)
+	}
+	m, _ = m.Update(keyMsg("left")) // the inputs: x2 (the nearest row), 6 weights out
+	line := strings.Split(ansi.Strip(m.viewFor(r)), "\n")[1]
+	if !strings.HasPrefix(line, "▸x2 · out: h1.") || strings.Contains(line, "bias") {
+		t.Errorf("for an input, line 2 is %q", line)
 	}
 }
 
