@@ -146,3 +146,19 @@ func TestSweepTableKeyOnARunOfItsOwn(t *testing.T) {
 		t.Errorf("w on a run of its own: %q", a.status)
 	}
 }
+
+// TestSetupNamesFieldsByTheirLabels: an error that starts with a spec path
+// names the Setup field instead ("data.path: open x.csv: …" read as a
+// path the form never shows).
+func TestSetupNamesFieldsByTheirLabels(t *testing.T) {
+	for in, want := range map[string]string{
+		"data.path: open nofile.csv: no such file or directory":               "CSV path: open nofile.csv: no such file or directory",
+		"optimizer.lr: not a number":                                          "learning rate: not a number",
+		`model.hidden[1].activation: unknown value "relux" (want relu, tanh)`: `layer 2 activation: unknown value "relux" (want relu, tanh)`,
+		"nothing to rewrite: here":                                            "nothing to rewrite: here",
+	} {
+		if got := setupHint(in); got != want {
+			t.Errorf("%s:\n got %s\nwant %s", in, got, want)
+		}
+	}
+}
