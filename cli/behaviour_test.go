@@ -193,8 +193,13 @@ func TestTagAndRerun(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "tags: a, c") {
 		t.Fatalf("tag: exit %d %s", code, out)
 	}
+	// Removing a tag the run does not have says so (it exited 0 as if done).
+	_, errs, code := cli(t, db, "", "runs", "tag", id, "--remove", "zz")
+	if code != ExitFailed || !strings.Contains(errs, `has no tag "zz" (its tags: a, c)`) {
+		t.Errorf("--remove zz: exit %d %s", code, errs)
+	}
 	cli(t, db, "", "runs", "rename", id, "renamed")
-	out, errs, code := cli(t, db, "", "runs", "rerun", id, "--json")
+	out, errs, code = cli(t, db, "", "runs", "rerun", id, "--json")
 	if code != 0 {
 		t.Fatalf("rerun: %s", errs)
 	}

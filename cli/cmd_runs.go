@@ -359,6 +359,15 @@ func newRunsTagCmd(e *env) *cobra.Command {
 		if err != nil {
 			return err
 		}
+		for _, t := range *remove {
+			if !slices.Contains(r.Tags, t) { // it printed the tags unchanged and exited 0
+				have := "none"
+				if len(r.Tags) > 0 {
+					have = strings.Join(r.Tags, ", ")
+				}
+				return fmt.Errorf("run %s has no tag %q (its tags: %s)", ids[0], t, have)
+			}
+		}
 		tags := mergeTags(r.Tags, add, *remove)
 		if err := store.UpdateRun(ctx, ids[0], sessions.Patch{Tags: &tags}); err != nil {
 			return err
