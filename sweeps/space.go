@@ -261,9 +261,15 @@ func Expand(s Spec) ([]Trial, error) {
 	if err := checkPruner(s); err != nil {
 		return nil, err
 	}
-	for _, d := range s.Random {
+	for i, d := range s.Random {
 		if err := d.check(flagWords); err != nil {
 			return nil, fmt.Errorf("sweep: random field %q: %v", d.Field, err)
+		}
+		// Every item and both ends of an int range, not only the draws:
+		// choice:relu,relux passed when the draws missed relux, and its
+		// trials failed later.
+		if err := checkAxis("random", i, d.Field, d.values(), s.Base); err != nil {
+			return nil, fmt.Errorf("sweep: %v", err)
 		}
 	}
 	if s.Sampler != SamplerTPE {

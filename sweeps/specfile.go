@@ -8,6 +8,7 @@ import (
 	"math"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -157,9 +158,23 @@ func checkSpace(s Spec) error {
 		}
 	}
 	for i, d := range s.Random {
-		if err := checkAxis("random", i, d.Field, d.Items, s.Base); err != nil {
+		if err := checkAxis("random", i, d.Field, d.values(), s.Base); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// values are the values of a random axis that can be checked before any
+// is drawn: a choice's items and an int range's ends (a continuous
+// range's ends need not be valid: uniform:0:1 of a rate that must be
+// above 0 draws 0 with probability 0).
+func (d Dist) values() []string {
+	switch d.Kind {
+	case "choice":
+		return d.Items
+	case "int":
+		return []string{strconv.Itoa(int(math.Ceil(d.Min))), strconv.Itoa(int(math.Floor(d.Max)))}
 	}
 	return nil
 }
@@ -178,9 +193,10 @@ func checkAxis(list string, i int, field string, values []string, base trainer.S
 		return fmt.Errorf("grid field %q: values is empty; want at least one value", field)
 	}
 	for _, v := range values {
-		// A value for one layer, or one per layer, depends on the number of
-		// layers, which --layers or a layers axis may change: Expand checks it.
-		if f.PerLayer && (layer >= 0 || strings.Contains(v, ",")) {
+		// A value for a layer the base lacks, or one per layer, depends on
+		// the number of layers, which --layers or a layers axis may change:
+		// the trials check it.
+		if f.PerLayer && (layer >= len(base.Model.Hidden) || strings.Contains(v, ",")) {
 			continue
 		}
 		t := base.Clone()

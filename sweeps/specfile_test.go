@@ -120,3 +120,21 @@ func TestExpandRefusesTrialsWithoutEnd(t *testing.T) {
 		t.Errorf("epochs 0 with patience: %v", err)
 	}
 }
+
+// TestExpandChecksEveryChoiceAndIntEnd: a random axis's choices and an int
+// range's ends are checked, not only the values drawn (choice:relu,relux
+// passed when the draws missed relux; int:0:4 of units passed).
+func TestExpandChecksEveryChoiceAndIntEnd(t *testing.T) {
+	for _, c := range []struct {
+		d    Dist
+		want string
+	}{
+		{Dist{Field: "act", Kind: "choice", Items: []string{"relu", "relux"}}, `sweep: random field "act": value "relux": model.hidden[0].activation: unknown value "relux"`},
+		{Dist{Field: "model.hidden[0].units", Kind: "int", Min: 0, Max: 4}, `sweep: random field "model.hidden[0].units": value "0": model.hidden[0].units: 0 is out of range`},
+	} {
+		s := Spec{Base: base(2), Random: []Dist{c.d}, Trials: 1, Seed: 1}
+		if _, err := Expand(s); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%+v:\n got %v\nwant %s…", c.d, err, c.want)
+		}
+	}
+}
