@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -94,6 +95,11 @@ func sweepMarkError(f *field, raw string, err error) string {
 		}
 	}
 	msg = strings.TrimPrefix(msg, "sweep: ")
+	for _, list := range []string{"random", "grid"} { // the axis is the field itself
+		if rest, ok := strings.CutPrefix(msg, list+" field "+strconv.Quote(f.sweep)+": "); ok {
+			msg = rest
+		}
+	}
 	msg = strings.TrimPrefix(msg, f.key+": ")
 	msg = strings.ReplaceAll(msg, "FIELD=", "")
 	return fmt.Sprintf("%s ⟳ %s: %s", f.label, raw, setupHint(msg))

@@ -86,3 +86,17 @@ func TestSetupRefusesASweepThatNeverEnds(t *testing.T) {
 		t.Errorf("status %q, marks %v", a.status, a.setupScreen().sweep)
 	}
 }
+
+// TestSetupSweepChecksEveryChoice: a choice the field cannot take is
+// refused when marked, named plainly (it passed when the one trial drawn
+// to check missed it).
+func TestSetupSweepChecksEveryChoice(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	editField(t, a, "model.hidden[0].activation")
+	press(a, "esc", "w")
+	a.setupScreen().input.SetValue("choice:relu,relux")
+	press(a, "enter")
+	if a.statusOK || !strings.HasPrefix(a.status, `activation ⟳ choice:relu,relux: value "relux": `) || len(a.setupScreen().sweep) != 0 {
+		t.Errorf("status %q, marks %v", a.status, a.setupScreen().sweep)
+	}
+}
