@@ -103,3 +103,13 @@ func TestSweepFileBaseTakesFlags(t *testing.T) {
 		t.Errorf("trial %+v, want done after the 3 epochs of --epochs; output\n%s", trial, out)
 	}
 }
+
+// TestSweepFlagAxisErrorsSayNoFileWords: an unknown --random field reads
+// as the flags' error, without a file's "random #1".
+func TestSweepFlagAxisErrorsSayNoFileWords(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	_, errs, code := cli(t, db, "", "sweep", "--data", "xor", "--random", "unitz=int:2:8", "--trials", "2")
+	if code != ExitUsage || strings.Contains(errs, "random #1") || !strings.Contains(errs, `unknown field "unitz"`) {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}

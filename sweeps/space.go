@@ -268,6 +268,9 @@ func Expand(s Spec) ([]Trial, error) {
 		// Every item and both ends of an int range, not only the draws:
 		// choice:relu,relux passed when the draws missed relux, and its
 		// trials failed later.
+		if _, _, err := trainer.LookupField(d.Field); err != nil {
+			return nil, fmt.Errorf("sweep: %v", err) // "random #1" is a file's word
+		}
 		if err := checkAxis("random", i, d.Field, d.values(), s.Base); err != nil {
 			return nil, fmt.Errorf("sweep: %v", err)
 		}
