@@ -44,10 +44,7 @@ func evaluate(task datasets.Task, out []float64, sp *datasets.Split, k int, thr 
 	if sp.N == 0 {
 		return trainer.Evaluation{Metrics: map[string]float64{}}
 	}
-	if task == datasets.Binary {
-		return trainer.BinaryMetricsAt(out, sp.Y, thr)
-	}
-	return trainer.Evaluate(task, out, sp.Y, k)
+	return trainer.EvaluateAt(task, out, sp.Y, k, thr)
 }
 
 // evaluateDecision is evaluate for a run with a decision rule: a binary

@@ -34,6 +34,17 @@ func TestTrainSeedsEnsembleAndPredict(t *testing.T) {
 	if ens.Kind != "ensemble" || len(ens.Members) != 3 {
 		t.Fatalf("newest run %+v, want the ensemble of 3", ens)
 	}
+	// Its page does not describe its first member's training as its own
+	// ("epochs: 0 of 100, no best epoch yet, 0 samples/s").
+	out, errs, code = cli(t, db, "", "runs", "show", ens.ID)
+	if code != 0 || strings.Contains(out, "epochs:") || !strings.Contains(out, "training: none of its own: its members trained") {
+		t.Errorf("runs show of the ensemble: exit %d: %s%s", code, out, errs)
+	}
+	// An ensemble is not re-run as a plain run of its first member's spec.
+	out, errs, code = cli(t, db, "", "runs", "rerun", ens.ID)
+	if code != 1 || !strings.Contains(errs, "is an ensemble of") || strings.Contains(out, "saved as run") {
+		t.Errorf("rerun of the ensemble: exit %d: %s%s", code, out, errs)
+	}
 	// Different data is refused, naming the field.
 	other := trainRun(t, db, "--data", "breast-cancer", "--scale", "minmax", "--layers", "16")
 	_, errs, code = cli(t, db, "", "ensemble", ens.Members[0], other)
@@ -77,6 +88,10 @@ func TestCompressExplainAndImportancePlot(t *testing.T) {
 	out, errs, code = cli(t, db, "", "explain", "--run", id, "--repeats", "2")
 	if code != 0 || !strings.HasPrefix(out, "baseline test accuracy") || !strings.Contains(out, "Home") || strings.Contains(out, "Home=") {
 		t.Errorf("explain: exit %d: %s%s", code, out, errs)
+	}
+	// --repeats 0 was read as the default and printed "5 shuffles".
+	if _, errs, code = cli(t, db, "", "explain", "--run", id, "--repeats", "0"); code != ExitUsage || !strings.Contains(errs, "--repeats 0 is out of range [1, 1000]") {
+		t.Errorf("explain --repeats 0: exit %d: %s", code, errs)
 	}
 	out, errs, code = cli(t, db, "", "explain", "--run", id, "--row", "0", "--json")
 	var attr struct {

@@ -33,9 +33,14 @@ func TestDidYouMean(t *testing.T) {
 		{[]string{"runs", "list", "--sortt", "x"}, "did you mean --sort?"},
 		{[]string{"train", "--data", "spirals", "--no-save"}, "unknown dataset spirals; did you mean spiral?"},
 		{[]string{"datasets", "show", "irs"}, "unknown dataset irs; did you mean iris?"},
+		// Two letters swapped are one slip (they were two edits, past the
+		// limit for a short name, and got no suggestion).
+		{[]string{"datasets", "show", "irsi"}, "unknown dataset irsi; did you mean iris?"},
+		{[]string{"train", "--data", "wien", "--no-save"}, "unknown dataset wien; did you mean wine?"},
 		{[]string{"train", "--until", "val_acuracy>=0.9", "--no-save"}, "unknown metric val_acuracy in --until; did you mean val_accuracy?"},
 		{[]string{"train", "--monitor", "val_los", "--patience", "3", "--no-save"}, "unknown metric val_los in --monitor; did you mean val_loss?"},
-		{[]string{"runs", "list", "--filter", "val_acc>0.9"}, "unknown metric val_acc in --filter"},
+		{[]string{"runs", "list", "--filter", "val_acc>0.9"}, "unknown metric val_acc in --filter; did you mean val_accuracy?"},
+		{[]string{"train", "--until", "val_acc>=0.9", "--no-save"}, "unknown metric val_acc in --until; did you mean val_accuracy?"}, // it said val_auc
 		{[]string{"runs", "list", "--filter", "val_accurcy>0.9"}, "did you mean val_accuracy?"},
 		{[]string{"runs", "list", "--sort", "-val_accuracyy"}, "did you mean val_accuracy?"},
 	}
@@ -188,8 +193,13 @@ func TestTagAndRerun(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "tags: a, c") {
 		t.Fatalf("tag: exit %d %s", code, out)
 	}
+	// Removing a tag the run does not have says so (it exited 0 as if done).
+	_, errs, code := cli(t, db, "", "runs", "tag", id, "--remove", "zz")
+	if code != ExitFailed || !strings.Contains(errs, `has no tag "zz" (its tags: a, c)`) {
+		t.Errorf("--remove zz: exit %d %s", code, errs)
+	}
 	cli(t, db, "", "runs", "rename", id, "renamed")
-	out, errs, code := cli(t, db, "", "runs", "rerun", id, "--json")
+	out, errs, code = cli(t, db, "", "runs", "rerun", id, "--json")
 	if code != 0 {
 		t.Fatalf("rerun: %s", errs)
 	}
@@ -222,5 +232,35 @@ func TestSweepShow(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(out), &rep); code != 0 || err != nil || rep.Sweep.Config["grid"] == nil {
 		t.Fatalf("sweep show --json: exit %d %v %s", code, err, out)
+	}
+}
+
+// TestTooFewRunIDs: a command short of run IDs says how many it wants in
+// words and exits 2 with the usage hint (ensemble exited 1 with cobra's
+// "requires at least 2 arg(s), only received 1"; others said "ID(s)").
+func TestTooFewRunIDs(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	for args, want := range map[string]string{
+		"ensemble a":     "ensemble needs two or more run IDs",
+		"runs compare a": "compare needs two or more run IDs",
+		"runs rm":        "rm needs one or more run IDs",
+		"runs tag":       "tag needs a run ID and the tags",
+	} {
+		_, errs, code := cli(t, db, "", strings.Fields(args)...)
+		if code != ExitUsage || !strings.Contains(errs, want) || !strings.Contains(errs, "--help' for usage") {
+			t.Errorf("%s: exit %d, %q", args, code, errs)
+		}
+	}
+}
+
+// TestImportErrorNamesTheFile: a file that is not an export is named in
+// the error (it said only `format "x" is not "workbench-runs"`).
+func TestImportErrorNamesTheFile(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "o.json")
+	os.WriteFile(f, []byte(`{"format":"x"}`), 0o600)
+	_, errs, code := cli(t, filepath.Join(dir, "w.db"), "", "runs", "import", f)
+	if want := "workbench runs import: " + f + `: format "x" is not "workbench-runs"`; code != ExitFailed || !strings.Contains(errs, want) {
+		t.Errorf("exit %d: %q, want %q", code, errs, want)
 	}
 }

@@ -40,6 +40,11 @@ func newExplainCmd(e *env) *cobra.Command {
 		if *id == "" {
 			return usagef("--run is required")
 		}
+		// analysis reads 0 as its default of 5: --repeats 0 printed "5
+		// shuffles per column".
+		if *repeats < 1 || *repeats > 1000 {
+			return usagef("--repeats %d is out of range [1, 1000] (shuffles per column)", *repeats)
+		}
 		store, err := openStore(e, cmd)
 		if err != nil {
 			return err

@@ -206,7 +206,7 @@ func newRunsCompareCmd(e *env) *cobra.Command {
 		Use:               "compare ID ID... [--json]",
 		Short:             "Compare runs: the hyperparameters that differ, metrics side by side, val_loss by epoch",
 		Example:           examples("workbench runs compare ID1 ID2 --json"),
-		Args:              minArgs(2, "compare needs 2 run ID(s)"),
+		Args:              minArgs(2, "compare needs two or more run IDs"),
 		ValidArgsFunction: completeRunIDs(e),
 	}
 	jsonOut := cmd.Flags().Bool("json", false, "print JSON")
@@ -293,7 +293,8 @@ func newRunsImportCmd(e *env) *cobra.Command {
 			}
 			fmt.Fprintln(e.stdout)
 			if err != nil {
-				return err
+				// Name the file ("format \"x\" is not …" did not say which).
+				return fmt.Errorf("%s: %s", args[0], strings.TrimPrefix(err.Error(), "import: "))
 			}
 			return st.Err()
 		},
@@ -304,7 +305,7 @@ func newRunsRmCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:               "rm ID...",
 		Short:             "Delete runs with their history and weights",
-		Args:              minArgs(1, "rm needs 1 run ID(s)"),
+		Args:              minArgs(1, "rm needs one or more run IDs"),
 		ValidArgsFunction: completeRunIDs(e),
 		RunE: withRuns(e, -1, func(store sessions.Store, ids, _ []string) error {
 			if err := store.DeleteRuns(context.Background(), ids...); err != nil {
@@ -345,7 +346,7 @@ func newRunsTagCmd(e *env) *cobra.Command {
 		Use:               "tag ID [TAG...] [--remove TAG]...",
 		Short:             "Add tags to a run, or remove them with --remove",
 		Example:           examples("workbench runs tag ID baseline wide", "workbench runs tag ID --remove wide"),
-		Args:              minArgs(1, "tag needs 1 run ID(s)"),
+		Args:              minArgs(1, "tag needs a run ID and the tags"),
 		ValidArgsFunction: firstArgRunID(e),
 	}
 	remove := cmd.Flags().StringArray("remove", nil, "a `tag` to remove (repeatable)")
@@ -357,6 +358,15 @@ func newRunsTagCmd(e *env) *cobra.Command {
 		r, err := store.GetRun(ctx, ids[0])
 		if err != nil {
 			return err
+		}
+		for _, t := range *remove {
+			if !slices.Contains(r.Tags, t) { // it printed the tags unchanged and exited 0
+				have := "none"
+				if len(r.Tags) > 0 {
+					have = strings.Join(r.Tags, ", ")
+				}
+				return fmt.Errorf("run %s has no tag %q (its tags: %s)", ids[0], t, have)
+			}
 		}
 		tags := mergeTags(r.Tags, add, *remove)
 		if err := store.UpdateRun(ctx, ids[0], sessions.Patch{Tags: &tags}); err != nil {
@@ -394,6 +404,9 @@ func newRunsRerunCmd(e *env) *cobra.Command {
 		r, err := store.GetRun(context.Background(), ids[0])
 		if err != nil {
 			return err
+		}
+		if err := sessions.NotRerunnable(r); err != nil {
+			return err // it trained a member's spec as a plain run
 		}
 		spec := r.Spec
 		spec.Name, spec.Tags = r.Name, slices.Clone(r.Tags)

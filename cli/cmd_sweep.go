@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -107,7 +108,7 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 	fs.SortFlags = false
 	jsonOut := fs.Bool("json", false, "print JSON: one line per finished trial, then the result")
 	sf := addSpecFlags(fs)
-	file := fs.String("file", "", "a sweep `file`, JSON or TOML: base, grid, random, trials, seeds, objective, prune")
+	file := fs.String("file", "", "a sweep `file`, JSON or TOML: base, grid, random, trials, seeds, objective, prune (run flags change its base)")
 	grid := fs.StringArray("grid", nil, "a grid `axis` FIELD=V1,V2,… (';' separates values that hold commas: layers=8;16,16); repeatable")
 	random := fs.StringArray("random", nil, "a random `axis` FIELD=uniform:LO:HI, log:LO:HI, int:LO:HI or choice:A,B; repeatable")
 	trials := fs.Int("trials", 0, "random search: how many samples")
@@ -131,21 +132,40 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 	cmd.RegisterFlagCompletionFunc("pruner", fixedCompletion(sweeps.PrunerMedian, sweeps.PrunerASHA))
 	return func(cmd *cobra.Command, _ []string) error {
 		var spec sweeps.Spec
+		// fileOnly: the file alone gives the base (no run flag changes
+		// it) or the whole sweep (no flag shapes it either), so an error
+		// there is the file's, named by it and without the usage hint.
+		fileBase, fileOnly := false, false
+		fileErr := func(err error) error { return fileError{fmt.Sprintf("%s: %v", *file, err)} }
 		if *file != "" {
+			if sf.set("spec") {
+				return usagef("--file and --spec both give the base spec: put it in the file's base, or give --spec without --file")
+			}
 			b, err := os.ReadFile(*file)
 			if err != nil {
 				return err
 			}
 			if spec, err = sweeps.ParseSpecFile(b); err != nil {
-				return fileError{fmt.Sprintf("%s: %v", *file, err)}
+				return fileErr(err)
 			}
-		} else {
-			base, _, err := resolveRun(e, sf)
-			if err != nil {
-				return err
+			sf.base, sf.baseLoss = &spec.Base, sweeps.BaseGivesLoss(b)
+			fileBase = !sf.anySet()
+			fileOnly = fileBase && !anyChanged(cmd, "grid", "random", "trials", "seeds", "objective", "prune",
+				"prune-warmup", "sweep-seed", "sampler", "pruner", "min-epochs", "reduction")
+			if spec.Objective != "" && !cmd.Flags().Changed("objective") {
+				if err := checkMetric("objective", spec.Objective, metricNames("val_", "train_")); err != nil {
+					return fileErr(err)
+				}
 			}
-			spec.Base = base
 		}
+		base, _, err := resolveRun(e, sf)
+		if err != nil {
+			if fileBase && errors.As(err, new(usageError)) {
+				return fileErr(fmt.Errorf("base: %v", err))
+			}
+			return err
+		}
+		spec.Base = base
 		for _, g := range *grid {
 			p, err := sweeps.ParseAxis(g)
 			if err != nil {
@@ -178,7 +198,7 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 		if *prune {
 			spec.Prune, spec.PruneWarmup = true, *warmup
 		}
-		if spec.Seed == 0 {
+		if spec.Seed == 0 || cmd.Flags().Changed("sweep-seed") {
 			spec.Seed = *sweepSeed
 		}
 		if *sampler != "" {
@@ -193,10 +213,22 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 		if *reduction != 0 {
 			spec.Reduction = *reduction
 		}
-		if spec.Name == "" {
+		if spec.Name == "" || sf.set("name") {
 			spec.Name = sf.text("name")
 		}
+		if *file != "" {
+			// Expand would name the flags alone.
+			switch {
+			case len(spec.Grid) == 0 && len(spec.Random) == 0 && spec.Seeds <= 1:
+				return fileErr(errors.New("the space is empty: give grid or random axes, or seeds = N (or --grid, --random, --seeds)"))
+			case len(spec.Random) > 0 && spec.Trials == 0:
+				return fileErr(errors.New("random axes need a trial budget: trials = N (or --trials N)"))
+			}
+		}
 		if _, err := sweeps.Expand(spec); err != nil {
+			if fileOnly {
+				return fileErr(errors.New(strings.TrimPrefix(err.Error(), "sweep: ")))
+			}
 			return usageError{err.Error()}
 		}
 		if !*distributed && (*wait || cmd.Flags().Changed("queue")) {
@@ -212,7 +244,8 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 				return err
 			}
 			if !sessions.IsPostgresURL(url) {
-				return fmt.Errorf("--distributed needs a PostgreSQL store (--db postgres://… or WORKBENCH_DB) that workers on every machine reach; %s is a SQLite file", url)
+				// A usage error, as worker's on SQLite is (it exited 1).
+				return usagef("--distributed needs a PostgreSQL store (--db postgres://… or WORKBENCH_DB) that workers on every machine reach; %s is a SQLite file", url)
 			}
 			store, err := sessions.Open(url)
 			if err != nil {
@@ -335,4 +368,14 @@ func ensembleSweep(e *env, store sessions.Store, res *sweeps.Result, k int, json
 	fmt.Fprintln(e.stdout)
 	printEnsemble(e.stdout, ens)
 	return nil
+}
+
+// anyChanged reports whether any of the named flags was given.
+func anyChanged(cmd *cobra.Command, names ...string) bool {
+	for _, n := range names {
+		if cmd.Flags().Changed(n) {
+			return true
+		}
+	}
+	return false
 }

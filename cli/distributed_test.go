@@ -106,11 +106,11 @@ func TestDistributedSweepCommands(t *testing.T) {
 func TestDistributedNeedsPostgreSQL(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.db")
 	_, errs, code := cli(t, db, "", "sweep", "--distributed", "--data", "moons", "--grid", "lr=0.1,0.2", "--epochs", "2")
-	if code == 0 || !strings.Contains(errs, "--distributed needs a PostgreSQL store") {
+	if code != ExitUsage || !strings.Contains(errs, "--distributed needs a PostgreSQL store") {
 		t.Errorf("sweep --distributed on SQLite: exit %d: %s", code, errs)
 	}
 	_, errs, code = cli(t, db, "", "worker")
-	if code == 0 || !strings.Contains(errs, "worker needs a PostgreSQL store") {
+	if code != ExitUsage || !strings.Contains(errs, "worker needs a PostgreSQL store") {
 		t.Errorf("worker on SQLite: exit %d: %s", code, errs)
 	}
 	_, errs, code = cli(t, db, "", "sweep", "--data", "moons", "--grid", "lr=0.1,0.2", "--epochs", "2", "--wait")

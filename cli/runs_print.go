@@ -63,6 +63,24 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 	case sessions.KindCompressed:
 		fmt.Fprintf(w, "kind:     compressed from %s\n", r.Parent)
 	}
+	if r.Kind == sessions.KindEnsemble {
+		// Its spec is its first member's: "epochs: 0 of ∞, no best epoch
+		// yet, 0 samples/s" and that member's optimizer described nothing.
+		fmt.Fprintln(w, "training: none of its own: its members trained")
+	} else {
+		printTraining(w, r)
+	}
+	if len(r.Tags) > 0 {
+		fmt.Fprintf(w, "tags:     %s\n", strings.Join(r.Tags, ", "))
+	}
+	if r.Notes != "" {
+		fmt.Fprintf(w, "notes:    %s\n", r.Notes)
+	}
+	printMetricsOf(w, f, r)
+}
+
+// printTraining prints a trained run's optimizer and epochs.
+func printTraining(w io.Writer, r *sessions.Run) {
 	o := r.Spec.Optimizer
 	batch := fmt.Sprintf("batch %d", r.Spec.BatchSize)
 	if r.Spec.BatchSize == 0 {
@@ -77,12 +95,11 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 	}
 	fmt.Fprintf(w, "epochs:   %s, %s, %s, %s samples/s\n", epochsOf(r.EpochsDone, r.EpochsTotal, " of "), best,
 		r.Duration.Round(time.Millisecond), numfmt.Rate(r.SamplesPerSec))
-	if len(r.Tags) > 0 {
-		fmt.Fprintf(w, "tags:     %s\n", strings.Join(r.Tags, ", "))
-	}
-	if r.Notes != "" {
-		fmt.Fprintf(w, "notes:    %s\n", r.Notes)
-	}
+}
+
+// printMetricsOf prints a run's best and test metrics and what follows;
+// r is f's run, its text cleaned.
+func printMetricsOf(w io.Writer, f *sessions.FullRun, r *sessions.Run) {
 	keys := make([]string, 0, len(r.Metrics))
 	for k := range r.Metrics {
 		if strings.HasPrefix(k, "best_") || strings.HasPrefix(k, "test_") {

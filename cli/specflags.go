@@ -21,6 +21,12 @@ type specFlags struct {
 
 	specFile string
 	values   trainer.FlagValues
+
+	// base, when set, is the spec the flags apply to instead of the
+	// --spec file or the default (a sweep file's base); baseLoss says
+	// whether it chose its loss.
+	base     *trainer.Spec
+	baseLoss bool
 }
 
 func addSpecFlags(fs *pflag.FlagSet) *specFlags {
@@ -41,6 +47,19 @@ func addSpecFlags(fs *pflag.FlagSet) *specFlags {
 
 func (f *specFlags) set(name string) bool { return f.fs.Changed(name) }
 
+// anySet reports whether any run flag, or --spec, was given.
+func (f *specFlags) anySet() bool {
+	if f.set("spec") {
+		return true
+	}
+	for _, v := range f.values {
+		if f.set(v.Field.Flag) {
+			return true
+		}
+	}
+	return false
+}
+
 // text is what a run flag holds: the text given, or its default.
 func (f *specFlags) text(name string) string { return f.values.Lookup(name).String() }
 
@@ -51,7 +70,9 @@ func (f *specFlags) text(name string) string { return f.values.Lookup(name).Stri
 func (f *specFlags) resolve() (trainer.Spec, bool, error) {
 	s := trainer.DefaultSpec()
 	lossChosen := false
-	if f.specFile != "" {
+	if f.base != nil {
+		s, lossChosen = f.base.Clone(), f.baseLoss
+	} else if f.specFile != "" {
 		b, err := os.ReadFile(f.specFile)
 		if err != nil {
 			return s, false, err

@@ -12,15 +12,27 @@ import (
 // a typo: at most a third of s's length away (and at least 1 and at most
 // 3 edits), or a candidate that s is a prefix of. Ties go to the first.
 func suggest(s string, candidates []string) string {
+	// A name cut short means the one it begins: val_acc is val_accuracy,
+	// though val_auc is one edit away.
+	if len(s) >= 4 {
+		for _, c := range candidates {
+			if strings.HasPrefix(c, s) && c != s {
+				return c
+			}
+		}
+	}
 	limit := min(max(len([]rune(s))/3, 1), 3)
 	best, bestD := "", limit+1
 	for _, c := range candidates {
 		d := trainer.EditDistance(strings.ToLower(s), strings.ToLower(c))
+		if swapped(strings.ToLower(s), strings.ToLower(c)) {
+			d = 1 // irsi is one slip from iris, not two edits
+		}
 		if d < bestD {
 			best, bestD = c, d
 		}
 	}
-	if best == "" && len(s) >= 3 {
+	if best == "" && len(s) == 3 {
 		for _, c := range candidates {
 			if strings.HasPrefix(c, s) {
 				return c
@@ -28,6 +40,19 @@ func suggest(s string, candidates []string) string {
 		}
 	}
 	return best
+}
+
+// swapped reports whether a and b differ by one swap of adjacent letters.
+func swapped(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) != len(rb) {
+		return false
+	}
+	i := 0
+	for i < len(ra) && ra[i] == rb[i] {
+		i++
+	}
+	return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
 }
 
 // checkDataName rejects a --data value that is neither a built-in dataset

@@ -175,10 +175,18 @@ func resolveColumn(s string, names []string, width int) (int, error) {
 	if s == "" {
 		return width - 1, nil
 	}
+	found := -1
 	for j, n := range names {
-		if n == s {
-			return j, nil
+		if n != s {
+			continue
 		}
+		if found >= 0 { // the first was taken in silence
+			return 0, fmt.Errorf("two columns are named %s, %d and %d: give the 0-based index", quoteCell(s), found, j)
+		}
+		found = j
+	}
+	if found >= 0 {
+		return found, nil
 	}
 	if j, err := strconv.Atoi(s); err == nil {
 		if j < 0 || j >= width {

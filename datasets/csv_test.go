@@ -126,6 +126,9 @@ func TestCSVErrorsNameLineAndColumn(t *testing.T) {
 		{"bare quote", "a,y\n1,0\n2\"x,1\n", CSVOptions{}, `f.csv: line 3, column 2: bare " in non-quoted-field`},
 		{"too many categories", ids, CSVOptions{}, `f.csv: column 1 ("id"): text column has 100 distinct values, more than the cap of 64 (an ID? drop it with --ignore "id")`},
 		{"unknown target", "a,y\n1,0\n", CSVOptions{Target: "z"}, `f.csv: target: no column named "z" (columns: a, y)`},
+		// A name two columns share took the first in silence.
+		{"ambiguous target", "a,a,y\n1,2,0\n3,4,1\n", CSVOptions{Target: "a"}, `f.csv: target: two columns are named "a", 0 and 1: give the 0-based index`},
+		{"ambiguous ignore", "a,a,y\n1,2,0\n3,4,1\n", CSVOptions{Ignore: []string{"a"}}, `f.csv: ignore: two columns are named "a", 0 and 1: give the 0-based index`},
 		{"one column", "y\n1\n0\n", CSVOptions{}, "f.csv: line 1: need at least 2 columns (features and a target), found 1; is the delimiter one of , ; or tab?"},
 	}
 	for _, c := range cases {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Run kinds. A trained run has the empty kind; the others are derived from
@@ -13,6 +14,20 @@ const (
 	KindEnsemble   = "ensemble"   // Members lists the runs it combines
 	KindCompressed = "compressed" // Parent is the run it was made from
 )
+
+// NotRerunnable says why a derived run cannot be trained again, or returns
+// nil for a trained run. A derived run's spec is its first member's or its
+// parent's: training it made one plain run, neither an ensemble nor a
+// compressed model.
+func NotRerunnable(r *Run) error {
+	switch r.Kind {
+	case KindEnsemble:
+		return fmt.Errorf("run %s is an ensemble of %s: re-run its members, then combine them again", r.ID, strings.Join(r.Members, ", "))
+	case KindCompressed:
+		return fmt.Errorf("run %s is a compressed copy of %s: re-run that, then compress it again", r.ID, r.Parent)
+	}
+	return nil
+}
 
 // migrationLineage (schema 2) records what a derived run came from: its
 // kind, its parent (a compressed run's) and its members (an ensemble's).

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"workbench/trainer"
 )
 
 // Query selects and orders runs for ListRuns.
@@ -69,7 +71,12 @@ func (q *Query) ParseFilter(expr string) error {
 			if op != "=" {
 				return fmt.Errorf("filter %q: status takes =", expr)
 			}
-			q.Status = append(q.Status, strings.Split(val, "|")...)
+			for _, st := range strings.Split(val, "|") {
+				if err := checkStatus(st); err != nil {
+					return fmt.Errorf("filter %q: %v", expr, err)
+				}
+				q.Status = append(q.Status, st)
+			}
 			return nil
 		case "dataset", "tag", "sweep":
 			if op != "=" {
@@ -105,6 +112,31 @@ func (q *Query) ParseFilter(expr string) error {
 		return nil
 	}
 	return fmt.Errorf("filter %q: want FIELD OP VALUE, such as val_accuracy>0.9 or status=done", expr)
+}
+
+// runStatuses are the statuses a run is stored with.
+var runStatuses = []trainer.Status{trainer.StatusRunning, trainer.StatusDone, trainer.StatusEarlyStopped,
+	trainer.StatusTargetReached, trainer.StatusDiverged, trainer.StatusStopped, trainer.StatusPruned,
+	trainer.StatusInterrupted, trainer.StatusFailed}
+
+// checkStatus refuses a status no run can have, which matched nothing in
+// silence (status=dne listed no runs), suggesting the nearest.
+func checkStatus(s string) error {
+	best, bestD := "", 3
+	names := make([]string, len(runStatuses))
+	for i, st := range runStatuses {
+		if string(st) == s {
+			return nil
+		}
+		names[i] = string(st)
+		if d := trainer.EditDistance(s, names[i]); d < bestD {
+			best, bestD = names[i], d
+		}
+	}
+	if best != "" {
+		return fmt.Errorf("unknown status %q; did you mean %s?", s, best)
+	}
+	return fmt.Errorf("unknown status %q (%s)", s, strings.Join(names, ", "))
 }
 
 func validMetricName(k string) bool {

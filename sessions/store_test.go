@@ -438,3 +438,21 @@ func FuzzReadExport(f *testing.F) {
 		}
 	})
 }
+
+// TestFilterRefusesAnUnknownStatus: status=dne matched nothing in silence.
+func TestFilterRefusesAnUnknownStatus(t *testing.T) {
+	for expr, want := range map[string]string{
+		"status=dne":         `filter "status=dne": unknown status "dne"; did you mean done?`,
+		"status=done|stoped": `filter "status=done|stoped": unknown status "stoped"; did you mean stopped?`,
+		"status=finished":    `filter "status=finished": unknown status "finished" (running, done, early_stopped, target_reached, diverged, stopped, pruned, interrupted, failed)`,
+	} {
+		var q Query
+		if err := q.ParseFilter(expr); err == nil || err.Error() != want {
+			t.Errorf("%s: got %v\nwant %s", expr, err, want)
+		}
+	}
+	var q Query
+	if err := q.ParseFilter("status=early_stopped|target_reached"); err != nil || len(q.Status) != 2 {
+		t.Errorf("known statuses: %v %v", q.Status, err)
+	}
+}

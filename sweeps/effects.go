@@ -81,6 +81,16 @@ func valueEffect(f string, specs []trainer.Spec, objectives []float64) Effect {
 	for j := range e.Values {
 		e.Values[j].Mean /= float64(e.Values[j].N)
 	}
+	// Numbers in their order (the trials' order read "0.01 0.001 0.1").
+	nums := make(map[string]float64, len(e.Values))
+	for _, v := range e.Values {
+		x, err := strconv.ParseFloat(v.Value, 64)
+		if err != nil {
+			return e
+		}
+		nums[v.Value] = x
+	}
+	sort.SliceStable(e.Values, func(a, b int) bool { return nums[e.Values[a].Value] < nums[e.Values[b].Value] })
 	return e
 }
 

@@ -133,3 +133,23 @@ func TestSeedStatsMeanStd(t *testing.T) {
 		t.Error("the seed is part of the configuration")
 	}
 }
+
+// TestGridEffectsInNumericOrder: a numeric axis's values read in their
+// order, whatever order the trials come in (it read "0.01 0.001 0.1").
+func TestGridEffectsInNumericOrder(t *testing.T) {
+	sp := Spec{Base: trainer.DefaultSpec(), Grid: []Param{{Field: "lr", Values: []string{"0.01", "0.001", "0.1"}}}}
+	var specs []trainer.Spec
+	for _, v := range []string{"0.01", "0.001", "0.1"} {
+		s := sp.Base
+		s.Set("lr", v)
+		specs = append(specs, s)
+	}
+	e := Effects(sp, []string{"lr"}, specs, []float64{0.9, 0.2, 0.93})[0]
+	var got []string
+	for _, v := range e.Values {
+		got = append(got, v.Value)
+	}
+	if strings.Join(got, " ") != "0.001 0.01 0.1" || e.Values[0].Mean != 0.2 {
+		t.Errorf("values %v, %+v", got, e.Values)
+	}
+}

@@ -247,15 +247,32 @@ func Expand(s Spec) ([]Trial, error) {
 	if len(s.Random) > 0 && s.Trials == 0 {
 		return nil, fmt.Errorf("sweep: random search needs a trial budget (--trials N)")
 	}
+	if err := checkAxesOnce(s); err != nil {
+		return nil, err
+	}
+	// A trial with no end holds its worker for good: the sweep never
+	// finished, and the trials after the first few never started.
+	if b := s.Base; b.Epochs == 0 && !b.EarlyStop.Enabled() && b.Target == "" {
+		return nil, fmt.Errorf("sweep: its trials have no epoch limit (epochs 0, ∞) and nothing else stops them, so it would never end: set the epochs, an early-stopping patience or a stopping rule")
+	}
 	if err := checkSampler(s); err != nil {
 		return nil, err
 	}
 	if err := checkPruner(s); err != nil {
 		return nil, err
 	}
-	for _, d := range s.Random {
+	for i, d := range s.Random {
 		if err := d.check(flagWords); err != nil {
 			return nil, fmt.Errorf("sweep: random field %q: %v", d.Field, err)
+		}
+		// Every item and both ends of an int range, not only the draws:
+		// choice:relu,relux passed when the draws missed relux, and its
+		// trials failed later.
+		if _, _, err := trainer.LookupField(d.Field); err != nil {
+			return nil, fmt.Errorf("sweep: %v", err) // "random #1" is a file's word
+		}
+		if err := checkAxis("random", i, d.Field, d.values(), s.Base); err != nil {
+			return nil, fmt.Errorf("sweep: %v", err)
 		}
 	}
 	if s.Sampler != SamplerTPE {
@@ -316,6 +333,35 @@ func Expand(s Spec) ([]Trial, error) {
 		}
 	}
 	return trials, nil
+}
+
+// checkAxesOnce refuses a field swept by two axes (a grid and a random
+// axis, or a seed axis beside Seeds): one would silently override the
+// other, and the trials' names would say values they did not train with.
+func checkAxesOnce(s Spec) error {
+	seen := map[string]string{}
+	if s.Seeds > 1 {
+		seen[CanonicalField("seed")] = "seeds"
+	}
+	add := func(kind, field string) error {
+		c := CanonicalField(field)
+		if prev, ok := seen[c]; ok {
+			return fmt.Errorf("sweep: %s is swept twice (by %s and by %s): give it one axis", field, prev, kind)
+		}
+		seen[c] = kind
+		return nil
+	}
+	for _, p := range s.Grid {
+		if err := add("a grid axis", p.Field); err != nil {
+			return err
+		}
+	}
+	for _, d := range s.Random {
+		if err := add("a random axis", d.Field); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // maxTrials bounds the trials a sweep expands to.

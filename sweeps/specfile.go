@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -19,15 +21,8 @@ import (
 // in the file's own terms (min/max, trials), never the decoder's.
 func ParseSpecFile(b []byte) (Spec, error) {
 	var s Spec
-	text := strings.TrimSpace(string(b))
-	var doc map[string]any
-	if strings.HasPrefix(text, "{") {
-		dec := json.NewDecoder(strings.NewReader(text))
-		dec.UseNumber()
-		if err := dec.Decode(&doc); err != nil {
-			return s, err
-		}
-	} else if _, err := toml.Decode(text, &doc); err != nil {
+	doc, err := decodeDoc(b)
+	if err != nil {
 		return s, err
 	}
 	if err := checkDoc(doc); err != nil {
@@ -67,9 +62,149 @@ func ParseSpecFile(b []byte) (Spec, error) {
 		base = []byte("{}")
 	}
 	if s.Base, err = trainer.DecodeSpec(base); err != nil {
-		return s, fmt.Errorf("base: %v", err)
+		// It says "spec: …"; here the spec is the file's base.
+		return s, fmt.Errorf("base: %s", strings.TrimPrefix(err.Error(), "spec: "))
 	}
-	return s, nil
+	return s, checkSpace(s)
+}
+
+// BaseGivesLoss reports whether a sweep file's base names its loss. A base
+// that leaves it out lets the loss follow the data's task, as a --spec
+// file does; b is assumed to parse (ParseSpecFile).
+func BaseGivesLoss(b []byte) bool {
+	doc, err := decodeDoc(b)
+	if err != nil {
+		return false
+	}
+	base, _ := doc["base"].(map[string]any)
+	_, ok := base["loss"]
+	return ok
+}
+
+// decodeDoc decodes a sweep file's text, JSON or TOML (by its first
+// non-space character: '{' means JSON), into a document. A JSON syntax
+// error says its line and column (TOML's say their line already).
+func decodeDoc(b []byte) (map[string]any, error) {
+	var doc map[string]any
+	if !strings.HasPrefix(strings.TrimSpace(string(b)), "{") {
+		_, err := toml.Decode(string(b), &doc)
+		return doc, err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		var syn *json.SyntaxError
+		switch {
+		case errors.As(err, &syn):
+			line, col := lineCol(b, syn.Offset)
+			return nil, fmt.Errorf("line %d, column %d: %v", line, col, syn)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			line, _ := lineCol(b, int64(len(b)))
+			return nil, fmt.Errorf("line %d: the file ends inside the JSON object (a missing } or ])", line)
+		}
+		return nil, err
+	}
+	// One object: text after it is a mistake (two objects, a stray brace).
+	off := dec.InputOffset()
+	rest := b[off:]
+	if trimmed := strings.TrimLeft(string(rest), " \t\r\n"); trimmed != "" {
+		line, col := lineCol(b, off+int64(len(rest)-len(trimmed))+1)
+		return nil, fmt.Errorf("line %d, column %d: text after the JSON object's closing }", line, col)
+	}
+	return doc, nil
+}
+
+// lineCol returns the 1-based line and column of byte offset off in b.
+func lineCol(b []byte, off int64) (line, col int) {
+	off = min(max(off, 0), int64(len(b)))
+	before := string(b[:off])
+	return 1 + strings.Count(before, "\n"), int(off) - strings.LastIndexByte(before, '\n') - 1
+}
+
+// checkSpace checks what a sweep file says of its space on its own, in
+// the file's terms: the sampler's and the pruner's names and settings,
+// each axis's field, each grid value and choice against the base, and the
+// settings TPE refuses. What needs the command line too (a trial budget
+// that --trials may give, an empty space that --grid may fill) is left to
+// Expand.
+func checkSpace(s Spec) error {
+	switch s.Sampler {
+	case "", SamplerRandom, SamplerTPE:
+	default:
+		return fmt.Errorf("sampler = %q is not a sampler; want %q or %q", s.Sampler, SamplerRandom, SamplerTPE)
+	}
+	switch s.Pruner {
+	case "", PrunerMedian, PrunerASHA:
+	default:
+		return fmt.Errorf("pruner = %q is not a pruner; want %q or %q", s.Pruner, PrunerMedian, PrunerASHA)
+	}
+	switch {
+	case s.MinEpochs < 0:
+		return fmt.Errorf("min_epochs = %d: want 1 or more epochs", s.MinEpochs)
+	case s.Reduction < 0 || s.Reduction == 1:
+		return fmt.Errorf("reduction = %d: want 2 or more", s.Reduction)
+	case s.Seeds < 0:
+		return fmt.Errorf("seeds = %d: want 2 or more seeds (0 or 1: once)", s.Seeds)
+	case s.PruneWarmup < 0:
+		return fmt.Errorf("prune_warmup = %d: want 0 or more epochs", s.PruneWarmup)
+	case s.Sampler == SamplerTPE && len(s.Grid) > 0:
+		return fmt.Errorf("sampler = %q takes no grid axes; write each as a random axis with kind = \"choice\"", s.Sampler)
+	case s.Sampler == SamplerTPE && s.Seeds > 1:
+		return fmt.Errorf("sampler = %q takes no seeds; run each seed as its own sweep", s.Sampler)
+	}
+	for i, p := range s.Grid {
+		if err := checkAxis("grid", i, p.Field, p.Values, s.Base); err != nil {
+			return err
+		}
+	}
+	for i, d := range s.Random {
+		if err := checkAxis("random", i, d.Field, d.values(), s.Base); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// values are the values of a random axis that can be checked before any
+// is drawn: a choice's items and an int range's ends (a continuous
+// range's ends need not be valid: uniform:0:1 of a rate that must be
+// above 0 draws 0 with probability 0).
+func (d Dist) values() []string {
+	switch d.Kind {
+	case "choice":
+		return d.Items
+	case "int":
+		return []string{strconv.Itoa(int(math.Ceil(d.Min))), strconv.Itoa(int(math.Floor(d.Max)))}
+	}
+	return nil
+}
+
+// checkAxis checks the field of the i-th axis of a list and that each of
+// its values sets the field of base.
+func checkAxis(list string, i int, field string, values []string, base trainer.Spec) error {
+	if field == "" {
+		return fmt.Errorf("%s #%d: field is missing", list, i+1)
+	}
+	f, layer, err := trainer.LookupField(field)
+	if err != nil {
+		return fmt.Errorf("%s #%d: %v", list, i+1, err)
+	}
+	if list == "grid" && len(values) == 0 {
+		return fmt.Errorf("grid field %q: values is empty; want at least one value", field)
+	}
+	for _, v := range values {
+		// A value for a layer the base lacks, or one per layer, depends on
+		// the number of layers, which --layers or a layers axis may change:
+		// the trials check it.
+		if f.PerLayer && (layer >= len(base.Model.Hidden) || strings.Contains(v, ",")) {
+			continue
+		}
+		t := base.Clone()
+		if err := t.Set(field, v); err != nil {
+			return fmt.Errorf("%s field %q: value %q: %v", list, field, v, err)
+		}
+	}
+	return nil
 }
 
 // keysOf lists the JSON names of a struct's fields.
@@ -254,7 +389,9 @@ func keyOf(field string) string {
 // kindName names a Go type as a sweep file's value.
 func kindName(t reflect.Type) string {
 	switch t.Kind() {
-	case reflect.Int, reflect.Int64, reflect.Uint64, reflect.Float64:
+	case reflect.Int, reflect.Int64, reflect.Uint64:
+		return "a whole number" // trials = 2.5 said "must be a number"
+	case reflect.Float64:
 		return "a number"
 	case reflect.Bool:
 		return "true or false"
@@ -281,7 +418,7 @@ func article(name string) string {
 		return "null"
 	}
 	if strings.HasPrefix(name, "number ") {
-		return "the number " + strings.TrimPrefix(name, "number ")
+		return strings.TrimPrefix(name, "number ") // trials must be a whole number, got 2.5
 	}
 	return name
 }

@@ -151,7 +151,7 @@ func Decide(fin *FinishedEvent, spec Spec, data *datasets.Prepared) {
 		if len(p) == 0 {
 			return old
 		}
-		e := BinaryMetricsAt(p, y, thr)
+		e := EvaluateAt(datasets.Binary, p, y, 1, thr)
 		if v, ok := old.Metrics["loss"]; ok {
 			e.Metrics["loss"] = v
 		}

@@ -290,6 +290,18 @@ func TestParseMetricAndRule(t *testing.T) {
 	if _, err := ParseMonitor("accuracy"); err == nil {
 		t.Error("a metric without a split was accepted")
 	}
+	// A mistyped metric is named whole, with the one it most likely meant
+	// (Setup said only `unknown metric "acc"`).
+	for rule, want := range map[string]string{
+		"val_acc>=0.9":  `unknown metric "val_acc" (did you mean val_accuracy?)`,
+		"val_los<0.1":   `unknown metric "val_los" (did you mean val_loss?)`,
+		"train_acc>0.5": `unknown metric "train_acc" (did you mean train_accuracy?)`,
+		"train_f1x>0.5": `unknown metric "train_f1x" (did you mean train_loss?)`,
+	} {
+		if _, err := ParseRule(rule); err == nil || err.Error() != want {
+			t.Errorf("%s: got %v, want %s", rule, err, want)
+		}
+	}
 	r, err := ParseRule("val_accuracy>=0.97")
 	if err != nil || r.Metric != "val_accuracy" || r.Op != ">=" || r.Value != 0.97 || !r.Met(0.97) || r.Met(0.96) {
 		t.Errorf("rule: %+v %v", r, err)

@@ -101,10 +101,20 @@ func lowerIsBetter(metric string) bool {
 // Evaluate computes the task's metrics from head outputs (probabilities or
 // values, n×k) against targets y (class indexes or values).
 func Evaluate(task datasets.Task, out, y []float64, k int) Evaluation {
+	return EvaluateAt(task, out, y, k, 0.5)
+}
+
+// EvaluateAt is Evaluate with a binary task's decision threshold thr
+// (ignored for other tasks): every metric and curve Evaluate gives, the
+// threshold's own (accuracy, precision, recall, f1, balanced accuracy,
+// MCC, the confusion matrix) at thr. A run with a decision rule is
+// re-scored with it, so that its test metrics keep pr_auc, brier, ece and
+// the PR and reliability curves (BinaryMetricsAt alone dropped them).
+func EvaluateAt(task datasets.Task, out, y []float64, k int, thr float64) Evaluation {
 	var e Evaluation
 	switch task {
 	case datasets.Binary:
-		e = BinaryMetrics(out, y)
+		e = BinaryMetricsAt(out, y, thr)
 	case datasets.Multiclass:
 		e = MulticlassMetrics(out, y, k)
 	default:

@@ -3,6 +3,7 @@ package trainer
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -96,7 +97,9 @@ func parseMonitor(s string) (monitor, error) {
 		if strings.HasPrefix(s, p+"_") {
 			name := s[len(p)+1:]
 			if !knownMetric(name) {
-				return monitor{}, fmt.Errorf("unknown metric %q", name)
+				// Whole and with the nearest: Setup said only "unknown
+				// metric \"acc\"" for val_acc.
+				return monitor{}, fmt.Errorf("unknown metric %q (did you mean %s?)", s, p+"_"+nearestMetric(name, p == "train"))
 			}
 			if p == "train" && name != "loss" && name != "accuracy" {
 				return monitor{}, fmt.Errorf("only train_loss and train_accuracy are tracked on the training split")
@@ -105,4 +108,29 @@ func parseMonitor(s string) (monitor, error) {
 		}
 	}
 	return monitor{}, fmt.Errorf("%q must start with val_ or train_ (e.g. val_loss, val_accuracy)", s)
+}
+
+// nearestMetric is the known metric a mistyped name most likely meant:
+// one it begins (acc: accuracy), else the closest by edits; train says it
+// is on the training split, which tracks only loss and accuracy.
+func nearestMetric(name string, train bool) string {
+	var all []string
+	if train {
+		all = []string{"loss", "accuracy"}
+	}
+	for _, task := range []datasets.Task{datasets.Binary, datasets.Multiclass, datasets.Regression} {
+		for _, m := range metricsByTask[task] {
+			if !train && !slices.Contains(all, m) {
+				all = append(all, m)
+			}
+		}
+	}
+	if name != "" {
+		for _, m := range all {
+			if strings.HasPrefix(m, name) {
+				return m
+			}
+		}
+	}
+	return closest(name, all)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"slices"
 	"strings"
@@ -31,6 +32,13 @@ func DecodeSpec(b []byte) (Spec, error) {
 	if err := dec.Decode(&s); err != nil {
 		return s, fmt.Errorf("spec: %v", specError(b, err))
 	}
+	// One object: text after it (a second object, a stray brace) was
+	// ignored in silence.
+	off := dec.InputOffset()
+	if rest := strings.TrimLeft(string(b[off:]), " \t\r\n"); rest != "" {
+		line, col := lineCol(b, int64(len(b)-len(rest))+1)
+		return s, fmt.Errorf("spec: line %d, column %d: text after the JSON object's closing }", line, col)
+	}
 	return s, nil
 }
 
@@ -45,6 +53,9 @@ func specError(b []byte, err error) error {
 	case errors.As(err, &syn):
 		line, col := lineCol(b, syn.Offset)
 		return fmt.Errorf("line %d, column %d: %v", line, col, syn)
+	case errors.Is(err, io.ErrUnexpectedEOF): // a file cut short said only "unexpected EOF"
+		line, _ := lineCol(b, int64(len(b)))
+		return fmt.Errorf("line %d: the file ends inside the JSON object (a missing } or ])", line)
 	case errors.As(err, &typ) && typ.Field != "":
 		return fmt.Errorf("%s must be %s, got %s", typ.Field, kindWords(typ.Type), valueWords(typ.Value))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):

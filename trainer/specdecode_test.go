@@ -57,6 +57,10 @@ func TestDecodeSpecErrorsSpeakSpec(t *testing.T) {
 		{`{"epochs":3.5}`, `spec: epochs must be a whole number, got a number (3.5)`},
 		{`{"model":{"hidden":{"units":4}}}`, `spec: model.hidden must be a list, got an object`},
 		{"{\"epochs\": 3,\n \"seed\": }", `spec: line 2, column 10: invalid character '}' looking for beginning of value`},
+		// Cut short, it said only "unexpected EOF"; a second object was
+		// ignored in silence.
+		{"{\"data\":{\"name\":\"xor\"},\n\"epochs\":3", `spec: line 2: the file ends inside the JSON object (a missing } or ])`},
+		{"{\"epochs\":3}\n{}", `spec: line 2, column 1: text after the JSON object's closing }`},
 	} {
 		_, err := DecodeSpec([]byte(c.in))
 		if err == nil || err.Error() != c.want {

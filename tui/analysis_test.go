@@ -44,6 +44,15 @@ func TestRunsAnalysisActions(t *testing.T) {
 			t.Errorf("the ensemble view lacks %q:\n%s", want, view)
 		}
 	}
+	// Over the table, the list's keys do nothing (d asked to delete the
+	// run hidden under the cursor) and the help line says esc.
+	press(a, "d")
+	if a.runsScreen().confirm != "" || a.runsScreen().panel == nil {
+		t.Errorf("d over the ensemble's table: confirm %q", a.runsScreen().confirm)
+	}
+	if l := strings.Split(a.View(), "\n"); !strings.HasPrefix(l[len(l)-1], "esc back") {
+		t.Errorf("help line over the table: %q", l[len(l)-1])
+	}
 	press(a, "esc")
 	if a.runsScreen().panel != nil || len(a.runsScreen().runs) != 3 {
 		t.Fatalf("after esc: panel %v, %d runs listed (want the ensemble to join the list)", a.runsScreen().panel != nil, len(a.runsScreen().runs))
@@ -65,5 +74,51 @@ func TestRunsAnalysisActions(t *testing.T) {
 		if !strings.Contains(view, want) {
 			t.Errorf("the compress view lacks %q:\n%s", want, view)
 		}
+	}
+}
+
+// TestRunsQuestionTakesTheNextKey: a delete question says y confirms and
+// any other key cancels, on the help line, and any other key does, a
+// screen's number too (the question stayed pending on another screen).
+func TestRunsQuestionTakesTheNextKey(t *testing.T) {
+	store := tempStore(t)
+	storeSynthRuns(t, store)
+	a := newApp(t, store, 120, 40)
+	press(a, "3", "d")
+	l := strings.Split(a.View(), "\n")
+	if last := l[len(l)-1]; !strings.HasPrefix(last, "y confirm • any other key cancel") {
+		t.Errorf("help line during the question: %q", last)
+	}
+	press(a, "2")
+	if a.screen != screenRuns || a.runsScreen().confirm != "" || a.status != "delete cancelled" {
+		t.Errorf("2 during the question: screen %d, confirm %q, status %q", a.screen, a.runsScreen().confirm, a.status)
+	}
+	if n := len(a.runsScreen().runs); n != 2 {
+		t.Errorf("%d runs after the cancel", n)
+	}
+}
+
+// TestRerunOfAnEnsembleIsRefused: R on an ensemble says how to make it
+// again (it trained its first member's spec as a plain run).
+func TestRerunOfAnEnsembleIsRefused(t *testing.T) {
+	store := tempStore(t)
+	storeTrainedRuns(t, store)
+	a := newApp(t, store, 120, 40)
+	press(a, "3", " ", " ", "E", "esc", "g", "R")
+	if a.statusOK || !strings.Contains(a.status, "is an ensemble of") || a.trainScreen().Running() != 0 {
+		t.Errorf("R on the ensemble: status %q, %d training", a.status, a.trainScreen().Running())
+	}
+}
+
+// TestEnsembleDetailSaysWhyItHasNoEpochs: an open ensemble does not claim
+// it "stopped before its first epoch ended".
+func TestEnsembleDetailSaysWhyItHasNoEpochs(t *testing.T) {
+	store := tempStore(t)
+	storeTrainedRuns(t, store)
+	a := newApp(t, store, 120, 40)
+	press(a, "3", " ", " ", "E", "esc", "g", "enter")
+	v := a.View()
+	if strings.Contains(v, "stopped before its first epoch") || !strings.Contains(v, "an ensemble's members trained") || strings.Contains(v, "no best epoch yet") {
+		t.Errorf("the open ensemble:\n%s", v)
 	}
 }

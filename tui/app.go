@@ -202,7 +202,10 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.status, a.statusOK = msg.text, !msg.err
 		return a, nil
 	case editSpecMsg:
-		if msg.from != "" {
+		switch {
+		case msg.edit: // Setup said nothing after e
+			a.say(screenSetup, "the spec of "+msg.from+" is in Setup: change what you like, then t trains it again", true)
+		case msg.from != "":
 			a.say(screenSetup, "cloned "+msg.from+" into Setup: change what you like, then t trains it", true)
 		}
 		return a, tea.Batch(a.show(screenSetup), a.screens[screenSetup].Handle(msg))

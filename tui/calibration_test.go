@@ -110,3 +110,15 @@ func TestRunsTableMetricColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestRunsMetricKeySaysWhatItShows: m says which metric the BEST VAL and
+// TEST columns now show (it said "sorted by date, descending").
+func TestRunsMetricKeySaysWhatItShows(t *testing.T) {
+	store := tempStore(t)
+	storeSynthRuns(t, store)
+	a := newApp(t, store, 80, 24)
+	press(a, "3", "m")
+	if want := "BEST VAL and TEST show " + nextRunMetric("") + "; m for the next"; a.status != want {
+		t.Errorf("m: status %q, want %q", a.status, want)
+	}
+}

@@ -67,6 +67,9 @@ func (m *compareModel) refresh() {
 		return
 	}
 	m.vp.SetContent(m.content())
+	// SetContent keeps an offset that a taller screen no longer needs: the
+	// chart stayed scrolled off with blank rows under the table.
+	m.vp.SetYOffset(m.vp.YOffset)
 }
 
 // load fetches the comparison off the UI path.

@@ -81,7 +81,13 @@ func (m trainModel) pairsChart(e trainer.Evaluation, w, h int) string {
 			pts = append(pts, canvas.Float64Point{X: clampPlot(p[0]), Y: clampPlot(p[1])})
 		}
 	}
-	title := st.Header.Render("test: predicted (y) against actual (x), R² " + numfmt.Value(e.Metrics["r2"]))
+	// One line at any width: wrapped, it pushed the chart's axis off the
+	// pane at 80×24.
+	head := "test: predicted (y) against actual (x), R² "
+	if len(head)+numfmt.Width > w {
+		head = "test: predicted vs actual, R² "
+	}
+	title := st.Header.Render(truncate(head+numfmt.Value(e.Metrics["r2"]), w))
 	if len(pts) == 0 {
 		return title + "\n" + st.Subtle.Render("n/a: no finite predictions")
 	}
@@ -147,7 +153,9 @@ func confusionView(cm [][]int, classes []string, st *Styles, w int) string {
 		}
 	}
 	if shown < n {
-		b.WriteString("\n" + st.Subtle.Render(fmt.Sprintf("first %d of %d classes; the rest do not fit", shown, n)))
+		// Wrapped here, so that its height is counted (the panel would
+		// wrap it and lose its bottom border).
+		b.WriteString("\n" + st.Subtle.Render(wrap(fmt.Sprintf("first %d of %d classes; the rest do not fit", shown, n), w)))
 	}
 	return b.String()
 }

@@ -107,6 +107,9 @@ type RunsKeys struct {
 	Sweep key.Binding
 	// Top and Bottom jump to the first and last run.
 	Top, Bottom key.Binding
+	// Scroll names Up and Down in an open run, where they scroll its
+	// metrics (help only: Up and Down match the keys).
+	Scroll key.Binding
 }
 
 // DefaultRunsKeys returns the Runs key map.
@@ -133,6 +136,7 @@ func DefaultRunsKeys() RunsKeys {
 		Combine: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "ensemble selected")),
 		Shrink:  key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "compress (prune 50%, int8)")),
 		Explain: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "importances")),
+		Scroll:  key.NewBinding(key.WithKeys("up", "k", "down", "j"), key.WithHelp("↑↓", "scroll metrics")),
 	}
 }
 
@@ -231,7 +235,9 @@ func helpOnly(keys, desc string) key.Binding {
 // The help of each way of taking input.
 var (
 	typingKeys = ModeKeys{helpOnly("enter", "set"), helpOnly("esc", "cancel")}
-	pickerKeys = ModeKeys{helpOnly("↑/↓", "choose"), helpOnly("→", "open"), helpOnly("←", "up"), helpOnly("enter", "pick"),
+	// confirmKeys answer a question such as "delete run …? y to confirm".
+	confirmKeys = ModeKeys{helpOnly("y", "confirm"), helpOnly("any other key", "cancel")}
+	pickerKeys  = ModeKeys{helpOnly("↑/↓", "choose"), helpOnly("→", "open"), helpOnly("←", "up"), helpOnly("enter", "pick"),
 		helpOnly("tab", "complete a typed path"), helpOnly("esc", "cancel")}
 	columnKeys = ModeKeys{helpOnly("space", "mark"), helpOnly("enter", "apply"), helpOnly("esc", "cancel")}
 	filterKeys = ModeKeys{helpOnly("enter", "apply"), helpOnly("esc", "cancel")}

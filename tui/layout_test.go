@@ -105,14 +105,16 @@ func TestCompareScrollsAndKeepsTheDifferencesInView(t *testing.T) {
 }
 
 // TestSetupHintsAtScaling: breast-cancer unscaled gets the hint that its
-// feature ranges differ by far more than 100×; standard scaling silences it.
+// feature ranges differ by far more than 100×, and what to do (a QA pass
+// found the advice lost: the hint lost "try --scale standard", which Setup
+// replaced); standard scaling silences it.
 func TestSetupHintsAtScaling(t *testing.T) {
 	a := newApp(t, nil, 160, 48)
 	spec := trainer.DefaultSpec()
 	spec.Data = datasets.Spec{Name: "breast-cancer", Scale: "none", Split: datasets.DefaultSplit, Seed: 1}
 	send(a, editSpecMsg{spec: spec})
-	if v := a.View(); !strings.Contains(v, "worst area spans") {
-		t.Fatalf("no scaling hint for unscaled breast-cancer:\n%s", v)
+	if v := a.View(); !strings.Contains(v, "worst area spans") || !strings.Contains(v, ": try standard scaling") {
+		t.Fatalf("no scaling hint, or none that says what to do, for unscaled breast-cancer:\n%s", v)
 	}
 	spec.Data.Scale = "standard"
 	send(a, editSpecMsg{spec: spec})
@@ -177,6 +179,13 @@ func TestRunsFilterSearchesEverywhereAndTakesCLIFilters(t *testing.T) {
 			t.Fatalf("/%s: %d runs", text, n)
 		}
 		press(a, "esc")
+	}
+	// A filter that matches nothing says so (it said "No saved runs yet").
+	press(a, "/")
+	a.runsScreen().input.SetValue("zzzz")
+	press(a, "enter")
+	if v := a.View(); strings.Contains(v, "No saved runs yet") || !strings.Contains(v, "No runs match zzzz: esc clears the filter") {
+		t.Errorf("a filter matching nothing:\n%s", v)
 	}
 }
 
@@ -249,5 +258,22 @@ func waitStored(t *testing.T, store sessions.Store, n int) string {
 			t.Fatalf("the store does not hold a run with %d epochs after 30 s", n)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestCompareResizeKeepsNoBlankRows: scrolled to the end at 80×24, then
+// grown to 120×40, Compare shows its top again rather than blank rows
+// under the table.
+func TestCompareResizeKeepsNoBlankRows(t *testing.T) {
+	store := tempStore(t)
+	ids := storeSynthRuns(t, store)
+	a := newApp(t, store, 80, 24)
+	send(a, compareRunsMsg{ids: ids})
+	for range 60 {
+		press(a, "down")
+	}
+	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	if v := a.View(); !strings.Contains(v, "val_loss  ━ baseline") {
+		t.Errorf("the chart stays scrolled off a screen it fits:\n%s", v)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/NimbleMarkets/ntcharts/canvas"
@@ -60,8 +61,14 @@ func (f lrFinder) apply(spec *trainer.Spec) (text string, ok bool) {
 	if f.res == nil || !(f.res.Suggested > 0) || !finite(f.res.Suggested) {
 		return "no learning-rate suggestion yet: press f to find one", false
 	}
+	// The rate as it is said, to six digits, so that the form shows
+	// 0.0500031 and not 0.05000306842491094.
+	said := numfmt.Short(f.res.Suggested)
 	spec.Optimizer.LR = f.res.Suggested
-	return fmt.Sprintf("learning rate set to %s (%s)", numfmt.Short(f.res.Suggested), f.res.Rule), true
+	if v, err := strconv.ParseFloat(said, 64); err == nil && v > 0 {
+		spec.Optimizer.LR = v
+	}
+	return fmt.Sprintf("learning rate set to %s (%s)", said, f.res.Rule), true
 }
 
 // view is the finder's panel: the curve and the suggestion.

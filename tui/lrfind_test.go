@@ -2,9 +2,11 @@ package tui
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
+	"workbench/numfmt"
 	"workbench/trainer"
 )
 
@@ -28,8 +30,11 @@ func TestSetupFindsAndAppliesLR(t *testing.T) {
 		}
 	}
 	press(a, "F")
-	if got := a.setupScreen().spec.Optimizer.LR; got != res.Suggested {
-		t.Fatalf("lr %v after F, want %v", got, res.Suggested)
+	// The rate as the status says it, to six digits (the form showed
+	// 0.05000306842491094).
+	said := numfmt.Short(res.Suggested)
+	if got := a.setupScreen().spec.Optimizer.LR; numfmt.Short(got) != said || len(strconv.FormatFloat(got, 'g', -1, 64)) > 12 {
+		t.Fatalf("lr %v after F, want %s", got, said)
 	}
 	if !strings.Contains(a.status, "learning rate set to") {
 		t.Fatalf("status %q", a.status)

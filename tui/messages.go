@@ -73,6 +73,9 @@ type datasetLoadedMsg struct {
 type editSpecMsg struct {
 	spec trainer.Spec
 	from string // the run it was cloned from, said in the status; or ""
+	// edit: from is a run on Train whose spec is being edited to train
+	// again (e), not a clone from Runs.
+	edit bool
 }
 
 // startRunsMsg asks the root to start training these specs.

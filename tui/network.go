@@ -63,6 +63,9 @@ func (m trainModel) helpKeys() help.KeyMap {
 	if m.net.Focused() {
 		return m.net.keys
 	}
+	if len(m.runs) == 0 { // the run keys would do nothing: only the global keys
+		return ModeKeys{}
+	}
 	return m.keys
 }
 

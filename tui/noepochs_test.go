@@ -3,8 +3,11 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"workbench/sessions"
 	"workbench/trainer"
@@ -76,5 +79,102 @@ func TestLayerHealthOfARunWithNoEpochs(t *testing.T) {
 	got := ansi.Strip(strings.Join(healthLines(&in, &st, 40), "\n"))
 	if want := "no epochs: the run stopped before its\nfirst epoch ended"; strings.TrimRight(got, " ") != want {
 		t.Errorf("stopped: %q, want %q", got, want)
+	}
+}
+
+// TestPausedUnlimitedRunSaysTrained: a paused run without an epoch limit
+// says how long it trained, not "running 2s … paused".
+func TestPausedUnlimitedRunSaysTrained(t *testing.T) {
+	st := DefaultStyles()
+	m := newTrain(&st, nil)
+	m.SetSize(80, 22)
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 0
+	r := &liveRun{spec: spec, halted: true, progress: trainer.ProgressEvent{Elapsed: 2 * time.Second}}
+	if got := m.progressLine(r); !strings.Contains(got, "trained 2s") || strings.Contains(got, "running") {
+		t.Errorf("paused: %q", got)
+	}
+	r.halted = false
+	if got := m.progressLine(r); !strings.Contains(got, "running 2s") {
+		t.Errorf("running: %q", got)
+	}
+}
+
+// TestTrainAtTheSmallestSize: at 50×15 the loss chart takes the rows a
+// second chart cannot fill (a chart needs 5), where they were left blank.
+func TestTrainAtTheSmallestSize(t *testing.T) {
+	a := newApp(t, nil, 50, 15)
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 10
+	addSynthRun(t, a, spec, "20261129-100000-smalll")
+	lines := strings.Split(a.View(), "\n")
+	blank := 0
+	for _, l := range lines[3 : len(lines)-2] {
+		if strings.TrimSpace(l) == "" {
+			blank++
+		}
+	}
+	if blank > 1 {
+		t.Errorf("%d blank rows under the loss chart:\n%s", blank, a.View())
+	}
+}
+
+// TestMetricPanelFitsWideValues: a regression's wide values (mae
+// 23268.8149) keep one whole column in a narrow panel rather than two cut
+// mid-number ("22547.5…").
+func TestMetricPanelFitsWideValues(t *testing.T) {
+	st := DefaultStyles()
+	m := newTrain(&st, nil)
+	val := map[string]float64{"loss": 1.2079, "r2": -0.0454, "mae": 23268.8149, "rmse": 26876.4902, "mse": 7.223e8}
+	best := map[string]float64{"loss": 1.1, "r2": 0.01, "mae": 22547.5123, "rmse": 26272.9, "mse": 6.903e8}
+	r := &liveRun{key: "r2", last: &trainer.EpochEvent{Epoch: 5, Val: val}, best: best, bestEpoch: 2}
+	for _, fin := range []bool{false, true} {
+		if fin {
+			r.fin = &trainer.FinishedEvent{Test: trainer.Evaluation{Metrics: best}}
+		}
+		v := ansi.Strip(m.metricPanel(r, 28, 10))
+		if strings.Contains(v, "…  ") || strings.Contains(v, "5…") || strings.Contains(v, "1…") {
+			t.Errorf("finished %v: a value is cut:\n%s", fin, v)
+		}
+		want := map[bool]string{false: "23268.8149", true: "22547.5123"}[fin]
+		if !strings.Contains(v, want) {
+			t.Errorf("finished %v: no %s:\n%s", fin, want, v)
+		}
+	}
+}
+
+// TestPairsChartTitleFitsOneLine: the regression chart's title keeps to one
+// line at 80×24's 44 columns (it wrapped "R² -" / "0.0121" and pushed the
+// axis off the pane).
+func TestPairsChartTitleFitsOneLine(t *testing.T) {
+	st := DefaultStyles()
+	m := newTrain(&st, nil)
+	e := trainer.Evaluation{Metrics: map[string]float64{"r2": -0.0121}, Pairs: [][2]float64{{1, 2}, {2, 2.5}, {3, 2.9}}}
+	v := ansi.Strip(m.pairsChart(e, 44, 8))
+	first, _, _ := strings.Cut(v, "\n")
+	if !strings.HasSuffix(strings.TrimSpace(first), "R² -0.0121") || ansi.StringWidth(first) > 44 {
+		t.Errorf("title line %q (%d cells)", first, ansi.StringWidth(first))
+	}
+	if n := strings.Count(v, "\n") + 1; n > 8 {
+		t.Errorf("%d lines in 8 rows:\n%s", n, v)
+	}
+}
+
+// TestProgressBarFollowsTheColourProfile: the progress bar colours as
+// lipgloss does, so NO_COLOR (an Ascii profile) leaves it plain; it asked
+// termenv itself, which ignores NO_COLOR.
+func TestProgressBarFollowsTheColourProfile(t *testing.T) {
+	defer lipgloss.SetColorProfile(lipgloss.ColorProfile())
+	for _, c := range []struct {
+		p      termenv.Profile
+		colour bool
+	}{{termenv.ANSI256, true}, {termenv.Ascii, false}} {
+		lipgloss.SetColorProfile(c.p)
+		st := DefaultStyles()
+		m := newTrain(&st, nil)
+		m.bar.Width = 20
+		if got := strings.Contains(m.bar.ViewAs(0.5), "\x1b["); got != c.colour {
+			t.Errorf("profile %v: colour codes %v, want %v", c.p, got, c.colour)
+		}
 	}
 }

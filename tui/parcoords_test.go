@@ -205,3 +205,29 @@ func TestSweepViewFollowsARunningSweep(t *testing.T) {
 		t.Fatalf("the view did not follow the sweep:\n%s", v)
 	}
 }
+
+// TestSweepViewKeepsTheTrustNoteAt80: with too few trials for the forest,
+// the note shows at 80 columns (after the importance head it was cut off).
+func TestSweepViewKeepsTheTrustNoteAt80(t *testing.T) {
+	rep := fixedReport(8, func(int) float64 { return math.NaN() })
+	if rep.Importance.Note == "" {
+		t.Fatal("8 trials of 3 axes should be too few to trust")
+	}
+	v := ansi.Strip(sweepView(rep, 80, 24).View())
+	if !strings.Contains(v, "too few trials to trust") {
+		t.Errorf("no trust note at 80×24:\n%s", v)
+	}
+	if n := len(strings.Split(v, "\n")); n > 24 {
+		t.Errorf("%d lines", n)
+	}
+	// A per-layer path keeps its end in the importance bars
+	// ("model.hidden[…" hid which field it was).
+	for i := range rep.Importance.Params {
+		if rep.Importance.Params[i].Field == "units" {
+			rep.Importance.Params[i].Field = "model.hidden[0].units"
+		}
+	}
+	if v := ansi.Strip(sweepView(rep, 80, 24).View()); !strings.Contains(v, "0].units") {
+		t.Errorf("the bars cut the path's end:\n%s", v)
+	}
+}

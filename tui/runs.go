@@ -118,6 +118,7 @@ type runsModel struct {
 	filtering bool
 	input     textinput.Model
 	detail    *sessions.FullRun
+	detailOff int    // the first metric the open run's panel shows
 	confirm   string // the ID awaiting delete confirmation
 	replace   string // the ID whose export would replace a file, awaiting confirmation
 	err       error
@@ -150,7 +151,10 @@ func (m *runsModel) Focus()           { m.focused = true }
 func (m *runsModel) Blur()            { m.focused = false; m.filtering = false }
 func (m runsModel) Focused() bool     { return m.focused }
 func (m runsModel) awaitingInput() bool {
-	return m.filtering
+	// A question ("delete run …? y to confirm") takes the next key, so
+	// that any other key cancels it, 2 or q too: it stayed pending
+	// across screens, and a later y deleted.
+	return m.filtering || m.confirm != "" || m.replace != ""
 }
 
 func (m runsModel) current() *sessions.Run {
@@ -213,6 +217,9 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 		}
 		if msg.err != nil {
 			return m, func() tea.Msg { return statusMsg{text: msg.err.Error(), err: true} }
+		}
+		if m.detail == nil || msg.run == nil || m.detail.ID != msg.run.ID {
+			m.detailOff = 0
 		}
 		m.detail = msg.run
 		return m, nil
@@ -278,17 +285,33 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		m.sweep, cmd = m.sweep.Update(msg)
 		return m, cmd
 	}
-	if m.detail != nil {
-		if key.Matches(msg, k.Back) || key.Matches(msg, k.Open) {
-			m.detail = nil
+	r := m.current()
+	switch {
+	case m.detail != nil:
+		// The keys act on the run shown, which the cursor may have left
+		// (a new run arriving takes the first row); ↑↓ scroll its metrics.
+		switch {
+		case key.Matches(msg, k.Back), key.Matches(msg, k.Open):
+			m.detail, m.detailOff = nil, 0
+			return m, nil
+		case key.Matches(msg, k.Up):
+			m.detailOff = max(m.detailOff-1, 0)
+			return m, nil
+		case key.Matches(msg, k.Down):
+			m.detailOff = min(m.detailOff+1, m.detailScroll())
+			return m, nil
+		case key.Matches(msg, k.Clone), key.Matches(msg, k.Rerun), key.Matches(msg, k.Export):
+			r = &m.detail.Run
+		default:
 			return m, nil
 		}
-	}
-	if m.panel != nil && key.Matches(msg, k.Back) {
-		m.panel = nil
+	case m.panel != nil:
+		// The list's keys would act on a run hidden under the table.
+		if key.Matches(msg, k.Back) {
+			m.panel = nil
+		}
 		return m, nil
 	}
-	r := m.current()
 	switch {
 	case key.Matches(msg, k.Up):
 		if m.cursor > 0 {
@@ -311,7 +334,13 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		return m, tea.Batch(m.load(), m.sortStatus())
 	case key.Matches(msg, k.Metric):
 		m.metric = nextRunMetric(m.metric)
-		return m, tea.Batch(m.load(), m.sortStatus())
+		// Say what m changed (it said "sorted by date, descending"), the
+		// whole name too, which the column's title may cut.
+		shown := m.metric
+		if shown == "" {
+			shown = "each run's key metric"
+		}
+		return m, tea.Batch(m.load(), status("BEST VAL and TEST show "+shown+"; m for the next"))
 	case key.Matches(msg, k.Reverse):
 		m.desc = !m.desc
 		return m, tea.Batch(m.load(), m.sortStatus())
@@ -340,7 +369,10 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		m.sweep, m.sweepOpen = newSweepView(m.styles, r.SweepID), true
 		m.sweep.Focus()
 		m.sweep.SetSize(m.w, m.h)
-		return m, loadSweep(m.store, r.SweepID)
+		// Its own line replaces an earlier one, such as "this run is not a
+		// trial of a sweep", which stayed over the sweep.
+		opened := "sweep " + r.SweepID + ": esc returns to the runs"
+		return m, tea.Batch(loadSweep(m.store, r.SweepID), func() tea.Msg { return statusMsg{text: opened} })
 	case key.Matches(msg, k.Clone), key.Matches(msg, k.Rerun):
 		// The list holds summaries: the spec comes from the store.
 		store, id, clone := m.store, r.ID, key.Matches(msg, k.Clone)
@@ -351,6 +383,9 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 			}
 			if clone {
 				return editSpecMsg{spec: full.Spec, from: id}
+			}
+			if err := sessions.NotRerunnable(full); err != nil {
+				return statusMsg{text: err.Error(), err: true} // it trained a member's spec
 			}
 			return startRunsMsg{specs: []trainer.Spec{full.Spec}}
 		}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -21,5 +22,71 @@ func TestRunDetailBeforeTheFirstEpoch(t *testing.T) {
 	}
 	if strings.Contains(v, "best 0") {
 		t.Errorf("detail prints best 0:\n%s", v)
+	}
+}
+
+// TestRunDetailKeysActOnTheRunShown: in an open run, c clones the run shown
+// and ↓ scrolls its metrics (a QA pass found ↓ moved the hidden list's
+// cursor, and c then cloned the run under it, not the one on screen; at
+// 80×24 the metrics hid the confusion matrix and the keys, with nothing
+// to say so).
+func TestRunDetailKeysActOnTheRunShown(t *testing.T) {
+	store := tempStore(t)
+	ids := storeSynthRuns(t, store) // the newest, ids[1], lists first
+	a := newApp(t, store, 80, 24)
+	press(a, "3", "enter")
+	v := a.View()
+	if !strings.Contains(v, ids[1]) || !strings.Contains(v, "test confusion") || !strings.Contains(v, "c clone · R re-run") {
+		t.Fatalf("the open run at 80×24 lacks its ID, the confusion matrix or the keys:\n%s", v)
+	}
+	if !strings.Contains(v, "▲ 0 above · ▼") {
+		t.Fatalf("the metrics that do not fit are not counted:\n%s", v)
+	}
+	if strings.Count(v, "best_…_accuracy") > 0 {
+		t.Errorf("metric names cut alike:\n%s", v)
+	}
+	press(a, "down")
+	if v2 := a.View(); !strings.Contains(v2, "▲ 1 above") {
+		t.Errorf("↓ did not scroll the metrics:\n%s", v2)
+	}
+	press(a, "c")
+	if got := a.lineOf(screenSetup).text; !strings.HasPrefix(got, "cloned "+ids[1]) {
+		t.Errorf("c in the open run %s: Setup says %q", ids[1], got)
+	}
+}
+
+// TestRunDetailAtTheSmallestSize: at 50×15 an open run's loss chart takes
+// the rows its lower charts cannot fill; they were blank.
+func TestRunDetailAtTheSmallestSize(t *testing.T) {
+	store := tempStore(t)
+	storeSynthRuns(t, store)
+	a := newApp(t, store, 50, 15)
+	press(a, "3", "enter")
+	lines := strings.Split(a.View(), "\n")
+	blank := 0
+	for _, l := range lines[3 : len(lines)-2] {
+		if strings.TrimSpace(l) == "" {
+			blank++
+		}
+	}
+	if blank > 1 {
+		t.Errorf("%d blank rows in the open run:\n%s", blank, a.View())
+	}
+}
+
+// TestRunsListCutsLongNamesInTheMiddle: trials' names differ at the end,
+// so the NAME column keeps it ("#20 optimizer.lr=0.00…" hid which was
+// which).
+func TestRunsListCutsLongNamesInTheMiddle(t *testing.T) {
+	store := tempStore(t)
+	ids := storeSynthRuns(t, store)
+	name := "#20 optimizer.lr=0.000127618"
+	if err := store.UpdateRun(context.Background(), ids[0], sessions.Patch{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, store, 80, 24)
+	press(a, "3")
+	if v := a.View(); !strings.Contains(v, "0.000127618") {
+		t.Errorf("the name's end is cut:\n%s", v)
 	}
 }

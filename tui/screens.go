@@ -122,12 +122,18 @@ func (m *runsModel) Help() help.KeyMap {
 	if m.filtering {
 		return filterKeys
 	}
+	if m.confirm != "" || m.replace != "" { // the list's keys said nothing of y
+		return confirmKeys
+	}
 	if m.detail != nil && !m.sweepOpen {
 		k := m.keys
-		return ModeKeys{k.Back, k.Clone, k.Rerun, k.Export}
+		return ModeKeys{k.Back, k.Clone, k.Rerun, k.Export, k.Scroll}
 	}
 	if m.sweepOpen {
 		return m.sweep.keys
+	}
+	if m.panel != nil {
+		return ModeKeys{m.keys.Back}
 	}
 	return m.keys
 }
@@ -154,8 +160,13 @@ func (m *runsModel) Handle(msg tea.Msg) tea.Cmd {
 
 func (m *compareModel) Init() tea.Cmd       { return nil }
 func (m *compareModel) AwaitingInput() bool { return false }
-func (m *compareModel) Help() help.KeyMap   { return m.keys }
-func (m *compareModel) Title() string       { return "Compare" }
+func (m *compareModel) Help() help.KeyMap {
+	if m.cmp == nil { // nothing to compare: its keys would do nothing
+		return ModeKeys{}
+	}
+	return m.keys
+}
+func (m *compareModel) Title() string { return "Compare" }
 
 func (m *compareModel) Handle(msg tea.Msg) tea.Cmd {
 	if c, ok := msg.(compareRunsMsg); ok {

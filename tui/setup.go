@@ -70,7 +70,7 @@ func (m *setupModel) refreshDerived() {
 		m.derived.hintKey, m.derived.hint = key, ""
 		if m.table != nil {
 			if h := datasets.RangeHint(m.table, m.spec.Data.Scale); h != "" {
-				m.derived.hint = strings.Replace(h, "try --scale standard", "try standard scaling (Data › scaling)", 1)
+				m.derived.hint = h + ": try standard scaling (Data › scaling)"
 			}
 		}
 	}
@@ -264,6 +264,7 @@ func (m *setupModel) commit(f *field, v string) tea.Cmd {
 		m.invalid[key], m.typed[key] = err.Error(), v
 		return nil
 	}
+	_, wasBad := m.invalid[key]
 	delete(m.invalid, key)
 	delete(m.typed, key)
 	if dataSpecKey(m.spec.Data) != m.dataKey {
@@ -274,7 +275,14 @@ func (m *setupModel) commit(f *field, v string) tea.Cmd {
 		m.fitLoss()
 	}
 	m.rebuild()
-	return tea.Batch(m.loadDataset(), m.growthWarning(label, before))
+	warn := m.growthWarning(label, before)
+	if wasBad && warn == nil {
+		// A line such as "fix learning rate first: not a number" stayed
+		// after the value was fixed.
+		text := label + " = " + f.get(&m.spec)
+		warn = func() tea.Msg { return statusMsg{text: text} }
+	}
+	return tea.Batch(m.loadDataset(), warn)
 }
 
 func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
@@ -379,10 +387,12 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 			m.rebuild()
 			return m, m.layerStatus(fmt.Sprintf("layer %d removed", f.layer+1), before)
 		}
+		// It did nothing and said nothing, the last line staying as it was.
+		return m, status("d removes the layer under the cursor: move to one of its fields")
 	case key.Matches(msg, k.LayerUp), key.Matches(msg, k.LayerDown):
 		f := m.current()
 		if f == nil || f.layer < 0 {
-			return m, nil
+			return m, status("K and J move the layer under the cursor: move to one of its fields")
 		}
 		to := f.layer - 1
 		if key.Matches(msg, k.LayerDown) {
@@ -390,7 +400,8 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		}
 		h := m.spec.Model.Hidden
 		if to < 0 || to >= len(h) {
-			return m, nil
+			where := map[bool]string{true: "first", false: "last"}[to < 0]
+			return m, status(fmt.Sprintf("layer %d is already the %s", f.layer+1, where))
 		}
 		h[f.layer], h[to] = h[to], h[f.layer]
 		perLayer := 0

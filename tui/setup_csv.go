@@ -67,7 +67,9 @@ func (m *setupModel) openFiles() tea.Cmd {
 	m.files.SetHeight(max(m.h-6, 3))
 	m.picking = true
 	cmd := m.startEdit("")
-	m.input.Placeholder = "type a path (tab completes), or pick a file →"
+	// Short enough for the value column at 80×24; the help line says
+	// that tab completes.
+	m.input.Placeholder = "type a path or pick →"
 	m.input.ShowSuggestions = true
 	m.input.KeyMap.NextSuggestion = key.NewBinding(key.WithKeys("ctrl+n"))
 	m.input.KeyMap.PrevSuggestion = key.NewBinding(key.WithKeys("ctrl+p"))
@@ -117,11 +119,15 @@ func (m setupModel) updateFiles(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 	return m, cmd
 }
 
-// openCSVPath makes the CSV file at path the data, keeping the split, the
-// seed and the scaling, and loads it.
+// openCSVPath makes the CSV file at path the data, keeping the seed and
+// the scaling, and loads it. It goes through the registry, as --data does,
+// so that leaving the Playground's sets takes the usual 70/15/15 split
+// (Setup kept the Playground's 50% where train --data took 70%).
 func (m *setupModel) openCSVPath(path string) tea.Cmd {
 	d := m.spec.Data
-	m.spec.Data = datasets.Spec{Path: path, Split: d.Split, Seed: d.Seed, Scale: d.Scale}
+	if err := m.spec.Set("data", path); err != nil || m.spec.Data.Path != path {
+		m.spec.Data = datasets.Spec{Path: path, Split: d.Split, Seed: d.Seed, Scale: d.Scale}
+	}
 	m.table, m.columns = nil, nil
 	m.rebuild()
 	return m.loadDataset()

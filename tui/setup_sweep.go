@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -58,7 +59,7 @@ func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
 			_, err = sweeps.Expand(sweeps.Spec{Base: m.spec.Clone(), Random: []sweeps.Dist{d}, Trials: 1})
 		}
 		if err != nil {
-			msg := setupHint(err.Error())
+			msg := sweepMarkError(f, raw, err)
 			return func() tea.Msg { return statusMsg{text: msg, err: true} }
 		}
 		m.sweep[f.key] = raw
@@ -71,7 +72,7 @@ func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
 		_, err = sweeps.Expand(sweeps.Spec{Base: m.spec.Clone(), Grid: []sweeps.Param{p}})
 	}
 	if err != nil {
-		msg := setupHint(err.Error())
+		msg := sweepMarkError(f, raw, err)
 		return func() tea.Msg { return statusMsg{text: msg, err: true} }
 	}
 	m.sweep[f.key] = raw
@@ -79,4 +80,27 @@ func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
 	return func() tea.Msg {
 		return statusMsg{text: fmt.Sprintf("sweeping %s over %d values; t starts the sweep", f.label, n)}
 	}
+}
+
+// sweepMarkError says why the values to sweep f over are refused in the
+// form's terms: its label and the text typed, not the --random flag and
+// the spec path the parser names ("--random \"optimizer.lr=log:1e-4:abc\":
+// want FIELD=log:LO:HI" became "learning rate ⟳ log:1e-4:abc: want
+// log:LO:HI, two numbers").
+func sweepMarkError(f *field, raw string, err error) string {
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "--random "); ok {
+		if _, after, ok := strings.Cut(rest, `": `); ok {
+			msg = after
+		}
+	}
+	msg = strings.TrimPrefix(msg, "sweep: ")
+	for _, list := range []string{"random", "grid"} { // the axis is the field itself
+		if rest, ok := strings.CutPrefix(msg, list+" field "+strconv.Quote(f.sweep)+": "); ok {
+			msg = rest
+		}
+	}
+	msg = strings.TrimPrefix(msg, f.key+": ")
+	msg = strings.ReplaceAll(msg, "FIELD=", "")
+	return fmt.Sprintf("%s ⟳ %s: %s", f.label, raw, setupHint(msg))
 }

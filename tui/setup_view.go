@@ -30,7 +30,9 @@ func (m setupModel) viewForm(w, h int) string {
 	} else {
 		lines = append(lines, "  "+btn)
 	}
-	labelW := 22
+	// One more than the longest label (cross-validation folds, 22), so a
+	// value never touches its label ("cross-validation folds0").
+	labelW := 23
 	showHint := w >= 78
 	body := []string{}
 	cursorLine := 0
@@ -43,6 +45,9 @@ func (m setupModel) viewForm(w, h int) string {
 		val := f.get(&m.spec)
 		if f.key == "data.name" && m.pending != "" {
 			val = m.pending + "  (enter to choose a file)"
+			if len([]rune(val))+4 > w-2-labelW { // at 80×24 it read "(enter to c"
+				val = m.pending + " (enter)"
+			}
 		}
 		if t, ok := m.typed[f.key]; ok {
 			val = t
@@ -90,7 +95,13 @@ func (m setupModel) viewForm(w, h int) string {
 	lines = append(lines, body[off:end]...)
 	if !showHint {
 		if f := m.current(); f != nil {
-			lines = append(lines, st.Subtle.Render(truncate("range: "+f.hint, w-2)))
+			// The value column cuts a long reason ("✗ 100000 is out"): the
+			// line under the form has room for it.
+			if why := m.invalid[f.key]; why != "" {
+				lines = append(lines, st.Invalid.Render(truncate("✗ "+why, w-2)))
+			} else {
+				lines = append(lines, st.Subtle.Render(truncate("range: "+f.hint, w-2)))
+			}
 		}
 	}
 	return plain.Width(w).Height(h).MaxHeight(h).Render(strings.Join(lines, "\n"))

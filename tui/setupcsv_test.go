@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"workbench/datasets"
 )
 
 // toDataset steps the dataset field to "open CSV…" and presses enter.
@@ -46,6 +48,11 @@ func TestSetupCSVPickerCompletesAndOpens(t *testing.T) {
 	s := a.setupScreen()
 	if s.picking || s.spec.Data.Path != filepath.Join(dir, "loans.csv") || s.table == nil {
 		t.Fatalf("not opened: %+v (err %v)", s.spec.Data, s.dataErr)
+	}
+	// Leaving the Playground's circle takes the usual split, as --data
+	// does (Setup kept 0.5, 0.25, 0.25).
+	if got := s.spec.Data.Split; !slices.Equal(got[:], datasets.DefaultSplit[:]) {
+		t.Errorf("a CSV opened from the circle has split %v, want %v", got, datasets.DefaultSplit)
 	}
 	// The picker itself: esc leaves the data as it was.
 	openCSVPicker(t, a)
@@ -223,5 +230,26 @@ func TestSetupCSVPickerLayout(t *testing.T) {
 	}
 	if got := pickerHint(30); len([]rune(got)) > 30 {
 		t.Fatalf("the narrowest hint is %d wide", len([]rune(got)))
+	}
+}
+
+// TestSetupOpenCSVFitsAt80: the "open CSV…" step and the picker's path
+// input say what to do within the form's value column at 80×24 (they read
+// "(enter to c" and "type a path (tab compl").
+func TestSetupOpenCSVFitsAt80(t *testing.T) {
+	a := newApp(t, nil, 80, 24)
+	a.setupScreen().cursor = 1
+	for i := 0; a.setupScreen().pending != openCSV; i++ {
+		press(a, "left")
+		if i > 50 {
+			t.Fatal("no open CSV… step")
+		}
+	}
+	if v := a.View(); !strings.Contains(v, "‹ open CSV… (enter) ›") {
+		t.Errorf("the open CSV… step at 80×24:\n%s", v)
+	}
+	press(a, "enter")
+	if v := a.View(); !strings.Contains(v, "type a path or pick →") {
+		t.Errorf("the path input at 80×24:\n%s", v)
 	}
 }

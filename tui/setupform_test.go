@@ -162,3 +162,65 @@ func TestSetupRemembersTheLastSpec(t *testing.T) {
 		t.Fatalf("Options.Spec lost to the remembered spec: %s", got.Data.Name)
 	}
 }
+
+// TestInvalidReasonShowsWholeAt80: at 80×24 the value column cuts an
+// invalid value's reason ("✗ 100000 is out"); the line under the form,
+// which holds the range, shows it whole.
+func TestInvalidReasonShowsWholeAt80(t *testing.T) {
+	a := newApp(t, nil, 80, 24)
+	editField(t, a, "data.aug_noise")
+	for _, k := range strings.Split("100000", "") {
+		press(a, k)
+	}
+	press(a, "enter")
+	if v := a.View(); !strings.Contains(v, "✗ 100000 is out of range [0, 10]") {
+		t.Errorf("the reason at 80×24:\n%s", v)
+	}
+}
+
+// TestLongestLabelKeepsAGap: the longest label is followed by a space
+// before its value (it read "cross-validation folds0").
+func TestLongestLabelKeepsAGap(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	editField(t, a, "cv")
+	press(a, "esc")
+	if v := a.View(); !strings.Contains(v, "cross-validation folds ") {
+		t.Errorf("no gap after the longest label:\n%s", v)
+	}
+}
+
+// TestFixedValueClearsItsError: after t refused an invalid value, fixing
+// it replaces "fix learning rate first: …" on the status line.
+func TestFixedValueClearsItsError(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	editField(t, a, "optimizer.lr")
+	a.setupScreen().input.SetValue("abc")
+	press(a, "enter", "t")
+	if a.statusOK || !strings.HasPrefix(a.status, "fix learning rate first") {
+		t.Fatalf("t with an invalid rate: status %q", a.status)
+	}
+	editField(t, a, "optimizer.lr")
+	a.setupScreen().input.SetValue("0.1")
+	press(a, "enter")
+	if !a.statusOK || a.status != "learning rate = 0.1" {
+		t.Errorf("after the fix: status %q (ok %v)", a.status, a.statusOK)
+	}
+}
+
+// TestLayerKeysSayWhyTheyDidNothing: d away from a layer and K on the
+// first layer say why nothing happened (the last line stayed as it was).
+func TestLayerKeysSayWhyTheyDidNothing(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	press(a, "d")
+	if a.status != "d removes the layer under the cursor: move to one of its fields" {
+		t.Errorf("d on the Train button: %q", a.status)
+	}
+	editField(t, a, "model.hidden[0].units")
+	press(a, "esc", "K")
+	if a.status != "layer 1 is already the first" {
+		t.Errorf("K on layer 1: %q", a.status)
+	}
+	if n := len(a.setupScreen().spec.Model.Hidden); n != 2 {
+		t.Errorf("%d layers", n)
+	}
+}

@@ -98,3 +98,67 @@ func TestStartingMovesToTrain(t *testing.T) {
 		t.Errorf("Setup still says %q", l.text)
 	}
 }
+
+// TestEditAndRestartSaysWhatItDid: e on Train opens Setup on the run's
+// spec and says so (Setup's line stayed empty).
+func TestEditAndRestartSaysWhatItDid(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 5
+	addSynthRun(t, a, spec, "20261129-100000-eeeeee")
+	press(a, "2", "e")
+	if a.screen != screenSetup || !strings.HasPrefix(a.status, "the spec of 20261129-100000-eeeeee is in Setup") {
+		t.Errorf("screen %d, status %q", a.screen, a.status)
+	}
+}
+
+// TestTrainWithoutRunsOffersNoRunKeys: before any run, Train's help line
+// lists only the keys that do something (it offered pause, stop, restart…).
+func TestTrainWithoutRunsOffersNoRunKeys(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	press(a, "2")
+	l := strings.Split(a.View(), "\n")
+	if last := l[len(l)-1]; strings.Contains(last, "pause") || !strings.Contains(last, "quit") {
+		t.Errorf("help line with no run: %q", last)
+	}
+}
+
+// TestCompareWithNothingOffersNoKeys: Compare before a comparison lists
+// only the global keys.
+func TestCompareWithNothingOffersNoKeys(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	press(a, "4")
+	l := strings.Split(a.View(), "\n")
+	if last := l[len(l)-1]; strings.Contains(last, "next metric") || !strings.Contains(last, "quit") {
+		t.Errorf("help line with nothing to compare: %q", last)
+	}
+}
+
+// TestSweepTableKeyOnARunOfItsOwn: w on a run that is no sweep's trial
+// says so (it did nothing in silence).
+func TestSweepTableKeyOnARunOfItsOwn(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 5
+	addSynthRun(t, a, spec, "20261129-100000-wwwwww")
+	press(a, "2", "w")
+	if a.status != "w shows a sweep's trials: this run is not a trial of a sweep" || a.trainScreen().showSweep {
+		t.Errorf("w on a run of its own: %q", a.status)
+	}
+}
+
+// TestSetupNamesFieldsByTheirLabels: an error that starts with a spec path
+// names the Setup field instead ("data.path: open x.csv: …" read as a
+// path the form never shows).
+func TestSetupNamesFieldsByTheirLabels(t *testing.T) {
+	for in, want := range map[string]string{
+		"data.path: open nofile.csv: no such file or directory":               "CSV path: open nofile.csv: no such file or directory",
+		"optimizer.lr: not a number":                                          "learning rate: not a number",
+		`model.hidden[1].activation: unknown value "relux" (want relu, tanh)`: `layer 2 activation: unknown value "relux" (want relu, tanh)`,
+		"nothing to rewrite: here":                                            "nothing to rewrite: here",
+	} {
+		if got := setupHint(in); got != want {
+			t.Errorf("%s:\n got %s\nwant %s", in, got, want)
+		}
+	}
+}

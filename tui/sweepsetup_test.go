@@ -46,3 +46,57 @@ func TestSetupSearchesARangeWithTPE(t *testing.T) {
 		t.Fatalf("bad range accepted: %q", a.status)
 	}
 }
+
+// TestSetupSweepErrorsSpeakTheForm: refused values to sweep are named by
+// the field's label and the text typed, not by the --random flag and the
+// spec path.
+func TestSetupSweepErrorsSpeakTheForm(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	for raw, want := range map[string]string{
+		"log:1e-4:abc": "learning rate ⟳ log:1e-4:abc: want log:LO:HI, two numbers",
+		"log:0.1:0.01": "learning rate ⟳ log:0.1:0.01: log needs 0 < LO < HI, got 0.1:0.01",
+		"0.1,abc":      "learning rate ⟳ 0.1,abc: not a number",
+	} {
+		editField(t, a, "optimizer.lr")
+		press(a, "esc", "w")
+		a.setupScreen().input.SetValue(raw)
+		press(a, "enter")
+		if a.statusOK || a.status != want {
+			t.Errorf("%s: status %q, want %q", raw, a.status, want)
+		}
+		if strings.Contains(a.status, "--") {
+			t.Errorf("%s: the status names a flag: %q", raw, a.status)
+		}
+	}
+}
+
+// TestSetupRefusesASweepThatNeverEnds: with epochs ∞ and nothing to stop
+// the trials, w refuses the values to sweep and says why (the sweep
+// started, its first trials trained for good and the rest never ran).
+func TestSetupRefusesASweepThatNeverEnds(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	spec := trainer.DefaultSpec()
+	spec.Epochs = 0
+	a.setupScreen().setSpec(spec)
+	editField(t, a, "optimizer.lr")
+	press(a, "esc", "w")
+	a.setupScreen().input.SetValue("0.01,0.1")
+	press(a, "enter")
+	if a.statusOK || !strings.Contains(a.status, "no epoch limit") || len(a.setupScreen().sweep) != 0 {
+		t.Errorf("status %q, marks %v", a.status, a.setupScreen().sweep)
+	}
+}
+
+// TestSetupSweepChecksEveryChoice: a choice the field cannot take is
+// refused when marked, named plainly (it passed when the one trial drawn
+// to check missed it).
+func TestSetupSweepChecksEveryChoice(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	editField(t, a, "model.hidden[0].activation")
+	press(a, "esc", "w")
+	a.setupScreen().input.SetValue("choice:relu,relux")
+	press(a, "enter")
+	if a.statusOK || !strings.HasPrefix(a.status, `activation ⟳ choice:relu,relux: value "relux": `) || len(a.setupScreen().sweep) != 0 {
+		t.Errorf("status %q, marks %v", a.status, a.setupScreen().sweep)
+	}
+}

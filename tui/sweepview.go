@@ -119,7 +119,11 @@ func (m sweepViewModel) importanceLines() int {
 	if m.rep == nil {
 		return 0
 	}
-	return 2 + min(len(m.rep.Importance.Params), 6)
+	n := 2 + min(len(m.rep.Importance.Params), 6)
+	if m.rep.Importance.Note != "" {
+		n++
+	}
+	return n
 }
 
 func (m sweepViewModel) View() string {
@@ -156,10 +160,11 @@ func (m sweepViewModel) importanceView() []string {
 	if how != "" {
 		head += fmt.Sprintf(" (%s, %d trials)", how, imp.Trials)
 	}
-	if imp.Note != "" {
-		head += " · " + st.Bad.Render(imp.Note)
-	}
 	out := []string{truncateANSI(st.Header.Render(head), m.w)}
+	if imp.Note != "" {
+		// On a line of its own: after the head, 80 columns cut it off.
+		out = append(out, st.Bad.Render(truncate("  "+imp.Note, m.w)))
+	}
 	nameW := 14
 	barW := max(min(m.w-nameW-10, 40), 4)
 	for i, p := range imp.Params {
@@ -173,7 +178,7 @@ func (m sweepViewModel) importanceView() []string {
 		share = math.Min(math.Max(share, 0), 1)
 		full := int(math.Round(share * float64(barW)))
 		bar := st.Accent.Render(strings.Repeat("█", full)) + st.Subtle.Render(strings.Repeat("░", barW-full))
-		out = append(out, fmt.Sprintf("  %-*s %s %s", nameW, truncate(p.Field, nameW), bar, strconv.Itoa(int(math.Round(share*100)))+"%"))
+		out = append(out, fmt.Sprintf("  %-*s %s %s", nameW, truncateMiddle(p.Field, nameW), bar, strconv.Itoa(int(math.Round(share*100)))+"%"))
 	}
 	out = append(out, st.Subtle.Render(truncate("←→ axis · ↑↓ move brush · +/- widen/narrow · x clear · enter compare the best in the brush · esc back", m.w)))
 	return out

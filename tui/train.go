@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"workbench/sessions"
 	"workbench/trainer"
@@ -38,7 +39,9 @@ func newTrain(st *Styles, store sessions.Store) trainModel {
 	in := textinput.New()
 	in.CharLimit = 500
 	return trainModel{keys: DefaultTrainKeys(), styles: st, store: store, input: in, net: newNetwork(st),
-		bar: progress.New(progress.WithDefaultGradient(), progress.WithoutPercentage())}
+		// The bar takes lipgloss's colour profile, which follows NO_COLOR and
+		// the terminal: by default it asked termenv, which ignores NO_COLOR.
+		bar: progress.New(progress.WithDefaultGradient(), progress.WithoutPercentage(), progress.WithColorProfile(lipgloss.ColorProfile()))}
 }
 
 func (m *trainModel) SetSize(w, h int) {
@@ -110,6 +113,9 @@ func (m trainModel) layout() (chartW, rightW, lossH, metricH, bw, bh int) {
 	chartW = m.w - rightW
 	lossH = max(body*3/5, 4)
 	metricH = max(body-lossH, 3)
+	if metricH < 5 { // a chart needs 5 rows: near 50×15 the lower one was blank rows
+		lossH, metricH = body, 0
+	}
 	bw = max(rightW-4, 0)
 	bh = max(min(body/2, bw/2), 0)
 	return
@@ -259,6 +265,8 @@ func (m trainModel) updateKeys(msg tea.KeyMsg) (trainModel, tea.Cmd) {
 	case key.Matches(msg, k.SweepTable):
 		if r := m.selected(); r != nil && r.sweep != "" {
 			m.showSweep = !m.showSweep
+		} else { // it did nothing in silence
+			return m, status("w shows a sweep's trials: this run is not a trial of a sweep")
 		}
 	case key.Matches(msg, k.TestPoints):
 		m.showTest = !m.showTest
@@ -303,8 +311,8 @@ func (m trainModel) updateKeys(msg tea.KeyMsg) (trainModel, tea.Cmd) {
 		if !r.closed {
 			r.handle.Stop()
 		}
-		spec := r.spec
-		return m, func() tea.Msg { return editSpecMsg{spec: spec} }
+		spec, id := r.spec, r.id
+		return m, func() tea.Msg { return editSpecMsg{spec: spec, from: id, edit: true} }
 	case key.Matches(msg, k.Tag), key.Matches(msg, k.Annotate):
 		m.inputMode = "tag"
 		m.input.Placeholder = "tags, separated by spaces"

@@ -172,6 +172,7 @@ func (m trainModel) progressLine(r *liveRun) string {
 		}
 	}
 	eta := "ETA —"
+	status := statusLabel(r)
 	switch {
 	case r.fin != nil:
 		sps = r.fin.SamplesPerSec
@@ -179,12 +180,13 @@ func (m trainModel) progressLine(r *liveRun) string {
 		if r.fin.Elapsed >= 10*time.Second {
 			eta = "took " + r.fin.Elapsed.Round(time.Second).String()
 		}
+	case epochs == 0 && status == "paused": // it read "running 2s … paused"
+		eta = "trained " + elapsed.Round(time.Second).String()
 	case epochs == 0:
 		eta = "running " + elapsed.Round(time.Second).String()
 	case frac > 0:
 		eta = "ETA " + (time.Duration(float64(elapsed)/frac) - elapsed).Round(time.Second).String()
 	}
-	status := statusLabel(r)
 	statusStyle := st.Accent
 	switch trainer.Status(status) {
 	case trainer.StatusDiverged, trainer.StatusStopped, trainer.StatusFailed, trainer.StatusInterrupted:
@@ -257,7 +259,7 @@ func (m trainModel) rightColumn(r *liveRun, w, h int) string {
 	if len(tail) == 0 {
 		used--
 	}
-	parts = append(parts, m.metricPanel(r, w-4, max(h-2-used, 4)))
+	parts = append(parts, m.metricPanel(r, w-4, max(h-2-used, 2)))
 	parts = append(parts, tail...)
 	content := plain.MaxHeight(h - 2).Render(strings.Join(parts, "\n"))
 	return st.Panel.Width(w - 2).Height(h - 2).Render(content)
@@ -292,9 +294,17 @@ func (m trainModel) metricPanel(r *liveRun, w, maxRows int) string {
 		}
 		return keys[i] < keys[j]
 	})
+	// A header, the metrics, a "+N more" line when some do not fit and the
+	// best-epoch line when there is room for it beside one metric: at
+	// 80×24 the boundary and the confusion matrix leave three rows.
 	hidden := 0
-	if limit := maxRows - 2; len(keys) > limit { // a header and the best-epoch line
-		limit = max(limit-1, 1) // and the "+N more" line
+	showBest := maxRows >= 4
+	limit := maxRows - 1
+	if showBest {
+		limit--
+	}
+	if len(keys) > limit {
+		limit = max(limit-1, 0)
 		hidden, keys = len(keys)-limit, keys[:limit]
 	}
 	// Columns: now and best always; test after the run when there is room.
@@ -336,6 +346,19 @@ func (m trainModel) metricPanel(r *liveRun, w, maxRows int) string {
 	if w-used() < 10 && len(cols) == 3 {
 		cols, widths = cols[:2], widths[:2]
 	}
+	// Wide values (a regression's mae of 23268.8149) leave the names no
+	// room and were cut mid-number ("22547.5…"): keep one column, the best
+	// value of a finished run, the current one of a run in progress.
+	if w-used() < 6 && len(cols) == 2 {
+		keep := 1
+		if r.fin == nil {
+			keep = 0
+		}
+		cols, widths = cols[keep:keep+1], widths[keep:keep+1]
+		for i := range cells {
+			cells[i] = cells[i][keep : keep+1]
+		}
+	}
 	nameW := max(w-used(), 6)
 	head := fmt.Sprintf("%-*s", nameW, "val metric")
 	for j, c := range cols {
@@ -352,6 +375,8 @@ func (m trainModel) metricPanel(r *liveRun, w, maxRows int) string {
 	if hidden > 0 {
 		rows = append(rows, st.Subtle.Render(truncate(fmt.Sprintf("+%d more metrics (Runs › enter shows all)", hidden), w)))
 	}
-	rows = append(rows, st.Subtle.Render(truncate(fmt.Sprintf("best epoch %d · lr %s · %s", r.bestEpoch, numfmt.Short(r.last.LR), r.start.Summary), w)))
+	if showBest {
+		rows = append(rows, st.Subtle.Render(truncate(fmt.Sprintf("best epoch %d · lr %s · %s", r.bestEpoch, numfmt.Short(r.last.LR), r.start.Summary), w)))
+	}
 	return strings.Join(rows, "\n")
 }

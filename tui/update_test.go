@@ -278,6 +278,14 @@ func TestSweepFromSetup(t *testing.T) {
 	if len(sws) != 1 || sws[0].Trials != 2 || sws[0].Status != "done" {
 		t.Fatalf("stored sweeps: %+v", sws)
 	}
+	// On Runs, w opens a trial's sweep; its line replaces an earlier error
+	// (which stayed over the sweep).
+	press(a, "3")
+	send(a, statusMsg{text: "this run is not a trial of a sweep", err: true})
+	press(a, "w")
+	if !a.runsScreen().sweepOpen || !a.statusOK || !strings.HasPrefix(a.status, "sweep "+sws[0].ID+": esc returns") {
+		t.Fatalf("w on a trial: open %v, status %q", a.runsScreen().sweepOpen, a.status)
+	}
 }
 
 func TestSetupOpensATypedCSVPath(t *testing.T) {
