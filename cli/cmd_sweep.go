@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/signal"
 	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -240,7 +238,7 @@ func runSweep(e *env, store sessions.Store, spec sweeps.Spec, parallel int, json
 	// costs a few megabytes and gives the CPU back to training (measured:
 	// 2 workers went from 1.73× to about 1.8× the trials/minute of 1).
 	debug.SetGCPercent(400)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, caught, stop := signalContext()
 	defer stop()
 	total, err := sweeps.Budget(spec) // TPE makes its trials as it goes
 	if err != nil {
@@ -268,11 +266,16 @@ func runSweep(e *env, store sessions.Store, spec sweeps.Spec, parallel int, json
 		return nil, err
 	}
 	if jsonOut {
-		return res, writeJSON(e.stdout, map[string]any{"event": "finished", "id": res.ID, "status": res.Status, "objective": res.Objective,
+		err = writeJSON(e.stdout, map[string]any{"event": "finished", "id": res.ID, "status": res.Status, "objective": res.Objective,
 			"best": bestTrial(res)}, false)
+	} else {
+		fmt.Fprintln(e.stdout)
+		err = showSweep(e, store, res.ID, false)
 	}
-	fmt.Fprintln(e.stdout)
-	return res, showSweep(e, store, res.ID, false)
+	if sig := caught(); err == nil && sig != 0 && res.Status == "stopped" {
+		err = interruptedError{sig: sig, what: "sweep " + res.ID + " saved as stopped"}
+	}
+	return res, err
 }
 
 func parallelism(p int) int {

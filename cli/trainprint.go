@@ -1,13 +1,10 @@
 package cli
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -22,8 +19,9 @@ import (
 const lineWidth = 100
 
 // trainAndPrint trains spec on data, recording it in store unless store is
-// nil, and prints its events. Ctrl-C stops the run cleanly: it is saved as
-// "stopped". A run that fails or diverges is a command failure.
+// nil, and prints its events. Ctrl-C or SIGTERM stops the run cleanly: it
+// is saved as "stopped" and the command ends with an interruptedError. A
+// run that fails or diverges is a command failure.
 func trainAndPrint(e *env, store sessions.Store, spec trainer.Spec, data *datasets.Prepared, jsonOut, verbose bool) error {
 	_, err := trainAndPrintID(e, store, spec, data, jsonOut, verbose)
 	return err
@@ -31,7 +29,7 @@ func trainAndPrint(e *env, store sessions.Store, spec trainer.Spec, data *datase
 
 // trainAndPrintID is trainAndPrint that also returns the run's ID.
 func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *datasets.Prepared, jsonOut, verbose bool) (string, error) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, caught, stop := signalContext()
 	defer stop()
 	live, err := sessions.Start(ctx, store, spec, sessions.StartOptions{Data: data, Trainer: trainer.Options{MaxMemory: e.maxMemory}})
 	if err != nil {
@@ -66,7 +64,21 @@ func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *data
 	}
 	switch fin.Status {
 	case trainer.StatusDiverged, trainer.StatusFailed:
-		return fin.ID, errQuiet
+		// Said on stdout too, in the last epoch line or event; stderr
+		// is where a script looks for why the command failed.
+		msg := fmt.Sprintf("run %s %s", fin.ID, fin.Status)
+		if fin.Reason != "" {
+			msg += ": " + fin.Reason
+		}
+		return fin.ID, errors.New(msg)
+	case trainer.StatusStopped:
+		if sig := caught(); sig != 0 {
+			what := "run " + fin.ID + " not saved"
+			if store != nil {
+				what = "run " + fin.ID + " saved as stopped"
+			}
+			return fin.ID, interruptedError{sig: sig, what: what}
+		}
 	}
 	return fin.ID, nil
 }
