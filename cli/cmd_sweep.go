@@ -256,10 +256,10 @@ func runSweep(e *env, store sessions.Store, spec sweeps.Spec, parallel int, json
 			defer outMu.Unlock()
 			if jsonOut {
 				writeJSON(e.stdout, map[string]any{"event": "trial", "index": r.Trial.Index, "run_id": r.RunID, "status": r.Status,
-					"objective": jsonFloat(r.Objective, r.HasObj), "epochs": r.Epochs, "params": r.Trial.Params}, false)
+					"objective": jsonFloat(r.Objective, r.HasObj), "epochs": r.Epochs, "params": trialParams(r.Trial)}, false)
 				return
 			}
-			fmt.Fprintf(e.stdout, "trial %d/%d %s %-14s %s  %s\n", r.Trial.Index+1, total, r.RunID, r.Status, fmtMetric(r.Objective, r.HasObj), paramLine(r.Trial.Params))
+			fmt.Fprintf(e.stdout, "trial %d/%d %s %-14s %s  %s\n", r.Trial.Index+1, total, r.RunID, r.Status, fmtMetric(r.Objective, r.HasObj), paramLine(trialParams(r.Trial)))
 		}}
 	res, err := sweeps.Run(ctx, store, spec, o)
 	if err != nil {
@@ -319,7 +319,21 @@ func bestTrial(res *sweeps.Result) any {
 		return nil
 	}
 	t := res.Trials[best]
-	return map[string]any{"run_id": t.RunID, "objective": t.Objective, "params": t.Trial.Params}
+	return map[string]any{"run_id": t.RunID, "objective": t.Objective, "params": trialParams(t.Trial)}
+}
+
+// trialParams are t's swept fields as its spec holds them: the values
+// 'sweep show' prints (0.01 for a grid's 1e-2), so that a script can
+// match a trial from the sweep's own lines with its ranking.
+func trialParams(t sweeps.Trial) map[string]string {
+	p := make(map[string]string, len(t.Params))
+	for f, v := range t.Params {
+		if got := sweeps.ParamValue(t.Spec, f); got != "" {
+			v = got
+		}
+		p[f] = v
+	}
+	return p
 }
 
 // ensembleSweep combines the k best trials of a finished sweep into an

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestSweepJSONParamsMatchSweepShow: the params of 'sweep --json' (each
+// trial line and the best) are the values 'sweep show --json' ranks, so a
+// script can join them; they were the text of the grid as typed (1e-2
+// in one, 0.01 in the other).
+func TestSweepJSONParamsMatchSweepShow(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	out, errs, code := cli(t, db, "", "sweep", "--data", "xor", "--epochs", "2", "--grid", "lr=1e-2,1e-1",
+		"--grid", "layers=4;8,8", "--parallel", "1", "--json")
+	if code != 0 {
+		t.Fatalf("sweep exit %d: %s", code, errs)
+	}
+	type trial struct {
+		Event  string            `json:"event"`
+		ID     string            `json:"id"`
+		RunID  string            `json:"run_id"`
+		Params map[string]string `json:"params"`
+		Best   struct {
+			RunID  string            `json:"run_id"`
+			Params map[string]string `json:"params"`
+		} `json:"best"`
+	}
+	live := map[string]map[string]string{}
+	var fin trial
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ev trial
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		if ev.Event == "trial" {
+			live[ev.RunID] = ev.Params
+		} else {
+			fin = ev
+		}
+	}
+	out, errs, code = cli(t, db, "", "sweep", "show", fin.ID, "--json")
+	var rep struct {
+		Ranking []struct {
+			RunID  string            `json:"run_id"`
+			Params map[string]string `json:"params"`
+		} `json:"ranking"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Ranking) != 4 || len(live) != 4 {
+		t.Fatalf("sweep show exit %d, %d trials live: %s %s", code, len(live), out, errs)
+	}
+	for _, r := range rep.Ranking {
+		if !reflect.DeepEqual(live[r.RunID], r.Params) {
+			t.Errorf("run %s: sweep --json params %v, sweep show %v", r.RunID, live[r.RunID], r.Params)
+		}
+	}
+	if fin.Best.RunID != rep.Ranking[0].RunID || !reflect.DeepEqual(fin.Best.Params, rep.Ranking[0].Params) {
+		t.Errorf("best %s %v, sweep show's first %s %v", fin.Best.RunID, fin.Best.Params, rep.Ranking[0].RunID, rep.Ranking[0].Params)
+	}
+	if p := rep.Ranking[0].Params["lr"]; p != "0.01" && p != "0.1" {
+		t.Errorf("lr %q", p)
+	}
+}
