@@ -64,3 +64,18 @@ func TestSweepJSONParamsMatchSweepShow(t *testing.T) {
 		t.Errorf("lr %q", p)
 	}
 }
+
+// TestRunsListUnknownStatusIsAUsageError: a status filter with a word no
+// run can have (status=finished for done) exits 2 and names the
+// statuses, where it listed no runs and exited 0.
+func TestRunsListUnknownStatusIsAUsageError(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	out, errs, code := cli(t, db, "", "runs", "list", "--json", "--filter", "status=finished")
+	if code != 2 || out != "" || !strings.HasPrefix(errs, `workbench runs list: filter "status=finished": unknown status "finished" (running, done, early_stopped,`) {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	out, errs, code = cli(t, db, "", "runs", "list", "--json", "--filter", "status=done|early_stopped")
+	if code != 0 || strings.TrimSpace(out) != "[]" || errs != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}

@@ -2,9 +2,26 @@ package sessions
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+
+	"workbench/trainer"
 )
+
+// runStatuses are the statuses a run can have: a status filter naming
+// another (status=finished) is an error, not an empty list.
+var runStatuses = []trainer.Status{trainer.StatusRunning, trainer.StatusDone, trainer.StatusEarlyStopped,
+	trainer.StatusTargetReached, trainer.StatusDiverged, trainer.StatusStopped, trainer.StatusPruned,
+	trainer.StatusInterrupted, trainer.StatusFailed}
+
+func statusList() string {
+	names := make([]string, len(runStatuses))
+	for i, s := range runStatuses {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
+}
 
 // Query selects and orders runs for ListRuns.
 type Query struct {
@@ -69,7 +86,12 @@ func (q *Query) ParseFilter(expr string) error {
 			if op != "=" {
 				return fmt.Errorf("filter %q: status takes =", expr)
 			}
-			q.Status = append(q.Status, strings.Split(val, "|")...)
+			for _, st := range strings.Split(val, "|") {
+				if !slices.Contains(runStatuses, trainer.Status(st)) {
+					return fmt.Errorf("filter %q: unknown status %q (%s)", expr, st, statusList())
+				}
+				q.Status = append(q.Status, st)
+			}
 			return nil
 		case "dataset", "tag", "sweep":
 			if op != "=" {
