@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -18,6 +20,7 @@ import (
 	"workbench/queue"
 	"workbench/sessions"
 	"workbench/sweeps"
+	"workbench/trainer"
 )
 
 func newSweepCmd(e *env) *cobra.Command {
@@ -275,7 +278,26 @@ func runSweep(e *env, store sessions.Store, spec sweeps.Spec, parallel int, json
 	if sig := caught(); err == nil && sig != 0 && res.Status == "stopped" {
 		err = interruptedError{sig: sig, what: "sweep " + res.ID + " saved as stopped"}
 	}
+	if err == nil && res.Status == "done" && bestTrial(res) == nil {
+		err = noBestError(res)
+	}
 	return res, err
+}
+
+// noBestError fails a sweep that ran every trial to an end but has no best
+// trial to show for it (each diverged, failed or was pruned): as a
+// diverged 'train' does, it exits 1, its JSON "best" being null.
+func noBestError(res *sweeps.Result) error {
+	counts := map[trainer.Status]int{}
+	for _, t := range res.Trials {
+		counts[t.Status]++
+	}
+	statuses := slices.Sorted(maps.Keys(counts))
+	parts := make([]string, len(statuses))
+	for i, st := range statuses {
+		parts[i] = fmt.Sprintf("%d %s", counts[st], st)
+	}
+	return fmt.Errorf("sweep %s has no best trial: of %d trials, %s", res.ID, len(res.Trials), strings.Join(parts, ", "))
 }
 
 func parallelism(p int) int {

@@ -79,3 +79,30 @@ func TestRunsListUnknownStatusIsAUsageError(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }
+
+// TestSweepWithNoBestTrialFails: a sweep whose every trial diverged exits
+// 1 and says so on stderr, after its ranking; it exited 0 with "best":
+// null, as if it had found something.
+func TestSweepWithNoBestTrialFails(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	args := []string{"sweep", "--data", "reg-plane", "--opt", "sgd", "--layers", "16", "--act", "relu", "--epochs", "50",
+		"--grid", "lr=9,10", "--parallel", "1"}
+	for _, jsonOut := range []bool{false, true} {
+		a := args
+		if jsonOut {
+			a = append(a[:len(a):len(a)], "--json")
+		}
+		out, errs, code := cli(t, db, "", a...)
+		if code != 1 || !strings.HasPrefix(errs, "workbench sweep: sweep sweep-") ||
+			!strings.HasSuffix(errs, " has no best trial: of 2 trials, 2 diverged\n") {
+			t.Fatalf("json %v: exit %d, stderr %q", jsonOut, code, errs)
+		}
+		if jsonOut {
+			if fin := lastEvent(t, out); fin["event"] != "finished" || fin["best"] != nil || fin["status"] != "done" {
+				t.Errorf("finished event %v", fin)
+			}
+		} else if !strings.Contains(out, "RANK") {
+			t.Errorf("no ranking: %q", out)
+		}
+	}
+}
