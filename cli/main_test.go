@@ -85,6 +85,11 @@ func TestExitStatuses(t *testing.T) {
 		{[]string{"train", "--data", "nope", "--no-save"}, 2, "unknown dataset nope"},
 		{[]string{"train", "--data", "no/such.csv", "--no-save"}, 1, "no/such.csv"},
 		{[]string{"train", "--data", bad, "--no-save"}, 1, `line 3, column 2 ("b"): expected a number, got "x"`},
+		// A column the flags name that the file lacks is a bad flag (2),
+		// as an unknown dataset is; bad cells are the file's fault (1).
+		{[]string{"train", "--data", bad, "--target", "label", "--no-save"}, 2, `target: no column named "label" (columns: a, b, y)`},
+		{[]string{"train", "--data", bad, "--ignore", "id", "--no-save"}, 2, `ignore: no column named "id"`},
+		{[]string{"train", "--data", bad, "--ignore", "y", "--no-save"}, 2, `ignore: "y" is the target column`},
 		{[]string{"train", "--data", "reg-plane", "--opt", "sgd", "--lr", "10", "--layers", "16", "--act", "relu", "--epochs", "50", "--no-save"}, 1, ""},
 		{[]string{"frobnicate"}, 2, "unknown command"},
 		{[]string{"runs", "show", "missing"}, 1, "no run missing"},

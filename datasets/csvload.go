@@ -163,19 +163,21 @@ func (l *loader) start(first, second []string, firstLine int) error {
 			}
 		}
 	}
+	// A column the options name that the file lacks is a wrong spec
+	// (--target, --ignore), not a bad file.
 	target, err := resolveColumn(l.o.Target, l.names, w)
 	if err != nil {
-		return l.fail(0, 0, "", "target: %v", err)
+		return &SpecError{l.fail(0, 0, "", "target: %v", err)}
 	}
 	l.target = target
 	l.ignored = make([]bool, w)
 	for _, ig := range l.o.Ignore {
 		j, err := resolveColumn(ig, l.names, w)
 		if err != nil {
-			return l.fail(0, 0, "", "ignore: %v", err)
+			return &SpecError{l.fail(0, 0, "", "ignore: %v", err)}
 		}
 		if j == target {
-			return l.fail(0, 0, "", "ignore: %s is the target column", quoteCell(ig))
+			return &SpecError{l.fail(0, 0, "", "ignore: %s is the target column", quoteCell(ig))}
 		}
 		l.ignored[j] = true
 	}
