@@ -28,7 +28,7 @@ func newEnsembleCmd(e *env) *cobra.Command {
 			"workbench ensemble ID1 ID2 ID3 --method weighted --name 'weighted trio' --json",
 			"workbench train --data breast-cancer --scale standard --layers 16 --seeds 5 --ensemble",
 		),
-		Args: cobra.MinimumNArgs(2),
+		Args: minArgs(2, "ensemble needs 2 or more run IDs"),
 	}
 	fs := cmd.Flags()
 	method := fs.String("method", "mean", "how members combine: mean, vote or weighted")

@@ -92,6 +92,8 @@ func TestExitStatuses(t *testing.T) {
 		{[]string{"train", "--data", bad, "--ignore", "y", "--no-save"}, 2, `ignore: "y" is the target column`},
 		{[]string{"train", "--data", "reg-plane", "--opt", "sgd", "--lr", "10", "--layers", "16", "--act", "relu", "--epochs", "50", "--no-save"}, 1, ""},
 		{[]string{"frobnicate"}, 2, "unknown command"},
+		{[]string{"ensemble", "abc"}, 2, "workbench ensemble: ensemble needs 2 or more run IDs\nRun 'workbench ensemble --help' for usage.\n"},
+		{[]string{"runs", "compare", "abc"}, 2, "compare needs 2 run ID(s)"},
 		{[]string{"runs", "show", "missing"}, 1, "no run missing"},
 		{[]string{"sweep", "show", "nope"}, 1, "workbench sweep show: no sweep nope\n"},
 		{[]string{"train", "--help"}, 0, ""},
