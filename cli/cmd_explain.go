@@ -10,6 +10,7 @@ import (
 
 	"workbench/analysis"
 	"workbench/numfmt"
+	"workbench/sessions"
 )
 
 func newExplainCmd(e *env) *cobra.Command {
@@ -87,11 +88,23 @@ func printImportance(w io.Writer, r *analysis.ImportanceResult) {
 
 func printAttribution(w io.Writer, r *analysis.AttributionResult) {
 	fmt.Fprintf(w, "test row %d of run %s: %s = %s (actual %s); %s at the training means; %s\n",
-		r.Row, r.RunID, r.Output, numfmt.Value(r.Value), r.Actual, numfmt.Value(r.BaselineValue), r.Method)
+		r.Row, r.RunID, r.Output, numfmt.Value(r.Value), actualText(r.Actual), numfmt.Value(r.BaselineValue), r.Method)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprintf(tw, "feature\tvalue\tmean\teffect on %s\n", r.Output)
 	for _, f := range r.Features {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%+.4f\n", f.Feature, f.Value, f.Baseline, f.Effect)
+		value, mean := sessions.CleanText(f.Category), ""
+		if !f.Categorical() {
+			value, mean = numfmt.Value(f.Value), numfmt.Value(f.Baseline)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%+.4f\n", f.Feature, value, mean, f.Effect)
 	}
 	tw.Flush()
+}
+
+// actualText is a row's true class, or its target value for people.
+func actualText(v any) string {
+	if x, ok := v.(float64); ok {
+		return numfmt.Value(x)
+	}
+	return sessions.CleanText(fmt.Sprint(v))
 }
