@@ -41,10 +41,11 @@ type ModelStats struct {
 	Weights int `json:"weights"`  // entries of the weight matrices
 	NonZero int `json:"non_zero"` // non-zero weights
 	Bytes   int `json:"bytes"`    // the saved model's size
-	// Test holds the test metrics; RowsPerSec the inference throughput
+	// Test holds the test metrics (±Inf written "+Inf", as runs show
+	// --json has it); RowsPerSec the inference throughput
 	// on the test split.
-	Test       map[string]float64 `json:"test"`
-	RowsPerSec float64            `json:"rows_per_s"`
+	Test       sessions.Metrics `json:"test"`
+	RowsPerSec float64          `json:"rows_per_s"`
 }
 
 // CompressResult is a compression's before/after table.
