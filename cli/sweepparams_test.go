@@ -106,3 +106,21 @@ func TestSweepWithNoBestTrialFails(t *testing.T) {
 		}
 	}
 }
+
+// TestRunsListFiltersByTheDataPathGiven: dataset= takes a CSV's path as
+// --data took it; it matched only the file name the list shows, so the
+// path a script trained with listed nothing.
+func TestRunsListFiltersByTheDataPathGiven(t *testing.T) {
+	dir := t.TempDir()
+	db, csvPath := filepath.Join(dir, "w.db"), filepath.Join(dir, "my.csv")
+	writeMyCSV(t, csvPath, 120)
+	id := trainRun(t, db, "--data", csvPath, "--target", "label", "--ignore", "id", "--missing", "impute")
+	trainRun(t, db, "--data", "xor")
+	for _, f := range []string{"dataset=" + csvPath, "dataset=my.csv"} {
+		out, errs, code := cli(t, db, "", "runs", "list", "--json", "--filter", f)
+		var runs []struct{ ID string }
+		if code != 0 || json.Unmarshal([]byte(out), &runs) != nil || len(runs) != 1 || runs[0].ID != id {
+			t.Errorf("--filter %s: exit %d, %s %s", f, code, out, errs)
+		}
+	}
+}

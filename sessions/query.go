@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"workbench/datasets"
 	"workbench/trainer"
 )
 
@@ -14,6 +15,17 @@ import (
 var runStatuses = []trainer.Status{trainer.StatusRunning, trainer.StatusDone, trainer.StatusEarlyStopped,
 	trainer.StatusTargetReached, trainer.StatusDiverged, trainer.StatusStopped, trainer.StatusPruned,
 	trainer.StatusInterrupted, trainer.StatusFailed}
+
+// datasetLabel is the dataset a run lists for data given as val: a CSV
+// path, as --data took it, is listed by its file name (datasets.Spec's
+// Label), so dataset=data/my.csv finds the runs trained on it.
+func datasetLabel(val string) string {
+	if !strings.ContainsAny(val, `/\`) {
+		return val // a built-in name or a bare file name
+	}
+	spec := datasets.Spec{Path: val}
+	return spec.Label()
+}
 
 func statusList() string {
 	names := make([]string, len(runStatuses))
@@ -99,7 +111,7 @@ func (q *Query) ParseFilter(expr string) error {
 			}
 			switch key {
 			case "dataset":
-				q.Dataset = val
+				q.Dataset = datasetLabel(val)
 			case "tag":
 				q.Tag = val
 			default:
