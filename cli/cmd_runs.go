@@ -398,6 +398,9 @@ func newRunsRerunCmd(e *env) *cobra.Command {
 		spec := r.Spec
 		spec.Name, spec.Tags = r.Name, slices.Clone(r.Tags)
 		data, err := loadData(e, spec.Data)
+		if err != nil && spec.Data.Path == "-" {
+			return fmt.Errorf("run %s was trained on rows read from stdin (--data -); pipe the same rows in again: %w", r.ID, err)
+		}
 		if err != nil {
 			return err
 		}

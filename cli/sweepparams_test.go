@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -122,5 +123,30 @@ func TestRunsListFiltersByTheDataPathGiven(t *testing.T) {
 		if code != 0 || json.Unmarshal([]byte(out), &runs) != nil || len(runs) != 1 || runs[0].ID != id {
 			t.Errorf("--filter %s: exit %d, %s %s", f, code, out, errs)
 		}
+	}
+}
+
+// TestRerunOfAStdinRunSaysWhereItsRowsCameFrom: re-running a run trained
+// on --data - reads the rows from stdin again; without them it says so,
+// where it said only "<stdin>: the file is empty".
+func TestRerunOfAStdinRunSaysWhereItsRowsCameFrom(t *testing.T) {
+	dir := t.TempDir()
+	db, csvPath := filepath.Join(dir, "w.db"), filepath.Join(dir, "my.csv")
+	writeMyCSV(t, csvPath, 120)
+	rows, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := cli(t, db, string(rows), "train", "--data", "-", "--target", "label", "--missing", "impute", "--epochs", "2", "--json")
+	if code != 0 {
+		t.Fatalf("train: exit %d: %s", code, errs)
+	}
+	id := lastEvent(t, out)["id"].(string)
+	_, errs, code = cli(t, db, "", "runs", "rerun", id)
+	if want := "workbench runs rerun: run " + id + " was trained on rows read from stdin (--data -); pipe the same rows in again: <stdin>: the file is empty\n"; code != 1 || errs != want {
+		t.Errorf("exit %d, stderr %q, want %q", code, errs, want)
+	}
+	if _, errs, code = cli(t, db, string(rows), "runs", "rerun", id); code != 0 {
+		t.Errorf("rerun with the rows: exit %d: %s", code, errs)
 	}
 }
