@@ -1,5 +1,7 @@
 package cli
 
+// Faults a shell script or CI job met using the commands headless.
+
 import (
 	"encoding/json"
 	"os"
