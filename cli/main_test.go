@@ -75,6 +75,8 @@ func TestExitStatuses(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.db")
 	bad := filepath.Join(t.TempDir(), "bad.csv")
 	os.WriteFile(bad, []byte("a,b,y\n1,2,0\n3,x,1\n"), 0o600)
+	three := filepath.Join(t.TempDir(), "three.csv")
+	os.WriteFile(three, []byte("a,y\n1,red\n2,green\n3,blue\n"), 0o600)
 	cases := []struct {
 		args []string
 		code int
@@ -90,6 +92,10 @@ func TestExitStatuses(t *testing.T) {
 		{[]string{"train", "--data", bad, "--target", "label", "--no-save"}, 2, `target: no column named "label" (columns: a, b, y)`},
 		{[]string{"train", "--data", bad, "--ignore", "id", "--no-save"}, 2, `ignore: no column named "id"`},
 		{[]string{"train", "--data", bad, "--ignore", "y", "--no-save"}, 2, `ignore: "y" is the target column`},
+		{[]string{"train", "--data", "iris", "--positive", "setosa", "--no-save"}, 2, "data.positive: a positive class needs a binary task"},
+		{[]string{"train", "--data", "circle", "--positive", "3", "--no-save"}, 2, `data.positive: no class "3" in circle`},
+		{[]string{"train", "--data", three, "--task", "binary", "--no-save"}, 2, "--task binary needs 2 classes, the target has 3"},
+		{[]string{"train", "--data", three, "--task", "regression", "--no-save"}, 2, "regression needs a numeric target"},
 		{[]string{"train", "--data", "reg-plane", "--opt", "sgd", "--lr", "10", "--layers", "16", "--act", "relu", "--epochs", "50", "--no-save"}, 1, ""},
 		{[]string{"frobnicate"}, 2, "unknown command"},
 		{[]string{"ensemble", "abc"}, 2, "workbench ensemble: ensemble needs 2 or more run IDs\nRun 'workbench ensemble --help' for usage.\n"},

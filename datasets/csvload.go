@@ -333,7 +333,11 @@ func (l *loader) build() (*Table, error) {
 	tg := l.target
 	task, classNames, err := l.inferTarget()
 	if err != nil {
-		return nil, l.fail(0, tg+1, l.names[tg], "%v", err)
+		ferr := l.fail(0, tg+1, l.names[tg], "%v", err)
+		if l.o.Task != nil {
+			ferr = &SpecError{ferr} // --task asks what the column cannot give
+		}
+		return nil, ferr
 	}
 	t := &Table{missing: l.o.Missing}
 	t.Meta = Meta{Name: baseName(l.file), Kind: "csv", Source: l.file, License: "the user's own data", Task: task, ClassNames: classNames}
