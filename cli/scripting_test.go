@@ -152,3 +152,21 @@ func TestRerunOfAStdinRunSaysWhereItsRowsCameFrom(t *testing.T) {
 		t.Errorf("rerun with the rows: exit %d: %s", code, errs)
 	}
 }
+
+// TestRunsListRefusesTwoTagFilters: --filter tag=a --filter tag=b listed
+// the runs tagged b, as if the first filter were not there; filters
+// combine with AND, so the second is a usage error. The same value twice
+// is harmless.
+func TestRunsListRefusesTwoTagFilters(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	trainRun(t, db, "--data", "xor", "--tag", "b")
+	out, errs, code := cli(t, db, "", "runs", "list", "--json", "--filter", "tag=a", "--filter", "tag=b")
+	if want := "workbench runs list: filter \"tag=b\": tag=a is given already: give one tag filter\n"; code != 2 || out != "" || !strings.HasPrefix(errs, want) {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	out, errs, code = cli(t, db, "", "runs", "list", "--json", "--filter", "dataset=xor", "--filter", "dataset=xor", "--filter", "tag=b")
+	var runs []map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &runs) != nil || len(runs) != 1 {
+		t.Errorf("exit %d: %s %s", code, out, errs)
+	}
+}

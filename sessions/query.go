@@ -109,14 +109,16 @@ func (q *Query) ParseFilter(expr string) error {
 			if op != "=" {
 				return fmt.Errorf("filter %q: %s takes =", expr, key)
 			}
-			switch key {
-			case "dataset":
-				q.Dataset = datasetLabel(val)
-			case "tag":
-				q.Tag = val
-			default:
-				q.SweepID = val
+			// Each holds one value: a second one that differs is refused
+			// (it replaced the first, where filters combine with AND).
+			field := map[string]*string{"dataset": &q.Dataset, "tag": &q.Tag, "sweep": &q.SweepID}[key]
+			if key == "dataset" {
+				val = datasetLabel(val)
 			}
+			if *field != "" && *field != val {
+				return fmt.Errorf("filter %q: %s=%s is given already: give one %s filter", expr, key, *field, key)
+			}
+			*field = val
 			return nil
 		case "text", "name":
 			if op != "~" && op != "=" {
