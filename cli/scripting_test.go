@@ -164,6 +164,10 @@ func TestRunsListRefusesTwoTagFilters(t *testing.T) {
 	if want := "workbench runs list: filter \"tag=b\": tag=a is given already: give one tag filter\n"; code != 2 || out != "" || !strings.HasPrefix(errs, want) {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
+	_, errs, code = cli(t, db, "", "runs", "list", "--filter", "text~x", "--filter", "text~y")
+	if code != 2 || !strings.Contains(errs, "text~x is given already") {
+		t.Errorf("text twice: exit %d, stderr %q", code, errs)
+	}
 	out, errs, code = cli(t, db, "", "runs", "list", "--json", "--filter", "dataset=xor", "--filter", "dataset=xor", "--filter", "tag=b")
 	var runs []map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &runs) != nil || len(runs) != 1 {

@@ -124,6 +124,9 @@ func (q *Query) ParseFilter(expr string) error {
 			if op != "~" && op != "=" {
 				return fmt.Errorf("filter %q: text takes ~", expr)
 			}
+			if q.Text != "" && q.Text != val {
+				return fmt.Errorf("filter %q: text~%s is given already: give one text filter", expr, q.Text)
+			}
 			q.Text = val
 			return nil
 		}
