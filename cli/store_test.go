@@ -135,3 +135,16 @@ func TestDamagedStoreIsOneLineOnStderr(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreachablePostgresIsOneLine: a PostgreSQL store that refuses the
+// connection is named in one line on stderr, exit 1; pgx's message put
+// each address it tried on a line of its own.
+func TestUnreachablePostgresIsOneLine(t *testing.T) {
+	url := "postgres://nobody@127.0.0.1:1/x?connect_timeout=5"
+	out, errs, code := cli(t, url, "", "runs", "list", "--json")
+	if code != 1 || out != "" || strings.Count(errs, "\n") != 1 ||
+		!strings.HasPrefix(errs, "workbench runs list: store postgres://nobody@127.0.0.1:1/x?connect_timeout=5: cannot reach 127.0.0.1:1: ") ||
+		!strings.Contains(errs, "connection refused") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
