@@ -58,7 +58,9 @@ type CompressResult struct {
 	After     ModelStats `json:"after"`
 }
 
-func (o CompressOptions) validate() error {
+// Validate checks the options alone, before any run is read: its errors
+// name the flag at fault.
+func (o CompressOptions) Validate() error {
 	if !(o.Prune >= 0 && o.Prune < 1) {
 		return fmt.Errorf("compress: --prune %v is out of range [0, 1)", o.Prune)
 	}
@@ -108,7 +110,7 @@ func (o CompressOptions) describe() string {
 // split in the same process and, unless o.NoSave, stores the result as a
 // run of kind "compressed" whose parent is id.
 func Compress(ctx context.Context, store sessions.Store, id string, o CompressOptions) (*CompressResult, error) {
-	if err := o.validate(); err != nil {
+	if err := o.Validate(); err != nil {
 		return nil, err
 	}
 	m, err := sessions.LoadModel(ctx, store, id)

@@ -41,6 +41,9 @@ func newExplainCmd(e *env) *cobra.Command {
 		if *id == "" {
 			return usagef("--run is required")
 		}
+		if *method != analysis.MethodIntegratedGradients && *method != analysis.MethodGradientInput {
+			return usagef("--method: unknown attribution method %q (want %s or %s)", *method, analysis.MethodIntegratedGradients, analysis.MethodGradientInput)
+		}
 		store, err := openStore(e, cmd)
 		if err != nil {
 			return err
