@@ -38,16 +38,24 @@ type ExplainOptions struct {
 	Seed    uint64 // of the permutations
 }
 
+// Validate checks the options alone, before any run is read.
+func (o ExplainOptions) Validate() error {
+	if o.Repeats < 0 || o.Repeats > 1000 {
+		return fmt.Errorf("explain: --repeats %d is out of range [1, 1000]", o.Repeats)
+	}
+	return nil
+}
+
 // PermutationImportance measures how much run id's key metric on the test
 // split drops when each original column is shuffled: the one-hot columns of
 // a categorical are shuffled together, as one feature. It works on any
 // saved model (trained, compressed or an ensemble).
 func PermutationImportance(ctx context.Context, store sessions.Store, id string, o ExplainOptions) (*ImportanceResult, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
 	if o.Repeats == 0 {
 		o.Repeats = 5
-	}
-	if o.Repeats < 1 || o.Repeats > 1000 {
-		return nil, fmt.Errorf("explain: --repeats %d is out of range [1, 1000]", o.Repeats)
 	}
 	m, err := sessions.LoadModel(ctx, store, id)
 	if err != nil {

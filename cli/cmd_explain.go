@@ -44,6 +44,10 @@ func newExplainCmd(e *env) *cobra.Command {
 		if *method != analysis.MethodIntegratedGradients && *method != analysis.MethodGradientInput {
 			return usagef("--method: unknown attribution method %q (want %s or %s)", *method, analysis.MethodIntegratedGradients, analysis.MethodGradientInput)
 		}
+		o := analysis.ExplainOptions{Repeats: *repeats, Seed: *seed}
+		if err := o.Validate(); err != nil {
+			return usageError{err.Error()}
+		}
 		store, err := openStore(e, cmd)
 		if err != nil {
 			return err
@@ -65,7 +69,7 @@ func newExplainCmd(e *env) *cobra.Command {
 			printAttribution(e.stdout, res)
 			return nil
 		}
-		res, err := analysis.PermutationImportance(ctx, store, ref, analysis.ExplainOptions{Repeats: *repeats, Seed: *seed})
+		res, err := analysis.PermutationImportance(ctx, store, ref, o)
 		if err != nil {
 			return err
 		}
