@@ -213,7 +213,7 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 				return err
 			}
 			if !sessions.IsPostgresURL(url) {
-				return fmt.Errorf("--distributed needs a PostgreSQL store (--db postgres://… or WORKBENCH_DB) that workers on every machine reach; %s is a SQLite file", url)
+				return usagef("--distributed needs a PostgreSQL store (--db postgres://… or WORKBENCH_DB) that workers on every machine reach; %s is a SQLite file", url)
 			}
 			store, err := sessions.Open(url)
 			if err != nil {

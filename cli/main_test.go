@@ -103,6 +103,10 @@ func TestExitStatuses(t *testing.T) {
 		{[]string{"compress", "--run", "abc", "--quantize", "int4"}, 2, `--quantize "int4" is not supported`},
 		{[]string{"explain", "--run", "abc", "--row", "1", "--method", "shap"}, 2, `--method: unknown attribution method "shap"`},
 		{[]string{"explain", "--run", "abc", "--repeats", "-1"}, 2, "--repeats -1 is out of range [1, 1000]"},
+		// A SQLite store for the distributed commands: 2 for both, as
+		// worker had it.
+		{[]string{"sweep", "--distributed", "--grid", "lr=0.1,0.2"}, 2, "--distributed needs a PostgreSQL store"},
+		{[]string{"worker"}, 2, "worker needs a PostgreSQL store"},
 		{[]string{"ensemble", "abc"}, 2, "workbench ensemble: ensemble needs 2 or more run IDs\nRun 'workbench ensemble --help' for usage.\n"},
 		{[]string{"runs", "compare", "abc"}, 2, "compare needs 2 run ID(s)"},
 		{[]string{"runs", "show", "missing"}, 1, "no run missing"},
