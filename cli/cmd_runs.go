@@ -395,6 +395,12 @@ func newRunsRerunCmd(e *env) *cobra.Command {
 		if err != nil {
 			return err
 		}
+		switch r.Kind { // its spec is a member's or the parent's: training it makes neither
+		case sessions.KindEnsemble:
+			return fmt.Errorf("run %s is an ensemble of %d runs, not trained from a spec: rerun its members and combine them with 'workbench ensemble'", r.ID, len(r.Members))
+		case sessions.KindCompressed:
+			return fmt.Errorf("run %s is a compressed copy of run %s, not trained from a spec: rerun %s and compress it again", r.ID, r.Parent, r.Parent)
+		}
 		spec := r.Spec
 		spec.Name, spec.Tags = r.Name, slices.Clone(r.Tags)
 		data, err := loadData(e, spec.Data)

@@ -174,3 +174,33 @@ func TestRunsListRefusesTwoTagFilters(t *testing.T) {
 		t.Errorf("exit %d: %s %s", code, out, errs)
 	}
 }
+
+// TestRerunRefusesDerivedRuns: rerunning an ensemble or a compressed run
+// trained one plain model from the spec a member or the parent had, and
+// exited 0 as if it had re-made the run; it is refused, naming what to do.
+func TestRerunRefusesDerivedRuns(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	a := trainRun(t, db, "--data", "xor")
+	b := trainRun(t, db, "--data", "xor", "--seed", "2")
+	out, errs, code := cli(t, db, "", "ensemble", a, b, "--json")
+	if code != 0 {
+		t.Fatalf("ensemble: exit %d: %s", code, errs)
+	}
+	var ens struct{ ID string }
+	json.Unmarshal([]byte(out), &ens)
+	out, errs, code = cli(t, db, "", "compress", "--run", a, "--prune", "0.5", "--json")
+	if code != 0 {
+		t.Fatalf("compress: exit %d: %s", code, errs)
+	}
+	var comp struct{ ID string }
+	json.Unmarshal([]byte(out), &comp)
+	for id, want := range map[string]string{
+		ens.ID:  "is an ensemble of 2 runs, not trained from a spec: rerun its members and combine them with 'workbench ensemble'",
+		comp.ID: "is a compressed copy of run " + a + ", not trained from a spec: rerun " + a + " and compress it again",
+	} {
+		out, errs, code := cli(t, db, "", "runs", "rerun", id)
+		if code != 1 || out != "" || errs != "workbench runs rerun: run "+id+" "+want+"\n" {
+			t.Errorf("rerun %s: exit %d, stdout %q, stderr %q", id, code, out, errs)
+		}
+	}
+}
