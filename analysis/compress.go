@@ -41,10 +41,11 @@ type ModelStats struct {
 	Weights int `json:"weights"`  // entries of the weight matrices
 	NonZero int `json:"non_zero"` // non-zero weights
 	Bytes   int `json:"bytes"`    // the saved model's size
-	// Test holds the test metrics; RowsPerSec the inference throughput
+	// Test holds the test metrics (±Inf written "+Inf", as runs show
+	// --json has it); RowsPerSec the inference throughput
 	// on the test split.
-	Test       map[string]float64 `json:"test"`
-	RowsPerSec float64            `json:"rows_per_s"`
+	Test       sessions.Metrics `json:"test"`
+	RowsPerSec float64          `json:"rows_per_s"`
 }
 
 // CompressResult is a compression's before/after table.
@@ -57,7 +58,9 @@ type CompressResult struct {
 	After     ModelStats `json:"after"`
 }
 
-func (o CompressOptions) validate() error {
+// Validate checks the options alone, before any run is read: its errors
+// name the flag at fault.
+func (o CompressOptions) Validate() error {
 	if !(o.Prune >= 0 && o.Prune < 1) {
 		return fmt.Errorf("compress: --prune %v is out of range [0, 1)", o.Prune)
 	}
@@ -107,7 +110,7 @@ func (o CompressOptions) describe() string {
 // split in the same process and, unless o.NoSave, stores the result as a
 // run of kind "compressed" whose parent is id.
 func Compress(ctx context.Context, store sessions.Store, id string, o CompressOptions) (*CompressResult, error) {
-	if err := o.validate(); err != nil {
+	if err := o.Validate(); err != nil {
 		return nil, err
 	}
 	m, err := sessions.LoadModel(ctx, store, id)

@@ -28,8 +28,8 @@ type MemberResult struct {
 	Name   string  `json:"name,omitempty"`
 	Weight float64 `json:"weight"`
 	// Val and Test are the member's metrics on the shared splits.
-	Val  map[string]float64 `json:"val"`
-	Test map[string]float64 `json:"test"`
+	Val  sessions.Metrics `json:"val"`
+	Test sessions.Metrics `json:"test"`
 }
 
 // EnsembleResult is an ensemble's evaluation against its members.
@@ -41,8 +41,8 @@ type EnsembleResult struct {
 	KeyMetric string         `json:"key_metric"`
 	Members   []MemberResult `json:"members"`
 	// Val and Test are the ensemble's metrics.
-	Val  map[string]float64 `json:"val"`
-	Test map[string]float64 `json:"test"`
+	Val  sessions.Metrics `json:"val"`
+	Test sessions.Metrics `json:"test"`
 	// BestMember is the member with the best test key metric;
 	// GainOverBest and GainOverMean compare the ensemble's test key metric
 	// with that member's and with the members' mean.

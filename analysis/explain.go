@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -9,7 +10,6 @@ import (
 	"strings"
 
 	"workbench/datasets"
-	"workbench/numfmt"
 	"workbench/sessions"
 	"workbench/trainer"
 )
@@ -38,16 +38,24 @@ type ExplainOptions struct {
 	Seed    uint64 // of the permutations
 }
 
+// Validate checks the options alone, before any run is read.
+func (o ExplainOptions) Validate() error {
+	if o.Repeats < 0 || o.Repeats > 1000 {
+		return fmt.Errorf("explain: --repeats %d is out of range [1, 1000]", o.Repeats)
+	}
+	return nil
+}
+
 // PermutationImportance measures how much run id's key metric on the test
 // split drops when each original column is shuffled: the one-hot columns of
 // a categorical are shuffled together, as one feature. It works on any
 // saved model (trained, compressed or an ensemble).
 func PermutationImportance(ctx context.Context, store sessions.Store, id string, o ExplainOptions) (*ImportanceResult, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
 	if o.Repeats == 0 {
 		o.Repeats = 5
-	}
-	if o.Repeats < 1 || o.Repeats > 1000 {
-		return nil, fmt.Errorf("explain: --repeats %d is out of range [1, 1000]", o.Repeats)
 	}
 	m, err := sessions.LoadModel(ctx, store, id)
 	if err != nil {
@@ -108,11 +116,34 @@ func permutationImportance(ctx context.Context, predict func([]float64, int) []f
 
 // Contribution is one original column's share of a prediction.
 type Contribution struct {
-	Feature  string  `json:"feature"`
-	Value    string  `json:"value"`    // the row's raw value, or its category
-	Baseline string  `json:"baseline"` // the training mean, or "" for a category
-	Effect   float64 `json:"effect"`   // signed, in units of the output
+	Feature string
+	// Category is the row's category in a categorical column.
+	Category    string
+	categorical bool
+	// Value is the row's raw value and Baseline the training mean, for a
+	// numeric column.
+	Value, Baseline float64
+	Effect          float64 // signed, in units of the output
 }
+
+// MarshalJSON writes a numeric column's value and baseline as numbers,
+// and a categorical one's value as its category with a null baseline:
+// {"feature":"age","value":53,"baseline":44.2071428…,"effect":0.16}.
+func (c Contribution) MarshalJSON() ([]byte, error) {
+	out := struct {
+		Feature  string  `json:"feature"`
+		Value    any     `json:"value"`
+		Baseline any     `json:"baseline"`
+		Effect   float64 `json:"effect"`
+	}{Feature: c.Feature, Value: c.Value, Baseline: c.Baseline, Effect: c.Effect}
+	if c.Categorical() {
+		out.Value, out.Baseline = c.Category, nil
+	}
+	return json.Marshal(out)
+}
+
+// Categorical reports whether the column is categorical (one-hot encoded).
+func (c Contribution) Categorical() bool { return c.categorical }
 
 // AttributionResult explains one test row's prediction.
 type AttributionResult struct {
@@ -121,11 +152,13 @@ type AttributionResult struct {
 	Method string `json:"method"` // integrated-gradients or gradient-x-input
 	// Output names what is explained, e.g. "P(bad)"; Value is its value
 	// for the row, BaselineValue at the baseline (the training means).
-	Output        string         `json:"output"`
-	Value         float64        `json:"value"`
-	BaselineValue float64        `json:"baseline_value"`
-	Actual        string         `json:"actual"`
-	Features      []Contribution `json:"features"`
+	Output        string  `json:"output"`
+	Value         float64 `json:"value"`
+	BaselineValue float64 `json:"baseline_value"`
+	// Actual is the row's true class, or its target value for regression
+	// (a number in the JSON).
+	Actual   any            `json:"actual"`
+	Features []Contribution `json:"features"`
 }
 
 // Attribution methods.
@@ -216,7 +249,7 @@ func Attribute(ctx context.Context, store sessions.Store, id string, row int, me
 	if task.IsClassification() {
 		res.Actual = className(m.Run.Classes, int(raw.Test.Y[row]))
 	} else {
-		res.Actual = numfmt.Value(raw.Test.Y[row])
+		res.Actual = raw.Test.Y[row]
 	}
 	for _, gr := range datasets.FeatureGroups(m.Run.Features) {
 		ct := Contribution{Feature: gr.Name}
@@ -224,14 +257,14 @@ func Attribute(ctx context.Context, store sessions.Store, id string, row int, me
 			ct.Effect += attr[j]
 		}
 		if gr.N > 1 || strings.Contains(m.Run.Features[gr.Start], "=") {
+			ct.categorical = true
 			for j := gr.Start; j < gr.Start+gr.N; j++ {
 				if x[j] == 1 {
-					ct.Value = strings.TrimPrefix(m.Run.Features[j], gr.Name+"=")
+					ct.Category = strings.TrimPrefix(m.Run.Features[j], gr.Name+"=")
 				}
 			}
 		} else {
-			ct.Value = numfmt.Value(x[gr.Start])
-			ct.Baseline = numfmt.Value(base[gr.Start])
+			ct.Value, ct.Baseline = x[gr.Start], base[gr.Start]
 		}
 		res.Features = append(res.Features, ct)
 	}

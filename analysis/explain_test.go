@@ -114,7 +114,7 @@ func TestAttributionOfOneRow(t *testing.T) {
 			}
 		}
 		for _, f := range res.Features {
-			if f.Feature == "color" && (f.Baseline != "" || (f.Value != "red" && f.Value != "green" && f.Value != "blue")) {
+			if f.Feature == "color" && (!f.Categorical() || (f.Category != "red" && f.Category != "green" && f.Category != "blue")) {
 				t.Errorf("color shown as %+v, want its category", f)
 			}
 		}

@@ -82,7 +82,7 @@ func TestCompressExplainAndImportancePlot(t *testing.T) {
 		}
 	}
 	_, errs, code = cli(t, db, "", "compress", "--run", id)
-	if code != 1 || !strings.Contains(errs, "nothing to do") {
+	if code != 2 || !strings.Contains(errs, "nothing to do") { // a usage error
 		t.Errorf("compress without work: exit %d: %s", code, errs)
 	}
 	out, errs, code = cli(t, db, "", "explain", "--run", id, "--repeats", "2")

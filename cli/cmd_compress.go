@@ -47,6 +47,9 @@ func newCompressCmd(e *env) *cobra.Command {
 		}
 		o := analysis.CompressOptions{Prune: *prune, Structured: *structured, Quantize: *quantize,
 			FinetuneEpochs: *epochs, FinetuneLR: *lr, Name: *name, NoSave: *noSave}
+		if err := o.Validate(); err != nil {
+			return usageError{err.Error()}
+		}
 		store, err := openStore(e, cmd)
 		if err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 
 	"workbench/analysis"
 	"workbench/numfmt"
+	"workbench/sessions"
 )
 
 func newExplainCmd(e *env) *cobra.Command {
@@ -45,6 +46,13 @@ func newExplainCmd(e *env) *cobra.Command {
 		if *repeats < 1 || *repeats > 1000 {
 			return usagef("--repeats %d is out of range [1, 1000] (shuffles per column)", *repeats)
 		}
+		if *method != analysis.MethodIntegratedGradients && *method != analysis.MethodGradientInput {
+			return usagef("--method: unknown attribution method %q (want %s or %s)", *method, analysis.MethodIntegratedGradients, analysis.MethodGradientInput)
+		}
+		o := analysis.ExplainOptions{Repeats: *repeats, Seed: *seed}
+		if err := o.Validate(); err != nil {
+			return usageError{err.Error()}
+		}
 		store, err := openStore(e, cmd)
 		if err != nil {
 			return err
@@ -66,7 +74,7 @@ func newExplainCmd(e *env) *cobra.Command {
 			printAttribution(e.stdout, res)
 			return nil
 		}
-		res, err := analysis.PermutationImportance(ctx, store, ref, analysis.ExplainOptions{Repeats: *repeats, Seed: *seed})
+		res, err := analysis.PermutationImportance(ctx, store, ref, o)
 		if err != nil {
 			return err
 		}
@@ -92,11 +100,23 @@ func printImportance(w io.Writer, r *analysis.ImportanceResult) {
 
 func printAttribution(w io.Writer, r *analysis.AttributionResult) {
 	fmt.Fprintf(w, "test row %d of run %s: %s = %s (actual %s); %s at the training means; %s\n",
-		r.Row, r.RunID, r.Output, numfmt.Value(r.Value), r.Actual, numfmt.Value(r.BaselineValue), r.Method)
+		r.Row, r.RunID, r.Output, numfmt.Value(r.Value), actualText(r.Actual), numfmt.Value(r.BaselineValue), r.Method)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprintf(tw, "feature\tvalue\tmean\teffect on %s\n", r.Output)
 	for _, f := range r.Features {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%+.4f\n", f.Feature, f.Value, f.Baseline, f.Effect)
+		value, mean := sessions.CleanText(f.Category), ""
+		if !f.Categorical() {
+			value, mean = numfmt.Value(f.Value), numfmt.Value(f.Baseline)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%+.4f\n", f.Feature, value, mean, f.Effect)
 	}
 	tw.Flush()
+}
+
+// actualText is a row's true class, or its target value for people.
+func actualText(v any) string {
+	if x, ok := v.(float64); ok {
+		return numfmt.Value(x)
+	}
+	return sessions.CleanText(fmt.Sprint(v))
 }

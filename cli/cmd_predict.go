@@ -42,6 +42,9 @@ func predict(e *env, cmd *cobra.Command, id, dataPath, out string, jsonOut, forc
 	if id == "" || dataPath == "" {
 		return usagef("--run and --data are required")
 	}
+	if err := checkOutput(out, force); err != nil {
+		return err // before the rows are read: stdin is read once
+	}
 	store, err := openStoreToRead(e, cmd)
 	if err != nil {
 		return err
@@ -69,10 +72,11 @@ func predict(e *env, cmd *cobra.Command, id, dataPath, out string, jsonOut, forc
 		return err
 	}
 	sum := predictSummary(m.Run.Scaler.Impute, enc)
-	if line := sum.line(); line != "" {
-		fmt.Fprintln(e.stderr, line)
+	err = writeOutput(e, out, force, func(w io.Writer) error { return writePredictions(w, m, enc, preds, sum, jsonOut) })
+	if line := sum.line(); line != "" && err == nil {
+		fmt.Fprintln(e.stderr, line) // after the rows are out: a failed write predicted nothing
 	}
-	return writeOutput(e, out, force, func(w io.Writer) error { return writePredictions(w, m, enc, preds, sum, jsonOut) })
+	return err
 }
 
 // writePredictions writes one row (CSV) or object (JSON) per prediction,

@@ -406,11 +406,14 @@ func newRunsRerunCmd(e *env) *cobra.Command {
 			return err
 		}
 		if err := sessions.NotRerunnable(r); err != nil {
-			return err // it trained a member's spec as a plain run
+			return err // its spec is a member's or the parent's: training it makes neither
 		}
 		spec := r.Spec
 		spec.Name, spec.Tags = r.Name, slices.Clone(r.Tags)
 		data, err := loadData(e, spec.Data)
+		if err != nil && spec.Data.Path == "-" {
+			return fmt.Errorf("run %s was trained on rows read from stdin (--data -); pipe the same rows in again: %w", r.ID, err)
+		}
 		if err != nil {
 			return err
 		}

@@ -4,15 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
-	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -21,11 +21,12 @@ import (
 	"workbench/queue"
 	"workbench/sessions"
 	"workbench/sweeps"
+	"workbench/trainer"
 )
 
 func newSweepCmd(e *env) *cobra.Command {
 	ex := examples(
-		"workbench sweep --data moons --grid lr=1e-3,1e-2,1e-1 --grid layers=8;16,16 --epochs 50",
+		"workbench sweep --data moons --grid lr=1e-3,1e-2,1e-1 --grid 'layers=8;16,16' --epochs 50",
 		"workbench sweep --data breast-cancer --scale standard --random l2=log:1e-6:1e-2 --random lr=log:1e-4:1e-1 --trials 12 --prune",
 		"workbench sweep --spec run.json --seeds 5            # the variance over 5 training seeds, one split",
 		"workbench sweep --file sweep.toml --parallel 2 --json",
@@ -273,7 +274,7 @@ func runSweep(e *env, store sessions.Store, spec sweeps.Spec, parallel int, json
 	// costs a few megabytes and gives the CPU back to training (measured:
 	// 2 workers went from 1.73× to about 1.8× the trials/minute of 1).
 	debug.SetGCPercent(400)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, caught, stop := signalContext()
 	defer stop()
 	total, err := sweeps.Budget(spec) // TPE makes its trials as it goes
 	if err != nil {
@@ -291,21 +292,45 @@ func runSweep(e *env, store sessions.Store, spec sweeps.Spec, parallel int, json
 			defer outMu.Unlock()
 			if jsonOut {
 				writeJSON(e.stdout, map[string]any{"event": "trial", "index": r.Trial.Index, "run_id": r.RunID, "status": r.Status,
-					"objective": jsonFloat(r.Objective, r.HasObj), "epochs": r.Epochs, "params": r.Trial.Params}, false)
+					"objective": jsonFloat(r.Objective, r.HasObj), "epochs": r.Epochs, "params": trialParams(r.Trial)}, false)
 				return
 			}
-			fmt.Fprintf(e.stdout, "trial %d/%d %s %-14s %s  %s\n", r.Trial.Index+1, total, r.RunID, r.Status, fmtMetric(r.Objective, r.HasObj), paramLine(r.Trial.Params))
+			fmt.Fprintf(e.stdout, "trial %d/%d %s %-14s %s  %s\n", r.Trial.Index+1, total, r.RunID, r.Status, fmtMetric(r.Objective, r.HasObj), paramLine(trialParams(r.Trial)))
 		}}
 	res, err := sweeps.Run(ctx, store, spec, o)
 	if err != nil {
 		return nil, err
 	}
 	if jsonOut {
-		return res, writeJSON(e.stdout, map[string]any{"event": "finished", "id": res.ID, "status": res.Status, "objective": res.Objective,
+		err = writeJSON(e.stdout, map[string]any{"event": "finished", "id": res.ID, "status": res.Status, "objective": res.Objective,
 			"best": bestTrial(res)}, false)
+	} else {
+		fmt.Fprintln(e.stdout)
+		err = showSweep(e, store, res.ID, false)
 	}
-	fmt.Fprintln(e.stdout)
-	return res, showSweep(e, store, res.ID, false)
+	if sig := caught(); err == nil && sig != 0 && res.Status == "stopped" {
+		err = interruptedError{sig: sig, what: "sweep " + res.ID + " saved as stopped"}
+	}
+	if err == nil && res.Status == "done" && bestTrial(res) == nil {
+		err = noBestError(res)
+	}
+	return res, err
+}
+
+// noBestError fails a sweep that ran every trial to an end but has no best
+// trial to show for it (each diverged, failed or was pruned): as a
+// diverged 'train' does, it exits 1, its JSON "best" being null.
+func noBestError(res *sweeps.Result) error {
+	counts := map[trainer.Status]int{}
+	for _, t := range res.Trials {
+		counts[t.Status]++
+	}
+	statuses := slices.Sorted(maps.Keys(counts))
+	parts := make([]string, len(statuses))
+	for i, st := range statuses {
+		parts[i] = fmt.Sprintf("%d %s", counts[st], st)
+	}
+	return fmt.Errorf("sweep %s has no best trial: of %d trials, %s", res.ID, len(res.Trials), strings.Join(parts, ", "))
 }
 
 func parallelism(p int) int {
@@ -349,7 +374,21 @@ func bestTrial(res *sweeps.Result) any {
 		return nil
 	}
 	t := res.Trials[best]
-	return map[string]any{"run_id": t.RunID, "objective": t.Objective, "params": t.Trial.Params}
+	return map[string]any{"run_id": t.RunID, "objective": t.Objective, "params": trialParams(t.Trial)}
+}
+
+// trialParams are t's swept fields as its spec holds them: the values
+// 'sweep show' prints (0.01 for a grid's 1e-2), so that a script can
+// match a trial from the sweep's own lines with its ranking.
+func trialParams(t sweeps.Trial) map[string]string {
+	p := make(map[string]string, len(t.Params))
+	for f, v := range t.Params {
+		if got := sweeps.ParamValue(t.Spec, f); got != "" {
+			v = got
+		}
+		p[f] = v
+	}
+	return p
 }
 
 // ensembleSweep combines the k best trials of a finished sweep into an

@@ -75,6 +75,8 @@ func TestExitStatuses(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.db")
 	bad := filepath.Join(t.TempDir(), "bad.csv")
 	os.WriteFile(bad, []byte("a,b,y\n1,2,0\n3,x,1\n"), 0o600)
+	three := filepath.Join(t.TempDir(), "three.csv")
+	os.WriteFile(three, []byte("a,y\n1,red\n2,green\n3,blue\n"), 0o600)
 	cases := []struct {
 		args []string
 		code int
@@ -85,8 +87,28 @@ func TestExitStatuses(t *testing.T) {
 		{[]string{"train", "--data", "nope", "--no-save"}, 2, "unknown dataset nope"},
 		{[]string{"train", "--data", "no/such.csv", "--no-save"}, 1, "no/such.csv"},
 		{[]string{"train", "--data", bad, "--no-save"}, 1, `line 3, column 2 ("b"): expected a number, got "x"`},
+		// A column the flags name that the file lacks is a bad flag (2),
+		// as an unknown dataset is; bad cells are the file's fault (1).
+		{[]string{"train", "--data", bad, "--target", "label", "--no-save"}, 2, `target: no column named "label" (columns: a, b, y)`},
+		{[]string{"train", "--data", bad, "--ignore", "id", "--no-save"}, 2, `ignore: no column named "id"`},
+		{[]string{"train", "--data", bad, "--ignore", "y", "--no-save"}, 2, `ignore: "y" is the target column`},
+		{[]string{"train", "--data", "iris", "--positive", "setosa", "--no-save"}, 2, "data.positive: a positive class needs a binary task"},
+		{[]string{"train", "--data", "circle", "--positive", "3", "--no-save"}, 2, `data.positive: no class "3" in circle`},
+		{[]string{"train", "--data", three, "--task", "binary", "--no-save"}, 2, "--task binary needs 2 classes, the target has 3"},
+		{[]string{"train", "--data", three, "--task", "regression", "--no-save"}, 2, "regression needs a numeric target"},
 		{[]string{"train", "--data", "reg-plane", "--opt", "sgd", "--lr", "10", "--layers", "16", "--act", "relu", "--epochs", "50", "--no-save"}, 1, ""},
 		{[]string{"frobnicate"}, 2, "unknown command"},
+		{[]string{"compress", "--run", "abc"}, 2, "workbench compress: nothing to do: set --prune FRACTION or --quantize int8\nRun 'workbench compress --help' for usage.\n"},
+		{[]string{"compress", "--run", "abc", "--prune", "1.5"}, 2, "--prune 1.5 is out of range [0, 1)"},
+		{[]string{"compress", "--run", "abc", "--quantize", "int4"}, 2, `--quantize "int4" is not supported`},
+		{[]string{"explain", "--run", "abc", "--row", "1", "--method", "shap"}, 2, `--method: unknown attribution method "shap"`},
+		{[]string{"explain", "--run", "abc", "--repeats", "-1"}, 2, "--repeats -1 is out of range [1, 1000]"},
+		// A SQLite store for the distributed commands: 2 for both, as
+		// worker had it.
+		{[]string{"sweep", "--distributed", "--grid", "lr=0.1,0.2"}, 2, "--distributed needs a PostgreSQL store"},
+		{[]string{"worker"}, 2, "worker needs a PostgreSQL store"},
+		{[]string{"ensemble", "abc"}, 2, "workbench ensemble: ensemble needs two or more run IDs\nRun 'workbench ensemble --help' for usage.\n"},
+		{[]string{"runs", "compare", "abc"}, 2, "compare needs two or more run IDs"},
 		{[]string{"runs", "show", "missing"}, 1, "no run missing"},
 		{[]string{"sweep", "show", "nope"}, 1, "workbench sweep show: no sweep nope\n"},
 		{[]string{"train", "--help"}, 0, ""},

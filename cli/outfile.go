@@ -35,6 +35,18 @@ func writeOutput(e *env, path string, force bool, fill func(io.Writer) error) er
 	return err
 }
 
+// checkOutput refuses an output path writeOutput would refuse for
+// existing, before any work is done.
+func checkOutput(path string, force bool) error {
+	if path == "" || path == "-" || force {
+		return nil
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%s exists: pass --force to replace it", path)
+	}
+	return nil
+}
+
 // openStoreToRead opens the store for a command that only reads: read-write
 // when it can (so runs and sweeps whose process died are marked and an old
 // schema is upgraded, as any open does), else read-only, so that a store

@@ -18,6 +18,8 @@ const (
 	ExitOK     = 0 // the command did what it was asked
 	ExitFailed = 1 // it failed, or the run it trained failed or diverged
 	ExitUsage  = 2 // a bad command line or an invalid spec
+	// 130 and 143 (128 + the signal's number): Ctrl-C or SIGTERM stopped
+	// the work, after saving it; see interruptedError.
 )
 
 const programName = "workbench"
@@ -48,9 +50,6 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 type fileError struct{ msg string }
 
 func (f fileError) Error() string { return f.msg }
-
-// errQuiet fails a command whose output already said why.
-var errQuiet = errors.New("failed")
 
 // Execute runs the command line of the process and returns its exit
 // status, for main to pass to os.Exit.
@@ -87,9 +86,11 @@ func report(e *env, cmd *cobra.Command, err error) int {
 		msg = strings.TrimPrefix(msg, cmd.Name()+": ")
 	}
 	var amb *sessions.AmbiguousError
+	var stopped interruptedError
 	switch {
-	case errors.Is(err, errQuiet):
-		return ExitFailed
+	case errors.As(err, &stopped):
+		fmt.Fprintf(e.stderr, "%s: %s\n", path, msg)
+		return stopped.exitStatus()
 	case errors.As(err, new(fileError)):
 		fmt.Fprintf(e.stderr, "%s: %s\n", path, msg)
 		return ExitUsage

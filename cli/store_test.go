@@ -103,3 +103,48 @@ func TestForeignStoreIsRefusedAndLeftAlone(t *testing.T) {
 		t.Fatal("the foreign file changed")
 	}
 }
+
+// TestDamagedStoreIsOneLineOnStderr: a store whose pages were overwritten
+// is refused with exit 1 and one line on stderr that names the first
+// problem; quick_check's report of every damaged page made it dozens.
+func TestDamagedStoreIsOneLineOnStderr(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	for i := 0; i < 6; i++ {
+		if _, errs, code := cli(t, db, "", "train", "--data", "digits", "--layers", "32", "--epochs", "3"); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	if _, errs, code := cli(t, db, "", "runs", "list"); code != 0 { // checkpoints the WAL into the file
+		t.Fatal(errs)
+	}
+	os.Remove(db + "-wal")
+	f, err := os.OpenFile(db, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := f.Stat()
+	if _, err := f.WriteAt(bytes.Repeat([]byte{0xA5, 0x17, 0x3C, 0x00}, 4096), fi.Size()/2/4096*4096); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for _, args := range [][]string{{"runs", "list", "--json"}, {"train", "--epochs", "1"}} {
+		out, errs, code := cli(t, db, "", args...)
+		if code != 1 || out != "" || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "is damaged (database disk image is malformed") ||
+			!strings.HasSuffix(errs, "; move it away to start a new one, or recover it with sqlite3's .recover\n") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
+	}
+}
+
+// TestUnreachablePostgresIsOneLine: a PostgreSQL store that refuses the
+// connection is named in one line on stderr, exit 1; pgx's message put
+// each address it tried on a line of its own.
+func TestUnreachablePostgresIsOneLine(t *testing.T) {
+	url := "postgres://nobody@127.0.0.1:1/x?connect_timeout=5"
+	out, errs, code := cli(t, url, "", "runs", "list", "--json")
+	if code != 1 || out != "" || strings.Count(errs, "\n") != 1 ||
+		!strings.HasPrefix(errs, "workbench runs list: store postgres://nobody@127.0.0.1:1/x?connect_timeout=5: cannot reach 127.0.0.1:1: ") ||
+		!strings.Contains(errs, "connection refused") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}

@@ -1,13 +1,10 @@
 package cli
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -22,8 +19,9 @@ import (
 const lineWidth = 100
 
 // trainAndPrint trains spec on data, recording it in store unless store is
-// nil, and prints its events. Ctrl-C stops the run cleanly: it is saved as
-// "stopped". A run that fails or diverges is a command failure.
+// nil, and prints its events. Ctrl-C or SIGTERM stops the run cleanly: it
+// is saved as "stopped" and the command ends with an interruptedError. A
+// run that fails or diverges is a command failure.
 func trainAndPrint(e *env, store sessions.Store, spec trainer.Spec, data *datasets.Prepared, jsonOut, verbose bool) error {
 	_, err := trainAndPrintID(e, store, spec, data, jsonOut, verbose)
 	return err
@@ -31,7 +29,7 @@ func trainAndPrint(e *env, store sessions.Store, spec trainer.Spec, data *datase
 
 // trainAndPrintID is trainAndPrint that also returns the run's ID.
 func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *datasets.Prepared, jsonOut, verbose bool) (string, error) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, caught, stop := signalContext()
 	defer stop()
 	live, err := sessions.Start(ctx, store, spec, sessions.StartOptions{Data: data, Trainer: trainer.Options{MaxMemory: e.maxMemory}})
 	if err != nil {
@@ -40,8 +38,10 @@ func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *data
 	rec, events := live.Recorder, live.Events()
 	hint := scaleHint(data)
 	var p eventPrinter = &kerasPrinter{w: e.stdout, tty: isTerminal(e.stdout), verbose: verbose}
+	var jp *jsonPrinter
 	if jsonOut {
-		p = &jsonPrinter{w: e.stdout, hint: hint}
+		jp = &jsonPrinter{w: e.stdout, hint: hint}
+		p = jp
 	} else if hint != "" {
 		fmt.Fprintln(e.stdout, "hint: "+hint)
 	}
@@ -50,11 +50,14 @@ func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *data
 		if f, ok := ev.(trainer.FinishedEvent); ok {
 			fin = f
 			if jsonOut {
-				writeJSON(e.stdout, finishedJSON(f, store != nil && rec.Saved()), false)
+				jp.write(finishedJSON(f, store != nil && rec.Saved()))
 				continue
 			}
 		}
 		p.print(ev)
+	}
+	if jp != nil && jp.err != nil {
+		return fin.ID, fmt.Errorf("run %s: a JSON line was not written: %v", fin.ID, jp.err)
 	}
 	if store != nil {
 		if err := rec.Err(); err != nil {
@@ -66,7 +69,21 @@ func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *data
 	}
 	switch fin.Status {
 	case trainer.StatusDiverged, trainer.StatusFailed:
-		return fin.ID, errQuiet
+		// Said on stdout too, in the last epoch line or event; stderr
+		// is where a script looks for why the command failed.
+		msg := fmt.Sprintf("run %s %s", fin.ID, fin.Status)
+		if fin.Reason != "" {
+			msg += ": " + fin.Reason
+		}
+		return fin.ID, errors.New(msg)
+	case trainer.StatusStopped:
+		if sig := caught(); sig != 0 {
+			what := "run " + fin.ID + " not saved"
+			if store != nil {
+				what = "run " + fin.ID + " saved as stopped"
+			}
+			return fin.ID, interruptedError{sig: sig, what: what}
+		}
 	}
 	return fin.ID, nil
 }
@@ -198,6 +215,15 @@ type jsonPrinter struct {
 	w     io.Writer
 	hint  string // scaleHint, given in the start event
 	watch trainer.HealthWatch
+	err   error // the first line that could not be written
+}
+
+// write writes v as one line, keeping the first error: a line missing
+// from the stream fails the command rather than passing unnoticed.
+func (p *jsonPrinter) write(v any) {
+	if err := writeJSON(p.w, v, false); err != nil && p.err == nil {
+		p.err = err
+	}
 }
 
 type jsonStart struct {
@@ -217,16 +243,16 @@ type jsonStart struct {
 }
 
 type jsonEpoch struct {
-	Event         string             `json:"event"`
-	ID            string             `json:"id"`
-	Epoch         int                `json:"epoch"`
-	Epochs        int                `json:"epochs"`
-	Train         map[string]float64 `json:"train"`
-	Val           map[string]float64 `json:"val"`
-	LR            float64            `json:"lr"`
-	ElapsedS      float64            `json:"elapsed_s"`
-	SamplesPerSec float64            `json:"samples_per_s"`
-	Best          bool               `json:"best"`
+	Event         string           `json:"event"`
+	ID            string           `json:"id"`
+	Epoch         int              `json:"epoch"`
+	Epochs        int              `json:"epochs"`
+	Train         sessions.Metrics `json:"train"` // ±Inf as "+Inf"/"-Inf", as runs show writes them
+	Val           sessions.Metrics `json:"val"`
+	LR            float64          `json:"lr"`
+	ElapsedS      float64          `json:"elapsed_s"`
+	SamplesPerSec float64          `json:"samples_per_s"`
+	Best          bool             `json:"best"`
 	// Layers is each hidden layer's health; Warnings the layer-health
 	// rules that fired at this epoch (see trainer.HealthWatch).
 	Layers   []trainer.LayerHealth   `json:"layers"`
@@ -241,8 +267,8 @@ type jsonFinished struct {
 	Epochs        int                  `json:"epochs"`
 	BestEpoch     int                  `json:"best_epoch"`
 	Monitor       string               `json:"monitor"`
-	Best          map[string]float64   `json:"best"`
-	Test          map[string]float64   `json:"test"`
+	Best          sessions.Metrics     `json:"best"`
+	Test          sessions.Metrics     `json:"test"`
 	ElapsedS      float64              `json:"elapsed_s"`
 	SamplesPerSec float64              `json:"samples_per_s"`
 	Saved         bool                 `json:"saved"`
@@ -253,18 +279,18 @@ type jsonFinished struct {
 func (p *jsonPrinter) print(ev trainer.Event) {
 	switch e := ev.(type) {
 	case trainer.StartEvent:
-		writeJSON(p.w, jsonStart{Event: "start", ID: e.ID, Summary: e.Summary, Params: e.Params, Task: e.Task.String(),
-			Data: e.Spec.Data.Label(), DataHash: e.DataHash, TrainRows: e.TrainRows, ValRows: e.ValRows, TestRows: e.TestRows, Spec: &e.Spec, Hint: p.hint}, false)
+		p.write(jsonStart{Event: "start", ID: e.ID, Summary: e.Summary, Params: e.Params, Task: e.Task.String(),
+			Data: e.Spec.Data.Label(), DataHash: e.DataHash, TrainRows: e.TrainRows, ValRows: e.ValRows, TestRows: e.TestRows, Spec: &e.Spec, Hint: p.hint})
 	case trainer.EpochEvent:
 		layers := e.Layers
 		if layers == nil {
 			layers = []trainer.LayerHealth{}
 		}
-		writeJSON(p.w, jsonEpoch{Event: "epoch", ID: e.ID, Epoch: e.Epoch, Epochs: e.Epochs, Train: e.Train, Val: e.Val,
+		p.write(jsonEpoch{Event: "epoch", ID: e.ID, Epoch: e.Epoch, Epochs: e.Epochs, Train: e.Train, Val: e.Val,
 			LR: e.LR, ElapsedS: e.Elapsed.Seconds(), SamplesPerSec: e.SamplesPerSec, Best: e.Best,
-			Layers: layers, Warnings: p.watch.Observe(e.Epoch, e.Layers)}, false)
+			Layers: layers, Warnings: p.watch.Observe(e.Epoch, e.Layers)})
 	case trainer.FinishedEvent:
-		writeJSON(p.w, finishedJSON(e, false), false)
+		p.write(finishedJSON(e, false))
 	}
 }
 

@@ -163,19 +163,21 @@ func (l *loader) start(first, second []string, firstLine int) error {
 			}
 		}
 	}
+	// A column the options name that the file lacks is a wrong spec
+	// (--target, --ignore), not a bad file.
 	target, err := resolveColumn(l.o.Target, l.names, w)
 	if err != nil {
-		return l.fail(0, 0, "", "target: %v", err)
+		return &SpecError{l.fail(0, 0, "", "target: %v", err)}
 	}
 	l.target = target
 	l.ignored = make([]bool, w)
 	for _, ig := range l.o.Ignore {
 		j, err := resolveColumn(ig, l.names, w)
 		if err != nil {
-			return l.fail(0, 0, "", "ignore: %v", err)
+			return &SpecError{l.fail(0, 0, "", "ignore: %v", err)}
 		}
 		if j == target {
-			return l.fail(0, 0, "", "ignore: %s is the target column", quoteCell(ig))
+			return &SpecError{l.fail(0, 0, "", "ignore: %s is the target column", quoteCell(ig))}
 		}
 		l.ignored[j] = true
 	}
@@ -331,7 +333,11 @@ func (l *loader) build() (*Table, error) {
 	tg := l.target
 	task, classNames, err := l.inferTarget()
 	if err != nil {
-		return nil, l.fail(0, tg+1, l.names[tg], "%v", err)
+		ferr := l.fail(0, tg+1, l.names[tg], "%v", err)
+		if l.o.Task != nil {
+			ferr = &SpecError{ferr} // --task asks what the column cannot give
+		}
+		return nil, ferr
 	}
 	t := &Table{missing: l.o.Missing}
 	t.Meta = Meta{Name: baseName(l.file), Kind: "csv", Source: l.file, License: "the user's own data", Task: task, ClassNames: classNames}

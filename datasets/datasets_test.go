@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -38,6 +39,11 @@ func TestBuiltinsLoadWithDocumentedShapes(t *testing.T) {
 		}
 		if len(tab.Meta.FeatureNames) != tab.D || len(tab.X) != tab.N*tab.D || len(tab.Y) != tab.N {
 			t.Errorf("%s: inconsistent shapes", info.Name)
+		}
+		// The list gives the shape as numbers too, those 'datasets show
+		// --json' gives (it had only the string "150×4").
+		if info.Rows != tab.Meta.Rows || info.Features != tab.Meta.Features || info.Shape != fmt.Sprintf("%d×%d", info.Rows, info.Features) {
+			t.Errorf("%s: listed %d×%d (%q), shown %d×%d", info.Name, info.Rows, info.Features, info.Shape, tab.Meta.Rows, tab.Meta.Features)
 		}
 		p, err := Build(Spec{Name: info.Name, Split: DefaultSplit})
 		if err != nil {

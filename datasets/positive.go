@@ -25,16 +25,18 @@ func applyPositive(p *Prepared, name string) error {
 	return makePositive(&p.Meta, name, p.Train.Y, p.Val.Y, p.Test.Y)
 }
 
+// makePositive's errors are SpecErrors: the spec names a class the data
+// does not have.
 func makePositive(m *Meta, name string, ys ...[]float64) error {
 	if m.Task != Binary || len(m.ClassNames) != 2 {
-		return fmt.Errorf("data.positive: a positive class needs a binary task, %s is %s", m.Name, m.Task)
+		return &SpecError{fmt.Errorf("data.positive: a positive class needs a binary task, %s is %s", m.Name, m.Task)}
 	}
 	switch name {
 	case m.ClassNames[1]:
 		return nil
 	case m.ClassNames[0]:
 	default:
-		return fmt.Errorf("data.positive: no class %q in %s (the classes are %s)", name, m.Name, strings.Join(m.ClassNames, ", "))
+		return &SpecError{fmt.Errorf("data.positive: no class %q in %s (the classes are %s)", name, m.Name, strings.Join(m.ClassNames, ", "))}
 	}
 	for _, y := range ys {
 		for i, v := range y {

@@ -22,14 +22,18 @@ type Info struct {
 	Task        Task   `json:"task"`
 	Kind        string `json:"kind"`
 	Description string `json:"description"`
-	Shape       string `json:"shape"`
+	Shape       string `json:"shape"` // "150×4", for people
+	// Rows and Features are the shape as numbers, as 'datasets show
+	// --json' gives them (a synthetic set's default sample count).
+	Rows     int `json:"rows"`
+	Features int `json:"features"`
 }
 
 // real describes one embedded dataset.
 type real struct {
 	name, desc string
 	task       Task
-	shape      string
+	rows, cols int // as datasets show counts them
 	source     string
 	citation   string
 	license    string
@@ -37,47 +41,47 @@ type real struct {
 }
 
 var reals = []real{
-	{"iris", "Fisher's iris flowers: 4 measurements, 3 species", Multiclass, "150×4",
+	{"iris", "Fisher's iris flowers: 4 measurements, 3 species", Multiclass, 150, 4,
 		"UCI Machine Learning Repository, id 53 (scikit-learn's copy)",
 		"R.A. Fisher, \"The use of multiple measurements in taxonomic problems\", Annals of Eugenics 7 (1936); doi:10.24432/C56C76",
 		"CC BY 4.0 (UCI); scikit-learn's copy BSD-3-Clause", loadIris},
-	{"wine", "chemical analysis of 3 Italian cultivars; scaling matters (proline is ~1000×)", Multiclass, "178×13",
+	{"wine", "chemical analysis of 3 Italian cultivars; scaling matters (proline is ~1000×)", Multiclass, 178, 13,
 		"UCI Machine Learning Repository, id 109 (scikit-learn's copy)",
 		"S. Aeberhard and M. Forina, Wine, UCI (1991); doi:10.24432/C5PC7J",
 		"CC BY 4.0", loadWine},
-	{"breast-cancer", "Wisconsin diagnostic breast cancer: malignant or benign from 30 cell-nucleus features", Binary, "569×30",
+	{"breast-cancer", "Wisconsin diagnostic breast cancer: malignant or benign from 30 cell-nucleus features", Binary, 569, 30,
 		"UCI Machine Learning Repository, id 17 (scikit-learn's copy)",
 		"W.N. Street, W.H. Wolberg and O.L. Mangasarian, \"Nuclear feature extraction for breast tumor diagnosis\", SPIE 1905 (1993); doi:10.24432/C5DW2B",
 		"CC BY 4.0", loadBreastCancer},
-	{"digits", "8×8 images of handwritten digits, pixels 0..16", Multiclass, "1797×64",
+	{"digits", "8×8 images of handwritten digits, pixels 0..16", Multiclass, 1797, 64,
 		"UCI Optical Recognition of Handwritten Digits, id 80, test part (scikit-learn's copy)",
 		"E. Alpaydin and C. Kaynak, \"Cascading Classifiers\", Kybernetika (1998); doi:10.24432/C50P49",
 		"CC BY 4.0", loadDigits},
-	{"diabetes", "disease progression one year after baseline, from 10 raw measurements", Regression, "442×10",
+	{"diabetes", "disease progression one year after baseline, from 10 raw measurements", Regression, 442, 10,
 		"Efron, Hastie, Johnstone and Tibshirani's diabetes data (scikit-learn's copy, raw units)",
 		"B. Efron et al., \"Least Angle Regression\", Annals of Statistics 32 (2004) 407-499",
 		"no explicit licence from the authors; redistributed in scikit-learn under BSD-3-Clause", loadDiabetes},
-	{"penguins", "Palmer Archipelago penguins: species from size, island and sex (text columns, missing values)", Multiclass, "333×10",
+	{"penguins", "Palmer Archipelago penguins: species from size, island and sex (text columns, missing values)", Multiclass, 333, 10,
 		"palmerpenguins R package 0.1.1, Palmer Station LTER",
 		"A.M. Horst, A.P. Hill and K.B. Gorman, palmerpenguins (2020), doi:10.5281/zenodo.3960218; Gorman, Williams and Fraser, PLoS ONE 9(3):e90081 (2014)",
 		"CC0", loadPenguins},
-	{"concrete", "compressive strength of concrete from its mix and age", Regression, "1030×8",
+	{"concrete", "compressive strength of concrete from its mix and age", Regression, 1030, 8,
 		"UCI Concrete Compressive Strength, id 165 (R package modeldata)",
 		"I-C. Yeh, \"Modeling of strength of high-performance concrete using artificial neural networks\", Cement and Concrete Research 28 (1998); doi:10.24432/C5PK67",
 		"CC BY 4.0 (UCI); modeldata MIT", loadConcrete},
-	{"titanic", "Titanic passengers: survival from class, sex, age, fare (categoricals, missing values imputed)", Binary, "1309×10",
+	{"titanic", "Titanic passengers: survival from class, sex, age, fare (categoricals, missing values imputed)", Binary, 1309, 10,
 		"titanic3 (T. Cason, F.E. Harrell Jr.), OpenML data set 40945",
 		"F.E. Harrell Jr., Regression Modeling Strategies (2001)",
 		"OpenML licence field \"Public\"", loadTitanic},
-	{"auto-mpg", "fuel economy (mpg) of 1970s cars from engine and weight", Regression, "392×9",
+	{"auto-mpg", "fuel economy (mpg) of 1970s cars from engine and weight", Regression, 392, 9,
 		"StatLib cars / UCI Auto MPG (vega-datasets' copy)",
 		"J.R. Quinlan, \"Combining instance-based and model-based learning\", ICML (1993)",
 		"public domain (StatLib)", loadAutoMPG},
-	{"fashion-mnist-3k", "28×28 greyscale clothing images, 10 classes (first 3,000 of the test set)", Multiclass, "3000×784",
+	{"fashion-mnist-3k", "28×28 greyscale clothing images, 10 classes (first 3,000 of the test set)", Multiclass, 3000, 784,
 		"Fashion-MNIST by Zalando Research",
 		"H. Xiao, K. Rasul and R. Vollgraf, \"Fashion-MNIST: a Novel Image Dataset for Benchmarking Machine Learning Algorithms\", arXiv:1708.07747 (2017)",
 		"MIT, Copyright (c) 2017 Zalando SE", loadFashion},
-	{"credit", "credit scoring: a loan applicant is a good or bad risk (categoricals, missing values imputed, positive class bad)", Binary, "4454×26",
+	{"credit", "credit scoring: a loan applicant is a good or bad risk (categoricals, missing values imputed, positive class bad)", Binary, 4454, 26,
 		"Credit scoring data of L.A. Belanche Muñoz, via G. Sanchez's CreditScoring repository (R package modeldata's credit_data)",
 		"L.A. Belanche Muñoz, credit scoring data; github.com/gastonstat/CreditScoring; M. Kuhn, R package modeldata 1.1.0",
 		"MIT (modeldata, Copyright (c) 2019 Max Kuhn, RStudio)", loadCredit},
@@ -88,14 +92,16 @@ var reals = []real{
 func List() []Info {
 	var out []Info
 	for _, s := range synthetics {
-		shape := fmt.Sprintf("%d×2", DefaultSamples)
+		rows := DefaultSamples
 		if s.name == "seed-example" {
-			shape = "4×2"
+			rows = 4
 		}
-		out = append(out, Info{Name: s.name, Task: s.task, Kind: "synthetic", Description: s.desc, Shape: shape})
+		out = append(out, Info{Name: s.name, Task: s.task, Kind: "synthetic", Description: s.desc,
+			Shape: fmt.Sprintf("%d×2", rows), Rows: rows, Features: 2})
 	}
 	for _, r := range reals {
-		out = append(out, Info{Name: r.name, Task: r.task, Kind: "embedded", Description: r.desc, Shape: r.shape})
+		out = append(out, Info{Name: r.name, Task: r.task, Kind: "embedded", Description: r.desc,
+			Shape: fmt.Sprintf("%d×%d", r.rows, r.cols), Rows: r.rows, Features: r.cols})
 	}
 	return out
 }

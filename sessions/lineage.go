@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 )
 
 // Run kinds. A trained run has the empty kind; the others are derived from
@@ -22,9 +21,9 @@ const (
 func NotRerunnable(r *Run) error {
 	switch r.Kind {
 	case KindEnsemble:
-		return fmt.Errorf("run %s is an ensemble of %s: re-run its members, then combine them again", r.ID, strings.Join(r.Members, ", "))
+		return fmt.Errorf("run %s is an ensemble of %d runs, not trained from a spec: rerun its members and combine them with 'workbench ensemble'", r.ID, len(r.Members))
 	case KindCompressed:
-		return fmt.Errorf("run %s is a compressed copy of %s: re-run that, then compress it again", r.ID, r.Parent)
+		return fmt.Errorf("run %s is a compressed copy of run %s, not trained from a spec: rerun %s and compress it again", r.ID, r.Parent, r.Parent)
 	}
 	return nil
 }

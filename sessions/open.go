@@ -317,6 +317,25 @@ func identify(ctx context.Context, db querier, path string) (storeKind, error) {
 
 // migrate initialises an empty file or brings one of ours up to
 // SchemaVersion, each step in its own transaction, then turns on WAL.
+// quickCheckSummary is the first problem in a quick_check report, on one
+// line, and how many more it lists: the report runs to a line per damaged
+// page, and an error is one line.
+func quickCheckSummary(res string) string {
+	var probs []string
+	for _, l := range strings.Split(res, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "*** in database") {
+			probs = append(probs, l)
+		}
+	}
+	switch len(probs) {
+	case 0:
+		return strings.Join(strings.Fields(res), " ")
+	case 1:
+		return probs[0]
+	}
+	return fmt.Sprintf("%s (and %d more problems)", probs[0], len(probs)-1)
+}
+
 func (s *SQLite) migrate() error {
 	ctx := context.Background()
 	k, err := identifyDB(ctx, s.w, s.path)
@@ -332,7 +351,7 @@ func (s *SQLite) migrate() error {
 			return err
 		}
 		if res != "ok" {
-			return fmt.Errorf("database disk image is malformed: %s", res)
+			return fmt.Errorf("database disk image is malformed: %s", quickCheckSummary(res))
 		}
 	}
 	for next := k.version + 1; next <= SchemaVersion; next++ {

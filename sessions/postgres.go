@@ -72,6 +72,18 @@ func (e secretError) Error() string {
 func (e secretError) Unwrap() error { return e.err }
 
 // hideSecret wraps err so that its text never shows secret.
+// oneLine joins the lines of a message with "; ": pgx lists each address
+// it tried on a line of its own, and an error is one line.
+func oneLine(msg string) string {
+	var parts []string
+	for _, l := range strings.Split(msg, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, strings.TrimSuffix(l, ":"))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
 func hideSecret(err error, secret string) error {
 	if err == nil || secret == "" {
 		return err
@@ -118,7 +130,7 @@ func openPostgres(rawURL string, cfg openConfig) (*SQLite, error) {
 	ctx := context.Background()
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store %s: cannot reach %s: %v", shown, pgHost(conf), hideSecret(err, secret))
+		return nil, fmt.Errorf("store %s: cannot reach %s: %s", shown, pgHost(conf), oneLine(hideSecret(err, secret).Error()))
 	}
 	if cfg.readOnly {
 		v, err := identifyPG(ctx, db, shown)

@@ -5,8 +5,20 @@ import (
 	"strconv"
 	"strings"
 
+	"workbench/datasets"
 	"workbench/trainer"
 )
+
+// datasetLabel is the dataset a run lists for data given as val: a CSV
+// path, as --data took it, is listed by its file name (datasets.Spec's
+// Label), so dataset=data/my.csv finds the runs trained on it.
+func datasetLabel(val string) string {
+	if !strings.ContainsAny(val, `/\`) {
+		return val // a built-in name or a bare file name
+	}
+	spec := datasets.Spec{Path: val}
+	return spec.Label()
+}
 
 // Query selects and orders runs for ListRuns.
 type Query struct {
@@ -82,18 +94,23 @@ func (q *Query) ParseFilter(expr string) error {
 			if op != "=" {
 				return fmt.Errorf("filter %q: %s takes =", expr, key)
 			}
-			switch key {
-			case "dataset":
-				q.Dataset = val
-			case "tag":
-				q.Tag = val
-			default:
-				q.SweepID = val
+			// Each holds one value: a second one that differs is refused
+			// (it replaced the first, where filters combine with AND).
+			field := map[string]*string{"dataset": &q.Dataset, "tag": &q.Tag, "sweep": &q.SweepID}[key]
+			if key == "dataset" {
+				val = datasetLabel(val)
 			}
+			if *field != "" && *field != val {
+				return fmt.Errorf("filter %q: %s=%s is given already: give one %s filter", expr, key, *field, key)
+			}
+			*field = val
 			return nil
 		case "text", "name":
 			if op != "~" && op != "=" {
 				return fmt.Errorf("filter %q: text takes ~", expr)
+			}
+			if q.Text != "" && q.Text != val {
+				return fmt.Errorf("filter %q: text~%s is given already: give one text filter", expr, q.Text)
 			}
 			q.Text = val
 			return nil
@@ -114,7 +131,8 @@ func (q *Query) ParseFilter(expr string) error {
 	return fmt.Errorf("filter %q: want FIELD OP VALUE, such as val_accuracy>0.9 or status=done", expr)
 }
 
-// runStatuses are the statuses a run is stored with.
+// runStatuses are the statuses a run is stored with: a status filter
+// naming another (status=finished) is an error, not an empty list.
 var runStatuses = []trainer.Status{trainer.StatusRunning, trainer.StatusDone, trainer.StatusEarlyStopped,
 	trainer.StatusTargetReached, trainer.StatusDiverged, trainer.StatusStopped, trainer.StatusPruned,
 	trainer.StatusInterrupted, trainer.StatusFailed}

@@ -203,7 +203,7 @@ func TestListFiltersAndSorts(t *testing.T) {
 		if len(got) < 2 {
 			t.Fatalf("threshold %v kept %d runs", th, len(got))
 		}
-		for _, bad := range []string{"val_accuracy>x", "bogus>1", "status>1", "nothing"} {
+		for _, bad := range []string{"val_accuracy>x", "bogus>1", "status>1", "nothing", "status=finished", "status=done|bogus"} {
 			var q Query
 			if err := q.ParseFilter(bad); err == nil {
 				t.Errorf("filter %q accepted", bad)
