@@ -50,15 +50,7 @@ func meanFoldCurve(t *testing.T, s trainer.Spec) []float64 {
 
 func TestCrossValidatedTrialObjectiveIsTheFoldMean(t *testing.T) {
 	spec := Spec{Base: cvBase(20), Objective: "val_loss", Grid: []Param{{Field: "lr", Values: []string{"0.003", "0.1"}}}}
-	store := tempStore(t)
-	res, err := Run(context.Background(), store, spec, Options{Parallel: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Load(context.Background(), store, res.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, rep := runAndLoad(t, spec)
 	shown := map[string]float64{}
 	for _, tr := range rep.Trials {
 		shown[tr.RunID] = tr.Objective

@@ -221,8 +221,10 @@ func TestCancelMidSweep(t *testing.T) {
 // store, the metric at the run's best epoch, not the best value that any
 // epoch reached. On val_accuracy the two differ, since the best epoch is
 // chosen by validation loss.
-func TestTrialObjectiveIsTheStoredBest(t *testing.T) {
-	spec := Spec{Base: base(30), Grid: []Param{{Field: "lr", Values: []string{"0.003", "0.03", "0.3"}}}}
+// runAndLoad runs a sweep one trial at a time in a fresh store and loads
+// its report back.
+func runAndLoad(t *testing.T, spec Spec) (*Result, *Report) {
+	t.Helper()
 	store := tempStore(t)
 	res, err := Run(context.Background(), store, spec, Options{Parallel: 1})
 	if err != nil {
@@ -232,6 +234,12 @@ func TestTrialObjectiveIsTheStoredBest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return res, rep
+}
+
+func TestTrialObjectiveIsTheStoredBest(t *testing.T) {
+	spec := Spec{Base: base(30), Grid: []Param{{Field: "lr", Values: []string{"0.003", "0.03", "0.3"}}}}
+	res, rep := runAndLoad(t, spec)
 	byRun := map[string]float64{}
 	for _, tr := range rep.Trials {
 		byRun[tr.RunID] = tr.Objective

@@ -107,16 +107,22 @@ func TestTrainAtTheSmallestSize(t *testing.T) {
 	spec := trainer.DefaultSpec()
 	spec.Epochs = 10
 	addSynthRun(t, a, spec, "20261129-100000-smalll")
-	lines := strings.Split(a.View(), "\n")
+	if blank := blankBodyRows(a.View()); blank > 1 {
+		t.Errorf("%d blank rows under the loss chart:\n%s", blank, a.View())
+	}
+}
+
+// blankBodyRows counts the blank rows of a screen between its first three
+// lines (tabs, title, status) and its last two (status, keys).
+func blankBodyRows(view string) int {
+	lines := strings.Split(view, "\n")
 	blank := 0
 	for _, l := range lines[3 : len(lines)-2] {
 		if strings.TrimSpace(l) == "" {
 			blank++
 		}
 	}
-	if blank > 1 {
-		t.Errorf("%d blank rows under the loss chart:\n%s", blank, a.View())
-	}
+	return blank
 }
 
 // TestMetricPanelFitsWideValues: a regression's wide values (mae

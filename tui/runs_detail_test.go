@@ -62,14 +62,7 @@ func TestRunDetailAtTheSmallestSize(t *testing.T) {
 	storeSynthRuns(t, store)
 	a := newApp(t, store, 50, 15)
 	press(a, "3", "enter")
-	lines := strings.Split(a.View(), "\n")
-	blank := 0
-	for _, l := range lines[3 : len(lines)-2] {
-		if strings.TrimSpace(l) == "" {
-			blank++
-		}
-	}
-	if blank > 1 {
+	if blank := blankBodyRows(a.View()); blank > 1 {
 		t.Errorf("%d blank rows in the open run:\n%s", blank, a.View())
 	}
 }
