@@ -50,7 +50,7 @@ func meanFoldCurve(t *testing.T, s trainer.Spec) []float64 {
 
 func TestCrossValidatedTrialObjectiveIsTheFoldMean(t *testing.T) {
 	spec := Spec{Base: cvBase(20), Objective: "val_loss", Grid: []Param{{Field: "lr", Values: []string{"0.003", "0.1"}}}}
-	res, rep := runAndLoad(t, spec)
+	res, rep, store := runAndLoad(t, spec)
 	shown := map[string]float64{}
 	for _, tr := range rep.Trials {
 		shown[tr.RunID] = tr.Objective

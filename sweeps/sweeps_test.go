@@ -223,7 +223,7 @@ func TestCancelMidSweep(t *testing.T) {
 // chosen by validation loss.
 // runAndLoad runs a sweep one trial at a time in a fresh store and loads
 // its report back.
-func runAndLoad(t *testing.T, spec Spec) (*Result, *Report) {
+func runAndLoad(t *testing.T, spec Spec) (*Result, *Report, sessions.Store) {
 	t.Helper()
 	store := tempStore(t)
 	res, err := Run(context.Background(), store, spec, Options{Parallel: 1})
@@ -234,12 +234,12 @@ func runAndLoad(t *testing.T, spec Spec) (*Result, *Report) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res, rep
+	return res, rep, store
 }
 
 func TestTrialObjectiveIsTheStoredBest(t *testing.T) {
 	spec := Spec{Base: base(30), Grid: []Param{{Field: "lr", Values: []string{"0.003", "0.03", "0.3"}}}}
-	res, rep := runAndLoad(t, spec)
+	res, rep, store := runAndLoad(t, spec)
 	byRun := map[string]float64{}
 	for _, tr := range rep.Trials {
 		byRun[tr.RunID] = tr.Objective
