@@ -50,8 +50,8 @@ func TestRunsAnalysisActions(t *testing.T) {
 	if a.runsScreen().confirm != "" || a.runsScreen().panel == nil {
 		t.Errorf("d over the ensemble's table: confirm %q", a.runsScreen().confirm)
 	}
-	if l := strings.Split(a.View(), "\n"); !strings.HasPrefix(l[len(l)-1], "esc back") {
-		t.Errorf("help line over the table: %q", l[len(l)-1])
+	if last := helpLine(a); !strings.HasPrefix(last, "esc back") {
+		t.Errorf("help line over the table: %q", last)
 	}
 	press(a, "esc")
 	if a.runsScreen().panel != nil || len(a.runsScreen().runs) != 3 {
@@ -85,8 +85,7 @@ func TestRunsQuestionTakesTheNextKey(t *testing.T) {
 	storeSynthRuns(t, store)
 	a := newApp(t, store, 120, 40)
 	press(a, "3", "d")
-	l := strings.Split(a.View(), "\n")
-	if last := l[len(l)-1]; !strings.HasPrefix(last, "y confirm • any other key cancel") {
+	if last := helpLine(a); !strings.HasPrefix(last, "y confirm • any other key cancel") {
 		t.Errorf("help line during the question: %q", last)
 	}
 	press(a, "2")

@@ -170,7 +170,7 @@ func TestPauseStepStopSayWhatHappened(t *testing.T) {
 func TestHelpLineWhileTyping(t *testing.T) {
 	store := tempStore(t)
 	a := newApp(t, store, 120, 40)
-	last := func() string { l := strings.Split(a.View(), "\n"); return l[len(l)-1] }
+	last := func() string { return helpLine(a) }
 	press(a, "down", "down", "enter")
 	if l := last(); !strings.HasPrefix(l, "enter set • esc cancel") || strings.Contains(l, "quit") {
 		t.Errorf("typing a value: %q", l)
@@ -212,8 +212,7 @@ func TestRunDetailHelpLine(t *testing.T) {
 	storeRealRuns(t, store, 1)
 	a := newApp(t, store, 120, 40)
 	press(a, "3", "enter")
-	l := strings.Split(a.View(), "\n")
-	if last := l[len(l)-1]; !strings.HasPrefix(last, "esc back • c clone to setup • R re-run • x export") {
+	if last := helpLine(a); !strings.HasPrefix(last, "esc back • c clone to setup • R re-run • x export") {
 		t.Errorf("help line %q", last)
 	}
 }

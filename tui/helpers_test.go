@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +82,12 @@ func press(a *App, keys ...string) {
 	for _, k := range keys {
 		send(a, keyMsg(k))
 	}
+}
+
+// helpLine returns the app's last line: the keys of the screen shown.
+func helpLine(a *App) string {
+	l := strings.Split(a.View(), "\n")
+	return l[len(l)-1]
 }
 
 func newApp(t testing.TB, store sessions.Store, w, h int) *App {

@@ -117,8 +117,7 @@ func TestEditAndRestartSaysWhatItDid(t *testing.T) {
 func TestTrainWithoutRunsOffersNoRunKeys(t *testing.T) {
 	a := newApp(t, nil, 120, 40)
 	press(a, "2")
-	l := strings.Split(a.View(), "\n")
-	if last := l[len(l)-1]; strings.Contains(last, "pause") || !strings.Contains(last, "quit") {
+	if last := helpLine(a); strings.Contains(last, "pause") || !strings.Contains(last, "quit") {
 		t.Errorf("help line with no run: %q", last)
 	}
 }
@@ -128,8 +127,7 @@ func TestTrainWithoutRunsOffersNoRunKeys(t *testing.T) {
 func TestCompareWithNothingOffersNoKeys(t *testing.T) {
 	a := newApp(t, nil, 120, 40)
 	press(a, "4")
-	l := strings.Split(a.View(), "\n")
-	if last := l[len(l)-1]; strings.Contains(last, "next metric") || !strings.Contains(last, "quit") {
+	if last := helpLine(a); strings.Contains(last, "next metric") || !strings.Contains(last, "quit") {
 		t.Errorf("help line with nothing to compare: %q", last)
 	}
 }
