@@ -32,7 +32,7 @@ func tileBlock[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, ite
 		}
 		return
 	}
-	wide := ww > 0 && iters >= wideTileMin
+	wide := ww > 0 && (iters >= wideTileMin || iters <= shortWideMax)
 	nWide := 0
 	if wide {
 		nWide = nT - nT%ww
