@@ -53,7 +53,7 @@ func newExplainCmd(e *env) *cobra.Command {
 		if err := o.Validate(); err != nil {
 			return usageError{err.Error()}
 		}
-		store, err := openStore(e, cmd)
+		store, err := openStoreToRead(e, cmd)
 		if err != nil {
 			return err
 		}

@@ -149,7 +149,7 @@ func checkSort(s string) error {
 // withStore opens the store and resolves the run references in args
 // (from the first, n of them; n < 0 means all) before calling f.
 func withRuns(e *env, n int, f func(store sessions.Store, ids []string, args []string) error) func(*cobra.Command, []string) error {
-	return withStore(e, openStore, n, f)
+	return withStore(e, openExistingStore, n, f)
 }
 
 // withRunsToRead is withRuns for commands that only read the store (see

@@ -22,7 +22,7 @@ func (s *SQLite) ImportRun(ctx context.Context, r *FullRun) error {
 	if err != nil {
 		return err
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return s.wrap(err)
 	}

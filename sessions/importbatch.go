@@ -39,7 +39,7 @@ type importBatch struct {
 }
 
 func (s *SQLite) beginImport(ctx context.Context) (*importBatch, error) {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
