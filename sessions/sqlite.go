@@ -25,6 +25,7 @@ type SQLite struct {
 	secret   string          // PostgreSQL: the password, kept out of messages
 	w        *sql.DB         // one connection: the single writer
 	r        *sql.DB         // readers
+	busy     *busyWait       // SQLite: waits for another process's lock (nil on PostgreSQL)
 	host     string
 	pid      int
 	// Statements of the per-epoch write, prepared once on the writer
@@ -99,7 +100,7 @@ func (s *SQLite) CreateRun(ctx context.Context, r *Run) error {
 	if r.Heartbeat.IsZero() {
 		r.Heartbeat = time.Now()
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return s.wrap(err)
 	}
@@ -260,7 +261,7 @@ func (s *SQLite) AppendEpoch(ctx context.Context, id string, e Epoch) error {
 // refreshes the best and last metrics from them, and sets the run's
 // progress to done epochs and its heartbeat to now. eps may be empty.
 func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done int) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return s.wrap(err)
 	}
@@ -327,7 +328,7 @@ func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done 
 // FinishRun records the final status, metrics, evaluation and weights in
 // one transaction.
 func (s *SQLite) FinishRun(ctx context.Context, id string, f Final) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return s.wrap(err)
 	}
@@ -393,7 +394,7 @@ func (s *SQLite) FinishRun(ctx context.Context, id string, f Final) error {
 
 // Heartbeat marks a running run as alive.
 func (s *SQLite) Heartbeat(ctx context.Context, id string) error {
-	_, err := s.w.ExecContext(ctx, "UPDATE runs SET heartbeat_at = ? WHERE id = ?", time.Now().UnixNano(), id)
+	_, err := s.exec(ctx, "UPDATE runs SET heartbeat_at = ? WHERE id = ?", time.Now().UnixNano(), id)
 	return s.wrap(err)
 }
 
