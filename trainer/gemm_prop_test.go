@@ -302,7 +302,7 @@ func TestGemmProperties(t *testing.T) {
 			p.close()
 		}
 	}()
-	shapes := propShapes(rand.New(rand.NewPCG(21, 22)), 20, 1<<18)
+	shapes := propShapes(rand.New(rand.NewPCG(21, 22)), 10, 1<<18)
 	// The narrow weight gradient's shapes: a batch of 128 or more rows,
 	// a fan-in of whole tiles, fewer outputs than a wide tile.
 	shapes = append(shapes, [3]int{128, 64, 10}, [3]int{130, 48, 13}, [3]int{257, 32, 31}, [3]int{300, 96, 8})
