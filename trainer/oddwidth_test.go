@@ -247,20 +247,22 @@ func TestIdleWorkersTransposeTheirShare(t *testing.T) {
 // FuzzStepBitIdentical trains a few steps of a network of fuzzed widths
 // (1 to 256 and 1 to 70, dropout on the second), batch (1 to 300) and
 // optimizer, on 784 inputs (packed dL/dz, narrow weight gradients), on the layer-by-layer step and on the row-parallel one
-// with 1, 2, 3 and 8 workers, and requires the same bits from all:
+// with 1, 2, 3 and 8 workers (with batch norm in the first layer, the
+// layer-by-layer step on as many), and requires the same bits from all:
 // go test ./trainer -run '^$' -fuzz FuzzStepBitIdentical -fuzztime 60s.
 func FuzzStepBitIdentical(f *testing.F) {
-	f.Add(uint8(40), uint8(25), uint16(67), uint8(0), false)
-	f.Add(uint8(47), uint8(32), uint16(31), uint8(1), true)
-	f.Add(uint8(63), uint8(33), uint16(290), uint8(3), true)
+	f.Add(uint8(40), uint8(25), uint16(67), uint8(0), false, false)
+	f.Add(uint8(47), uint8(32), uint16(31), uint8(1), true, false)
+	f.Add(uint8(63), uint8(33), uint16(290), uint8(3), true, false)
 	opts := []string{"sgd", "momentum", "rmsprop", "adamw"}
 	fuzzData := bigData(300, 784)
-	f.Fuzz(func(t *testing.T, h1, h2 uint8, batch uint16, opt uint8, f32 bool) {
+	f.Add(uint8(29), uint8(46), uint16(100), uint8(2), true, true)
+	f.Fuzz(func(t *testing.T, h1, h2 uint8, batch uint16, opt uint8, f32, bn bool) {
 		prec := Float64
 		if f32 {
 			prec = Float32
 		}
-		hidden := []LayerSpec{{Units: 1 + int(h1), Activation: "relu"}, {Units: 1 + int(h2)%70, Activation: "tanh", Dropout: 0.2}}
+		hidden := []LayerSpec{{Units: 1 + int(h1), Activation: "relu", BatchNorm: bn}, {Units: 1 + int(h2)%70, Activation: "tanh", Dropout: 0.2}}
 		c := oddCase{"fuzz", 784, hidden, 1 + int(batch)%300}
 		var want []float64
 		for _, v := range []struct {
@@ -274,6 +276,9 @@ func FuzzStepBitIdentical(f *testing.F) {
 			r, err := newRunner(s, fuzzData, Options{Workers: v.workers})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if bn && v.rows {
+				v.rows = false // batch norm: the layer-by-layer step on v.workers
 			}
 			setRowPath(r.model, v.rows)
 			r.shuffle()
