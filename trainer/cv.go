@@ -99,10 +99,7 @@ func aggregateCV(ctx context.Context, cancel context.CancelFunc, h *Handle, box 
 		TrainRows: folds[0].Train.N, ValRows: folds[0].Val.N, TestRows: folds[0].Test.N,
 		DataHash: data.Hash, Started: start.UTC(),
 	})
-	mon := "val_loss"
-	if spec.EarlyStop.Enabled() {
-		mon = spec.earlyMonitor()
-	}
+	mon := spec.BestMonitor()
 	lower := LowerIsBetter(mon)
 	fin := FinishedEvent{ID: h.ID, Status: StatusDone, Monitor: mon}
 	bestVal := math.Inf(1)
