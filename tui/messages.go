@@ -55,6 +55,13 @@ type compareLoadedMsg struct {
 	err   error
 }
 
+// presetEditedMsg says that Setup's form departs from the preset it
+// applied (edited), or matches it again.
+type presetEditedMsg struct {
+	name   string
+	edited bool
+}
+
 // statusMsg shows a line in the status bar; err marks it as an error.
 type statusMsg struct {
 	text string
