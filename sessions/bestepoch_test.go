@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"workbench/trainer"
@@ -53,4 +54,29 @@ func TestRunningRunHasItsBestEpoch(t *testing.T) {
 			t.Fatalf("status %s, best_val_loss %v", f.Status, f.Metrics["best_val_loss"])
 		}
 	})
+}
+
+// TestEvaluationKeepsFoldEpochs: a cross-validated run's evaluation keeps
+// each fold's epochs through the store's JSON, and one saved before they
+// were kept reads as saying nothing of folds.
+func TestEvaluationKeepsFoldEpochs(t *testing.T) {
+	in := Evaluations{Val: trainer.Evaluation{Metrics: map[string]float64{"loss": 0.2}, FoldEpochs: []int{12, 24, 18}}}
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out Evaluations
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	if n, of := out.Val.FoldsAt(13); n != 2 || of != 3 {
+		t.Fatalf("after the round trip (%s): FoldsAt(13) = %d of %d, want 2 of 3", b, n, of)
+	}
+	var old Evaluations
+	if err := json.Unmarshal([]byte(`{"val":{"metrics":{"loss":0.2},"folds":[{"loss":0.1},{"loss":0.3}]},"test":{"metrics":{}}}`), &old); err != nil {
+		t.Fatal(err)
+	}
+	if n, of := old.Val.FoldsAt(5); n != 0 || of != 0 || len(old.Val.Folds) != 2 {
+		t.Fatalf("an evaluation saved before FoldEpochs: FoldsAt %d of %d, folds %v", n, of, old.Val.Folds)
+	}
 }
