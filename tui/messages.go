@@ -62,6 +62,15 @@ type presetEditedMsg struct {
 	edited bool
 }
 
+// filesListedMsg carries a folder's listing for the CSV picker with id.
+type filesListedMsg struct {
+	id      int64
+	dir     string
+	entries []fileEntry
+	hidden  int // files left out: not CSV
+	err     error
+}
+
 // statusMsg shows a line in the status bar; err marks it as an error.
 type statusMsg struct {
 	text string

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/filepicker"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -41,7 +40,7 @@ type setupModel struct {
 	failed  bool              // the last load failed, and said so on the status line
 
 	// Choosing a CSV file, and the columns to ignore (setup_csv.go).
-	files        filepicker.Model
+	files        csvFiles
 	picking      bool
 	cols         colPicker
 	choosingCols bool
