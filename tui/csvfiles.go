@@ -217,9 +217,10 @@ func (m csvFiles) View() string {
 		}
 	}
 	if m.hidden > 0 && m.err == nil && !m.loading {
-		what := fmt.Sprintf("%d other files not shown: not .csv, .tsv or .txt", m.hidden)
+		// Short enough for the panel at 80×24; the title says CSV.
+		what := fmt.Sprintf("%d non-CSV files not shown", m.hidden)
 		if m.hidden == 1 {
-			what = "1 other file not shown: not .csv, .tsv or .txt"
+			what = "1 non-CSV file not shown"
 		}
 		lines = append(lines, st.Subtle.Render(what))
 	}

@@ -32,7 +32,7 @@ func TestCSVPickerListsOnlyWhatItOpens(t *testing.T) {
 		a.setupScreen().files.CurrentDirectory = dir
 		run(a, a.setupScreen().files.Init())
 		v := a.View()
-		for _, want := range []string{"linked/", "sub/", "8B loans.csv", "2 other files not shown"} {
+		for _, want := range []string{"linked/", "sub/", "8B loans.csv", "2 non-CSV files not shown"} {
 			if !strings.Contains(v, want) {
 				t.Fatalf("%dx%d: the listing lacks %q:\n%s", size[0], size[1], want, v)
 			}
@@ -74,7 +74,7 @@ func TestCSVPickerListsOnlyWhatItOpens(t *testing.T) {
 	openCSVPicker(t, a)
 	s.files.CurrentDirectory = other
 	run(a, s.files.Init())
-	if v := a.View(); !strings.Contains(v, "no folders or CSV files here") || !strings.Contains(v, "1 other file not shown") {
+	if v := a.View(); !strings.Contains(v, "no folders or CSV files here") || !strings.Contains(v, "1 non-CSV file not shown") {
 		t.Fatalf("a folder without CSV files:\n%s", v)
 	}
 }
