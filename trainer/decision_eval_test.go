@@ -113,3 +113,16 @@ func TestEpochsFollowAFixedThreshold(t *testing.T) {
 		t.Fatalf("best threshold %v, test %v", fin.Best["threshold"], fin.Test.Metrics["threshold"])
 	}
 }
+
+// TestDecisionKeepsTheCalibration: a calibrated run with a cost matrix
+// keeps its calibration report; re-scoring at the threshold dropped it.
+func TestDecisionKeepsTheCalibration(t *testing.T) {
+	spec := DefaultSpec()
+	spec.Epochs = 5
+	spec.Calibrate = "temperature"
+	spec.Decision = DecisionSpec{CostFP: 1, CostFN: 5}
+	_, fin := runAll(t, spec, prepare(t, spec.Data), Options{Workers: 1})
+	if c := fin.Val.Calibration; c == nil || !(c.Temperature > 0) {
+		t.Fatalf("calibration %+v after the decision rule", c)
+	}
+}
