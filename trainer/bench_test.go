@@ -247,13 +247,18 @@ func BenchmarkRun(b *testing.B) {
 }
 
 // BenchmarkScaling measures the speed of 2 workers against 1 on the w3
-// step, in both precisions, as pairs of adjacent blocks in one process:
-// blocks of scalingBlock steps alternate between the pool's two workers
-// and its first alone, so both sides of every pair meet the same state of
-// a noisy host (whose speed moves by a third within a minute, more than
-// separate runs can tell apart). The pool's results do not depend on its
-// workers, so the steps train one model throughout. It reports the median
-// block of each side and the median of the pairs' ratios.
+// step, in both precisions, in cycles of adjacent blocks in one process,
+// so that every ratio compares blocks that met the same state of a noisy
+// host (whose speed moves by a third within a minute, more than separate
+// runs can tell apart). A cycle runs scalingBlock steps on each of:
+//   - the pool's first worker alone (1w);
+//   - both workers (2w), reported as speedup-median;
+//   - a second, independent one-worker model trained at once on another
+//     goroutine (indep): what two cores give to two runs that share
+//     nothing, reported as indep-speedup-median.
+//
+// The pool's results do not depend on its workers, so the steps train one
+// model throughout.
 func BenchmarkScaling(b *testing.B) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		b.Skip("needs 2 processors")
@@ -270,33 +275,54 @@ func BenchmarkScaling(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer r.model.Close()
+			r2, err := newRunner(s, data, Options{Workers: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer r2.model.Close()
 			p := poolOf(r.model)
 			nb := data.Train.N / r.batch
 			r.shuffle()
-			blocks := max(b.N/scalingBlock, 2) &^ 1
-			one, two := make([]float64, 0, blocks/2), make([]float64, 0, blocks/2)
-			ratios := make([]float64, 0, blocks/2)
+			r2.shuffle()
 			j := 0
-			b.ResetTimer()
-			for k := 0; k < blocks; k++ {
-				p.workers = 1 + k%2
-				t0 := time.Now()
+			block := func(r *runner, j *int) {
 				for range scalingBlock {
-					r.step(j*r.batch, (j+1)*r.batch, 1e-3)
-					j = (j + 1) % nb
+					r.step(*j*r.batch, (*j+1)*r.batch, 1e-3)
+					*j = (*j + 1) % nb
 				}
-				rate := float64(scalingBlock*r.batch) / time.Since(t0).Seconds()
-				if k%2 == 0 {
-					one = append(one, rate)
-				} else {
-					two = append(two, rate)
-					ratios = append(ratios, rate/one[len(one)-1])
-				}
+			}
+			rate := func(steps int, t0 time.Time) float64 {
+				return float64(steps*r.batch) / time.Since(t0).Seconds()
+			}
+			cycles := max(b.N/(3*scalingBlock), 2)
+			var one, two, ratios, indep []float64
+			b.ResetTimer()
+			for range cycles {
+				p.workers = 1
+				t0 := time.Now()
+				block(r, &j)
+				one = append(one, rate(scalingBlock, t0))
+
+				p.workers = 2
+				t0 = time.Now()
+				block(r, &j)
+				two = append(two, rate(scalingBlock, t0))
+				ratios = append(ratios, two[len(two)-1]/one[len(one)-1])
+
+				p.workers = 1
+				done := make(chan struct{})
+				j2 := j
+				go func() { block(r2, &j2); close(done) }()
+				t0 = time.Now()
+				block(r, &j)
+				<-done
+				indep = append(indep, rate(2*scalingBlock, t0)/one[len(one)-1])
 			}
 			p.workers = 2
 			b.ReportMetric(median(one), "samples/s-1w")
 			b.ReportMetric(median(two), "samples/s-2w")
 			b.ReportMetric(median(ratios), "speedup-median")
+			b.ReportMetric(median(indep), "indep-speedup-median")
 		})
 	}
 }

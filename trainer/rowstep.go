@@ -1,23 +1,29 @@
 package trainer
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+	"sync/atomic"
+)
 
 // The row-parallel step. A network without batch normalization (whose
 // statistics need the whole batch) and without a plugged BLAS runs its
 // forward and backward passes as regions: every worker takes a fixed block
 // of the batch's rows through all the layers at once, since a row's
 // activations and input gradients depend on that row alone. Only the
-// weight gradients sum over the batch; after one barrier each worker
-// computes its block of every layer's weight-gradient rows and bias
-// columns, and with a fused optimizer updates those elements at once,
-// while they are in its cache. A step thus hands work to the other
+// weight gradients sum over the batch; after one barrier the workers take
+// tasks from a shared counter, each a fixed block of one layer's
+// weight-gradient rows (or one layer's bias), and with a fused optimizer
+// update those elements at once, while they are in the cache. Taking the
+// tasks as they come, rather than a fixed half each, lets one worker take
+// over from a partner the host has slowed. A step thus hands work to the other
 // workers twice (the forward region, the backward one) and meets one
 // barrier, where splitting each product took about a dozen hand-offs.
 //
-// Results do not depend on the number of workers: blocks start at
-// multiples of the tile height (and of adamAlign for the optimizer), so
-// every element is computed by the same kernel in the same order as on
-// one worker, and nothing is summed across workers.
+// Results do not depend on the number of workers, nor on which worker
+// takes which task: blocks start at multiples of the tile height (and of
+// adamAlign for the optimizer), so every element is computed by the same
+// kernel in the same order as on one worker, and nothing is summed across
+// workers.
 
 // rowAlign is the alignment of the row blocks: 8-row tiles fit whole.
 const rowAlign = 8
@@ -37,6 +43,7 @@ type rowState[T float] struct {
 	wtNext bool           // the transposes of W are current for the backward pass
 
 	fwd, bwd func(w, nw int)
+	next     atomic.Int32 // the update phase's next task (backwardBlock)
 }
 
 // rowParallel reports whether the network takes the row-parallel path.
@@ -140,13 +147,14 @@ func (m *network[T]) backwardRegion(g []T, g64 []float64, n int, train bool, opt
 			}
 		}
 	}
+	s.next.Store(0)
 	m.pool.region(m.regionWorkers(n), s.bwd)
 	s.g, s.g64, s.opt, s.wtNext = nil, nil, nil, false
 }
 
 // backwardBlock is worker w's part of the backward region: its rows'
-// input gradients through every layer, a barrier, then its blocks of the
-// weight and bias gradients (and their update).
+// input gradients through every layer, a barrier, then tasks of the
+// weight and bias gradients (and their update) until none is left.
 func (m *network[T]) backwardBlock(w, nw int) {
 	s := &m.rows
 	n := s.n
@@ -169,26 +177,79 @@ func (m *network[T]) backwardBlock(w, nw int) {
 		}
 	}
 	m.pool.sync(w, nw)
-	for li := len(m.Layers) - 1; li >= 0; li-- {
-		l := m.Layers[li]
-		a, b := share(l.In, w, nw, updateRows(l.Out))
-		if a < b {
-			var bp []T
-			if l.packsDZ(n) {
-				bp = l.dzp
-			}
-			gemmTNRowsP(l.dW, l.x, l.dh, bp, n, l.In, l.Out, a, b, false)
-			if s.opt != nil {
-				s.opt.update(2*li, a*l.Out, b*l.Out)
-			}
+	for m.updateTask(int(s.next.Add(1)) - 1) {
+	}
+}
+
+// updateElems is about the weights in one task of the update phase: small
+// enough that a worker whose partner is slowed by the host's other work
+// takes over most of what is left, large enough that the tiles stay
+// efficient and the shared counter is touched a few dozen times a step.
+const updateElems = 8192
+
+// updateChunk returns the weight rows in one update task of a layer out
+// wide: a multiple of updateRows(out), so that every element takes the
+// same tile and the same optimizer block whoever computes it.
+func updateChunk(out int) int {
+	a := updateRows(out)
+	return max(updateElems/(out*a), 1) * a
+}
+
+// updateTask runs task i of the update phase and reports whether there
+// was one.
+func (m *network[T]) updateTask(i int) bool {
+	li, a, b, ok := m.updateSpan(i)
+	switch {
+	case !ok:
+		return false
+	case b < 0:
+		m.updateBias(li)
+	default:
+		m.updateWeights(li, a, b)
+	}
+	return true
+}
+
+// updateSpan returns task i of the update phase: rows [a, b) of layer
+// li's weights, or with b < 0 layer li's bias; ok is false past the last
+// task. The blocks of weight rows come first, the first (widest) layer's
+// first, so that the largest tasks go first and the last ones are small.
+func (m *network[T]) updateSpan(i int) (li, a, b int, ok bool) {
+	for li, l := range m.Layers {
+		c := updateChunk(l.Out)
+		if k := (l.In + c - 1) / c; i >= k {
+			i -= k
+			continue
 		}
-		c0, c1 := share(l.Out, w, nw, adamAlign)
-		if c0 < c1 {
-			l.biasCols(n, c0, c1)
-			if s.opt != nil {
-				s.opt.update(2*li+1, c0, c1)
-			}
-		}
+		return li, i * c, min((i+1)*c, l.In), true
+	}
+	if i >= len(m.Layers) {
+		return 0, 0, 0, false
+	}
+	return i, 0, -1, true
+}
+
+// updateWeights computes rows [a, b) of layer li's weight gradient and,
+// with an optimizer, updates those weights while they are in the cache.
+func (m *network[T]) updateWeights(li, a, b int) {
+	s, l := &m.rows, m.Layers[li]
+	var bp []T
+	if l.packsDZ(s.n) {
+		bp = l.dzp
+	}
+	gemmTNRowsP(l.dW, l.x, l.dh, bp, s.n, l.In, l.Out, a, b, false)
+	if s.opt != nil {
+		s.opt.update(2*li, a*l.Out, b*l.Out)
+	}
+}
+
+// updateBias computes layer li's bias gradient and, with an optimizer,
+// updates its biases.
+func (m *network[T]) updateBias(li int) {
+	s, l := &m.rows, m.Layers[li]
+	l.biasCols(s.n, 0, l.Out)
+	if s.opt != nil {
+		s.opt.update(2*li+1, 0, l.Out)
 	}
 }
 

@@ -1,8 +1,11 @@
 package trainer
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"testing"
+
+	"workbench/datasets"
 )
 
 // rowRunner builds a runner for a network large enough that its steps run
@@ -95,4 +98,64 @@ func poolOf(e engine) *pool {
 		return m.pool
 	}
 	return nil
+}
+
+// TestUpdateSpansCover: the update phase's tasks cover every weight and
+// bias exactly once, in blocks of rows that start at multiples of
+// updateRows (so an element takes the same tile and optimizer block
+// whichever worker takes its task), the widest layer's first and the
+// biases last.
+func TestUpdateSpansCover(t *testing.T) {
+	for _, hidden := range [][]int{{256, 256}, {7}, {33, 5}} {
+		ms := ModelSpec{Init: "he_uniform"}
+		for _, u := range hidden {
+			ms.Hidden = append(ms.Hidden, LayerSpec{Units: u, Activation: "relu"})
+		}
+		m, err := newNetwork[float64](ms, datasets.Multiclass, 784, 10, 8, 1, rand.New(rand.NewPCG(1, 2)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := make([][]int, len(m.Layers))
+		bias := make([]int, len(m.Layers))
+		for li, l := range m.Layers {
+			rows[li] = make([]int, l.In)
+		}
+		last, tasks := 0, 0
+		for i := 0; ; i++ {
+			li, a, b, ok := m.updateSpan(i)
+			if !ok {
+				break
+			}
+			tasks++
+			if b < 0 {
+				bias[li]++
+				last = len(m.Layers)
+				continue
+			}
+			if li < last {
+				t.Errorf("%v: task %d is layer %d's rows after a later layer's task", hidden, i, li)
+			}
+			last = li
+			if a%updateRows(m.Layers[li].Out) != 0 || a >= b {
+				t.Errorf("%v: task %d is rows [%d, %d) of layer %d, not aligned to %d", hidden, i, a, b, li, updateRows(m.Layers[li].Out))
+			}
+			for r := a; r < b; r++ {
+				rows[li][r]++
+			}
+		}
+		for li := range m.Layers {
+			for r, c := range rows[li] {
+				if c != 1 {
+					t.Errorf("%v: layer %d's weight row %d is in %d tasks", hidden, li, r, c)
+					break
+				}
+			}
+			if bias[li] != 1 {
+				t.Errorf("%v: layer %d's bias is in %d tasks", hidden, li, bias[li])
+			}
+		}
+		if tasks < 4 {
+			t.Errorf("%v: %d tasks, too few to balance two workers", hidden, tasks)
+		}
+	}
 }
