@@ -21,4 +21,9 @@
 //   - Errors: bad input (an unknown run, a run without a model, an option
 //     out of range, incompatible runs) returns an error that says which;
 //     nothing panics on stored data.
+//   - Diverged runs: explain works on a diverged run's last finite weights,
+//     saying so in the result's Diverged, when they predict finite values;
+//     otherwise (outputs of ±Inf or NaN, or no weights saved) it returns an
+//     error wrapping ErrNothingToExplain that names the epoch it diverged
+//     at. No result holds a non-finite number.
 package analysis

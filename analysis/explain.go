@@ -30,6 +30,9 @@ type ImportanceResult struct {
 	Baseline float64      `json:"baseline"`
 	Repeats  int          `json:"repeats"`
 	Features []Importance `json:"features"`
+	// Diverged says, for a run that diverged, which weights are explained:
+	// its last finite ones.
+	Diverged string `json:"diverged,omitempty"`
 }
 
 // ExplainOptions tunes Explain.
@@ -57,7 +60,7 @@ func PermutationImportance(ctx context.Context, store sessions.Store, id string,
 	if o.Repeats == 0 {
 		o.Repeats = 5
 	}
-	m, err := sessions.LoadModel(ctx, store, id)
+	m, note, err := loadExplainable(ctx, store, id)
 	if err != nil {
 		return nil, err
 	}
@@ -69,11 +72,22 @@ func PermutationImportance(ctx context.Context, store sessions.Store, id string,
 	if te.N < 2 {
 		return nil, fmt.Errorf("explain: run %s's test split has %d rows; permutation needs at least 2", id, te.N)
 	}
+	if n := nonFinite(m.Predict(te.X, te.N)); n > 0 {
+		return nil, notExplainable(m.Run, fmt.Sprintf("±Inf or NaN for %d of %d test rows", n, te.N))
+	}
 	res, err := permutationImportance(ctx, m.Predict, m.Model, data.raw.Task(), te, m.Run.Features, o)
 	if err != nil {
 		return nil, err
 	}
-	res.RunID = id
+	if !finite(res.Baseline) {
+		return nil, notExplainable(m.Run, fmt.Sprintf("a test %s of %v", res.Metric, res.Baseline))
+	}
+	for _, f := range res.Features {
+		if !finite(f.Mean) || !finite(f.Std) {
+			return nil, notExplainable(m.Run, fmt.Sprintf("a test %s of ±Inf or NaN when %s is shuffled", res.Metric, f.Feature))
+		}
+	}
+	res.RunID, res.Diverged = id, note
 	return res, nil
 }
 
@@ -159,6 +173,8 @@ type AttributionResult struct {
 	// (a number in the JSON).
 	Actual   any            `json:"actual"`
 	Features []Contribution `json:"features"`
+	// Diverged is as in ImportanceResult.
+	Diverged string `json:"diverged,omitempty"`
 }
 
 // Attribution methods.
@@ -181,7 +197,7 @@ func Attribute(ctx context.Context, store sessions.Store, id string, row int, me
 	if method != MethodIntegratedGradients && method != MethodGradientInput {
 		return nil, fmt.Errorf("explain: unknown attribution method %q (want %s or %s)", method, MethodIntegratedGradients, MethodGradientInput)
 	}
-	m, err := sessions.LoadModel(ctx, store, id)
+	m, note, err := loadExplainable(ctx, store, id)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +261,13 @@ func Attribute(ctx context.Context, store sessions.Store, id string, row int, me
 			}
 		}
 	}
-	res := &AttributionResult{RunID: id, Row: row, Method: method, Output: output, Value: fx, BaselineValue: fb}
+	if !finite(fx) || !finite(fb) {
+		return nil, notExplainable(m.Run, fmt.Sprintf("%v for test row %d (%v at the training means)", fx, row, fb))
+	}
+	if nonFinite(attr) > 0 {
+		return nil, notExplainable(m.Run, fmt.Sprintf("gradients of ±Inf or NaN for test row %d", row))
+	}
+	res := &AttributionResult{RunID: id, Row: row, Method: method, Output: output, Value: fx, BaselineValue: fb, Diverged: note}
 	if task.IsClassification() {
 		res.Actual = className(m.Run.Classes, int(raw.Test.Y[row]))
 	} else {

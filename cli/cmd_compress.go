@@ -50,7 +50,7 @@ func newCompressCmd(e *env) *cobra.Command {
 		if err := o.Validate(); err != nil {
 			return usageError{err.Error()}
 		}
-		store, err := openStore(e, cmd)
+		store, err := openExistingStore(e, cmd)
 		if err != nil {
 			return err
 		}

@@ -38,7 +38,7 @@ func newEnsembleCmd(e *env) *cobra.Command {
 	cmd.ValidArgsFunction = completeRunIDArgs(e)
 	cmd.RegisterFlagCompletionFunc("method", fixedCompletion(trainer.EnsembleMethods...))
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		store, err := openStore(e, cmd)
+		store, err := openExistingStore(e, cmd)
 		if err != nil {
 			return err
 		}

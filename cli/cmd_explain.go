@@ -53,7 +53,7 @@ func newExplainCmd(e *env) *cobra.Command {
 		if err := o.Validate(); err != nil {
 			return usageError{err.Error()}
 		}
-		store, err := openStore(e, cmd)
+		store, err := openStoreToRead(e, cmd)
 		if err != nil {
 			return err
 		}
@@ -88,6 +88,9 @@ func newExplainCmd(e *env) *cobra.Command {
 }
 
 func printImportance(w io.Writer, r *analysis.ImportanceResult) {
+	if r.Diverged != "" {
+		fmt.Fprintf(w, "note: %s\n", sessions.CleanText(r.Diverged))
+	}
 	fmt.Fprintf(w, "baseline test %s: %s (permutation importance of run %s, %d shuffles per column)\n",
 		r.Metric, numfmt.Value(r.Baseline), r.RunID, r.Repeats)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
@@ -99,6 +102,9 @@ func printImportance(w io.Writer, r *analysis.ImportanceResult) {
 }
 
 func printAttribution(w io.Writer, r *analysis.AttributionResult) {
+	if r.Diverged != "" {
+		fmt.Fprintf(w, "note: %s\n", sessions.CleanText(r.Diverged))
+	}
 	fmt.Fprintf(w, "test row %d of run %s: %s = %s (actual %s); %s at the training means; %s\n",
 		r.Row, r.RunID, r.Output, numfmt.Value(r.Value), actualText(r.Actual), numfmt.Value(r.BaselineValue), r.Method)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)

@@ -17,11 +17,12 @@ import (
 
 func newPredictCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "predict --run ID --data FILE.csv [-o out.csv] [--json]",
+		Use:   "predict --run ID --data FILE.csv [-o out.csv] [--json] [--skip-bad]",
 		Short: "Predict new data with a saved run's model and preprocessing",
 		Example: examples(
 			"workbench predict --run 20261128-185456-3fa9c2 --data new.csv -o predictions.csv",
 			"cat new.csv | workbench predict --run 3fa9c2 --data -     # any unique part of the ID's start or end",
+			"workbench predict --run 3fa9c2 --data messy.csv --skip-bad 2>skipped.txt",
 		),
 		Args: noArgs,
 	}
@@ -30,15 +31,16 @@ func newPredictCmd(e *env) *cobra.Command {
 	dataPath := fs.String("data", "", "a CSV with a header naming the model's features (- for stdin)")
 	out := fs.StringP("output", "o", "", "write the CSV to this `file` instead of stdout")
 	jsonOut := fs.Bool("json", false, "print one JSON object per row instead of CSV")
+	skipBad := fs.Bool("skip-bad", false, "skip each row that cannot be read (text for a number, a ragged row), naming it on stderr, and predict the rest; without it the first such row fails the file")
 	force := addForceFlag(cmd)
 	cmd.RegisterFlagCompletionFunc("run", completeRunIDs(e))
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		return predict(e, cmd, *id, *dataPath, *out, *jsonOut, *force)
+		return predict(e, cmd, *id, *dataPath, *out, *jsonOut, *force, *skipBad)
 	}
 	return cmd
 }
 
-func predict(e *env, cmd *cobra.Command, id, dataPath, out string, jsonOut, force bool) error {
+func predict(e *env, cmd *cobra.Command, id, dataPath, out string, jsonOut, force, skipBad bool) error {
 	if id == "" || dataPath == "" {
 		return usagef("--run and --data are required")
 	}
@@ -67,16 +69,27 @@ func predict(e *env, cmd *cobra.Command, id, dataPath, out string, jsonOut, forc
 		defer f.Close()
 		r, name = f, dataPath
 	}
-	enc, preds, err := m.PredictCSV(r, name)
+	var opts []datasets.EncodeOption
+	if skipBad {
+		opts = append(opts, datasets.SkipBadRows())
+	}
+	enc, preds, err := m.PredictCSV(r, name, opts...)
 	if err != nil {
 		return err
 	}
 	sum := predictSummary(m.Run.Scaler.Impute, enc)
 	err = writeOutput(e, out, force, func(w io.Writer) error { return writePredictions(w, m, enc, preds, sum, jsonOut) })
-	if line := sum.line(); line != "" && err == nil {
-		fmt.Fprintln(e.stderr, line) // after the rows are out: a failed write predicted nothing
+	if err != nil {
+		return err
 	}
-	return err
+	// After the rows are out: a failed write predicted nothing.
+	for _, bad := range enc.Skipped {
+		fmt.Fprintf(e.stderr, "predict: skipped %v\n", bad)
+	}
+	if line := sum.line(); line != "" {
+		fmt.Fprintln(e.stderr, line)
+	}
+	return nil
 }
 
 // writePredictions writes one row (CSV) or object (JSON) per prediction,
@@ -130,6 +143,8 @@ type predictionSummary struct {
 	ImputedMissing int                `json:"imputed_missing"`
 	ImputedUnseen  int                `json:"imputed_unseen"`
 	Refused        []datasets.Refusal `json:"refused"`
+	// Skipped are the rows --skip-bad left out; absent without the flag.
+	Skipped []skippedRow `json:"skipped,omitempty"`
 	// Why says why the policy is to refuse ("" when it imputes).
 	Why string `json:"why,omitempty"`
 }
@@ -145,7 +160,20 @@ func predictSummary(im *datasets.Imputer, enc *datasets.Encoded) predictionSumma
 	if s.Refused == nil {
 		s.Refused = []datasets.Refusal{}
 	}
+	for _, b := range enc.Skipped {
+		s.Skipped = append(s.Skipped, skippedRow{Line: b.Line, Column: b.Column, Name: b.Name, Reason: b.Msg})
+		s.Rows++
+	}
 	return s
+}
+
+// skippedRow is a row --skip-bad left out: its line, the column (from 1)
+// and name of its first bad cell where it has one, and why.
+type skippedRow struct {
+	Line   int    `json:"line"`
+	Column int    `json:"column,omitempty"`
+	Name   string `json:"name,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // maxRefusedShown bounds the refused lines the stderr line names.
@@ -153,10 +181,13 @@ const maxRefusedShown = 5
 
 // line is the stderr report, or "" when no rule touched a row.
 func (s predictionSummary) line() string {
-	if s.ImputedMissing+s.ImputedUnseen+len(s.Refused) == 0 {
+	if s.ImputedMissing+s.ImputedUnseen+len(s.Refused)+len(s.Skipped) == 0 {
 		return ""
 	}
 	var parts []string
+	if n := len(s.Skipped); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d skipped as bad (--skip-bad; each named above)", n))
+	}
 	if s.ImputedMissing > 0 {
 		parts = append(parts, fmt.Sprintf("%d imputed a missing value with the training mean or mode", s.ImputedMissing))
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -149,7 +148,7 @@ func checkSort(s string) error {
 // withStore opens the store and resolves the run references in args
 // (from the first, n of them; n < 0 means all) before calling f.
 func withRuns(e *env, n int, f func(store sessions.Store, ids []string, args []string) error) func(*cobra.Command, []string) error {
-	return withStore(e, openStore, n, f)
+	return withStore(e, openExistingStore, n, f)
 }
 
 // withRunsToRead is withRuns for commands that only read the store (see
@@ -257,48 +256,6 @@ func newRunsExportCmd(e *env) *cobra.Command {
 		})
 	})
 	return cmd
-}
-
-func newRunsImportCmd(e *env) *cobra.Command {
-	return &cobra.Command{
-		Use:     "import FILE",
-		Short:   "Import runs from a JSON export (- for stdin); again after a failure, it resumes",
-		Example: examples("workbench runs import runs.json --db other.db"),
-		Args:    exactArgs(1, "import takes one file (- for stdin)"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			store, err := openStore(e, cmd)
-			if err != nil {
-				return err
-			}
-			defer store.Close()
-			var r io.Reader = e.stdin
-			if args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				r = f
-			}
-			// Each run is imported on its own, atomically: after a failure or
-			// a kill, importing the same file again skips the runs already
-			// there and goes on.
-			st, err := sessions.ImportFrom(context.Background(), store, r, nil)
-			fmt.Fprintf(e.stdout, "imported %d run(s) into %s", st.Imported, store.Path())
-			if st.Skipped > 0 {
-				fmt.Fprintf(e.stdout, "; %d already there, identical, skipped", st.Skipped)
-			}
-			if st.Refused > 0 {
-				fmt.Fprintf(e.stdout, "; %d refused", st.Refused)
-			}
-			fmt.Fprintln(e.stdout)
-			if err != nil {
-				// Name the file ("format \"x\" is not …" did not say which).
-				return fmt.Errorf("%s: %s", args[0], strings.TrimPrefix(err.Error(), "import: "))
-			}
-			return st.Err()
-		},
-	}
 }
 
 func newRunsRmCmd(e *env) *cobra.Command {

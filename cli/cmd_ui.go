@@ -55,7 +55,7 @@ func runUI(e *env, cmd *cobra.Command, specFile string) error {
 		opts.Spec = &s
 	}
 	var store sessions.Store
-	st, err := openStoreToRead(e, cmd) // a read-only store can still be browsed
+	st, err := openStoreForApp(e, cmd) // a read-only store can still be browsed
 	if err != nil {
 		opts.StoreErr = err // the app runs and says why nothing is saved
 	} else {

@@ -176,7 +176,7 @@ func newSweepCancelCmd(e *env) *cobra.Command {
 		ValidArgsFunction: completeSweepIDs(e),
 	}
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		store, err := openStore(e, cmd)
+		store, err := openExistingStore(e, cmd)
 		if err != nil {
 			return err
 		}

@@ -47,25 +47,35 @@ func checkOutput(path string, force bool) error {
 	return nil
 }
 
-// openStoreToRead opens the store for a command that only reads: read-write
-// when it can (so runs and sweeps whose process died are marked and an old
-// schema is upgraded, as any open does), else read-only, so that a store
-// on a read-only file, directory or mount, or on a full disk, can still be
-// listed and shown.
+// openStoreToRead opens the store for a command that only reads: a named
+// store that does not exist is an error (the default one is created, so
+// that a first run just works). It opens read-write when it can (so runs
+// and sweeps whose process died are marked and an old schema is upgraded,
+// as any open does), else read-only, so that a store on a read-only file,
+// directory or mount, or on a full disk, can still be listed and shown.
 func openStoreToRead(e *env, cmd *cobra.Command) (*sessions.SQLite, error) {
-	s, err := openStore(e, cmd)
-	if why, full := sessions.StorageFailure(err); !errors.Is(err, sessions.ErrReadOnly) && !(full && why == "disk full") {
-		return s, err
+	path, named, err := storeTarget(e, cmd)
+	if err != nil {
+		return nil, err
 	}
-	db, _ := cmd.Flags().GetString("db")
-	path, perr := storePath(e.getenv, db)
-	if perr != nil {
-		return nil, perr
+	if named && storeMissing(path) {
+		return nil, noStoreError(path)
+	}
+	return openReadable(path, busyNotice(e))
+}
+
+// openReadable opens path read-write, else, when only writing fails
+// (read-only, disk full, or another process kept the write lock past the
+// wait), read-only.
+func openReadable(path string, opts ...sessions.OpenOption) (*sessions.SQLite, error) {
+	s, err := sessions.Open(path, opts...)
+	if why, full := sessions.StorageFailure(err); !errors.Is(err, sessions.ErrReadOnly) && !errors.Is(err, sessions.ErrBusy) && !(full && why == "disk full") {
+		return s, err
 	}
 	if _, serr := os.Stat(path); serr != nil {
 		return nil, err
 	}
-	return sessions.Open(path, sessions.ReadOnly())
+	return sessions.Open(path, append(opts, sessions.ReadOnly())...)
 }
 
 // writeRunsJSON writes the runs each calls back with as one indented JSON

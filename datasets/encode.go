@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -21,7 +22,22 @@ type Encoded struct {
 	ImputedMissing int       // rows with a missing cell filled with the training mean or mode
 	ImputedUnseen  int       // rows with a category training never saw, filled with its mode
 	Refused        []Refusal // rows left out, in file order
+	// Skipped are the rows left out under SkipBadRows, each with the
+	// error that reading it would have been, in file order.
+	Skipped []*CSVError
 }
+
+// EncodeOption changes how EncodeCSV treats the rows it reads.
+type EncodeOption func(*encodeConfig)
+
+type encodeConfig struct{ skipBad bool }
+
+// SkipBadRows makes EncodeCSV leave out a row that it cannot read (a
+// cell that is not a number where the model reads one, a row with the
+// wrong number of fields, a stray quote) and list it in Encoded.Skipped,
+// rather than fail on the first. The file's header must still be good,
+// and at least one row.
+func SkipBadRows() EncodeOption { return func(c *encodeConfig) { c.skipBad = true } }
 
 // Why says why im refuses rows rather than imputing them.
 func (im *Imputer) Why() string {
@@ -52,8 +68,13 @@ func (r Refusal) String() string { return fmt.Sprintf("line %d: %s", r.Line, r.R
 // mode (categorical); otherwise, or when im is nil, the row is refused and
 // listed in Refused with its line. No value is ever encoded as all zeros.
 // Errors (a missing column, a non-number in a numeric column, a ragged
-// row, no row left) name the file, line and column.
-func EncodeCSV(r io.Reader, name string, features, crosses []string, im *Imputer) (*Encoded, error) {
+// row, no row left) name the file, line and column; with SkipBadRows a bad
+// row is listed in Skipped instead.
+func EncodeCSV(r io.Reader, name string, features, crosses []string, im *Imputer, opts ...EncodeOption) (*Encoded, error) {
+	var cfg encodeConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	fail := func(line, col int, colName, format string, a ...any) error {
 		return &CSVError{File: name, Line: line, Column: col, Name: colName, Msg: fmt.Sprintf(format, a...)}
 	}
@@ -75,6 +96,11 @@ func EncodeCSV(r io.Reader, name string, features, crosses []string, im *Imputer
 		rec, line, err := readRecord(cr, name)
 		if err == io.EOF {
 			break
+		}
+		var perr *CSVError
+		if cfg.skipBad && e.Header != nil && errors.As(err, &perr) && perr.Line > 0 {
+			e.Skipped = append(e.Skipped, perr) // a stray quote: the reader goes on after it
+			continue
 		}
 		if err != nil {
 			return nil, err
@@ -115,10 +141,16 @@ func EncodeCSV(r io.Reader, name string, features, crosses []string, im *Imputer
 			continue
 		}
 		if len(rec) != len(e.Header) {
-			return nil, fail(line, min(len(rec), len(e.Header))+1, "", "expected %d fields, got %d (a ragged row)", len(e.Header), len(rec))
+			err := fail(line, min(len(rec), len(e.Header))+1, "", "expected %d fields, got %d (a ragged row)", len(e.Header), len(rec))
+			if cfg.skipBad {
+				e.Skipped = append(e.Skipped, err.(*CSVError))
+				continue
+			}
+			return nil, err
 		}
 		row := make([]float64, len(base))
 		var refused *Refusal
+		var bad *CSVError
 		missing, unseen := false, false
 		for _, s := range srcs {
 			col := strings.TrimSpace(e.Header[s.col])
@@ -142,9 +174,16 @@ func EncodeCSV(r io.Reader, name string, features, crosses []string, im *Imputer
 			default:
 				v, ok := parseNumber(cell)
 				if !ok {
-					return nil, fail(line, s.col+1, e.Header[s.col], "expected a number, got %s", quoteCell(rec[s.col]))
+					err := fail(line, s.col+1, e.Header[s.col], "expected a number, got %s", quoteCell(rec[s.col]))
+					if !cfg.skipBad {
+						return nil, err
+					}
+					bad = err.(*CSVError)
 				}
 				row[s.start] = v
+			}
+			if bad != nil {
+				break // the row is skipped: its first bad cell is named
 			}
 			if problem == "" {
 				continue
@@ -157,6 +196,10 @@ func EncodeCSV(r io.Reader, name string, features, crosses []string, im *Imputer
 			}
 			n := max(len(s.values), 1)
 			copy(row[s.start:s.start+n], im.Fill[s.start:s.start+n])
+		}
+		if bad != nil {
+			e.Skipped = append(e.Skipped, bad)
+			continue
 		}
 		if refused != nil {
 			e.Refused = append(e.Refused, *refused)
@@ -180,8 +223,13 @@ func EncodeCSV(r io.Reader, name string, features, crosses []string, im *Imputer
 		e.Lines = append(e.Lines, line)
 		e.N++
 	}
-	if e.Header == nil || e.N+len(e.Refused) == 0 {
+	if e.Header == nil || e.N+len(e.Refused)+len(e.Skipped) == 0 {
 		return nil, fail(0, 0, "", "no data rows (prediction needs a header and at least one row)")
+	}
+	if e.N == 0 && len(e.Refused) == 0 {
+		first := *e.Skipped[0]
+		first.Msg = "every row is bad; the first: " + first.Msg
+		return nil, &first
 	}
 	if e.N == 0 {
 		return nil, fail(e.Refused[0].Line, 0, "", "every row was refused, the first because %s (%s)", e.Refused[0].Reason, im.Why())

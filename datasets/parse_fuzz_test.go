@@ -27,6 +27,7 @@ func FuzzEncodeCSV(f *testing.F) {
 	} {
 		f.Add([]byte(s), uint8(0))
 		f.Add([]byte(s), uint8(3))
+		f.Add([]byte(s), uint8(4))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, mode uint8) {
 		features := []string{"age", "city=Paris", "city=Rome"}
@@ -39,7 +40,11 @@ func FuzzEncodeCSV(f *testing.F) {
 			im = &Imputer{Policy: ImputePolicy, Fill: make([]float64, len(features))}
 			im.Fill[0] = 7
 		}
-		e, err := EncodeCSV(bytes.NewReader(data), "in.csv", features, crosses, im)
+		var opts []EncodeOption
+		if mode&4 != 0 {
+			opts = append(opts, SkipBadRows())
+		}
+		e, err := EncodeCSV(bytes.NewReader(data), "in.csv", features, crosses, im, opts...)
 		if err != nil {
 			var ce *CSVError
 			if !errors.As(err, &ce) || ce.File != "in.csv" {
@@ -53,6 +58,11 @@ func FuzzEncodeCSV(f *testing.F) {
 		for _, v := range e.X {
 			if math.IsNaN(v) {
 				t.Fatalf("a NaN feature in %v", e.X)
+			}
+		}
+		for i, b := range e.Skipped {
+			if mode&4 == 0 || b.Line < 2 || b.File != "in.csv" || i > 0 && b.Line <= e.Skipped[i-1].Line {
+				t.Fatalf("skipped row %d: %+v (mode %d)", i, b, mode)
 			}
 		}
 	})

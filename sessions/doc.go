@@ -61,7 +61,8 @@
 // transaction ID, and a reader asks for what its last snapshot did not
 // see, so writers on many machines that commit in any order lose nothing.
 // Imports validate each run (ValidateRun), go in atomically one run at a
-// time (ImportFrom streams a file), skip runs already present and
+// time (ImportFrom streams a file; its errors are *ImportError, with the
+// line, column, run and key), skip runs already present and
 // identical, and refuse an ID taken by different content (ErrConflict).
 // IDs are limited to a safe alphabet (ValidID). CleanText and CleanRun make
 // stored text safe to print on a terminal.
@@ -69,7 +70,10 @@
 // Contract:
 //   - Concurrency: a Store is safe for concurrent use by many goroutines,
 //     and many processes may open the same file: readers never block on
-//     the writer (WAL), writers wait for each other (busy timeout).
+//     the writer (WAL), writers wait for each other, for at most a minute
+//     (busy.go): after about 2 s of waiting the store calls its OnBusy
+//     notice once, and a wait that ends returns a *BusyError (ErrBusy)
+//     that names the store.
 //   - Determinism: exports are byte-for-byte reproducible: runs in order of
 //     creation, maps with sorted keys, non-finite numbers as strings.
 //   - Errors and panics: every storage or decoding problem, a corrupt file

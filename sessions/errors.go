@@ -94,6 +94,9 @@ func (s *SQLite) wrap(err error) error {
 	if s.pg {
 		return s.wrapPG(err)
 	}
+	if errors.Is(err, ErrBusy) {
+		return err // it names the store
+	}
 	code := sqliteCode(err)
 	msg := err.Error()
 	switch {

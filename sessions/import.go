@@ -22,7 +22,7 @@ func (s *SQLite) ImportRun(ctx context.Context, r *FullRun) error {
 	if err != nil {
 		return err
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return s.wrap(err)
 	}
@@ -192,7 +192,11 @@ func (st ImportStats) Err() error {
 	if st.Refused > len(st.Errors) {
 		more = fmt.Sprintf("\n… and %d more", st.Refused-len(st.Errors))
 	}
-	return fmt.Errorf("import: refused %d run(s):\n%w%s", st.Refused, errors.Join(st.Errors...), more)
+	lines := make([]string, len(st.Errors))
+	for i, err := range st.Errors {
+		lines[i] = strings.TrimPrefix(err.Error(), "import: ")
+	}
+	return &refusedError{fmt.Sprintf("import: refused %d run(s):\n%s%s", st.Refused, strings.Join(lines, "\n"), more), st.Errors}
 }
 
 // ImportFrom reads a JSON export from r one run at a time, so memory stays
@@ -204,8 +208,16 @@ func (st ImportStats) Err() error {
 // each run.
 func ImportFrom(ctx context.Context, s Store, r io.Reader, progress func(ImportStats)) (ImportStats, error) {
 	var st ImportStats
-	dec := json.NewDecoder(r)
-	notExport := func(err error) error { return fmt.Errorf("import: not a workbench export: %v", err) }
+	p := newPosReader(r)
+	dec := json.NewDecoder(p)
+	notExport := func(err error) error {
+		line, col := p.placeOf(dec, err)
+		var ie *ImportError
+		if errors.As(err, &ie) {
+			err = ie.Err
+		}
+		return &ImportError{Line: line, Col: col, Err: fmt.Errorf("not a workbench export: %v", err)}
+	}
 	if err := expectDelim(dec, '{'); err != nil {
 		return st, notExport(err)
 	}
@@ -220,11 +232,11 @@ func ImportFrom(ctx context.Context, s Store, r io.Reader, progress func(ImportS
 		key, _ := tok.(string)
 		switch key {
 		case "format":
-			if err := dec.Decode(&format); err != nil {
+			if err := decodeAt(dec, p, &format); err != nil {
 				return st, notExport(err)
 			}
 		case "version":
-			if err := dec.Decode(&version); err != nil {
+			if err := decodeAt(dec, p, &version); err != nil {
 				return st, notExport(err)
 			}
 		case "runs":
@@ -242,7 +254,7 @@ func ImportFrom(ctx context.Context, s Store, r io.Reader, progress func(ImportS
 				return st, notExport(err)
 			}
 			if bi, ok := s.(batchImporter); ok {
-				if err := importBatched(ctx, bi, dec, &st, progress); err != nil {
+				if err := importBatched(ctx, bi, dec, p, &st, progress); err != nil {
 					return st, err
 				}
 			}
@@ -250,12 +262,16 @@ func ImportFrom(ctx context.Context, s Store, r io.Reader, progress func(ImportS
 				if err := ctx.Err(); err != nil {
 					return st, err
 				}
-				var f FullRun
-				if err := dec.Decode(&f); err != nil {
-					return st, fmt.Errorf("import: run %d: %v (the runs before it are imported; fix the file and import again to resume)", i+1, err)
+				d := decodeRun(dec, p, i)
+				if d.stream != nil {
+					return st, d.stream
 				}
-				if err := st.add(s.ImportRun(ctx, &f)); err != nil {
-					return st, fmt.Errorf("import: run %d (%s): %w", i+1, f.ID, err)
+				err := s.ImportRun(ctx, d.f)
+				if errors.Is(err, ErrInvalid) {
+					err = d.at(err)
+				}
+				if err := st.add(err); err != nil {
+					return st, fmt.Errorf("import: run %d (%s): %w", i+1, d.id, err)
 				}
 				if progress != nil {
 					progress(st)
@@ -266,7 +282,7 @@ func ImportFrom(ctx context.Context, s Store, r io.Reader, progress func(ImportS
 			}
 		default:
 			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
+			if err := decodeAt(dec, p, &skip); err != nil {
 				return st, notExport(err)
 			}
 		}
@@ -279,6 +295,16 @@ func ImportFrom(ctx context.Context, s Store, r io.Reader, progress func(ImportS
 	}
 	return st, nil
 }
+
+// refusedError is ImportStats.Err: one message, and every refusal it
+// lists for errors.Is and errors.As.
+type refusedError struct {
+	msg  string
+	errs []error
+}
+
+func (e *refusedError) Error() string   { return e.msg }
+func (e *refusedError) Unwrap() []error { return e.errs }
 
 func expectDelim(dec *json.Decoder, d json.Delim) error {
 	tok, err := dec.Token()

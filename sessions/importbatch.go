@@ -39,7 +39,7 @@ type importBatch struct {
 }
 
 func (s *SQLite) beginImport(ctx context.Context) (*importBatch, error) {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
@@ -93,30 +93,50 @@ func (b *importBatch) commit() ([]error, error) {
 // decodedRun is a run read from an export and prepared for import, or the
 // reason it cannot be.
 type decodedRun struct {
-	i      int
-	id     string
-	f      *FullRun
-	err    error // the run's own: invalid
-	stream error // the file's: nothing after it can be read
+	i         int
+	id        string
+	line, col int // where the run starts in the file
+	f         *FullRun
+	err       error // the run's own: invalid
+	stream    error // the file's: nothing after it can be read
+}
+
+// decodeRun reads run i (from 0) of an export's array from dec, which
+// reads p.
+func decodeRun(dec *json.Decoder, p *posReader, i int) decodedRun {
+	d := decodedRun{i: i, f: &FullRun{}}
+	start := dec.InputOffset()
+	err := decodeAt(dec, p, d.f)
+	// After the decode, which read the run whole, p holds its first byte.
+	d.line, d.col = p.pos(p.firstToken(start))
+	if err != nil {
+		ie := err.(*ImportError)
+		ie.Run, ie.ID = i+1, d.f.ID
+		ie.Err = fmt.Errorf("%w (the runs before it are imported; fix the file and import again to resume)", ie.Err)
+		d.stream = ie
+	}
+	d.id = d.f.ID
+	return d
+}
+
+// at places a refusal of the run at its start in the file.
+func (d decodedRun) at(err error) error {
+	return &ImportError{Line: d.line, Col: d.col, Run: d.i + 1, ID: d.id, Err: err}
 }
 
 // importBatched imports the runs of an export's array, dec standing at its
 // first run, through bi, in three stages that overlap: one goroutine
 // decodes the next runs, another validates them, and this one stores
 // them, in order, in batches.
-func importBatched(ctx context.Context, bi batchImporter, dec *json.Decoder, st *ImportStats, progress func(ImportStats)) error {
+func importBatched(ctx context.Context, bi batchImporter, dec *json.Decoder, p *posReader, st *ImportStats, progress func(ImportStats)) error {
 	rctx, cancel := context.WithCancel(ctx)
 	decoded := make(chan decodedRun, 4)
 	go func() {
 		defer close(decoded)
 		for i := 0; dec.More(); i++ {
-			d := decodedRun{i: i}
-			if d.stream = rctx.Err(); d.stream == nil {
-				d.f = &FullRun{}
-				if err := dec.Decode(d.f); err != nil {
-					d.stream = fmt.Errorf("import: run %d: %v (the runs before it are imported; fix the file and import again to resume)", i+1, err)
-				}
-				d.id = d.f.ID
+			d := decodedRun{i: i, stream: rctx.Err()}
+			if d.stream == nil {
+				d = decodeRun(dec, p, i)
 			}
 			select {
 			case decoded <- d:
@@ -133,7 +153,11 @@ func importBatched(ctx context.Context, bi batchImporter, dec *json.Decoder, st 
 		defer close(runs)
 		for d := range decoded {
 			if d.stream == nil {
-				d.f, d.err = prepareImport(d.f)
+				var f *FullRun
+				if f, d.err = prepareImport(d.f); d.err != nil {
+					d.err = d.at(d.err)
+				}
+				d.f = f
 			}
 			select {
 			case runs <- d:

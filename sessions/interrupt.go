@@ -77,7 +77,7 @@ func (s *SQLite) markInterrupted(ctx context.Context) error {
 		if !s.ownerGone(o.pid, o.host, o.hb, now) {
 			continue
 		}
-		if _, err := s.w.ExecContext(ctx, "UPDATE runs SET status = ?, reason = ? WHERE id = ? AND status = ?",
+		if _, err := s.exec(ctx, "UPDATE runs SET status = ?, reason = ? WHERE id = ? AND status = ?",
 			string(trainer.StatusInterrupted), "the process recording it stopped", o.id, string(trainer.StatusRunning)); err != nil {
 			return err
 		}
@@ -99,7 +99,7 @@ func (s *SQLite) markInterrupted(ctx context.Context) error {
 		if !s.ownerGone(o.pid, o.host, o.hb, now) {
 			continue
 		}
-		if _, err := s.w.ExecContext(ctx, "UPDATE sweeps SET status = ?, reason = ? WHERE id = ? AND status = 'running'",
+		if _, err := s.exec(ctx, "UPDATE sweeps SET status = ?, reason = ? WHERE id = ? AND status = 'running'",
 			SweepInterrupted, "the process running it stopped", o.id); err != nil {
 			return err
 		}

@@ -63,9 +63,10 @@ type Prediction struct {
 
 // PredictCSV reads a CSV whose header names the model's features and
 // predicts every row that the run's saved Imputer does not refuse (see
-// datasets.EncodeCSV); enc says which rows it imputed or refused.
-func (m *SavedModel) PredictCSV(r io.Reader, name string) (*datasets.Encoded, []Prediction, error) {
-	enc, err := datasets.EncodeCSV(r, name, m.Run.Features, m.Run.Spec.Data.Crosses, m.Run.Scaler.Impute)
+// datasets.EncodeCSV); enc says which rows it imputed or refused, and with
+// datasets.SkipBadRows which it skipped as unreadable.
+func (m *SavedModel) PredictCSV(r io.Reader, name string, opts ...datasets.EncodeOption) (*datasets.Encoded, []Prediction, error) {
+	enc, err := datasets.EncodeCSV(r, name, m.Run.Features, m.Run.Spec.Data.Crosses, m.Run.Scaler.Impute, opts...)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
-	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver
 )
@@ -40,7 +38,10 @@ const sqliteMagic = "SQLite format 3\x00"
 // OpenOption changes how Open opens a store.
 type OpenOption func(*openConfig)
 
-type openConfig struct{ readOnly bool }
+type openConfig struct {
+	readOnly bool
+	onBusy   func(path string) // see OnBusy
+}
 
 // ReadOnly opens an existing store for reading only: nothing in the file
 // changes, runs left "running" are not marked, and every write returns an
@@ -52,10 +53,6 @@ func ReadOnly() OpenOption { return func(c *openConfig) { c.readOnly = true } }
 // quickCheckBelow is the file size up to which every open checks the
 // file's integrity.
 const quickCheckBelow = 32 << 20
-
-// initTries bounds the retries around initialising a store that other
-// processes are creating at the same moment.
-const initTries = 40
 
 // Open opens (creating if needed) the store at path: the directory with
 // mode 0700, the file 0600. It refuses, changing nothing, a file that is
@@ -73,8 +70,9 @@ func Open(path string, opts ...OpenOption) (*SQLite, error) {
 	if IsPostgresURL(path) {
 		return openPostgres(path, cfg)
 	}
+	busy := &busyWait{path: path, notify: cfg.onBusy}
 	if cfg.readOnly {
-		return openReadOnly(path)
+		return openReadOnly(path, busy)
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -112,7 +110,8 @@ func Open(path string, opts ...OpenOption) (*SQLite, error) {
 	}
 	// Look before touching: a read-only connection decides whether the
 	// file is ours, so a foreign or newer file is left byte for byte.
-	if err := withRetry(func() error {
+	ctx := context.Background()
+	if err := busy.do(ctx, func() error {
 		ro, err := sql.Open("sqlite", fileURI(path, "mode=ro", pragmas))
 		if err != nil {
 			return err
@@ -123,14 +122,14 @@ func Open(path string, opts ...OpenOption) (*SQLite, error) {
 	}); err != nil {
 		return nil, wrapOpen(path, err)
 	}
-	w, err := sql.Open("sqlite", fileURI(path, "_txlock=immediate", pragmas, "_pragma=synchronous(NORMAL)"))
+	w, err := sql.Open("sqlite", fileURI(path, "_txlock=immediate", writerPragmas(), "_pragma=synchronous(NORMAL)"))
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %v", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	s := &SQLite{path: path, w: w, pid: os.Getpid(), live: map[string]Metrics{}}
+	s := &SQLite{path: path, w: w, busy: busy, pid: os.Getpid(), live: map[string]Metrics{}}
 	s.host, _ = os.Hostname()
-	if err := withRetry(s.migrate); err != nil {
+	if err := busy.do(ctx, s.migrate); err != nil {
 		w.Close()
 		return nil, wrapOpen(path, err)
 	}
@@ -144,7 +143,7 @@ func Open(path string, opts ...OpenOption) (*SQLite, error) {
 		return nil, fmt.Errorf("store %s: %v", path, err)
 	}
 	s.r.SetMaxOpenConns(4)
-	if err := withRetry(func() error { return s.markInterrupted(context.Background()) }); err != nil {
+	if err := busy.do(ctx, func() error { return s.markInterrupted(ctx) }); err != nil {
 		s.Close()
 		return nil, s.wrap(err)
 	}
@@ -182,7 +181,7 @@ func checkMagic(f *os.File, path string) error {
 }
 
 // openReadOnly opens an existing store without writing to it.
-func openReadOnly(path string) (*SQLite, error) {
+func openReadOnly(path string, busy *busyWait) (*SQLite, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -217,10 +216,10 @@ func openReadOnly(path string) (*SQLite, error) {
 		return nil, fmt.Errorf("store %s: %v", path, err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &SQLite{path: path, w: r, r: r, readOnly: true, pid: os.Getpid(), live: map[string]Metrics{}}
+	s := &SQLite{path: path, w: r, r: r, readOnly: true, busy: busy, pid: os.Getpid(), live: map[string]Metrics{}}
 	s.host, _ = os.Hostname()
 	var k storeKind
-	if err := withRetry(func() error {
+	if err := busy.do(context.Background(), func() error {
 		var err error
 		k, err = identifyDB(context.Background(), r, path)
 		return err
@@ -372,7 +371,7 @@ func (s *SQLite) migrate() error {
 }
 
 func (s *SQLite) migrateTo(ctx context.Context, next int) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return err
 	}
@@ -396,22 +395,6 @@ func (s *SQLite) migrateTo(ctx context.Context, next int) error {
 		return err
 	}
 	return tx.Commit()
-}
-
-// withRetry runs f again, after a short random pause, while it fails
-// because another process holds the lock: the busy timeout covers most
-// waits, but SQLite returns SQLITE_BUSY at once where waiting could
-// deadlock (two connections upgrading their locks, a journal mode switch).
-func withRetry(f func() error) error {
-	rng := rand.New(rand.NewPCG(uint64(os.Getpid()), uint64(time.Now().UnixNano())))
-	var err error
-	for try := 0; try < initTries; try++ {
-		if err = f(); err == nil || !isBusy(err) {
-			return err
-		}
-		time.Sleep(time.Duration(5+rng.IntN(20*(try+1))) * time.Millisecond)
-	}
-	return err
 }
 
 func wrapOpen(path string, err error) error {

@@ -226,7 +226,7 @@ func (s *SQLite) migratePG(ctx context.Context) error {
 }
 
 func (s *SQLite) migratePGTo(ctx context.Context, next int) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return err
 	}

@@ -140,7 +140,7 @@ func (s *SQLite) UpdateRun(ctx context.Context, id string, p Patch) error {
 	if len(sets) == 0 {
 		return nil
 	}
-	res, err := s.w.ExecContext(ctx, "UPDATE runs SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, id)...)
+	res, err := s.exec(ctx, "UPDATE runs SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, id)...)
 	if err != nil {
 		return s.wrap(err)
 	}
@@ -152,7 +152,7 @@ func (s *SQLite) UpdateRun(ctx context.Context, id string, p Patch) error {
 
 // DeleteRuns removes runs with their history, evaluation and weights.
 func (s *SQLite) DeleteRuns(ctx context.Context, ids ...string) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return s.wrap(err)
 	}

@@ -42,7 +42,7 @@ func (s *SQLite) PutSetting(ctx context.Context, key, value string) error {
 	if key == "" {
 		return errors.New("sessions: empty setting key")
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+	_, err := s.exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, value, time.Now().Unix())
 	return s.wrap(err)
 }

@@ -25,6 +25,7 @@ type SQLite struct {
 	secret   string          // PostgreSQL: the password, kept out of messages
 	w        *sql.DB         // one connection: the single writer
 	r        *sql.DB         // readers
+	busy     *busyWait       // SQLite: waits for another process's lock (nil on PostgreSQL)
 	host     string
 	pid      int
 	// Statements of the per-epoch write, prepared once on the writer
@@ -47,8 +48,9 @@ type SQLite struct {
 const (
 	sqlInsertEpoch    = `INSERT INTO epochs (run_id, epoch, lr, elapsed_ns, samples_per_s, train, val) VALUES (?,?,?,?,?,?,?)`
 	sqlSelectMetrics  = `SELECT metrics FROM runs WHERE id = ?`
-	sqlUpdateProgress = `UPDATE runs SET epochs_done = ?, heartbeat_at = ?, metrics = ?, key_metrics = ? WHERE id = ?`
-	sqlUpsertMetric   = `INSERT INTO run_metrics (run_id, key, value, nonfinite) VALUES (?,?,?,?)
+	sqlUpdateProgress = `UPDATE runs SET epochs_done = ?, heartbeat_at = ?, metrics = ?, key_metrics = ?,
+		best_epoch = CASE WHEN ? > 0 THEN ? ELSE best_epoch END WHERE id = ?`
+	sqlUpsertMetric = `INSERT INTO run_metrics (run_id, key, value, nonfinite) VALUES (?,?,?,?)
 			ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, nonfinite = excluded.nonfinite`
 )
 
@@ -99,7 +101,7 @@ func (s *SQLite) CreateRun(ctx context.Context, r *Run) error {
 	if r.Heartbeat.IsZero() {
 		r.Heartbeat = time.Now()
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return s.wrap(err)
 	}
@@ -260,7 +262,7 @@ func (s *SQLite) AppendEpoch(ctx context.Context, id string, e Epoch) error {
 // refreshes the best and last metrics from them, and sets the run's
 // progress to done epochs and its heartbeat to now. eps may be empty.
 func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done int) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return s.wrap(err)
 	}
@@ -308,8 +310,10 @@ func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done 
 	}
 	// Only new bests go to the filter index each epoch; the last values
 	// are in the run's row and reach the index when the run finishes.
-	bests, _ := FoldEpochs(m, eps)
-	if _, err := tx.StmtContext(ctx, s.stUpdateProgress).ExecContext(ctx, done, time.Now().UnixNano(), m.text(), keyMetricsJSON(m), id); err != nil {
+	// best_epoch moves with each new best, so a running run shows its
+	// best epoch so far (it stayed 0 until the run finished).
+	bests, best := FoldEpochs(m, eps)
+	if _, err := tx.StmtContext(ctx, s.stUpdateProgress).ExecContext(ctx, done, time.Now().UnixNano(), m.text(), keyMetricsJSON(m), best, best, id); err != nil {
 		return s.wrap(err)
 	}
 	if err := s.putMetrics(ctx, tx, id, bests); err != nil {
@@ -327,7 +331,7 @@ func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done 
 // FinishRun records the final status, metrics, evaluation and weights in
 // one transaction.
 func (s *SQLite) FinishRun(ctx context.Context, id string, f Final) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return s.wrap(err)
 	}
@@ -393,7 +397,7 @@ func (s *SQLite) FinishRun(ctx context.Context, id string, f Final) error {
 
 // Heartbeat marks a running run as alive.
 func (s *SQLite) Heartbeat(ctx context.Context, id string) error {
-	_, err := s.w.ExecContext(ctx, "UPDATE runs SET heartbeat_at = ? WHERE id = ?", time.Now().UnixNano(), id)
+	_, err := s.exec(ctx, "UPDATE runs SET heartbeat_at = ? WHERE id = ?", time.Now().UnixNano(), id)
 	return s.wrap(err)
 }
 

@@ -12,14 +12,14 @@ func (s *SQLite) CreateSweep(ctx context.Context, sw *Sweep) error {
 	if err := ValidID(sw.ID); err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
-	_, err := s.w.ExecContext(ctx, "INSERT INTO sweeps (id, name, status, objective, config, created_at, owner_pid, owner_host) VALUES (?,?,?,?,?,?,?,?)",
+	_, err := s.exec(ctx, "INSERT INTO sweeps (id, name, status, objective, config, created_at, owner_pid, owner_host) VALUES (?,?,?,?,?,?,?,?)",
 		sw.ID, sw.Name, sw.Status, sw.Objective, sw.Config, nanos(sw.Created), s.pid, s.host)
 	return s.wrap(err)
 }
 
 // UpdateSweep sets a sweep's status.
 func (s *SQLite) UpdateSweep(ctx context.Context, id, status string) error {
-	res, err := s.w.ExecContext(ctx, "UPDATE sweeps SET status = ? WHERE id = ?", status, id)
+	res, err := s.exec(ctx, "UPDATE sweeps SET status = ? WHERE id = ?", status, id)
 	if err != nil {
 		return s.wrap(err)
 	}

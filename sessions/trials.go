@@ -179,7 +179,7 @@ func (s *SQLite) BeginAttempt(ctx context.Context, sweepID string, trial int) (t
 	if !s.pg {
 		return t, false, ErrNotDistributed
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return t, false, s.wrap(err)
 	}
@@ -231,7 +231,7 @@ func (s *SQLite) EndAttempt(ctx context.Context, a Attempt, final bool, reason s
 // marks the sweep done if no trial is left to run: trials that end
 // together see each other, so exactly one of them ends the sweep.
 func (s *SQLite) inSweepTx(ctx context.Context, sweepID string, fn func(*sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return s.wrap(err)
 	}

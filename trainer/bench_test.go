@@ -73,7 +73,9 @@ func BenchmarkTrainStep(b *testing.B) {
 // product of a w3 training step (batch 128, 784-256-256-10), on one
 // worker, in both precisions. NT is the input gradient as the layer
 // computes it: a transpose of W, then NN. NNp and TNp are NN and TN with
-// B packed into panels as the row-parallel step does (packing counted).
+// B packed into panels as the row-parallel step does (packing counted);
+// for the 10-class layer TNp is its transposed weight gradient, as the
+// row-parallel step computes it (the transpose back counted).
 func BenchmarkGemmW3(b *testing.B) {
 	type shape struct {
 		kind    gemmKind
@@ -91,6 +93,10 @@ func BenchmarkGemmW3(b *testing.B) {
 		}
 		if i > 0 {
 			shapes = append(shapes, shape{kindNT, false, batch, in, out})
+		}
+		if narrowLayer[float32](in, out) {
+			// TNp here is the narrow layer's transposed product (pack.go).
+			shapes = append(shapes, shape{kindTN, true, batch, in, out})
 		}
 	}
 	for _, prec := range PrecisionNames {
@@ -135,6 +141,8 @@ func benchGemm[T float](b *testing.B, kind gemmKind, packed bool, m, k, n int) {
 		case kind == kindNN && packed:
 			packB(bp, w, k, n, packCols[T](n, k), 0, k)
 			gemmNNRowsP(out, x, w, bp, k, n, 0, m, false)
+		case kind == kindTN && packed && narrowLayer[T](k, n):
+			gemmTNNarrow(out, x, dz, bp, m, k, n, 0, k)
 		case kind == kindTN && packed:
 			packB(bp, dz, m, n, packCols[T](n, m), 0, m)
 			gemmTNRowsP(out, x, dz, bp, m, k, n, 0, k, false)

@@ -17,6 +17,12 @@ import (
 // slower on w2 (sums of 64), where the AVX2 tiles stay.
 const wideTileMin = 128
 
+// shortWideMax is the longest short sum for which the AVX-512 tiles are
+// used too: a sum of a handful of terms (dZ·Wᵀ through a 10-class layer,
+// 10 terms) spends its time loading and storing C, which the wide tiles
+// do in half the instructions.
+const shortWideMax = 16
+
 // parallelMACs is the work (multiply-adds) above which a product is split
 // across the pool's workers. Below it the hand-off (a futex wake, ~10 µs)
 // costs more than it saves: measured on w2 (64×64·64×128, 0.5M MACs), one

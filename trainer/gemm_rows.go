@@ -32,7 +32,7 @@ func tileBlock[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, ite
 		}
 		return
 	}
-	wide := ww > 0 && iters >= wideTileMin
+	wide := ww > 0 && (iters >= wideTileMin || iters <= shortWideMax)
 	nWide := 0
 	if wide {
 		nWide = nT - nT%ww
@@ -78,19 +78,21 @@ func tileWidth[T float](n int) int {
 	return 0
 }
 
-// overlapTail returns the width of one more tile that computes the
-// columns past the tiles, placed over the last columns and so overlapping
-// tiled ones, or 0 when the row kernel takes them. Every tile gives an
-// element the same bits, so computing some twice changes nothing (it
-// would when accumulating, which adds twice). Float32 uses its half-width
-// tile, float64 its narrow one (w2's 10 classes: 8 tiled columns and 2
-// more).
-func overlapTail[T float](n int, accumulate bool) int {
+// overlapTail returns the width of one more tile that computes the rem
+// columns past the tiles of a product n wide, placed over the last
+// columns and so overlapping tiled ones, or 0 when the row kernel takes
+// them. Every tile gives an element the same bits, so computing some
+// twice changes nothing (it would when accumulating, which adds twice).
+// Float32 uses its half-width tile where it covers the rest, else its
+// narrow one (past 16 columns the rest can be 9 to 15 wide); float64 its
+// narrow tile (w2's 10 classes: 8 tiled columns and 2 more).
+func overlapTail[T float](n, rem int, accumulate bool) int {
+	nw, _ := tileCols[T]()
 	w := halfCols[T]()
-	if w == 0 {
-		w, _ = tileCols[T]()
+	if w == 0 || rem > w {
+		w = nw
 	}
-	if accumulate || w == 0 || n < w {
+	if accumulate || w == 0 || n < w || rem > w {
 		return 0
 	}
 	return w
@@ -111,7 +113,7 @@ func gemmNNRowsP[T float](c, a, b, bp []T, k, n, lo, hi int, accumulate bool) {
 		tEnd := t0 + (max(hi-t0, 0) &^ 3)
 		if tEnd > t0 {
 			tileBlock(c, n, a, k, 1, b, n, k, t0, tEnd, nT, accumulate, bp, k)
-			if ow := overlapTail[T](n, accumulate); nT < n && ow > 0 {
+			if ow := overlapTail[T](n, n-nT, accumulate); nT < n && ow > 0 {
 				tileBlock(c[n-ow:], n, a, k, 1, b[n-ow:], n, k, t0, tEnd, ow, false, nil, 0)
 			} else if nT < n {
 				gemmNNCols(c, a, b, k, n, t0, tEnd, nT, accumulate)
@@ -184,7 +186,7 @@ func gemmTNRowsP[T float](c, a, b, bp []T, m, k, n, lo, hi int, accumulate bool)
 			// Row r of a tile is C row p+r: multipliers A[i, p+r],
 			// contiguous across r and k apart across i.
 			tileBlock(c, n, a, 1, k, b, n, m, t0, tEnd, nT, accumulate, bp, m)
-			if ow := overlapTail[T](n, accumulate); nT < n && ow > 0 {
+			if ow := overlapTail[T](n, n-nT, accumulate); nT < n && ow > 0 {
 				tileBlock(c[n-ow:], n, a, 1, k, b[n-ow:], n, m, t0, tEnd, ow, false, nil, 0)
 			} else if nT < n {
 				gemmTNCols(c, a, b, m, k, n, t0, tEnd, nT, accumulate)

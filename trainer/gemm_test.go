@@ -250,3 +250,97 @@ func testTranspose[T float](t *testing.T) {
 		}
 	}
 }
+
+// TestTNNarrowMatchesTiles: the transposed weight gradient of a narrow
+// layer gives every element the bits of the direct product, for widths
+// from the narrowest tiled one to under a wide tile's, whole and in row blocks,
+// in both precisions.
+func TestTNNarrowMatchesTiles(t *testing.T) {
+	testTNNarrow[float64](t)
+	testTNNarrow[float32](t)
+}
+
+func testTNNarrow[T float](t *testing.T) {
+	nw, ww := tileCols[T]()
+	if ww == 0 {
+		t.Skip("no wide tiles on this CPU")
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{tileWidth[T](1 << 10), 10, 13, ww - 1} {
+		if !narrowLayer[T](4*nw, n) {
+			t.Fatalf("%T: a layer %d wide is not narrow", want0[T](), n)
+		}
+		m, k := 128, 4*nw
+		x, dz := randVecT[T](r, m*k), randVecT[T](r, m*n)
+		want := make([]T, k*n)
+		gemmTNRowsP(want, x, dz, nil, m, k, n, 0, k, false)
+		for _, blk := range [][2]int{{0, k}, {nw, 3 * nw}} {
+			got, ct := make([]T, k*n), make([]T, k*n)
+			gemmTNNarrow(got, x, dz, ct, m, k, n, blk[0], blk[1])
+			for i := blk[0] * n; i < blk[1]*n; i++ {
+				if got[i] != want[i] {
+					t.Fatalf("%T, %d columns, rows %v: element %d is %v, want %v", want[0], n, blk, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+func want0[T float]() (z T) { return z }
+
+// TestGemmEveryWidth: the row-block products compute every element, for
+// every output width from 1 to 80 and sums short and long enough for
+// each kind of tile, in both precisions, set and accumulated, against a
+// float64 reference. Float32 products 25 to 31 columns wide (and 41 to 47,
+// ...) once left 1 to 7 columns untouched: the tail tile past the 16-wide
+// tiles was 8 wide where 9 to 15 columns were left.
+func TestGemmEveryWidth(t *testing.T) {
+	testGemmEveryWidth[float64](t, 1e-12)
+	testGemmEveryWidth[float32](t, 1e-4)
+}
+
+func testGemmEveryWidth[T float](t *testing.T, tol float64) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, k := range []int{20, wideTileMin + 2} {
+		for n := 1; n <= 80; n++ {
+			const m = 13 // whole tiles and a row kernel's rows
+			a, b := randVecT[T](r, m*k), randVecT[T](r, k*n)
+			dz := randVecT[T](r, m*n)
+			for _, acc := range []bool{false, true} {
+				nn := randVecT[T](r, m*n) // the product's old contents
+				tn := randVecT[T](r, k*n)
+				nn0, tn0 := slices.Clone(nn), slices.Clone(tn)
+				gemmNNRowsP(nn, a, b, nil, k, n, 0, m, acc)
+				gemmTNRowsP(tn, a, dz, nil, m, k, n, 0, k, acc)
+				for i := range m {
+					for j := range n {
+						want := 0.0
+						for p := range k {
+							want += float64(a[i*k+p]) * float64(b[p*n+j])
+						}
+						if acc {
+							want += float64(nn0[i*n+j])
+						}
+						if d := math.Abs(float64(nn[i*n+j]) - want); d > tol*(1+math.Abs(want))*float64(k) {
+							t.Fatalf("%T A·B, k %d, %d columns, accumulate %v: C[%d,%d] = %v, want %v", nn[0], k, n, acc, i, j, nn[i*n+j], want)
+						}
+					}
+				}
+				for p := range k {
+					for j := range n {
+						want := 0.0
+						for i := range m {
+							want += float64(a[i*k+p]) * float64(dz[i*n+j])
+						}
+						if acc {
+							want += float64(tn0[p*n+j])
+						}
+						if d := math.Abs(float64(tn[p*n+j]) - want); d > tol*(1+math.Abs(want))*float64(m) {
+							t.Fatalf("%T Aᵀ·B, k %d, %d columns, accumulate %v: C[%d,%d] = %v, want %v", tn[0], k, n, acc, p, j, tn[p*n+j], want)
+						}
+					}
+				}
+			}
+		}
+	}
+}

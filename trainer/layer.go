@@ -58,6 +58,7 @@ type layer[T float] struct {
 	dz, dh   []T
 	dx       []T
 	dzp      []T // dh packed into panels for the weight gradient (pack.go), or nil
+	dwt      []T // dWᵀ, for a narrow layer's weight gradient (pack.go), or nil
 }
 
 func newLayer(in, out int, act Activation, bn bool, dropout float64, maxBatch int) *Layer {
@@ -129,6 +130,9 @@ func (l *layer[T]) resize(n int) {
 	l.dx = make([]T, n*l.In)
 	if _, ww := tileCols[T](); ww > 0 && l.In >= packMinIn && l.Out >= ww && !l.BN {
 		l.dzp = make([]T, n*l.Out)
+	}
+	if narrowLayer[T](l.In, l.Out) && !l.BN && l.dwt == nil {
+		l.dwt = make([]T, l.In*l.Out)
 	}
 }
 

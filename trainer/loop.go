@@ -22,10 +22,7 @@ func (r *runner) run(ctx context.Context) {
 		DataHash: r.data.Hash, Started: start.UTC(), TargetScaler: r.targetScaler(),
 	})
 
-	mon := "val_loss"
-	if r.spec.EarlyStop.Enabled() {
-		mon = r.spec.earlyMonitor()
-	}
+	mon := r.spec.BestMonitor()
 	lower := LowerIsBetter(mon)
 	var target *Target
 	if r.spec.Target != "" {

@@ -45,3 +45,46 @@ const packMinIn = 512
 func (l *layer[T]) packsDZ(n int) bool {
 	return l.dzp != nil && packCols[T](l.Out, n) > 0
 }
+
+// Narrow weight gradients. A layer a few columns wide (w3's 10 classes)
+// fills at most 10 of a tile's 16 or 32 columns, and its weight gradient
+// Xᵀ·dZ (In×Out) ran at 17–34% of the FMA peak. Its transpose dZᵀ·X
+// (Out×In) is as wide as the layer's fan-in, so the wide tiles fill: each
+// tile row sums over the batch in the same order from zero, so every
+// element has the same bits as before, and the transpose back into dW
+// is a few thousand copies.
+
+// narrowTN reports whether the layer's weight gradient for batches of n
+// rows goes through the transposed product: narrower than a wide tile but
+// tiled (so the direct product's bits are the tiles' too), a fan-in of
+// whole narrow tiles, and a batch long enough for the wide tiles.
+func (l *layer[T]) narrowTN(n int) bool {
+	return l.dwt != nil && n >= wideTileMin
+}
+
+// narrowLayer reports whether a layer in×out without batch normalization
+// computes its weight gradient by the transposed product (see narrowTN).
+func narrowLayer[T float](in, out int) bool {
+	nw, ww := tileCols[T]()
+	return ww > 0 && tileWidth[T](out) > 0 && out < ww && in%nw == 0
+}
+
+// gemmTNNarrow computes rows [lo, hi) of C = Aᵀ·B (C k×n, A m×k, B m×n)
+// as the transposed product Cᵀ = Bᵀ·A: rows [lo, hi) of C are columns
+// [lo, hi) of Cᵀ, computed into ct (n rows of hi−lo, row-major) by the
+// tiles, then transposed into C. n is 4 or more, hi−lo a multiple of the
+// narrow tile's width.
+func gemmTNNarrow[T float](c, a, b, ct []T, m, k, n, lo, hi int) {
+	w := hi - lo
+	ct = ct[:n*w]
+	// Tile row j of Cᵀ has multipliers B[i, j]: contiguous across j and n
+	// apart across i; its columns are A's, k apart across i.
+	tileBlock(ct, w, b, 1, n, a[lo:], k, m, 0, n&^3, w, false, nil, 0)
+	if n%4 != 0 {
+		// The last rows by one more 4-row tile over the last four, which
+		// computes some rows twice with the same bits.
+		r := n - 4
+		tileBlock(ct[r*w:], w, b[r:], 1, n, a[lo:], k, m, 0, 4, w, false, nil, 0)
+	}
+	transpose(c[lo*n:hi*n], ct, n, w, 0, n)
+}

@@ -144,11 +144,15 @@ func TestFloat32AgreesWithFloat64(t *testing.T) {
 	w2.Epochs = 5
 	spiral := DefaultSpec()
 	spiral.Epochs = 30
+	// Widths 16 + 9 to 15, which float32's tiles once left partly
+	// uncomputed.
+	odd := spiral
+	odd.Model.Hidden = []LayerSpec{{Units: 30, Activation: "tanh"}, {Units: 25, Activation: "relu"}}
 	for _, c := range []struct {
 		name string
 		spec Spec
 		data *datasets.Prepared
-	}{{"w2", w2, w2data}, {"spiral", spiral, prepare(t, spiral.Data)}} {
+	}{{"w2", w2, w2data}, {"spiral", spiral, prepare(t, spiral.Data)}, {"spiral-30-25", odd, prepare(t, odd.Data)}} {
 		t.Run(c.name, func(t *testing.T) {
 			s := c.spec
 			a, fa := runAll(t, s, c.data, Options{Workers: 1})

@@ -233,11 +233,15 @@ func (m *network[T]) updateSpan(i int) (li, a, b int, ok bool) {
 // with an optimizer, updates those weights while they are in the cache.
 func (m *network[T]) updateWeights(li, a, b int) {
 	s, l := &m.rows, m.Layers[li]
-	var bp []T
-	if l.packsDZ(s.n) {
-		bp = l.dzp
+	if nw, _ := tileCols[T](); l.narrowTN(s.n) && (b-a)%nw == 0 {
+		gemmTNNarrow(l.dW, l.x, l.dh, l.dwt[a*l.Out:], s.n, l.In, l.Out, a, b)
+	} else {
+		var bp []T
+		if l.packsDZ(s.n) {
+			bp = l.dzp
+		}
+		gemmTNRowsP(l.dW, l.x, l.dh, bp, s.n, l.In, l.Out, a, b, false)
 	}
-	gemmTNRowsP(l.dW, l.x, l.dh, bp, s.n, l.In, l.Out, a, b, false)
 	if s.opt != nil {
 		s.opt.update(2*li, a*l.Out, b*l.Out)
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/filepicker"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -31,7 +30,8 @@ type setupModel struct {
 	sweep   map[string]string // field key → values to sweep, as typed
 	sweepIn bool              // the input edits sweep values
 	preset  int
-	lrf     lrFinder // f and F (lrfind.go)
+	applied *appliedPreset // the preset in the form, or nil (presets.go)
+	lrf     lrFinder       // f and F (lrfind.go)
 
 	table   *datasets.Table
 	dataKey string
@@ -40,7 +40,7 @@ type setupModel struct {
 	failed  bool              // the last load failed, and said so on the status line
 
 	// Choosing a CSV file, and the columns to ignore (setup_csv.go).
-	files        filepicker.Model
+	files        csvFiles
 	picking      bool
 	cols         colPicker
 	choosingCols bool
@@ -96,7 +96,7 @@ func newSetup(st *Styles) setupModel {
 func (m *setupModel) setSpec(s trainer.Spec) {
 	m.spec = s.Clone()
 	m.invalid, m.typed, m.sweep = map[string]string{}, map[string]string{}, map[string]string{}
-	m.pending = ""
+	m.pending, m.applied = "", nil
 	m.rebuild()
 }
 
@@ -192,6 +192,9 @@ func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
 		}
 		m.fitLoss()
 		m.rebuild()
+		if p := m.applied; p != nil && !p.edited {
+			p.spec = specText(m.spec) // the loss the data's task takes is the preset's
+		}
 		if failed { // the error on the status line no longer applies
 			text := fmt.Sprintf("%s loaded: %d rows", msg.table.Meta.Name, msg.table.Meta.Rows)
 			return m, func() tea.Msg { return statusMsg{text: text} }
@@ -359,12 +362,8 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		return m, cmd
 	case key.Matches(msg, k.Preset):
 		m.preset = (m.preset + 1) % len(presets)
-		at := m.cursorKey()
-		m.setSpec(presets[m.preset].spec())
-		m.seek(at)
-		m.table = nil
-		name := presets[m.preset].name
-		return m, tea.Batch(m.loadDataset(), func() tea.Msg { return statusMsg{text: "preset: " + name} })
+		m.applyPreset(m.preset)
+		return m, tea.Batch(m.loadDataset(), status(presetLine(m.applied.name, false)))
 	case key.Matches(msg, k.AddLayer):
 		h := m.spec.Model.Hidden
 		l := trainer.LayerSpec{Units: 4, Activation: "tanh"}
