@@ -126,6 +126,9 @@ func (p *kerasPrinter) print(ev trainer.Event) {
 		p.folds = e.Spec.CV
 		fmt.Fprintf(p.w, "run %s: %s on %s (%s), %d train / %d val / %d test rows\n",
 			e.ID, e.Summary, e.Spec.Data.Label(), e.Task, e.TrainRows, e.ValRows, e.TestRows)
+		if d := e.Spec.Decision.Describe(); d != "" && e.Task == datasets.Binary {
+			fmt.Fprintln(p.w, d)
+		}
 	case trainer.ProgressEvent:
 		if p.tty {
 			const width = 30

@@ -110,7 +110,9 @@ loop:
 		r.saveWeights(r.last)
 		haveLast = true
 		r.health.start()
-		val := r.evaluate(&r.data.Val).Metrics
+		vev := r.evaluate(&r.data.Val)
+		r.decideEpoch(&vev)
+		val := vev.Metrics
 		layers := r.health.finish(r.model)
 		train := map[string]float64{"loss": lossSum / float64(seen)}
 		if r.task.IsClassification() {
