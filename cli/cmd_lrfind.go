@@ -27,9 +27,10 @@ func newLRFindCmd(e *env) *cobra.Command {
 		Long: `lr-find trains a throwaway copy of the spec's network for a few hundred
 steps while the learning rate grows exponentially from --start to --end,
 records the smoothed training loss, and stops when it diverges (4× its
-minimum). It draws loss against learning rate (log x) and suggests a rate:
-the steepest descent of the smoothed loss, or the minimum's rate ÷ 10 when
-the descent is too short to trust; it says which. Nothing is saved.`,
+minimum). It draws loss against learning rate (log x) and suggests a rate
+from the smoothed curve: the minimum's rate ÷ 10, or the steepest descent
+when the loss fell by more than its noise and that point is lower; it says
+which and why. Nothing is saved.`,
 		Example: examples(
 			"workbench lr-find --data digits --scale minmax --layers 64 --act relu --opt adam --batch 64",
 			"workbench lr-find --spec run.json --json",

@@ -93,7 +93,7 @@ func TestLRFind(t *testing.T) {
 		t.Fatalf("--precision f32: exit %d: %s%s", code, out, errs)
 	}
 	out, _, _ = cli(t, db, "", append(base, "--json")...)
-	wantKeys(t, "lr_find", out, "event", "points", "diverged", "min_lr", "steepest_lr", "suggested", "rule")
+	wantKeys(t, "lr_find", out, "event", "points", "diverged", "min_lr", "steepest_lr", "suggested", "rule", "smoothing", "noise", "drop", "descended")
 	for _, bad := range [][]string{{"--start", "0"}, {"--end", "1e-9"}, {"--steps", "3"}, {"-o", "x.gif"}} {
 		if _, errs, code := cli(t, db, "", append(base, bad...)...); code == 0 || errs == "" {
 			t.Errorf("%v: exit %d, no error", bad, code)

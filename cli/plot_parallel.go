@@ -141,8 +141,7 @@ func printParamImportance(w io.Writer, objective string, imp sweeps.Importance) 
 		}
 		return
 	}
-	how := map[string]string{sweeps.ImportanceGrid: "exact fANOVA of the complete grid", sweeps.ImportanceForest: "fANOVA on a random forest"}[imp.Method]
-	fmt.Fprintf(w, "\nimportance (share of %s variance; %s, %d trials):\n", objective, how, imp.Trials)
+	fmt.Fprintf(w, "\nimportance (share of %s variance; %s, %d trials):\n", objective, imp.How(), imp.Trials)
 	nameW := 12
 	for _, p := range imp.Params {
 		nameW = max(nameW, len(p.Field))

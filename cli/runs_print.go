@@ -114,6 +114,9 @@ func printMetricsOf(w io.Writer, f *sessions.FullRun, r *sessions.Run) {
 	default:
 		fmt.Fprintln(w, "\nmetrics:")
 	}
+	if d := r.DecisionNote(true); d != "" && len(keys) > 0 {
+		fmt.Fprintf(w, "%s\n", d)
+	}
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	for _, k := range keys {
 		fmt.Fprintf(tw, "  %s\t%s\n", k, numfmt.Value(r.Metrics[k]))
@@ -136,8 +139,8 @@ func printMetricsOf(w io.Writer, f *sessions.FullRun, r *sessions.Run) {
 			fmt.Fprintf(w, "\nhistory (%s; val_%s at each):\n", epochCount(n), key)
 		}
 		line := func(h sessions.Epoch) {
-			fmt.Fprintf(w, "  %4d  loss %s  val_loss %s  val_%s %s\n", h.Epoch, numfmt.Value(h.Train["loss"]),
-				numfmt.Value(h.Val["loss"]), key, numfmt.Value(h.Val[key]))
+			fmt.Fprintf(w, "  %4d  loss %s  val_loss %s  val_%s %s%s\n", h.Epoch, numfmt.Value(h.Train["loss"]),
+				numfmt.Value(h.Val["loss"]), key, numfmt.Value(h.Val[key]), foldsNote(f.Evaluation, h.Epoch))
 		}
 		step := max(1, n/10)
 		for i := 0; i < n; i += step {
@@ -148,6 +151,18 @@ func printMetricsOf(w io.Writer, f *sessions.FullRun, r *sessions.Run) {
 		}
 	}
 	printLayerHealth(w, f.History)
+}
+
+// foldsNote says, for an epoch of a cross-validated run after some folds
+// stopped early, how many folds its mean covers: "  (mean of 3/5 folds)".
+func foldsNote(e *sessions.Evaluations, epoch int) string {
+	if e == nil {
+		return ""
+	}
+	if n, of := e.Val.FoldsAt(epoch); n < of {
+		return fmt.Sprintf("  (mean of %d/%d folds)", n, of)
+	}
+	return ""
 }
 
 func printConfusion(w io.Writer, cm [][]int, classes []string) {

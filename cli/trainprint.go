@@ -113,6 +113,7 @@ type kerasPrinter struct {
 
 	key     string        // the task's key metric
 	showLR  bool          // the schedule changes the rate
+	folds   int           // a cross-validated run's folds, else 0
 	elapsed time.Duration // at the end of the previous epoch
 	watch   trainer.HealthWatch
 }
@@ -122,8 +123,12 @@ func (p *kerasPrinter) print(ev trainer.Event) {
 	case trainer.StartEvent:
 		p.key = trainer.KeyMetric(e.Task)
 		p.showLR = e.Spec.Schedule.Name != "" && e.Spec.Schedule.Name != "constant"
+		p.folds = e.Spec.CV
 		fmt.Fprintf(p.w, "run %s: %s on %s (%s), %d train / %d val / %d test rows\n",
 			e.ID, e.Summary, e.Spec.Data.Label(), e.Task, e.TrainRows, e.ValRows, e.TestRows)
+		if d := e.Spec.Decision.Describe(); d != "" && e.Task == datasets.Binary {
+			fmt.Fprintln(p.w, d)
+		}
 	case trainer.ProgressEvent:
 		if p.tty {
 			const width = 30
@@ -168,6 +173,9 @@ func (p *kerasPrinter) epochLine(e trainer.EpochEvent) string {
 	took := e.Elapsed - p.elapsed
 	p.elapsed = e.Elapsed
 	line := fmt.Sprintf("%s - %.2fs", epochOf(e.Epoch, e.Epochs), took.Seconds())
+	if e.Folds > 0 && e.Folds < p.folds { // folds stopped early: the mean is over the others
+		line += fmt.Sprintf(" - mean of %d/%d folds", e.Folds, p.folds)
+	}
 	if p.verbose {
 		return line + " - " + metricLine("", e.Train) + " - " + metricLine("val_", e.Val) + " - lr: " + numfmt.Short(e.LR)
 	}
@@ -253,6 +261,9 @@ type jsonEpoch struct {
 	ElapsedS      float64          `json:"elapsed_s"`
 	SamplesPerSec float64          `json:"samples_per_s"`
 	Best          bool             `json:"best"`
+	// Folds is, for a cross-validated run, how many folds the epoch's
+	// mean covers (see trainer.EpochEvent.Folds).
+	Folds int `json:"folds,omitempty"`
 	// Layers is each hidden layer's health; Warnings the layer-health
 	// rules that fired at this epoch (see trainer.HealthWatch).
 	Layers   []trainer.LayerHealth   `json:"layers"`
@@ -287,7 +298,7 @@ func (p *jsonPrinter) print(ev trainer.Event) {
 			layers = []trainer.LayerHealth{}
 		}
 		p.write(jsonEpoch{Event: "epoch", ID: e.ID, Epoch: e.Epoch, Epochs: e.Epochs, Train: e.Train, Val: e.Val,
-			LR: e.LR, ElapsedS: e.Elapsed.Seconds(), SamplesPerSec: e.SamplesPerSec, Best: e.Best,
+			LR: e.LR, ElapsedS: e.Elapsed.Seconds(), SamplesPerSec: e.SamplesPerSec, Best: e.Best, Folds: e.Folds,
 			Layers: layers, Warnings: p.watch.Observe(e.Epoch, e.Layers)})
 	case trainer.FinishedEvent:
 		p.write(finishedJSON(e, false))

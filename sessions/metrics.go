@@ -146,11 +146,12 @@ type evaluationJSON struct {
 	Calibration *trainer.Calibration     `json:"calibration,omitempty"`
 	Std         Metrics                  `json:"std,omitempty"`
 	Folds       []Metrics                `json:"folds,omitempty"`
+	FoldEpochs  []int                    `json:"fold_epochs,omitempty"`
 }
 
 func toEvalJSON(e trainer.Evaluation) evaluationJSON {
 	j := evaluationJSON{Metrics: Metrics(e.Metrics), Confusion: e.Confusion, ROC: e.ROC, Pairs: finitePairs(e.Pairs),
-		PR: e.PR, Reliability: e.Reliability, Calibration: e.Calibration, Std: Metrics(e.Std)}
+		PR: e.PR, Reliability: e.Reliability, Calibration: e.Calibration, Std: Metrics(e.Std), FoldEpochs: e.FoldEpochs}
 	for _, f := range e.Folds {
 		j.Folds = append(j.Folds, Metrics(f))
 	}
@@ -169,7 +170,7 @@ func finitePairs(p [][2]float64) [][2]float64 {
 
 func (j evaluationJSON) eval() trainer.Evaluation {
 	e := trainer.Evaluation{Metrics: j.Metrics, Confusion: j.Confusion, ROC: j.ROC, Pairs: j.Pairs,
-		PR: j.PR, Reliability: j.Reliability, Calibration: j.Calibration, Std: j.Std}
+		PR: j.PR, Reliability: j.Reliability, Calibration: j.Calibration, Std: j.Std, FoldEpochs: j.FoldEpochs}
 	for _, f := range j.Folds {
 		e.Folds = append(e.Folds, f)
 	}

@@ -312,6 +312,7 @@ func (r *Recorder) runRow(e trainer.StartEvent) *Run {
 		Task: e.Task.String(), Summary: e.Summary, Params: e.Params, DataHash: e.DataHash,
 		Tags: append([]string{}, e.Spec.Tags...), SweepID: r.sweepID, Created: e.Started, EpochsTotal: e.Spec.Epochs,
 		Classes: e.ClassNames, Metrics: Metrics{}, Attempt: r.attempt,
+		Monitor: e.Spec.BestMonitor(), // what "best" means while it trains
 	}
 	if r.data != nil {
 		run.Scaler = r.data.Scaler

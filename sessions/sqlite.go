@@ -48,8 +48,9 @@ type SQLite struct {
 const (
 	sqlInsertEpoch    = `INSERT INTO epochs (run_id, epoch, lr, elapsed_ns, samples_per_s, train, val) VALUES (?,?,?,?,?,?,?)`
 	sqlSelectMetrics  = `SELECT metrics FROM runs WHERE id = ?`
-	sqlUpdateProgress = `UPDATE runs SET epochs_done = ?, heartbeat_at = ?, metrics = ?, key_metrics = ? WHERE id = ?`
-	sqlUpsertMetric   = `INSERT INTO run_metrics (run_id, key, value, nonfinite) VALUES (?,?,?,?)
+	sqlUpdateProgress = `UPDATE runs SET epochs_done = ?, heartbeat_at = ?, metrics = ?, key_metrics = ?,
+		best_epoch = CASE WHEN ? > 0 THEN ? ELSE best_epoch END WHERE id = ?`
+	sqlUpsertMetric = `INSERT INTO run_metrics (run_id, key, value, nonfinite) VALUES (?,?,?,?)
 			ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, nonfinite = excluded.nonfinite`
 )
 
@@ -309,8 +310,10 @@ func (s *SQLite) AppendEpochs(ctx context.Context, id string, eps []Epoch, done 
 	}
 	// Only new bests go to the filter index each epoch; the last values
 	// are in the run's row and reach the index when the run finishes.
-	bests, _ := FoldEpochs(m, eps)
-	if _, err := tx.StmtContext(ctx, s.stUpdateProgress).ExecContext(ctx, done, time.Now().UnixNano(), m.text(), keyMetricsJSON(m), id); err != nil {
+	// best_epoch moves with each new best, so a running run shows its
+	// best epoch so far (it stayed 0 until the run finished).
+	bests, best := FoldEpochs(m, eps)
+	if _, err := tx.StmtContext(ctx, s.stUpdateProgress).ExecContext(ctx, done, time.Now().UnixNano(), m.text(), keyMetricsJSON(m), best, best, id); err != nil {
 		return s.wrap(err)
 	}
 	if err := s.putMetrics(ctx, tx, id, bests); err != nil {

@@ -1,9 +1,11 @@
 package sweeps
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"workbench/trainer"
 )
@@ -12,6 +14,11 @@ import (
 const (
 	// ImportanceGrid is the exact functional ANOVA of a complete grid.
 	ImportanceGrid = "fanova-grid"
+	// ImportanceSubgrid is the exact functional ANOVA of the complete
+	// sub-grid the finished trials cover, when a grid sweep stopped (or
+	// lost trials) before every value of some field had one: a full
+	// factorial of fewer values, which says nothing of the others.
+	ImportanceSubgrid = "fanova-subgrid"
 	// ImportanceForest is functional ANOVA on a random forest fitted to
 	// the trials.
 	ImportanceForest = "fanova-forest"
@@ -29,16 +36,41 @@ const (
 // Importance is how much of the objective's variance each swept field
 // explains. It is plain data.
 type Importance struct {
-	// Method is ImportanceGrid or ImportanceForest ("" with no trials).
+	// Method is ImportanceGrid, ImportanceSubgrid or ImportanceForest (""
+	// with no trials).
 	Method string `json:"method"`
 	// Trials is the number of finished trials with an objective.
 	Trials int `json:"trials"`
+	// GridPoints is the size of a grid sweep's grid (seeds included), 0
+	// for a sweep with random axes; Points is how many of its points have
+	// a finished trial with an objective. Fewer points than the grid's
+	// make the decomposition a sub-grid's or an estimate.
+	GridPoints int `json:"grid_points,omitempty"`
+	Points     int `json:"points,omitempty"`
 	// Trusted is false when there are too few trials; Note says why.
 	Trusted bool   `json:"trusted"`
 	Note    string `json:"note,omitempty"`
 	// Params are sorted by share, largest first. The shares are main
 	// effects: what is left of 1 is in interactions between fields.
 	Params []ParamImportance `json:"params"`
+}
+
+// How says how the shares were computed, for a heading: exact on the
+// complete grid, exact on a sub-grid of some of its points, or estimated by
+// a forest ("" with no method).
+func (imp Importance) How() string {
+	switch imp.Method {
+	case ImportanceGrid:
+		return "exact fANOVA of the complete grid"
+	case ImportanceSubgrid:
+		return fmt.Sprintf("exact fANOVA of a sub-grid, %d of the grid's %d points", imp.Points, imp.GridPoints)
+	case ImportanceForest:
+		if imp.GridPoints > 0 {
+			return fmt.Sprintf("estimated by fANOVA on a random forest, %d of the grid's %d points", imp.Points, imp.GridPoints)
+		}
+		return "fANOVA on a random forest"
+	}
+	return ""
 }
 
 // ParamImportance is one field's share of the objective's variance, 0…1.
@@ -162,10 +194,16 @@ func Importances(s Spec, specs []trainer.Spec, objectives []float64) Importance 
 	axes := buildAxes(s, fields, rows)
 	var shares []float64
 	if len(s.Random) == 0 {
+		imp.GridPoints, imp.Points = gridPoints(s), distinctRows(rows)
 		shares = gridANOVA(axes, rows, ys)
 	}
 	if shares != nil {
 		imp.Method, imp.Trusted = ImportanceGrid, true
+		if imp.Points < imp.GridPoints {
+			imp.Method = ImportanceSubgrid
+			imp.Note = fmt.Sprintf("a sub-grid of %d of the grid's %d points (%s): exact on it, silent on the values left out",
+				imp.Points, imp.GridPoints, missingValues(s, axes))
+		}
 	} else {
 		imp.Method = ImportanceForest
 		var x [][]float64
@@ -197,15 +235,81 @@ func Importances(s Spec, specs []trainer.Spec, objectives []float64) Importance 
 		} else {
 			imp.Trusted = true
 		}
+		if imp.GridPoints > 0 {
+			// A grid with holes is no full factorial: the forest fills
+			// them in, so the shares are an estimate.
+			est := fmt.Sprintf("an estimate: %d of the grid's %d points have a finished trial", imp.Points, imp.GridPoints)
+			if imp.Note != "" {
+				est += "; " + imp.Note
+			}
+			imp.Note = est
+		}
 	}
 	if constant(ys) {
-		imp.Note = "the objective did not vary"
+		imp.Note = strings.TrimSuffix("the objective did not vary; "+imp.Note, "; ")
 	}
 	for j, a := range axes {
 		imp.Params = append(imp.Params, ParamImportance{Field: a.field, Share: shares[j]})
 	}
 	sort.SliceStable(imp.Params, func(i, j int) bool { return imp.Params[i].Share > imp.Params[j].Share })
 	return imp
+}
+
+// gridPoints is the number of points in s's grid, seeds included.
+func gridPoints(s Spec) int {
+	n := 1
+	for _, p := range s.Grid {
+		n *= max(len(gridValues(s, p)), 1)
+	}
+	if s.Seeds > 1 {
+		n *= s.Seeds
+	}
+	return n
+}
+
+// missingValues names the grid's fields whose values the finished trials
+// do not all cover, as "lr 2 of 3 values".
+func missingValues(s Spec, axes []*axis) string {
+	want := map[string]int{}
+	for _, p := range s.Grid {
+		want[p.Field] = len(gridValues(s, p))
+	}
+	if s.Seeds > 1 {
+		want["seed"] = s.Seeds
+	}
+	var parts []string
+	for _, a := range axes {
+		if n := want[a.field]; len(a.cats) < n {
+			parts = append(parts, fmt.Sprintf("%s %d of %d values", a.field, len(a.cats), n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// gridValues are a grid axis's distinct values as a trial's spec reads
+// them back (0.10 and 0.1 are one value).
+func gridValues(s Spec, p Param) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range p.Values {
+		if sp, err := apply(s.Base, map[string]string{p.Field: v}); err == nil {
+			v = ParamValue(sp, p.Field)
+		}
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// distinctRows counts the different points among rows.
+func distinctRows(rows [][]string) int {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		seen[strings.Join(r, "\x00")] = true
+	}
+	return len(seen)
 }
 
 func constant(ys []float64) bool {

@@ -109,3 +109,43 @@ func TestImportanceEdgeCases(t *testing.T) {
 		}
 	}
 }
+
+// TestImportanceOnAStoppedGrid: a 3×2 grid stopped after its first four
+// trials covers the complete 2×2 sub-grid of lr 0.001 and 0.01; the
+// decomposition is exact on that sub-grid (lr's share 0.5, not the full
+// grid's 0.727) and says so, with 4 of the grid's 6 points. It was
+// labelled the exact fANOVA of the complete grid. A grid with a hole in
+// it is an estimate, with its count of points.
+func TestImportanceOnAStoppedGrid(t *testing.T) {
+	s := Spec{Base: base(5), Grid: []Param{{Field: "lr", Values: []string{"0.001", "0.01", "0.1"}}, {Field: "act", Values: []string{"relu", "tanh"}}}}
+	specs, ys := trialsOf(t, s, func(sp trainer.Spec) float64 {
+		y := math.Log10(sp.Optimizer.LR) + 2
+		if sp.Model.Hidden[0].Activation == "tanh" {
+			return y + 0.5
+		}
+		return y - 0.5
+	})
+	if full := Importances(s, specs, ys); full.Method != ImportanceGrid || full.Points != 6 || full.GridPoints != 6 || full.Note != "" {
+		t.Fatalf("the whole grid: %+v", full)
+	}
+	imp := Importances(s, specs[:4], ys[:4])
+	if imp.Method != ImportanceSubgrid || imp.Points != 4 || imp.GridPoints != 6 || imp.Trials != 4 {
+		t.Fatalf("stopped after 4 trials: %+v", imp)
+	}
+	// On the sub-grid lr moves y by ±0.5 and act by ±0.5: half each.
+	for _, p := range imp.Params {
+		if math.Abs(p.Share-0.5) > 1e-12 {
+			t.Errorf("%s: share %v, want 0.5", p.Field, p.Share)
+		}
+	}
+	want := "a sub-grid of 4 of the grid's 6 points (lr 2 of 3 values): exact on it, silent on the values left out"
+	if imp.Note != want {
+		t.Errorf("note %q\nwant %q", imp.Note, want)
+	}
+	// Five of six points: no complete sub-grid of every observed value.
+	est := Importances(s, specs[:5], ys[:5])
+	if est.Method != ImportanceForest || est.Points != 5 || est.GridPoints != 6 ||
+		est.Note != "an estimate: 5 of the grid's 6 points have a finished trial; too few trials to trust: 5 of the 10 needed" {
+		t.Errorf("5 of 6 points: %+v", est)
+	}
+}

@@ -99,10 +99,7 @@ func aggregateCV(ctx context.Context, cancel context.CancelFunc, h *Handle, box 
 		TrainRows: folds[0].Train.N, ValRows: folds[0].Val.N, TestRows: folds[0].Test.N,
 		DataHash: data.Hash, Started: start.UTC(),
 	})
-	mon := "val_loss"
-	if spec.EarlyStop.Enabled() {
-		mon = spec.earlyMonitor()
-	}
+	mon := spec.BestMonitor()
 	lower := LowerIsBetter(mon)
 	fin := FinishedEvent{ID: h.ID, Status: StatusDone, Monitor: mon}
 	bestVal := math.Inf(1)
@@ -244,6 +241,9 @@ func aggregateCV(ctx context.Context, cancel context.CancelFunc, h *Handle, box 
 	if len(vals) == k {
 		fin.Val = MeanEvaluation(vals, true)
 		poolOutOfFold(&fin.Val, task, folds, vals, runners[0].k)
+		for i := range st {
+			fin.Val.FoldEpochs = append(fin.Val.FoldEpochs, st[i].fin.Epochs)
+		}
 		if !spec.CVAll {
 			fin.Test = MeanEvaluation(tests, false)
 		}
@@ -258,7 +258,7 @@ func aggregateCV(ctx context.Context, cancel context.CancelFunc, h *Handle, box 
 
 // meanEpoch averages the folds' epoch events.
 func meanEpoch(id string, epoch int, group []EpochEvent) EpochEvent {
-	ev := EpochEvent{ID: id, Epoch: epoch, Epochs: group[0].Epochs, LR: group[0].LR,
+	ev := EpochEvent{ID: id, Epoch: epoch, Epochs: group[0].Epochs, LR: group[0].LR, Folds: len(group),
 		Train: meanMaps(group, func(e EpochEvent) map[string]float64 { return e.Train }),
 		Val:   meanMaps(group, func(e EpochEvent) map[string]float64 { return e.Val })}
 	return ev

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"workbench/datasets"
+	"workbench/numfmt"
 )
 
 // DecisionSpec is a binary model's decision rule. The zero value predicts
@@ -40,6 +41,42 @@ func (d DecisionSpec) Costs() (fp, fn float64) {
 		fn = 1
 	}
 	return fp, fn
+}
+
+// Rule says in a phrase which threshold the validation and test metrics
+// are at, "" for the default rule.
+func (d DecisionSpec) Rule() string {
+	fp, fn := d.Costs()
+	switch {
+	case d.IsZero():
+		return ""
+	case d.Threshold != 0 && d.HasCosts():
+		return fmt.Sprintf("val and test at threshold %s (cost FP %s, FN %s)", numfmt.Short(d.Threshold), numfmt.Short(fp), numfmt.Short(fn))
+	case d.Threshold != 0:
+		return fmt.Sprintf("val and test at threshold %s", numfmt.Short(d.Threshold))
+	}
+	return fmt.Sprintf("val and test at the threshold tuned on validation (cost FP %s, FN %s)", numfmt.Short(fp), numfmt.Short(fn))
+}
+
+// Describe says which threshold each reported metric is at, in a
+// sentence for a run's report; "" for the default rule.
+func (d DecisionSpec) Describe() string {
+	const free = "loss, auc, pr_auc, brier and ece do not depend on it"
+	fp, fn := d.Costs()
+	switch {
+	case d.IsZero():
+		return ""
+	case d.Threshold != 0:
+		cost := ""
+		if d.HasCosts() {
+			cost = fmt.Sprintf(", cost per row with FP %s and FN %s", numfmt.Short(fp), numfmt.Short(fn))
+		}
+		return fmt.Sprintf("decision rule: positive at a probability of %s or more in every validation and test metric%s (%s)",
+			numfmt.Short(d.Threshold), cost, free)
+	}
+	return fmt.Sprintf("decision rule: the threshold that minimizes the cost (FP %s, FN %s) on validation. Each epoch's validation "+
+		"metrics, and so the best epoch and best_val_…, are at the threshold tuned on that epoch's validation pass; the test "+
+		"metrics at the one tuned for the kept weights (test_threshold); %s", numfmt.Short(fp), numfmt.Short(fn), free)
 }
 
 // checkTask refuses a decision rule on a task without one.
@@ -125,43 +162,78 @@ func TuneThreshold(p, y []float64, costFP, costFN float64) (thr, cost float64) {
 // 0.5) to their metrics, and stores the threshold in the model, so that
 // predictions apply it. It does nothing for the default rule or another
 // task.
+//
+// Each epoch's validation metrics follow the same rule (decideEpoch), so
+// the best epoch, its best_val_… metrics and the test metrics are all at
+// the threshold the rule gives those weights on validation.
 func Decide(fin *FinishedEvent, spec Spec, data *datasets.Prepared) {
 	d := spec.Decision
 	if d.IsZero() || data.Task() != datasets.Binary || fin.Model == nil {
 		return
 	}
-	cfp, cfn := d.Costs()
 	pv := fin.Model.Predict(data.Val.X, data.Val.N)
 	pt := fin.Model.Predict(data.Test.X, data.Test.N)
-	thr := d.Threshold
-	if thr == 0 {
-		thr = 0.5
-		if d.HasCosts() {
-			tune, ty := pv, data.Val.Y
-			if data.Val.N == 0 {
-				// No validation split: validation metrics use the
-				// training split, and so does the tuning.
-				tune, ty = fin.Model.Predict(data.Train.X, data.Train.N), data.Train.Y
-			}
-			thr, _ = TuneThreshold(tune, ty, cfp, cfn)
-		}
+	tune, ty := pv, data.Val.Y
+	if data.Val.N == 0 && d.Threshold == 0 && d.HasCosts() {
+		// No validation split: validation metrics use the training
+		// split, and so does the tuning.
+		tune, ty = fin.Model.Predict(data.Train.X, data.Train.N), data.Train.Y
 	}
+	thr := d.threshold(tune, ty)
 	fin.Model.Threshold = thr
-	rescore := func(old Evaluation, p, y []float64) Evaluation {
-		if len(p) == 0 {
-			return old
-		}
-		e := EvaluateAt(datasets.Binary, p, y, 1, thr)
-		if v, ok := old.Metrics["loss"]; ok {
-			e.Metrics["loss"] = v
-		}
-		e.Metrics["threshold"] = thr
-		if d.HasCosts() {
-			e.Metrics["cost"] = ExpectedCost(p, y, thr, cfp, cfn)
-			e.Metrics["cost_at_half"] = ExpectedCost(p, y, 0.5, cfp, cfn)
-		}
-		return e
+	fin.Val = d.scoreAt(fin.Val, pv, data.Val.Y, thr)
+	fin.Test = d.scoreAt(fin.Test, pt, data.Test.Y, thr)
+}
+
+// decideEpoch applies the decision rule to an epoch's validation
+// evaluation e, whose probabilities are still in r.evalOut: the threshold
+// is the rule's for these weights (fixed, or tuned on this validation
+// pass), as Decide picks it for the final ones, so that the best epoch is
+// chosen, and its metrics are stored, at the threshold the test is scored
+// at. It does nothing for the default rule, another task or an empty
+// split.
+func (r *runner) decideEpoch(e *Evaluation) {
+	d, s := r.spec.Decision, &r.data.Val
+	if d.IsZero() || r.task != datasets.Binary || s.N == 0 {
+		return
 	}
-	fin.Val = rescore(fin.Val, pv, data.Val.Y)
-	fin.Test = rescore(fin.Test, pt, data.Test.Y)
+	p := r.evalOut[:s.N]
+	*e = d.scoreAt(*e, p, s.Y, d.threshold(p, s.Y))
+}
+
+// threshold returns the rule's threshold for probabilities p against
+// labels y of the split it is chosen on: the fixed one, else the one that
+// minimizes the expected cost when costs are set, else 0.5.
+func (d DecisionSpec) threshold(p, y []float64) float64 {
+	switch {
+	case d.Threshold != 0:
+		return d.Threshold
+	case d.HasCosts():
+		fp, fn := d.Costs()
+		thr, _ := TuneThreshold(p, y, fp, fn)
+		return thr
+	}
+	return 0.5
+}
+
+// scoreAt re-scores old, an evaluation of probabilities p against labels
+// y, at threshold thr: every metric at thr, the loss kept (it does not
+// depend on the threshold), "threshold" and, with costs, "cost" and
+// "cost_at_half" added. An empty split keeps old.
+func (d DecisionSpec) scoreAt(old Evaluation, p, y []float64, thr float64) Evaluation {
+	if len(p) == 0 {
+		return old
+	}
+	e := EvaluateAt(datasets.Binary, p, y, 1, thr)
+	if v, ok := old.Metrics["loss"]; ok {
+		e.Metrics["loss"] = v
+	}
+	e.Metrics["threshold"] = thr
+	if d.HasCosts() {
+		fp, fn := d.Costs()
+		e.Metrics["cost"] = ExpectedCost(p, y, thr, fp, fn)
+		e.Metrics["cost_at_half"] = ExpectedCost(p, y, 0.5, fp, fn)
+	}
+	e.Calibration, e.outputs = old.Calibration, old.outputs
+	return e
 }

@@ -76,6 +76,10 @@ type EpochEvent struct {
 	SamplesPerSec float64            `json:"samples_per_s"`
 	// Best is true when this epoch is the best so far on the monitored metric.
 	Best bool `json:"best"`
+	// Folds is, for a cross-validated run, how many folds' epochs Train and
+	// Val are the mean of: Spec.CV until a fold stops early, fewer after.
+	// It is 0 for a run without cross-validation.
+	Folds int `json:"folds,omitempty"`
 	// Layers describes each hidden layer's health after this epoch,
 	// measured on the epoch's first step and the validation pass.
 	Layers []LayerHealth `json:"layers"`

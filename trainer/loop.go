@@ -22,10 +22,7 @@ func (r *runner) run(ctx context.Context) {
 		DataHash: r.data.Hash, Started: start.UTC(), TargetScaler: r.targetScaler(),
 	})
 
-	mon := "val_loss"
-	if r.spec.EarlyStop.Enabled() {
-		mon = r.spec.earlyMonitor()
-	}
+	mon := r.spec.BestMonitor()
 	lower := LowerIsBetter(mon)
 	var target *Target
 	if r.spec.Target != "" {
@@ -113,7 +110,9 @@ loop:
 		r.saveWeights(r.last)
 		haveLast = true
 		r.health.start()
-		val := r.evaluate(&r.data.Val).Metrics
+		vev := r.evaluate(&r.data.Val)
+		r.decideEpoch(&vev)
+		val := vev.Metrics
 		layers := r.health.finish(r.model)
 		train := map[string]float64{"loss": lossSum / float64(seen)}
 		if r.task.IsClassification() {

@@ -28,10 +28,26 @@ type Evaluation struct {
 	// deviation and Folds each fold's metrics.
 	Std   map[string]float64   `json:"std,omitempty"`
 	Folds []map[string]float64 `json:"folds,omitempty"`
+	// FoldEpochs is, on a cross-validated run's validation evaluation,
+	// the epochs each fold trained: epoch e's mean covers the folds that
+	// reached e (FoldsAt).
+	FoldEpochs []int `json:"fold_epochs,omitempty"`
 
 	// outputs are a cross-validation fold's validation outputs, kept for
 	// poolOutOfFold; never saved.
 	outputs []float64
+}
+
+// FoldsAt returns how many folds of a cross-validated run's evaluation
+// reached epoch e, and how many folds it has; 0, 0 when it does not say
+// (a run without cross-validation, or one saved before FoldEpochs).
+func (e Evaluation) FoldsAt(epoch int) (n, of int) {
+	for _, last := range e.FoldEpochs {
+		if last >= epoch {
+			n++
+		}
+	}
+	return n, len(e.FoldEpochs)
 }
 
 // ROCPoint is one point of an ROC curve: predicting positive when the score

@@ -160,6 +160,16 @@ func ParseSpec(b []byte) (Spec, error) {
 	return s, s.Validate()
 }
 
+// BestMonitor names the metric that picks a run's best epoch: early
+// stopping's monitor when early stopping is on, else val_loss. The
+// FinishedEvent's Monitor is this.
+func (s *Spec) BestMonitor() string {
+	if s.EarlyStop.Enabled() {
+		return s.earlyMonitor()
+	}
+	return "val_loss"
+}
+
 func (s *Spec) earlyMonitor() string {
 	if s.EarlyStop.Monitor == "" {
 		return "val_loss"

@@ -201,6 +201,9 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statusMsg:
 		a.status, a.statusOK = msg.text, !msg.err
 		return a, nil
+	case presetEditedMsg:
+		a.presetEdited(msg)
+		return a, nil
 	case editSpecMsg:
 		switch {
 		case msg.edit: // Setup said nothing after e

@@ -10,6 +10,7 @@ import (
 	"github.com/NimbleMarkets/ntcharts/canvas"
 	"github.com/NimbleMarkets/ntcharts/linechart"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"workbench/datasets"
 	"workbench/numfmt"
@@ -80,9 +81,12 @@ func (f lrFinder) view(st *Styles, w, h int) string {
 	case f.err != nil:
 		lines = append(lines, st.Error.Render(wrap(f.err.Error(), w)))
 	case f.res != nil:
+		// The chart takes what the text leaves: the reason for a min ÷ 10
+		// runs to several lines in a narrow panel, and F must stay in view.
+		said := wrap(LRSuggestion(f.res), w)
 		lines = append(lines, st.Subtle.Render(truncate(f.label, w)))
-		lines = append(lines, LRChart(f.res, w, max(h-6, 4)))
-		lines = append(lines, wrap(LRSuggestion(f.res), w))
+		lines = append(lines, LRChart(f.res, w, max(h-4-lipgloss.Height(said), 4)))
+		lines = append(lines, said)
 		lines = append(lines, st.Accent.Render("F applies it"))
 	}
 	return strings.Join(lines, "\n")
@@ -93,16 +97,22 @@ var chartStyles = DefaultStyles()
 
 // LRSuggestion says in words what the finder suggests and why.
 func LRSuggestion(res *trainer.LRFindResult) string {
-	why := "the steepest descent of the smoothed loss"
-	if res.Rule == "min/10" {
-		why = "the lowest smoothed loss's rate ÷ 10"
+	minimum := numfmt.Short(res.MinLR)
+	why := "the steepest descent of the smoothed loss (minimum at " + minimum + ")"
+	switch {
+	case res.Rule != "min/10":
+	case !res.Descended:
+		why = "the minimum's rate " + minimum + " ÷ 10; the smoothed loss fell no further than its noise, so a steepest point would be a dip"
+	case res.SteepestLR > 0:
+		why = "the minimum's rate " + minimum + " ÷ 10, under the steepest descent at " + numfmt.Short(res.SteepestLR) + ", which lies within a decade of the minimum"
+	default:
+		why = "the minimum's rate " + minimum + " ÷ 10"
 	}
 	end := ""
 	if res.Diverged && len(res.Points) > 0 {
 		end = fmt.Sprintf("; the loss diverged at %s", numfmt.Short(res.Points[len(res.Points)-1].LR))
 	}
-	return fmt.Sprintf("suggested learning rate %s: %s (minimum at %s)%s",
-		numfmt.Short(res.Suggested), why, numfmt.Short(res.MinLR), end)
+	return fmt.Sprintf("suggested learning rate %s: %s%s", numfmt.Short(res.Suggested), why, end)
 }
 
 // LRChart draws the smoothed loss against the learning rate, log x, in

@@ -58,3 +58,23 @@ func TestLRChartHostile(t *testing.T) {
 		_ = LRSuggestion(res)
 	}
 }
+
+// TestLRSuggestionSaysWhy: the text names the rule and, for min ÷ 10,
+// whether the loss descended at all.
+func TestLRSuggestionSaysWhy(t *testing.T) {
+	for _, c := range []struct {
+		res  trainer.LRFindResult
+		want string
+	}{
+		{trainer.LRFindResult{Suggested: 0.0079, SteepestLR: 0.0079, MinLR: 0.11, Rule: "steepest", Descended: true},
+			"suggested learning rate 0.0079: the steepest descent of the smoothed loss (minimum at 0.11)"},
+		{trainer.LRFindResult{Suggested: 0.42, SteepestLR: 0.13, MinLR: 4.2, Rule: "min/10"},
+			"suggested learning rate 0.42: the minimum's rate 4.2 ÷ 10; the smoothed loss fell no further than its noise, so a steepest point would be a dip"},
+		{trainer.LRFindResult{Suggested: 0.35, SteepestLR: 1.9, MinLR: 3.5, Rule: "min/10", Descended: true},
+			"suggested learning rate 0.35: the minimum's rate 3.5 ÷ 10, under the steepest descent at 1.9, which lies within a decade of the minimum"},
+	} {
+		if got := LRSuggestion(&c.res); got != c.want {
+			t.Errorf("got  %q\nwant %q", got, c.want)
+		}
+	}
+}

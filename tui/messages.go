@@ -55,6 +55,22 @@ type compareLoadedMsg struct {
 	err   error
 }
 
+// presetEditedMsg says that Setup's form departs from the preset it
+// applied (edited), or matches it again.
+type presetEditedMsg struct {
+	name   string
+	edited bool
+}
+
+// filesListedMsg carries a folder's listing for the CSV picker with id.
+type filesListedMsg struct {
+	id      int64
+	dir     string
+	entries []fileEntry
+	hidden  int // files left out: not CSV
+	err     error
+}
+
 // statusMsg shows a line in the status bar; err marks it as an error.
 type statusMsg struct {
 	text string

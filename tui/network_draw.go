@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -372,11 +373,7 @@ func healthLines(in *runInside, st *Styles, w int) []string {
 			lines = append(lines, fmt.Sprintf("%-6s %s %10s", hm.name, sparkline(in.series(l.Layer, hm.get), sw), num))
 		}
 	}
-	ws := in.warnings
-	if len(ws) > 4 {
-		ws = ws[len(ws)-4:]
-	}
-	for _, wn := range ws {
+	for _, wn := range newestWarnings(in.warnings, 4) {
 		lines = append(lines, st.Bad.Render(wrap("⚠ "+wn.Text, w)))
 	}
 	return lines
@@ -384,13 +381,30 @@ func healthLines(in *runInside, st *Styles, w int) []string {
 
 // warningLines is the run's newest warnings, for the Train screen.
 func warningLines(r *liveRun, st *Styles, w int) []string {
-	ws := r.inside.warnings
-	if len(ws) > 2 {
-		ws = ws[len(ws)-2:]
-	}
 	var out []string
-	for _, wn := range ws {
+	for _, wn := range newestWarnings(r.inside.warnings, 2) {
 		out = append(out, st.Bad.Render(wrap("⚠ "+wn.Text, w)))
 	}
+	return out
+}
+
+// newestWarnings returns at most n of ws, oldest first: the newest of each
+// layer and rule. A rule that cleared and fired again for the same layer
+// showed twice, in all but its epochs the same warning.
+func newestWarnings(ws []trainer.HealthWarning, n int) []trainer.HealthWarning {
+	type which struct {
+		layer int
+		rule  string
+	}
+	seen := map[which]bool{}
+	var out []trainer.HealthWarning
+	for i := len(ws) - 1; i >= 0 && len(out) < n; i-- {
+		k := which{ws[i].Layer, ws[i].Rule}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, ws[i])
+		}
+	}
+	slices.Reverse(out)
 	return out
 }

@@ -231,3 +231,41 @@ func TestSweepViewKeepsTheTrustNoteAt80(t *testing.T) {
 		t.Errorf("the bars cut the path's end:\n%s", v)
 	}
 }
+
+// TestSweepViewSaysASubgrid: the importance of a grid sweep stopped before
+// its grid completed says it is exact on a sub-grid of 4 of the grid's 6
+// points, even at 80 columns; it said "exact fANOVA of the grid".
+func TestSweepViewSaysASubgrid(t *testing.T) {
+	spec := sweeps.Spec{Grid: []sweeps.Param{{Field: "lr", Values: []string{"0.001", "0.01", "0.1"}}, {Field: "act", Values: []string{"relu", "tanh"}}}}
+	rep := &sweeps.Report{Sweep: &sessions.Sweep{ID: "sweep-20261129-120000-abcdef", Status: "stopped", Objective: "val_accuracy", Trials: 6},
+		Spec: spec, Fields: spec.Fields(), Trials: []sweeps.ReportTrial{}}
+	var specs []trainer.Spec
+	var objs []float64
+	for i, c := range [][2]string{{"0.001", "relu"}, {"0.001", "tanh"}, {"0.01", "relu"}, {"0.01", "tanh"}} {
+		s := trainer.DefaultSpec()
+		fmt.Sscan(c[0], &s.Optimizer.LR)
+		s.Model.Hidden[0].Activation = c[1]
+		y := 0.7 + 0.1*float64(i)
+		specs, objs = append(specs, s), append(objs, y)
+		rep.Trials = append(rep.Trials, sweeps.ReportTrial{RunID: fmt.Sprintf("run-%d", i), Status: trainer.StatusDone, Objective: y, HasObj: true, Epochs: 5,
+			Params: map[string]string{"lr": c[0], "act": c[1]}})
+	}
+	rep.Importance = sweeps.Importances(spec, specs, objs)
+	for _, c := range []struct {
+		w    int
+		want []string
+	}{
+		{140, []string{"(exact fANOVA of a sub-grid, 4 of the grid's 6 points, 4 trials)", "a sub-grid of 4 of the grid's 6 points (lr 2 of 3 values): exact on it"}},
+		{80, []string{"a sub-grid of 4 of the grid's 6 points (lr 2 of 3 values)"}},
+	} {
+		view := ansi.Strip(sweepView(rep, c.w, 40).View())
+		for _, want := range c.want {
+			if !strings.Contains(view, want) {
+				t.Errorf("%d columns: the view lacks %q:\n%s", c.w, want, view)
+			}
+		}
+		if strings.Contains(view, "fANOVA of the grid") || strings.Contains(view, "complete grid") {
+			t.Errorf("%d columns: the view claims the whole grid:\n%s", c.w, view)
+		}
+	}
+}

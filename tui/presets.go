@@ -1,6 +1,10 @@
 package tui
 
 import (
+	"encoding/json"
+
+	tea "github.com/charmbracelet/bubbletea"
+
 	"workbench/datasets"
 	"workbench/trainer"
 )
@@ -55,4 +59,57 @@ var presets = []preset{
 		s.EarlyStop = trainer.EarlyStopSpec{Monitor: "val_loss", Patience: 5}
 		return s
 	}},
+}
+
+// appliedPreset is the preset p last put in the form, and whether the form
+// departs from it: the status line said "preset: digits" after a layer's
+// units changed.
+type appliedPreset struct {
+	name   string
+	spec   string // the preset's spec as specText writes it
+	edited bool
+}
+
+// specText is a spec as JSON, to compare two specs field by field.
+func specText(s trainer.Spec) string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return "" // unreachable for a spec the form holds
+	}
+	return string(b)
+}
+
+// presetLine is the status line that names a preset.
+func presetLine(name string, edited bool) string {
+	if edited {
+		return "preset: " + name + " (edited)"
+	}
+	return "preset: " + name
+}
+
+// applyPreset puts preset i in the form.
+func (m *setupModel) applyPreset(i int) {
+	at := m.cursorKey()
+	m.setSpec(presets[i].spec())
+	m.seek(at)
+	m.table = nil
+	m.applied = &appliedPreset{name: presets[i].name, spec: specText(m.spec)}
+}
+
+// presetState notes whether the form departs from the applied preset (a
+// changed spec, an invalid value typed, fields marked to sweep) and, when
+// that changed, tells the root, which updates the status line if it still
+// names the preset.
+func (m *setupModel) presetState() tea.Cmd {
+	p := m.applied
+	if p == nil {
+		return nil
+	}
+	edited := len(m.invalid) > 0 || len(m.sweep) > 0 || specText(m.spec) != p.spec
+	if edited == p.edited {
+		return nil
+	}
+	p.edited = edited
+	msg := presetEditedMsg{name: p.name, edited: edited}
+	return func() tea.Msg { return msg }
 }

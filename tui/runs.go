@@ -56,23 +56,47 @@ var runColumns = []runColumn{
 }
 
 // columnPriority orders the columns by how much they matter when space
-// is short; fitColumns keeps as many as fit, in table order.
-var columnPriority = []string{"NAME/ID", "STATUS", "BEST VAL", "DATASET", "TEST", "EPOCHS", "TAGS", "ARCHITECTURE", "LR", "OPT", "DATE", "TIME"}
+// is short: who the run is, then its result (STATUS, BEST VAL, TEST),
+// what it trained on and how far, then its settings (LR, OPT, the
+// architecture), then when. fitColumns keeps a prefix of this order, so a
+// setting never shows while a result is left out: at 50 columns LR took
+// the room BEST VAL needed.
+var columnPriority = []string{"NAME/ID", "STATUS", "BEST VAL", "DATASET", "TEST", "EPOCHS", "TAGS", "LR", "OPT", "ARCHITECTURE", "DATE", "TIME"}
 
+// minNameWidth is how far NAME/ID may narrow to make room for the run's
+// result (resultColumns).
+const minNameWidth = 16
+
+var resultColumns = map[string]bool{"STATUS": true, "BEST VAL": true, "TEST": true}
+
+// fitColumns returns the columns that fit in w cells, in table order: the
+// longest prefix of columnPriority that fits, NAME/ID giving up to
+// 22 − minNameWidth cells before a result column is left out.
 func fitColumns(w int) []runColumn {
+	byTitle := map[string]runColumn{}
+	for _, c := range runColumns {
+		byTitle[c.title] = c
+	}
 	keep := map[string]bool{}
-	used := 0
+	used, nameW := 0, byTitle["NAME/ID"].width
 	for _, t := range columnPriority {
-		for _, c := range runColumns {
-			if c.title == t && used+c.width+1 <= w {
-				keep[t] = true
-				used += c.width + 1
-			}
+		c := byTitle[t]
+		need := used + c.width + 1
+		if need > w && resultColumns[t] && need-w <= nameW-minNameWidth {
+			nameW -= need - w // the name narrows for the column
+			need = w
 		}
+		if need > w {
+			break
+		}
+		keep[t], used = true, need
 	}
 	var cols []runColumn
 	for _, c := range runColumns {
 		if keep[c.title] {
+			if c.title == "NAME/ID" {
+				c.width = nameW
+			}
 			cols = append(cols, c)
 		}
 	}

@@ -98,7 +98,12 @@ func (m runsModel) detailPanel(w, h, off int) ([]string, int) {
 	if r.BestEpoch > 0 {
 		heading = st.Header.Render(truncate(fmt.Sprintf("metrics (best at epoch %d)", r.BestEpoch), w))
 	}
-	room := h - 1 - lipgloss.Height(strings.Join(tail, "\n"))
+	// A decision rule moves the threshold off 0.5: say which one the
+	// metrics are at.
+	if rule := r.DecisionNote(false); rule != "" {
+		heading += "\n" + st.Subtle.Render(wrap(rule, w))
+	}
+	room := h - lipgloss.Height(heading) - lipgloss.Height(strings.Join(tail, "\n"))
 	maxOff := 0
 	if len(metrics) > room {
 		shown := max(room-1, 1) // and a line that says what is hidden

@@ -83,3 +83,43 @@ func TestRunsListCutsLongNamesInTheMiddle(t *testing.T) {
 		t.Errorf("the name's end is cut:\n%s", v)
 	}
 }
+
+// TestRunDetailSaysTheThreshold: an open run with a decision rule says
+// which threshold its metrics are at, under the metrics' heading, and the
+// metrics still fit with the keys below them.
+func TestRunDetailSaysTheThreshold(t *testing.T) {
+	st := DefaultStyles()
+	m := newRuns(&st, nil)
+	m.SetSize(120, 30)
+	r := sessions.Run{ID: "r1", Status: trainer.StatusDone, Dataset: "credit", Task: "binary", EpochsDone: 5, EpochsTotal: 5, BestEpoch: 3,
+		Metrics: map[string]float64{"best_val_accuracy": 0.7, "best_val_threshold": 0.19, "test_accuracy": 0.68, "test_threshold": 0.19}}
+	r.Spec.Decision = trainer.DecisionSpec{CostFP: 1, CostFN: 5}
+	m.detail = &sessions.FullRun{Run: r}
+	v := m.viewDetail()
+	for _, want := range []string{"metrics (best at epoch 3)", "val and test at the threshold tuned on", "validation (cost FP 1, FN 5)", "best_val_threshold", "c clone · R re-run"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the open run lacks %q:\n%s", want, v)
+		}
+	}
+	r.Spec.Decision = trainer.DecisionSpec{Threshold: 0.3}
+	m.detail = &sessions.FullRun{Run: r}
+	if v := m.viewDetail(); !strings.Contains(v, "val and test at threshold 0.3") {
+		t.Errorf("a fixed threshold is not named:\n%s", v)
+	}
+}
+
+// TestRunDetailSaysAnOldRunsThreshold: a run saved before its epochs
+// followed the decision rule (no best_val_threshold) says its best_val_…
+// are at 0.5.
+func TestRunDetailSaysAnOldRunsThreshold(t *testing.T) {
+	st := DefaultStyles()
+	m := newRuns(&st, nil)
+	m.SetSize(120, 30)
+	r := sessions.Run{ID: "r1", Status: trainer.StatusDone, Dataset: "credit", Task: "binary", EpochsDone: 5, EpochsTotal: 5, BestEpoch: 3,
+		Metrics: map[string]float64{"best_val_accuracy": 0.7, "test_accuracy": 0.68, "test_threshold": 0.19}}
+	r.Spec.Decision = trainer.DecisionSpec{CostFP: 1, CostFN: 5}
+	m.detail = &sessions.FullRun{Run: r}
+	if v := m.viewDetail(); !strings.Contains(v, "best_val_… at 0.5") {
+		t.Errorf("an old run's threshold is not said:\n%s", v)
+	}
+}

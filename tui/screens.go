@@ -72,7 +72,7 @@ func (m *setupModel) Handle(msg tea.Msg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	*m, cmd = m.Update(msg)
-	return cmd
+	return tea.Batch(cmd, m.presetState())
 }
 
 // Train.

@@ -2,13 +2,10 @@ package tui
 
 import (
 	"fmt"
-	"strings"
 
-	"github.com/charmbracelet/bubbles/filepicker"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"workbench/datasets"
 	"workbench/sweeps"
@@ -31,7 +28,8 @@ type setupModel struct {
 	sweep   map[string]string // field key → values to sweep, as typed
 	sweepIn bool              // the input edits sweep values
 	preset  int
-	lrf     lrFinder // f and F (lrfind.go)
+	applied *appliedPreset // the preset in the form, or nil (presets.go)
+	lrf     lrFinder       // f and F (lrfind.go)
 
 	table   *datasets.Table
 	dataKey string
@@ -40,7 +38,7 @@ type setupModel struct {
 	failed  bool              // the last load failed, and said so on the status line
 
 	// Choosing a CSV file, and the columns to ignore (setup_csv.go).
-	files        filepicker.Model
+	files        csvFiles
 	picking      bool
 	cols         colPicker
 	choosingCols bool
@@ -96,7 +94,7 @@ func newSetup(st *Styles) setupModel {
 func (m *setupModel) setSpec(s trainer.Spec) {
 	m.spec = s.Clone()
 	m.invalid, m.typed, m.sweep = map[string]string{}, map[string]string{}, map[string]string{}
-	m.pending = ""
+	m.pending, m.applied = "", nil
 	m.rebuild()
 }
 
@@ -192,6 +190,9 @@ func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
 		}
 		m.fitLoss()
 		m.rebuild()
+		if p := m.applied; p != nil && !p.edited {
+			p.spec = specText(m.spec) // the loss the data's task takes is the preset's
+		}
 		if failed { // the error on the status line no longer applies
 			text := fmt.Sprintf("%s loaded: %d rows", msg.table.Meta.Name, msg.table.Meta.Rows)
 			return m, func() tea.Msg { return statusMsg{text: text} }
@@ -359,12 +360,8 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		return m, cmd
 	case key.Matches(msg, k.Preset):
 		m.preset = (m.preset + 1) % len(presets)
-		at := m.cursorKey()
-		m.setSpec(presets[m.preset].spec())
-		m.seek(at)
-		m.table = nil
-		name := presets[m.preset].name
-		return m, tea.Batch(m.loadDataset(), func() tea.Msg { return statusMsg{text: "preset: " + name} })
+		m.applyPreset(m.preset)
+		return m, tea.Batch(m.loadDataset(), status(presetLine(m.applied.name, false)))
 	case key.Matches(msg, k.AddLayer):
 		h := m.spec.Model.Hidden
 		l := trainer.LayerSpec{Units: 4, Activation: "tanh"}
@@ -414,100 +411,4 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		m.rebuild()
 	}
 	return m, nil
-}
-
-// validate returns why training cannot start, or "".
-func (m *setupModel) validate() string {
-	if len(m.invalid) > 0 {
-		for _, f := range m.fields {
-			if r, ok := m.invalid[f.key]; ok {
-				return fmt.Sprintf("fix %s first: %s", f.label, r)
-			}
-		}
-	}
-	if m.dataErr != nil {
-		return setupHint(m.dataErr.Error())
-	}
-	if err := m.spec.Validate(); err != nil {
-		return setupHint(err.Error())
-	}
-	if task, ok := m.task(); ok {
-		if err := m.spec.CheckTask(task); err != nil {
-			return setupHint(err.Error())
-		}
-		if m.table != nil { // a model too big for this machine is refused before it is built
-			inputs := m.table.D + len(m.spec.Data.Crosses)
-			if _, err := trainer.CheckMemory(&m.spec, task, inputs, m.table.Meta.Classes(), m.table.N, 0); err != nil {
-				return strings.Replace(err.Error(), " or raise the limit with --max-memory", "", 1)
-			}
-		}
-	}
-	return ""
-}
-
-// start asks the root to train the spec, or reports why it cannot.
-func (m setupModel) start() tea.Cmd {
-	if why := m.validate(); why != "" {
-		return func() tea.Msg { return statusMsg{text: why, err: true} }
-	}
-	if len(m.sweep) > 0 {
-		sw := m.sweepSpec()
-		n, err := sweeps.Budget(sw)
-		if err != nil {
-			msg := setupHint(err.Error())
-			return func() tea.Msg { return statusMsg{text: msg, err: true} }
-		}
-		return tea.Batch(func() tea.Msg { return startSweepMsg{spec: sw} },
-			func() tea.Msg { return statusMsg{text: fmt.Sprintf("sweep of %d trials started", n)} })
-	}
-	spec := m.spec.Clone()
-	return func() tea.Msg { return startRunsMsg{specs: []trainer.Spec{spec}} }
-}
-
-// summary is the one-line architecture, when the data shape is known.
-func (m setupModel) summary() string {
-	task, ok := m.task()
-	if !ok || m.table == nil {
-		return ""
-	}
-	inputs := m.table.D + len(m.spec.Data.Crosses)
-	est := trainer.EstimateMemory(&m.spec, inputs, trainer.OutputsFor(task, m.table.Meta.Classes()), m.table.N)
-	return trainer.Summary(m.spec.Model, task, inputs, m.table.Meta.Classes()) + " · ~" + trainer.FormatBytes(est.Total)
-}
-
-func (m setupModel) View() string {
-	if m.w < 20 || m.h < 5 {
-		return ""
-	}
-	infoW := 0
-	if m.w >= 70 {
-		infoW = min(max(m.w*2/5, 30), 60)
-	}
-	formW := m.w - infoW
-	form := m.viewForm(formW, m.h)
-	if infoW == 0 {
-		if m.picking || m.choosingCols { // no room beside the form
-			return m.viewPicker(m.w, m.h)
-		}
-		return form
-	}
-	if m.picking || m.choosingCols {
-		return lipgloss.JoinHorizontal(lipgloss.Top, form, m.viewPicker(infoW, m.h))
-	}
-	info := m.viewInfo(infoW, m.h)
-	if m.lrf.active() {
-		info = m.styles.Panel.Width(infoW - 2).Height(m.h - 2).Render(plain.MaxHeight(m.h - 2).Render(m.lrf.view(m.styles, infoW-4, m.h-2)))
-	}
-	return lipgloss.JoinHorizontal(lipgloss.Top, form, info)
-}
-
-// viewPicker is the file or column picker, in a panel.
-func (m setupModel) viewPicker(w, h int) string {
-	var content string
-	if m.picking {
-		content = m.viewFiles(w-4, h-2)
-	} else {
-		content = m.viewColumns(w-4, h-2)
-	}
-	return m.styles.PanelFocused.Width(w - 2).Height(h - 2).MaxHeight(h).Render(plain.MaxHeight(h - 2).Render(content))
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/filepicker"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -24,35 +23,6 @@ import (
 // csvTypes are the files the picker offers.
 var csvTypes = []string{".csv", ".tsv", ".txt", ".CSV", ".TSV"}
 
-// newFilePicker returns the picker in dir, styled by the theme, with keys
-// that leave letters to the path input.
-func newFilePicker(dir string, st *Styles) filepicker.Model {
-	fp := filepicker.New()
-	fp.CurrentDirectory = dir
-	fp.AllowedTypes = csvTypes
-	fp.ShowPermissions = false
-	fp.AutoHeight = false
-	fp.Cursor = "›"
-	fp.KeyMap = filepicker.KeyMap{
-		GoToTop:  key.NewBinding(key.WithKeys("home")),
-		GoToLast: key.NewBinding(key.WithKeys("end")),
-		Down:     key.NewBinding(key.WithKeys("down")),
-		Up:       key.NewBinding(key.WithKeys("up")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown")),
-		Back:     key.NewBinding(key.WithKeys("left")),
-		Open:     key.NewBinding(key.WithKeys("right", "enter")),
-		Select:   key.NewBinding(key.WithKeys("enter")),
-	}
-	fp.Styles = filepicker.Styles{
-		DisabledCursor: st.Subtle, Cursor: st.Selected, Symlink: st.Accent, Directory: st.Accent,
-		File: st.Text, DisabledFile: st.Subtle, Permission: st.Subtle, Selected: st.Selected,
-		DisabledSelected: st.Subtle, FileSize: st.Subtle.Width(6).Align(lipgloss.Right),
-		EmptyDirectory: st.Subtle.SetString("this folder is empty"),
-	}
-	return fp
-}
-
 // openFiles starts choosing a CSV file, in the current file's folder or
 // the working directory.
 func (m *setupModel) openFiles() tea.Cmd {
@@ -63,7 +33,7 @@ func (m *setupModel) openFiles() tea.Cmd {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
-	m.files = newFilePicker(dir, m.styles)
+	m.files = newCSVFiles(dir, m.styles)
 	m.files.SetHeight(max(m.h-6, 3))
 	m.picking = true
 	cmd := m.startEdit("")
@@ -106,11 +76,6 @@ func (m setupModel) updateFiles(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		if ok, path := m.files.DidSelectFile(msg); ok {
 			m.closeFiles()
 			return m, m.openCSVPath(path)
-		}
-		if ok, path := m.files.DidSelectDisabledFile(msg); ok {
-			return m, func() tea.Msg {
-				return statusMsg{text: filepath.Base(path) + " is not a CSV file (.csv, .tsv or .txt)", err: true}
-			}
 		}
 		return m, cmd
 	}

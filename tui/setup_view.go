@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"workbench/datasets"
 )
 
@@ -228,4 +230,41 @@ func wrap(s string, w int) string {
 		return truncate(s, w)
 	}
 	return plain.Width(w).Render(s)
+}
+
+func (m setupModel) View() string {
+	if m.w < 20 || m.h < 5 {
+		return ""
+	}
+	infoW := 0
+	if m.w >= 70 {
+		infoW = min(max(m.w*2/5, 30), 60)
+	}
+	formW := m.w - infoW
+	form := m.viewForm(formW, m.h)
+	if infoW == 0 {
+		if m.picking || m.choosingCols { // no room beside the form
+			return m.viewPicker(m.w, m.h)
+		}
+		return form
+	}
+	if m.picking || m.choosingCols {
+		return lipgloss.JoinHorizontal(lipgloss.Top, form, m.viewPicker(infoW, m.h))
+	}
+	info := m.viewInfo(infoW, m.h)
+	if m.lrf.active() {
+		info = m.styles.Panel.Width(infoW - 2).Height(m.h - 2).Render(plain.MaxHeight(m.h - 2).Render(m.lrf.view(m.styles, infoW-4, m.h-2)))
+	}
+	return lipgloss.JoinHorizontal(lipgloss.Top, form, info)
+}
+
+// viewPicker is the file or column picker, in a panel.
+func (m setupModel) viewPicker(w, h int) string {
+	var content string
+	if m.picking {
+		content = m.viewFiles(w-4, h-2)
+	} else {
+		content = m.viewColumns(w-4, h-2)
+	}
+	return m.styles.PanelFocused.Width(w - 2).Height(h - 2).MaxHeight(h).Render(plain.MaxHeight(h - 2).Render(content))
 }

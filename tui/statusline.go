@@ -51,3 +51,12 @@ func (a *App) sayHereAndOnTrain(text string, ok bool) {
 	a.say(a.screen, text, ok)
 	a.say(screenTrain, text, ok)
 }
+
+// presetEdited rewrites Setup's line when it names the preset whose form
+// was edited ("preset: digits (edited)") or matches it again; a line that
+// says something else since (a layer added) stays.
+func (a *App) presetEdited(msg presetEditedMsg) {
+	if l := a.lineOf(screenSetup); l.text == presetLine(msg.name, !msg.edited) {
+		a.say(screenSetup, presetLine(msg.name, msg.edited), l.ok)
+	}
+}

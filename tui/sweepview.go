@@ -155,7 +155,7 @@ func (m sweepViewModel) View() string {
 func (m sweepViewModel) importanceView() []string {
 	st := m.styles
 	imp := m.rep.Importance
-	how := map[string]string{sweeps.ImportanceGrid: "exact fANOVA of the grid", sweeps.ImportanceForest: "fANOVA on a random forest"}[imp.Method]
+	how := imp.How()
 	head := fmt.Sprintf("importance: share of %s variance", m.rep.Sweep.Objective)
 	if how != "" {
 		head += fmt.Sprintf(" (%s, %d trials)", how, imp.Trials)

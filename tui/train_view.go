@@ -196,7 +196,7 @@ func (m trainModel) progressLine(r *liveRun) string {
 	case "paused":
 		statusStyle = st.Bad
 	}
-	info := fmt.Sprintf(" Epoch %d/%s  %s  %s samples/s  ", done, limit, eta, humanRate(sps))
+	info := progressInfo(r, done, limit, eta, humanRate(sps), m.w-len(status)-2)
 	barW := max(m.w-lipgloss.Width(info)-len(status)-2, 0)
 	m.bar.Width = min(barW, 40)
 	bar := ""
@@ -204,6 +204,29 @@ func (m trainModel) progressLine(r *liveRun) string {
 		bar = m.bar.ViewAs(math.Min(frac, 1))
 	}
 	return truncateANSI(bar+info+statusStyle.Render(status), m.w)
+}
+
+// progressInfo is the progress line's text in w cells if it can: the
+// epoch, for a cross-validated run after folds stopped early how many
+// folds its mean covers, the ETA and the rate, which goes first when
+// there is no room.
+func progressInfo(r *liveRun, done int, limit, eta, rate string, w int) string {
+	long, short := "", ""
+	if r.last != nil && r.last.Folds > 0 && r.last.Folds < r.spec.CV {
+		long = fmt.Sprintf(" · mean of %d/%d folds", r.last.Folds, r.spec.CV)
+		short = fmt.Sprintf(" · %d/%d folds", r.last.Folds, r.spec.CV)
+	}
+	tries := []string{
+		fmt.Sprintf(" Epoch %d/%s%s  %s  %s samples/s  ", done, limit, long, eta, rate),
+		fmt.Sprintf(" Epoch %d/%s%s  %s  %s samples/s  ", done, limit, short, eta, rate),
+		fmt.Sprintf(" Epoch %d/%s%s  %s  ", done, limit, short, eta),
+	}
+	for _, t := range tries[:len(tries)-1] {
+		if long == "" || lipgloss.Width(t) <= w {
+			return t
+		}
+	}
+	return tries[len(tries)-1]
 }
 
 func humanRate(v float64) string {

@@ -1,0 +1,65 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestPresetStatusSaysEdited: after a preset, an edit that departs from
+// it says so on the status line (it kept "preset: digits" after the
+// network changed); undoing the edit names the preset alone again, and a
+// line about something else (a layer added) is left as it is.
+func TestPresetStatusSaysEdited(t *testing.T) {
+	a := newApp(t, nil, 80, 24)
+	for a.setupScreen().spec.Data.Name != "digits" {
+		press(a, "p")
+		if a.setupScreen().preset == 0 {
+			t.Fatal("no digits preset")
+		}
+	}
+	line := func() string { return a.lineOf(screenSetup).text }
+	if line() != "preset: digits" {
+		t.Fatalf("after p: %q", line())
+	}
+	seekField(t, a, "model.hidden[0].units")
+	press(a, "right")
+	if got := a.setupScreen().spec.Model.Hidden[0].Units; got == 64 {
+		t.Fatal("right did not change the units")
+	}
+	if line() != "preset: digits (edited)" {
+		t.Fatalf("after changing the units: %q", line())
+	}
+	if v := a.View(); !strings.Contains(v, "preset: digits (edited)") {
+		t.Fatalf("the view:\n%s", v)
+	}
+	press(a, "left")
+	if line() != "preset: digits" {
+		t.Fatalf("after undoing the change: %q", line())
+	}
+	press(a, "a")
+	if l := line(); strings.Contains(l, "preset") || !strings.Contains(l, "layer 2 added") {
+		t.Fatalf("after adding a layer: %q", l)
+	}
+	// Another change says nothing more of the preset: the line stays.
+	press(a, "right")
+	if l := line(); !strings.Contains(l, "layer 2 added") {
+		t.Fatalf("after a second change: %q", l)
+	}
+	// A fresh preset starts clean.
+	press(a, "p")
+	if l := line(); !strings.HasPrefix(l, "preset: Playground") || strings.Contains(l, "edited") {
+		t.Fatalf("the next preset: %q", l)
+	}
+}
+
+// seekField moves Setup's cursor to the field with key.
+func seekField(t *testing.T, a *App, key string) {
+	t.Helper()
+	a.setupScreen().cursor = 0
+	for a.setupScreen().current() == nil || a.setupScreen().current().key != key {
+		press(a, "down")
+		if a.setupScreen().cursor >= len(a.setupScreen().fields) {
+			t.Fatalf("no field %s", key)
+		}
+	}
+}
