@@ -316,6 +316,39 @@ func TestGemmProperties(t *testing.T) {
 	t.Logf("%d shapes, both precisions, set and accumulated", len(shapes))
 }
 
+// withKernels runs fn with the machine's kernels limited to AVX2 (wide
+// false) or to the portable Go ones (avx false), as on CPUs without
+// AVX-512 or AVX2, and restores them.
+func withKernels(avx, wide bool, fn func()) {
+	a, w := useAVX, useAVX512
+	defer func() { useAVX, useAVX512 = a, w }()
+	useAVX, useAVX512 = a && avx, w && avx && wide
+	fn()
+}
+
+// TestGemmPropertiesOtherCPUs runs the boundary shapes of
+// TestGemmProperties on the AVX2 kernels alone and on the portable ones,
+// the paths of CPUs without AVX-512 or AVX2.
+func TestGemmPropertiesOtherCPUs(t *testing.T) {
+	pools := newPools()
+	defer func() {
+		for _, p := range pools {
+			p.close()
+		}
+	}()
+	shapes := propShapes(rand.New(rand.NewPCG(25, 26)), 0, 1<<17)
+	for _, avx := range []bool{true, false} {
+		withKernels(avx, false, func() {
+			for i, s := range shapes {
+				acc := i%2 == 1
+				r := rand.New(rand.NewPCG(uint64(i), 27))
+				(&gemmProp[float64]{t: t, r: r, pools: pools, m: s[0], k: s[1], n: s[2], acc: acc}).run()
+				(&gemmProp[float32]{t: t, r: r, pools: pools, m: s[0], k: s[1], n: s[2], acc: acc}).run()
+			}
+		})
+	}
+}
+
 // FuzzGemm runs the property test on fuzzed shapes (each dimension 1 to
 // 300) and seeds: go test ./trainer -run '^$' -fuzz FuzzGemm -fuzztime 60s.
 func FuzzGemm(f *testing.F) {

@@ -50,8 +50,15 @@ func oddRunner(t testing.TB, c oddCase, prec string, workers int) *runner {
 
 // TestOddWidthsBitIdentical: two epochs of steps give bit-identical
 // weights on 1, 2 and 3 workers, and (without batch norm) on the
-// row-parallel step and the layer-by-layer one, in both precisions.
+// row-parallel step and the layer-by-layer one, in both precisions, on
+// this CPU's kernels, on the AVX2 ones alone and on the portable ones.
 func TestOddWidthsBitIdentical(t *testing.T) {
+	testOddWidthsBitIdentical(t)
+	withKernels(true, false, func() { testOddWidthsBitIdentical(t) })
+	withKernels(false, false, func() { testOddWidthsBitIdentical(t) })
+}
+
+func testOddWidthsBitIdentical(t *testing.T) {
 	for _, c := range oddCases {
 		for _, prec := range PrecisionNames {
 			var want []float64
@@ -79,7 +86,7 @@ func TestOddWidthsBitIdentical(t *testing.T) {
 				if want == nil {
 					want = got
 				} else if !reflect.DeepEqual(got, want) {
-					t.Errorf("%s, %s, %d workers, row-parallel %v: the weights differ from the layer-by-layer step's on one worker", c.name, prec, v.workers, v.rows)
+					t.Errorf("%s, %s, %d workers, row-parallel %v (AVX %v, AVX-512 %v): the weights differ from the layer-by-layer step's on one worker", c.name, prec, v.workers, v.rows, useAVX, useAVX512)
 				}
 			}
 		}
@@ -152,8 +159,15 @@ func TestOddWidthsFloat32AgreesWithFloat64(t *testing.T) {
 // (three 4-row tiles and one row more): in float64 against gonum's
 // central differences within 1e-6, and in float32 against the float64
 // gradient at the same weights within 1e-4 relative plus 1e-5; without
-// batch norm (the row-parallel step) and with it (layer by layer).
+// batch norm (the row-parallel step) and with it (layer by layer); on
+// this CPU's kernels, the AVX2 ones alone and the portable ones.
 func TestOddWidthsGradient(t *testing.T) {
+	testOddWidthsGradient(t)
+	withKernels(true, false, func() { testOddWidthsGradient(t) })
+	withKernels(false, false, func() { testOddWidthsGradient(t) })
+}
+
+func testOddWidthsGradient(t *testing.T) {
 	for _, bn := range []bool{false, true} {
 		ms := ModelSpec{Init: "he_normal", Hidden: []LayerSpec{{Units: 30, Activation: "tanh", BatchNorm: bn}, {Units: 25, Activation: "elu"}, {Units: 9, Activation: "sigmoid"}}}
 		const n, in, classes = 13, 5, 3
