@@ -5,6 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
 )
 
 // The products' property test: every entry point, on a shape, against a
@@ -370,4 +373,63 @@ func FuzzGemm(f *testing.F) {
 			(&gemmProp[float64]{t: t, r: r, pools: pools, m: int(m), k: int(k), n: int(n), acc: acc}).run()
 		}
 	})
+}
+
+// TestKernelsOnBoundaryShapes: the gonum BLAS Kernels agree with gonum's
+// native Dgemm on every transpose pair, beta 0 and 1, on the boundary
+// shapes, in float64 and (Sgemm, against the float64 result of the same
+// float32 inputs) float32, within the bounds of gemmProp.ref.
+func TestKernelsOnBoundaryShapes(t *testing.T) {
+	k := NewKernels(3)
+	defer k.Close()
+	var native gonum.Implementation
+	r := rand.New(rand.NewPCG(28, 29))
+	for _, s := range propShapes(r, 0, 1<<16) {
+		m, n, kk := s[0], s[1], s[2]
+		for _, tr := range [][2]blas.Transpose{{blas.NoTrans, blas.NoTrans}, {blas.Trans, blas.NoTrans}, {blas.NoTrans, blas.Trans}, {blas.Trans, blas.Trans}} {
+			for _, beta := range []float64{0, 1} {
+				lda, ldb := kk, n
+				if tr[0] == blas.Trans {
+					lda = m
+				}
+				if tr[1] == blas.Trans {
+					ldb = kk
+				}
+				// float32 values, so that the float64 product is Sgemm's reference.
+				a, b, c0 := to64(randVecT[float32](r, m*kk)), to64(randVecT[float32](r, kk*n)), to64(randVecT[float32](r, m*n))
+				want := append([]float64(nil), c0...)
+				native.Dgemm(tr[0], tr[1], m, n, kk, 1, a, lda, b, ldb, beta, want, n)
+				got := append([]float64(nil), c0...)
+				k.Dgemm(tr[0], tr[1], m, n, kk, 1, a, lda, b, ldb, beta, got, n)
+				got32 := to32(c0)
+				k.Sgemm(tr[0], tr[1], m, n, kk, 1, to32(a), lda, to32(b), ldb, float32(beta), got32, n)
+				abs := make([]float64, m*n) // Σ|terms| per element, from |A|·|B|
+				absA, absB := make([]float64, len(a)), make([]float64, len(b))
+				for i, v := range a {
+					absA[i] = math.Abs(v)
+				}
+				for i, v := range b {
+					absB[i] = math.Abs(v)
+				}
+				native.Dgemm(tr[0], tr[1], m, n, kk, 1, absA, lda, absB, ldb, 0, abs, n)
+				for i := range want {
+					sa := abs[i] + beta*math.Abs(c0[i])
+					if d := math.Abs(got[i] - want[i]); !(d <= float64(2*kk+8)*0x1p-53*sa+1e-300) {
+						t.Fatalf("%v %c%c beta %v: Dgemm C[%d] = %v, gonum %v", s, tr[0], tr[1], beta, i, got[i], want[i])
+					}
+					if d := math.Abs(float64(got32[i]) - want[i]); !(d <= float64(kk+4)*0x1p-24*sa+float64(kk+4)*0x1p-53*sa+1e-300) {
+						t.Fatalf("%v %c%c beta %v: Sgemm C[%d] = %v, gonum %v", s, tr[0], tr[1], beta, i, got32[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+func to64(x []float32) []float64 {
+	y := make([]float64, len(x))
+	for i, v := range x {
+		y[i] = float64(v)
+	}
+	return y
 }
