@@ -260,17 +260,20 @@ func TestIdleWorkersTransposeTheirShare(t *testing.T) {
 
 // FuzzStepBitIdentical trains a few steps of a network of fuzzed widths
 // (1 to 256 and 1 to 70, dropout on the second), batch (1 to 300) and
-// optimizer, on 784 inputs (packed dL/dz, narrow weight gradients), on the layer-by-layer step and on the row-parallel one
-// with 1, 2, 3 and 8 workers (with batch norm in the first layer, the
-// layer-by-layer step on as many), and requires the same bits from all:
+// optimizer (value clipping on or off), on 784 inputs (packed dL/dz,
+// narrow weight gradients), on the layer-by-layer step and on the
+// row-parallel one with 1, 2, 3 and 8 workers (with batch norm in the
+// first layer, the layer-by-layer step on as many), and requires the
+// same bits from all:
 // go test ./trainer -run '^$' -fuzz FuzzStepBitIdentical -fuzztime 60s.
 func FuzzStepBitIdentical(f *testing.F) {
 	f.Add(uint8(40), uint8(25), uint16(67), uint8(0), false, false)
 	f.Add(uint8(47), uint8(32), uint16(31), uint8(1), true, false)
 	f.Add(uint8(63), uint8(33), uint16(290), uint8(3), true, false)
-	opts := []string{"sgd", "momentum", "rmsprop", "adamw"}
+	opts := []string{"sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"}
 	fuzzData := bigData(300, 784)
 	f.Add(uint8(29), uint8(46), uint16(100), uint8(2), true, true)
+	f.Add(uint8(70), uint8(9), uint16(45), uint8(12), false, false) // adam, clipped
 	f.Fuzz(func(t *testing.T, h1, h2 uint8, batch uint16, opt uint8, f32, bn bool) {
 		prec := Float64
 		if f32 {
@@ -287,6 +290,9 @@ func FuzzStepBitIdentical(f *testing.F) {
 			s.Precision = prec
 			s.Model = ModelSpec{Init: "he_uniform", Hidden: c.hidden}
 			s.Loss, s.Optimizer, s.BatchSize = "ce", OptimizerSpec{Name: opts[int(opt)%len(opts)], LR: 1e-3}, c.batch
+			if opt/8%2 == 1 {
+				s.Optimizer.ClipValue = 0.01
+			}
 			r, err := newRunner(s, fuzzData, Options{Workers: v.workers})
 			if err != nil {
 				t.Fatal(err)
