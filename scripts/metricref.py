@@ -23,6 +23,7 @@ import numpy as np
 import sklearn
 from sklearn import metrics as skm
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.utils.class_weight import compute_class_weight
 
 warnings.filterwarnings("ignore")
 rng = np.random.default_rng(20261129)
@@ -121,6 +122,36 @@ def multi_case(name, p, y, k, z=None):
     return c
 
 
+def extreme_logit_cases():
+    """Logits up to ±800, where sklearn's log_loss clips probabilities to
+    [1e-15, 1-1e-15]; Go's losses work on the logits and are exact, so the
+    reference is numpy's log-sum-exp form, not sklearn."""
+    cs = []
+    for i in range(8):
+        n, k = int(rng.choice([1, 5, 20])), [1, 3][i % 2]
+        z = rng.choice([-800.0, -40.0, -1.0, 0.0, 2.5, 40.0, 800.0], (n, k))
+        y = rng.integers(0, 2 if k == 1 else k, n)
+        if k == 1:
+            ref = np.mean(np.logaddexp(0, z[:, 0]) - z[:, 0] * y)
+        else:
+            m = z.max(axis=1)
+            ref = np.mean(m + np.log(np.exp(z - m[:, None]).sum(axis=1)) - z[np.arange(n), y])
+        cs.append({"name": f"extreme-logits-{i}", "k": k, "z": z.ravel().tolist(), "y": y.tolist(), "loss": float(ref)})
+    return cs
+
+
+def class_weight_cases():
+    """compute_class_weight("balanced") for labels where every class is
+    present (sklearn refuses an absent class; Go gives it weight 1)."""
+    cs = []
+    for i in range(10):
+        k = int(rng.choice([2, 3, 5]))
+        y = np.concatenate([np.arange(k), rng.integers(0, k, int(rng.integers(0, 60)))])
+        w = compute_class_weight("balanced", classes=np.arange(k), y=y)
+        cs.append({"y": y.tolist(), "k": k, "weights": w.tolist()})
+    return cs
+
+
 def probs(n, kind):
     if kind == "uniform":
         return rng.random(n)
@@ -211,5 +242,6 @@ def write(path, obj):
 
 
 write("trainer/testdata/metrics_sklearn.json",
-      {"sklearn": sklearn.__version__, "binary": binary_cases(), "multiclass": multi_cases()})
+      {"sklearn": sklearn.__version__, "binary": binary_cases(), "multiclass": multi_cases(),
+       "extreme_logits": extreme_logit_cases(), "class_weights": class_weight_cases()})
 write("datasets/testdata/scale_sklearn.json", {"sklearn": sklearn.__version__, "cases": scaler_cases()})

@@ -3,6 +3,7 @@ package trainer
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"os"
 	"testing"
 
@@ -203,6 +204,122 @@ func checkPR(t *testing.T, c skCase, pts []PRPoint) {
 		p, ok := at[s]
 		if !ok || !closeTo(p.Recall, rec[i]) || !closeTo(p.Precision, prec[i]) {
 			t.Errorf("%s: PR at threshold %v = %+v (found %v), sklearn recall %v precision %v", c.Name, s, p, ok, rec[i], prec[i])
+		}
+	}
+}
+
+// TestLossesExactOnExtremeLogits checks BCE and SoftmaxCE on logits up to
+// ±800 against numpy's log-sum-exp form (metricref.py's extreme_logits).
+// sklearn's log_loss would clip the probabilities to [1e-15, 1−1e-15]
+// and report about 34.5 for a confident miss; the losses here work on the
+// logits and stay exact, deliberately.
+func TestLossesExactOnExtremeLogits(t *testing.T) {
+	var ref struct {
+		ExtremeLogits []struct {
+			Name string
+			K    int
+			Z, Y []float64
+			Loss float64
+		} `json:"extreme_logits"`
+	}
+	readJSON(t, "testdata/metrics_sklearn.json", &ref)
+	if len(ref.ExtremeLogits) == 0 {
+		t.Fatal("no extreme_logits cases")
+	}
+	for _, c := range ref.ExtremeLogits {
+		n := len(c.Y)
+		var got float64
+		if c.K == 1 {
+			got = (BCE{}).Eval(nil, c.Z, c.Y, n, 1)
+		} else {
+			onehot := make([]float64, n*c.K)
+			for i, v := range c.Y {
+				onehot[i*c.K+int(v)] = 1
+			}
+			got = (SoftmaxCE{}).Eval(nil, c.Z, onehot, n, c.K)
+		}
+		if !closeTo(got, c.Loss) {
+			t.Errorf("%s: loss %.17g, numpy %.17g", c.Name, got, c.Loss)
+		}
+	}
+}
+
+// TestBalancedClassWeightsMatchSklearn checks ClassWeights("balanced")
+// against compute_class_weight("balanced") when every class is present.
+func TestBalancedClassWeightsMatchSklearn(t *testing.T) {
+	var ref struct {
+		ClassWeights []struct {
+			Y       []float64
+			K       int
+			Weights []float64
+		} `json:"class_weights"`
+	}
+	readJSON(t, "testdata/metrics_sklearn.json", &ref)
+	if len(ref.ClassWeights) == 0 {
+		t.Fatal("no class_weights cases")
+	}
+	for i, c := range ref.ClassWeights {
+		w, err := ClassWeights("balanced", nil, c.Y, c.K)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range c.Weights {
+			if !closeTo(w[j], c.Weights[j]) {
+				t.Errorf("case %d class %d: weight %v, sklearn %v", i, j, w[j], c.Weights[j])
+			}
+		}
+	}
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTuneThresholdIsOptimal draws probabilities (with ties, 0 and 1) and
+// costs and checks TuneThreshold against brute force: its cost is the
+// expected cost at its threshold, and no threshold (every distinct
+// probability, and one above them all) costs less.
+func TestTuneThresholdIsOptimal(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	for trial := range 400 {
+		n := 1 + r.IntN(30)
+		p, y := make([]float64, n), make([]float64, n)
+		for i := range p {
+			switch trial % 4 {
+			case 3: // neighbouring floats: saturated sigmoids
+				p[i] = math.Nextafter(0.5, 1)
+				if r.IntN(2) == 0 {
+					p[i] = 0.5
+				}
+			case 0:
+				p[i] = r.Float64()
+			case 1:
+				p[i] = float64(r.IntN(5)) / 4
+			default:
+				p[i] = []float64{0, 1, 1e-300, 0.5}[r.IntN(4)]
+			}
+			if r.Float64() < 0.4 {
+				y[i] = 1
+			}
+		}
+		cfp, cfn := 0.1+5*r.Float64(), 0.1+5*r.Float64()
+		thr, cost := TuneThreshold(p, y, cfp, cfn)
+		if got := ExpectedCost(p, y, thr, cfp, cfn); !closeTo(got, cost) {
+			t.Fatalf("trial %d: cost at threshold %v is %v, TuneThreshold said %v", trial, thr, got, cost)
+		}
+		best := ExpectedCost(p, y, math.Nextafter(1, 2), cfp, cfn)
+		for _, s := range p {
+			best = min(best, ExpectedCost(p, y, s, cfp, cfn))
+		}
+		if cost > best+1e-12 {
+			t.Fatalf("trial %d: TuneThreshold cost %v at %v, brute force %v (p %v y %v)", trial, cost, thr, best, p, y)
 		}
 	}
 }
