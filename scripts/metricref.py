@@ -152,6 +152,26 @@ def class_weight_cases():
     return cs
 
 
+def regression_cases():
+    """mean_squared_error, its root, mean_absolute_error and r2_score.
+    sklearn's r2_score gives 1 or 0 for a constant target; Go leaves r2
+    out (null here)."""
+    cs = []
+    for i in range(15):
+        n = int(rng.choice([1, 2, 7, 60]))
+        y = rng.normal(rng.normal(0, 50), rng.choice([1e-2, 1, 1e3]), n)
+        if i % 5 == 0:
+            y[:] = 3.5
+        pred = y + rng.normal(0, np.abs(y).mean() * 0.3 + 1e-3, n)
+        if i % 7 == 1:
+            pred = y.copy()
+        mse = skm.mean_squared_error(y, pred)
+        cs.append({"y": y.tolist(), "pred": pred.tolist(), "mse": mse, "rmse": float(np.sqrt(mse)),
+                   "mae": skm.mean_absolute_error(y, pred),
+                   "r2": None if np.all(y == y[0]) else skm.r2_score(y, pred)})
+    return cs
+
+
 def probs(n, kind):
     if kind == "uniform":
         return rng.random(n)
@@ -243,5 +263,6 @@ def write(path, obj):
 
 write("trainer/testdata/metrics_sklearn.json",
       {"sklearn": sklearn.__version__, "binary": binary_cases(), "multiclass": multi_cases(),
-       "extreme_logits": extreme_logit_cases(), "class_weights": class_weight_cases()})
+       "extreme_logits": extreme_logit_cases(), "class_weights": class_weight_cases(),
+       "regression": regression_cases()})
 write("datasets/testdata/scale_sklearn.json", {"sklearn": sklearn.__version__, "cases": scaler_cases()})

@@ -323,3 +323,36 @@ func TestTuneThresholdIsOptimal(t *testing.T) {
 		}
 	}
 }
+
+// TestRegressionMetricsMatchSklearn checks mse, rmse, mae and r2 against
+// mean_squared_error, mean_absolute_error and r2_score. For a constant
+// target sklearn's r2_score gives 1 (perfect) or 0; Go leaves r2 out, as
+// Evaluation's doc says (R² = 1 − SS_res/SS_tot is undefined).
+func TestRegressionMetricsMatchSklearn(t *testing.T) {
+	var ref struct {
+		Regression []struct {
+			Y, Pred        []float64
+			MSE, RMSE, MAE float64
+			R2             *float64
+		}
+	}
+	readJSON(t, "testdata/metrics_sklearn.json", &ref)
+	if len(ref.Regression) == 0 {
+		t.Fatal("no regression cases")
+	}
+	for i, c := range ref.Regression {
+		m := Evaluate(datasets.Regression, c.Pred, c.Y, 1).Metrics
+		for name, want := range map[string]float64{"mse": c.MSE, "rmse": c.RMSE, "mae": c.MAE} {
+			if !closeTo(m[name], want) {
+				t.Errorf("case %d: %s = %.17g, sklearn %.17g", i, name, m[name], want)
+			}
+		}
+		r2, ok := m["r2"]
+		switch {
+		case c.R2 == nil && ok:
+			t.Errorf("case %d: r2 = %v for a constant target, want it absent", i, r2)
+		case c.R2 != nil && (!ok || !closeTo(r2, *c.R2)):
+			t.Errorf("case %d: r2 = %.17g (present %v), sklearn %.17g", i, r2, ok, *c.R2)
+		}
+	}
+}
