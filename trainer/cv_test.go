@@ -71,10 +71,7 @@ func TestCrossValidationBestIsTheFoldMeanCurves(t *testing.T) {
 func TestCrossValidationBestIsAnEpochEveryFoldReached(t *testing.T) {
 	// Each fold stops early on its own; after the first has stopped the
 	// epochs are means over the others and must not count as the best.
-	s := cvSpec()
-	s.Optimizer.LR = 0.1
-	s.Epochs = 60
-	s.EarlyStop = EarlyStopSpec{Patience: 3}
+	s := stoppingCVSpec()
 	data := prepare(t, s.Data)
 	curves := foldCurves(t, s, data)
 	first, last := len(curves[0]), len(curves[0])
@@ -126,4 +123,14 @@ func TestCrossValidationPrunesOnTheFoldMean(t *testing.T) {
 			t.Fatalf("the pruner saw %v, want 3 epochs ending at the folds' mean %v", seen, want)
 		}
 	}
+}
+
+// stoppingCVSpec is cvSpec with early stopping (patience 3, up to 60
+// epochs at rate 0.1), so that the folds stop at different epochs.
+func stoppingCVSpec() Spec {
+	s := cvSpec()
+	s.Optimizer.LR = 0.1
+	s.Epochs = 60
+	s.EarlyStop = EarlyStopSpec{Patience: 3}
+	return s
 }

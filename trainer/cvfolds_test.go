@@ -10,10 +10,7 @@ import (
 // the EpochEvent says how many (Folds), and the finished run's validation
 // evaluation keeps each fold's epochs, so a saved run says it too.
 func TestCrossValidationEpochsSayHowManyFolds(t *testing.T) {
-	s := cvSpec()
-	s.Optimizer.LR = 0.1
-	s.Epochs = 60
-	s.EarlyStop = EarlyStopSpec{Patience: 3}
+	s := stoppingCVSpec()
 	data := prepare(t, s.Data)
 	curves := foldCurves(t, s, data)
 	var lens []int
