@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"workbench/analysis"
 	"workbench/sessions"
 	"workbench/trainer"
 )
@@ -119,5 +120,21 @@ func TestEnsembleDetailSaysWhyItHasNoEpochs(t *testing.T) {
 	v := a.View()
 	if strings.Contains(v, "stopped before its first epoch") || !strings.Contains(v, "an ensemble's members trained") || strings.Contains(v, "no best epoch yet") {
 		t.Errorf("the open ensemble:\n%s", v)
+	}
+}
+
+// TestImportanceViewSaysTheThreshold: a binary run whose decision rule
+// moved the threshold says its baseline accuracy is at it; at 0.5 it
+// says nothing more.
+func TestImportanceViewSaysTheThreshold(t *testing.T) {
+	st := DefaultStyles()
+	r := &analysis.ImportanceResult{RunID: "r1", Metric: "accuracy", Baseline: 0.6527, Threshold: 0.1434, Repeats: 5,
+		Features: []analysis.Importance{{Feature: "Amount", Columns: 1, Mean: 0.05}}}
+	if v := importanceView(r, &st, 100); !strings.Contains(v, "baseline test accuracy 0.6527 at threshold 0.1434;") {
+		t.Errorf("a tuned threshold is not said:\n%s", v)
+	}
+	r.Threshold = 0.5
+	if v := importanceView(r, &st, 100); !strings.Contains(v, "baseline test accuracy 0.6527; bars") {
+		t.Errorf("at 0.5:\n%s", v)
 	}
 }
