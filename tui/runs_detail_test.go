@@ -151,3 +151,24 @@ func TestRunDetailConfusionSaysItsThreshold(t *testing.T) {
 		t.Errorf("in 28 cells: %q", got)
 	}
 }
+
+// TestCompareConfusionSaysItsThreshold: Compare heads a decision-rule
+// run's confusion matrix with the threshold its counts are at.
+func TestCompareConfusionSaysItsThreshold(t *testing.T) {
+	a := newApp(t, nil, 160, 48)
+	press(a, "4")
+	credit := &sessions.Run{ID: "20261129-122107-8002af", Status: trainer.StatusDone, Dataset: "credit", Task: "binary", Classes: []string{"good", "bad"}}
+	plain := &sessions.Run{ID: "20261129-121950-8c31a1", Status: trainer.StatusDone, Dataset: "breast-cancer", Task: "binary"}
+	a.Update(compareLoadedMsg{cmp: &sessions.Comparison{Runs: []*sessions.Run{credit, plain}, Histories: [][]sessions.Epoch{nil, nil}},
+		evals: map[string]*sessions.Evaluations{
+			credit.ID: {Test: trainer.Evaluation{Metrics: map[string]float64{"threshold": 0.1023}, Confusion: [][]int{{202, 278}, {5, 183}}}},
+			plain.ID:  {Test: trainer.Evaluation{Metrics: map[string]float64{"accuracy": 0.98}, Confusion: [][]int{{30, 2}, {0, 53}}}},
+		}})
+	v := a.View()
+	if !strings.Contains(v, "8002af at 0.1023") {
+		t.Errorf("the credit run's confusion does not say its threshold:\n%s", v)
+	}
+	if strings.Contains(v, "8c31a1 at") {
+		t.Errorf("a run without a rule names a threshold:\n%s", v)
+	}
+}
