@@ -123,7 +123,7 @@ func compressView(r *analysis.CompressResult, st *Styles, w int) string {
 func importanceView(r *analysis.ImportanceResult, st *Styles, w int) string {
 	lines := []string{
 		st.Title.Render(truncate(fmt.Sprintf("permutation importance · %s · %d repeats", r.RunID, r.Repeats), w)),
-		truncate(fmt.Sprintf("baseline test %s %s%s; bars: drop when the column is shuffled", r.Metric, numfmt.Value(r.Baseline), thresholdNote(r.Threshold)), w),
+		wrap(fmt.Sprintf("baseline test %s %s%s; bars: drop when the column is shuffled", r.Metric, numfmt.Value(r.Baseline), thresholdNote(r.Threshold)), w), // wrapped: at 80 columns it lost "is shuffled"
 	}
 	nameW := 8
 	for _, f := range r.Features {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -133,8 +134,29 @@ func TestImportanceViewSaysTheThreshold(t *testing.T) {
 	if v := importanceView(r, &st, 100); !strings.Contains(v, "baseline test accuracy 0.6527 at threshold 0.1434;") {
 		t.Errorf("a tuned threshold is not said:\n%s", v)
 	}
+	if v := importanceView(r, &st, 78); !strings.Contains(v, "at threshold 0.1434") || !strings.Contains(v, "is shuffled") {
+		t.Errorf("at 80 columns the line is cut:\n%s", v)
+	}
 	r.Threshold = 0.5
 	if v := importanceView(r, &st, 100); !strings.Contains(v, "baseline test accuracy 0.6527; bars") {
 		t.Errorf("at 0.5:\n%s", v)
+	}
+}
+
+// TestImportancePanelSaysWhatItCut: at 50×15 a run with 13 features lost
+// its last importances with nothing to say so; the panel now says how many
+// rows it left out and stays within its height.
+func TestImportancePanelSaysWhatItCut(t *testing.T) {
+	st := DefaultStyles()
+	m := newRuns(&st, tempStore(t))
+	m.SetSize(50, 11)
+	r := &analysis.ImportanceResult{RunID: "r1", Metric: "accuracy", Baseline: 0.65, Repeats: 5}
+	for i := range 13 {
+		r.Features = append(r.Features, analysis.Importance{Feature: fmt.Sprintf("f%d", i), Columns: 1, Mean: 0.01})
+	}
+	m.panel = &analysisDoneMsg{importance: r}
+	lines := strings.Split(m.View(), "\n")
+	if len(lines) != 11 || !strings.Contains(lines[10], "more rows") {
+		t.Errorf("%d rows, the last %q", len(lines), lines[len(lines)-1])
 	}
 }
