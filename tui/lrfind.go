@@ -56,6 +56,18 @@ func (f *lrFinder) receive(msg lrFoundMsg) {
 	f.running, f.res, f.err = false, msg.res, msg.err
 }
 
+// brief is the outcome in one status line, for a Setup too narrow for the
+// panel (under 70 columns f ran and showed nothing).
+func (f lrFinder) brief() (text string, isErr bool) {
+	switch {
+	case f.err != nil:
+		return "lr-find: " + f.err.Error(), true
+	case f.res == nil || !(f.res.Suggested > 0) || !finite(f.res.Suggested):
+		return "lr-find: no suggestion", true
+	}
+	return fmt.Sprintf("lr-find: %s (%s) · F applies it · 70+ columns show the curve", numfmt.Short(f.res.Suggested), f.res.Rule), false
+}
+
 // apply sets spec's learning rate to the suggestion and says so; ok is
 // false when there is none.
 func (f lrFinder) apply(spec *trainer.Spec) (text string, ok bool) {

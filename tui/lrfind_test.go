@@ -82,3 +82,22 @@ func TestLRSuggestionSaysWhy(t *testing.T) {
 		}
 	}
 }
+
+// TestSetupSaysTheLRSuggestionWhenNarrow: under 70 columns Setup has no
+// panel for the finder, and f ran and showed nothing; the status line now
+// gives the suggestion and F applies it.
+func TestSetupSaysTheLRSuggestionWhenNarrow(t *testing.T) {
+	a := newApp(t, nil, 50, 15)
+	press(a, "f")
+	res := a.setupScreen().lrf.res
+	if res == nil {
+		t.Fatalf("no result: %v", a.setupScreen().lrf.err)
+	}
+	want := "lr-find: " + numfmt.Short(res.Suggested) + " (" + res.Rule + ") · F applies it"
+	if !strings.Contains(a.status, want) {
+		t.Fatalf("status %q, want %q", a.status, want)
+	}
+	if v := a.View(); !strings.Contains(v, want) {
+		t.Fatalf("the view:\n%s", v)
+	}
+}
