@@ -78,13 +78,23 @@ func gemmTNNarrow[T float](c, a, b, ct []T, m, k, n, lo, hi int) {
 	w := hi - lo
 	ct = ct[:n*w]
 	// Tile row j of Cᵀ has multipliers B[i, j]: contiguous across j and n
-	// apart across i; its columns are A's, k apart across i.
-	tileBlock(ct, w, b, 1, n, a[lo:], k, m, 0, n&^3, w, false, nil, 0)
-	if n%4 != 0 {
-		// The last rows by one more 4-row tile over the last four, which
-		// computes some rows twice with the same bits.
-		r := n - 4
-		tileBlock(ct[r*w:], w, b[r:], 1, n, a[lo:], k, m, 0, 4, w, false, nil, 0)
+	// apart across i; its columns are A's, k apart across i. A sum longer
+	// than kChunk is taken in column blocks narrower than 64, where
+	// tileBlock does not chunk it: the direct product, under 64 columns
+	// wide, sums it in one pass, and the bits must be its.
+	blk := w
+	if nw, _ := tileCols[T](); m > kChunk {
+		blk = 64 - nw
+	}
+	for j := 0; j < w; j += blk {
+		cols := min(blk, w-j)
+		tileBlock(ct[j:], w, b, 1, n, a[lo+j:], k, m, 0, n&^3, cols, false, nil, 0)
+		if n%4 != 0 {
+			// The last rows by one more 4-row tile over the last four,
+			// which computes some rows twice with the same bits.
+			r := n - 4
+			tileBlock(ct[r*w+j:], w, b[r:], 1, n, a[lo+j:], k, m, 0, 4, cols, false, nil, 0)
+		}
 	}
 	transpose(c[lo*n:hi*n], ct, n, w, 0, n)
 }

@@ -96,10 +96,28 @@ func (m *network[T]) forwardRegion(x []T, x64 []float64, n int, train bool, r *r
 // forwardBlock is worker w's part of the forward region.
 func (m *network[T]) forwardBlock(w, nw int) {
 	s := &m.rows
-	lo, hi := share(s.n, w, nw, rowAlign)
-	if lo == hi {
-		return
+	if lo, hi := share(s.n, w, nw, rowAlign); lo < hi {
+		m.forwardBlockRows(lo, hi)
 	}
+	if s.train {
+		// The backward pass's transposed weights, while W stands still
+		// (the first layer's input gradient is not needed). Every worker
+		// takes its share, whether it had rows of the batch or not: a
+		// worker with none (the third of three on a batch of 31) once
+		// skipped it, and the input gradients went through a stale or
+		// zero part of Wᵀ.
+		for _, l := range m.Layers[1:] {
+			if l.wt != nil && l.packDX(s.n) {
+				a, b := share(l.In, w, nw, transposeBlk)
+				transpose(l.wt, l.W, l.In, l.Out, a, b)
+			}
+		}
+	}
+}
+
+// forwardBlockRows takes rows [lo, hi) of the batch through every layer.
+func (m *network[T]) forwardBlockRows(lo, hi int) {
+	s := &m.rows
 	switch d := m.Inputs; {
 	case s.idx != nil:
 		for i := lo; i < hi; i++ {
@@ -121,16 +139,6 @@ func (m *network[T]) forwardBlock(w, nw int) {
 	}
 	for _, l := range m.Layers {
 		l.forwardRows(s.n, lo, hi, s.train)
-	}
-	if s.train {
-		// The backward pass's transposed weights, while W stands still
-		// (the first layer's input gradient is not needed).
-		for _, l := range m.Layers[1:] {
-			if l.wt != nil && l.packDX(s.n) {
-				a, b := share(l.In, w, nw, transposeBlk)
-				transpose(l.wt, l.W, l.In, l.Out, a, b)
-			}
-		}
 	}
 }
 
