@@ -81,22 +81,7 @@ func FitScaler(kind Scaling, s *Split) Scaler {
 				sc.Factor[j] = 1 / (hi - lo)
 			}
 		case ScaleStandard:
-			mean := 0.0
-			for i := 0; i < s.N; i++ {
-				mean += s.X[i*d+j]
-			}
-			if s.N > 0 {
-				mean /= float64(s.N)
-			}
-			ss := 0.0
-			for i := 0; i < s.N; i++ {
-				dv := s.X[i*d+j] - mean
-				ss += dv * dv
-			}
-			sd := 0.0
-			if s.N > 0 {
-				sd = math.Sqrt(ss / float64(s.N))
-			}
+			mean, sd := meanStd(s.N, func(i int) float64 { return s.X[i*d+j] })
 			sc.Offset[j] = mean
 			sc.Factor[j] = 1
 			if sd > 0 {
@@ -105,6 +90,40 @@ func FitScaler(kind Scaling, s *Split) Scaler {
 		}
 	}
 	return sc
+}
+
+// meanStd returns the mean and the population standard deviation
+// (ddof 0) of the n values at(0)…at(n−1), by the corrected two-pass
+// algorithm (Chan, Golub and LeVeque, "Algorithms for computing the sample
+// variance", 1983), which also removes the rounding error of the first
+// pass's mean. The deviation is 0 for a constant column and for one whose
+// variance is within the rounding error of its mean, var ≤ n·ε·var +
+// (n·ε·mean)²: such a spread is floating-point noise (a constant written
+// as 1e8 and 1e8+1e-7), and dividing by it would blow the noise up to
+// values of unit scale. scikit-learn's StandardScaler uses the same bound
+// (_is_constant_feature) and also leaves such columns unscaled.
+func meanStd(n int, at func(int) float64) (mean, sd float64) {
+	if n == 0 {
+		return 0, 0
+	}
+	fn := float64(n)
+	for i := range n {
+		mean += at(i)
+	}
+	mean /= fn
+	var ss, corr float64
+	for i := range n {
+		d := at(i) - mean
+		ss += d * d
+		corr += d
+	}
+	mean += corr / fn
+	v := max(ss-corr*corr/fn, 0) / fn
+	const eps = 0x1p-52
+	if v <= fn*eps*v+(fn*eps*mean)*(fn*eps*mean) {
+		return mean, 0
+	}
+	return mean, math.Sqrt(v)
 }
 
 // Transform writes the scaled rows of src into dst; they may be the same

@@ -13,7 +13,7 @@ type TargetScaler struct {
 }
 
 // FitTargetScaler fits kind (none, standard or minmax) on targets y. A
-// constant target keeps factor 1.
+// constant target (within rounding, see meanStd) keeps factor 1.
 func FitTargetScaler(kind string, y []float64) TargetScaler {
 	t := TargetScaler{Kind: kind, Factor: 1}
 	if len(y) == 0 {
@@ -21,17 +21,9 @@ func FitTargetScaler(kind string, y []float64) TargetScaler {
 	}
 	switch kind {
 	case "standard":
-		mean := 0.0
-		for _, v := range y {
-			mean += v
-		}
-		mean /= float64(len(y))
-		ss := 0.0
-		for _, v := range y {
-			ss += (v - mean) * (v - mean)
-		}
+		mean, sd := meanStd(len(y), func(i int) float64 { return y[i] })
 		t.Offset = mean
-		if sd := math.Sqrt(ss / float64(len(y))); sd > 0 {
+		if sd > 0 {
 			t.Factor = 1 / sd
 		}
 	case "minmax":

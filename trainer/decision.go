@@ -108,7 +108,8 @@ func ExpectedCost(p, y []float64, thr, costFP, costFN float64) float64 {
 // TuneThreshold returns the threshold that minimizes the expected cost of
 // probabilities p against 0/1 labels y, and that cost. Candidates lie
 // halfway between consecutive distinct probabilities (and above the
-// largest), so the chosen rule does not sit on a validation row; among
+// largest), so the chosen rule does not sit on a validation row (unless
+// two probabilities are neighbouring floats: then the higher one); among
 // equal costs the one closest to 0.5 wins.
 func TuneThreshold(p, y []float64, costFP, costFN float64) (thr, cost float64) {
 	n := len(p)
@@ -146,7 +147,13 @@ func TuneThreshold(p, y []float64, costFP, costFN float64) (thr, cost float64) {
 		c := costFP*fp + costFN*fn
 		cand := s / 2
 		if i < n {
-			cand = (s + p[idx[i]]) / 2
+			// Neighbouring floats (saturated sigmoids) have no
+			// float between them, and their midpoint can round down
+			// to the lower one, which would move its rows too; s
+			// itself puts exactly the rows down to s positive.
+			if cand = (s + p[idx[i]]) / 2; cand <= p[idx[i]] {
+				cand = s
+			}
 		}
 		if c < best-1e-12 || math.Abs(c-best) <= 1e-12 && math.Abs(cand-0.5) < math.Abs(thr-0.5) {
 			best, thr = c, cand

@@ -88,13 +88,7 @@ func TestRunsListCutsLongNamesInTheMiddle(t *testing.T) {
 // which threshold its metrics are at, under the metrics' heading, and the
 // metrics still fit with the keys below them.
 func TestRunDetailSaysTheThreshold(t *testing.T) {
-	st := DefaultStyles()
-	m := newRuns(&st, nil)
-	m.SetSize(120, 30)
-	r := sessions.Run{ID: "r1", Status: trainer.StatusDone, Dataset: "credit", Task: "binary", EpochsDone: 5, EpochsTotal: 5, BestEpoch: 3,
-		Metrics: map[string]float64{"best_val_accuracy": 0.7, "best_val_threshold": 0.19, "test_accuracy": 0.68, "test_threshold": 0.19}}
-	r.Spec.Decision = trainer.DecisionSpec{CostFP: 1, CostFN: 5}
-	m.detail = &sessions.FullRun{Run: r}
+	m, r := costRunDetail(map[string]float64{"best_val_accuracy": 0.7, "best_val_threshold": 0.19, "test_accuracy": 0.68, "test_threshold": 0.19})
 	v := m.viewDetail()
 	for _, want := range []string{"metrics (best at epoch 3)", "val and test at the threshold tuned on", "validation (cost FP 1, FN 5)", "best_val_threshold", "c clone · R re-run"} {
 		if !strings.Contains(v, want) {
@@ -112,13 +106,7 @@ func TestRunDetailSaysTheThreshold(t *testing.T) {
 // followed the decision rule (no best_val_threshold) says its best_val_…
 // are at 0.5.
 func TestRunDetailSaysAnOldRunsThreshold(t *testing.T) {
-	st := DefaultStyles()
-	m := newRuns(&st, nil)
-	m.SetSize(120, 30)
-	r := sessions.Run{ID: "r1", Status: trainer.StatusDone, Dataset: "credit", Task: "binary", EpochsDone: 5, EpochsTotal: 5, BestEpoch: 3,
-		Metrics: map[string]float64{"best_val_accuracy": 0.7, "test_accuracy": 0.68, "test_threshold": 0.19}}
-	r.Spec.Decision = trainer.DecisionSpec{CostFP: 1, CostFN: 5}
-	m.detail = &sessions.FullRun{Run: r}
+	m, _ := costRunDetail(map[string]float64{"best_val_accuracy": 0.7, "test_accuracy": 0.68, "test_threshold": 0.19})
 	if v := m.viewDetail(); !strings.Contains(v, "best_val_… at 0.5") {
 		t.Errorf("an old run's threshold is not said:\n%s", v)
 	}
@@ -171,4 +159,16 @@ func TestCompareConfusionSaysItsThreshold(t *testing.T) {
 	if strings.Contains(v, "8c31a1 at") {
 		t.Errorf("a run without a rule names a threshold:\n%s", v)
 	}
+}
+
+// costRunDetail returns the Runs screen (120×30) open on a finished
+// credit run with a cost matrix (FP 1, FN 5) and the given metrics.
+func costRunDetail(metrics map[string]float64) (runsModel, sessions.Run) {
+	st := DefaultStyles()
+	m := newRuns(&st, nil)
+	m.SetSize(120, 30)
+	r := sessions.Run{ID: "r1", Status: trainer.StatusDone, Dataset: "credit", Task: "binary", EpochsDone: 5, EpochsTotal: 5, BestEpoch: 3, Metrics: metrics}
+	r.Spec.Decision = trainer.DecisionSpec{CostFP: 1, CostFN: 5}
+	m.detail = &sessions.FullRun{Run: r}
+	return m, r
 }
