@@ -25,11 +25,15 @@ type Importance struct {
 
 // ImportanceResult is a run's permutation importance, most important first.
 type ImportanceResult struct {
-	RunID    string       `json:"run_id"`
-	Metric   string       `json:"metric"`
-	Baseline float64      `json:"baseline"`
-	Repeats  int          `json:"repeats"`
-	Features []Importance `json:"features"`
+	RunID    string  `json:"run_id"`
+	Metric   string  `json:"metric"`
+	Baseline float64 `json:"baseline"`
+	// Threshold is the probability at or above which a binary model
+	// predicts positive: its decision rule's (a cost matrix's tuned one,
+	// a fixed --threshold) or 0.5. The baseline and the drops are at it.
+	Threshold float64      `json:"threshold,omitempty"`
+	Repeats   int          `json:"repeats"`
+	Features  []Importance `json:"features"`
 	// Diverged says, for a run that diverged, which weights are explained:
 	// its last finite ones.
 	Diverged string `json:"diverged,omitempty"`
@@ -102,6 +106,9 @@ func permutationImportance(ctx context.Context, predict func([]float64, int) []f
 		return evaluate(task, predict(x, sp.N), sp, k, thr).Metrics[key]
 	}
 	res := &ImportanceResult{Metric: key, Baseline: score(sp.X), Repeats: o.Repeats}
+	if task == datasets.Binary {
+		res.Threshold = thr
+	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x5eed))
 	x := make([]float64, len(sp.X))
 	d := sp.D

@@ -89,6 +89,11 @@ func TestCompressExplainAndImportancePlot(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "baseline test accuracy") || !strings.Contains(out, "Home") || strings.Contains(out, "Home=") {
 		t.Errorf("explain: exit %d: %s%s", code, out, errs)
 	}
+	// The baseline accuracy is at the threshold the cost matrix tuned,
+	// not 0.5, and says so.
+	if !strings.HasPrefix(out, "baseline test accuracy: ") || !strings.Contains(strings.SplitN(out, "\n", 2)[0], " at threshold 0.") {
+		t.Errorf("explain's baseline does not say its threshold:\n%s", out)
+	}
 	// --repeats 0 was read as the default and printed "5 shuffles".
 	if _, errs, code = cli(t, db, "", "explain", "--run", id, "--repeats", "0"); code != ExitUsage || !strings.Contains(errs, "--repeats 0 is out of range [1, 1000]") {
 		t.Errorf("explain --repeats 0: exit %d: %s", code, errs)

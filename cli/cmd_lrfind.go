@@ -29,7 +29,7 @@ steps while the learning rate grows exponentially from --start to --end,
 records the smoothed training loss, and stops when it diverges (4× its
 minimum). It draws loss against learning rate (log x) and suggests a rate
 from the smoothed curve: the minimum's rate ÷ 10, or the steepest descent
-when the loss fell by more than its noise and that point is lower; it says
+when the loss fell by more than 6× its noise and that point is lower; it says
 which and why. Nothing is saved.`,
 		Example: examples(
 			"workbench lr-find --data digits --scale minmax --layers 64 --act relu --opt adam --batch 64",

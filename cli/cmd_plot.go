@@ -288,7 +288,7 @@ func confusionPlot(store sessions.Store, id string) (*plot.Plot, error) {
 	hm := plotter.NewHeatMap(cm, reversedPalette(cols))
 	hm.Min, hm.Max = 0, maxV
 	p := plot.New()
-	p.Title.Text = "confusion matrix (test): " + runLabel(r)
+	p.Title.Text = "confusion matrix (test" + atThreshold(ev.Test.Metrics["threshold"]) + "): " + runLabel(r)
 	p.X.Label.Text = "predicted"
 	p.Y.Label.Text = "actual"
 	p.Add(hm)

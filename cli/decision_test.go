@@ -27,6 +27,10 @@ func TestDecisionRuleIsStated(t *testing.T) {
 	if code != 0 || !strings.Contains(out, rule) || !strings.Contains(out, "best_val_threshold") {
 		t.Fatalf("runs show: exit %d, no rule or best_val_threshold:\n%s%s", code, out, errs)
 	}
+	// The confusion matrix's counts are at the tuned threshold, not 0.5.
+	if !strings.Contains(out, "test confusion matrix at threshold 0.") {
+		t.Errorf("runs show: the confusion matrix does not say its threshold:\n%s", out)
+	}
 	out, errs, code = cli(t, db, "", "runs", "show", id, "--json")
 	var r struct {
 		Metrics    map[string]float64

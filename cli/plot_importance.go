@@ -38,7 +38,7 @@ func importancePlot(store sessions.Store, id string) (*plot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Title.Text = fmt.Sprintf("permutation importance: %s (baseline test %s %s)", runLabel(r), res.Metric, numfmt.Value(res.Baseline))
+	p.Title.Text = fmt.Sprintf("permutation importance: %s (baseline test %s %s%s)", runLabel(r), res.Metric, numfmt.Value(res.Baseline), atThreshold(res.Threshold))
 	p.X.Label.Text = "drop in test " + res.Metric + " when shuffled (mean ± std, 5 shuffles)"
 	bars, err := plotter.NewBarChart(vals, vg.Points(12))
 	if err != nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"image/color"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"workbench/sessions"
@@ -47,5 +48,29 @@ func TestPlotCurvesHoldEveryPointAndConfusionReads(t *testing.T) {
 	}
 	if dark != 3 || light != 6 {
 		t.Fatalf("annotations: %d white on dark cells, %d black on light ones; want 3 and 6", dark, light)
+	}
+}
+
+// TestConfusionPlotSaysItsThreshold: a run with a cost matrix plots its
+// confusion matrix at the tuned threshold and says so in the title; a run
+// at 0.5 says nothing of it.
+func TestConfusionPlotSaysItsThreshold(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	id := trainRun(t, db, "--data", "moons", "--noise", "0.2", "--epochs", "5", "--cost-fn", "5")
+	plain := trainRun(t, db, "--data", "moons", "--noise", "0.2", "--epochs", "5")
+	store, err := sessions.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	p, err := confusionPlot(store, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(p.Title.Text, "confusion matrix (test at threshold 0.") {
+		t.Errorf("title %q", p.Title.Text)
+	}
+	if p, err = confusionPlot(store, plain); err != nil || !strings.HasPrefix(p.Title.Text, "confusion matrix (test): ") {
+		t.Errorf("a run at 0.5: %v, title %q", err, p.Title.Text)
 	}
 }

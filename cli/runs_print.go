@@ -123,7 +123,11 @@ func printMetricsOf(w io.Writer, f *sessions.FullRun, r *sessions.Run) {
 	}
 	tw.Flush()
 	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 {
-		fmt.Fprintln(w, "\ntest confusion matrix (rows: actual, columns: predicted):")
+		at := ""
+		if th, ok := f.Evaluation.Test.Metrics["threshold"]; ok { // not at 0.5: say so
+			at = " at threshold " + numfmt.Value(th)
+		}
+		fmt.Fprintf(w, "\ntest confusion matrix%s (rows: actual, columns: predicted):\n", at)
 		printConfusion(w, f.Evaluation.Test.Confusion, r.Classes)
 	}
 	if f.Evaluation != nil {

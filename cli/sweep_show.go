@@ -75,18 +75,29 @@ func printSweep(w io.Writer, rep sweepReport) {
 	if sw.Reason != "" {
 		status += " (" + sw.Reason + ")"
 	}
-	finished := 0
+	// A trial the sweep's stop cut short is not finished: the effects and
+	// importance leave it out, and the header said "10 finished" over an
+	// importance of 9.
+	finished, stopped := 0, 0
 	for _, r := range rep.Ranking {
-		if r.Status != trainer.StatusRunning && r.Status != trainer.StatusInterrupted && r.Status != sessions.TrialQueued && r.Status != sessions.TrialPending {
+		switch r.Status {
+		case trainer.StatusStopped:
+			stopped++
+		case trainer.StatusRunning, trainer.StatusInterrupted, sessions.TrialQueued, sessions.TrialPending:
+		default:
 			finished++
 		}
+	}
+	counts := fmt.Sprintf("%d finished", finished)
+	if stopped > 0 {
+		counts += fmt.Sprintf(", %d stopped", stopped)
 	}
 	title := sessions.CleanText(sw.ID)
 	if sw.Name != "" {
 		title += " " + sessions.CleanText(sw.Name)
 	}
-	fmt.Fprintf(w, "sweep %s: %s, %d trials (%d finished), ranked by best %s\n\n", title,
-		sessions.CleanText(status), sw.Trials, finished, sessions.CleanText(sw.Objective))
+	fmt.Fprintf(w, "sweep %s: %s, %d trials (%s), ranked by best %s\n\n", title,
+		sessions.CleanText(status), sw.Trials, counts, sessions.CleanText(sw.Objective))
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprintf(tw, "RANK\tRUN\tSTATUS\t%s\tEPOCHS", strings.ToUpper(sw.Objective))
 	for _, f := range rep.Fields {

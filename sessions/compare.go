@@ -147,12 +147,15 @@ func MetricTable(runs []*Run) []MetricRow {
 		row := MetricRow{Key: k, Best: -1, Stars: make([]bool, len(runs))}
 		lower := lowerIsBetter(k)
 		best := map[string]int{} // group → index of its best run
+		// A threshold is a setting the rule chose, neither better nor
+		// worse when higher: it was starred as if it were a score.
+		ranked := !strings.HasSuffix(k, "_threshold")
 		for i, r := range runs {
 			v, ok := r.Metrics[k]
 			ok = ok && !math.IsNaN(v)
 			row.Values = append(row.Values, v)
 			row.Have = append(row.Have, ok)
-			if !ok {
+			if !ok || !ranked {
 				continue
 			}
 			g := comparableGroup(r, k)

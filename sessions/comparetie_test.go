@@ -1,6 +1,9 @@
 package sessions
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Runs that tie the best value are all starred: a star on the first of
 // two equal values claimed a difference that is not there.
@@ -19,5 +22,37 @@ func TestMetricTableStarsEveryTie(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestMetricTableCostIsLowerBetter: the expected cost of a decision rule is
+// better lower (the higher one was starred), and a threshold is no score
+// at all (it was starred as one).
+func TestMetricTableCostIsLowerBetter(t *testing.T) {
+	runs := []*Run{
+		{ID: "a", Task: "binary", Metrics: map[string]float64{"best_val_cost": 0.45, "best_val_cost_at_half": 0.77, "test_cost": 0.49, "best_val_threshold": 0.16, "test_threshold": 0.10}},
+		{ID: "b", Task: "binary", Metrics: map[string]float64{"best_val_cost": 0.46, "best_val_cost_at_half": 0.80, "test_cost": 0.45, "best_val_threshold": 0.10, "test_threshold": 0.10}},
+	}
+	want := map[string][]bool{"best_val_cost": {true, false}, "best_val_cost_at_half": {true, false}, "test_cost": {false, true},
+		"best_val_threshold": {false, false}, "test_threshold": {false, false}}
+	seen := 0
+	for _, row := range MetricTable(runs) {
+		w, ok := want[row.Key]
+		if !ok {
+			continue
+		}
+		seen++
+		for i := range w {
+			if row.Stars[i] != w[i] {
+				t.Errorf("%s: stars %v, want %v", row.Key, row.Stars, w)
+				break
+			}
+		}
+		if strings.HasSuffix(row.Key, "_threshold") && row.Best != -1 {
+			t.Errorf("%s: best run %d, want none", row.Key, row.Best)
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("%d of the %d rows shown", seen, len(want))
 	}
 }

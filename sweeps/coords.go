@@ -2,6 +2,7 @@ package sweeps
 
 import (
 	"math"
+	"sort"
 	"strconv"
 
 	"workbench/numfmt"
@@ -106,6 +107,7 @@ func (rep *Report) Coordinates() ([]CoordAxis, [][]float64) {
 			}
 		default:
 			sortValues(vals)
+			gridOrder(vals, rep.Spec.Grid, f)
 			a.Labels = vals
 		}
 		axes = append(axes, a)
@@ -151,4 +153,26 @@ func axisValue(a CoordAxis, v string) float64 {
 		return math.NaN()
 	}
 	return x
+}
+
+// gridOrder puts a categorical grid axis's values in the grid's order: in
+// the ranked trials' order of first appearance, layers=8;16,16;32 read
+// 16,16 at the bottom and 8 in the middle. Values the grid does not name
+// as written keep their order after the ones it does.
+func gridOrder(vals []string, grid []Param, field string) {
+	for _, p := range grid {
+		if p.Field != field {
+			continue
+		}
+		at := func(v string) int {
+			for i, g := range p.Values {
+				if g == v {
+					return i
+				}
+			}
+			return len(p.Values)
+		}
+		sort.SliceStable(vals, func(i, j int) bool { return at(vals[i]) < at(vals[j]) })
+		return
+	}
 }

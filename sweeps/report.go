@@ -74,7 +74,7 @@ func Load(ctx context.Context, store sessions.Store, id string) (*Report, error)
 		}
 		rep.Trials = append(rep.Trials, t)
 		specs = append(specs, r.Spec)
-		if !ok {
+		if !ok || cutShort(r.Status) {
 			v = math.NaN()
 		}
 		objs = append(objs, v)
@@ -135,4 +135,14 @@ func currentAttempts(ctx context.Context, store sessions.Store, id string, runs 
 		}
 	}
 	return kept, queued, nil
+}
+
+// cutShort reports whether a trial with this status ended before its
+// epochs for a reason that says nothing of its hyperparameters: the sweep
+// was stopped (Ctrl-C, x) or the process went away. Its objective is of
+// a partial run, so the effects and importance leave it out, as they do a
+// trial still running: a grid stopped mid-trial counted that trial among
+// its "finished" points.
+func cutShort(s trainer.Status) bool {
+	return s == trainer.StatusStopped || s == trainer.StatusInterrupted || s == trainer.StatusFailed
 }

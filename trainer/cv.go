@@ -59,6 +59,10 @@ func runCV(ctx context.Context, spec Spec, data *datasets.Prepared, o Options) (
 		r.h, r.box = c, newOutbox()
 		h.children = append(h.children, c)
 	}
+	// The run's clock starts before its folds do: on a busy machine the
+	// aggregator may first run after a short run's folds have finished,
+	// and timed from there a finished run read "took 0s".
+	start := time.Now()
 	// Every fold trains at once, each on one goroutine: the epochs are
 	// merged as they come, which a run without an epoch limit needs.
 	for _, r := range runners {
@@ -71,10 +75,14 @@ func runCV(ctx context.Context, spec Spec, data *datasets.Prepared, o Options) (
 	go func() {
 		defer cancel()
 		defer box.close()
-		aggregateCV(ctx, cancel, h, box, spec, data, folds, runners, o)
+		beforeAggregate()
+		aggregateCV(ctx, cancel, h, box, spec, data, folds, runners, o, start)
 	}()
 	return h, nil
 }
+
+// beforeAggregate runs as the aggregator starts; tests delay it there.
+var beforeAggregate = func() {}
 
 // foldState is the aggregator's view of one fold.
 type foldState struct {
@@ -88,8 +96,7 @@ type foldState struct {
 // aggregateCV merges the folds' streams into the run's: epoch e is sent
 // once every fold still training has finished it.
 func aggregateCV(ctx context.Context, cancel context.CancelFunc, h *Handle, box *outbox, spec Spec, data *datasets.Prepared,
-	folds []*datasets.Prepared, runners []*runner, o Options) {
-	start := time.Now()
+	folds []*datasets.Prepared, runners []*runner, o Options, start time.Time) {
 	task := data.Task()
 	k := len(folds)
 	box.push(StartEvent{

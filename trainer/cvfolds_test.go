@@ -3,6 +3,7 @@ package trainer
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 // TestCrossValidationEpochsSayHowManyFolds: once folds stop early at
@@ -54,5 +55,22 @@ func TestCrossValidationEpochsSayHowManyFolds(t *testing.T) {
 	}
 	if n, of := pfin.Val.FoldsAt(1); n != 0 || of != 0 {
 		t.Errorf("a plain run: FoldsAt %d of %d", n, of)
+	}
+}
+
+// TestCrossValidationTimesItsFolds: a cross-validated run's time counts
+// from before its folds start, so an aggregator that first runs after
+// the folds have finished (a short run on a busy machine) does not read
+// "took 0s".
+func TestCrossValidationTimesItsFolds(t *testing.T) {
+	s := cvSpec()
+	s.Epochs = 1
+	data := prepare(t, s.Data)
+	const late = 40 * time.Millisecond
+	beforeAggregate = func() { time.Sleep(late) }
+	defer func() { beforeAggregate = func() {} }()
+	_, fin := runAll(t, s, data, Options{})
+	if fin.Elapsed < late {
+		t.Errorf("Elapsed %v, want at least the %v its folds ran before the aggregator", fin.Elapsed, late)
 	}
 }

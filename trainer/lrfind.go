@@ -135,6 +135,10 @@ const (
 	tieNoise     = 2
 )
 
+// LRDescentNoise is how many times its noise the smoothed loss must fall
+// for the finder to count a descent (see LRFindResult.Descended).
+const LRDescentNoise = descentNoise
+
 // suggest picks the learning rate from the smoothed curve. A noisy loss
 // (small batches, noisy labels) leaves dips in even the smoothed curve, and
 // the old rule, the steepest two-point slope, took one for the descent (on

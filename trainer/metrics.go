@@ -3,6 +3,7 @@ package trainer
 import (
 	"math"
 	"sort"
+	"strings"
 
 	"workbench/datasets"
 )
@@ -102,13 +103,17 @@ func metricForTask(name string, task datasets.Task) bool {
 func LowerIsBetter(metric string) bool {
 	if m, err := parseMonitor(metric); err == nil {
 		metric = m.metric
+	} else {
+		// A metric no monitor takes (val_cost) is still lower-is-better:
+		// Compare starred the higher expected cost.
+		metric = strings.TrimPrefix(strings.TrimPrefix(metric, "val_"), "train_")
 	}
 	return lowerIsBetter(metric)
 }
 
 func lowerIsBetter(metric string) bool {
 	switch metric {
-	case "loss", "mse", "rmse", "mae", "brier", "ece":
+	case "loss", "mse", "rmse", "mae", "brier", "ece", "cost", "cost_at_half":
 		return true
 	}
 	return false

@@ -123,7 +123,7 @@ func compressView(r *analysis.CompressResult, st *Styles, w int) string {
 func importanceView(r *analysis.ImportanceResult, st *Styles, w int) string {
 	lines := []string{
 		st.Title.Render(truncate(fmt.Sprintf("permutation importance · %s · %d repeats", r.RunID, r.Repeats), w)),
-		truncate(fmt.Sprintf("baseline test %s %s; bars: drop when the column is shuffled", r.Metric, numfmt.Value(r.Baseline)), w),
+		wrap(fmt.Sprintf("baseline test %s %s%s; bars: drop when the column is shuffled", r.Metric, numfmt.Value(r.Baseline), thresholdNote(r.Threshold)), w), // wrapped: at 80 columns it lost "is shuffled"
 	}
 	nameW := 8
 	for _, f := range r.Features {
@@ -143,4 +143,13 @@ func importanceView(r *analysis.ImportanceResult, st *Styles, w int) string {
 		lines = append(lines, fmt.Sprintf("%-*s %s %s ± %s", nameW, truncate(f.Feature, nameW), bar, numfmt.Value(f.Mean), numfmt.Value(f.Std)))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// thresholdNote says which threshold a binary run's accuracy is at when
+// its decision rule moved it from 0.5.
+func thresholdNote(thr float64) string {
+	if thr == 0 || thr == 0.5 {
+		return ""
+	}
+	return " at threshold " + numfmt.Value(thr)
 }

@@ -2,9 +2,11 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
+	"workbench/analysis"
 	"workbench/sessions"
 	"workbench/trainer"
 )
@@ -119,5 +121,42 @@ func TestEnsembleDetailSaysWhyItHasNoEpochs(t *testing.T) {
 	v := a.View()
 	if strings.Contains(v, "stopped before its first epoch") || !strings.Contains(v, "an ensemble's members trained") || strings.Contains(v, "no best epoch yet") {
 		t.Errorf("the open ensemble:\n%s", v)
+	}
+}
+
+// TestImportanceViewSaysTheThreshold: a binary run whose decision rule
+// moved the threshold says its baseline accuracy is at it; at 0.5 it
+// says nothing more.
+func TestImportanceViewSaysTheThreshold(t *testing.T) {
+	st := DefaultStyles()
+	r := &analysis.ImportanceResult{RunID: "r1", Metric: "accuracy", Baseline: 0.6527, Threshold: 0.1434, Repeats: 5,
+		Features: []analysis.Importance{{Feature: "Amount", Columns: 1, Mean: 0.05}}}
+	if v := importanceView(r, &st, 100); !strings.Contains(v, "baseline test accuracy 0.6527 at threshold 0.1434;") {
+		t.Errorf("a tuned threshold is not said:\n%s", v)
+	}
+	if v := importanceView(r, &st, 78); !strings.Contains(v, "at threshold 0.1434") || !strings.Contains(v, "is shuffled") {
+		t.Errorf("at 80 columns the line is cut:\n%s", v)
+	}
+	r.Threshold = 0.5
+	if v := importanceView(r, &st, 100); !strings.Contains(v, "baseline test accuracy 0.6527; bars") {
+		t.Errorf("at 0.5:\n%s", v)
+	}
+}
+
+// TestImportancePanelSaysWhatItCut: at 50×15 a run with 13 features lost
+// its last importances with nothing to say so; the panel now says how many
+// rows it left out and stays within its height.
+func TestImportancePanelSaysWhatItCut(t *testing.T) {
+	st := DefaultStyles()
+	m := newRuns(&st, tempStore(t))
+	m.SetSize(50, 11)
+	r := &analysis.ImportanceResult{RunID: "r1", Metric: "accuracy", Baseline: 0.65, Repeats: 5}
+	for i := range 13 {
+		r.Features = append(r.Features, analysis.Importance{Feature: fmt.Sprintf("f%d", i), Columns: 1, Mean: 0.01})
+	}
+	m.panel = &analysisDoneMsg{importance: r}
+	lines := strings.Split(m.View(), "\n")
+	if len(lines) != 11 || !strings.Contains(lines[10], "more rows") {
+		t.Errorf("%d rows, the last %q", len(lines), lines[len(lines)-1])
 	}
 }

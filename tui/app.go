@@ -479,7 +479,7 @@ func (a *App) view() string {
 		bindings = a.screenHelp().ShortHelp()
 	}
 	short := fitShortHelp(a.help, bindings, a.w)
-	return truncateANSI(bar, a.w) + "\n" + body + "\n" + truncateANSI(sst.Render(status), a.w) + "\n" + truncateANSI(short, a.w)
+	return truncateANSI(bar, a.w) + "\n" + body + "\n" + truncateANSI(sst.Render(fitStatus(status, a.w)), a.w) + "\n" + truncateANSI(short, a.w)
 }
 
 // topTrials returns the run IDs of a sweep's best n trials by objective.

@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"workbench/numfmt"
 	"workbench/sessions"
 )
 
@@ -279,7 +280,11 @@ func (m compareModel) content() string {
 	var cms []string
 	for _, r := range m.cmp.Runs {
 		if ev := m.evals[r.ID]; ev != nil && len(ev.Test.Confusion) > 0 && len(ev.Test.Confusion) <= 4 {
-			cms = append(cms, seriesStyle(r.ID).Render(shortID(r))+"\n"+confusionView(ev.Test.Confusion, r.Classes, st, 40))
+			head := shortID(r)
+			if th, ok := ev.Test.Metrics["threshold"]; ok { // counts at a tuned or fixed threshold, not 0.5
+				head += " at " + numfmt.Value(th)
+			}
+			cms = append(cms, seriesStyle(r.ID).Render(head)+"\n"+confusionView(ev.Test.Confusion, r.Classes, st, 40))
 		}
 	}
 	if diffW := 26 + 13*len(m.cmp.Runs); len(cms) > 0 && m.w >= 100 && diffW <= m.w/2 {

@@ -106,8 +106,24 @@ func (m trainModel) pairsChart(e trainer.Evaluation, w, h int) string {
 	return title + "\n" + lc.View()
 }
 
+// confusionTitle heads a test confusion matrix in w cells. A binary run
+// with a decision rule (its test metrics hold the threshold) says which
+// threshold the counts are at: they are not at 0.5.
+func confusionTitle(test map[string]float64, w int) string {
+	th, ok := test["threshold"]
+	if !ok {
+		return truncate("test confusion (rows actual)", w)
+	}
+	long := "test confusion at " + numfmt.Value(th) + " (rows actual)"
+	if len(long) <= w {
+		return long
+	}
+	return truncate("test confusion at "+numfmt.Value(th), w)
+}
+
 // confusionView draws a confusion matrix (rows actual, columns predicted)
-// in at most w cells: cells are as narrow as the largest count, column
+// in at most w cells: cells are as wide as the largest count or, when
+// every column then fits, the longest class name (up to 8), column
 // heads are class names cut to that width, and when even that does not
 // fit (many classes) it shows the first classes that do and says how many
 // it left out. The diagonal is highlighted.
@@ -133,6 +149,9 @@ func confusionView(cm [][]int, classes []string, st *Styles, w int) string {
 		labelW = max(labelW, min(len([]rune(name(i, 8))), 8))
 	}
 	cellW := max(digits, 3)
+	if wide := max(cellW, labelW); labelW+n*(wide+1) <= w {
+		cellW = wide // "good" read "go…" with room to spare
+	}
 	shown := n
 	for shown > 1 && labelW+shown*(cellW+1) > w {
 		shown--

@@ -56,6 +56,18 @@ func (f *lrFinder) receive(msg lrFoundMsg) {
 	f.running, f.res, f.err = false, msg.res, msg.err
 }
 
+// brief is the outcome in one status line, for a Setup too narrow for the
+// panel (under 70 columns f ran and showed nothing).
+func (f lrFinder) brief() (text string, isErr bool) {
+	switch {
+	case f.err != nil:
+		return "lr-find: " + f.err.Error(), true
+	case f.res == nil || !(f.res.Suggested > 0) || !finite(f.res.Suggested):
+		return "lr-find: no suggestion", true
+	}
+	return fmt.Sprintf("lr-find: %s (%s) · F applies it · 70+ columns show the curve", numfmt.Short(f.res.Suggested), f.res.Rule), false
+}
+
 // apply sets spec's learning rate to the suggestion and says so; ok is
 // false when there is none.
 func (f lrFinder) apply(spec *trainer.Spec) (text string, ok bool) {
@@ -101,8 +113,14 @@ func LRSuggestion(res *trainer.LRFindResult) string {
 	why := "the steepest descent of the smoothed loss (minimum at " + minimum + ")"
 	switch {
 	case res.Rule != "min/10":
+	case !res.Descended && res.Noise > 0 && res.Drop > trainer.LRDescentNoise*res.Noise:
+		why = "the minimum's rate " + minimum + " ÷ 10; the smoothed loss fell from its early level in too few steps to tell a descent from a dip"
+	case !res.Descended && res.Noise > 0 && res.Drop > 0:
+		// It read "fell no further than its noise" when it fell 4× it.
+		why = fmt.Sprintf("the minimum's rate %s ÷ 10; the smoothed loss fell %s from its early level, %.1f× its noise (a descent needs %d×), so a steepest point could be a dip",
+			minimum, numfmt.Value(res.Drop), res.Drop/res.Noise, trainer.LRDescentNoise)
 	case !res.Descended:
-		why = "the minimum's rate " + minimum + " ÷ 10; the smoothed loss fell no further than its noise, so a steepest point would be a dip"
+		why = "the minimum's rate " + minimum + " ÷ 10; the smoothed loss did not fall from its early level, so a steepest point would be a dip"
 	case res.SteepestLR > 0:
 		why = "the minimum's rate " + minimum + " ÷ 10, under the steepest descent at " + numfmt.Short(res.SteepestLR) + ", which lies within a decade of the minimum"
 	default:

@@ -68,13 +68,36 @@ func TestLRSuggestionSaysWhy(t *testing.T) {
 	}{
 		{trainer.LRFindResult{Suggested: 0.0079, SteepestLR: 0.0079, MinLR: 0.11, Rule: "steepest", Descended: true},
 			"suggested learning rate 0.0079: the steepest descent of the smoothed loss (minimum at 0.11)"},
-		{trainer.LRFindResult{Suggested: 0.42, SteepestLR: 0.13, MinLR: 4.2, Rule: "min/10"},
-			"suggested learning rate 0.42: the minimum's rate 4.2 ÷ 10; the smoothed loss fell no further than its noise, so a steepest point would be a dip"},
+		{trainer.LRFindResult{Suggested: 0.42, SteepestLR: 0.13, MinLR: 4.2, Rule: "min/10", Drop: 0.135, Noise: 0.031},
+			"suggested learning rate 0.42: the minimum's rate 4.2 ÷ 10; the smoothed loss fell 0.1350 from its early level, 4.4× its noise (a descent needs 6×), so a steepest point could be a dip"},
+		{trainer.LRFindResult{Suggested: 0.42, SteepestLR: 0.13, MinLR: 4.2, Rule: "min/10", Drop: 0.5, Noise: 0.031},
+			"suggested learning rate 0.42: the minimum's rate 4.2 ÷ 10; the smoothed loss fell from its early level in too few steps to tell a descent from a dip"},
+		{trainer.LRFindResult{Suggested: 0.42, MinLR: 4.2, Rule: "min/10"},
+			"suggested learning rate 0.42: the minimum's rate 4.2 ÷ 10; the smoothed loss did not fall from its early level, so a steepest point would be a dip"},
 		{trainer.LRFindResult{Suggested: 0.35, SteepestLR: 1.9, MinLR: 3.5, Rule: "min/10", Descended: true},
 			"suggested learning rate 0.35: the minimum's rate 3.5 ÷ 10, under the steepest descent at 1.9, which lies within a decade of the minimum"},
 	} {
 		if got := LRSuggestion(&c.res); got != c.want {
 			t.Errorf("got  %q\nwant %q", got, c.want)
 		}
+	}
+}
+
+// TestSetupSaysTheLRSuggestionWhenNarrow: under 70 columns Setup has no
+// panel for the finder, and f ran and showed nothing; the status line now
+// gives the suggestion and F applies it.
+func TestSetupSaysTheLRSuggestionWhenNarrow(t *testing.T) {
+	a := newApp(t, nil, 50, 15)
+	press(a, "f")
+	res := a.setupScreen().lrf.res
+	if res == nil {
+		t.Fatalf("no result: %v", a.setupScreen().lrf.err)
+	}
+	want := "lr-find: " + numfmt.Short(res.Suggested) + " (" + res.Rule + ") · F applies it"
+	if !strings.Contains(a.status, want) {
+		t.Fatalf("status %q, want %q", a.status, want)
+	}
+	if v := a.View(); !strings.Contains(v, want) {
+		t.Fatalf("the view:\n%s", v)
 	}
 }

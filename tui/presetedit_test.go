@@ -63,3 +63,22 @@ func seekField(t *testing.T, a *App, key string) {
 		}
 	}
 }
+
+// TestPresetEditedFitsAt50Columns: at 50 columns the spiral preset's long
+// name cut "(edited)" off the status line; the name is cut instead.
+func TestPresetEditedFitsAt50Columns(t *testing.T) {
+	a := newApp(t, nil, 50, 15)
+	for a.setupScreen().spec.Data.Name != "spiral" {
+		press(a, "p")
+	}
+	seekField(t, a, "data.samples")
+	press(a, "right")
+	if !strings.HasSuffix(a.lineOf(screenSetup).text, "(edited)") {
+		t.Fatalf("after an edit: %q", a.lineOf(screenSetup).text)
+	}
+	lines := strings.Split(a.View(), "\n")
+	status := lines[len(lines)-2]
+	if !strings.HasPrefix(status, "preset: spiral") || !strings.HasSuffix(status, "… (edited)") || len([]rune(status)) > 50 {
+		t.Fatalf("the status line at 50 columns: %q", status)
+	}
+}

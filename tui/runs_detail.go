@@ -88,7 +88,7 @@ func (m runsModel) detailPanel(w, h, off int) ([]string, int) {
 	}
 	var tail []string
 	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 {
-		tail = append(tail, st.Header.Render("test confusion (rows actual)"), confusionView(f.Evaluation.Test.Confusion, r.Classes, st, w))
+		tail = append(tail, st.Header.Render(confusionTitle(f.Evaluation.Test.Metrics, w)), confusionView(f.Evaluation.Test.Confusion, r.Classes, st, w))
 	}
 	tail = append(tail, st.Subtle.Render(truncate("c clone · R re-run · x export · esc back", w)))
 	if len(metrics) == 0 {

@@ -112,6 +112,55 @@ func TestRunDetailSaysAnOldRunsThreshold(t *testing.T) {
 	}
 }
 
+// TestRunDetailConfusionSaysItsThreshold: a binary run with a decision
+// rule heads its test confusion matrix with the threshold its counts are
+// at (they are not at 0.5), and class names that fit are not cut ("good"
+// read "go…" in a 46-cell panel).
+func TestRunDetailConfusionSaysItsThreshold(t *testing.T) {
+	st := DefaultStyles()
+	m := newRuns(&st, nil)
+	m.SetSize(120, 40)
+	r := sessions.Run{ID: "r1", Status: trainer.StatusDone, Dataset: "credit", Task: "binary", EpochsDone: 5, EpochsTotal: 5, BestEpoch: 3,
+		Classes: []string{"good", "bad"}, Metrics: map[string]float64{"best_val_accuracy": 0.7, "test_accuracy": 0.68, "test_threshold": 0.1434}}
+	r.Spec.Decision = trainer.DecisionSpec{CostFP: 1, CostFN: 5}
+	ev := &sessions.Evaluations{Test: trainer.Evaluation{Metrics: map[string]float64{"accuracy": 0.68, "threshold": 0.1434},
+		Confusion: [][]int{{263, 217}, {15, 173}}}}
+	m.detail = &sessions.FullRun{Run: r, Evaluation: ev}
+	v := m.viewDetail()
+	for _, want := range []string{"test confusion at 0.1434 (rows actual)", "good  bad", "good  263  217"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the open run lacks %q:\n%s", want, v)
+		}
+	}
+	if got := confusionTitle(map[string]float64{"accuracy": 1}, 40); got != "test confusion (rows actual)" {
+		t.Errorf("a run without a rule: %q", got)
+	}
+	if got := confusionTitle(map[string]float64{"threshold": 0.1434}, 28); got != "test confusion at 0.1434" {
+		t.Errorf("in 28 cells: %q", got)
+	}
+}
+
+// TestCompareConfusionSaysItsThreshold: Compare heads a decision-rule
+// run's confusion matrix with the threshold its counts are at.
+func TestCompareConfusionSaysItsThreshold(t *testing.T) {
+	a := newApp(t, nil, 160, 48)
+	press(a, "4")
+	credit := &sessions.Run{ID: "20261129-122107-8002af", Status: trainer.StatusDone, Dataset: "credit", Task: "binary", Classes: []string{"good", "bad"}}
+	plain := &sessions.Run{ID: "20261129-121950-8c31a1", Status: trainer.StatusDone, Dataset: "breast-cancer", Task: "binary"}
+	a.Update(compareLoadedMsg{cmp: &sessions.Comparison{Runs: []*sessions.Run{credit, plain}, Histories: [][]sessions.Epoch{nil, nil}},
+		evals: map[string]*sessions.Evaluations{
+			credit.ID: {Test: trainer.Evaluation{Metrics: map[string]float64{"threshold": 0.1023}, Confusion: [][]int{{202, 278}, {5, 183}}}},
+			plain.ID:  {Test: trainer.Evaluation{Metrics: map[string]float64{"accuracy": 0.98}, Confusion: [][]int{{30, 2}, {0, 53}}}},
+		}})
+	v := a.View()
+	if !strings.Contains(v, "8002af at 0.1023") {
+		t.Errorf("the credit run's confusion does not say its threshold:\n%s", v)
+	}
+	if strings.Contains(v, "8c31a1 at") {
+		t.Errorf("a run without a rule names a threshold:\n%s", v)
+	}
+}
+
 // costRunDetail returns the Runs screen (120×30) open on a finished
 // credit run with a cost matrix (FP 1, FN 5) and the given metrics.
 func costRunDetail(metrics map[string]float64) (runsModel, sessions.Run) {

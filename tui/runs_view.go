@@ -19,7 +19,7 @@ func (m runsModel) View() string {
 		return m.viewDetail()
 	}
 	if m.panel != nil {
-		return plain.MaxHeight(m.h).Render(analysisView(*m.panel, st, m.w))
+		return fitPanel(analysisView(*m.panel, st, m.w), m.w, m.h, st)
 	}
 	var lines []string
 	head := fmt.Sprintf("%d runs", len(m.runs))
@@ -111,4 +111,15 @@ func (m runsModel) View() string {
 		lines = append(lines, truncateANSI(b.String(), m.w))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// fitPanel cuts an analysis result to h rows, saying how many it left out:
+// at 50×15 credit's 13 importances lost their last 4 with nothing to say so.
+func fitPanel(v string, w, h int, st *Styles) string {
+	lines := strings.Split(v, "\n")
+	if len(lines) <= h || h < 2 {
+		return plain.MaxHeight(h).Render(v)
+	}
+	cut := len(lines) - (h - 1)
+	return strings.Join(lines[:h-1], "\n") + "\n" + st.Subtle.Render(truncate(fmt.Sprintf("… %d more rows: a taller terminal shows them", cut), w))
 }

@@ -200,6 +200,10 @@ func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
 		return m, nil
 	case lrFoundMsg:
 		m.lrf.receive(msg)
+		if m.w < infoMinWidth { // no panel to show it: the status line says it
+			text, isErr := m.lrf.brief()
+			return m, func() tea.Msg { return statusMsg{text: text, err: isErr} }
+		}
 		return m, nil
 	case tea.KeyMsg:
 		if !m.focused {

@@ -232,12 +232,16 @@ func wrap(s string, w int) string {
 	return plain.Width(w).Render(s)
 }
 
+// infoMinWidth is the narrowest Setup that has room for the info panel
+// beside the form.
+const infoMinWidth = 70
+
 func (m setupModel) View() string {
 	if m.w < 20 || m.h < 5 {
 		return ""
 	}
 	infoW := 0
-	if m.w >= 70 {
+	if m.w >= infoMinWidth {
 		infoW = min(max(m.w*2/5, 30), 60)
 	}
 	formW := m.w - infoW

@@ -1,5 +1,11 @@
 package tui
 
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
 // statusLine is what a screen last said on the status bar.
 type statusLine struct {
 	text string
@@ -59,4 +65,15 @@ func (a *App) presetEdited(msg presetEditedMsg) {
 	if l := a.lineOf(screenSetup); l.text == presetLine(msg.name, !msg.edited) {
 		a.say(screenSetup, presetLine(msg.name, msg.edited), l.ok)
 	}
+}
+
+// fitStatus cuts a status line to w cells. A preset's line keeps its
+// " (edited)" and cuts the preset's name instead: at 50 columns the spiral
+// preset's line lost the very word that says the form departs from it.
+func fitStatus(s string, w int) string {
+	const edited = " (edited)"
+	if lipgloss.Width(s) <= w || !strings.HasPrefix(s, "preset: ") || !strings.HasSuffix(s, edited) || w <= len(edited)+len("preset: ")+1 {
+		return s
+	}
+	return truncate(strings.TrimSuffix(s, edited), w-len(edited)) + edited
 }

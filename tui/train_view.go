@@ -265,7 +265,7 @@ func (m trainModel) rightColumn(r *liveRun, w, h int) string {
 	}
 	var tail []string
 	if r.fin != nil && r.fin.Test.Confusion != nil {
-		tail = append(tail, st.Header.Render("test confusion (rows actual)"), confusionView(r.fin.Test.Confusion, r.start.ClassNames, st, w-4))
+		tail = append(tail, st.Header.Render(confusionTitle(r.fin.Test.Metrics, w-4)), confusionView(r.fin.Test.Confusion, r.start.ClassNames, st, w-4))
 	}
 	if r.fin != nil {
 		if why := ReasonText(r.fin.Status, r.fin.Reason); why != "" {
