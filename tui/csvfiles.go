@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -95,7 +94,7 @@ func listFiles(id int64, dir string) filesListedMsg {
 		switch {
 		case info.IsDir():
 			msg.entries = append(msg.entries, fileEntry{name: name, dir: true})
-		case slices.Contains(csvTypes, filepath.Ext(name)):
+		case isCSVFile(name):
 			msg.entries = append(msg.entries, fileEntry{name: name, size: info.Size()})
 		default:
 			msg.hidden++

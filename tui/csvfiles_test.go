@@ -16,6 +16,7 @@ import (
 func TestCSVPickerListsOnlyWhatItOpens(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "loans.csv"), "x,y\n1,0\n")
+	writeFile(t, filepath.Join(dir, "Q3.Csv"), "x,y\n1,0\n")
 	writeFile(t, filepath.Join(dir, "notes.json"), "{}")
 	writeFile(t, filepath.Join(dir, "readme.md"), "hi")
 	writeFile(t, filepath.Join(dir, ".hidden.csv"), "x,y\n1,0\n")
@@ -32,7 +33,7 @@ func TestCSVPickerListsOnlyWhatItOpens(t *testing.T) {
 		a.setupScreen().files.CurrentDirectory = dir
 		run(a, a.setupScreen().files.Init())
 		v := a.View()
-		for _, want := range []string{"linked/", "sub/", "8B loans.csv", "2 non-CSV files not shown"} {
+		for _, want := range []string{"linked/", "sub/", "8B loans.csv", "Q3.Csv", "2 non-CSV files not shown"} {
 			if !strings.Contains(v, want) {
 				t.Fatalf("%dx%d: the listing lacks %q:\n%s", size[0], size[1], want, v)
 			}
@@ -83,6 +84,17 @@ func TestFileSize(t *testing.T) {
 	for n, want := range map[int64]string{0: "0B", 135: "135B", 999: "999B", 1000: "1.0kB", 4096: "4.1kB", 12_345: "12kB", 5_300_000: "5.3MB", -1: "0B"} {
 		if got := fileSize(n); got != want {
 			t.Errorf("fileSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// TestIsCSVFile: the picker and the completion offer .csv, .tsv and .txt
+// in any case (a DATA.CSV or x.Txt from another system), nothing else.
+func TestIsCSVFile(t *testing.T) {
+	for name, want := range map[string]bool{"a.csv": true, "DATA.CSV": true, "q.Csv": true, "t.TSV": true, "x.Txt": true,
+		"a.json": false, "csv": false, "a.csv.gz": false, "README": false} {
+		if got := isCSVFile(name); got != want {
+			t.Errorf("isCSVFile(%q) = %v, want %v", name, got, want)
 		}
 	}
 }

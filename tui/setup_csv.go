@@ -20,8 +20,14 @@ import (
 // picker, → or enter opens a folder or picks a file, ← goes up; typed text
 // goes to the input, and enter with a typed path opens it.
 
-// csvTypes are the files the picker offers.
-var csvTypes = []string{".csv", ".tsv", ".txt", ".CSV", ".TSV"}
+// csvTypes are the files the picker offers, by extension in lower case.
+var csvTypes = []string{".csv", ".tsv", ".txt"}
+
+// isCSVFile reports whether the picker and the path completion offer a
+// file of this name: a .csv, .tsv or .txt, in any case (DATA.CSV, x.Txt).
+func isCSVFile(name string) bool {
+	return slices.Contains(csvTypes, strings.ToLower(filepath.Ext(name)))
+}
 
 // openFiles starts choosing a CSV file, in the current file's folder or
 // the working directory.
@@ -144,7 +150,7 @@ func completePath(typed string) []string {
 		switch {
 		case isDir:
 			out = append(out, dirPart+n+string(filepath.Separator))
-		case slices.Contains(csvTypes, filepath.Ext(n)):
+		case isCSVFile(n):
 			out = append(out, dirPart+n)
 		}
 		if len(out) == maxCompletions {
