@@ -59,3 +59,44 @@ func TestImportErrorsNameFileLineAndColumn(t *testing.T) {
 		t.Errorf("stdin: %q", errs)
 	}
 }
+
+// TestFailedImportMakesNoStore: importing a file that cannot be read, or
+// one whose every run fails, into a --db that does not exist leaves no
+// store there and does not announce one; a good import into a new store
+// announces it.
+func TestFailedImportMakesNoStore(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"format": "workbench-runs", "runs": [{"id": }]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{bad, filepath.Join(dir, "missing.json")} {
+		db := filepath.Join(dir, "new.db")
+		_, errs, code := cliNoEnv(t, "", "runs", "import", file, "--db", db)
+		if code == 0 {
+			t.Fatalf("import of %s succeeded", file)
+		}
+		if strings.Contains(errs, "created a new store") {
+			t.Errorf("import of %s announced a store:\n%s", file, errs)
+		}
+		for _, p := range []string{db, db + "-wal", db + "-shm"} {
+			if _, err := os.Stat(p); err == nil {
+				t.Errorf("import of %s left %s behind", file, p)
+			}
+		}
+	}
+	src := filepath.Join(dir, "src.db")
+	if _, errs, code := cli(t, src, "", "train", "--data", "xor", "--epochs", "1"); code != 0 {
+		t.Fatalf("train: %s", errs)
+	}
+	good, _, _ := cli(t, src, "", "runs", "export")
+	goodFile := filepath.Join(dir, "good.json")
+	if err := os.WriteFile(goodFile, []byte(good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "fresh.db")
+	out, errs, code := cliNoEnv(t, "", "runs", "import", goodFile, "--db", db)
+	if code != 0 || errs != "workbench: created a new store at "+db+"\n" || !strings.Contains(out, "imported 1 run(s) into "+db) {
+		t.Errorf("good import: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}

@@ -20,11 +20,7 @@ func newRunsImportCmd(e *env) *cobra.Command {
 		Example: examples("workbench runs import runs.json --db other.db"),
 		Args:    exactArgs(1, "import takes one file (- for stdin)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			store, err := openStore(e, cmd)
-			if err != nil {
-				return err
-			}
-			defer store.Close()
+			// The file first: one that cannot be read makes no store.
 			var r io.Reader = e.stdin
 			if args[0] != "-" {
 				f, err := os.Open(args[0])
@@ -34,11 +30,29 @@ func newRunsImportCmd(e *env) *cobra.Command {
 				defer f.Close()
 				r = f
 			}
+			store, created, err := openStoreQuietly(e, cmd)
+			if err != nil {
+				return err
+			}
 			// Each run is imported on its own, atomically: after a failure or
 			// a kill, importing the same file again skips the runs already
 			// there and goes on.
 			st, err := sessions.ImportFrom(context.Background(), store, r, nil)
-			fmt.Fprintf(e.stdout, "imported %d run(s) into %s", st.Imported, store.Path())
+			dropped := created && st.Imported == 0
+			switch {
+			case dropped:
+				dropNewStore(store) // nothing went in: leave no empty store
+			case created:
+				announceStore(e, store.Path())
+				defer store.Close()
+			default:
+				defer store.Close()
+			}
+			if dropped {
+				fmt.Fprintf(e.stdout, "imported 0 runs; no store made at %s", store.Path())
+			} else {
+				fmt.Fprintf(e.stdout, "imported %d run(s) into %s", st.Imported, store.Path())
+			}
 			if st.Skipped > 0 {
 				fmt.Fprintf(e.stdout, "; %d already there, identical, skipped", st.Skipped)
 			}

@@ -77,16 +77,40 @@ const busyLine = "%s: store %s is busy: another process is writing to it; waitin
 // user named is announced on stderr, since a mistyped --db would
 // otherwise scatter runs silently.
 func openStore(e *env, cmd *cobra.Command) (*sessions.SQLite, error) {
-	path, named, err := storeTarget(e, cmd)
-	if err != nil {
-		return nil, err
-	}
-	created := named && storeMissing(path)
-	s, err := sessions.Open(path, busyNotice(e))
+	s, created, err := openStoreQuietly(e, cmd)
 	if err == nil && created {
-		fmt.Fprintf(e.stderr, "%s: created a new store at %s\n", programName, path)
+		announceStore(e, s.Path())
 	}
 	return s, err
+}
+
+// openStoreQuietly is openStore without the announcement: created says
+// whether it made a new store at a path the user named, for a command
+// that announces it only once something went in (runs import).
+func openStoreQuietly(e *env, cmd *cobra.Command) (s *sessions.SQLite, created bool, err error) {
+	path, named, err := storeTarget(e, cmd)
+	if err != nil {
+		return nil, false, err
+	}
+	created = named && storeMissing(path)
+	s, err = sessions.Open(path, busyNotice(e))
+	return s, created, err
+}
+
+// announceStore says on stderr that a new store was made at path.
+func announceStore(e *env, path string) {
+	fmt.Fprintf(e.stderr, "%s: created a new store at %s\n", programName, path)
+}
+
+// dropNewStore closes and removes a store this command created and put
+// nothing in (with SQLite's journal files), so that a failed first
+// import leaves no empty store behind to be mistaken for a real one.
+func dropNewStore(s *sessions.SQLite) {
+	path := s.Path()
+	s.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		os.Remove(p)
+	}
 }
 
 // openExistingStore opens the store for a command that changes or builds
@@ -122,7 +146,7 @@ func openStoreForApp(e *env, cmd *cobra.Command) (*sessions.SQLite, error) {
 	}))
 	drawing.Store(true)
 	if err == nil && created {
-		fmt.Fprintf(e.stderr, "%s: created a new store at %s\n", programName, path)
+		announceStore(e, path)
 	}
 	return s, err
 }
