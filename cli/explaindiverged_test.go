@@ -19,7 +19,7 @@ func divergedCopy(t *testing.T, export, id string, edit func(layers []map[string
 	}
 	run := doc["runs"].([]any)[0].(map[string]any)
 	run["id"], run["status"] = id, "diverged"
-	run["reason"] = "the loss became +Inf in epoch 3, batch 2 (learning rate 10)"
+	run["reason"] = "the loss became +Inf in epoch 3, batch 2, at learning rate 10"
 	if edit == nil {
 		delete(run, "weights")
 	} else {
@@ -105,7 +105,7 @@ func TestExplainOfADivergedRun(t *testing.T) {
 	}
 
 	// Finite weights of a diverged run are explained, saying which.
-	note := "run " + finite + " diverged at epoch 3 (the loss became +Inf in epoch 3, batch 2 (learning rate 10)); explaining its last finite weights, from epoch 2"
+	note := "run " + finite + " diverged at epoch 3 (the loss became +Inf in epoch 3, batch 2, at learning rate 10); explaining its last finite weights, from epoch 2"
 	out, errs, code = cli(t, db, "", "explain", "--run", finite)
 	if code != 0 || !strings.HasPrefix(out, "note: "+note+"\nbaseline test r2: ") {
 		t.Errorf("explain of finite weights: exit %d, stderr %q, stdout\n%s", code, errs, out)

@@ -110,7 +110,7 @@ func finetune[T float](ctx context.Context, m *network[T], s *Snapshot, spec Spe
 			applyMask(false)
 		}
 		if !m.finite() {
-			return nil, fmt.Errorf("finetune: a weight became non-finite in epoch %d (learning rate %g)", epoch+1, lr)
+			return nil, fmt.Errorf("finetune: a weight became non-finite in epoch %d, at learning rate %g", epoch+1, lr)
 		}
 	}
 	out := m.Snapshot()

@@ -84,7 +84,7 @@ loop:
 			}
 			if !finite(loss) {
 				fin.Status = StatusDiverged
-				fin.Reason = fmt.Sprintf("the loss became %v in epoch %d, batch %d (learning rate %g)", loss, epoch, b+1, lr)
+				fin.Reason = fmt.Sprintf("the loss became %v in epoch %d, batch %d, at learning rate %g", loss, epoch, b+1, lr)
 				break loop
 			}
 			n := hi - lo
@@ -104,7 +104,7 @@ loop:
 		samples += seen
 		if !r.model.finite() {
 			fin.Status = StatusDiverged
-			fin.Reason = fmt.Sprintf("a weight became non-finite in epoch %d (learning rate %g)", epoch, lr)
+			fin.Reason = fmt.Sprintf("a weight became non-finite in epoch %d, at learning rate %g", epoch, lr)
 			break
 		}
 		r.saveWeights(r.last)

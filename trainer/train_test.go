@@ -157,8 +157,10 @@ func TestHugeLearningRateDiverges(t *testing.T) {
 	if fin.Status != StatusDiverged {
 		t.Fatalf("status %s, want diverged", fin.Status)
 	}
-	if fin.Reason == "" {
-		t.Fatal("no reason given")
+	// The reason names the rate without brackets of its own: the views
+	// put the reason in brackets ("diverged (…)").
+	if !strings.HasSuffix(fin.Reason, ", at learning rate 10") || strings.ContainsAny(fin.Reason, "()") {
+		t.Fatalf("reason %q, want one ending \", at learning rate 10\" with no brackets", fin.Reason)
 	}
 	for _, e := range eps {
 		if !finite(e.Train["loss"]) || !finite(e.Val["loss"]) {
