@@ -51,13 +51,7 @@ func TestFirstRunLearns(t *testing.T) {
 // editField moves the cursor to key and opens it for typing.
 func editField(t *testing.T, a *App, key string) {
 	t.Helper()
-	a.setupScreen().cursor = 0
-	for a.setupScreen().current() == nil || a.setupScreen().current().key != key {
-		press(a, "down")
-		if a.setupScreen().cursor >= len(a.setupScreen().fields) {
-			t.Fatalf("no field %s", key)
-		}
-	}
+	seekField(t, a, key)
 	press(a, "enter")
 }
 
