@@ -330,7 +330,10 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 			return m, m.start()
 		}
 		switch {
-		case f.key == "data.name" && m.pending == openCSV:
+		// The row reads "open CSV…" while a CSV is the data too: enter
+		// opens the picker there as well, to choose another file (it
+		// typed over the words "open CSV…", which then did nothing).
+		case f.key == "data.name" && (m.pending == openCSV || m.pending == "" && f.get(&m.spec) == openCSV):
 			return m, m.openFiles()
 		case f.key == "data.ignore":
 			return m, m.openColumns()

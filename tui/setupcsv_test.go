@@ -253,3 +253,33 @@ func TestSetupOpenCSVFitsAt80(t *testing.T) {
 		t.Errorf("the path input at 80×24:\n%s", v)
 	}
 }
+
+// Once a CSV is the data, the dataset row reads "open CSV…": enter there
+// opens the picker again, in the file's folder, so that a file that did not
+// load (or any other) can be swapped for another.
+func TestSetupEnterOnOpenCSVRowPicksAnotherFile(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "bad.csv"), "a,b,label\n1,2,0\n3,4\n")
+	writeFile(t, filepath.Join(dir, "good.csv"), "a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n")
+	a := newApp(t, nil, 120, 40)
+	openCSVPicker(t, a)
+	a.setupScreen().input.SetValue(filepath.Join(dir, "bad.csv"))
+	press(a, "enter")
+	s := a.setupScreen()
+	if s.picking || s.spec.Data.Path != filepath.Join(dir, "bad.csv") || s.dataErr == nil {
+		t.Fatalf("bad.csv: picking %v, data %+v, err %v", s.picking, s.spec.Data, s.dataErr)
+	}
+	if s.cursor != 1 || s.current().key != "data.name" || s.current().get(&s.spec) != openCSV {
+		t.Fatalf("cursor %d is not on the dataset row reading %q", s.cursor, openCSV)
+	}
+	press(a, "enter")
+	s = a.setupScreen()
+	if !s.picking || s.files.CurrentDirectory != dir {
+		t.Fatalf("enter on the dataset row: picking %v in %q, editing %v, want the picker in %s", s.picking, s.files.CurrentDirectory, s.editing, dir)
+	}
+	a.setupScreen().input.SetValue(filepath.Join(dir, "good.csv"))
+	press(a, "enter")
+	if s := a.setupScreen(); s.picking || s.spec.Data.Path != filepath.Join(dir, "good.csv") || s.dataErr != nil || s.table == nil {
+		t.Fatalf("good.csv: picking %v, data %+v, err %v", s.picking, s.spec.Data, s.dataErr)
+	}
+}
