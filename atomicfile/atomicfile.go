@@ -33,7 +33,7 @@ func Write(path string, force bool, fill func(w io.Writer) error) error {
 			mode = fi.Mode().Perm()
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
+		return named(path, err)
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -41,7 +41,7 @@ func Write(path string, force bool, fill func(w io.Writer) error) error {
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return err
+		return named(path, err)
 	}
 	done := false
 	defer func() {
@@ -50,21 +50,21 @@ func Write(path string, force bool, fill func(w io.Writer) error) error {
 			os.Remove(tmp.Name())
 		}
 	}()
-	bw := bufio.NewWriterSize(tmp, 64<<10)
+	bw := bufio.NewWriterSize(namedWriter{tmp, path}, 64<<10)
 	if err := fill(bw); err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("%s: %v", path, err)
+		return err // namedWriter's, naming path
 	}
 	if err := tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("%s: %v", path, err)
+		return named(path, err)
 	}
 	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("%s: %v", path, err)
+		return named(path, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%s: %v", path, err)
+		return named(path, err)
 	}
 	if err := place(tmp.Name(), path, force); err != nil {
 		return err
@@ -88,7 +88,7 @@ func WriteFile(path string, data []byte, force bool) error {
 func place(tmp, path string, force bool) error {
 	if force {
 		if err := os.Rename(tmp, path); err != nil {
-			return fmt.Errorf("%s: %v", path, err)
+			return named(path, err)
 		}
 		return nil
 	}
@@ -106,11 +106,41 @@ func place(tmp, path string, force bool) error {
 			return fmt.Errorf("%s: %w", path, ErrExists)
 		}
 		if err := os.Rename(tmp, path); err != nil {
-			return fmt.Errorf("%s: %v", path, err)
+			return named(path, err)
 		}
 		return nil
 	}
-	return fmt.Errorf("%s: %v", path, err)
+	return named(path, err)
+}
+
+// named reports err as a failure to write path. The file system's error
+// names the temporary file ("open /out/.fig.png.tmp-2649298169: no such
+// file or directory"), a name the user never gave: keep its reason only.
+func named(path string, err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// namedWriter names path, not the temporary file, in its write errors,
+// which reach Write's caller through fill (a full disk).
+type namedWriter struct {
+	f    *os.File
+	path string
+}
+
+func (w namedWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil {
+		err = named(w.path, err)
+	}
+	return n, err
 }
 
 // syncDir makes the rename durable; file systems that cannot sync a

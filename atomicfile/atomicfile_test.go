@@ -5,7 +5,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -120,5 +122,31 @@ func assertNoTemp(t *testing.T, dir string, want int) {
 			names = append(names, e.Name())
 		}
 		t.Fatalf("directory holds %v", names)
+	}
+}
+
+// An error names the file asked for, never the temporary file beside it
+// ("open /x/.fig.png.tmp-2649298169: no such file or directory").
+func TestErrorsNameThePathNotTheTemporaryFile(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "nodir", "fig.png")
+	err := WriteFile(missing, []byte("x"), false)
+	if err == nil || err.Error() != missing+": no such file or directory" || !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a missing folder: %v", err)
+	}
+	// A write that fails part way reaches the caller through fill: a
+	// file closed under the writer stands in for a full disk.
+	f, err := os.CreateTemp(dir, ".out.csv.tmp-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = namedWriter{f, "out.csv"}.Write([]byte("x"))
+	if err == nil || strings.Contains(err.Error(), ".tmp-") || err.Error() != "out.csv: file already closed" {
+		t.Fatalf("a failed write: %v", err)
+	}
+	err = named("out.csv", &os.LinkError{Op: "link", Old: "/x/.out.csv.tmp-1", New: "out.csv", Err: syscall.EIO})
+	if err.Error() != "out.csv: input/output error" || !errors.Is(err, syscall.EIO) {
+		t.Fatalf("a failed link: %v", err)
 	}
 }
