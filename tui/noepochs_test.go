@@ -184,3 +184,28 @@ func TestProgressBarFollowsTheColourProfile(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricPanelKeepsOneMetricInTwoRows: at 80×24 a 2-D run with a
+// layer-health warning leaves the panel two rows; they held the header
+// and "+11 more metrics", no value at all. The key metric shows instead.
+func TestMetricPanelKeepsOneMetricInTwoRows(t *testing.T) {
+	st := DefaultStyles()
+	m := newTrain(&st, nil)
+	val := map[string]float64{"loss": 0.4431, "accuracy": 0.8095, "auc": 0.8186, "f1": 0.84, "precision": 0.7241,
+		"recall": 1, "balanced_accuracy": 0.8095, "brier": 0.1475, "ece": 0.0727, "mcc": 0.6695, "pr_auc": 0.7387}
+	r := &liveRun{key: "accuracy", last: &trainer.EpochEvent{Epoch: 30, Val: val}, best: val, bestEpoch: 30}
+	r.fin = &trainer.FinishedEvent{Test: trainer.Evaluation{Metrics: val}}
+	v := ansi.Strip(m.metricPanel(r, 28, 2))
+	lines := strings.Split(v, "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "val metric") || !strings.Contains(lines[0], "best") {
+		t.Fatalf("want the header and one metric:\n%s", v)
+	}
+	if f := strings.Fields(lines[1]); len(f) < 3 || f[0] != "accuracy" || f[len(f)-1] != "0.8095" {
+		t.Fatalf("want the key metric's row, got %q:\n%s", lines[1], v)
+	}
+	// Three rows: two metrics and the count of the rest, as before.
+	v = ansi.Strip(m.metricPanel(r, 28, 3))
+	if !strings.Contains(v, "loss") || !strings.Contains(v, "+10 more metrics") {
+		t.Fatalf("three rows:\n%s", v)
+	}
+}

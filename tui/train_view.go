@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -326,8 +327,17 @@ func (m trainModel) metricPanel(r *liveRun, w, maxRows int) string {
 	if showBest {
 		limit--
 	}
-	if len(keys) > limit {
-		limit = max(limit-1, 0)
+	switch {
+	case len(keys) > limit && limit <= 1:
+		// Room for one row (a warning under the boundary at 80×24): the
+		// key metric, rather than a "+N more" line under a header with
+		// no values at all.
+		if i := slices.Index(keys, r.key); i > 0 {
+			keys[0] = keys[i]
+		}
+		keys = keys[:min(limit, 1)]
+	case len(keys) > limit:
+		limit--
 		hidden, keys = len(keys)-limit, keys[:limit]
 	}
 	// Columns: now and best always; test after the run when there is room.
