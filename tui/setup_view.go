@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"workbench/datasets"
 )
@@ -38,6 +39,7 @@ func (m setupModel) viewForm(w, h int) string {
 	showHint := w >= 78
 	body := []string{}
 	cursorLine := 0
+	cut := false // the focused row's invalid reason runs past the form
 	section := ""
 	for i, f := range m.fields {
 		if f.section != section {
@@ -79,12 +81,28 @@ func (m setupModel) viewForm(w, h int) string {
 		if showHint && !m.editing {
 			line += "  " + st.Subtle.Render(f.hint)
 		}
+		if focused && m.invalid[f.key] != "" && lipgloss.Width(line) > w {
+			cut = true
+		}
 		body = append(body, plain.MaxWidth(w).Render(line))
 	}
-	room := h - len(lines) - 1
-	if !showHint {
-		room--
+	// The line under the form: the focused field's range when the hints
+	// have no room beside the values, and the whole reason of an invalid
+	// value that its row cuts (the value column cut "✗ unknown dataset
+	// "mons": …" before its "did you mean moons?"), over up to three lines.
+	var under []string
+	if f := m.current(); f != nil {
+		switch why := m.invalid[f.key]; {
+		case why != "" && (cut || !showHint):
+			under = strings.Split(wrapLines("✗ "+why, w-2, 3), "\n")
+			for i := range under {
+				under[i] = st.Invalid.Render(under[i])
+			}
+		case !showHint:
+			under = []string{st.Subtle.Render(truncate("range: "+f.hint, w-2))}
+		}
 	}
+	room := h - len(lines) - 1 - len(under)
 	off := m.offset
 	if cursorLine < off {
 		off = cursorLine
@@ -95,17 +113,7 @@ func (m setupModel) viewForm(w, h int) string {
 	off = max(0, min(off, max(0, len(body)-room)))
 	end := min(len(body), off+room)
 	lines = append(lines, body[off:end]...)
-	if !showHint {
-		if f := m.current(); f != nil {
-			// The value column cuts a long reason ("✗ 100000 is out"): the
-			// line under the form has room for it.
-			if why := m.invalid[f.key]; why != "" {
-				lines = append(lines, st.Invalid.Render(truncate("✗ "+why, w-2)))
-			} else {
-				lines = append(lines, st.Subtle.Render(truncate("range: "+f.hint, w-2)))
-			}
-		}
-	}
+	lines = append(lines, under...)
 	return plain.Width(w).Height(h).MaxHeight(h).Render(strings.Join(lines, "\n"))
 }
 
@@ -223,6 +231,17 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// wrapLines wraps s at w cells into at most n lines, the last cut with
+// "…" when s needs more.
+func wrapLines(s string, w, n int) string {
+	lines := strings.Split(ansi.Wrap(s, max(w, 1), ""), "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+		lines[n-1] = truncate(lines[n-1]+" …", w)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func wrap(s string, w int) string {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"workbench/trainer"
 )
 
@@ -169,6 +171,34 @@ func TestInvalidReasonShowsWholeAt80(t *testing.T) {
 	press(a, "enter")
 	if v := a.View(); !strings.Contains(v, "✗ 100000 is out of range [0, 10]") {
 		t.Errorf("the reason at 80×24:\n%s", v)
+	}
+}
+
+// TestInvalidReasonKeepsItsSuggestion: a mistyped dataset's reason ends
+// in "did you mean moons?", which the form's row cut at every width
+// under about 180 columns and the line under the form cut at 120. The
+// line under the form wraps the whole reason, at 80, 120 and 140 columns
+// (where the hints beside the values leave no line under the form).
+func TestInvalidReasonKeepsItsSuggestion(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {140, 40}} {
+		a := newApp(t, nil, size[0], size[1])
+		editField(t, a, "data.name")
+		a.setupScreen().input.SetValue("mons")
+		press(a, "enter")
+		v := ansi.Strip(a.View())
+		if !strings.Contains(v, "(did you mean") || !strings.Contains(v, "moons?)") {
+			t.Errorf("%d×%d: the suggestion is cut:\n%s", size[0], size[1], v)
+		}
+		if got := strings.Count(v, "\n") + 1; got != size[1] {
+			t.Errorf("%d×%d: the view has %d lines", size[0], size[1], got)
+		}
+		// The field's range comes back once the value is fixed.
+		editField(t, a, "data.name")
+		a.setupScreen().input.SetValue("moons")
+		press(a, "enter")
+		if v := ansi.Strip(a.View()); strings.Contains(v, "did you mean") {
+			t.Errorf("%d×%d: the reason stays once fixed:\n%s", size[0], size[1], v)
+		}
 	}
 }
 
