@@ -68,10 +68,18 @@ func (m setupModel) updateFiles(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		return m, nil
 	case msg.Type == tea.KeyEnter && typed != "":
 		path := expandHome(typed)
-		if st, err := os.Stat(path); err == nil && st.IsDir() { // a folder: browse it
+		st, err := os.Stat(path)
+		if err == nil && st.IsDir() { // a folder: browse it
 			m.files.CurrentDirectory = path
 			m.input.SetValue("")
 			return m, m.files.Init()
+		}
+		// The name of a built-in set that is no file here ("moons")
+		// leaves the CSV for that set, as typing it on the row did.
+		if f := m.current(); err != nil && f != nil && f.key == "data.name" && typed != openCSV && slices.Contains(f.steps, typed) {
+			m.closeFiles()
+			m.pending = ""
+			return m, m.commit(f, typed)
 		}
 		m.closeFiles()
 		return m, m.openCSVPath(path)

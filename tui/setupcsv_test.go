@@ -282,4 +282,12 @@ func TestSetupEnterOnOpenCSVRowPicksAnotherFile(t *testing.T) {
 	if s := a.setupScreen(); s.picking || s.spec.Data.Path != filepath.Join(dir, "good.csv") || s.dataErr != nil || s.table == nil {
 		t.Fatalf("good.csv: picking %v, data %+v, err %v", s.picking, s.spec.Data, s.dataErr)
 	}
+	// A built-in set's name typed in the picker, with no such file,
+	// leaves the CSV for it, as typing it on the row did before.
+	press(a, "enter")
+	a.setupScreen().input.SetValue("moons")
+	press(a, "enter")
+	if s := a.setupScreen(); s.picking || s.spec.Data.Path != "" || s.spec.Data.Name != "moons" || s.dataErr != nil {
+		t.Fatalf("moons: picking %v, data %+v, err %v", s.picking, s.spec.Data, s.dataErr)
+	}
 }
