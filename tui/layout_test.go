@@ -187,6 +187,20 @@ func TestRunsFilterSearchesEverywhereAndTakesCLIFilters(t *testing.T) {
 	if v := a.View(); strings.Contains(v, "No saved runs yet") || !strings.Contains(v, "No runs match zzzz: esc clears the filter") {
 		t.Errorf("a filter matching nothing:\n%s", v)
 	}
+	// A filter that does not parse: its reason names the fields once and
+	// fits the status line at 120 columns (a list of filters after it
+	// cut it at "(filters:").
+	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	press(a, "esc", "/")
+	a.runsScreen().input.SetValue("spiralfoo>1")
+	press(a, "enter")
+	want := `filter "spiralfoo>1": unknown field "spiralfoo" (status, dataset, tag, text or a metric such as val_accuracy)`
+	if a.statusOK || a.status != want {
+		t.Errorf("a bad filter says %q", a.status)
+	}
+	if v := a.View(); !strings.Contains(v, want) {
+		t.Errorf("the reason is cut:\n%s", v)
+	}
 }
 
 func TestTruncateMiddleKeepsNamesDistinct(t *testing.T) {

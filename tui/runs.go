@@ -260,7 +260,10 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 				}
 				m.filter = strings.TrimSpace(m.input.Value())
 				if _, err := filterQuery(m.filter); err != nil {
-					msg := err.Error() + " (filters: dataset=NAME, tag=T, status=done, val_accuracy>0.9)"
+					// The store's reason names the fields or gives an
+					// example itself: a list of filters after it said them
+					// twice, and cut both at 120 columns.
+					msg := err.Error()
 					return m, tea.Batch(m.load(), func() tea.Msg { return statusMsg{text: msg, err: true} })
 				}
 				return m, m.load()
