@@ -102,6 +102,9 @@ func (m setupModel) viewForm(w, h int) string {
 			under = []string{st.Subtle.Render(truncate("range: "+f.hint, w-2))}
 		}
 	}
+	if !showHint && len(under) == 0 { // the Train button: the line stays, so the form does not move
+		under = []string{""}
+	}
 	room := h - len(lines) - 1 - len(under)
 	off := m.offset
 	if cursorLine < off {
