@@ -90,3 +90,27 @@ func TestRunsCompareShowsUnlimitedEpochs(t *testing.T) {
 		t.Errorf("runs compare:\n%s", out)
 	}
 }
+
+// A run that took well under a millisecond prints its time, not "0s" (it
+// was rounded to the millisecond), in train's last line, runs show and
+// runs list.
+func TestSubMillisecondRunsPrintTheirTime(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	out, errs, code := cli(t, db, "", "train", "--data", "seed-example", "--epochs", "1", "--batch", "0")
+	if code != 0 {
+		t.Fatalf("train exit %d: %s", code, errs)
+	}
+	id := regexp.MustCompile(`saved as run (\S+)`).FindStringSubmatch(out)[1]
+	took := regexp.MustCompile(`\(best epoch 1, (\S+), \S+ samples/s\)`).FindStringSubmatch(out)
+	if took == nil || took[1] == "0s" || !regexp.MustCompile(`^[0-9.]+(ns|µs|ms|s)$`).MatchString(took[1]) {
+		t.Fatalf("train's time: %v\n%s", took, out)
+	}
+	show, _, _ := cli(t, db, "", "runs", "show", id)
+	if !strings.Contains(show, "best 1 by val_loss, "+took[1]+", ") {
+		t.Errorf("runs show's time, want %s:\n%s", took[1], show)
+	}
+	list, _, _ := cli(t, db, "", "runs", "list")
+	if !regexp.MustCompile(`1/1\s+` + regexp.QuoteMeta(took[1]) + `\s`).MatchString(list) {
+		t.Errorf("runs list's time, want %s:\n%s", took[1], list)
+	}
+}

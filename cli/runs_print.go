@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"workbench/datasets"
 	"workbench/numfmt"
@@ -94,7 +93,7 @@ func printTraining(w io.Writer, r *sessions.Run) {
 		best = fmt.Sprintf("best %d by %s", r.BestEpoch, orDefault(r.Monitor, "val_loss"))
 	}
 	fmt.Fprintf(w, "epochs:   %s, %s, %s, %s samples/s\n", epochsOf(r.EpochsDone, r.EpochsTotal, " of "), best,
-		r.Duration.Round(time.Millisecond), numfmt.Rate(r.SamplesPerSec))
+		numfmt.Duration(r.Duration), numfmt.Rate(r.SamplesPerSec))
 }
 
 // printMetricsOf prints a run's best and test metrics and what follows;

@@ -139,7 +139,7 @@ func (t *runTable) add(r *runRow) {
 		tb.text = append(tb.text, t.num...)
 		tb.endCell()
 	}
-	tb.cell(r.dur.Round(time.Millisecond).String())
+	tb.cell(numfmt.Duration(r.dur))
 	tb.text = r.created.Local().AppendFormat(tb.text, "2006-01-02 15:04")
 	tb.endCell()
 	if t.extra != "" {

@@ -149,7 +149,7 @@ func (p *kerasPrinter) print(ev trainer.Event) {
 		if why := tui.ReasonText(e.Status, e.Reason); why != "" {
 			fmt.Fprintf(p.w, ": %s", why)
 		}
-		fmt.Fprintf(p.w, " (best epoch %d, %s, %s samples/s)\n", e.BestEpoch, e.Elapsed.Round(time.Millisecond), numfmt.Rate(e.SamplesPerSec))
+		fmt.Fprintf(p.w, " (best epoch %d, %s, %s samples/s)\n", e.BestEpoch, numfmt.Duration(e.Elapsed), numfmt.Rate(e.SamplesPerSec))
 		if len(e.Test.Metrics) > 0 && len(e.Test.Folds) == 0 {
 			fmt.Fprintf(p.w, "test: %s\n", metricLine("", e.Test.Metrics))
 		}

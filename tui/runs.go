@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -51,7 +50,7 @@ var runColumns = []runColumn{
 		}
 		return epochsCell(r.EpochsDone, r.EpochsTotal)
 	}},
-	{"TIME", "duration", 8, func(r *sessions.Run) string { return r.Duration.Round(time.Millisecond * 10).String() }},
+	{"TIME", "duration", 8, func(r *sessions.Run) string { return numfmt.Duration(r.Duration) }},
 	{"DATE", "created", 11, func(r *sessions.Run) string { return r.Created.Local().Format("01-02 15:04") }},
 }
 

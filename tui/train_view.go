@@ -177,10 +177,7 @@ func (m trainModel) progressLine(r *liveRun) string {
 	switch {
 	case r.fin != nil:
 		sps = r.fin.SamplesPerSec
-		eta = "took " + r.fin.Elapsed.Round(time.Millisecond).String()
-		if r.fin.Elapsed >= 10*time.Second {
-			eta = "took " + r.fin.Elapsed.Round(time.Second).String()
-		}
+		eta = "took " + numfmt.Duration(r.fin.Elapsed)
 	case epochs == 0 && status == "paused": // it read "running 2s … paused"
 		eta = "trained " + elapsed.Round(time.Second).String()
 	case epochs == 0:
