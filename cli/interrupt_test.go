@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -132,6 +133,10 @@ func TestSweepStoppedBySignalExits130(t *testing.T) {
 	if code != 130 || !strings.Contains(out, ": stopped, ") ||
 		!strings.HasPrefix(errs, "workbench sweep: stopped by Ctrl-C (SIGINT): sweep sweep-") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	// No trial finished: the effects say so, rather than "lr" over nothing.
+	if regexp.MustCompile(`(?m)^  lr\s*$`).MatchString(out) || !strings.Contains(out, "effect of each hyperparameter: no finished trial to measure it by") {
+		t.Errorf("the effects of a sweep with no finished trial:\n%s", out)
 	}
 }
 

@@ -140,15 +140,26 @@ func printSweep(w io.Writer, rep sweepReport) {
 		}
 		tw.Flush()
 	}
-	if len(rep.Effects) > 0 {
-		fmt.Fprintf(w, "\neffect of each hyperparameter (mean %s by value, or by quantile bin of a random range):\n", sw.Objective)
-		for _, ef := range rep.Effects {
-			var parts []string
-			for _, v := range ef.Values {
-				parts = append(parts, fmt.Sprintf("%s → %s (n=%d)", v.Value, numfmt.Value(v.Mean), v.N))
-			}
-			fmt.Fprintf(w, "  %-12s %s\n", ef.Field, strings.Join(parts, "   "))
+	// A field's effect has values only from finished trials: a sweep
+	// stopped before any finished printed each field's name over nothing.
+	var effects []string
+	for _, ef := range rep.Effects {
+		var parts []string
+		for _, v := range ef.Values {
+			parts = append(parts, fmt.Sprintf("%s → %s (n=%d)", v.Value, numfmt.Value(v.Mean), v.N))
 		}
+		if len(parts) > 0 {
+			effects = append(effects, fmt.Sprintf("  %-12s %s\n", ef.Field, strings.Join(parts, "   ")))
+		}
+	}
+	switch {
+	case len(effects) > 0:
+		fmt.Fprintf(w, "\neffect of each hyperparameter (mean %s by value, or by quantile bin of a random range):\n", sw.Objective)
+		for _, l := range effects {
+			fmt.Fprint(w, l)
+		}
+	case len(rep.Effects) > 0:
+		fmt.Fprintf(w, "\neffect of each hyperparameter: no finished trial to measure it by\n")
 	}
 	printParamImportance(w, sw.Objective, rep.Importance)
 }
