@@ -264,19 +264,6 @@ func (m compareModel) content() string {
 		top = lipgloss.JoinHorizontal(lipgloss.Top, plain.Width(cw).Render(left), right)
 	}
 	// Below: hyperparameters that differ, and confusion matrices.
-	var diff []string
-	diff = append(diff, st.Header.Render("hyperparameters that differ"))
-	if len(m.cmp.Diff) == 0 {
-		diff = append(diff, st.Subtle.Render("none: the runs share one spec"))
-	}
-	for _, d := range m.cmp.Diff {
-		line := fmt.Sprintf("%-26s", truncate(d.Field, 26))
-		for i := range d.Values {
-			line += seriesStyle(m.cmp.Runs[i].ID).Render(fmt.Sprintf(" %-12s", truncate(d.Shown(i), 12)))
-		}
-		diff = append(diff, line)
-	}
-	bottom := strings.Join(diff, "\n")
 	var cms []string
 	for _, r := range m.cmp.Runs {
 		if ev := m.evals[r.ID]; ev != nil && len(ev.Test.Confusion) > 0 && len(ev.Test.Confusion) <= 4 {
@@ -287,7 +274,21 @@ func (m compareModel) content() string {
 			cms = append(cms, seriesStyle(r.ID).Render(head)+"\n"+confusionView(ev.Test.Confusion, r.Classes, st, 40))
 		}
 	}
-	if diffW := 26 + 13*len(m.cmp.Runs); len(cms) > 0 && m.w >= 100 && diffW <= m.w/2 {
+	var diff []string
+	diff = append(diff, st.Header.Render("hyperparameters that differ"))
+	if len(m.cmp.Diff) == 0 {
+		diff = append(diff, st.Subtle.Render("none: the runs share one spec"))
+	}
+	valW := diffValueWidth(m.cmp.Diff, len(m.cmp.Runs), m.w, len(cms) > 0)
+	for _, d := range m.cmp.Diff {
+		line := fmt.Sprintf("%-26s", truncate(d.Field, 26))
+		for i := range d.Values {
+			line += seriesStyle(m.cmp.Runs[i].ID).Render(fmt.Sprintf(" %-*s", valW, truncate(d.Shown(i), valW)))
+		}
+		diff = append(diff, line)
+	}
+	bottom := strings.Join(diff, "\n")
+	if diffW := 26 + (valW+1)*len(m.cmp.Runs); len(cms) > 0 && m.w >= 100 && diffW <= m.w/2 {
 		for i := range cms {
 			cms[i] = plain.PaddingRight(2).Render(cms[i])
 		}
@@ -297,4 +298,23 @@ func (m compareModel) content() string {
 		return plain.MaxWidth(m.w).Render(left + "\n" + bottom + "\n" + strings.Join(mt, "\n"))
 	}
 	return plain.MaxWidth(m.w).Render(top + "\n" + bottom)
+}
+
+// diffValueWidth is the width of a value column in the table of
+// hyperparameters that differ: the widest value, from 12 up to the width
+// of the screen, or of its half when confusion matrices go beside the
+// table (at 100 columns or more). 12 cut "xavier_uniform" and CSV paths
+// where the row had room for them.
+func diffValueWidth(diff []sessions.DiffRow, runs, w int, matrices bool) int {
+	valW := 12
+	for _, d := range diff {
+		for i := range d.Values {
+			valW = max(valW, lipgloss.Width(d.Shown(i)))
+		}
+	}
+	room := w
+	if matrices && w >= 100 {
+		room = w / 2
+	}
+	return max(12, min(valW, (room-26)/max(runs, 1)-1))
 }

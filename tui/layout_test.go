@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -289,5 +290,34 @@ func TestCompareResizeKeepsNoBlankRows(t *testing.T) {
 	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
 	if v := a.View(); !strings.Contains(v, "val_loss  ━ baseline") {
 		t.Errorf("the chart stays scrolled off a screen it fits:\n%s", v)
+	}
+}
+
+// TestCompareDiffShowsWholeValues: a value wider than 12 in the table of
+// hyperparameters that differ is shown whole when the screen has room (it
+// read "xavier_unif…" beside an empty half of the screen).
+func TestCompareDiffShowsWholeValues(t *testing.T) {
+	store := tempStore(t)
+	var ids []string
+	for i, init := range []string{"xavier_uniform", "he_uniform"} {
+		spec := trainer.DefaultSpec()
+		spec.Model.Init = init
+		spec.Epochs = 5
+		id := []string{"20261128-120000-aaaaaa", "20261128-120100-bbbbbb"}[i]
+		rec := sessions.Record(store, nil, closedQueue(synthEvents(spec, id, 0.05)).Out(), sessions.RecordOptions{})
+		for range rec.Events() {
+		}
+		if err := rec.Err(); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	for _, w := range []int{80, 120, 200} {
+		a := newApp(t, store, w, 40)
+		send(a, compareRunsMsg{ids: ids})
+		v := a.View()
+		if !regexp.MustCompile(`model\.init\s+xavier_uniform\s+he_uniform`).MatchString(v) {
+			t.Errorf("%d columns: the differences cut a value:\n%s", w, v)
+		}
 	}
 }
