@@ -102,6 +102,12 @@ var fields = []Field{
 			if v = strings.TrimSpace(v); v == "" {
 				return fmt.Errorf("empty path")
 			}
+			if v != s.Data.Path {
+				// Another file: what named the old one's columns and
+				// classes goes (Setup kept its ignore list, and the new
+				// file failed with 'no column named "id"').
+				s.Data.Target, s.Data.Task, s.Data.Ignore, s.Data.Positive = "", "", nil, ""
+			}
 			s.Data.Path, s.Data.Name = v, ""
 			return nil
 		}},

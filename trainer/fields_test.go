@@ -353,3 +353,24 @@ func TestRangeErrorsReadForPeople(t *testing.T) {
 		t.Errorf("epochs hint %q", f.RangeHint())
 	}
 }
+
+// TestAnotherCSVPathDropsTheOldFilesColumns: Setup's CSV path set to
+// another file drops the old file's target, task, ignored columns and
+// positive class (the new file failed to load with 'ignore: no column
+// named "id"'); the policy for missing cells, the split and the scaling
+// stay, and setting the same path again keeps everything.
+func TestAnotherCSVPathDropsTheOldFilesColumns(t *testing.T) {
+	s := DefaultSpec()
+	s.Data = datasets.Spec{Path: "loans.csv", Target: "approved", Task: "binary", Ignore: []string{"id"}, Positive: "yes",
+		Missing: "impute", Scale: "standard", Split: datasets.DefaultSplit, Seed: 3}
+	if err := s.Set("data.path", "loans.csv"); err != nil || len(s.Data.Ignore) != 1 || s.Data.Target != "approved" {
+		t.Fatalf("the same path: %v, %+v", err, s.Data)
+	}
+	if err := s.Set("data.path", "users.csv"); err != nil {
+		t.Fatal(err)
+	}
+	want := datasets.Spec{Path: "users.csv", Missing: "impute", Scale: "standard", Split: datasets.DefaultSplit, Seed: 3}
+	if !reflect.DeepEqual(s.Data, want) {
+		t.Fatalf("another path: %+v, want %+v", s.Data, want)
+	}
+}
