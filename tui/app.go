@@ -206,10 +206,12 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case editSpecMsg:
 		switch {
+		// Short enough for 80 columns with a run's ID: "…: change what
+		// you like, then t trains it again" lost its last words there.
 		case msg.edit: // Setup said nothing after e
-			a.say(screenSetup, "the spec of "+msg.from+" is in Setup: change what you like, then t trains it again", true)
+			a.say(screenSetup, "the spec of "+msg.from+" is in Setup: edit it, then t trains it again", true)
 		case msg.from != "":
-			a.say(screenSetup, "cloned "+msg.from+" into Setup: change what you like, then t trains it", true)
+			a.say(screenSetup, "cloned "+msg.from+" into Setup: edit it, then t trains it", true)
 		}
 		return a, tea.Batch(a.show(screenSetup), a.screens[screenSetup].Handle(msg))
 	case startRunsMsg:

@@ -110,6 +110,11 @@ func TestEditAndRestartSaysWhatItDid(t *testing.T) {
 	if a.screen != screenSetup || !strings.HasPrefix(a.status, "the spec of 20261129-100000-eeeeee is in Setup") {
 		t.Errorf("screen %d, status %q", a.screen, a.status)
 	}
+	// At 80 columns the line says it all, to "again".
+	send(a, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := a.View(); !strings.Contains(v, a.status) || !strings.HasSuffix(a.status, "then t trains it again") {
+		t.Errorf("80×24 cuts %q:\n%s", a.status, v)
+	}
 }
 
 // TestTrainWithoutRunsOffersNoRunKeys: before any run, Train's help line
