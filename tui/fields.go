@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"workbench/sweeps"
 	"workbench/trainer"
 )
 
@@ -94,7 +95,15 @@ func formField(r *trainer.Field, layer int) field {
 		f.section = fmt.Sprintf("%s %d", r.Section, layer+1)
 	}
 	if !r.NoSweep {
+		// The axis takes the field's flag, as `sweep --grid lr=…` does,
+		// when the flag names this field alone: the trials are named
+		// after it ("#4 lr=0.0123 momentum=0.9"), and the spec path
+		// ("#4 optimizer.lr=0.0123 optimizer.momentum=0.9") left no room
+		// for the values in Train's tabs and the sweep's table.
 		f.sweep = f.key
+		if layer < 0 && r.Flag != "" && sweeps.CanonicalField(r.Flag) == f.key {
+			f.sweep = r.Flag
+		}
 		f.sweepHint = sweepHint(r)
 	}
 	switch {

@@ -100,3 +100,27 @@ func TestSetupSweepChecksEveryChoice(t *testing.T) {
 		t.Errorf("status %q, marks %v", a.status, a.setupScreen().sweep)
 	}
 }
+
+// TestSetupSweepNamesTrialsByFlag: a sweep from Setup names its axes, and
+// so its trials, by the fields' flags as `sweep --grid lr=…` does
+// ("#1 lr=0.001 momentum=0"), not by spec paths, which left no room for
+// the values in Train's tabs and the sweep's table; a layer's own field
+// keeps its path, which its flag (every layer) does not name.
+func TestSetupSweepNamesTrialsByFlag(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	s := a.setupScreen()
+	s.sweep["optimizer.lr"] = "0.001,0.1"
+	s.sweep["optimizer.momentum"] = "0,0.9"
+	s.sweep["model.hidden[0].units"] = "4,8"
+	s.spec.Optimizer.Name = "momentum"
+	trials, err := sweeps.Expand(s.sweepSpec())
+	if err != nil || len(trials) != 8 {
+		t.Fatalf("%d trials, %v", len(trials), err)
+	}
+	if got, want := trials[0].Spec.Name, "#1 lr=0.001 model.hidden[0].units=4 momentum=0"; got != want {
+		t.Errorf("the first trial is named %q, want %q", got, want)
+	}
+	if got := trials[7].Spec; got.Optimizer.LR != 0.1 || got.Optimizer.Momentum != 0.9 || got.Model.Hidden[0].Units != 8 || got.Model.Hidden[1].Units != 2 {
+		t.Errorf("the last trial's spec: lr %v, momentum %v, layers %+v", got.Optimizer.LR, got.Optimizer.Momentum, got.Model.Hidden)
+	}
+}
