@@ -114,3 +114,44 @@ func TestSubMillisecondRunsPrintTheirTime(t *testing.T) {
 		t.Errorf("runs list's time, want %s:\n%s", took[1], list)
 	}
 }
+
+// runs compare keeps one set of columns through every section, each run's
+// under its ID (a tabwriter ended its columns at each section's title, so
+// the IDs stood over nothing), and names the ~ mark only when a run has
+// folds to mark it by.
+func TestRunsCompareColumnsStandUnderTheIDs(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	var ids []string
+	for _, lr := range []string{"0.03", "0.5"} {
+		out, errs, code := cli(t, db, "", "train", "--data", "xor", "--epochs", "2", "--lr", lr)
+		if code != 0 {
+			t.Fatalf("train exit %d: %s", code, errs)
+		}
+		ids = append(ids, regexp.MustCompile(`saved as run (\S+)`).FindStringSubmatch(out)[1])
+	}
+	out, errs, code := cli(t, db, "", "runs", "compare", ids[0], ids[1])
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(out, "\n")
+	col := []int{strings.Index(lines[0], ids[0]), strings.Index(lines[0], ids[1])}
+	if col[0] <= 0 || col[1] <= col[0] {
+		t.Fatalf("header %q", lines[0])
+	}
+	for _, prefix := range []string{"  optimizer.lr ", "  best_val_loss ", "  epoch 1 "} {
+		var line string
+		for _, l := range lines {
+			if strings.HasPrefix(l, prefix) {
+				line = l
+			}
+		}
+		r := []rune(line)
+		digit := func(c rune) bool { return c >= '0' && c <= '9' }
+		if len(r) <= col[1] || r[col[0]-1] != ' ' || !digit(r[col[0]]) || r[col[1]-1] != ' ' || !digit(r[col[1]]) {
+			t.Errorf("%q: its values do not start under the IDs at %v:\n%s", prefix, col, out)
+		}
+	}
+	if !strings.Contains(out, "\nmetrics (* best):\n") {
+		t.Errorf("the metrics' title:\n%s", out)
+	}
+}

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"workbench/datasets"
 	"workbench/numfmt"
@@ -191,28 +193,38 @@ func printConfusion(w io.Writer, cm [][]int, classes []string) {
 	tw.Flush()
 }
 
+// printComparison prints runs side by side: a column per run under its
+// ID, the same columns through every section. (A tabwriter ended its
+// columns at each section's title line, so the IDs stood over nothing and
+// each section had columns of its own widths.)
 func printComparison(w io.Writer, c *sessions.Comparison) {
 	c = sessions.CleanComparison(c)
-	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	fmt.Fprint(tw, "\t")
+	var rows [][]string // a row of one cell is a section's title
+	head := []string{""}
 	for _, r := range c.Runs {
-		fmt.Fprintf(tw, "%s\t", truncate(r.ID, 32))
+		head = append(head, truncate(r.ID, 32))
 	}
-	fmt.Fprintln(tw)
-	fmt.Fprintln(tw, "hyperparameters that differ:")
+	rows = append(rows, head, []string{"hyperparameters that differ:"})
 	if len(c.Diff) == 0 {
-		fmt.Fprintln(tw, "  (none: same spec)")
+		rows = append(rows, []string{"  (none: same spec)"})
 	}
 	for _, d := range c.Diff {
-		vals := make([]string, len(d.Values))
+		row := []string{"  " + d.Field}
 		for i := range d.Values {
-			vals[i] = truncate(d.Shown(i), 32)
+			row = append(row, truncate(d.Shown(i), 32))
 		}
-		fmt.Fprintf(tw, "  %s\t%s\n", d.Field, strings.Join(vals, "\t"))
+		rows = append(rows, row)
 	}
-	fmt.Fprintln(tw, "metrics (* best; ~ within one std of the best over folds: not significant):")
+	title := "metrics (* best):"
 	for _, m := range c.Metrics {
-		fmt.Fprintf(tw, "  %s\t", m.Key)
+		if m.Std != nil {
+			title = "metrics (* best; ~ within one std of the best over folds: not significant):"
+			break
+		}
+	}
+	rows = append(rows, []string{title})
+	for _, m := range c.Metrics {
+		row := []string{"  " + m.Key}
 		for i, v := range m.Values {
 			mark := ""
 			switch {
@@ -225,24 +237,44 @@ func printComparison(w io.Writer, c *sessions.Comparison) {
 			if m.Std != nil && m.HasStd[i] && m.Have[i] {
 				cell += " ± " + numfmt.Value(m.Std[i])
 			}
-			fmt.Fprintf(tw, "%s%s\t", cell, mark)
+			row = append(row, cell+mark)
 		}
-		fmt.Fprintln(tw)
+		rows = append(rows, row)
 	}
-	fmt.Fprintln(tw, "val_loss by epoch:")
+	rows = append(rows, []string{"val_loss by epoch:"})
 	step := max(1, c.Epochs/10)
 	for ep := 1; ep <= c.Epochs; ep += step {
-		fmt.Fprintf(tw, "  epoch %d\t", ep)
+		row := []string{fmt.Sprintf("  epoch %d", ep)}
 		for _, h := range c.Histories {
 			if ep <= len(h) {
-				fmt.Fprintf(tw, "%s\t", numfmt.Value(h[ep-1].Val["loss"]))
+				row = append(row, numfmt.Value(h[ep-1].Val["loss"]))
 			} else {
-				fmt.Fprint(tw, "—\t")
+				row = append(row, "—")
 			}
 		}
-		fmt.Fprintln(tw)
+		rows = append(rows, row)
 	}
-	tw.Flush()
+	widths := make([]int, len(c.Runs)+1)
+	for _, row := range rows {
+		if len(row) == 1 && row[0] != "" {
+			continue // a title spans the columns
+		}
+		for j, cell := range row {
+			widths[j] = max(widths[j], utf8.RuneCountInString(cell))
+		}
+	}
+	bw := bufio.NewWriter(w)
+	for _, row := range rows {
+		var line strings.Builder
+		for j, cell := range row {
+			line.WriteString(cell)
+			if j < len(row)-1 && len(row) > 1 {
+				line.WriteString(strings.Repeat(" ", widths[j]-utf8.RuneCountInString(cell)+2))
+			}
+		}
+		fmt.Fprintln(bw, strings.TrimRight(line.String(), " "))
+	}
+	bw.Flush()
 }
 
 // orDefault returns s, or def when s is empty.
