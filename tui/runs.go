@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -36,8 +37,8 @@ var runColumns = []runColumn{
 	{"OPT", "optimizer", 8, func(r *sessions.Run) string { return r.Spec.Optimizer.Name }},
 	{"LR", "lr", 7, func(r *sessions.Run) string { return ftoa(r.Spec.Optimizer.LR) }},
 	{"STATUS", "status", 14, func(r *sessions.Run) string { return string(r.Status) }}, // target_reached whole
-	{"BEST VAL", "val_key", 11, func(r *sessions.Run) string { return keyCell(r, "best_val_") }},
-	{"TEST", "test_key", 11, func(r *sessions.Run) string { return keyCell(r, "test_") }},
+	{"BEST VAL", "val_key", keyColumnWidth, func(r *sessions.Run) string { return keyCell(r, "best_val_") }},
+	{"TEST", "test_key", keyColumnWidth, func(r *sessions.Run) string { return keyCell(r, "test_") }},
 	{"TAGS", "tags", 12, func(r *sessions.Run) string { return strings.Join(r.Tags, ",") }},
 	{"EPOCHS", "epochs", 9, func(r *sessions.Run) string {
 		if r.Kind != sessions.KindTrain {
@@ -122,10 +123,19 @@ func keyCell(r *sessions.Run, prefix string) string {
 	k := trainer.KeyMetric(task)
 	if v, ok := r.Metrics[prefix+k]; ok {
 		short := map[string]string{"accuracy": "acc", "r2": "r2"}[k]
-		return short + " " + numfmt.Value(v)
+		cell := short + " " + numfmt.Value(v)
+		if utf8.RuneCountInString(cell) > keyColumnWidth {
+			// A diverged run's R² of -1.916e+90 read "r2 -1.916e…",
+			// its magnitude cut: the value alone fits whole.
+			cell = numfmt.Value(v)
+		}
+		return cell
 	}
 	return "—"
 }
+
+// keyColumnWidth is the width of the BEST VAL and TEST columns.
+const keyColumnWidth = 11
 
 // runsModel is the Runs screen.
 type runsModel struct {

@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"workbench/sessions"
 )
 
 // TestRunsColumnsByPriority: when the Runs table drops columns for width,
@@ -63,5 +66,29 @@ func TestRunsColumnsByPriority(t *testing.T) {
 				t.Errorf("the first run shows no best value: %q", lines[i+1])
 			}
 		})
+	}
+}
+
+// TestKeyCellKeepsAWideValueWhole: a diverged regression's R² of
+// -1.916e+90 read "r2 -1.916e…" in the BEST VAL column, its magnitude
+// cut; the value alone fits. A value that fits keeps its metric's name.
+func TestKeyCellKeepsAWideValueWhole(t *testing.T) {
+	for _, c := range []struct {
+		task string
+		key  string
+		v    float64
+		want string
+	}{
+		{"regression", "best_val_r2", -1.9157e90, "-1.916e+90"},
+		{"regression", "test_r2", -2.7577e109, "-2.758e+109"},
+		{"regression", "best_val_r2", 0.8412, "r2 0.8412"},
+		{"binary", "best_val_accuracy", 0.95, "acc 0.9500"},
+	} {
+		r := &sessions.Run{Task: c.task, Metrics: map[string]float64{c.key: c.v}}
+		prefix := strings.TrimSuffix(c.key, map[string]string{"regression": "r2", "binary": "accuracy"}[c.task])
+		got := keyCell(r, prefix)
+		if got != c.want || utf8.RuneCountInString(got) > keyColumnWidth {
+			t.Errorf("%s %v: %q, want %q", c.key, c.v, got, c.want)
+		}
 	}
 }
