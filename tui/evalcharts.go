@@ -144,9 +144,12 @@ func confusionView(cm [][]int, classes []string, st *Styles, w int) string {
 		}
 		return truncate(fmt.Sprint(i), width)
 	}
+	// Labels take up to 8 cells, more when the matrix leaves room
+	// ("malignant" read "maligna…" in a panel of 42 columns), up to 16.
+	labelCap := max(8, min(16, w/(n+1)-1))
 	labelW := 1
 	for i := 0; i < n; i++ {
-		labelW = max(labelW, min(len([]rune(name(i, 8))), 8))
+		labelW = max(labelW, min(len([]rune(name(i, labelCap))), labelCap))
 	}
 	cellW := max(digits, 3)
 	if wide := max(cellW, labelW); labelW+n*(wide+1) <= w {

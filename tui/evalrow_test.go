@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"workbench/datasets"
 	"workbench/trainer"
 )
@@ -144,5 +146,22 @@ func TestHostileEvalRowsOnTrain(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestConfusionLabelsUseTheRoom: a binary matrix's class names take the
+// room a wide panel leaves ("malignant" read "maligna…" in 42 columns),
+// and keep to 8 cells in a narrow one.
+func TestConfusionLabelsUseTheRoom(t *testing.T) {
+	st := DefaultStyles()
+	cm := [][]int{{29, 3}, {2, 51}}
+	classes := []string{"malignant", "benign"}
+	v := ansi.Strip(confusionView(cm, classes, &st, 42))
+	lines := strings.Split(v, "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], "malignant") || !strings.HasPrefix(lines[1], "malignant") || strings.Contains(v, "…") {
+		t.Errorf("at 42 columns:\n%s", v)
+	}
+	if v := ansi.Strip(confusionView(cm, classes, &st, 26)); !strings.Contains(v, "maligna…") {
+		t.Errorf("at 26 columns:\n%s", v)
 	}
 }
