@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -67,7 +68,7 @@ func TestEveryCommandOnBothStores(t *testing.T) {
 			if out := run("", "runs", "show", id); !strings.Contains(out, "seed-example") || !strings.Contains(out, "a note") {
 				t.Fatalf("show: %s", out)
 			}
-			if out := run("", "runs", "compare", id, second); !strings.Contains(out, id) || !strings.Contains(out, "seed-example  xor") {
+			if out := run("", "runs", "compare", id, second); !strings.Contains(out, id) || !regexp.MustCompile(`(?m)^  data\.name +seed-example +xor$`).MatchString(out) {
 				t.Fatalf("compare: %s", out)
 			}
 			if out := run("x1,x2\n1,2\n3,4\n", "predict", "--run", id, "--data", "-"); len(strings.Split(strings.TrimSpace(out), "\n")) != 3 {
