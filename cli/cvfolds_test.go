@@ -19,7 +19,7 @@ func TestCVEpochsSayHowManyFolds(t *testing.T) {
 	if code != 0 {
 		t.Fatal(errs)
 	}
-	fewer := regexp.MustCompile(`(?m)^Epoch \d+/60 - [0-9.]+s - mean of [12]/3 folds - `)
+	fewer := regexp.MustCompile(`(?m)^Epoch \d+/60 - [0-9.]+(ns|µs|ms|s) - mean of [12]/3 folds - `)
 	if !fewer.MatchString(out) || strings.Contains(out, "mean of 3/3") {
 		t.Fatalf("train's epoch lines:\n%s", out)
 	}

@@ -172,7 +172,9 @@ func epochOf(epoch, epochs int) string {
 func (p *kerasPrinter) epochLine(e trainer.EpochEvent) string {
 	took := e.Elapsed - p.elapsed
 	p.elapsed = e.Elapsed
-	line := fmt.Sprintf("%s - %.2fs", epochOf(e.Epoch, e.Epochs), took.Seconds())
+	// The epoch's time with three digits (30ms, 275µs, 1.5s): to the
+	// hundredth of a second, a small network's every epoch read "0.00s".
+	line := epochOf(e.Epoch, e.Epochs) + " - " + numfmt.Duration(took)
 	if e.Folds > 0 && e.Folds < p.folds { // folds stopped early: the mean is over the others
 		line += fmt.Sprintf(" - mean of %d/%d folds", e.Folds, p.folds)
 	}

@@ -39,7 +39,7 @@ func TestEpochLinesFit100Columns(t *testing.T) {
 	p.print(trainer.StartEvent{Spec: trainer.DefaultSpec(), Task: datasets.Binary})
 	p.print(trainer.EpochEvent{Epoch: 1, Epochs: 2, Train: map[string]float64{"loss": 0.5, "accuracy": 0.75}, Val: map[string]float64{"loss": 0.25, "accuracy": 1}, Elapsed: 20 * time.Millisecond})
 	p.print(trainer.EpochEvent{Epoch: 2, Epochs: 2, Train: map[string]float64{"loss": 0.5, "accuracy": 0.75}, Val: map[string]float64{"loss": 0.25, "accuracy": 1}, Elapsed: 50 * time.Millisecond})
-	want := "Epoch 2/2 - 0.03s - loss: 0.5000 - accuracy: 0.7500 - val_loss: 0.2500 - val_accuracy: 1.0000"
+	want := "Epoch 2/2 - 30ms - loss: 0.5000 - accuracy: 0.7500 - val_loss: 0.2500 - val_accuracy: 1.0000"
 	if got := strings.Split(strings.TrimSpace(b.String()), "\n")[2]; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
@@ -59,7 +59,7 @@ func TestTrainProgressBarOnATerminal(t *testing.T) {
 		if tty != strings.Contains(out, bar) {
 			t.Errorf("tty %v: bar %q in %q", tty, bar, out)
 		}
-		if tty != strings.Contains(out, bar+"\r\033[KEpoch 1/3 - 1.50s - loss: 0.5000") {
+		if tty != strings.Contains(out, bar+"\r\033[KEpoch 1/3 - 1.5s - loss: 0.5000") {
 			t.Errorf("tty %v: the epoch line does not replace the bar, with the epoch's time: %q", tty, out)
 		}
 		if !tty && strings.ContainsAny(out, "\r\033") {
