@@ -98,6 +98,11 @@ func BenchmarkGemmW3(b *testing.B) {
 			// TNp here is the narrow layer's transposed product (pack.go).
 			shapes = append(shapes, shape{kindTN, true, batch, in, out})
 		}
+		if dotNarrow[float32](in, out) {
+			// NNp here is the narrow layer's forward product by dot
+			// tiles (dot.go), the transpose of W counted.
+			shapes = append(shapes, shape{kindNN, true, batch, in, out})
+		}
 	}
 	for _, prec := range PrecisionNames {
 		for _, s := range shapes {
@@ -138,6 +143,9 @@ func benchGemm[T float](b *testing.B, kind gemmKind, packed bool, m, k, n int) {
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
 		switch {
+		case kind == kindNN && packed && dotNarrow[T](k, n):
+			transpose(wt, w, k, n, 0, k)
+			gemmNNDotRows(out, x, wt, k, n, 0, m, false)
 		case kind == kindNN && packed:
 			packB(bp, w, k, n, packCols[T](n, k), 0, k)
 			gemmNNRowsP(out, x, w, bp, k, n, 0, m, false)

@@ -167,3 +167,32 @@ func tile8w[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, iters 
 	}
 	tile8x16AVX512(p64(c), ldc, p64(a), ars, astep, p64(b), bstep, iters, acc)
 }
+
+//go:noescape
+func dot4x5AVX512(c0, c1, c2, c3, a0, a1, a2, a3, b *float64, ldb, iters, mask int)
+
+//go:noescape
+func dot4x5F32AVX512(c0, c1, c2, c3, a0, a1, a2, a3, b *float32, ldb, iters, mask int)
+
+// dotLanes returns the lanes of T's dot tiles (dot.go): 8 float64s or 16
+// float32s with AVX-512, 0 without.
+func dotLanes[T float]() int {
+	if !useAVX512 {
+		return 0
+	}
+	if is32[T]() {
+		return 16
+	}
+	return 8
+}
+
+// dotTile sets c_r[j] to the dot product of a_r with row j of b (rows ldb
+// apart), for r < 4 and j < 5: iters whole vectors, then the lanes set in
+// mask of one more. The caller guarantees every index is in range.
+func dotTile[T float](c *[dotRows][]T, a *[dotRows][]T, b []T, ldb, iters, mask int) {
+	if is32[T]() {
+		dot4x5F32AVX512(p32(c[0]), p32(c[1]), p32(c[2]), p32(c[3]), p32(a[0]), p32(a[1]), p32(a[2]), p32(a[3]), p32(b), ldb, iters, mask)
+		return
+	}
+	dot4x5AVX512(p64(c[0]), p64(c[1]), p64(c[2]), p64(c[3]), p64(a[0]), p64(a[1]), p64(a[2]), p64(a[3]), p64(b), ldb, iters, mask)
+}
