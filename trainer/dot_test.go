@@ -114,3 +114,32 @@ func testDotTiles[T float](t *testing.T) {
 		}
 	}
 }
+
+// TestTransposeNarrow: the gathering transpose gives transpose's result on
+// whole groups of rows, a tail of rows past them, and fewer rows than a
+// group, for 1 to 20 columns, in both precisions.
+func TestTransposeNarrow(t *testing.T) {
+	t.Run("float64", func(t *testing.T) { testTransposeNarrow[float64](t) })
+	t.Run("float32", func(t *testing.T) { testTransposeNarrow[float32](t) })
+}
+
+func testTransposeNarrow[T float](t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, rows := range []int{1, 7, 8, 15, 16, 17, 40, 256, 263} {
+		for cols := 1; cols <= 20; cols++ {
+			b := randVecT[T](r, rows*cols)
+			want, got := make([]T, rows*cols), make([]T, rows*cols+1)
+			got[rows*cols] = 42
+			transpose(want, b, rows, cols, 0, rows)
+			transposeNarrow(got, b, rows, cols)
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("%d×%d: element %d is %v, want %v", rows, cols, i, got[i], want[i])
+				}
+			}
+			if got[rows*cols] != 42 {
+				t.Fatalf("%d×%d: wrote past the end", rows, cols)
+			}
+		}
+	}
+}

@@ -196,3 +196,36 @@ func dotTile[T float](c *[dotRows][]T, a *[dotRows][]T, b []T, ldb, iters, mask 
 	}
 	dot4x5AVX512(p64(c[0]), p64(c[1]), p64(c[2]), p64(c[3]), p64(a[0]), p64(a[1]), p64(a[2]), p64(a[3]), p64(b), ldb, iters, mask)
 }
+
+//go:noescape
+func transposeGather32(dst, src *float32, idx *[16]int32, groups, cols, rows int)
+
+//go:noescape
+func transposeGather64(dst, src *float64, idx *[16]int32, groups, cols, rows int)
+
+// transposeNarrow writes the transpose of B (rows×cols, a few columns)
+// into bt (cols×rows): with AVX-512, each column of a group of 16 rows
+// (8 for float64) by one gather, 4 times faster than transpose on w3's
+// 256×10 float32 (0.37 against 1.6 µs); the rows past the last group, and
+// machines without AVX-512, by transpose.
+func transposeNarrow[T float](bt, b []T, rows, cols int) {
+	b, bt = b[:rows*cols], bt[:rows*cols]
+	g := dotLanes[T]()
+	if g == 0 || cols == 0 || rows*cols >= 1<<31 {
+		transpose(bt, b, rows, cols, 0, rows)
+		return
+	}
+	var idx [16]int32
+	for l := range idx {
+		idx[l] = int32(l * cols)
+	}
+	groups := rows / g
+	if groups > 0 {
+		if is32[T]() {
+			transposeGather32(p32(bt), p32(b), &idx, groups, cols, rows)
+		} else {
+			transposeGather64(p64(bt), p64(b), &idx, groups, cols, rows)
+		}
+	}
+	transpose(bt, b, rows, cols, groups*g, rows)
+}

@@ -41,3 +41,5 @@ func dotLanes[T float]() int { return 0 }
 func dotTile[T float](c *[dotRows][]T, a *[dotRows][]T, b []T, ldb, iters, mask int) {
 	panic("trainer: dotTile without AVX-512")
 }
+
+func transposeNarrow[T float](bt, b []T, rows, cols int) { transpose(bt, b, rows, cols, 0, rows) }

@@ -195,7 +195,7 @@ func (l *layer[T]) forward(p *pool, x []T, n int, train bool, r *rand.Rand, fixe
 		if l.ext != nil {
 			l.extForward(x, z, out, n)
 		} else if l.dotW {
-			transpose(l.wt, l.W, l.In, l.Out, 0, l.In)
+			transposeNarrow(l.wt, l.W, l.In, l.Out)
 			gemmNNBiasAct(p, z, x, l.wt, l.B, out, l.actF, n, l.In, l.Out, true)
 		} else {
 			gemmNNBiasAct(p, z, x, l.W, l.B, out, l.actF, n, l.In, l.Out, false)
@@ -208,7 +208,7 @@ func (l *layer[T]) forward(p *pool, x []T, n int, train bool, r *rand.Rand, fixe
 		}
 	} else {
 		if l.dotW {
-			transpose(l.wt, l.W, l.In, l.Out, 0, l.In)
+			transposeNarrow(l.wt, l.W, l.In, l.Out)
 			gemmNNDot(p, z, x, l.wt, n, l.In, l.Out)
 		} else {
 			gemmNN(p, z, x, l.W, n, l.In, l.Out, false)

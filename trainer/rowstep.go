@@ -89,7 +89,7 @@ func (m *network[T]) forwardRegion(x []T, x64 []float64, n int, train bool, r *r
 		if l.dotW {
 			// Wᵀ for the dot tiles before any worker's rows need it (a
 			// few thousand copies; the backward pass uses it too).
-			transpose(l.wt, l.W, l.In, l.Out, 0, l.In)
+			transposeNarrow(l.wt, l.W, l.In, l.Out)
 		}
 	}
 	m.pool.region(m.regionWorkers(n), s.fwd)
