@@ -152,7 +152,7 @@ func benchGemm[T float](b *testing.B, kind gemmKind, packed, given bool, m, k, n
 		switch {
 		case kind == kindNN && packed && dotNarrow[T](k, n):
 			if !given {
-				transposeNarrow(wt, w, k, n)
+				transposeRows(wt, w, k, n, 0, k)
 			}
 			gemmNNDotRows(out, x, wt, k, n, 0, m, false)
 		case kind == kindNN && packed:
@@ -168,7 +168,7 @@ func benchGemm[T float](b *testing.B, kind gemmKind, packed, given bool, m, k, n
 		case kind == kindTN:
 			gemmTN(p, out, x, dz, m, k, n, false)
 		case kind == kindNT:
-			transpose(wt, w, k, n, 0, k)
+			transposeRows(wt, w, k, n, 0, k)
 			gemmNN(p, out, dz, wt, m, n, k, false)
 		}
 		calls[i] = time.Since(t0)

@@ -115,30 +115,34 @@ func testDotTiles[T float](t *testing.T) {
 	}
 }
 
-// TestTransposeNarrow: the gathering transpose gives transpose's result on
-// whole groups of rows, a tail of rows past them, and fewer rows than a
-// group, for 1 to 20 columns, in both precisions.
-func TestTransposeNarrow(t *testing.T) {
-	t.Run("float64", func(t *testing.T) { testTransposeNarrow[float64](t) })
-	t.Run("float32", func(t *testing.T) { testTransposeNarrow[float32](t) })
+// TestTransposeRows: the gathering transpose gives transpose's result on
+// whole groups of rows, a tail of rows past them, fewer rows than a group
+// and row ranges that start past 0, for 1 to 20 columns (and 256), in
+// both precisions, and writes nothing outside the rows.
+func TestTransposeRows(t *testing.T) {
+	t.Run("float64", func(t *testing.T) { testTransposeRows[float64](t) })
+	t.Run("float32", func(t *testing.T) { testTransposeRows[float32](t) })
 }
 
-func testTransposeNarrow[T float](t *testing.T) {
+func testTransposeRows[T float](t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, rows := range []int{1, 7, 8, 15, 16, 17, 40, 256, 263} {
-		for cols := 1; cols <= 20; cols++ {
+		for _, cols := range []int{1, 2, 3, 5, 8, 10, 13, 16, 17, 20, 256} {
 			b := randVecT[T](r, rows*cols)
-			want, got := make([]T, rows*cols), make([]T, rows*cols+1)
-			got[rows*cols] = 42
-			transpose(want, b, rows, cols, 0, rows)
-			transposeNarrow(got, b, rows, cols)
-			for i := range want {
-				if got[i] != want[i] {
-					t.Fatalf("%d×%d: element %d is %v, want %v", rows, cols, i, got[i], want[i])
+			for _, span := range [][2]int{{0, rows}, {rows / 3, rows}, {0, rows / 2}, {rows / 4, rows - rows/4}} {
+				lo, hi := span[0], span[1]
+				want, got := make([]T, rows*cols), make([]T, rows*cols+1)
+				got[rows*cols] = 42
+				transpose(want, b, rows, cols, lo, hi)
+				transposeRows(got, b, rows, cols, lo, hi)
+				for i := range want {
+					if got[i] != want[i] {
+						t.Fatalf("%d×%d rows [%d,%d): element %d is %v, want %v", rows, cols, lo, hi, i, got[i], want[i])
+					}
 				}
-			}
-			if got[rows*cols] != 42 {
-				t.Fatalf("%d×%d: wrote past the end", rows, cols)
+				if got[rows*cols] != 42 {
+					t.Fatalf("%d×%d: wrote past the end", rows, cols)
+				}
 			}
 		}
 	}

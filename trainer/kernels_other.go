@@ -42,4 +42,6 @@ func dotTile[T float](c *[dotRows][]T, a *[dotRows][]T, b []T, ldb, iters, mask 
 	panic("trainer: dotTile without AVX-512")
 }
 
-func transposeNarrow[T float](bt, b []T, rows, cols int) { transpose(bt, b, rows, cols, 0, rows) }
+func transposeRows[T float](bt, b []T, rows, cols, lo, hi int) {
+	transpose(bt, b, rows, cols, lo, hi)
+}

@@ -91,7 +91,7 @@ func newLayerT[T float](in, out int, act Activation, bn bool, dropout float64, m
 	l.dotW = dotNarrow[T](in, out)
 	if l.packDX(maxBatch) || l.dotW {
 		l.wt = make([]T, in*out)
-		l.transposeW = func(lo, hi int) { transpose(l.wt, l.W, l.In, l.Out, lo, hi) }
+		l.transposeW = func(lo, hi int) { transposeRows(l.wt, l.W, l.In, l.Out, lo, hi) }
 	}
 	l.resize(maxBatch)
 	return l
@@ -195,7 +195,7 @@ func (l *layer[T]) forward(p *pool, x []T, n int, train bool, r *rand.Rand, fixe
 		if l.ext != nil {
 			l.extForward(x, z, out, n)
 		} else if l.dotW {
-			transposeNarrow(l.wt, l.W, l.In, l.Out)
+			transposeRows(l.wt, l.W, l.In, l.Out, 0, l.In)
 			gemmNNBiasAct(p, z, x, l.wt, l.B, out, l.actF, n, l.In, l.Out, true)
 		} else {
 			gemmNNBiasAct(p, z, x, l.W, l.B, out, l.actF, n, l.In, l.Out, false)
@@ -208,7 +208,7 @@ func (l *layer[T]) forward(p *pool, x []T, n int, train bool, r *rand.Rand, fixe
 		}
 	} else {
 		if l.dotW {
-			transposeNarrow(l.wt, l.W, l.In, l.Out)
+			transposeRows(l.wt, l.W, l.In, l.Out, 0, l.In)
 			gemmNNDot(p, z, x, l.wt, n, l.In, l.Out)
 		} else {
 			gemmNN(p, z, x, l.W, n, l.In, l.Out, false)

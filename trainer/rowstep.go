@@ -89,7 +89,7 @@ func (m *network[T]) forwardRegion(x []T, x64 []float64, n int, train bool, r *r
 		if l.dotW {
 			// Wᵀ for the dot tiles before any worker's rows need it (a
 			// few thousand copies; the backward pass uses it too).
-			transposeNarrow(l.wt, l.W, l.In, l.Out)
+			transposeRows(l.wt, l.W, l.In, l.Out, 0, l.In)
 		}
 	}
 	m.pool.region(m.regionWorkers(n), s.fwd)
@@ -114,7 +114,7 @@ func (m *network[T]) forwardBlock(w, nw int) {
 		for _, l := range m.Layers[1:] {
 			if l.wt != nil && l.packDX(s.n) && !l.dotW {
 				a, b := share(l.In, w, nw, transposeBlk)
-				transpose(l.wt, l.W, l.In, l.Out, a, b)
+				transposeRows(l.wt, l.W, l.In, l.Out, a, b)
 			}
 		}
 	}
