@@ -26,25 +26,32 @@ const (
 )
 
 // dotNarrow reports whether a product k deep and n wide goes through the
-// dot tiles: narrower than a wide register tile, at least one dot tile
-// wide, and a sum of dotMinK terms or more.
+// dot tiles: narrower than a wide register tile and a sum of dotMinK
+// terms or more. Below 5 outputs (a binary or regression head) the row
+// kernel took a call per four inputs and output row; the tiles compute 5
+// columns of which n are kept, from a Bᵀ padded with zero rows.
 func dotNarrow[T float](k, n int) bool {
 	_, ww := tileCols[T]()
-	return dotLanes[T]() > 0 && n >= dotCols && n < min(ww, 16) && k >= dotMinK
+	return dotLanes[T]() > 0 && n >= 1 && n < min(ww, 16) && k >= dotMinK
 }
 
+// dotBT returns the length of Bᵀ's buffer for the dot tiles: n rows of k,
+// or dotCols rows when n is fewer, the rows past n left zero.
+func dotBT(k, n int) int { return max(n, dotCols) * k }
+
 // gemmNNDotRows computes rows [lo, hi) of C = A·B (C m×n, A m×k) from bt,
-// Bᵀ (n rows of k), by dot tiles. Rows past the last whole block of four
+// Bᵀ (n rows of k, padded to dotBT(k, n) with zero rows), by dot tiles. Rows past the last whole block of four
 // repeat the block's last row in the tile, which stores it again with the
 // same bits; columns past the last whole block of five are computed by one
 // more block over the last five, again storing some columns twice. When
-// accumulating, a tile writes into scratch rows instead and only the
-// columns not added yet are added to C.
+// accumulating, or narrower than a tile, a tile writes into scratch rows
+// instead and only the columns not stored yet go to C.
 func gemmNNDotRows[T float](c, a, bt []T, k, n, lo, hi int, accumulate bool) {
 	lanes := dotLanes[T]()
 	iters, mask := k/lanes, 1<<(k%lanes)-1
 	var ar, cr [dotRows][]T
 	var scratch [dotRows][dotCols]T
+	direct := !accumulate && n >= dotCols
 	for i := lo; i < hi; i += dotRows {
 		r := min(dotRows, hi-i)
 		for rr := range dotRows {
@@ -52,9 +59,9 @@ func gemmNNDotRows[T float](c, a, bt []T, k, n, lo, hi int, accumulate bool) {
 			ar[rr] = a[ri*k : ri*k+k]
 		}
 		for j0 := 0; j0 < n; j0 += dotCols {
-			jb := min(j0, n-dotCols)
+			jb := max(min(j0, n-dotCols), 0)
 			for rr := range dotRows {
-				if accumulate {
+				if !direct {
 					cr[rr] = scratch[rr][:]
 				} else {
 					ri := i + min(rr, r-1)
@@ -62,11 +69,15 @@ func gemmNNDotRows[T float](c, a, bt []T, k, n, lo, hi int, accumulate bool) {
 				}
 			}
 			dotTile(&cr, &ar, bt[jb*k:(jb+dotCols)*k], k, iters, mask)
-			if accumulate {
+			if !direct {
 				for rr := range r {
-					ci := c[(i+rr)*n+jb : (i+rr)*n+jb+dotCols]
-					for jj := j0 - jb; jj < dotCols; jj++ {
-						ci[jj] += scratch[rr][jj]
+					ci := c[(i+rr)*n+jb : (i+rr)*n+min(jb+dotCols, n)]
+					for jj := j0 - jb; jj < len(ci); jj++ {
+						if accumulate {
+							ci[jj] += scratch[rr][jj]
+						} else {
+							ci[jj] = scratch[rr][jj]
+						}
 					}
 				}
 			}

@@ -65,7 +65,7 @@ func testDotTiles[T float](t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	lanes := dotLanes[T]()
 	for _, k := range []int{32, 33, 40, 47, 64, 100, 256, 257, 784} {
-		for _, n := range []int{5, 7, 10, 13, 15} {
+		for _, n := range []int{1, 2, 4, 5, 7, 10, 13, 15} {
 			for _, span := range [][3]int{{9, 0, 9}, {13, 2, 11}, {4, 0, 4}, {3, 1, 2}} {
 				m, lo, hi := span[0], span[1], span[2]
 				for _, accumulate := range []bool{false, true} {
@@ -75,7 +75,7 @@ func testDotTiles[T float](t *testing.T) {
 							a[i] = 0 // ReLU's zeros
 						}
 					}
-					bt := make([]T, n*k)
+					bt := make([]T, dotBT(k, n))
 					transpose(bt, b, k, n, 0, k)
 					c := randVecT[T](r, m*n)
 					before := append([]T(nil), c...)

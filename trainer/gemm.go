@@ -437,7 +437,7 @@ func gemmNN[T float](p *pool, c, a, b []T, m, k, n int, accumulate bool) {
 // gemmNNDot sets C (m×n) to A (m×k) · B by the dot tiles, from bt, Bᵀ
 // (n×k). It panics if a slice is too short.
 func gemmNNDot[T float](p *pool, c, a, bt []T, m, k, n int) {
-	if len(c) < m*n || len(a) < m*k || len(bt) < k*n {
+	if len(c) < m*n || len(a) < m*k || len(bt) < dotBT(k, n) {
 		panic("trainer: gemmNNDot shape mismatch")
 	}
 	t := newTask(kindNN, c, a, bt, m, k, n, false)
@@ -449,7 +449,7 @@ func gemmNNDot[T float](p *pool, c, a, bt []T, m, k, n int) {
 // is set, out to act(Z); with dot, b holds Bᵀ (n×k) and the product goes
 // through the dot tiles. It panics if a slice is too short.
 func gemmNNBiasAct[T float](p *pool, z, a, b, bias, out []T, act func(a, z []T), m, k, n int, dot bool) {
-	if len(z) < m*n || len(a) < m*k || len(b) < k*n || len(bias) < n || (out != nil && len(out) < m*n) {
+	if len(z) < m*n || len(a) < m*k || len(b) < k*n || len(bias) < n || (out != nil && len(out) < m*n) || (dot && len(b) < dotBT(k, n)) {
 		panic("trainer: gemmNNBiasAct shape mismatch")
 	}
 	t := newTask(kindNN, z, a, b, m, k, n, false)

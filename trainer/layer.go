@@ -90,7 +90,7 @@ func newLayerT[T float](in, out int, act Activation, bn bool, dropout float64, m
 	}
 	l.dotW = dotNarrow[T](in, out)
 	if l.packDX(maxBatch) || l.dotW {
-		l.wt = make([]T, in*out)
+		l.wt = make([]T, dotBT(in, out))
 		l.transposeW = func(lo, hi int) { transposeRows(l.wt, l.W, l.In, l.Out, lo, hi) }
 	}
 	l.resize(maxBatch)
