@@ -24,6 +24,9 @@ var (
 	// ErrInvalid is an imported or new run that breaks its own shape, or
 	// an unsafe ID.
 	ErrInvalid = errors.New("invalid run")
+	// ErrTraining is a run that cannot be deleted while a live process
+	// records it.
+	ErrTraining = errors.New("still training")
 )
 
 // SQLite result codes (the low byte of an extended code).

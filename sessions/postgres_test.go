@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"workbench/trainer"
 )
 
 func TestRedactURL(t *testing.T) {
@@ -153,6 +155,11 @@ func TestPGWatchRunsSeesAnotherProcess(t *testing.T) {
 	}
 	expect("remote-1")
 	if err := writer.AppendEpoch(ctx, "remote-1", Epoch{Epoch: 1, Val: Metrics{"accuracy": 0.5}}); err != nil {
+		t.Fatal(err)
+	}
+	expect("remote-1")
+	// A run in training cannot be deleted: it ends first.
+	if err := writer.FinishRun(ctx, "remote-1", Final{Status: trainer.StatusDone, EpochsDone: 1}); err != nil {
 		t.Fatal(err)
 	}
 	expect("remote-1")

@@ -150,14 +150,31 @@ func (s *SQLite) UpdateRun(ctx context.Context, id string, p Patch) error {
 	return nil
 }
 
-// DeleteRuns removes runs with their history, evaluation and weights.
+// DeleteRuns removes runs with their history, evaluation and weights. A
+// run that a live process still records is refused with ErrTraining, and
+// nothing is deleted: its recorder's next epoch failed on the missing row
+// ("FOREIGN KEY constraint failed") and ended the run as interrupted. A
+// running run whose process died goes like any other.
 func (s *SQLite) DeleteRuns(ctx context.Context, ids ...string) error {
 	tx, err := s.beginTx(ctx)
 	if err != nil {
 		return s.wrap(err)
 	}
 	defer tx.Rollback()
+	now := time.Now()
 	for _, id := range ids {
+		var status, host string
+		var pid int
+		var hb int64
+		err := tx.QueryRowContext(ctx, "SELECT status, owner_pid, owner_host, heartbeat_at FROM runs WHERE id = ?", id).Scan(&status, &pid, &host, &hb)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("%w: %s", ErrNotFound, id)
+		case err != nil:
+			return s.wrap(err)
+		case status == string(trainer.StatusRunning) && !s.ownerGone(pid, host, hb, now):
+			return fmt.Errorf("run %s is %w: stop it first, then delete it", id, ErrTraining)
+		}
 		res, err := tx.ExecContext(ctx, "DELETE FROM runs WHERE id = ?", id)
 		if err != nil {
 			return s.wrap(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -455,4 +456,34 @@ func TestFilterRefusesAnUnknownStatus(t *testing.T) {
 	if err := q.ParseFilter("status=early_stopped|target_reached"); err != nil || len(q.Status) != 2 {
 		t.Errorf("known statuses: %v %v", q.Status, err)
 	}
+}
+
+// TestDeleteRefusesARunStillTraining: deleting a run a live process still
+// records is refused, and nothing of the batch is deleted: the recorder's
+// next epoch failed on the missing row ("FOREIGN KEY constraint failed")
+// and ended the run as interrupted, in the app and in another terminal.
+func TestDeleteRefusesARunStillTraining(t *testing.T) {
+	eachBackend(t, func(t *testing.T, be backend) {
+		s := be.open(t)
+		ctx := context.Background()
+		done := recordRun(t, s, testSpec(3))
+		if err := s.CreateRun(ctx, &Run{ID: "live", Status: trainer.StatusRunning, Spec: testSpec(3), Created: time.Now(), Metrics: Metrics{}}); err != nil {
+			t.Fatal(err)
+		}
+		err := s.DeleteRuns(ctx, done, "live")
+		if !errors.Is(err, ErrTraining) || err.Error() != "run live is still training: stop it first, then delete it" {
+			t.Fatalf("deleting a run in training: %v", err)
+		}
+		for _, id := range []string{done, "live"} {
+			if _, err := s.GetRun(ctx, id); err != nil {
+				t.Errorf("%s after the refused delete: %v", id, err)
+			}
+		}
+		if err := s.AppendEpoch(ctx, "live", Epoch{Epoch: 1, Train: Metrics{"loss": 0.5}, Val: Metrics{"loss": 0.5}, LR: 0.01}); err != nil {
+			t.Fatalf("the run's next epoch: %v", err)
+		}
+		if err := s.DeleteRuns(ctx, done); err != nil {
+			t.Fatalf("deleting the finished run alone: %v", err)
+		}
+	})
 }
