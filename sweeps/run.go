@@ -73,6 +73,9 @@ func CheckObjective(s Spec, task datasets.Task) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if m, _ := trainer.ParseMonitor(obj); m.Metric != trainer.CostMetric {
+		return obj, nil // every trial computes it: no need to expand
+	}
 	trials, err := Expand(s)
 	if err != nil {
 		return "", err
