@@ -29,6 +29,7 @@ func newSweepCmd(e *env) *cobra.Command {
 		"workbench sweep --data moons --grid lr=1e-3,1e-2,1e-1 --grid 'layers=8;16,16' --epochs 50",
 		"workbench sweep --data breast-cancer --scale standard --random l2=log:1e-6:1e-2 --random lr=log:1e-4:1e-1 --trials 12 --prune",
 		"workbench sweep --spec run.json --seeds 5            # the variance over 5 training seeds, one split",
+		"workbench sweep --data credit --cost-fn 10 --grid lr=1e-3,1e-2 --objective val_cost   # the cheapest first",
 		"workbench sweep --file sweep.toml --parallel 2 --json",
 		"workbench sweep show sweep-20261128-190000-abcdef",
 	)
