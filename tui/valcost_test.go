@@ -90,7 +90,7 @@ func TestSetupSweepObjectiveValCost(t *testing.T) {
 	}
 	seekField(t, a, "optimizer.lr")
 	press(a, "w")
-	a.setupScreen().input.SetValue("0.003,0.03,0.3")
+	a.setupScreen().input.SetValue("0.03,0.1,1")
 	press(a, "enter")
 	if vals := stepValues(t, a, objectiveKey); vals[0] != "default" || !slices.Contains(vals, "val_f1") || slices.Contains(vals, "val_cost") {
 		t.Fatalf("objective choices without costs: %v", vals)
@@ -128,6 +128,30 @@ func TestSetupSweepObjectiveValCost(t *testing.T) {
 		if rep.Trials[i].Objective < rep.Trials[0].Objective {
 			t.Errorf("trial %s costs %v, less than the first ranked %v", rep.Trials[i].RunID, rep.Trials[i].Objective, rep.Trials[0].Objective)
 		}
+	}
+	// The Train screen stars the cheapest trial too: lr 0.03 (val cost
+	// 0.256), not the most accurate, lr 0.1 (accuracy 0.8, cost 0.272).
+	starred := a.trainScreen().bestTrials()
+	if len(starred) != 1 || !starred[rep.Trials[0].RunID] {
+		t.Errorf("starred %v, want the cheapest %s", starred, rep.Trials[0].RunID)
+	}
+	var cheapest, accurate *liveRun
+	for _, r := range a.trainScreen().runs {
+		if r.sweep != sws[0].ID {
+			continue
+		}
+		if r.rankMetric() != "cost" {
+			t.Errorf("trial %s ranked by %q", r.id, r.rankMetric())
+		}
+		if starred[r.id] {
+			cheapest = r
+		}
+		if accurate == nil || r.best["accuracy"] > accurate.best["accuracy"] {
+			accurate = r
+		}
+	}
+	if cheapest == nil || accurate == nil || cheapest.spec.Optimizer.LR != 0.03 || accurate.spec.Optimizer.LR != 0.1 {
+		t.Errorf("starred %v; want lr 0.03 starred and lr 0.1 the most accurate", starred)
 	}
 }
 
