@@ -78,11 +78,13 @@ func printSweep(w io.Writer, rep sweepReport) {
 	// A trial the sweep's stop cut short is not finished: the effects and
 	// importance leave it out, and the header said "10 finished" over an
 	// importance of 9.
-	finished, stopped := 0, 0
+	finished, stopped, diverged := 0, 0, 0
 	for _, r := range rep.Ranking {
 		switch r.Status {
 		case trainer.StatusStopped:
 			stopped++
+		case trainer.StatusDiverged:
+			diverged++
 		case trainer.StatusRunning, trainer.StatusInterrupted, sessions.TrialQueued, sessions.TrialPending:
 		default:
 			finished++
@@ -91,6 +93,9 @@ func printSweep(w io.Writer, rep sweepReport) {
 	counts := fmt.Sprintf("%d finished", finished)
 	if stopped > 0 {
 		counts += fmt.Sprintf(", %d stopped", stopped)
+	}
+	if diverged > 0 {
+		counts += fmt.Sprintf(", %d diverged: left out of the effects and importance", diverged)
 	}
 	title := sessions.CleanText(sw.ID)
 	if sw.Name != "" {

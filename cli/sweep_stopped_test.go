@@ -21,3 +21,17 @@ func TestSweepShowCountsAStoppedTrialApart(t *testing.T) {
 		t.Errorf("header %q", first)
 	}
 }
+
+// TestSweepShowCountsDivergedTrialsApart: diverged trials are counted apart
+// from the finished ones, and the header says the effects and importance
+// leave them out.
+func TestSweepShowCountsDivergedTrialsApart(t *testing.T) {
+	rep := sweepReport{Sweep: sweepJSON{Sweep: &sessions.Sweep{ID: "sweep-2", Status: "done", Objective: "val_r2", Trials: 3}},
+		Ranking: []rankedTrial{{Rank: 1, Status: trainer.StatusDone, Objective: 0.9}, {Rank: 2, Status: trainer.StatusDone, Objective: 0.5},
+			{Rank: 3, Status: trainer.StatusDiverged, Objective: -2.7e109}}}
+	var b strings.Builder
+	printSweep(&b, rep)
+	if first, _, _ := strings.Cut(b.String(), "\n"); first != "sweep sweep-2: done, 3 trials (2 finished, 1 diverged: left out of the effects and importance), ranked by best val_r2" {
+		t.Errorf("header %q", first)
+	}
+}

@@ -74,7 +74,11 @@ func Load(ctx context.Context, store sessions.Store, id string) (*Report, error)
 		}
 		rep.Trials = append(rep.Trials, t)
 		specs = append(specs, r.Spec)
-		if !ok || cutShort(r.Status) {
+		if !ok || cutShort(r.Status) || r.Status == trainer.StatusDiverged {
+			// A diverged trial's last metrics are wild (a val_r2 of
+			// -2.7e109 took 100% of the variance to its learning rate):
+			// it is ranked, with its status, but it tells the effects
+			// and importance nothing about the values that worked.
 			v = math.NaN()
 		}
 		objs = append(objs, v)
