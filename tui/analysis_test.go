@@ -100,14 +100,21 @@ func TestRunsQuestionTakesTheNextKey(t *testing.T) {
 }
 
 // TestRerunOfAnEnsembleIsRefused: R on an ensemble says how to make it
-// again (it trained its first member's spec as a plain run).
+// again (it trained its first member's spec as a plain run), with the
+// app's keys (it named 'workbench ensemble'), and its open view does not
+// offer R.
 func TestRerunOfAnEnsembleIsRefused(t *testing.T) {
 	store := tempStore(t)
 	storeTrainedRuns(t, store)
 	a := newApp(t, store, 120, 40)
 	press(a, "3", " ", " ", "E", "esc", "g", "R")
-	if a.statusOK || !strings.Contains(a.status, "is an ensemble of") || a.trainScreen().Running() != 0 {
+	if a.statusOK || !strings.Contains(a.status, "is an ensemble of") || !strings.Contains(a.status, "select them (space) and press E") ||
+		strings.Contains(a.status, "workbench ensemble") || a.trainScreen().Running() != 0 {
 		t.Errorf("R on the ensemble: status %q, %d training", a.status, a.trainScreen().Running())
+	}
+	press(a, "enter")
+	if v := a.View(); !strings.Contains(v, "c clone · x export · esc back") || strings.Contains(v, "R re-run") {
+		t.Errorf("the open ensemble's keys:\n%s", v)
 	}
 }
 

@@ -421,7 +421,12 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 				return editSpecMsg{spec: full.Spec, from: id}
 			}
 			if err := sessions.NotRerunnable(full); err != nil {
-				return statusMsg{text: err.Error(), err: true} // it trained a member's spec
+				text := err.Error() // it trained a member's spec
+				if full.Kind == sessions.KindEnsemble {
+					// The store's reason names the command; here the key does it.
+					text = fmt.Sprintf("run %s is an ensemble of %d runs, not trained from a spec: re-run its members, then select them (space) and press E", id, len(full.Members))
+				}
+				return statusMsg{text: text, err: true}
 			}
 			return startRunsMsg{specs: []trainer.Spec{full.Spec}}
 		}

@@ -90,7 +90,11 @@ func (m runsModel) detailPanel(w, h, off int) ([]string, int) {
 	if f.Evaluation != nil && len(f.Evaluation.Test.Confusion) > 0 {
 		tail = append(tail, st.Header.Render(confusionTitle(f.Evaluation.Test.Metrics, w)), confusionView(f.Evaluation.Test.Confusion, r.Classes, st, w))
 	}
-	tail = append(tail, st.Subtle.Render(truncate("c clone · R re-run · x export · esc back", w)))
+	keys := "c clone · R re-run · x export · esc back"
+	if sessions.NotRerunnable(r) != nil { // an ensemble or a compressed copy: R is refused
+		keys = "c clone · x export · esc back"
+	}
+	tail = append(tail, st.Subtle.Render(truncate(keys, w)))
 	if len(metrics) == 0 {
 		return tail, 0
 	}

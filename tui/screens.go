@@ -4,6 +4,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"workbench/sessions"
 	"workbench/trainer"
 )
 
@@ -127,6 +128,9 @@ func (m *runsModel) Help() help.KeyMap {
 	}
 	if m.detail != nil && !m.sweepOpen {
 		k := m.keys
+		if sessions.NotRerunnable(&m.detail.Run) != nil { // an ensemble or a compressed copy
+			return ModeKeys{k.Back, k.Clone, k.Export, k.Scroll}
+		}
 		return ModeKeys{k.Back, k.Clone, k.Rerun, k.Export, k.Scroll}
 	}
 	if m.sweepOpen {
