@@ -120,6 +120,9 @@ func printMetricsOf(w io.Writer, f *sessions.FullRun, r *sessions.Run) {
 	if d := r.DecisionNote(true); d != "" && len(keys) > 0 {
 		fmt.Fprintf(w, "%s\n", d)
 	}
+	if c := r.CalibrationNote(true); c != "" && len(keys) > 0 {
+		fmt.Fprintf(w, "%s\n", c)
+	}
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	for _, k := range keys {
 		fmt.Fprintf(tw, "  %s\t%s\n", k, numfmt.Value(r.Metrics[k]))

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"workbench/sessions/runtest"
+	"workbench/trainer"
 )
 
 // TestOpenRunningRunAt80x24: at 80×24 an open run's summary line keeps
@@ -37,5 +38,23 @@ func TestOpenRunningRunAt80x24(t *testing.T) {
 			}
 			goldenView(t, c.name, v)
 		})
+	}
+}
+
+// TestOpenCalibratedRunSaysItsEpochsAreBeforeCalibration: under an open
+// run's metrics heading, a run calibrated by temperature scaling with a
+// fixed threshold says its best_val_… are before calibration (cut at the
+// threshold on uncalibrated probabilities) and its test_… after; nothing
+// said so.
+func TestOpenCalibratedRunSaysItsEpochsAreBeforeCalibration(t *testing.T) {
+	store := tempStore(t)
+	spec := trainer.DefaultSpec()
+	spec.Calibrate, spec.Decision.Threshold = "temperature", 0.3
+	runtest.RunningSpec(t, store, "20261129-120000-calcal", spec)
+	a := newApp(t, store, 120, 40)
+	press(a, "3", "enter")
+	v := a.View()
+	if !strings.Contains(v, "val and test at threshold 0.3") || !strings.Contains(v, "best_val_… uncalibrated (cut at 0.3); test_…") || !strings.Contains(v, "│ calibrated ") {
+		t.Errorf("the metrics heading of a calibrated run with a fixed threshold:\n%s", v)
 	}
 }

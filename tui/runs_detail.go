@@ -128,6 +128,10 @@ func (m runsModel) detailPanel(w, h, off int) ([]string, int) {
 	if rule := r.DecisionNote(false); rule != "" {
 		heading += "\n" + st.Subtle.Render(wrap(rule, w))
 	}
+	// The epochs are scored before calibration, the test after it.
+	if c := r.CalibrationNote(false); c != "" {
+		heading += "\n" + st.Subtle.Render(wrap(c, w))
+	}
 	room := h - lipgloss.Height(heading) - lipgloss.Height(strings.Join(tail, "\n"))
 	maxOff := 0
 	if len(metrics) > room {

@@ -27,6 +27,14 @@ func Running(t testing.TB, store sessions.Store, id string) trainer.Spec {
 	return record(t, store, id, trainer.DefaultSpec(), nil)
 }
 
+// RunningSpec is Running for another spec of a binary task. A decision
+// rule's fixed threshold is in each epoch's validation metrics, as the
+// trainer puts it there.
+func RunningSpec(t testing.TB, store sessions.Store, id string, spec trainer.Spec) trainer.Spec {
+	t.Helper()
+	return record(t, store, id, spec, nil)
+}
+
 // RunningCV is Running for a k-fold cross-validated run (spec.CV = k):
 // folds[i] is how many folds epoch i+1 is the mean of, k until a fold
 // stops early (trainer.EpochEvent.Folds).
@@ -49,6 +57,9 @@ func record(t testing.TB, store sessions.Store, id string, spec trainer.Spec, fo
 	for e, loss := range []float64{0.9, 0.5, 0.7} {
 		ev := trainer.EpochEvent{ID: id, Epoch: e + 1, Epochs: spec.Epochs, Train: map[string]float64{"loss": loss},
 			Val: map[string]float64{"loss": loss, "accuracy": 1 - loss}, Best: e < 2}
+		if thr := spec.Decision.Threshold; thr != 0 {
+			ev.Val["threshold"] = thr
+		}
 		if folds != nil {
 			ev.Folds = folds[e]
 		}
