@@ -80,6 +80,7 @@ func BenchmarkGemmW3(b *testing.B) {
 	type shape struct {
 		kind    gemmKind
 		packed  bool
+		given   bool // the dot tiles' Wᵀ made beforehand (NNd)
 		m, k, n int
 	}
 	const batch = 128
@@ -87,37 +88,47 @@ func BenchmarkGemmW3(b *testing.B) {
 	dims := []int{784, 256, 256, 10}
 	for i := 0; i+1 < len(dims); i++ {
 		in, out := dims[i], dims[i+1]
-		shapes = append(shapes, shape{kindNN, false, batch, in, out}, shape{kindTN, false, batch, in, out})
+		shapes = append(shapes, shape{kindNN, false, false, batch, in, out}, shape{kindTN, false, false, batch, in, out})
 		if packCols[float32](out, 128) > 0 {
-			shapes = append(shapes, shape{kindNN, true, batch, in, out}, shape{kindTN, true, batch, in, out})
+			shapes = append(shapes, shape{kindNN, true, false, batch, in, out}, shape{kindTN, true, false, batch, in, out})
 		}
 		if i > 0 {
-			shapes = append(shapes, shape{kindNT, false, batch, in, out})
+			shapes = append(shapes, shape{kindNT, false, false, batch, in, out})
 		}
 		if narrowLayer[float32](in, out) {
 			// TNp here is the narrow layer's transposed product (pack.go).
-			shapes = append(shapes, shape{kindTN, true, batch, in, out})
+			shapes = append(shapes, shape{kindTN, true, false, batch, in, out})
+		}
+		if dotNarrow[float32](in, out) {
+			// NNp here is the narrow layer's forward product by dot
+			// tiles (dot.go), the transpose of W counted; NNd the same
+			// with Wᵀ given, as in a training step, where the one
+			// transpose also serves the input gradient (NT counts it).
+			shapes = append(shapes, shape{kindNN, true, false, batch, in, out}, shape{kindNN, true, true, batch, in, out})
 		}
 	}
 	for _, prec := range PrecisionNames {
 		for _, s := range shapes {
 			kind := [...]string{"NN", "TN", "NT"}[s.kind]
-			if s.packed {
+			switch {
+			case s.given:
+				kind += "d"
+			case s.packed:
 				kind += "p"
 			}
 			name := fmt.Sprintf("%s/%s/%dx%dx%d", prec, kind, s.m, s.k, s.n)
 			b.Run(name, func(b *testing.B) {
 				if prec == Float32 {
-					benchGemm[float32](b, s.kind, s.packed, s.m, s.k, s.n)
+					benchGemm[float32](b, s.kind, s.packed, s.given, s.m, s.k, s.n)
 				} else {
-					benchGemm[float64](b, s.kind, s.packed, s.m, s.k, s.n)
+					benchGemm[float64](b, s.kind, s.packed, s.given, s.m, s.k, s.n)
 				}
 			})
 		}
 	}
 }
 
-func benchGemm[T float](b *testing.B, kind gemmKind, packed bool, m, k, n int) {
+func benchGemm[T float](b *testing.B, kind gemmKind, packed, given bool, m, k, n int) {
 	r := rand.New(rand.NewPCG(1, 2))
 	p := newPool(1)
 	defer p.close()
@@ -125,6 +136,7 @@ func benchGemm[T float](b *testing.B, kind gemmKind, packed bool, m, k, n int) {
 	// into dx (m×k).
 	x, w, dz := randVecT[T](r, m*k), randVecT[T](r, k*n), randVecT[T](r, m*n)
 	out, wt, bp := make([]T, max(m*n, k*n, m*k)), make([]T, k*n), make([]T, max(k, m)*n)
+	transpose(wt, w, k, n, 0, k) // NNd's Wᵀ, made beforehand
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	calls := make([]time.Duration, b.N)
@@ -138,6 +150,11 @@ func benchGemm[T float](b *testing.B, kind gemmKind, packed bool, m, k, n int) {
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
 		switch {
+		case kind == kindNN && packed && dotNarrow[T](k, n):
+			if !given {
+				transposeRows(wt, w, k, n, 0, k)
+			}
+			gemmNNDotRows(out, x, wt, k, n, 0, m, false)
 		case kind == kindNN && packed:
 			packB(bp, w, k, n, packCols[T](n, k), 0, k)
 			gemmNNRowsP(out, x, w, bp, k, n, 0, m, false)
@@ -151,7 +168,7 @@ func benchGemm[T float](b *testing.B, kind gemmKind, packed bool, m, k, n int) {
 		case kind == kindTN:
 			gemmTN(p, out, x, dz, m, k, n, false)
 		case kind == kindNT:
-			transpose(wt, w, k, n, 0, k)
+			transposeRows(wt, w, k, n, 0, k)
 			gemmNN(p, out, dz, wt, m, n, k, false)
 		}
 		calls[i] = time.Since(t0)

@@ -158,6 +158,7 @@ type gemmTask struct {
 	m, k, n       int
 	lo, hi        int
 	accumulate    bool
+	dot           bool // NN with b holding Bᵀ, by the dot tiles (dot.go)
 
 	bias, out     []float64
 	bias32, out32 []float32
@@ -378,7 +379,11 @@ func (t *gemmTask) run() {
 func runTask[T float](t *gemmTask, c, a, b, bias, out []T, act func(a, z []T)) {
 	switch t.kind {
 	case kindNN:
-		gemmNNRows(c, a, b, t.k, t.n, t.lo, t.hi, t.accumulate)
+		if t.dot {
+			gemmNNDotRows(c, a, b, t.k, t.n, t.lo, t.hi, t.accumulate)
+		} else {
+			gemmNNRows(c, a, b, t.k, t.n, t.lo, t.hi, t.accumulate)
+		}
 		if bias != nil {
 			addBiasAct(c, bias, out, act, t.n, t.lo, t.hi)
 		}
@@ -429,13 +434,26 @@ func gemmNN[T float](p *pool, c, a, b []T, m, k, n int, accumulate bool) {
 	p.do(&t, m, m*k*n)
 }
 
+// gemmNNDot sets C (m×n) to A (m×k) · B by the dot tiles, from bt, Bᵀ
+// (n×k). It panics if a slice is too short.
+func gemmNNDot[T float](p *pool, c, a, bt []T, m, k, n int) {
+	if len(c) < m*n || len(a) < m*k || len(bt) < dotBT(k, n) {
+		panic("trainer: gemmNNDot shape mismatch")
+	}
+	t := newTask(kindNN, c, a, bt, m, k, n, false)
+	t.dot = true
+	p.do(&t, m, m*k*n)
+}
+
 // gemmNNBiasAct sets Z (m×n) to A·B plus bias on every row, and, when out
-// is set, out to act(Z). It panics if a slice is too short.
-func gemmNNBiasAct[T float](p *pool, z, a, b, bias, out []T, act func(a, z []T), m, k, n int) {
-	if len(z) < m*n || len(a) < m*k || len(b) < k*n || len(bias) < n || (out != nil && len(out) < m*n) {
+// is set, out to act(Z); with dot, b holds Bᵀ (n×k) and the product goes
+// through the dot tiles. It panics if a slice is too short.
+func gemmNNBiasAct[T float](p *pool, z, a, b, bias, out []T, act func(a, z []T), m, k, n int, dot bool) {
+	if len(z) < m*n || len(a) < m*k || len(b) < k*n || len(bias) < n || (out != nil && len(out) < m*n) || (dot && len(b) < dotBT(k, n)) {
 		panic("trainer: gemmNNBiasAct shape mismatch")
 	}
 	t := newTask(kindNN, z, a, b, m, k, n, false)
+	t.dot = dot
 	if is32[T]() {
 		t.bias32, t.out32 = as32(bias), as32(out)
 		t.act32, _ = any(act).(func(a, z []float32))

@@ -167,3 +167,66 @@ func tile8w[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, iters 
 	}
 	tile8x16AVX512(p64(c), ldc, p64(a), ars, astep, p64(b), bstep, iters, acc)
 }
+
+//go:noescape
+func dot4x5AVX512(c0, c1, c2, c3, a0, a1, a2, a3, b *float64, ldb, iters, mask int)
+
+//go:noescape
+func dot4x5F32AVX512(c0, c1, c2, c3, a0, a1, a2, a3, b *float32, ldb, iters, mask int)
+
+// dotLanes returns the lanes of T's dot tiles (dot.go): 8 float64s or 16
+// float32s with AVX-512, 0 without.
+func dotLanes[T float]() int {
+	if !useAVX512 {
+		return 0
+	}
+	if is32[T]() {
+		return 16
+	}
+	return 8
+}
+
+// dotTile sets c_r[j] to the dot product of a_r with row j of b (rows ldb
+// apart), for r < 4 and j < 5: iters whole vectors, then the lanes set in
+// mask of one more. The caller guarantees every index is in range.
+func dotTile[T float](c *[dotRows][]T, a *[dotRows][]T, b []T, ldb, iters, mask int) {
+	if is32[T]() {
+		dot4x5F32AVX512(p32(c[0]), p32(c[1]), p32(c[2]), p32(c[3]), p32(a[0]), p32(a[1]), p32(a[2]), p32(a[3]), p32(b), ldb, iters, mask)
+		return
+	}
+	dot4x5AVX512(p64(c[0]), p64(c[1]), p64(c[2]), p64(c[3]), p64(a[0]), p64(a[1]), p64(a[2]), p64(a[3]), p64(b), ldb, iters, mask)
+}
+
+//go:noescape
+func transposeGather32(dst, src *float32, idx *[16]int32, groups, cols, rows int)
+
+//go:noescape
+func transposeGather64(dst, src *float64, idx *[16]int32, groups, cols, rows int)
+
+// transposeRows writes the transpose of rows [lo, hi) of B (rows×cols)
+// into bt (cols×rows), as transpose does: with AVX-512, each column of a
+// group of 16 rows (8 for float64) by one gather, and the rows past the
+// last group by transpose. Measured against transpose: w3's 256×10 in
+// 0.37 µs against 1.6, its 256×256 float32 in 24 µs against 64 (float64
+// 63–72 against 74–82).
+func transposeRows[T float](bt, b []T, rows, cols, lo, hi int) {
+	b, bt = b[:rows*cols], bt[:rows*cols]
+	g := dotLanes[T]()
+	if g == 0 || cols == 0 || hi <= lo || rows*cols >= 1<<31 {
+		transpose(bt, b, rows, cols, lo, hi)
+		return
+	}
+	var idx [16]int32
+	for l := range idx {
+		idx[l] = int32(l * cols)
+	}
+	groups := (hi - lo) / g
+	if groups > 0 {
+		if is32[T]() {
+			transposeGather32(p32(bt[lo:]), p32(b[lo*cols:]), &idx, groups, cols, rows)
+		} else {
+			transposeGather64(p64(bt[lo:]), p64(b[lo*cols:]), &idx, groups, cols, rows)
+		}
+	}
+	transpose(bt, b, rows, cols, lo+groups*g, hi)
+}

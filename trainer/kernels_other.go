@@ -34,3 +34,14 @@ func tile4w[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, iters 
 func tile8w[T float](c []T, ldc int, a []T, ars, astep int, b []T, bstep, iters int, acc bool) {
 	panic("trainer: tile8w without AVX-512")
 }
+
+// dotLanes is 0: the portable path has no dot tiles.
+func dotLanes[T float]() int { return 0 }
+
+func dotTile[T float](c *[dotRows][]T, a *[dotRows][]T, b []T, ldb, iters, mask int) {
+	panic("trainer: dotTile without AVX-512")
+}
+
+func transposeRows[T float](bt, b []T, rows, cols, lo, hi int) {
+	transpose(bt, b, rows, cols, lo, hi)
+}

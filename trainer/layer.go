@@ -43,7 +43,8 @@ type layer[T float] struct {
 
 	actF func(a, z []T)         // Act.Forward in T
 	actB func(dz, da, z, a []T) // Act.Backward in T
-	wt   []T                    // Wᵀ, for dx through the tiles (see backward)
+	wt   []T                    // Wᵀ, for dx through the tiles (see backward) and the dot tiles
+	dotW bool                   // the forward product goes through Wᵀ and the dot tiles (dot.go)
 
 	transposeW func(lo, hi int) // rows [lo, hi) of W into wt, on the pool
 	ext        blas.Float64     // a plugged BLAS (see UseBLAS), or nil
@@ -87,9 +88,10 @@ func newLayerT[T float](in, out int, act Activation, bn bool, dropout float64, m
 	} else {
 		l.B, l.dB = make([]T, out), make([]T, out)
 	}
-	if l.packDX(maxBatch) {
-		l.wt = make([]T, in*out)
-		l.transposeW = func(lo, hi int) { transpose(l.wt, l.W, l.In, l.Out, lo, hi) }
+	l.dotW = dotNarrow[T](in, out)
+	if l.packDX(maxBatch) || l.dotW {
+		l.wt = make([]T, dotBT(in, out))
+		l.transposeW = func(lo, hi int) { transposeRows(l.wt, l.W, l.In, l.Out, lo, hi) }
 	}
 	l.resize(maxBatch)
 	return l
@@ -192,8 +194,11 @@ func (l *layer[T]) forward(p *pool, x []T, n int, train bool, r *rand.Rand, fixe
 		}
 		if l.ext != nil {
 			l.extForward(x, z, out, n)
+		} else if l.dotW {
+			transposeRows(l.wt, l.W, l.In, l.Out, 0, l.In)
+			gemmNNBiasAct(p, z, x, l.wt, l.B, out, l.actF, n, l.In, l.Out, true)
 		} else {
-			gemmNNBiasAct(p, z, x, l.W, l.B, out, l.actF, n, l.In, l.Out)
+			gemmNNBiasAct(p, z, x, l.W, l.B, out, l.actF, n, l.In, l.Out, false)
 		}
 	} else if l.ext != nil {
 		l.extForward(x, z, nil, n) // no bias under batch norm: B is zero-length
@@ -202,7 +207,12 @@ func (l *layer[T]) forward(p *pool, x []T, n int, train bool, r *rand.Rand, fixe
 			l.actF(a, h)
 		}
 	} else {
-		gemmNN(p, z, x, l.W, n, l.In, l.Out, false)
+		if l.dotW {
+			transposeRows(l.wt, l.W, l.In, l.Out, 0, l.In)
+			gemmNNDot(p, z, x, l.wt, n, l.In, l.Out)
+		} else {
+			gemmNN(p, z, x, l.W, n, l.In, l.Out, false)
+		}
 		l.batchNorm(n, train)
 		if !linear {
 			l.actF(a, h)

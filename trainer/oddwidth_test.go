@@ -274,6 +274,8 @@ func FuzzStepBitIdentical(f *testing.F) {
 	fuzzData := bigData(300, 784)
 	f.Add(uint8(29), uint8(46), uint16(100), uint8(2), true, true)
 	f.Add(uint8(70), uint8(9), uint16(45), uint8(12), false, false) // adam, clipped
+	f.Add(uint8(40), uint8(2), uint16(67), uint8(4), false, false)  // a 3-wide layer by dot tiles
+	f.Add(uint8(99), uint8(0), uint16(50), uint8(5), true, false)   // a 1-wide one, float32
 	f.Fuzz(func(t *testing.T, h1, h2 uint8, batch uint16, opt uint8, f32, bn bool) {
 		prec := Float64
 		if f32 {

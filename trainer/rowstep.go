@@ -86,6 +86,11 @@ func (m *network[T]) forwardRegion(x []T, x64 []float64, n int, train bool, r *r
 	for _, l := range m.Layers {
 		l.x = in
 		in = l.output(n, train)
+		if l.dotW {
+			// Wᵀ for the dot tiles before any worker's rows need it (a
+			// few thousand copies; the backward pass uses it too).
+			transposeRows(l.wt, l.W, l.In, l.Out, 0, l.In)
+		}
 	}
 	m.pool.region(m.regionWorkers(n), s.fwd)
 	s.x, s.x64 = nil, nil
@@ -107,9 +112,9 @@ func (m *network[T]) forwardBlock(w, nw int) {
 		// skipped it, and the input gradients went through a stale or
 		// zero part of Wᵀ.
 		for _, l := range m.Layers[1:] {
-			if l.wt != nil && l.packDX(s.n) {
+			if l.wt != nil && l.packDX(s.n) && !l.dotW {
 				a, b := share(l.In, w, nw, transposeBlk)
-				transpose(l.wt, l.W, l.In, l.Out, a, b)
+				transposeRows(l.wt, l.W, l.In, l.Out, a, b)
 			}
 		}
 	}
@@ -307,7 +312,11 @@ func (l *layer[T]) forwardRows(n, lo, hi int, train bool) {
 	if _, linear := l.Act.(Linear); !linear {
 		out = a
 	}
-	gemmNNRows(z, l.x, l.W, l.In, l.Out, lo, hi, false)
+	if l.dotW {
+		gemmNNDotRows(z, l.x, l.wt, l.In, l.Out, lo, hi, false)
+	} else {
+		gemmNNRows(z, l.x, l.W, l.In, l.Out, lo, hi, false)
+	}
 	addBiasAct(z, l.B, out, l.actF, l.Out, lo, hi)
 	if l.Dropout > 0 && train {
 		r0, r1 := lo*l.Out, hi*l.Out

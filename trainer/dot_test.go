@@ -1,0 +1,149 @@
+package trainer
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+)
+
+// fmaT is the fused multiply-add a·b + c rounded once to T: math.FMA for
+// float64; for float32 the exact sum in a big.Float, rounded to nearest
+// even (math.FMA in float64 and a conversion would round twice).
+func fmaT[T float](a, b, c T) T {
+	if !is32[T]() {
+		return T(math.FMA(float64(a), float64(b), float64(c)))
+	}
+	if a == 0 || b == 0 {
+		return a*b + c // signed zeros as the hardware gives them
+	}
+	x := new(big.Float).SetPrec(600).SetFloat64(float64(a))
+	x.Mul(x, new(big.Float).SetFloat64(float64(b)))
+	x.Add(x, new(big.Float).SetFloat64(float64(c)))
+	f, _ := x.Float32()
+	return T(f)
+}
+
+// dotRef is one element of a dot tile in the kernel's order: lane l sums
+// the terms t ≡ l (mod lanes) by fused multiply-adds from zero, the
+// terms of the last partial vector past k being zero; then lanes i and
+// i+half are added, halving until one is left.
+func dotRef[T float](a, b []T, lanes int) T {
+	acc := make([]T, lanes)
+	for t0 := 0; t0 < len(a); t0 += lanes {
+		for l := range lanes {
+			var x, y T
+			if t0+l < len(a) {
+				x, y = a[t0+l], b[t0+l]
+			}
+			acc[l] = fmaT(x, y, acc[l])
+		}
+	}
+	for h := lanes / 2; h >= 1; h /= 2 {
+		for i := range h {
+			acc[i] += acc[i+h]
+		}
+	}
+	return acc[0]
+}
+
+// TestDotTilesMatchReference: every element of a narrow product by dot
+// tiles has the bits of dotRef, on sums with and without a partial last
+// vector, widths that need an overlapping column block, row ranges that
+// leave 1–3 rows past the last whole block, and accumulation; and the
+// product agrees with a float64 sum in plain order.
+func TestDotTilesMatchReference(t *testing.T) {
+	if dotLanes[float64]() == 0 {
+		t.Skip("no AVX-512 dot tiles on this machine")
+	}
+	t.Run("float64", func(t *testing.T) { testDotTiles[float64](t) })
+	t.Run("float32", func(t *testing.T) { testDotTiles[float32](t) })
+}
+
+func testDotTiles[T float](t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	lanes := dotLanes[T]()
+	for _, k := range []int{32, 33, 40, 47, 64, 100, 256, 257, 784} {
+		for _, n := range []int{1, 2, 4, 5, 7, 10, 13, 15} {
+			for _, span := range [][3]int{{9, 0, 9}, {13, 2, 11}, {4, 0, 4}, {3, 1, 2}} {
+				m, lo, hi := span[0], span[1], span[2]
+				for _, accumulate := range []bool{false, true} {
+					a, b := randVecT[T](r, m*k), randVecT[T](r, k*n)
+					for i := range a {
+						if i%7 == 0 {
+							a[i] = 0 // ReLU's zeros
+						}
+					}
+					bt := make([]T, dotBT(k, n))
+					transpose(bt, b, k, n, 0, k)
+					c := randVecT[T](r, m*n)
+					before := append([]T(nil), c...)
+					gemmNNDotRows(c, a, bt, k, n, lo, hi, accumulate)
+					name := fmt.Sprintf("k%d n%d rows [%d,%d) of %d acc=%v", k, n, lo, hi, m, accumulate)
+					for i := range m {
+						for j := range n {
+							got := c[i*n+j]
+							if i < lo || i >= hi {
+								if got != before[i*n+j] {
+									t.Fatalf("%s: row %d outside the range changed", name, i)
+								}
+								continue
+							}
+							want := dotRef(a[i*k:(i+1)*k], bt[j*k:(j+1)*k], lanes)
+							if accumulate {
+								want += before[i*n+j]
+							}
+							if got != want {
+								t.Fatalf("%s: C[%d,%d] = %v, want %v (bits differ)", name, i, j, got, want)
+							}
+							var plain float64
+							for p := range k {
+								plain += float64(a[i*k+p]) * float64(b[p*n+j])
+							}
+							if accumulate {
+								plain += float64(before[i*n+j])
+							}
+							if math.Abs(float64(got)-plain) > 1e-4*math.Sqrt(float64(k)) {
+								t.Fatalf("%s: C[%d,%d] = %v, plain sum %v", name, i, j, got, plain)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestTransposeRows: the gathering transpose gives transpose's result on
+// whole groups of rows, a tail of rows past them, fewer rows than a group
+// and row ranges that start past 0, for 1 to 20 columns (and 256), in
+// both precisions, and writes nothing outside the rows.
+func TestTransposeRows(t *testing.T) {
+	t.Run("float64", func(t *testing.T) { testTransposeRows[float64](t) })
+	t.Run("float32", func(t *testing.T) { testTransposeRows[float32](t) })
+}
+
+func testTransposeRows[T float](t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, rows := range []int{1, 7, 8, 15, 16, 17, 40, 256, 263} {
+		for _, cols := range []int{1, 2, 3, 5, 8, 10, 13, 16, 17, 20, 256} {
+			b := randVecT[T](r, rows*cols)
+			for _, span := range [][2]int{{0, rows}, {rows / 3, rows}, {0, rows / 2}, {rows / 4, rows - rows/4}} {
+				lo, hi := span[0], span[1]
+				want, got := make([]T, rows*cols), make([]T, rows*cols+1)
+				got[rows*cols] = 42
+				transpose(want, b, rows, cols, lo, hi)
+				transposeRows(got, b, rows, cols, lo, hi)
+				for i := range want {
+					if got[i] != want[i] {
+						t.Fatalf("%d×%d rows [%d,%d): element %d is %v, want %v", rows, cols, lo, hi, i, got[i], want[i])
+					}
+				}
+				if got[rows*cols] != 42 {
+					t.Fatalf("%d×%d: wrote past the end", rows, cols)
+				}
+			}
+		}
+	}
+}
