@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"workbench/sessions"
+	"workbench/trainer"
 )
 
 func newRunsCmd(e *env) *cobra.Command {
@@ -54,7 +55,7 @@ func addListFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string) err
 	fs := cmd.Flags()
 	jsonOut := fs.Bool("json", false, "print JSON")
 	filters := fs.StringArray("filter", nil, "a `filter` such as status=done, dataset=iris, tag=x, text~word or val_accuracy>0.9 (repeatable)")
-	sortBy := fs.String("sort", "-created", "sort by a column (created, name, status, dataset, epochs, duration, lr) or a metric (val_accuracy = its value at the best epoch, test_f1, …); - for descending")
+	sortBy := fs.String("sort", "-created", "sort by a column (created, name, status, dataset, epochs, duration, lr) or a metric (val_accuracy = its value at the best epoch, test_f1, val_cost, …); - for descending")
 	limit := fs.Int("limit", 0, "list at most this many runs (0 = all)")
 	return func(cmd *cobra.Command, _ []string) error {
 		var q sessions.Query
@@ -110,6 +111,14 @@ var filterFields = []string{"status", "dataset", "tag", "text", "name", "sweep"}
 // metricKeys are the metric names filters and --sort take.
 func metricKeys() []string {
 	keys := metricNames("val_", "train_", "test_", "best_val_", "best_train_", "last_val_", "last_train_", "cv_")
+	// A decision rule's threshold and cost at 0.5, which no monitor takes.
+	for _, p := range []string{"val_", "test_", "best_val_", "last_val_", "cv_"} {
+		for _, m := range trainer.RuleMetrics() {
+			if m != trainer.CostMetric { // metricNames has it
+				keys = append(keys, p+m)
+			}
+		}
+	}
 	// A cross-validated run's spreads over folds.
 	for _, k := range metricNames("cv_", "test_") {
 		keys = append(keys, k+"_std")

@@ -29,6 +29,7 @@ func newSweepCmd(e *env) *cobra.Command {
 		"workbench sweep --data moons --grid lr=1e-3,1e-2,1e-1 --grid 'layers=8;16,16' --epochs 50",
 		"workbench sweep --data breast-cancer --scale standard --random l2=log:1e-6:1e-2 --random lr=log:1e-4:1e-1 --trials 12 --prune",
 		"workbench sweep --spec run.json --seeds 5            # the variance over 5 training seeds, one split",
+		"workbench sweep --data credit --cost-fn 10 --grid lr=1e-3,1e-2 --objective val_cost   # the cheapest first",
 		"workbench sweep --file sweep.toml --parallel 2 --json",
 		"workbench sweep show sweep-20261128-190000-abcdef",
 	)
@@ -115,7 +116,7 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 	trials := fs.Int("trials", 0, "random search: how many samples")
 	seeds := fs.Int("seeds", 0, "repeat every configuration over this many seeds (0 = once)")
 	parallel := fs.Int("parallel", 0, "trials trained at once (0 = the number of cores)")
-	objective := fs.String("objective", "", "rank trials by this metric's best value (default val_accuracy, or val_r2 for regression)")
+	objective := fs.String("objective", "", "rank trials by this `metric` at their best epoch (default val_accuracy, or val_r2 for regression; val_loss and val_cost, the expected cost with --cost-fn/--cost-fp, rank lowest first)")
 	prune := fs.Bool("prune", false, "median stopping: stop a trial that falls below the median of earlier trials")
 	warmup := fs.Int("prune-warmup", 5, "epochs before pruning may stop a trial")
 	sweepSeed := fs.Uint64("sweep-seed", 1, "seed of the random search")
@@ -159,7 +160,7 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 				}
 			}
 		}
-		base, _, err := resolveRun(e, sf)
+		base, data, err := resolveRun(e, sf)
 		if err != nil {
 			if fileBase && errors.As(err, new(usageError)) {
 				return fileErr(fmt.Errorf("base: %v", err))
@@ -227,6 +228,14 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 			}
 		}
 		if _, err := sweeps.Expand(spec); err != nil {
+			if fileOnly {
+				return fileErr(errors.New(strings.TrimPrefix(err.Error(), "sweep: ")))
+			}
+			return usageError{err.Error()}
+		}
+		// An objective no trial computes (val_cost without costs) is
+		// refused before a trial trains or is queued.
+		if _, err := sweeps.CheckObjective(spec, data.Task()); err != nil {
 			if fileOnly {
 				return fileErr(errors.New(strings.TrimPrefix(err.Error(), "sweep: ")))
 			}

@@ -23,6 +23,7 @@ func newTrainCmd(e *env) *cobra.Command {
 			"workbench train --data mydata.csv --target label --missing impute --json",
 			"workbench train --spec run.json --lr 0.01 --print-spec",
 			"workbench train --data credit --cost-fp 1 --cost-fn 5      # bad is positive; threshold tuned on validation",
+			"workbench train --data credit --cost-fn 10 --monitor val_cost --patience 30   # keep the cheapest epoch",
 			"workbench train --data breast-cancer --scale standard --layers 16 --seeds 5 --ensemble",
 		),
 		Args: noArgs,

@@ -76,8 +76,9 @@ func checkDataName(v string) error {
 }
 
 // metricNames lists every metric name a rule, monitor or filter may use:
-// val_ and test_ of each task's metrics, and the two tracked on the
-// training split.
+// val_ and test_ of each task's metrics and of the expected cost (a binary
+// run with a cost matrix computes it), and the two tracked on the training
+// split.
 func metricNames(prefixes ...string) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -98,6 +99,7 @@ func metricNames(prefixes ...string) []string {
 				add(p + m)
 			}
 		}
+		add(p + trainer.CostMetric)
 	}
 	return out
 }

@@ -112,6 +112,7 @@ type kerasPrinter struct {
 	verbose bool
 
 	key     string        // the task's key metric
+	cost    bool          // val_cost picks the best epoch: the line shows it
 	showLR  bool          // the schedule changes the rate
 	folds   int           // a cross-validated run's folds, else 0
 	elapsed time.Duration // at the end of the previous epoch
@@ -122,6 +123,7 @@ func (p *kerasPrinter) print(ev trainer.Event) {
 	switch e := ev.(type) {
 	case trainer.StartEvent:
 		p.key = trainer.KeyMetric(e.Task)
+		p.cost = e.Spec.BestMonitor() == trainer.CostMonitor
 		p.showLR = e.Spec.Schedule.Name != "" && e.Spec.Schedule.Name != "constant"
 		p.folds = e.Spec.CV
 		fmt.Fprintf(p.w, "run %s: %s on %s (%s), %d train / %d val / %d test rows\n",
@@ -198,6 +200,9 @@ func (p *kerasPrinter) epochLine(e trainer.EpochEvent) string {
 	add(p.key, e.Train, p.key, 3)
 	add("val_loss", e.Val, "loss", 1)
 	add("val_"+p.key, e.Val, p.key, 2)
+	if p.cost {
+		add(trainer.CostMonitor, e.Val, trainer.CostMetric, 1)
+	}
 	if p.showLR {
 		parts = append(parts, part{"lr: " + numfmt.Short(e.LR), 4})
 	}

@@ -15,7 +15,10 @@
 // trial is a K-fold run and its objective is the mean over the K folds,
 // at the best epoch of that mean curve among those every fold reached
 // (as xgboost.cv picks its best iteration); median and ASHA pruning judge
-// the same fold-mean curve, epoch by epoch.
+// the same fold-mean curve, epoch by epoch. The direction follows the
+// metric: val_loss and val_cost (the expected misclassification cost, which
+// every trial must have a cost matrix for; CheckObjective) rank lowest
+// first, the rest highest first.
 //
 // It sits between sessions and the UI: it imports trainer, datasets and
 // sessions, and nothing imports it but tui and main.

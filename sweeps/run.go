@@ -64,6 +64,57 @@ func objectiveFor(s Spec, task datasets.Task) (string, error) {
 	return obj, nil
 }
 
+// CheckObjective resolves s's objective against the data's task and
+// checks that every trial computes it: val_cost needs a cost matrix in
+// each trial (the base's, or one the trial's values set). It returns the
+// objective's name.
+func CheckObjective(s Spec, task datasets.Task) (string, error) {
+	obj, err := objectiveFor(s, task)
+	if err != nil {
+		return "", err
+	}
+	if m, _ := trainer.ParseMonitor(obj); m.Metric != trainer.CostMetric {
+		return obj, nil // every trial computes it: no need to expand
+	}
+	trials, err := Expand(s)
+	if err != nil {
+		return "", err
+	}
+	return obj, checkTrialsObjective(obj, trials)
+}
+
+// checkTrialsObjective refuses an objective a trial does not compute;
+// when none does, it names the objective rather than the first trial.
+func checkTrialsObjective(obj string, trials []Trial) error {
+	var first error
+	bad := 0
+	for _, t := range trials {
+		if err := t.Spec.CheckCost(obj); err != nil {
+			if bad++; first == nil {
+				first = fmt.Errorf("sweep: trial %d: objective %v", t.Index+1, err)
+			}
+		}
+	}
+	if bad > 0 && bad == len(trials) {
+		return fmt.Errorf("sweep: objective %v", trials[0].Spec.CheckCost(obj))
+	}
+	return first
+}
+
+// trialCheck checks a trial's spec against the data's task and the
+// objective, as Run does before it trains one.
+func trialCheck(task datasets.Task, obj string) func(trainer.Spec) error {
+	return func(sp trainer.Spec) error {
+		if err := sp.CheckTask(task); err != nil {
+			return err
+		}
+		if err := sp.CheckCost(obj); err != nil {
+			return fmt.Errorf("objective %v", err)
+		}
+		return nil
+	}
+}
+
 // dataCache builds each distinct data spec once; trials share it read-only.
 type dataCache struct {
 	mu sync.Mutex
@@ -99,15 +150,18 @@ func Run(ctx context.Context, store sessions.Store, s Spec, o Options) (*Result,
 	if err != nil {
 		return nil, err
 	}
-	check := func(sp trainer.Spec) error { return sp.CheckTask(first.Task()) }
+	obj, err := objectiveFor(s, first.Task())
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTrialsObjective(obj, trials); err != nil {
+		return nil, err
+	}
+	check := trialCheck(first.Task(), obj)
 	for _, t := range trials {
 		if err := check(t.Spec); err != nil {
 			return nil, fmt.Errorf("sweep: trial %d: %v", t.Index+1, err)
 		}
-	}
-	obj, err := objectiveFor(s, first.Task())
-	if err != nil {
-		return nil, err
 	}
 	lower := trainer.LowerIsBetter(obj)
 	cfg, _ := json.Marshal(s)

@@ -36,14 +36,18 @@ func Prepare(s Spec) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range trials {
-		if err := t.Spec.CheckTask(first.Task()); err != nil {
-			return nil, fmt.Errorf("sweep: trial %d: %v", t.Index+1, err)
-		}
-	}
 	obj, err := objectiveFor(s, first.Task())
 	if err != nil {
 		return nil, err
+	}
+	if err := checkTrialsObjective(obj, trials); err != nil {
+		return nil, err
+	}
+	check := trialCheck(first.Task(), obj)
+	for _, t := range trials {
+		if err := check(t.Spec); err != nil {
+			return nil, fmt.Errorf("sweep: trial %d: %v", t.Index+1, err)
+		}
 	}
 	return &Plan{Trials: trials, Budget: s.budget(len(trials)), Objective: obj, Lower: trainer.LowerIsBetter(obj)}, nil
 }

@@ -24,8 +24,9 @@ type Spec struct {
 	// Seeds repeats every configuration over this many seeds (base seed,
 	// base seed + 1, …) to show the variance. 0 or 1 means once.
 	Seeds int `json:"seeds,omitempty"`
-	// Objective is the metric trials are ranked by, by its best value over
-	// the epochs, e.g. val_accuracy; empty means the task's key metric.
+	// Objective is the metric trials are ranked by, at each trial's best
+	// epoch, e.g. val_accuracy or, lowest first, val_cost (which needs a
+	// cost matrix in every trial); empty means the task's key metric.
 	Objective string `json:"objective,omitempty"`
 	// Prune turns on median stopping after PruneWarmup epochs.
 	Prune       bool `json:"prune,omitempty"`

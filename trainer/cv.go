@@ -107,12 +107,8 @@ func aggregateCV(ctx context.Context, cancel context.CancelFunc, h *Handle, box 
 		DataHash: data.Hash, Started: start.UTC(),
 	})
 	mon := spec.BestMonitor()
-	lower := LowerIsBetter(mon)
+	best := newBestTracker(mon, spec.EarlyStop.MinDelta)
 	fin := FinishedEvent{ID: h.ID, Status: StatusDone, Monitor: mon}
-	bestVal := math.Inf(1)
-	if !lower {
-		bestVal = math.Inf(-1)
-	}
 	st := make([]foldState, k)
 	var paused time.Duration
 	var haltedAt time.Time
@@ -197,9 +193,8 @@ func aggregateCV(ctx context.Context, cancel context.CancelFunc, h *Handle, box 
 			// fold stopped early the mean is over the others, so such an
 			// epoch can be neither the best (whose metrics a sweep ranks
 			// trials by) nor a pruner's report.
-			cur := pick(mon, ev.Train, ev.Val)
-			if whole && ((lower && cur < bestVal-spec.EarlyStop.MinDelta) || (!lower && cur > bestVal+spec.EarlyStop.MinDelta) || fin.BestEpoch == 0) {
-				bestVal, fin.BestEpoch, fin.Best, ev.Best = cur, sent, ev.Val, true
+			if whole && best.observe(sent, pick(mon, ev.Train, ev.Val)) {
+				fin.BestEpoch, fin.Best, ev.Best = sent, ev.Val, true
 			}
 			fin.Epochs = sent
 			box.push(ev)

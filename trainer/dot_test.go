@@ -3,26 +3,26 @@ package trainer
 import (
 	"fmt"
 	"math"
-	"math/big"
 	"math/rand/v2"
 	"testing"
 )
 
 // fmaT is the fused multiply-add a·b + c rounded once to T: math.FMA for
-// float64; for float32 the exact sum in a big.Float, rounded to nearest
-// even (math.FMA in float64 and a conversion would round twice).
+// float64. For float32, a·b is exact in float64 and TwoSum gives the
+// float64 sum's error exactly; rounding that sum to odd (its last bit set
+// when inexact) and then to float32 rounds once, as the hardware does
+// (math.FMA in float64 and a conversion would round twice).
 func fmaT[T float](a, b, c T) T {
 	if !is32[T]() {
 		return T(math.FMA(float64(a), float64(b), float64(c)))
 	}
-	if a == 0 || b == 0 {
-		return a*b + c // signed zeros as the hardware gives them
+	x, y := float64(a)*float64(b), float64(c)
+	s := x + y
+	bv := s - x
+	if e := (x - (s - bv)) + (y - bv); e != 0 && math.Float64bits(s)&1 == 0 {
+		s = math.Nextafter(s, math.Copysign(math.Inf(1), e))
 	}
-	x := new(big.Float).SetPrec(600).SetFloat64(float64(a))
-	x.Mul(x, new(big.Float).SetFloat64(float64(b)))
-	x.Add(x, new(big.Float).SetFloat64(float64(c)))
-	f, _ := x.Float32()
-	return T(f)
+	return T(float32(s))
 }
 
 // dotRef is one element of a dot tile in the kernel's order: lane l sums
@@ -142,6 +142,62 @@ func testTransposeRows[T float](t *testing.T) {
 				}
 				if got[rows*cols] != 42 {
 					t.Fatalf("%d×%d: wrote past the end", rows, cols)
+				}
+			}
+		}
+	}
+}
+
+// TestTNHeadMatchesReference: a head's weight gradient by gemmTNHead gives
+// every element the tiles' bits (the sum over the batch in order by fused
+// multiply-adds from zero), on 1 to 7 outputs, fan-ins that leave a block
+// narrower than a tile, row ranges that start and end anywhere, batches
+// long enough for the wide tiles and past kChunk, and accumulation.
+func TestTNHeadMatchesReference(t *testing.T) {
+	if nw, _ := tileCols[float64](); nw == 0 {
+		t.Skip("no register tiles on this machine")
+	}
+	t.Run("float64", func(t *testing.T) { testTNHead[float64](t) })
+	t.Run("float32", func(t *testing.T) { testTNHead[float32](t) })
+}
+
+func testTNHead[T float](t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, m := range []int{5, 128, 300} {
+		for _, k := range []int{32, 57, 256} {
+			for n := 1; n <= 7; n++ {
+				if !tnHead[T](m, k, n) {
+					t.Fatalf("m %d k %d n %d: not a head product", m, k, n)
+				}
+				for _, span := range [][2]int{{0, k}, {3, k - 5}, {k / 2, k}} {
+					for _, accumulate := range []bool{false, true} {
+						a, b := randVecT[T](r, m*k), randVecT[T](r, m*n)
+						c := randVecT[T](r, k*n)
+						before := append([]T(nil), c...)
+						lo, hi := span[0], span[1]
+						gemmTNRows(c, a, b, m, k, n, lo, hi, accumulate)
+						for p := range k {
+							for j := range n {
+								got := c[p*n+j]
+								if p < lo || p >= hi {
+									if got != before[p*n+j] {
+										t.Fatalf("m %d k %d n %d: row %d outside [%d,%d) changed", m, k, n, p, lo, hi)
+									}
+									continue
+								}
+								var want T
+								for i := range m {
+									want = fmaT(a[i*k+p], b[i*n+j], want)
+								}
+								if accumulate {
+									want += before[p*n+j]
+								}
+								if got != want {
+									t.Fatalf("m %d k %d n %d [%d,%d) acc=%v: C[%d,%d] = %v, want %v", m, k, n, lo, hi, accumulate, p, j, got, want)
+								}
+							}
+						}
+					}
 				}
 			}
 		}

@@ -89,6 +89,32 @@ func (r *runner) fillRow(i int, y float64) {
 	}
 }
 
+// lossBatch is a training batch whose loss the workers take, each on its
+// rows as its forward pass ends (forwardGatherLoss): the gradient's rows
+// into g, each element's term of the sum into terms, which sum then adds
+// in element order, so the loss has Eval's bits for any number of workers.
+type lossBatch struct {
+	rl    rowLoss
+	fn    func(logits []float64, lo, hi int) // rows, bound once
+	g, t  []float64
+	terms []float64
+	n, k  int
+}
+
+// rows takes the loss of rows [lo, hi).
+func (b *lossBatch) rows(logits []float64, lo, hi int) {
+	b.rl.evalRows(b.g, logits, b.t, b.terms, b.n, b.k, lo, hi)
+}
+
+// sum returns the batch's mean loss from the terms.
+func (b *lossBatch) sum() float64 {
+	s := 0.0
+	for _, v := range b.terms[:b.n*b.k] {
+		s += v
+	}
+	return b.rl.mean(s, b.n, b.k)
+}
+
 // batchLoss is the loss of a training batch. With class weights each
 // row's loss and gradient are scaled by its class's weight and the sum is
 // divided by the batch size, as Keras's class_weight does. It allocates

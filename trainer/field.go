@@ -93,6 +93,18 @@ type Field struct {
 	// get and set replace the generic ones for fields with their own text.
 	get func(s *Spec) string
 	set func(s *Spec, text string) error
+	// moreSteps returns steps that apply only to some specs, after Steps:
+	// early stopping's val_cost when the spec has a cost matrix.
+	moreSteps func(s *Spec) []string
+}
+
+// StepsFor returns the values ←/→ move through in Setup for s: Steps, and
+// those that apply to s alone (val_cost for a spec with a cost matrix).
+func (f *Field) StepsFor(s *Spec) []string {
+	if f.moreSteps == nil {
+		return f.Steps
+	}
+	return append(append([]string(nil), f.Steps...), f.moreSteps(s)...)
 }
 
 // Applies reports whether the field matters for s: β₁ only for adam and

@@ -78,6 +78,14 @@ func isSynthetic(s *Spec) bool {
 	return false
 }
 
+// costMonitorStep offers val_cost to a spec with a cost matrix.
+func costMonitorStep(s *Spec) []string {
+	if s.Decision.HasCosts() {
+		return []string{CostMonitor}
+	}
+	return nil
+}
+
 func checkMonitor(v string) error {
 	_, err := ParseMonitor(v)
 	return err
@@ -265,14 +273,16 @@ var fields = []Field{
 		Usage: "early stopping: `epochs` without improvement (0 = off)", Steps: patSteps,
 		ref: func(s *Spec, _ int) any { return &s.EarlyStop.Patience }},
 	{Path: "early_stop.monitor", Flag: "monitor", Label: "early stop monitor", Section: "Stopping", Kind: KindString, Empty: "val_loss",
-		Usage: "early stopping `metric` (default val_loss)", Hint: "val_loss, val_accuracy, …", check: checkMonitor,
-		Steps: []string{"val_loss", "val_accuracy", "val_auc", "val_f1", "val_r2", "train_loss"},
-		ref:   func(s *Spec, _ int) any { return &s.EarlyStop.Monitor }},
+		Usage: "early stopping `metric`, which also picks the kept epoch (default val_loss; val_cost, the expected cost per row, needs --cost-fn or --cost-fp)",
+		Hint:  "val_loss, val_accuracy, …; val_cost with costs", check: checkMonitor,
+		Steps:     []string{"val_loss", "val_accuracy", "val_auc", "val_f1", "val_r2", "train_loss"},
+		moreSteps: costMonitorStep,
+		ref:       func(s *Spec, _ int) any { return &s.EarlyStop.Monitor }},
 	{Path: "early_stop.min_delta", Flag: "min-delta", Label: "early stop min delta", Section: "Stopping", Kind: KindFloat, Max: 1e9, Hidden: true,
 		Usage: "early stopping: the smallest change that counts as an improvement",
 		ref:   func(s *Spec, _ int) any { return &s.EarlyStop.MinDelta }},
 	{Path: "target", Flag: "until", Label: "stop when", Section: "Stopping", Kind: KindString, NoSweep: true, check: checkRule,
-		Usage: "stop once a `rule` holds, e.g. val_accuracy>=0.99", Hint: "e.g. val_accuracy>=0.99; empty = off",
+		Usage: "stop once a `rule` holds, e.g. val_accuracy>=0.99 or, with costs, val_cost<=0.4", Hint: "e.g. val_accuracy>=0.99; empty = off",
 		Steps: []string{"", "val_accuracy>=0.9", "val_accuracy>=0.95", "val_accuracy>=0.99", "val_loss<=0.1", "val_r2>=0.9"},
 		ref:   func(s *Spec, _ int) any { return &s.Target }},
 	{Path: "seed", Flag: "seed", Label: "seed", Section: "Stopping", Kind: KindInt, Max: math.MaxUint64,

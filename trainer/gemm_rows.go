@@ -178,6 +178,10 @@ func gemmTNRows[T float](c, a, b []T, m, k, n, lo, hi int, accumulate bool) {
 
 // gemmTNRowsP is gemmTNRows with B's wide strips packed in bp (or nil).
 func gemmTNRowsP[T float](c, a, b, bp []T, m, k, n, lo, hi int, accumulate bool) {
+	if tnHead[T](m, k, n) {
+		gemmTNHead(c, a, b, m, k, n, lo, hi, accumulate)
+		return
+	}
 	if nw := tileWidth[T](n); nw > 0 && m > 0 {
 		nT := n - n%nw
 		t0 := (lo + 3) &^ 3

@@ -23,7 +23,7 @@ func (r *runner) run(ctx context.Context) {
 	})
 
 	mon := r.spec.BestMonitor()
-	lower := LowerIsBetter(mon)
+	best := newBestTracker(mon, r.spec.EarlyStop.MinDelta)
 	var target *Target
 	if r.spec.Target != "" {
 		t, _ := ParseTarget(r.spec.Target)
@@ -31,12 +31,7 @@ func (r *runner) run(ctx context.Context) {
 	}
 
 	fin := FinishedEvent{ID: r.id, Status: StatusDone, Monitor: mon}
-	bestVal := math.Inf(1)
-	if !lower {
-		bestVal = math.Inf(-1)
-	}
 	var bestMetrics map[string]float64
-	wait := 0
 	haveLast := false
 	var trainTime time.Duration
 	samples := 0
@@ -124,20 +119,10 @@ loop:
 			fin.Epochs = epoch
 			break
 		}
-		cur := pick(mon, train, val)
-		improved := false
-		if lower {
-			improved = cur < bestVal-r.spec.EarlyStop.MinDelta
-		} else {
-			improved = cur > bestVal+r.spec.EarlyStop.MinDelta
-		}
-		if improved || fin.BestEpoch == 0 {
-			bestVal, fin.BestEpoch, wait = cur, epoch, 0
-			bestMetrics = val
+		improved := best.observe(epoch, pick(mon, train, val))
+		if improved {
+			fin.BestEpoch, bestMetrics = epoch, val
 			r.saveWeights(r.best)
-			improved = true
-		} else {
-			wait++
 		}
 		fin.Epochs = epoch
 		ev := EpochEvent{
@@ -161,13 +146,13 @@ loop:
 			fin.Reason = fmt.Sprintf("%s reached at epoch %d", target, epoch)
 			break
 		}
-		if r.spec.EarlyStop.Enabled() && wait >= r.spec.EarlyStop.Patience {
+		if best.exhausted(r.spec.EarlyStop.Patience) {
 			fin.Status = StatusEarlyStopped
 			epochs := "epochs"
-			if wait == 1 {
+			if best.wait == 1 {
 				epochs = "epoch"
 			}
-			fin.Reason = fmt.Sprintf("%s did not improve for %d %s; restored epoch %d", mon, wait, epochs, fin.BestEpoch)
+			fin.Reason = fmt.Sprintf("%s did not improve for %d %s; restored epoch %d", mon, best.wait, epochs, fin.BestEpoch)
 			break
 		}
 		if r.opt.Prune != nil && r.opt.Prune(epoch, val) {

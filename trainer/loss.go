@@ -96,35 +96,66 @@ var (
 	_ Loss = SoftmaxCE{}
 	_ Loss = MSE{}
 	_ Loss = Huber{}
+
+	_ rowLoss = BCE{}
+	_ rowLoss = SoftmaxCE{}
+	_ rowLoss = MSE{}
+	_ rowLoss = Huber{}
 )
+
+// rowLoss is a loss evaluated a block of rows at a time, so that the
+// workers can each take theirs (forwardGatherLoss) with the bits of Eval.
+// evalRows writes rows [lo, hi) of the gradient of the mean over n rows
+// (with grad set), stores each element's term of the sum in terms (when
+// set) and returns their sum in element order; mean turns the sum of all
+// n rows' terms, added in element order, into Eval's result.
+type rowLoss interface {
+	evalRows(grad, z, t, terms []float64, n, k, lo, hi int) float64
+	mean(sum float64, n, k int) float64
+}
 
 // BCE is binary cross-entropy on a sigmoid head, computed from logits as
 // max(z,0) − z·t + log(1+e^−|z|).
 type BCE struct{}
 
 func (BCE) Name() string { return "bce" }
-func (BCE) Eval(grad, z, t []float64, n, k int) float64 {
-	m := n * k
+func (l BCE) Eval(grad, z, t []float64, n, k int) float64 {
+	return l.mean(l.evalRows(grad, z, t, nil, n, k, 0, n), n, k)
+}
+
+func (BCE) mean(sum float64, n, k int) float64 { return sum * (1 / float64(n)) }
+
+func (BCE) evalRows(grad, z, t, terms []float64, n, k, lo, hi int) float64 {
 	sum := 0.0
 	inv := 1 / float64(n)
-	for i := 0; i < m; i++ {
+	for i := lo * k; i < hi*k; i++ {
 		v := z[i]
-		sum += math.Max(v, 0) - v*t[i] + math.Log1p(math.Exp(-math.Abs(v)))
+		term := math.Max(v, 0) - v*t[i] + math.Log1p(math.Exp(-math.Abs(v)))
+		sum += term
+		if terms != nil {
+			terms[i] = term
+		}
 		if grad != nil {
 			grad[i] = (sigmoid(v) - t[i]) * inv
 		}
 	}
-	return sum * inv
+	return sum
 }
 
 // SoftmaxCE is cross-entropy on a softmax head, computed with log-sum-exp.
 type SoftmaxCE struct{}
 
 func (SoftmaxCE) Name() string { return "ce" }
-func (SoftmaxCE) Eval(grad, z, t []float64, n, k int) float64 {
+func (l SoftmaxCE) Eval(grad, z, t []float64, n, k int) float64 {
+	return l.mean(l.evalRows(grad, z, t, nil, n, k, 0, n), n, k)
+}
+
+func (SoftmaxCE) mean(sum float64, n, k int) float64 { return sum * (1 / float64(n)) }
+
+func (SoftmaxCE) evalRows(grad, z, t, terms []float64, n, k, lo, hi int) float64 {
 	sum := 0.0
 	inv := 1 / float64(n)
-	for i := 0; i < n; i++ {
+	for i := lo; i < hi; i++ {
 		row, tr := z[i*k:(i+1)*k], t[i*k:(i+1)*k]
 		m := math.Inf(-1)
 		for _, v := range row {
@@ -137,7 +168,11 @@ func (SoftmaxCE) Eval(grad, z, t []float64, n, k int) float64 {
 		lse := m + math.Log(s)
 		tsum := 0.0
 		for j, v := range row {
-			sum += tr[j] * (lse - v)
+			term := tr[j] * (lse - v)
+			sum += term
+			if terms != nil {
+				terms[i*k+j] = term
+			}
 			tsum += tr[j]
 		}
 		if grad != nil {
@@ -147,7 +182,7 @@ func (SoftmaxCE) Eval(grad, z, t []float64, n, k int) float64 {
 			}
 		}
 	}
-	return sum * inv
+	return sum
 }
 
 // MSE is the mean squared error of the head's outputs, averaged over rows
@@ -157,21 +192,34 @@ type MSE struct{ Head Head }
 
 func (MSE) Name() string { return "mse" }
 func (l MSE) Eval(grad, z, t []float64, n, k int) float64 {
+	return l.mean(l.evalRows(grad, z, t, nil, n, k, 0, n), n, k)
+}
+
+func (MSE) mean(sum float64, n, k int) float64 { return sum * (1 / float64(n*k)) }
+
+func (l MSE) evalRows(grad, z, t, terms []float64, n, k, lo, hi int) float64 {
 	inv := 1 / float64(n*k)
 	sum := 0.0
+	add := func(i int, term float64) {
+		sum += term
+		if terms != nil {
+			terms[i] = term
+		}
+	}
 	switch l.Head {
 	case HeadSigmoid:
-		for i, v := range z[:n*k] {
+		for i := lo * k; i < hi*k; i++ {
+			v := z[i]
 			p := sigmoid(v)
 			d := p - t[i]
-			sum += d * d
+			add(i, d*d)
 			if grad != nil {
 				grad[i] = 2 * d * p * (1 - p) * inv
 			}
 		}
 	case HeadSoftmax:
 		var pbuf [64]float64
-		for i := 0; i < n; i++ {
+		for i := lo; i < hi; i++ {
 			row, tr := z[i*k:(i+1)*k], t[i*k:(i+1)*k]
 			var p []float64
 			if k <= len(pbuf) {
@@ -183,7 +231,7 @@ func (l MSE) Eval(grad, z, t []float64, n, k int) float64 {
 			dot := 0.0
 			for j := range p {
 				d := p[j] - tr[j]
-				sum += d * d
+				add(i*k+j, d*d)
 				dot += 2 * d * inv * p[j]
 			}
 			if grad != nil {
@@ -194,15 +242,15 @@ func (l MSE) Eval(grad, z, t []float64, n, k int) float64 {
 			}
 		}
 	default:
-		for i, v := range z[:n*k] {
-			d := v - t[i]
-			sum += d * d
+		for i := lo * k; i < hi*k; i++ {
+			d := z[i] - t[i]
+			add(i, d*d)
 			if grad != nil {
 				grad[i] = 2 * d * inv
 			}
 		}
 	}
-	return sum * inv
+	return sum
 }
 
 // Huber is quadratic within Delta of the target and linear beyond it.
@@ -210,21 +258,32 @@ type Huber struct{ Delta float64 }
 
 func (Huber) Name() string { return "huber" }
 func (h Huber) Eval(grad, z, t []float64, n, k int) float64 {
+	return h.mean(h.evalRows(grad, z, t, nil, n, k, 0, n), n, k)
+}
+
+func (Huber) mean(sum float64, n, k int) float64 { return sum * (1 / float64(n*k)) }
+
+func (h Huber) evalRows(grad, z, t, terms []float64, n, k, lo, hi int) float64 {
 	inv := 1 / float64(n*k)
 	sum := 0.0
-	for i, v := range z[:n*k] {
-		d := v - t[i]
+	for i := lo * k; i < hi*k; i++ {
+		d := z[i] - t[i]
+		var term float64
 		if math.Abs(d) <= h.Delta {
-			sum += 0.5 * d * d
+			term = 0.5 * d * d
 			if grad != nil {
 				grad[i] = d * inv
 			}
 		} else {
-			sum += h.Delta * (math.Abs(d) - 0.5*h.Delta)
+			term = h.Delta * (math.Abs(d) - 0.5*h.Delta)
 			if grad != nil {
 				grad[i] = h.Delta * math.Copysign(1, d) * inv
 			}
 		}
+		sum += term
+		if terms != nil {
+			terms[i] = term
+		}
 	}
-	return sum * inv
+	return sum
 }

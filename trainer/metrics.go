@@ -70,6 +70,22 @@ var metricsByTask = map[datasets.Task][]string{
 // MetricNames returns the metrics computed for a task, loss first.
 func MetricNames(task datasets.Task) []string { return metricsByTask[task] }
 
+// CostMetric is the expected misclassification cost per row at the
+// decision rule's threshold. Only a binary run with a cost matrix
+// (DecisionSpec.HasCosts) computes it, on validation each epoch
+// (decideEpoch) and on validation and test at the end, so val_cost is a
+// monitor, a stopping rule's metric and a sweep's objective only for such
+// a spec (Spec.CheckCost); lower is better.
+const CostMetric = "cost"
+
+// CostMonitor is CostMetric on the validation split.
+const CostMonitor = "val_" + CostMetric
+
+// RuleMetrics returns the metrics a binary run's decision rule adds to
+// its task's: threshold, and with a cost matrix cost and cost_at_half.
+// Of them only cost can be monitored.
+func RuleMetrics() []string { return []string{"threshold", CostMetric, "cost_at_half"} }
+
 // KeyMetric returns the metric the UI charts for a task.
 func KeyMetric(task datasets.Task) string {
 	if task == datasets.Regression {
@@ -79,6 +95,9 @@ func KeyMetric(task datasets.Task) string {
 }
 
 func knownMetric(name string) bool {
+	if name == CostMetric {
+		return true
+	}
 	for _, ms := range metricsByTask {
 		for _, m := range ms {
 			if m == name {
@@ -90,6 +109,9 @@ func knownMetric(name string) bool {
 }
 
 func metricForTask(name string, task datasets.Task) bool {
+	if name == CostMetric {
+		return task == datasets.Binary
+	}
 	for _, m := range metricsByTask[task] {
 		if m == name {
 			return true
@@ -104,8 +126,8 @@ func LowerIsBetter(metric string) bool {
 	if m, err := parseMonitor(metric); err == nil {
 		metric = m.metric
 	} else {
-		// A metric no monitor takes (val_cost) is still lower-is-better:
-		// Compare starred the higher expected cost.
+		// A metric no monitor takes (val_cost_at_half) is still
+		// lower-is-better: Compare starred the higher expected cost.
 		metric = strings.TrimPrefix(strings.TrimPrefix(metric, "val_"), "train_")
 	}
 	return lowerIsBetter(metric)

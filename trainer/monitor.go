@@ -33,10 +33,25 @@ func ParseMetric(name string, task datasets.Task) (Monitor, error) {
 	if err != nil {
 		return m, err
 	}
+	if m.Metric == CostMetric && task != datasets.Binary {
+		return m, fmt.Errorf("%s is for binary tasks with a cost matrix, not %s (try %s)", name, task, strings.Join(MetricNames(task), ", "))
+	}
 	if !metricForTask(m.Metric, task) {
 		return m, fmt.Errorf("%s is not computed for %s tasks (try %s)", m.Metric, task, strings.Join(MetricNames(task), ", "))
 	}
 	return m, nil
+}
+
+// CheckCost returns an error when the metric name (val_cost) needs a
+// cost matrix and s has none: no epoch computes the cost, so
+// early stopping would keep the first epoch, a rule would never hold and
+// a sweep's trials would have no objective. Other names pass.
+func (s *Spec) CheckCost(name string) error {
+	m, err := parseMonitor(name)
+	if err != nil || m.metric != CostMetric || s.Decision.HasCosts() {
+		return nil
+	}
+	return fmt.Errorf("%s needs a cost matrix: set --cost-fn (the cost of a missed positive) and --cost-fp (of a false alarm)", name)
 }
 
 // ParseRule parses a stopping rule such as "val_accuracy>=0.97"; it is
@@ -124,6 +139,9 @@ func nearestMetric(name string, train bool) string {
 				all = append(all, m)
 			}
 		}
+	}
+	if !train {
+		all = append(all, CostMetric)
 	}
 	if name != "" {
 		for _, m := range all {

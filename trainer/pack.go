@@ -98,3 +98,70 @@ func gemmTNNarrow[T float](c, a, b, ct []T, m, k, n, lo, hi int) {
 	}
 	transpose(c[lo*n:hi*n], ct, n, w, 0, n)
 }
+
+// Weight gradients of heads. A layer narrower than a tile (a binary or
+// regression head, under 8 outputs) had its weight gradient Xᵀ·dZ from the
+// row kernel, a call per four batch rows and weight row: 128×256×1 took
+// 260 µs in float64. Its transpose dZᵀ·X is as wide as the fan-in, so the
+// tiles take it: tile row r sums dZ[i, j+r]·X[i, p] over the batch i in
+// order, by fused multiply-adds from zero, whichever rows and columns the
+// tile covers, so every element's bits are fixed by the product's shape.
+
+// tnHeadMinK is the smallest fan-in whose head gradients take the tiles.
+const tnHeadMinK = 32
+
+// tnHeadBlock is the most columns of dZᵀ·X a tile block computes: under
+// 64, so tileBlock never chunks the sum (the bits would depend on it).
+const tnHeadBlock = 48
+
+// tnHead reports whether C = Aᵀ·B (C k×n, A m×k, B m×n) goes through
+// gemmTNHead: narrower than any tile, a fan-in of tnHeadMinK or more, and
+// the machine's tiles.
+func tnHead[T float](m, k, n int) bool {
+	nw, _ := tileCols[T]()
+	return nw > 0 && tileWidth[T](n) == 0 && n >= 1 && k >= tnHeadMinK && m > 0
+}
+
+// gemmTNHead computes rows [lo, hi) of C = Aᵀ·B for a narrow n as columns
+// of Cᵀ = Bᵀ·A, up to tnHeadBlock at a time into a scratch block on the
+// stack: whole tiles, then the last few columns as one tile widened over
+// the columns before them (or after, at the start), which are computed
+// with the same bits and not stored. A tile takes rows jb..jb+3 of Cᵀ, the last four
+// overlapping when n is not a multiple of four; under four outputs, one
+// row a tile, its four rows reading the same column of B.
+func gemmTNHead[T float](c, a, b []T, m, k, n, lo, hi int, accumulate bool) {
+	nw, _ := tileCols[T]()
+	var ct [4 * 64]T
+	for p0, w := lo, 0; p0 < hi; p0 += w {
+		// Whole tiles while they fit, then the rest as one tile's width.
+		w = min(tnHeadBlock, hi-p0) / nw * nw
+		wt := w
+		if w == 0 {
+			w, wt = hi-p0, nw
+		}
+		s := min(p0, k-wt) // k ≥ tnHeadMinK ≥ nw
+		store := func(r, col int) {
+			for p := p0; p < p0+w; p++ {
+				if v := ct[r*64+p-s]; accumulate {
+					c[p*n+col] += v
+				} else {
+					c[p*n+col] = v
+				}
+			}
+		}
+		if n < 4 {
+			for j := range n {
+				tileBlock(ct[:], 64, b[j:], 0, n, a[s:], k, m, 0, 4, wt, false, nil, 0)
+				store(0, j)
+			}
+			continue
+		}
+		for j := 0; j < n; j += 4 {
+			jb := min(j, n-4)
+			tileBlock(ct[:], 64, b[jb:], 1, n, a[s:], k, m, 0, 4, wt, false, nil, 0)
+			for r := j - jb; r < 4; r++ {
+				store(r, jb+r)
+			}
+		}
+	}
+}

@@ -38,6 +38,12 @@ type engine interface {
 	// forwardGather is forward64 on rows idx of src, which x (len(idx)
 	// rows) receives on the way, where the network needs them in float64.
 	forwardGather(x, src []float64, idx []int, train bool, r *rand.Rand) []float64
+	// forwardGatherLoss is forwardGather that, where the workers take the
+	// batch's rows through the network, has each worker call loss on its
+	// rows of the logits as soon as they are out (so the loss is not a
+	// serial part of the step); done reports whether it did, for every
+	// row.
+	forwardGatherLoss(x, src []float64, idx []int, train bool, r *rand.Rand, loss func(logits []float64, lo, hi int)) (logits []float64, done bool)
 	// backward64 back-propagates dlogits through the last forward64.
 	backward64(dlogits []float64, n int, train bool)
 	// backwardUpdate is backward64 followed by opt's step at rate lr,
@@ -92,22 +98,27 @@ func (m *network[T]) forward64(x []float64, n int, train bool, r *rand.Rand) []f
 }
 
 func (m *network[T]) forwardGather(x, src []float64, idx []int, train bool, r *rand.Rand) []float64 {
+	logits, _ := m.forwardGatherLoss(x, src, idx, train, r, nil)
+	return logits
+}
+
+func (m *network[T]) forwardGatherLoss(x, src []float64, idx []int, train bool, r *rand.Rand, loss func(logits []float64, lo, hi int)) ([]float64, bool) {
 	n, d := len(idx), m.Inputs
 	if !m.rowsOK {
 		for i, j := range idx {
 			copy(x[i*d:(i+1)*d], src[j*d:(j+1)*d])
 		}
-		return m.forward64(x, n, train, r)
+		return m.forward64(x, n, train, r), false
 	}
-	m.rows.idx = idx
+	m.rows.idx, m.rows.loss = idx, loss
 	var out []T
 	if is32[T]() {
 		out = m.forwardRegion(m.x32[:n*d], src, n, train, r, false) // gathered into float32 directly
 	} else {
 		out = m.forwardRegion(fromF64(x[:n*d], m.x32), src, n, train, r, false)
 	}
-	m.rows.idx = nil
-	return toF64(out, m.logits)
+	m.rows.idx, m.rows.loss = nil, nil
+	return toF64(out, m.logits), loss != nil
 }
 
 func (m *network[T]) backward64(g []float64, n int, train bool) {

@@ -41,6 +41,11 @@ type rowState[T float] struct {
 	train  bool
 	opt    rangeOptimizer // updates each block after its gradient; or nil
 	wtNext bool           // the transposes of W are current for the backward pass
+	out    []T            // the last layer's output (forwardRegion)
+	// loss, when set, is called by each worker on its rows of the logits
+	// (float64, converted into network.logits for float32) after its
+	// forward pass (forwardGatherLoss).
+	loss func(logits []float64, lo, hi int)
 
 	fwd, bwd func(w, nw int)
 	next     atomic.Int32 // the update phase's next task (backwardBlock)
@@ -92,8 +97,9 @@ func (m *network[T]) forwardRegion(x []T, x64 []float64, n int, train bool, r *r
 			transposeRows(l.wt, l.W, l.In, l.Out, 0, l.In)
 		}
 	}
+	s.out = in
 	m.pool.region(m.regionWorkers(n), s.fwd)
-	s.x, s.x64 = nil, nil
+	s.x, s.x64, s.out = nil, nil, nil
 	s.wtNext = train
 	return in
 }
@@ -103,6 +109,19 @@ func (m *network[T]) forwardBlock(w, nw int) {
 	s := &m.rows
 	if lo, hi := share(s.n, w, nw, rowAlign); lo < hi {
 		m.forwardBlockRows(lo, hi)
+		if s.loss != nil {
+			k := m.Outputs
+			var logits []float64
+			if is32[T]() {
+				logits = m.logits[:s.n*k]
+				for i, v := range s.out[lo*k : hi*k] {
+					logits[lo*k+i] = float64(v)
+				}
+			} else {
+				logits = as64(s.out[:s.n*k]) // the output itself
+			}
+			s.loss(logits, lo, hi)
+		}
 	}
 	if s.train {
 		// The backward pass's transposed weights, while W stands still

@@ -209,6 +209,7 @@ type runner struct {
 
 	perm       []int
 	xb, tb, gb []float64 // batch inputs, targets, dlogits
+	lb         lossBatch // the batch the workers take the loss of (step)
 	evalOut    []float64
 	best, last []float64 // weight copies
 	ev         evalState // target scaling, class weights (evalrun.go)
@@ -274,6 +275,10 @@ func newRunner(spec Spec, data *datasets.Prepared, o Options) (*runner, error) {
 	r.xb = make([]float64, r.batch*d)
 	r.tb = make([]float64, r.batch*r.k)
 	r.gb = make([]float64, r.batch*r.k)
+	if rl, ok := r.loss.(rowLoss); ok {
+		r.lb = lossBatch{rl: rl, terms: make([]float64, r.batch*r.k)}
+		r.lb.fn = r.lb.rows // bound once: no allocation per step
+	}
 	r.evalOut = make([]float64, max(data.Val.N, data.Test.N)*r.k)
 	r.best = make([]float64, m.weightLen())
 	r.last = make([]float64, m.weightLen())
@@ -308,17 +313,27 @@ func (r *runner) step(lo, hi int, lr float64) (loss float64, correct int) {
 	}
 	x, t, g := r.xb[:n*d], r.tb[:n*k], r.gb[:n*k]
 	var logits []float64
-	if r.aug == nil {
-		// The workers gather their own rows.
+	fused := false
+	switch {
+	case r.aug == nil && r.lb.rl != nil && r.ev.cw == nil:
+		// The workers gather their own rows, and take their loss.
+		r.lb.g, r.lb.t, r.lb.n, r.lb.k = g, t, n, k
+		logits, fused = r.model.forwardGatherLoss(x, tr.X, r.perm[lo:hi], true, r.dropRng, r.lb.fn)
+		r.lb.g, r.lb.t = nil, nil
+	case r.aug == nil:
 		logits = r.model.forwardGather(x, tr.X, r.perm[lo:hi], true, r.dropRng)
-	} else {
+	default:
 		for i, j := range r.perm[lo:hi] {
 			copy(x[i*d:(i+1)*d], tr.X[j*d:(j+1)*d])
 		}
 		r.aug.Apply(x, t, n, d, k)
 		logits = r.model.forward64(x, n, true, r.dropRng)
 	}
-	loss = r.batchLoss(g, logits, t, n, k)
+	if fused {
+		loss = r.lb.sum()
+	} else {
+		loss = r.batchLoss(g, logits, t, n, k)
+	}
 	if r.task.IsClassification() {
 		correct = countCorrect(logits, t, n, k)
 	}

@@ -104,7 +104,8 @@ func DefaultSchedule(name string) ScheduleSpec {
 
 // EarlyStopSpec stops training when Monitor has not improved by MinDelta
 // for Patience epochs, and restores the best epoch's weights. Patience 0
-// turns it off.
+// turns it off. Monitor is a metric with its split, val_loss when empty;
+// val_cost (CostMonitor) needs a cost matrix in Decision.
 type EarlyStopSpec struct {
 	Monitor  string  `json:"monitor,omitempty"`
 	Patience int     `json:"patience,omitempty"`

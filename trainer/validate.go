@@ -33,5 +33,28 @@ func (s *Spec) Validate() error {
 	if s.Schedule.Name == "cosine" && s.Epochs == 0 {
 		return fmt.Errorf("schedule.name: cosine anneals over the epoch limit, and epochs is 0 (no limit): set epochs or pick another schedule")
 	}
+	if err := s.checkCostMetrics(); err != nil {
+		return err
+	}
 	return s.validateEval()
+}
+
+// checkCostMetrics refuses val_cost in a field that names a metric
+// (early stopping's monitor, the plateau schedule's, the stopping rule)
+// when the spec has no cost matrix to compute it.
+func (s *Spec) checkCostMetrics() error {
+	rule := ""
+	if t, err := ParseTarget(s.Target); err == nil {
+		rule = t.Metric
+	}
+	for _, c := range [...]struct{ field, metric string }{
+		{"early_stop.monitor", s.EarlyStop.Monitor},
+		{"schedule.monitor", s.Schedule.Monitor},
+		{"target", rule},
+	} {
+		if err := s.CheckCost(c.metric); err != nil {
+			return &FieldError{Field: c.field, Reason: err.Error()}
+		}
+	}
+	return nil
 }

@@ -39,7 +39,7 @@ func buildFields(spec *trainer.Spec) []field {
 	for i := 0; i < len(rows); i++ {
 		if !rows[i].PerLayer {
 			if rows[i].Shown(spec) {
-				fs = append(fs, formField(&rows[i], -1))
+				fs = append(fs, formField(&rows[i], -1, spec))
 			}
 			continue
 		}
@@ -50,7 +50,7 @@ func buildFields(spec *trainer.Spec) []field {
 		for l := range spec.Model.Hidden {
 			for k := i; k < j; k++ {
 				if rows[k].Shown(spec) {
-					fs = append(fs, formField(&rows[k], l))
+					fs = append(fs, formField(&rows[k], l, spec))
 				}
 			}
 		}
@@ -85,10 +85,11 @@ func sweepHint(r *trainer.Field) string {
 	return h + " (empty: no sweep)"
 }
 
-// formField makes the form's line for a registry row; booleans read on
-// and off, and a zero with a word of its own (epochs' ∞) shows the word.
-func formField(r *trainer.Field, layer int) field {
-	f := field{key: r.Path, section: r.Section, label: r.Label, hint: r.RangeHint(), steps: r.Steps, layer: layer}
+// formField makes the form's line for a registry row in spec; booleans
+// read on and off, and a zero with a word of its own (epochs' ∞) shows the
+// word. Its steps are the row's for spec (val_cost with a cost matrix).
+func formField(r *trainer.Field, layer int, spec *trainer.Spec) field {
+	f := field{key: r.Path, section: r.Section, label: r.Label, hint: r.RangeHint(), steps: r.StepsFor(spec), layer: layer}
 	if layer >= 0 {
 		f.key = strings.Replace(r.Path, "[]", fmt.Sprintf("[%d]", layer), 1)
 		f.section = fmt.Sprintf("%s %d", r.Section, layer+1)

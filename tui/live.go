@@ -35,6 +35,9 @@ type liveRun struct {
 	key    string // the key metric, such as accuracy or r2
 	sweep  string // the sweep this run is a trial of, if any
 	trial  string // the trial's name within its sweep
+	// rank is the validation metric its sweep ranks it by (the
+	// objective, such as cost), or "" for key.
+	rank string
 
 	start     trainer.StartEvent
 	status    trainer.Status
@@ -146,11 +149,32 @@ func (r *liveRun) boundaryCmd(w, h int) tea.Cmd {
 	return computeBoundary(r.id, r.plane, snap, w, h)
 }
 
+// rankMetric is the validation metric trials are ranked and starred by:
+// the sweep's objective, else the key metric.
+func (r *liveRun) rankMetric() string {
+	if r.rank != "" {
+		return r.rank
+	}
+	return r.key
+}
+
+// objectiveMetric is the validation metric a sweep's objective names
+// (cost for val_cost), or "" for the key metric: the default, or a
+// train_ objective, which the live views do not keep.
+func objectiveMetric(objective string) string {
+	m, err := trainer.ParseMonitor(objective)
+	if err != nil || m.Split != "val" {
+		return ""
+	}
+	return m.Metric
+}
+
 // startSweep runs a sweep on its own goroutine. Each trial that starts is
 // delivered on the returned channel as a sweepTrialMsg, and the end as a
 // sweepDoneMsg, after which the channel closes. ctx cancels the sweep.
 func startSweep(ctx context.Context, spec sweeps.Spec, store sessions.Store) tea.Cmd {
 	ch := make(chan tea.Msg, 16)
+	rank := objectiveMetric(spec.Objective)
 	go func() {
 		defer close(ch)
 		var sweepID string
@@ -159,7 +183,7 @@ func startSweep(ctx context.Context, spec sweeps.Spec, store sessions.Store) tea
 			OnTrialStart: func(t sweeps.Trial, id string, h *trainer.Handle, data *datasets.Prepared, events *trainer.EventQueue) {
 				pl := newPlane(data)
 				r := &liveRun{id: id, spec: t.Spec, handle: h, queue: events, data: data, plane: pl,
-					key: trainer.KeyMetric(data.Task()), status: trainer.StatusRunning, sweep: sweepID, trial: t.Spec.Name}
+					key: trainer.KeyMetric(data.Task()), rank: rank, status: trainer.StatusRunning, sweep: sweepID, trial: t.Spec.Name}
 				ch <- sweepTrialMsg{run: r, ch: ch}
 			},
 		}

@@ -56,11 +56,14 @@ func TestPresetStatusSaysEdited(t *testing.T) {
 func seekField(t *testing.T, a *App, key string) {
 	t.Helper()
 	a.setupScreen().cursor = 0
-	for a.setupScreen().current() == nil || a.setupScreen().current().key != key {
-		press(a, "down")
-		if a.setupScreen().cursor >= len(a.setupScreen().fields) {
+	for {
+		if f := a.setupScreen().current(); f != nil && f.key == key {
+			return
+		}
+		if a.setupScreen().cursor >= len(a.setupScreen().fields) { // the last field is found too
 			t.Fatalf("no field %s", key)
 		}
+		press(a, "down")
 	}
 }
 

@@ -11,8 +11,9 @@ import (
 
 // runMetrics are the metrics the Runs table's BEST VAL and TEST columns
 // cycle through (m): "" is each run's key metric (accuracy or R²), then
-// the metrics that judge imbalanced classes and probabilities.
-var runMetrics = []string{"", "balanced_accuracy", "mcc", "pr_auc", "auc", "f1", "brier", "ece", "loss", "r2", "mae", "rmse"}
+// the metrics that judge imbalanced classes and probabilities, and the
+// expected cost of runs with a cost matrix.
+var runMetrics = []string{"", "balanced_accuracy", "mcc", "pr_auc", "auc", "f1", "brier", "ece", trainer.CostMetric, "loss", "r2", "mae", "rmse"}
 
 // nextRunMetric returns the metric after cur in runMetrics.
 func nextRunMetric(cur string) string {

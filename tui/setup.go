@@ -27,9 +27,12 @@ type setupModel struct {
 	typed   map[string]string // field key → the invalid text typed
 	sweep   map[string]string // field key → values to sweep, as typed
 	sweepIn bool              // the input edits sweep values
-	preset  int
-	applied *appliedPreset // the preset in the form, or nil (presets.go)
-	lrf     lrFinder       // f and F (lrfind.go)
+	// objective ranks a marked sweep's trials (setup_objective.go); ""
+	// is the task's key metric.
+	objective string
+	preset    int
+	applied   *appliedPreset // the preset in the form, or nil (presets.go)
+	lrf       lrFinder       // f and F (lrfind.go)
 
 	table   *datasets.Table
 	dataKey string
@@ -94,12 +97,18 @@ func newSetup(st *Styles) setupModel {
 func (m *setupModel) setSpec(s trainer.Spec) {
 	m.spec = s.Clone()
 	m.invalid, m.typed, m.sweep = map[string]string{}, map[string]string{}, map[string]string{}
-	m.pending, m.applied = "", nil
+	m.pending, m.applied, m.objective = "", nil, ""
 	m.rebuild()
 }
 
 func (m *setupModel) rebuild() {
 	m.fields = buildFields(&m.spec)
+	if len(m.sweep) > 0 {
+		m.fields = append(m.fields, m.objectiveField())
+	} else {
+		delete(m.invalid, objectiveKey)
+		delete(m.typed, objectiveKey)
+	}
 	m.columnSteps()
 	m.cursor = min(m.cursor, len(m.fields))
 }
@@ -261,11 +270,11 @@ func (m setupModel) updateEditing(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 // not parse.
 func (m *setupModel) commit(f *field, v string) tea.Cmd {
 	key, label := f.key, f.label
-	if _, bad := m.invalid[key]; !bad && v == f.get(&m.spec) {
+	if _, bad := m.invalid[key]; !bad && v == m.value(f) {
 		return nil // unchanged (an effective default such as "tuned" is not typed back)
 	}
 	before, _ := m.params()
-	if err := f.set(&m.spec, v); err != nil {
+	if err := m.assign(f, v); err != nil {
 		m.invalid[key], m.typed[key] = err.Error(), v
 		return nil
 	}
@@ -284,7 +293,7 @@ func (m *setupModel) commit(f *field, v string) tea.Cmd {
 	if wasBad && warn == nil {
 		// A line such as "fix learning rate first: not a number" stayed
 		// after the value was fixed.
-		text := label + " = " + f.get(&m.spec)
+		text := label + " = " + m.value(f)
 		warn = func() tea.Msg { return statusMsg{text: text} }
 	}
 	return tea.Batch(m.loadDataset(), warn)
@@ -310,7 +319,7 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		if key.Matches(msg, k.Left) {
 			dir = -1
 		}
-		cur := f.get(&m.spec)
+		cur := m.value(f)
 		if f.key == "data.name" && m.pending != "" {
 			cur = m.pending
 		}
@@ -337,7 +346,7 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		case m.typed[f.key] != "":
 			return m, m.startEdit(m.typed[f.key])
 		default:
-			return m, m.startEdit(f.get(&m.spec))
+			return m, m.startEdit(m.value(f))
 		}
 	case key.Matches(msg, k.Train):
 		return m, m.start()

@@ -29,6 +29,9 @@ func (m *setupModel) validate() string {
 		if err := m.spec.CheckTask(task); err != nil {
 			return setupHint(err.Error())
 		}
+		if why := m.checkObjective(); why != "" {
+			return why
+		}
 		if m.table != nil { // a model too big for this machine is refused before it is built
 			inputs := m.table.D + len(m.spec.Data.Crosses)
 			if _, err := trainer.CheckMemory(&m.spec, task, inputs, m.table.Meta.Classes(), m.table.N, 0); err != nil {

@@ -24,7 +24,7 @@ func isRange(raw string) bool {
 // sweepSpec builds the sweep of the marked fields: lists are grid axes,
 // ranges are searched by TPE (random search when there is a grid too).
 func (m *setupModel) sweepSpec() sweeps.Spec {
-	s := sweeps.Spec{Base: m.spec.Clone(), Seed: 1}
+	s := sweeps.Spec{Base: m.spec.Clone(), Seed: 1, Objective: m.objective}
 	for _, f := range m.fields {
 		raw, ok := m.sweep[f.key]
 		switch {
@@ -51,6 +51,7 @@ func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		delete(m.sweep, f.key)
+		m.rebuild() // the objective line goes with the last mark
 		return nil
 	}
 	if isRange(raw) {
@@ -63,6 +64,7 @@ func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
 			return func() tea.Msg { return statusMsg{text: msg, err: true} }
 		}
 		m.sweep[f.key] = raw
+		m.rebuild()
 		return func() tea.Msg {
 			return statusMsg{text: fmt.Sprintf("searching %s over %s (TPE, %d trials); t starts the sweep", f.label, raw, setupSearchTrials)}
 		}
@@ -76,6 +78,7 @@ func (m *setupModel) markSweep(f *field, raw string) tea.Cmd {
 		return func() tea.Msg { return statusMsg{text: msg, err: true} }
 	}
 	m.sweep[f.key] = raw
+	m.rebuild() // the objective line comes with the first mark
 	n := len(p.Values)
 	return func() tea.Msg {
 		return statusMsg{text: fmt.Sprintf("sweeping %s over %d values; t starts the sweep", f.label, n)}

@@ -44,7 +44,7 @@ func (m setupModel) viewForm(w, h int) string {
 			section = f.section
 			body = append(body, st.Header.Render(section))
 		}
-		val := f.get(&m.spec)
+		val := m.value(&m.fields[i])
 		if f.key == "data.name" && m.pending != "" {
 			val = m.pending + "  (enter to choose a file)"
 			if len([]rune(val))+4 > w-2-labelW { // at 80×24 it read "(enter to c"

@@ -33,7 +33,7 @@ func (m trainModel) sweepTable(sel *liveRun, w, h int) string {
 		}
 	}
 	score := func(r *liveRun) (float64, bool) {
-		v, ok := r.best[r.key]
+		v, ok := r.best[r.rankMetric()]
 		return v, ok && finite(v)
 	}
 	sort.SliceStable(trials, func(i, j int) bool {
@@ -46,7 +46,7 @@ func (m trainModel) sweepTable(sel *liveRun, w, h int) string {
 		if oki != okj {
 			return oki
 		}
-		lower := trainer.LowerIsBetter(trials[i].key)
+		lower := trainer.LowerIsBetter("val_" + trials[i].rankMetric())
 		return (lower && vi < vj) || (!lower && vi > vj)
 	})
 	// Columns as wide as what they hold (early_stopped, best accuracy):
@@ -57,7 +57,7 @@ func (m trainModel) sweepTable(sel *liveRun, w, h int) string {
 	}
 	nameW = min(nameW, max(w/3, 12), 40)
 	const statusW = 14 // "target_reached"
-	bestHead := "best " + sel.key
+	bestHead := "best " + sel.rankMetric()
 	bestW := min(max(lipgloss.Width(bestHead), 10), 16)
 	sparkW := max(w-nameW-statusW-bestW-17, 8)
 	head := fmt.Sprintf("%3s  %-*s %-*s %7s %*s  %s", "#", nameW, "trial", statusW, "status", "epoch", bestW, truncate(bestHead, bestW), "val "+sel.key)

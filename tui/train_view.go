@@ -118,8 +118,8 @@ func tabStrip(tabs []string, sel, w int) string {
 	return out
 }
 
-// bestTrials marks, for each sweep, the trial with the best key metric so
-// far on validation.
+// bestTrials marks, for each sweep, the trial with the best objective (or
+// key metric) so far on validation: the lowest for val_cost.
 func (m trainModel) bestTrials() map[string]bool {
 	type best struct {
 		id string
@@ -130,12 +130,13 @@ func (m trainModel) bestTrials() map[string]bool {
 		if r.sweep == "" || r.best == nil {
 			continue
 		}
-		v, ok := r.best[r.key]
-		if !ok {
+		k := r.rankMetric()
+		v, ok := r.best[k]
+		if !ok || !finite(v) {
 			continue
 		}
 		b, seen := bySweep[r.sweep]
-		if !seen || v > b.v {
+		if !seen || (trainer.LowerIsBetter("val_"+k) && v < b.v) || (!trainer.LowerIsBetter("val_"+k) && v > b.v) {
 			bySweep[r.sweep] = best{r.id, v}
 		}
 	}
