@@ -26,7 +26,7 @@ func TestSweepShowStoppedGrid(t *testing.T) {
 	}
 	base := trainer.DefaultSpec()
 	base.Data = datasets.Spec{Name: "moons", Samples: 120, Noise: 0.15, Split: datasets.DefaultSplit, Seed: 2}
-	base.Epochs = 3
+	base.Epochs = 300 // long enough that the fifth trial cannot end before the cancel lands, under load too
 	spec := sweeps.Spec{Base: base, Grid: []sweeps.Param{
 		{Field: "lr", Values: []string{"0.001", "0.01", "0.1"}}, {Field: "act", Values: []string{"relu", "tanh"}}}}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -203,3 +203,22 @@ func testTNHead[T float](t *testing.T) {
 		}
 	}
 }
+
+// TestNarrowKernelsAllocateNothing: the dot tiles, the gathering transpose
+// and a head's weight gradient allocate nothing (they run in every step).
+func TestNarrowKernelsAllocateNothing(t *testing.T) {
+	if dotLanes[float64]() == 0 {
+		t.Skip("no AVX-512 dot tiles on this machine")
+	}
+	r := rand.New(rand.NewPCG(13, 14))
+	m, k := 64, 256
+	x, w, dz := randVecT[float32](r, m*k), randVecT[float32](r, k*3), randVecT[float32](r, m*3)
+	wt, out, dw := make([]float32, dotBT(k, 3)), make([]float32, m*3), make([]float32, k*3)
+	if a := testing.AllocsPerRun(20, func() {
+		transposeRows(wt, w, k, 3, 0, k)
+		gemmNNDotRows(out, x, wt, k, 3, 0, m, false)
+		gemmTNRows(dw, x, dz, m, k, 3, 0, k, false)
+	}); a != 0 {
+		t.Errorf("the narrow kernels allocate %v times", a)
+	}
+}
