@@ -5,11 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"workbench/datasets"
 	"workbench/sessions"
-	"workbench/trainer"
+	"workbench/sessions/runtest"
 )
 
 // TestRunningRunShowsBestEpochSoFar: 'runs show' of a run still training
@@ -22,22 +20,8 @@ func TestRunningRunShowsBestEpochSoFar(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	spec := trainer.DefaultSpec()
 	id := "20261129-120000-runrun"
-	in := make(chan trainer.Event, 8)
-	rec := sessions.Record(store, nil, in, sessions.RecordOptions{})
-	defer func() {
-		close(in)
-		<-rec.Done()
-	}()
-	in <- trainer.StartEvent{ID: id, Spec: spec, Task: datasets.Binary, Summary: "2 → 4 tanh → 1 sigmoid", Started: time.Now()}
-	for e, loss := range []float64{0.9, 0.5, 0.7} {
-		in <- trainer.EpochEvent{ID: id, Epoch: e + 1, Epochs: spec.Epochs, Train: map[string]float64{"loss": loss},
-			Val: map[string]float64{"loss": loss, "accuracy": 1 - loss}, Best: e < 2}
-	}
-	for range 4 { // each event comes out once it is written
-		<-rec.Events()
-	}
+	runtest.Running(t, store, id)
 	out, errs, code := cli(t, db, "", "runs", "show", id)
 	if code != 0 {
 		t.Fatal(errs)

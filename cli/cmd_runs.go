@@ -201,7 +201,7 @@ func newRunsShowCmd(e *env) *cobra.Command {
 		}
 		if *jsonOut {
 			f.Weights = nil
-			return writeJSON(e.stdout, f, true)
+			return writeJSON(e.stdout, runShowJSON(f), true)
 		}
 		printRun(e.stdout, f)
 		return nil

@@ -70,6 +70,9 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 		fmt.Fprintln(w, "training: none of its own: its members trained")
 	} else {
 		printTraining(w, r)
+		if n, of := f.FoldsTraining(); of > 0 {
+			fmt.Fprintf(w, "cv:       %s\n", foldsTraining(n, of, f.History[len(f.History)-1].Epoch))
+		}
 	}
 	if len(r.Tags) > 0 {
 		fmt.Fprintf(w, "tags:     %s\n", strings.Join(r.Tags, ", "))
@@ -118,6 +121,9 @@ func printMetricsOf(w io.Writer, f *sessions.FullRun, r *sessions.Run) {
 	if d := r.DecisionNote(true); d != "" && len(keys) > 0 {
 		fmt.Fprintf(w, "%s\n", d)
 	}
+	if c := r.CalibrationNote(true); c != "" && len(keys) > 0 {
+		fmt.Fprintf(w, "%s\n", c)
+	}
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	for _, k := range keys {
 		fmt.Fprintf(tw, "  %s\t%s\n", k, numfmt.Value(r.Metrics[k]))
@@ -145,7 +151,7 @@ func printMetricsOf(w io.Writer, f *sessions.FullRun, r *sessions.Run) {
 		}
 		line := func(h sessions.Epoch) {
 			fmt.Fprintf(w, "  %4d  loss %s  val_loss %s  val_%s %s%s\n", h.Epoch, numfmt.Value(h.Train["loss"]),
-				numfmt.Value(h.Val["loss"]), key, numfmt.Value(h.Val[key]), foldsNote(f.Evaluation, h.Epoch))
+				numfmt.Value(h.Val["loss"]), key, numfmt.Value(h.Val[key]), foldsNote(f, h))
 		}
 		step := max(1, n/10)
 		for i := 0; i < n; i += step {
@@ -160,14 +166,47 @@ func printMetricsOf(w io.Writer, f *sessions.FullRun, r *sessions.Run) {
 
 // foldsNote says, for an epoch of a cross-validated run after some folds
 // stopped early, how many folds its mean covers: "  (mean of 3/5 folds)".
-func foldsNote(e *sessions.Evaluations, epoch int) string {
-	if e == nil {
-		return ""
-	}
-	if n, of := e.Val.FoldsAt(epoch); n < of {
+func foldsNote(f *sessions.FullRun, h sessions.Epoch) string {
+	if n, of := f.EpochFolds(h); n < of {
 		return fmt.Sprintf("  (mean of %d/%d folds)", n, of)
 	}
 	return ""
+}
+
+// showJSON is runs show --json's object: the run as an export holds it
+// and, for a cross-validated run still training, how many of its folds
+// still train (the text's "cv:" line).
+type showJSON struct {
+	*sessions.FullRun
+	CVTraining *cvTrainingJSON `json:"cv_training,omitempty"`
+}
+
+type cvTrainingJSON struct {
+	Folds    int `json:"folds"`    // the spec's K
+	Training int `json:"training"` // the folds still training; Epoch is their mean
+	Epoch    int `json:"epoch"`
+}
+
+func runShowJSON(f *sessions.FullRun) showJSON {
+	out := showJSON{FullRun: f}
+	if n, of := f.FoldsTraining(); of > 0 {
+		out.CVTraining = &cvTrainingJSON{Folds: of, Training: n, Epoch: f.History[len(f.History)-1].Epoch}
+	}
+	return out
+}
+
+// foldsTraining says how far a cross-validated run still training is:
+// its folds train at once, so it names how many still do, of how many,
+// and that the newest epoch is their mean.
+func foldsTraining(n, of, epoch int) string {
+	if n == of {
+		return fmt.Sprintf("%d-fold, %d/%d folds training at once (epoch %d is their mean)", of, n, of, epoch)
+	}
+	mean := fmt.Sprintf("the mean of the %d", n)
+	if n == 1 {
+		mean = "that fold's alone"
+	}
+	return fmt.Sprintf("%d-fold, %d/%d folds training (%d stopped early; epoch %d is %s)", of, n, of, of-n, epoch, mean)
 }
 
 func printConfusion(w io.Writer, cm [][]int, classes []string) {

@@ -131,6 +131,9 @@ func (p *kerasPrinter) print(ev trainer.Event) {
 		if d := e.Spec.Decision.Describe(); d != "" && e.Task == datasets.Binary {
 			fmt.Fprintln(p.w, d)
 		}
+		if c := e.Spec.CalibrationNote(e.Task, true); c != "" {
+			fmt.Fprintln(p.w, c)
+		}
 	case trainer.ProgressEvent:
 		if p.tty {
 			const width = 30

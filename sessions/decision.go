@@ -1,5 +1,7 @@
 package sessions
 
+import "workbench/datasets"
+
 // DecisionNote says which threshold a run's metrics are at, "" for a run
 // without a decision rule: the rule's sentence (long) or phrase. A run
 // saved before its epochs followed the rule has no best_val_threshold, and
@@ -19,4 +21,19 @@ func (r *Run) DecisionNote(long bool) string {
 		return d.Describe()
 	}
 	return d.Rule()
+}
+
+// CalibrationNote says, for a run calibrated by temperature scaling, that
+// its best_val_… metrics are before calibration and its test_… after (see
+// trainer.Spec.CalibrationNote); "" for any other run and before its
+// first epoch.
+func (r *Run) CalibrationNote(long bool) string {
+	if r.BestEpoch == 0 {
+		return ""
+	}
+	task, err := datasets.ParseTask(r.Task)
+	if err != nil {
+		return ""
+	}
+	return r.Spec.CalibrationNote(task, long)
 }

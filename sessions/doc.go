@@ -35,7 +35,9 @@
 // Each hidden layer's health (trainer.LayerHealth) is kept in the
 // layer_health table (schema 3), one row per layer for every epoch up to
 // 100 and every 10th after, written in the epochs' own transaction and
-// read back into Epoch.Layers by History.
+// read back into Epoch.Layers by History. An epoch of a cross-validated
+// run keeps how many folds it is the mean of (Epoch.Folds, schema 6;
+// PostgreSQL schema 5), so that a run still training can say so.
 //
 // A distributed sweep (PostgreSQL only; PostgreSQL schema 4) keeps its
 // trials in sweep_trials (Trials, BeginAttempt, InsertSweepTx): each

@@ -3,7 +3,7 @@ package sessions
 // PGSchemaVersion is the newest PostgreSQL schema this build knows,
 // recorded in workbench_schema. It counts apart from SQLite's
 // SchemaVersion: the PostgreSQL schema began at SQLite's version 3.
-const PGSchemaVersion = 4
+const PGSchemaVersion = 5
 
 // pgMigrations[v] takes a PostgreSQL store from version v-1 to v. Text
 // columns compare bytewise (COLLATE "C"), as SQLite's do, so both stores
@@ -181,6 +181,10 @@ CREATE TABLE trial_attempts (
 	attempt  BIGINT NOT NULL
 );
 CREATE INDEX trial_attempts_trial ON trial_attempts(sweep_id, trial);
+`,
+	5: `
+-- See migrationEpochFolds.
+ALTER TABLE epochs ADD COLUMN folds BIGINT NOT NULL DEFAULT 0;
 `,
 }
 

@@ -69,7 +69,7 @@ func (s *SQLite) GetRun(ctx context.Context, id string) (*Run, error) {
 
 // History returns a run's epochs in order.
 func (s *SQLite) History(ctx context.Context, id string) ([]Epoch, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT epoch, lr, elapsed_ns, samples_per_s, train, val FROM epochs WHERE run_id = ? ORDER BY epoch", id)
+	rows, err := s.r.QueryContext(ctx, "SELECT epoch, lr, elapsed_ns, samples_per_s, train, val, folds FROM epochs WHERE run_id = ? ORDER BY epoch", id)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
@@ -79,7 +79,7 @@ func (s *SQLite) History(ctx context.Context, id string) ([]Epoch, error) {
 		var e Epoch
 		var el int64
 		var tr, va string
-		if err := rows.Scan(&e.Epoch, &e.LR, &el, &e.SamplesPerSec, &tr, &va); err != nil {
+		if err := rows.Scan(&e.Epoch, &e.LR, &el, &e.SamplesPerSec, &tr, &va, &e.Folds); err != nil {
 			return nil, s.wrap(err)
 		}
 		e.Elapsed = time.Duration(el)

@@ -167,7 +167,7 @@ func (w *writer) record(batch []trainer.Event) {
 				w.fail(r.store.Heartbeat(context.Background(), w.id))
 			}
 		case trainer.EpochEvent:
-			w.latest = Epoch{Epoch: e.Epoch, Train: e.Train, Val: e.Val, LR: e.LR, Elapsed: e.Elapsed, SamplesPerSec: e.SamplesPerSec, Best: e.Best, Layers: e.Layers}
+			w.latest = Epoch{Epoch: e.Epoch, Train: e.Train, Val: e.Val, LR: e.LR, Elapsed: e.Elapsed, SamplesPerSec: e.SamplesPerSec, Best: e.Best, Folds: e.Folds, Layers: e.Layers}
 			w.done = e.Epoch
 			switch {
 			case keepEpoch(e.Epoch):

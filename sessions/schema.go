@@ -1,7 +1,7 @@
 package sessions
 
 // SchemaVersion is the newest schema this build knows (PRAGMA user_version).
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // ApplicationID marks a SQLite file as a workbench store (PRAGMA
 // application_id): "WBst" in ASCII.
@@ -139,6 +139,7 @@ ALTER TABLE sweeps ADD COLUMN owner_host TEXT NOT NULL DEFAULT '';
 ALTER TABLE sweeps ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 `,
 	5: migrationListRow(),
+	6: migrationEpochFolds,
 }
 
 // migrationListRow (schema 5) packs what a list shows into one indexed
@@ -167,3 +168,12 @@ CREATE TABLE IF NOT EXISTS settings (
 ) WITHOUT ROWID;
 `
 }
+
+// migrationEpochFolds (schema 6; PostgreSQL's 5) keeps, for each epoch of
+// a cross-validated run, how many folds its metrics are the mean of
+// (trainer.EpochEvent.Folds): a run still training has no evaluation yet
+// to say so (Evaluation.FoldEpochs). 0 for an epoch of any other run and
+// for one recorded before.
+const migrationEpochFolds = `
+ALTER TABLE epochs ADD COLUMN folds INTEGER NOT NULL DEFAULT 0;
+`

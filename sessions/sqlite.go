@@ -46,7 +46,7 @@ type SQLite struct {
 }
 
 const (
-	sqlInsertEpoch    = `INSERT INTO epochs (run_id, epoch, lr, elapsed_ns, samples_per_s, train, val) VALUES (?,?,?,?,?,?,?)`
+	sqlInsertEpoch    = `INSERT INTO epochs (run_id, epoch, lr, elapsed_ns, samples_per_s, train, val, folds) VALUES (?,?,?,?,?,?,?,?)`
 	sqlSelectMetrics  = `SELECT metrics FROM runs WHERE id = ?`
 	sqlUpdateProgress = `UPDATE runs SET epochs_done = ?, heartbeat_at = ?, metrics = ?, key_metrics = ?,
 		best_epoch = CASE WHEN ? > 0 THEN ? ELSE best_epoch END WHERE id = ?`
@@ -415,7 +415,7 @@ func (s *SQLite) insertEpochs(ctx context.Context, tx *sql.Tx, id string, eps []
 				continue // it updates the run's summary only
 			}
 			if _, err := ins.ExecContext(ctx,
-				id, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec), e.Train.text(), e.Val.text()); err != nil {
+				id, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec), e.Train.text(), e.Val.text(), e.Folds); err != nil {
 				return s.wrap(err)
 			}
 		}
@@ -432,14 +432,14 @@ func (s *SQLite) insertEpochs(ctx context.Context, tx *sql.Tx, id string, eps []
 		chunk := eps[:min(len(eps), pgEpochRows)]
 		eps = eps[len(chunk):]
 		var b strings.Builder
-		b.WriteString("INSERT INTO epochs (run_id, epoch, lr, elapsed_ns, samples_per_s, train, val) VALUES ")
-		args := make([]any, 0, 7*len(chunk))
+		b.WriteString("INSERT INTO epochs (run_id, epoch, lr, elapsed_ns, samples_per_s, train, val, folds) VALUES ")
+		args := make([]any, 0, 8*len(chunk))
 		for i, e := range chunk {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteString("(?,?,?,?,?,?,?)")
-			args = append(args, id, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec), e.Train.text(), e.Val.text())
+			b.WriteString("(?,?,?,?,?,?,?,?)")
+			args = append(args, id, e.Epoch, finiteOr0(e.LR), int64(e.Elapsed), finiteOr0(e.SamplesPerSec), e.Train.text(), e.Val.text(), e.Folds)
 		}
 		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return s.wrap(err)

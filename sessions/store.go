@@ -131,6 +131,11 @@ type Epoch struct {
 	LR            float64       `json:"lr"`
 	Elapsed       time.Duration `json:"elapsed_ns"`
 	SamplesPerSec float64       `json:"samples_per_s"`
+	// Folds is, for an epoch of a cross-validated run, how many folds its
+	// metrics are the mean of (see trainer.EpochEvent.Folds); 0 for any
+	// other run's, and for one recorded before stores kept it (see
+	// Evaluation.FoldEpochs, FoldsOf).
+	Folds int `json:"folds,omitempty"`
 	// Layers is the health of each hidden layer (none for runs recorded
 	// before it was measured).
 	Layers []trainer.LayerHealth `json:"layers,omitempty"`

@@ -19,7 +19,8 @@ var knownStatus = map[trainer.Status]bool{
 // data: the ID's alphabet, status, task and spec; the scaler's width
 // against the features; the weights' inputs and outputs; each confusion
 // matrix square with one row per class; ROC rates in [0, 1]; a history of
-// epochs 1, 2, 3 … (thinned past ThinAfter). The error wraps ErrInvalid and names the run and the field.
+// epochs 1, 2, 3 … (thinned past ThinAfter), each the mean of at most
+// the spec's folds. The error wraps ErrInvalid and names the run and the field.
 func ValidateRun(r *FullRun) error {
 	if r == nil {
 		return fmt.Errorf("%w: no run", ErrInvalid)
@@ -113,6 +114,9 @@ func ValidateRun(r *FullRun) error {
 		}
 		if e.Elapsed < 0 {
 			return bad(fmt.Sprintf("history[%d]", i), "negative elapsed time")
+		}
+		if e.Folds < 0 || e.Folds > r.Spec.CV {
+			return bad(fmt.Sprintf("history[%d].folds", i), "%d of the spec's %d cross-validation folds", e.Folds, r.Spec.CV)
 		}
 		last = e.Epoch
 	}

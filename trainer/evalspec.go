@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"workbench/datasets"
+	"workbench/numfmt"
 )
 
 // MaxFolds bounds Spec.CV.
@@ -65,6 +66,35 @@ func (s *Spec) checkEvalTask(task datasets.Task) error {
 		}
 	}
 	return nil
+}
+
+// CalibrationNote says, for a spec that calibrates a classifier by
+// temperature scaling, which metrics are before it: each epoch's
+// validation metrics, and so the best epoch and its best_val_…, score the
+// uncalibrated probabilities, since the temperature is fitted once, on the
+// final weights; the final validation and test evaluations are after it.
+// The temperature changes the loss, brier and ece but not the class
+// predicted, except at a fixed threshold other than 0.5, where the epochs
+// cut uncalibrated probabilities and the test calibrated ones. It is a
+// sentence for a report (long) or a phrase; "" for any other spec or task.
+func (s Spec) CalibrationNote(task datasets.Task, long bool) string {
+	if s.Calibrate != "temperature" || !task.IsClassification() {
+		return ""
+	}
+	thr := s.Decision.Threshold
+	fixed := task == datasets.Binary && thr != 0 && thr != 0.5
+	if !long {
+		if fixed {
+			return fmt.Sprintf("best_val_… uncalibrated (cut at %s); test_… calibrated", numfmt.Short(thr))
+		}
+		return "best_val_… uncalibrated; test_… calibrated"
+	}
+	what := "it changes loss, brier and ece, not the class predicted"
+	if fixed {
+		what = fmt.Sprintf("it changes loss, brier and ece, and which rows threshold %s puts positive: the epochs cut the uncalibrated probabilities there", numfmt.Short(thr))
+	}
+	return fmt.Sprintf("calibration: each epoch's validation metrics (best_val_…) are before temperature scaling, which is fitted once, "+
+		"on the final weights; test_… are after it (%s)", what)
 }
 
 type weightKind int

@@ -23,16 +23,7 @@ func (m runsModel) detailHead(w int) []string {
 		title = r.Name + "  " + title
 	}
 	head = append(head, st.Title.Render(truncate(title, w)))
-	best := "no best epoch yet" // stopped before its first epoch ended
-	if r.BestEpoch > 0 {
-		best = fmt.Sprintf("best %d", r.BestEpoch)
-	}
-	line := fmt.Sprintf("%s · %s · %s · %s lr %s · batch %d · %s epochs · %s", r.Status, r.Dataset, archOf(r.Summary),
-		r.Spec.Optimizer.Name, numfmt.Short(r.Spec.Optimizer.LR), r.Spec.BatchSize, epochsCell(r.EpochsDone, r.EpochsTotal), best)
-	if r.Kind == sessions.KindEnsemble { // the optimizer and epochs were its first member's
-		line = fmt.Sprintf("%s · %s · %s", r.Status, r.Dataset, archOf(r.Summary))
-	}
-	head = append(head, truncate(line, w))
+	head = append(head, truncate(m.detailSummary(), w))
 	var about []string // why it ended, its tags and notes: the ones it has
 	if why := ReasonText(r.Status, r.Reason); why != "" {
 		about = append(about, why)
@@ -47,6 +38,40 @@ func (m runsModel) detailHead(w int) []string {
 		head = append(head, st.Subtle.Render(truncate(strings.Join(about, "  "), w)))
 	}
 	return head
+}
+
+// detailSummary is the open run's summary line, what matters most first,
+// so that a narrow terminal cuts the settings rather than the progress:
+// the status, the epochs, a cross-validated run's folds (those still
+// training, while it runs), the best epoch and its key metric, then the
+// dataset, the architecture, the optimizer and the batch.
+func (m runsModel) detailSummary() string {
+	r := &m.detail.Run
+	if r.Kind == sessions.KindEnsemble { // the optimizer and epochs were its first member's
+		return fmt.Sprintf("%s · %s · %s", r.Status, r.Dataset, archOf(r.Summary))
+	}
+	parts := []string{string(r.Status), epochsCell(r.EpochsDone, r.EpochsTotal) + " epochs"}
+	switch n, of := m.detail.FoldsTraining(); {
+	case of > 0:
+		parts = append(parts, fmt.Sprintf("%d/%d folds", n, of))
+	case r.Spec.CV > 0:
+		parts = append(parts, fmt.Sprintf("%d-fold CV", r.Spec.CV))
+	}
+	if r.BestEpoch > 0 {
+		parts = append(parts, fmt.Sprintf("best %d", r.BestEpoch))
+		if v := keyCell(r, "best_val_"); v != "—" {
+			parts = append(parts, "val "+v)
+		}
+	} else {
+		parts = append(parts, "no best epoch yet") // stopped before its first epoch ended
+	}
+	parts = append(parts, r.Dataset, archOf(r.Summary), fmt.Sprintf("%s lr %s", r.Spec.Optimizer.Name, numfmt.Short(r.Spec.Optimizer.LR)))
+	if r.Spec.BatchSize == 0 {
+		parts = append(parts, "full batch")
+	} else {
+		parts = append(parts, fmt.Sprintf("batch %d", r.Spec.BatchSize))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // detailSizes are the open run's side panel's width (0: no room for it)
@@ -106,6 +131,10 @@ func (m runsModel) detailPanel(w, h, off int) ([]string, int) {
 	// metrics are at.
 	if rule := r.DecisionNote(false); rule != "" {
 		heading += "\n" + st.Subtle.Render(wrap(rule, w))
+	}
+	// The epochs are scored before calibration, the test after it.
+	if c := r.CalibrationNote(false); c != "" {
+		heading += "\n" + st.Subtle.Render(wrap(c, w))
 	}
 	room := h - lipgloss.Height(heading) - lipgloss.Height(strings.Join(tail, "\n"))
 	maxOff := 0

@@ -79,7 +79,7 @@ func TestStatusWordsAgreeAcrossScreens(t *testing.T) {
 		r := a.runsScreen().current()
 		press(a, "enter")
 		v := a.View()
-		want := string(r.Status) + " · circle"
+		want := "\n" + string(r.Status) + " · " // the summary line starts with it
 		if !strings.Contains(v, want) {
 			t.Errorf("the page of %s lacks %q:\n%s", r.ID, want, v)
 		}
