@@ -103,11 +103,11 @@ func TestWriteWaitsForALockThatIsReleased(t *testing.T) {
 	}
 	defer s.Close()
 	release := holdWriteLock(t, path)
-	time.AfterFunc(400*time.Millisecond, release)
-
 	// A write on an open store waits, says so once, and goes in once the
-	// other connection lets go.
+	// other connection lets go. The clock starts before the release's
+	// timer, so the write cannot seem to wait less than the lock was held.
 	n.start = time.Now()
+	time.AfterFunc(400*time.Millisecond, release)
 	if err := s.PutSetting(context.Background(), "k", "v"); err != nil {
 		t.Fatalf("write after the lock was released: %v", err)
 	}
