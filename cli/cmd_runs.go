@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"workbench/numfmt"
 	"workbench/sessions"
 	"workbench/trainer"
 )
@@ -277,7 +278,7 @@ func newRunsRmCmd(e *env) *cobra.Command {
 			if err := store.DeleteRuns(context.Background(), ids...); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "deleted %d run(s)\n", len(ids))
+			fmt.Fprintf(e.stdout, "deleted %s\n", numfmt.Count(len(ids), "run"))
 			return nil
 		}),
 	}

@@ -34,7 +34,7 @@ func TestImportErrorsNameFileLineAndColumn(t *testing.T) {
 			func(l []string) { l[7] = strings.TrimSuffix(l[7], ",") }},
 		{"type.json", `type.json:8:14: run 1 (ID): status: a number where a string belongs (the runs before it are imported; fix the file and import again to resume)`,
 			func(l []string) { l[7] = `   "status": 7,` }},
-		{"invalid.json", "refused 1 run(s):\ninvalid.json:5:3: run 1 (ID): status: \"dne\" is not a run status (invalid run)",
+		{"invalid.json", "refused 1 run:\ninvalid.json:5:3: run 1 (ID): status: \"dne\" is not a run status (invalid run)",
 			func(l []string) { l[7] = `   "status": "dne",` }},
 	}
 	id := strings.Trim(strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(lines[5]), `"id":`)), ","), `"`)
@@ -96,7 +96,7 @@ func TestFailedImportMakesNoStore(t *testing.T) {
 	}
 	db := filepath.Join(dir, "fresh.db")
 	out, errs, code := cliNoEnv(t, "", "runs", "import", goodFile, "--db", db)
-	if code != 0 || errs != "workbench: created a new store at "+db+"\n" || !strings.Contains(out, "imported 1 run(s) into "+db) {
+	if code != 0 || errs != "workbench: created a new store at "+db+"\n" || !strings.Contains(out, "imported 1 run into "+db) {
 		t.Errorf("good import: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }

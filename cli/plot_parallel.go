@@ -141,7 +141,7 @@ func printParamImportance(w io.Writer, objective string, imp sweeps.Importance) 
 		}
 		return
 	}
-	fmt.Fprintf(w, "\nimportance (share of %s variance; %s, %d trials):\n", objective, imp.How(), imp.Trials)
+	fmt.Fprintf(w, "\nimportance (share of %s variance; %s, %s):\n", objective, imp.How(), numfmt.Count(imp.Trials, "trial"))
 	nameW := 12
 	for _, p := range imp.Params {
 		nameW = max(nameW, len(p.Field))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"workbench/numfmt"
 	"workbench/sessions"
 )
 
@@ -51,7 +52,7 @@ func newRunsImportCmd(e *env) *cobra.Command {
 			if dropped {
 				fmt.Fprintf(e.stdout, "imported 0 runs; no store made at %s", store.Path())
 			} else {
-				fmt.Fprintf(e.stdout, "imported %d run(s) into %s", st.Imported, store.Path())
+				fmt.Fprintf(e.stdout, "imported %s into %s", numfmt.Count(st.Imported, "run"), store.Path())
 			}
 			if st.Skipped > 0 {
 				fmt.Fprintf(e.stdout, "; %d already there, identical, skipped", st.Skipped)
@@ -70,7 +71,7 @@ func newRunsImportCmd(e *env) *cobra.Command {
 			if st.Refused == 0 {
 				return nil
 			}
-			lines := []string{fmt.Sprintf("refused %d run(s):", st.Refused)}
+			lines := []string{fmt.Sprintf("refused %s:", numfmt.Count(st.Refused, "run"))}
 			for _, err := range st.Errors {
 				lines = append(lines, importError(name, err).Error())
 			}

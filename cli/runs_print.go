@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode/utf8"
 
 	"workbench/datasets"
@@ -97,8 +98,13 @@ func printTraining(w io.Writer, r *sessions.Run) {
 	if r.BestEpoch > 0 {
 		best = fmt.Sprintf("best %d by %s", r.BestEpoch, orDefault(r.Monitor, "val_loss"))
 	}
-	fmt.Fprintf(w, "epochs:   %s, %s, %s, %s samples/s\n", epochsOf(r.EpochsDone, r.EpochsTotal, " of "), best,
-		numfmt.Duration(r.Duration), numfmt.Rate(r.SamplesPerSec))
+	// The time and rate are stored when the run ends: a run still
+	// training read "0s, 0 samples/s".
+	took := numfmt.Duration(r.Duration) + ", " + numfmt.Rate(r.SamplesPerSec) + " samples/s"
+	if r.Status == trainer.StatusRunning {
+		took = "running for " + numfmt.Duration(time.Since(r.Created).Round(time.Millisecond))
+	}
+	fmt.Fprintf(w, "epochs:   %s, %s, %s\n", epochsOf(r.EpochsDone, r.EpochsTotal, " of "), best, took)
 }
 
 // printMetricsOf prints a run's best and test metrics and what follows;

@@ -101,8 +101,8 @@ func printSweep(w io.Writer, rep sweepReport) {
 	if sw.Name != "" {
 		title += " " + sessions.CleanText(sw.Name)
 	}
-	fmt.Fprintf(w, "sweep %s: %s, %d trials (%s), ranked by best %s\n\n", title,
-		sessions.CleanText(status), sw.Trials, counts, sessions.CleanText(sw.Objective))
+	fmt.Fprintf(w, "sweep %s: %s, %s (%s), ranked by best %s\n\n", title,
+		sessions.CleanText(status), numfmt.Count(sw.Trials, "trial"), counts, sessions.CleanText(sw.Objective))
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprintf(tw, "RANK\tRUN\tSTATUS\t%s\tEPOCHS", strings.ToUpper(sw.Objective))
 	for _, f := range rep.Fields {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 
+	"workbench/numfmt"
 	"workbench/trainer"
 )
 
@@ -196,7 +197,7 @@ func (st ImportStats) Err() error {
 	for i, err := range st.Errors {
 		lines[i] = strings.TrimPrefix(err.Error(), "import: ")
 	}
-	return &refusedError{fmt.Sprintf("import: refused %d run(s):\n%s%s", st.Refused, strings.Join(lines, "\n"), more), st.Errors}
+	return &refusedError{fmt.Sprintf("import: refused %s:\n%s%s", numfmt.Count(st.Refused, "run"), strings.Join(lines, "\n"), more), st.Errors}
 }
 
 // ImportFrom reads a JSON export from r one run at a time, so memory stays

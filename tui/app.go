@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"workbench/numfmt"
 	"workbench/sessions"
 	"workbench/sweeps"
 	"workbench/trainer"
@@ -467,7 +468,7 @@ func (a *App) view() string {
 	}
 	if a.confirm {
 		n := a.running()
-		q := fmt.Sprintf("%d run(s) still training.\nStop them (saved as stopped) and quit?\n\n y  quit    any other key  stay", n)
+		q := fmt.Sprintf("%s still training.\nStop them (saved as stopped) and quit?\n\n y  quit    any other key  stay", numfmt.Count(n, "run"))
 		body = lipgloss.Place(a.w, h, lipgloss.Center, lipgloss.Center, st.Dialog.Render(q))
 	}
 	body = plain.Width(a.w).Height(h).MaxHeight(h).MaxWidth(a.w).Render(body)

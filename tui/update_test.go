@@ -136,7 +136,7 @@ func TestTrainIgnoresUnknownRunsAndControlsTheSelectedRun(t *testing.T) {
 	}
 	// Quitting while a run trains asks first.
 	a.Update(keyMsg("q"))
-	if !a.confirm || !strings.Contains(a.View(), "still training") {
+	if !a.confirm || !strings.Contains(a.View(), "1 run still training") {
 		t.Fatal("q did not ask before stopping a training run")
 	}
 	a.Update(keyMsg("n"))
