@@ -14,14 +14,8 @@ import (
 // says its best epoch so far, as its JSON does (best_epoch stayed 0 until
 // the run finished), and how long it has been running.
 func TestRunningRunShowsBestEpochSoFar(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "r.db")
-	store, err := sessions.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
 	id := "20261129-120000-runrun"
-	runtest.Running(t, store, id)
+	db := runningDB(t, func(s sessions.Store) { runtest.Running(t, s, id) })
 	out, errs, code := cli(t, db, "", "runs", "show", id)
 	if code != 0 {
 		t.Fatal(errs)
@@ -41,4 +35,19 @@ func TestRunningRunShowsBestEpochSoFar(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil || r.Status != "running" || r.BestEpoch != 2 {
 		t.Errorf("runs show --json: status %q best_epoch %d (%v)", r.Status, r.BestEpoch, err)
 	}
+}
+
+// runningDB records a running run by record into a fresh store file, kept
+// open (as by the process that trains it) until the test ends, and
+// returns the file's path.
+func runningDB(t *testing.T, record func(sessions.Store)) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "r.db")
+	store, err := sessions.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	record(store)
+	return db
 }

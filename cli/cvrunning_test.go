@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -25,14 +24,8 @@ func TestRunsShowOfARunningCVRun(t *testing.T) {
 		{"one stopped", [3]int{5, 5, 4}, "cv:       5-fold, 4/5 folds training (1 stopped early; epoch 3 is the mean of the 4)", "(mean of 4/5 folds)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			db := filepath.Join(t.TempDir(), "r.db")
-			store, err := sessions.Open(db)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer store.Close()
 			id := "20261129-120000-cvcvcv"
-			runtest.RunningCV(t, store, id, 5, c.folds)
+			db := runningDB(t, func(s sessions.Store) { runtest.RunningCV(t, s, id, 5, c.folds) })
 			out, errs, code := cli(t, db, "", "runs", "show", id)
 			if code != 0 {
 				t.Fatal(errs)
@@ -73,14 +66,8 @@ func TestRunsShowOfARunningCVRun(t *testing.T) {
 
 // TestRunsShowJSONOfARunWithoutCV has no cv_training.
 func TestRunsShowJSONOfARunWithoutCV(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "r.db")
-	store, err := sessions.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
 	id := "20261129-120000-runrun"
-	runtest.Running(t, store, id)
+	db := runningDB(t, func(s sessions.Store) { runtest.Running(t, s, id) })
 	out, _, _ := cli(t, db, "", "runs", "show", id, "--json")
 	if strings.Contains(out, "cv_training") || strings.Contains(out, `"folds"`) {
 		t.Errorf("runs show --json of a run without CV:\n%s", out)
