@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,18 +36,6 @@ func epochFolds(t *testing.T, s *SQLite, id string) []int {
 	return out
 }
 
-func sameInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // TestEpochsKeepTheirFolds: each epoch of a cross-validated run keeps how
 // many folds it is the mean of, written one at a time (the recorder's
 // way) or several at once (an import's), on both stores: a run still
@@ -65,7 +54,7 @@ func TestEpochsKeepTheirFolds(t *testing.T) {
 		if err := s.AppendEpochs(ctx, "cv", []Epoch{ep(2, 5), ep(3, 4), ep(4, 3)}, 4); err != nil {
 			t.Fatal(err)
 		}
-		if got := epochFolds(t, s, "cv"); !sameInts(got, []int{5, 5, 4, 3}) {
+		if got := epochFolds(t, s, "cv"); !slices.Equal(got, []int{5, 5, 4, 3}) {
 			t.Fatalf("folds %v, want [5 5 4 3]", got)
 		}
 		f, err := LoadFull(ctx, s, "cv")
@@ -104,7 +93,7 @@ func TestSchema5StoreOpensWithEpochFolds(t *testing.T) {
 	if err := s.AppendEpoch(context.Background(), id, Epoch{Epoch: 2, Train: Metrics{"loss": 1}, Val: Metrics{"loss": 1}, Folds: 4}); err != nil {
 		t.Fatal(err)
 	}
-	if got := epochFolds(t, s, id); !sameInts(got, []int{0, 4}) {
+	if got := epochFolds(t, s, id); !slices.Equal(got, []int{0, 4}) {
 		t.Fatalf("folds %v, want [0 4]", got)
 	}
 }
@@ -143,7 +132,7 @@ func TestPGSchema4StoreOpensWithEpochFolds(t *testing.T) {
 	if err := s.AppendEpoch(context.Background(), "cv", Epoch{Epoch: 2, Train: Metrics{"loss": 1}, Val: Metrics{"loss": 1}, Folds: 4}); err != nil {
 		t.Fatal(err)
 	}
-	if got := epochFolds(t, s, "cv"); !sameInts(got, []int{0, 4}) {
+	if got := epochFolds(t, s, "cv"); !slices.Equal(got, []int{0, 4}) {
 		t.Fatalf("folds %v, want [0 4]", got)
 	}
 }

@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"slices"
 	"testing"
 
 	"workbench/trainer"
@@ -28,26 +29,14 @@ func TestMetricTableRanksOnlyComparableRuns(t *testing.T) {
 		rows[r.Key] = r
 	}
 	loss := rows["best_val_loss"]
-	if want := []bool{false, true, true, true}; !equalBools(loss.Stars, want) || loss.Best != 2 {
+	if want := []bool{false, true, true, true}; !slices.Equal(loss.Stars, want) || loss.Best != 2 {
 		t.Fatalf("best_val_loss stars %v best %d, want %v and 2", loss.Stars, loss.Best, want)
 	}
 	acc := rows["best_val_accuracy"]
-	if want := []bool{true, false, false, false}; !equalBools(acc.Stars, want) || acc.Best != 0 {
+	if want := []bool{true, false, false, false}; !slices.Equal(acc.Stars, want) || acc.Best != 0 {
 		t.Fatalf("best_val_accuracy stars %v best %d, want %v and 0", acc.Stars, acc.Best, want)
 	}
 	if Groups(runs, "best_val_loss") != 3 || Groups(runs[:1], "best_val_loss") != 1 {
 		t.Fatal("wrong group counts")
 	}
-}
-
-func equalBools(a, b []bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
