@@ -155,16 +155,28 @@ func printMetricsOf(w io.Writer, f *sessions.FullRun, r *sessions.Run) {
 		} else {
 			fmt.Fprintf(w, "\nhistory (%s; val_%s at each):\n", epochCount(n), key)
 		}
-		line := func(h sessions.Epoch) {
-			fmt.Fprintf(w, "  %4d  loss %s  val_loss %s  val_%s %s%s\n", h.Epoch, numfmt.Value(h.Train["loss"]),
-				numfmt.Value(h.Val["loss"]), key, numfmt.Value(h.Val[key]), foldsNote(f, h))
-		}
 		step := max(1, n/10)
+		var shown []sessions.Epoch
 		for i := 0; i < n; i += step {
-			line(f.History[i])
+			shown = append(shown, f.History[i])
 		}
 		if (n-1)%step != 0 {
-			line(f.History[n-1])
+			shown = append(shown, f.History[n-1])
+		}
+		// Each column as wide as its widest value, right-aligned: a value
+		// in exponent form (3.2e-05) threw the columns after it out of line.
+		cells := make([][3]string, len(shown))
+		var width [3]int
+		for i, h := range shown {
+			cells[i] = [3]string{numfmt.Value(h.Train["loss"]), numfmt.Value(h.Val["loss"]), numfmt.Value(h.Val[key])}
+			for c, v := range cells[i] {
+				width[c] = max(width[c], utf8.RuneCountInString(v))
+			}
+		}
+		for i, h := range shown {
+			c := cells[i]
+			fmt.Fprintf(w, "  %4d  loss %*s  val_loss %*s  val_%s %*s%s\n", h.Epoch, width[0], c[0], width[1], c[1],
+				key, width[2], c[2], foldsNote(f, h))
 		}
 	}
 	printLayerHealth(w, f.History)
