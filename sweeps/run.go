@@ -83,6 +83,26 @@ func CheckObjective(s Spec, task datasets.Task) (string, error) {
 	return obj, checkTrialsObjective(obj, trials)
 }
 
+// checkTrials returns the sweep's objective on data of the task, after
+// checking that every trial computes it and can train: what Run and
+// Prepare refuse before any trial trains or is queued.
+func checkTrials(s Spec, task datasets.Task, trials []Trial) (string, error) {
+	obj, err := objectiveFor(s, task)
+	if err != nil {
+		return "", err
+	}
+	if err := checkTrialsObjective(obj, trials); err != nil {
+		return "", err
+	}
+	check := trialCheck(task, obj)
+	for _, t := range trials {
+		if err := check(t.Spec); err != nil {
+			return "", fmt.Errorf("sweep: trial %d: %v", t.Index+1, err)
+		}
+	}
+	return obj, nil
+}
+
 // checkTrialsObjective refuses an objective a trial does not compute;
 // when none does, it names the objective rather than the first trial.
 func checkTrialsObjective(obj string, trials []Trial) error {
@@ -150,19 +170,11 @@ func Run(ctx context.Context, store sessions.Store, s Spec, o Options) (*Result,
 	if err != nil {
 		return nil, err
 	}
-	obj, err := objectiveFor(s, first.Task())
+	obj, err := checkTrials(s, first.Task(), trials)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkTrialsObjective(obj, trials); err != nil {
-		return nil, err
-	}
-	check := trialCheck(first.Task(), obj)
-	for _, t := range trials {
-		if err := check(t.Spec); err != nil {
-			return nil, fmt.Errorf("sweep: trial %d: %v", t.Index+1, err)
-		}
-	}
+	check := trialCheck(first.Task(), obj) // for the trials a sampler proposes later
 	lower := trainer.LowerIsBetter(obj)
 	cfg, _ := json.Marshal(s)
 	n := s.budget(len(trials))

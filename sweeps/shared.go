@@ -2,7 +2,6 @@ package sweeps
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -36,18 +35,9 @@ func Prepare(s Spec) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	obj, err := objectiveFor(s, first.Task())
+	obj, err := checkTrials(s, first.Task(), trials)
 	if err != nil {
 		return nil, err
-	}
-	if err := checkTrialsObjective(obj, trials); err != nil {
-		return nil, err
-	}
-	check := trialCheck(first.Task(), obj)
-	for _, t := range trials {
-		if err := check(t.Spec); err != nil {
-			return nil, fmt.Errorf("sweep: trial %d: %v", t.Index+1, err)
-		}
 	}
 	return &Plan{Trials: trials, Budget: s.budget(len(trials)), Objective: obj, Lower: trainer.LowerIsBetter(obj)}, nil
 }
