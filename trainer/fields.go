@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"workbench/datasets"
+	"workbench/numfmt"
 )
 
 // The enum lists, once each.
@@ -84,6 +85,17 @@ func costMonitorStep(s *Spec) []string {
 		return []string{CostMonitor}
 	}
 	return nil
+}
+
+// costRuleStep offers a spec with a cost matrix a rule on val_cost, the
+// expected cost per row: at most a tenth of the dearer mistake's cost (one
+// such mistake in ten rows), so that it scales with the costs given.
+func costRuleStep(s *Spec) []string {
+	if !s.Decision.HasCosts() {
+		return nil
+	}
+	fp, fn := s.Decision.Costs()
+	return []string{CostMonitor + "<=" + numfmt.Short(max(fp, fn)/10)}
 }
 
 func checkMonitor(v string) error {
@@ -289,8 +301,9 @@ var fields = []Field{
 		ref:   func(s *Spec, _ int) any { return &s.EarlyStop.MinDelta }},
 	{Path: "target", Flag: "until", Label: "stop when", Section: "Stopping", Kind: KindString, NoSweep: true, check: checkRule,
 		Usage: "stop once a `rule` holds, e.g. val_accuracy>=0.99 or, with costs, val_cost<=0.4", Hint: "e.g. val_accuracy>=0.99; empty = off",
-		Steps: []string{"", "val_accuracy>=0.9", "val_accuracy>=0.95", "val_accuracy>=0.99", "val_loss<=0.1", "val_r2>=0.9"},
-		ref:   func(s *Spec, _ int) any { return &s.Target }},
+		Steps:     []string{"", "val_accuracy>=0.9", "val_accuracy>=0.95", "val_accuracy>=0.99", "val_loss<=0.1", "val_r2>=0.9"},
+		moreSteps: costRuleStep,
+		ref:       func(s *Spec, _ int) any { return &s.Target }},
 	{Path: "seed", Flag: "seed", Label: "seed", Section: "Stopping", Kind: KindInt, Max: math.MaxUint64,
 		Usage: "random seed", Hint: "0 … 2⁶⁴−1",
 		ref: func(s *Spec, _ int) any { return &s.Seed }},
