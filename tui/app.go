@@ -94,8 +94,9 @@ func New(store sessions.Store, o Options) *App {
 	if o.Spec != nil {
 		setup.setSpec(*o.Spec)
 		setup.refreshDerived()
-	} else if last, ok := lastSpec(store); ok {
+	} else if last, objective, ok := lastSpec(store); ok {
 		setup.setSpec(last)
+		setup.objective = objective // shown once a field is marked to sweep
 		setup.refreshDerived()
 	}
 	train, runs, compare := newTrain(a.styles, store), newRuns(a.styles, store), newCompare(a.styles, store)
@@ -218,7 +219,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case startRunsMsg:
 		var cmds []tea.Cmd
 		if len(msg.specs) > 0 { // Setup restores it on the next launch
-			cmds = append(cmds, saveLastSpec(a.store, msg.specs[0]))
+			cmds = append(cmds, saveLastSpec(a.store, msg.specs[0], false, ""))
 		}
 		for _, s := range msg.specs {
 			cmds = append(cmds, startRun(a.ctx, s, a.store))
@@ -245,8 +246,8 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.status, a.statusOK = "sweeps need the session store, which is unavailable", false
 			return a, nil
 		}
-		a.sweeps++
-		return a, startSweep(a.sweepCtx, msg.spec, a.store)
+		a.sweeps++ // Setup restores the sweep's base and objective on the next launch
+		return a, tea.Batch(saveLastSpec(a.store, msg.spec.Base, true, msg.spec.Objective), startSweep(a.sweepCtx, msg.spec, a.store))
 	case sweepTrialMsg:
 		if a.quitting {
 			msg.run.handle.Stop()
