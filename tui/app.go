@@ -65,6 +65,9 @@ type App struct {
 	status   string
 	statusOK bool
 	lines    [numScreens]statusLine
+	// statusRows is how many rows the status line was laid out in (see
+	// statusLines): the screens' height leaves them.
+	statusRows int
 	keys     GlobalKeys
 	confirm  bool // asking whether to stop runs and quit
 	quitting bool
@@ -136,11 +139,12 @@ func (a *App) awaitingInput() bool { return a.screens[a.screen].AwaitingInput() 
 // running counts the runs training in this process.
 func (a *App) running() int { return a.screens[screenTrain].(liveScreen).Running() }
 
-// contentSize is the screens' area: the terminal less the tab bar and the
-// status and help lines.
-func (a *App) contentSize() (int, int) { return a.w, max(a.h-3, 1) }
+// contentSize is the screens' area: the terminal less the tab bar, the
+// status line's rows and the help line.
+func (a *App) contentSize() (int, int) { return a.w, max(a.h-2-max(a.statusRows, 1), 1) }
 
 func (a *App) resize() {
+	a.statusRows = len(a.statusLines())
 	w, h := a.contentSize()
 	for _, s := range a.screens {
 		s.SetSize(w, h)
@@ -188,7 +192,11 @@ func (a *App) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 			model, cmd = a, tea.Quit
 		}
 	}()
-	return a.update(msg)
+	model, cmd = a.update(msg)
+	if a.w > 0 && len(a.statusLines()) != a.statusRows { // a longer or shorter status takes rows from the screen
+		a.resize()
+	}
+	return model, cmd
 }
 
 func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -473,7 +481,6 @@ func (a *App) view() string {
 		body = lipgloss.Place(a.w, h, lipgloss.Center, lipgloss.Center, st.Dialog.Render(q))
 	}
 	body = plain.Width(a.w).Height(h).MaxHeight(h).MaxWidth(a.w).Render(body)
-	status := a.status
 	sst := st.StatusBar
 	if !a.statusOK {
 		sst = st.Error
@@ -483,7 +490,11 @@ func (a *App) view() string {
 		bindings = a.screenHelp().ShortHelp()
 	}
 	short := fitShortHelp(a.help, bindings, a.w)
-	return truncateANSI(bar, a.w) + "\n" + body + "\n" + truncateANSI(sst.Render(fitStatus(status, a.w)), a.w) + "\n" + truncateANSI(short, a.w)
+	rows := a.statusLines()
+	for i := range rows {
+		rows[i] = truncateANSI(sst.Render(rows[i]), a.w)
+	}
+	return truncateANSI(bar, a.w) + "\n" + body + "\n" + strings.Join(rows, "\n") + "\n" + truncateANSI(short, a.w)
 }
 
 // topTrials returns the run IDs of a sweep's best n trials by objective.
