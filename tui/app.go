@@ -68,9 +68,9 @@ type App struct {
 	// statusRows is how many rows the status line was laid out in (see
 	// statusLines): the screens' height leaves them.
 	statusRows int
-	keys     GlobalKeys
-	confirm  bool // asking whether to stop runs and quit
-	quitting bool
+	keys       GlobalKeys
+	confirm    bool // asking whether to stop runs and quit
+	quitting   bool
 	// sweeps counts running sweeps; cancelSweeps stops them all.
 	sweeps       int
 	sweepCtx     context.Context
