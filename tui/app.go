@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 
 	"workbench/numfmt"
 	"workbench/sessions"
-	"workbench/sweeps"
 	"workbench/trainer"
 )
 
@@ -495,25 +493,4 @@ func (a *App) view() string {
 		rows[i] = truncateANSI(sst.Render(rows[i]), a.w)
 	}
 	return truncateANSI(bar, a.w) + "\n" + body + "\n" + strings.Join(rows, "\n") + "\n" + truncateANSI(short, a.w)
-}
-
-// topTrials returns the run IDs of a sweep's best n trials by objective.
-func topTrials(res *sweeps.Result, n int) []string {
-	var ok []sweeps.TrialResult
-	for _, t := range res.Trials {
-		if t.Standing().Candidate() && t.RunID != "" { // pruned trials are never the best
-			ok = append(ok, t)
-		}
-	}
-	sort.SliceStable(ok, func(i, j int) bool {
-		if res.Lower {
-			return ok[i].Objective < ok[j].Objective
-		}
-		return ok[i].Objective > ok[j].Objective
-	})
-	var ids []string
-	for i := 0; i < len(ok) && i < n; i++ {
-		ids = append(ids, ok[i].RunID)
-	}
-	return ids
 }
