@@ -13,63 +13,6 @@ import (
 	"github.com/muesli/termenv"
 )
 
-// maxSeriesPoints bounds a series' memory: past it, neighbouring points
-// are merged pairwise, so a million-epoch run keeps a few thousand points.
-const maxSeriesPoints = 4096
-
-// series is one curve of a chart.
-type series struct {
-	name   string
-	style  lipgloss.Style
-	xs, ys []float64
-}
-
-func (s *series) add(x, y float64) {
-	if !finite(y) || !finite(x) {
-		return
-	}
-	y = clampPlot(y)
-	s.xs = append(s.xs, x)
-	s.ys = append(s.ys, y)
-	if len(s.xs) > maxSeriesPoints {
-		n := len(s.xs) / 2
-		for i := 0; i < n; i++ {
-			s.xs[i] = (s.xs[2*i] + s.xs[2*i+1]) / 2
-			s.ys[i] = (s.ys[2*i] + s.ys[2*i+1]) / 2
-		}
-		if len(s.xs)%2 == 1 {
-			s.xs[n], s.ys[n] = s.xs[len(s.xs)-1], s.ys[len(s.ys)-1]
-			n++
-		}
-		s.xs, s.ys = s.xs[:n], s.ys[:n]
-	}
-}
-
-// emaWeight is TensorBoard's default smoothing.
-const emaWeight = 0.6
-
-// transformed returns the points to draw: smoothed with a debiased EMA,
-// and in log10 when logY (non-positive values are dropped).
-func (s *series) transformed(smooth, logY bool) (xs, ys []float64) {
-	last, num := 0.0, 0
-	for i, y := range s.ys {
-		if smooth {
-			last = last*emaWeight + (1-emaWeight)*y
-			num++
-			y = last / (1 - math.Pow(emaWeight, float64(num)))
-		}
-		if logY {
-			if y <= 0 {
-				continue
-			}
-			y = math.Log10(y)
-		}
-		xs = append(xs, s.xs[i])
-		ys = append(ys, y)
-	}
-	return xs, ys
-}
-
 // chart draws several series with ntcharts' line chart, using braille
 // lines. It caches its drawing until the data or size changes.
 type chart struct {

@@ -79,7 +79,7 @@ func (m trainModel) sweepTable(sel *liveRun, w, h int) string {
 		var vals []float64
 		for _, s := range r.metric.series {
 			if s.name == "val" {
-				vals = s.ys
+				vals = s.values()
 			}
 		}
 		line := fmt.Sprintf("%3d  %-*s %-*s %7d %*s  %s", i+1, nameW, truncateMiddle(trialName(r), nameW), statusW, truncate(statusLabel(r), statusW), epoch,
