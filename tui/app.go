@@ -258,6 +258,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.quitting {
 			msg.run.handle.Stop()
 		}
+		a.say(screenTrain, "training "+msg.run.id, true) // Train turns to the trial
 		return a, tea.Batch(a.screens[screenTrain].Handle(msg), a.show(screenTrain), waitSweep(msg.ch))
 	case sweepDoneMsg:
 		a.sweeps--

@@ -244,14 +244,18 @@ func (m trainModel) updateKeys(msg tea.KeyMsg) (trainModel, tea.Cmd) {
 		} else {
 			m.net.Focus()
 		}
-	case key.Matches(msg, k.NextRun):
-		if len(m.runs) > 0 {
-			m.sel = (m.sel + 1) % len(m.runs)
+	case key.Matches(msg, k.NextRun), key.Matches(msg, k.PrevRun):
+		if len(m.runs) == 0 {
+			return m, nil
 		}
-	case key.Matches(msg, k.PrevRun):
-		if len(m.runs) > 0 {
-			m.sel = (m.sel - 1 + len(m.runs)) % len(m.runs)
+		step := 1
+		if key.Matches(msg, k.PrevRun) {
+			step = len(m.runs) - 1
 		}
+		m.sel = (m.sel + step) % len(m.runs)
+		// The status line named the run shown before, which read as
+		// the state of the charts now on screen.
+		return m, status(shownStatus(m.runs[m.sel]))
 	case key.Matches(msg, k.LogY):
 		m.logY = !m.logY
 		for _, r := range m.runs {
@@ -329,6 +333,19 @@ func (m trainModel) updateKeys(msg tea.KeyMsg) (trainModel, tea.Cmd) {
 // status says text on the status line.
 func status(text string) tea.Cmd {
 	return func() tea.Msg { return statusMsg{text: text} }
+}
+
+// shownStatus is what the status line says of run r when Train turns to
+// it: the words the line would hold had r been the last run started,
+// paused or ended.
+func shownStatus(r *liveRun) string {
+	switch label := statusLabel(r); {
+	case r.closed || r.fin != nil:
+		return r.id + " " + label
+	case label == "paused":
+		return "paused " + r.id + ": space resumes, n steps one epoch"
+	}
+	return "training " + r.id
 }
 
 // runEnded answers space, n and x on a run that has ended, which would
