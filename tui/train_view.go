@@ -48,8 +48,8 @@ func (m trainModel) View() string {
 		}
 		label := fmt.Sprintf("● %s %s", name, statusLabel(x))
 		dot := seriesStyle(x.id)
-		if i == m.sel {
-			tabs = append(tabs, dot.Render("●")+st.TabActive.Render(label[len("● "):]))
+		if i == m.sel { // brackets mark it where bold and underline do not show (NO_COLOR)
+			tabs = append(tabs, dot.Render("●")+st.TabActive.Render("["+label[len("● "):]+"]"))
 		} else {
 			tabs = append(tabs, dot.Render("●")+st.Tab.Render(label[len("● "):]))
 		}

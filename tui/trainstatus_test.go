@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"testing"
 
 	"workbench/trainer"
@@ -27,5 +29,24 @@ func TestTurningRunsNamesTheRunShown(t *testing.T) {
 	press(a, "left")
 	if got := a.lineOf(screenTrain).text; got != "run-plane done" {
 		t.Fatalf("back on spiral, status %q", got)
+	}
+}
+
+// TestTrainTabMarkedWithoutColour: under NO_COLOR (the tests' profile),
+// where bold and underline do not show, brackets mark the run on screen.
+func TestTrainTabMarkedWithoutColour(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	spiral := trainer.DefaultSpec()
+	spiral.Data.Name = "spiral"
+	addSynthRun(t, a, trainer.DefaultSpec(), "run-circle")
+	addSynthRun(t, a, spiral, "run-spiral")
+	press(a, "2")
+	tabs := strings.Split(a.trainScreen().View(), "\n")[0]
+	if !strings.Contains(tabs, "[spiral done]") || strings.Contains(tabs, "[circle") {
+		t.Fatalf("tab strip %q: want spiral's tab marked", tabs)
+	}
+	press(a, "right")
+	if tabs = strings.Split(a.trainScreen().View(), "\n")[0]; !strings.Contains(tabs, "[circle done]") {
+		t.Fatalf("tab strip %q: want circle's tab marked", tabs)
 	}
 }
