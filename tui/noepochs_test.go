@@ -197,7 +197,7 @@ func TestMetricPanelKeepsOneMetricInTwoRows(t *testing.T) {
 	r.fin = &trainer.FinishedEvent{Test: trainer.Evaluation{Metrics: val}}
 	v := ansi.Strip(m.metricPanel(r, 28, 2))
 	lines := strings.Split(v, "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "val metric") || !strings.Contains(lines[0], "best") {
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "val metric") || !strings.Contains(lines[0], "@ep 30") {
 		t.Fatalf("want the header and one metric:\n%s", v)
 	}
 	if f := strings.Fields(lines[1]); len(f) < 3 || f[0] != "accuracy" || f[len(f)-1] != "0.8095" {

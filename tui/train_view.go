@@ -338,9 +338,13 @@ func (m trainModel) metricPanel(r *liveRun, w, maxRows int) string {
 		limit--
 		hidden, keys = len(keys)-limit, keys[:limit]
 	}
-	// Columns: now and best always; test after the run when there is room.
-	// Each column is as wide as its widest cell, so exponent forms fit.
-	cols := []string{"now", "best"}
+	// Columns: now and at the best epoch always; test after the run when
+	// there is room. Each column is as wide as its widest cell, so
+	// exponent forms fit. The second column is every metric at the epoch
+	// the monitor chose, not each metric's own best, and its heading
+	// says so: "best" read as each metric's best value.
+	bestCol := fmt.Sprintf("@ep %d", r.bestEpoch)
+	cols := []string{"now", bestCol}
 	if r.fin != nil {
 		cols = append(cols, "test")
 	}
@@ -354,7 +358,7 @@ func (m trainModel) metricPanel(r *liveRun, w, maxRows int) string {
 			switch c {
 			case "now":
 				v, ok = r.last.Val[k]
-			case "best":
+			case bestCol:
 				v, ok = r.best[k]
 			case "test":
 				v, ok = r.fin.Test.Metrics[k]

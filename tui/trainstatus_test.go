@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/charmbracelet/x/ansi"
+
 	"strings"
 
 	"testing"
@@ -48,5 +50,24 @@ func TestTrainTabMarkedWithoutColour(t *testing.T) {
 	press(a, "right")
 	if tabs = strings.Split(a.trainScreen().View(), "\n")[0]; !strings.Contains(tabs, "[circle done]") {
 		t.Fatalf("tab strip %q: want circle's tab marked", tabs)
+	}
+}
+
+// TestMetricPanelNamesTheBestEpoch: the second column holds every metric
+// at the monitor's best epoch (32), where accuracy 0.5898 is not
+// accuracy's own best (0.6452 now); its heading says "@ep 32", not
+// "best".
+func TestMetricPanelNamesTheBestEpoch(t *testing.T) {
+	st := DefaultStyles()
+	m := newTrain(&st, nil)
+	now := map[string]float64{"loss": 0.52, "accuracy": 0.6452}
+	atBest := map[string]float64{"loss": 0.4506, "accuracy": 0.5898}
+	r := &liveRun{key: "accuracy", last: &trainer.EpochEvent{Epoch: 40, Val: now}, best: atBest, bestEpoch: 32}
+	lines := strings.Split(ansi.Strip(m.metricPanel(r, 40, 6)), "\n")
+	if f := strings.Fields(lines[0]); len(f) != 5 || f[2] != "now" || f[3] != "@ep" || f[4] != "32" {
+		t.Fatalf("heading %q", lines[0])
+	}
+	if f := strings.Fields(lines[2]); f[0] != "accuracy" || f[1] != "0.6452" || f[2] != "0.5898" {
+		t.Fatalf("accuracy row %q", lines[2])
 	}
 }
