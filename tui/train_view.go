@@ -255,6 +255,8 @@ func (m trainModel) rightColumn(r *liveRun, w, h int) string {
 		g := plain.MaxWidth(w - 4).Render(r.gridView) // a grid of the old size, until redrawn
 		switch {
 		case r.gridView != "":
+		case r.spec.CV > 0: // it has K models, one per fold, and keeps none
+			g = st.Subtle.Render(wrap(fmt.Sprintf("none: a %d-fold run keeps no single model to draw (set cross-validation folds to 0 to see it)", r.spec.CV), w-4))
 		case r.fin != nil && !r.computing && r.nextSnap == nil: // it ended with no weights to draw
 			g = st.Subtle.Render("none: no epoch ended")
 		default:

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"workbench/datasets"
+
 	"github.com/charmbracelet/x/ansi"
 
 	"strings"
@@ -69,5 +71,30 @@ func TestMetricPanelNamesTheBestEpoch(t *testing.T) {
 	}
 	if f := strings.Fields(lines[2]); f[0] != "accuracy" || f[1] != "0.6452" || f[2] != "0.5898" {
 		t.Fatalf("accuracy row %q", lines[2])
+	}
+}
+
+// TestCVBoundarySaysWhyNone: a 3-fold run on circle keeps no model, so
+// its boundary panel says so, while it trains and after; it said "none:
+// no epoch ended" after all its epochs, and "computing…" before.
+func TestCVBoundarySaysWhyNone(t *testing.T) {
+	st := DefaultStyles()
+	m := newTrain(&st, nil)
+	spec := trainer.DefaultSpec()
+	spec.CV = 3
+	data, err := datasets.Build(spec.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	val := map[string]float64{"loss": 0.3, "accuracy": 0.9}
+	r := &liveRun{spec: spec, data: data, plane: newPlane(data), key: "accuracy", last: &trainer.EpochEvent{Epoch: 5, Val: val}, best: val, bestEpoch: 5}
+	for _, phase := range []string{"training", "done"} {
+		if phase == "done" {
+			r.fin = &trainer.FinishedEvent{Status: trainer.StatusDone}
+		}
+		v := strings.Join(strings.Fields(strings.ReplaceAll(ansi.Strip(m.rightColumn(r, 48, 30)), "│", " ")), " ")
+		if !strings.Contains(v, "a 3-fold run keeps no single model to draw") || strings.Contains(v, "no epoch ended") || strings.Contains(v, "computing") {
+			t.Fatalf("%s: %s", phase, v)
+		}
 	}
 }
