@@ -11,7 +11,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
-	"workbench/numfmt"
 	"workbench/sessions"
 	"workbench/trainer"
 )
@@ -191,6 +190,7 @@ func (a *App) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 		}
 	}()
 	model, cmd = a.update(msg)
+	a.dropStaleConfirm()
 	if a.w > 0 && len(a.statusLines()) != a.statusRows { // a longer or shorter status takes rows from the screen
 		a.resize()
 	}
@@ -464,9 +464,7 @@ func (a *App) view() string {
 		}
 	}
 	bar := st.Title.Render("workbench") + " " + strings.Join(tabs, "")
-	if n := a.running(); n > 0 {
-		bar += st.Accent.Render(fmt.Sprintf("  ⟳ %d training", n))
-	}
+	bar += st.Accent.Render(a.trainingBadge())
 	_, h := a.contentSize()
 	body := a.screens[a.screen].View()
 	if a.showHelp {
@@ -475,8 +473,7 @@ func (a *App) view() string {
 		body = lipgloss.Place(a.w, h, lipgloss.Center, lipgloss.Center, body)
 	}
 	if a.confirm {
-		n := a.running()
-		q := fmt.Sprintf("%s still training.\nStop them (saved as stopped) and quit?\n\n y  quit    any other key  stay", numfmt.Count(n, "run"))
+		q := a.quitQuestion()
 		body = lipgloss.Place(a.w, h, lipgloss.Center, lipgloss.Center, st.Dialog.Render(q))
 	}
 	body = plain.Width(a.w).Height(h).MaxHeight(h).MaxWidth(a.w).Render(body)

@@ -42,6 +42,8 @@ var (
 // are saved.
 type liveScreen interface {
 	Running() int
+	// Paused counts the runs of Running that are paused.
+	Paused() int
 	// Saved returns a channel per live run that closes once the run is
 	// recorded to its end.
 	Saved() []<-chan struct{}
@@ -83,6 +85,7 @@ func (m *trainModel) AwaitingInput() bool { return m.awaitingInput() }
 func (m *trainModel) Help() help.KeyMap   { return m.helpKeys() }
 func (m *trainModel) Title() string       { return "Train" }
 func (m *trainModel) Running() int        { return m.running() }
+func (m *trainModel) Paused() int         { return m.paused() }
 
 func (m *trainModel) Saved() []<-chan struct{} {
 	var out []<-chan struct{}

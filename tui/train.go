@@ -86,6 +86,17 @@ func (m trainModel) running() int {
 	return n
 }
 
+// paused counts the runs still training that are paused.
+func (m trainModel) paused() int {
+	n := 0
+	for _, r := range m.runs {
+		if !r.closed && statusLabel(r) == "paused" {
+			n++
+		}
+	}
+	return n
+}
+
 func (m trainModel) selected() *liveRun {
 	if m.sel < 0 || m.sel >= len(m.runs) {
 		return nil

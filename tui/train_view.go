@@ -179,7 +179,7 @@ func (m trainModel) progressLine(r *liveRun) string {
 	case r.fin != nil:
 		sps = r.fin.SamplesPerSec
 		eta = "took " + numfmt.Duration(r.fin.Elapsed)
-	case epochs == 0 && status == "paused": // it read "running 2s … paused"
+	case status == "paused": // it read "running 2s … paused", or an ETA that was not running
 		eta = "trained " + elapsed.Round(time.Second).String()
 	case epochs == 0:
 		eta = "running " + elapsed.Round(time.Second).String()
