@@ -135,11 +135,12 @@ func (c *chart) draw() string {
 		maxX = minX + 1
 	}
 	minY, maxY = plotRange(minY, maxY)
-	yfmt := func(i int, v float64) string {
+	digits := labelDigits(minY, maxY, c.h-2, c.logY)
+	yfmt := func(_ int, v float64) string {
 		if c.logY {
-			return axisLabel(i, math.Pow(10, v))
+			v = math.Pow(10, v)
 		}
-		return axisLabel(i, v)
+		return axisLabelDigits(v, digits)
 	}
 	lc := linechart.New(c.w, c.h-1, minX, maxX, minY, maxY,
 		linechart.WithXYSteps(4, 2),
@@ -224,12 +225,35 @@ func plotRange(lo, hi float64) (float64, float64) {
 
 // axisLabel formats an axis tick in at most 3 significant digits, never as
 // "-0".
-func axisLabel(_ int, v float64) string {
-	s := strconv.FormatFloat(v, 'g', 3, 64)
+func axisLabel(_ int, v float64) string { return axisLabelDigits(v, 3) }
+
+// axisLabelDigits formats an axis tick in at most digits significant
+// digits, never as "-0".
+func axisLabelDigits(v float64, digits int) string {
+	s := strconv.FormatFloat(v, 'g', digits, 64)
 	if s == "-0" {
 		return "0"
 	}
 	return s
+}
+
+// labelDigits is how many significant digits (3 to 8) tell apart the y
+// labels of a chart over [lo, hi] drawn in rows rows, with a label every
+// 2nd row: a nearly flat loss (0.69312 to 0.69318) had every label read
+// 0.693, which ntcharts prints once, leaving one label and no scale. In
+// log scale lo and hi are log10 values.
+func labelDigits(lo, hi float64, rows int, logY bool) int {
+	steps := float64(max(rows/2, 1))
+	var rel float64 // the smallest difference of two labels, relative to the largest
+	if logY {
+		rel = math.Pow(10, (hi-lo)/steps) - 1
+	} else {
+		rel = (hi - lo) / steps / math.Max(math.Abs(lo), math.Abs(hi))
+	}
+	if !finite(rel) || rel <= 0 {
+		return 3
+	}
+	return min(max(int(math.Ceil(-math.Log10(rel)))+1, 3), 8)
 }
 
 // dashGlyphs are the legend glyphs of the dash patterns drawPolyline

@@ -85,3 +85,37 @@ func TestLongRunChartShowsItsStart(t *testing.T) {
 		t.Fatalf("x labels %q, want them from 5000 (every 5000 epochs from the start)", labels)
 	}
 }
+
+// TestFlatChartHasAScale: a nearly flat loss (0.69312 to 0.69318, as a
+// network that learns nothing gives) gets y labels that differ; every
+// label read 0.693 and ntcharts printed one. Hostile flat series still
+// draw with at least two labels.
+func TestFlatChartHasAScale(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ys   []float64
+	}{
+		{"near-flat", []float64{0.69318, 0.69316, 0.69314, 0.69313, 0.69312}},
+		{"constant", []float64{0.693, 0.693, 0.693}},
+		{"one point", []float64{0.5}},
+		{"huge flat", []float64{1e300, 1e300 * (1 + 1e-9)}},
+		{"zero", []float64{0, 0}},
+		{"with NaN and Inf", []float64{0.4, math.NaN(), math.Inf(1), 0.40001, math.Inf(-1)}},
+	} {
+		c := newChart("loss", func() *Styles { s := DefaultStyles(); return &s }())
+		for i, y := range tc.ys {
+			c.add("train", c.styles.TrainSeries, float64(i+1), y)
+		}
+		c.setSize(60, 14)
+		var labels []string
+		for _, l := range strings.Split(ansi.Strip(c.view()), "\n")[1:] {
+			l = strings.Replace(l, "└", "│", 1)
+			if lab, _, ok := strings.Cut(l, "│"); ok && strings.TrimSpace(lab) != "" {
+				labels = append(labels, strings.TrimSpace(lab))
+			}
+		}
+		if len(labels) < 2 {
+			t.Errorf("%s: y labels %q", tc.name, labels)
+		}
+	}
+}
