@@ -155,6 +155,11 @@ func confusionView(cm [][]int, classes []string, st *Styles, w int) string {
 	if wide := max(cellW, labelW); labelW+n*(wide+1) <= w {
 		cellW = wide // "good" read "go…" with room to spare
 	}
+	// Row labels give up cells before a class's column does: at 44
+	// columns fashion-mnist's 8-cell names left room for 9 of 10 classes.
+	if over := labelW + n*(cellW+1) - w; over > 0 {
+		labelW = max(labelW-over, min(labelW, 3))
+	}
 	shown := n
 	for shown > 1 && labelW+shown*(cellW+1) > w {
 		shown--
