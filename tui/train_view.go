@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"workbench/datasets"
 	"workbench/numfmt"
 	"workbench/trainer"
 )
@@ -249,6 +250,9 @@ func (m trainModel) rightColumn(r *liveRun, w, h int) string {
 	var parts []string
 	if r.plane != nil {
 		title := st.Header.Render("decision boundary")
+		if r.data != nil && r.data.Task() == datasets.Regression { // it has no classes to draw a boundary between
+			title = st.Header.Render("prediction surface")
+		}
 		if m.showTest {
 			title += st.Subtle.Render(" + test points")
 		}
@@ -352,7 +356,12 @@ func (m trainModel) metricPanel(r *liveRun, w, maxRows int) string {
 	}
 	cells := make([][]string, len(keys))
 	widths := make([]int, len(cols))
+	var vals []float64
+	var text []string
 	for i, k := range keys {
+		// A row's values are formatted alike (numfmt.Values): "0.0003"
+		// beside "7.004e-05" read as values of another kind.
+		vals = vals[:0]
 		cells[i] = make([]string, len(cols))
 		for j, c := range cols {
 			var v float64
@@ -365,12 +374,18 @@ func (m trainModel) metricPanel(r *liveRun, w, maxRows int) string {
 			case "test":
 				v, ok = r.fin.Test.Metrics[k]
 			}
-			cell := "—"
 			if ok {
-				cell = numfmt.Value(v)
+				vals = append(vals, v)
+			} else {
+				cells[i][j] = "—"
 			}
-			cells[i][j] = cell
-			widths[j] = max(widths[j], len(c), lipgloss.Width(cell), 6)
+		}
+		text = numfmt.Values(text, vals...)
+		for j, c := range cols {
+			if cells[i][j] == "" {
+				cells[i][j], text = text[0], text[1:]
+			}
+			widths[j] = max(widths[j], len(c), lipgloss.Width(cells[i][j]), 6)
 		}
 	}
 	used := func() int {

@@ -98,3 +98,29 @@ func TestCVBoundarySaysWhyNone(t *testing.T) {
 		}
 	}
 }
+
+// TestRegressionPanelsSayWhatTheyShow: on reg-plane the map is the
+// prediction surface, not a decision boundary, and each metric row is
+// in one form: "loss 0.0003 7.004e-05" mixed them.
+func TestRegressionPanelsSayWhatTheyShow(t *testing.T) {
+	st := DefaultStyles()
+	m := newTrain(&st, nil)
+	spec := trainer.DefaultSpec()
+	spec.Data.Name = "reg-plane"
+	data, err := datasets.Build(spec.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := map[string]float64{"loss": 0.0003, "mse": 4.37e-05, "r2": 0.9991}
+	best := map[string]float64{"loss": 7.004e-05, "mse": 4.1e-05, "r2": 0.9993}
+	r := &liveRun{spec: spec, data: data, plane: newPlane(data), key: "r2", last: &trainer.EpochEvent{Epoch: 9, Val: now}, best: best, bestEpoch: 7}
+	v := ansi.Strip(m.rightColumn(r, 48, 30))
+	if !strings.Contains(v, "prediction surface") || strings.Contains(v, "decision boundary") {
+		t.Fatalf("the map's title:\n%s", v)
+	}
+	for _, want := range []string{"loss", "3.000e-04", "7.004e-05", "r2", "0.9991", "0.9993"} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("no %q in:\n%s", want, v)
+		}
+	}
+}
