@@ -161,12 +161,42 @@ func LRChart(res *trainer.LRFindResult, w, h int) string {
 	x0, x1 := plotRange(pts[0].X, pts[len(pts)-1].X)
 	lc := linechart.New(w, h, x0, x1, lo, hi, linechart.WithXYSteps(4, 2),
 		linechart.WithStyles(st.Axis, st.Axis, st.Text),
-		linechart.WithXLabelFormatter(func(_ int, v float64) string { return fmt.Sprintf("1e%d", int(math.Round(v))) }),
+		linechart.WithXLabelFormatter(func(int, float64) string { return "" }), // decadeTicks label x
 		linechart.WithYLabelFormatter(axisLabel))
 	lc.DrawXYAxisAndLabel()
+	drawEpochTicks(&lc, decadeTicks(x0, x1, lc.GraphWidth()), st.Axis)
 	if s := res.Suggested; s > 0 && finite(math.Log10(s)) && math.Log10(s) >= x0 && math.Log10(s) <= x1 {
 		lc.DrawBrailleLineWithStyle(canvas.Float64Point{X: math.Log10(s), Y: lo}, canvas.Float64Point{X: math.Log10(s), Y: hi}, st.Good)
 	}
 	drawPolyline(&lc, pts, st.TrainSeries, 0)
 	return lc.View()
+}
+
+// decadeTicks labels a log10 axis from lo to hi drawn over cells columns:
+// "1eK" at the column of each whole K (every 2nd, 3rd… decade when they
+// would touch), as epochTicks does for epochs. ntcharts' labels sat every
+// 4th column, each rounded to its nearest decade, so "1e-5" could stand
+// 0.4 of a decade from 1e-5.
+func decadeTicks(lo, hi float64, cells int) []xTick {
+	if cells < 1 || !finite(lo) || !finite(hi) || hi <= lo {
+		return nil
+	}
+	first, last := math.Ceil(lo), math.Floor(hi)
+	col := func(v float64) int { return int(math.Round((v - lo) / (hi - lo) * float64(cells-1))) }
+	for every := 1.0; every <= math.Max(last-first, 1); every++ {
+		var ticks []xTick
+		fits := true
+		for k := math.Ceil(first/every) * every; k <= last; k += every {
+			t := xTick{col: col(k), label: fmt.Sprintf("1e%d", int(k))}
+			if n := len(ticks); n > 0 && t.col-ticks[n-1].col < len(ticks[n-1].label)+1 {
+				fits = false
+				break
+			}
+			ticks = append(ticks, t)
+		}
+		if fits {
+			return fitTicks(ticks, cells)
+		}
+	}
+	return nil
 }
