@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"workbench/analysis"
+	"workbench/numfmt"
 	"workbench/queue"
 	"workbench/sessions"
 	"workbench/sweeps"
@@ -293,7 +294,7 @@ func runSweep(e *env, store sessions.Store, spec sweeps.Spec, parallel int, json
 	o := sweeps.Options{Parallel: parallel,
 		OnStart: func(id string, _ []sweeps.Trial) {
 			if !jsonOut {
-				fmt.Fprintf(e.stdout, "sweep %s: %d trials, %d at once\n", id, total, min(total, parallelism(parallel)))
+				fmt.Fprintf(e.stdout, "sweep %s: %s, %d at once\n", id, numfmt.Count(total, "trial"), min(total, parallelism(parallel)))
 			}
 		},
 		OnTrialDone: func(r sweeps.TrialResult) {
@@ -339,7 +340,7 @@ func noBestError(res *sweeps.Result) error {
 	for i, st := range statuses {
 		parts[i] = fmt.Sprintf("%d %s", counts[st], st)
 	}
-	return fmt.Errorf("sweep %s has no best trial: of %d trials, %s", res.ID, len(res.Trials), strings.Join(parts, ", "))
+	return fmt.Errorf("sweep %s has no best trial: of %s, %s", res.ID, numfmt.Count(len(res.Trials), "trial"), strings.Join(parts, ", "))
 }
 
 func parallelism(p int) int {
