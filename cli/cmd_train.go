@@ -31,6 +31,7 @@ func newTrainCmd(e *env) *cobra.Command {
 	fs := cmd.Flags()
 	fs.SortFlags = false
 	sf := addSpecFlags(fs)
+	sf.strict = true
 	printSpec := fs.Bool("print-spec", false, "print the resolved spec as JSON and exit")
 	jsonOut := fs.Bool("json", false, "print one JSON object per line: start, each epoch, finished")
 	noSave := fs.Bool("no-save", false, "do not save the run in the session store")
