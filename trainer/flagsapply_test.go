@@ -23,7 +23,7 @@ func TestCheckAppliesNamesIgnoredFlags(t *testing.T) {
 		{map[string]string{"data": "moons", "samples": "100", "noise": "0.1"}, ""},
 		{map[string]string{"data": "seed-example", "crosses": "x1sq"}, ""}, // any 2-D data takes crosses
 		{map[string]string{"data": "iris", "threshold": "0.3"}, ""},        // Validate names it
-		{map[string]string{"cv-all": "true"}, ""},                          // Validate names it
+		{map[string]string{"cv-all": "true"}, ""}, // Validate names it
 	}
 	for _, c := range cases {
 		fv := NewFlagValues()
