@@ -42,6 +42,14 @@ func newTrainCmd(e *env) *cobra.Command {
 	maxMem := fs.String("max-memory", "", "refuse a run that needs more memory than this (e.g. 512MiB, 8GiB; \"off\" for no limit; default 75% of the machine's)")
 	completeSpecFlags(e, cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		// Each said nothing of the flag the user forgot: "--seeds 0: give
+		// 2 to 1000 seeds", or nothing at all.
+		if *ensemble && !fs.Changed("seeds") {
+			return usagef("--ensemble combines the runs of --seeds N: add --seeds (2 to 1000)")
+		}
+		if fs.Changed("ensemble-method") && !*ensemble {
+			return usagef("--ensemble-method is for --ensemble: add --ensemble (with --seeds N) or drop --ensemble-method")
+		}
 		limit, err := parseBytes(*maxMem)
 		if err != nil {
 			return usagef("--max-memory: %v", err)

@@ -26,3 +26,19 @@ func TestTrainRefusesIgnoredFlags(t *testing.T) {
 		t.Errorf("sweep over optimizers with --beta1: exit %d, %s", code, errs)
 	}
 }
+
+// TestEnsembleFlagsNeedTheirPartner: --ensemble without --seeds said
+// "--seeds 0: give 2 to 1000 seeds", a flag the user never gave, and
+// --ensemble-method without --ensemble was dropped without a word.
+func TestEnsembleFlagsNeedTheirPartner(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	for args, want := range map[string]string{
+		"--ensemble":             "workbench train: --ensemble combines the runs of --seeds N: add --seeds (2 to 1000)\n",
+		"--ensemble-method vote": "workbench train: --ensemble-method is for --ensemble: add --ensemble (with --seeds N) or drop --ensemble-method\n",
+	} {
+		out, errs, code := cli(t, db, "", append([]string{"train", "--epochs", "1"}, strings.Fields(args)...)...)
+		if first, _, _ := strings.Cut(errs, "Run '"); code != 2 || out != "" || first != want {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
+	}
+}
