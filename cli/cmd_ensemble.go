@@ -24,7 +24,7 @@ func newEnsembleCmd(e *env) *cobra.Command {
 			"weighted weighs each member by its validation score. The ensemble and every member are evaluated on\n" +
 			"the shared test split; the ensemble is saved as a run of kind ensemble that predicts on its own.",
 		Example: examples(
-			"workbench ensemble 3fa9c2 7b1e04 c0ffee                # three runs by any unique part of their IDs",
+			"workbench ensemble 3fa9c2 7b1e04 c0ffee                # three runs by a unique prefix or suffix of their IDs",
 			"workbench ensemble ID1 ID2 ID3 --method weighted --name 'weighted trio' --json",
 			"workbench train --data breast-cancer --scale standard --layers 16 --seeds 5 --ensemble",
 		),
