@@ -255,6 +255,19 @@ func newRunsExportCmd(e *env) *cobra.Command {
 		if *format == "history" && len(ids) != 1 {
 			return usagef("--format history exports one run: give its ID")
 		}
+		if *format == "history" {
+			// A derived run keeps no epochs: it wrote a header alone.
+			r, err := store.GetRun(ctx, ids[0])
+			if err != nil {
+				return err
+			}
+			switch r.Kind {
+			case sessions.KindEnsemble:
+				return fmt.Errorf("run %s is an ensemble: it has no epochs of its own; export a member's (%s)", r.ID, strings.Join(r.Members, ", "))
+			case sessions.KindCompressed:
+				return fmt.Errorf("run %s is compressed from %s and keeps no epochs of its own; export its parent's", r.ID, r.Parent)
+			}
+		}
 		return writeOutput(e, *outFile, *force, func(w io.Writer) error {
 			switch *format {
 			case "json":
