@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -305,7 +306,7 @@ func runSweep(e *env, store sessions.Store, spec sweeps.Spec, parallel int, json
 					"objective": jsonFloat(r.Objective, r.HasObj), "epochs": r.Epochs, "params": trialParams(r.Trial)}, false)
 				return
 			}
-			fmt.Fprintf(e.stdout, "trial %d/%d %s %-14s %s  %s\n", r.Trial.Index+1, total, r.RunID, r.Status, fmtMetric(r.Objective, r.HasObj), paramLine(trialParams(r.Trial)))
+			fmt.Fprintf(e.stdout, "trial %*d/%d %s %-14s %s  %s\n", len(strconv.Itoa(total)), r.Trial.Index+1, total, r.RunID, r.Status, fmtMetric(r.Objective, r.HasObj), paramLine(trialParams(r.Trial)))
 		}}
 	res, err := sweeps.Run(ctx, store, spec, o)
 	if err != nil {

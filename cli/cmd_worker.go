@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -153,7 +154,7 @@ func followSweep(e *env, store *sessions.SQLite, id string, total int, jsonOut b
 					"objective": jsonFloat(obj, has), "epochs": epochs, "params": t.Params}, false)
 				continue
 			}
-			fmt.Fprintf(e.stdout, "trial %d/%d %s %-14s %s  %s\n", t.Trial+1, total, t.RunID, status, fmtMetric(obj, has), paramLine(t.Params))
+			fmt.Fprintf(e.stdout, "trial %*d/%d %s %-14s %s  %s\n", len(strconv.Itoa(total)), t.Trial+1, total, t.RunID, status, fmtMetric(obj, has), paramLine(t.Params))
 		}
 		if finished {
 			break

@@ -45,3 +45,24 @@ func TestDistributedSweepOfOneTrial(t *testing.T) {
 		t.Errorf("exit %d, %s\n%s", code, errs, out)
 	}
 }
+
+// TestTrialLinesStayInLine: a sweep of 10 trials or more pads the trial
+// number, so the run IDs and statuses stay in one column; "trial 10/12"
+// pushed its line one place right of "trial 9/12".
+func TestTrialLinesStayInLine(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	out, errs, code := cli(t, db, "", "sweep", "--data", "moons", "--layers", "2", "--epochs", "1", "--parallel", "1",
+		"--grid", "lr=0.01,0.02,0.03,0.04,0.05,0.06,0.07,0.08,0.09,0.1")
+	if code != 0 {
+		t.Fatalf("sweep: exit %d: %s", code, errs)
+	}
+	at := map[int]bool{}
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "trial ") {
+			at[strings.Index(l, "/10 ")] = true
+		}
+	}
+	if !strings.Contains(out, "trial  1/10 ") || !strings.Contains(out, "trial 10/10 ") || len(at) != 1 {
+		t.Errorf("trial lines out of line:\n%s", out)
+	}
+}
