@@ -83,14 +83,14 @@ func printEnsemble(w io.Writer, r *analysis.EnsembleResult) {
 	}
 	fmt.Fprintf(w, "ensemble of %d runs (%s), %s; metrics on the shared test split\n", len(r.Members), r.Method, r.Task)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	fmt.Fprintf(tw, "run\tweight\tval %s\t%s\t\n", r.KeyMetric, strings.Join(cols, "\t"))
+	fmt.Fprintf(tw, "run\tweight\tval %s\t%s\n", r.KeyMetric, strings.Join(cols, "\t"))
 	row := func(name, weight string, val float64, test map[string]float64) {
 		cells := make([]string, len(cols))
 		for i, c := range cols {
 			v, ok := test[c]
 			cells[i] = fmtMetric(v, ok)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", name, weight, numfmt.Value(val), strings.Join(cells, "\t"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, weight, numfmt.Value(val), strings.Join(cells, "\t"))
 	}
 	for _, m := range r.Members {
 		row(m.ID, numfmt.Value(m.Weight), m.Val[r.KeyMetric], m.Test)

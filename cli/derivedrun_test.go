@@ -30,6 +30,10 @@ func TestDerivedRunsSayTheyKeepNoEpochs(t *testing.T) {
 			t.Fatalf("%v: exit %d, %s%s", args, code, out, errs)
 		}
 		derived[kind] = m[1]
+		// The tables padded their last column: every row ended in spaces.
+		if regexp.MustCompile(`(?m) $`).MatchString(out) {
+			t.Errorf("%v: a line ends in a space:\n%q", args, out)
+		}
 		if kind == "finetune" && !strings.Contains(out, "prune 50% unstructured, fine-tune 1 epoch\n") {
 			t.Errorf("compress names its work:\n%s", out)
 		}
