@@ -200,7 +200,12 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 			spec.Objective = *objective
 		}
 		if *prune {
-			spec.Prune, spec.PruneWarmup = true, *warmup
+			spec.Prune = true
+		}
+		// A sweep file's prune = true takes --prune-warmup too; it was
+		// dropped unless --prune was given again.
+		if *prune || cmd.Flags().Changed("prune-warmup") {
+			spec.PruneWarmup = *warmup
 		}
 		if spec.Seed == 0 || cmd.Flags().Changed("sweep-seed") {
 			spec.Seed = *sweepSeed
@@ -219,6 +224,16 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 		}
 		if spec.Name == "" || sf.set("name") {
 			spec.Name = sf.text("name")
+		}
+		// Each was dropped without a word when nothing it tunes was on.
+		median := spec.Prune || spec.Pruner == sweeps.PrunerMedian
+		switch {
+		case cmd.Flags().Changed("prune-warmup") && !median:
+			return usagef("--prune-warmup is for median stopping: add --prune (or --pruner median), or drop --prune-warmup")
+		case anyChanged(cmd, "min-epochs", "reduction") && spec.Pruner != sweeps.PrunerASHA:
+			return usagef("--min-epochs and --reduction are for --pruner asha: add it, or drop them")
+		case cmd.Flags().Changed("trials") && len(spec.Random) == 0:
+			return usagef("--trials counts the draws of --random axes, and this sweep has none: a grid runs each of its points once")
 		}
 		if *file != "" {
 			// Expand would name the flags alone.
