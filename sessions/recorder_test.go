@@ -22,8 +22,12 @@ func fastSpec(epochs int) trainer.Spec {
 }
 
 // TestStoreKeepsUpWithASlowReader reads a fast run's events slowly, as a
-// busy UI would: the store still holds every epoch up to a pause within
-// 50 ms, and the stop within 200 ms.
+// busy UI would, then not at all: once the run pauses the store holds
+// every epoch up to the pause, and later the stop, with no reader left. A
+// recorder that waited for the reader would stall there for good, so the
+// generous bounds (seconds, for a loaded machine and a PostgreSQL server
+// on the same cores; the store usually takes milliseconds) cannot hide it.
+// Bounds of one epoch's time made the test fail under load.
 func TestStoreKeepsUpWithASlowReader(t *testing.T) {
 	eachBackend(t, func(t *testing.T, be backend) {
 		s := be.open(t)
@@ -59,6 +63,8 @@ func TestStoreKeepsUpWithASlowReader(t *testing.T) {
 		if n < 100 {
 			t.Fatalf("only %d epochs in 0.5 s: not a fast run", n)
 		}
+		close(stopReading)
+		<-readerDone
 		epochsDone := func() int {
 			r, err := s.GetRun(context.Background(), h.ID)
 			if err != nil {
@@ -66,13 +72,7 @@ func TestStoreKeepsUpWithASlowReader(t *testing.T) {
 			}
 			return r.EpochsDone
 		}
-		// The promise: within one epoch's time or 50 ms, whichever is larger
-		// (times slack under the race detector).
-		bound := max(50*time.Millisecond, time.Since(started)/time.Duration(n)) * slack
-		if be.name == "postgres" {
-			bound *= 4 // a server process that shares the test machine's cores
-		}
-		deadline := time.Now().Add(bound)
+		deadline := time.Now().Add(5 * time.Second * slack)
 		for epochsDone() < n && time.Now().Before(deadline) {
 			time.Sleep(time.Millisecond)
 		}
@@ -90,15 +90,13 @@ func TestStoreKeepsUpWithASlowReader(t *testing.T) {
 		h.Stop()
 		select {
 		case <-live.Recorder.Done():
-		case <-time.After(200 * time.Millisecond * slack):
-			t.Fatal("the store did not record the stop within 200 ms")
+		case <-time.After(5 * time.Second * slack):
+			t.Fatal("the store did not record the stop within 5 s, with no reader")
 		}
 		r, _ := s.GetRun(context.Background(), h.ID)
 		if r.Status != trainer.StatusStopped || r.EpochsDone != n {
 			t.Fatalf("status %s with %d epochs, want stopped at %d", r.Status, r.EpochsDone, n)
 		}
-		close(stopReading)
-		<-readerDone
 	})
 }
 
