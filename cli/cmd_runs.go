@@ -78,6 +78,9 @@ func addListFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string) err
 		if err := checkSort(*sortBy); err != nil {
 			return err
 		}
+		if *limit < 0 { // it listed every run
+			return usagef("--limit %d: want a number of runs, or 0 for all", *limit)
+		}
 		q.Sort, q.Limit = *sortBy, *limit
 		store, err := openStoreToRead(e, cmd)
 		if err != nil {
