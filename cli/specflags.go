@@ -115,6 +115,7 @@ func (f *specFlags) resolve() (trainer.Spec, bool, error) {
 			return s, false, usageError{err.Error()}
 		}
 	}
+	s.DropUnused() // the default's 500 samples on --data iris
 	if f.set("loss") {
 		lossChosen = true
 	}

@@ -85,12 +85,17 @@ func Compare(ctx context.Context, s Store, ids []string) (*Comparison, error) {
 
 // DiffSpecs returns the spec fields whose values differ between runs,
 // sorted by field. The name and tags label a run rather than configure it
-// and are left out.
+// and are left out, and so are settings that mean nothing for a run's
+// data (trainer.Spec.DropUnused): an iris run saved with the default's 500
+// samples does not differ from one saved without.
 func DiffSpecs(runs []*Run) []DiffRow {
 	flats := make([]map[string]string, len(runs))
 	keys := map[string]bool{}
 	for i, r := range runs {
-		flats[i] = FlatSpec(r)
+		clean := *r
+		clean.Spec = r.Spec.Clone()
+		clean.Spec.DropUnused()
+		flats[i] = FlatSpec(&clean)
 		for k := range flats[i] {
 			keys[k] = true
 		}

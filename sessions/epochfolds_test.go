@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -152,4 +153,56 @@ func TestImportRefusesFoldsBeyondTheSpec(t *testing.T) {
 	if err := ValidateRun(f); err != nil {
 		t.Fatalf("3 of 3 folds: %v", err)
 	}
+}
+
+// TestHistoryCSVHasFolds: a cross-validated run's history export has a
+// folds column with each epoch's count (5, 5, 4, 3 as folds stop early);
+// a run without cross-validation has none.
+func TestHistoryCSVHasFolds(t *testing.T) {
+	s := tempStore(t)
+	ctx := context.Background()
+	foldsRun(t, s, "cv")
+	var eps []Epoch
+	for i, folds := range []int{5, 5, 4, 3} {
+		eps = append(eps, Epoch{Epoch: i + 1, Train: Metrics{"loss": 1}, Val: Metrics{"loss": 1}, Folds: folds})
+	}
+	if err := s.AppendEpochs(ctx, "cv", eps, 4); err != nil {
+		t.Fatal(err)
+	}
+	rows := historyCSV(t, s, "cv")
+	col := slices.Index(rows[0], "folds")
+	if col < 0 {
+		t.Fatalf("no folds column: %v", rows[0])
+	}
+	var got []string
+	for _, r := range rows[1:] {
+		got = append(got, r[col])
+	}
+	if want := []string{"5", "5", "4", "3"}; !slices.Equal(got, want) {
+		t.Errorf("folds %v, want %v", got, want)
+	}
+
+	plain := testSpec(2)
+	if err := s.CreateRun(ctx, &Run{ID: "plain", Status: trainer.StatusRunning, Spec: plain, Created: time.Now(), Metrics: Metrics{}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendEpochs(ctx, "plain", eps[:2], 2); err != nil {
+		t.Fatal(err)
+	}
+	if head := historyCSV(t, s, "plain")[0]; slices.Contains(head, "folds") {
+		t.Errorf("a run without cross-validation has a folds column: %v", head)
+	}
+}
+
+func historyCSV(t *testing.T, s Store, id string) [][]string {
+	t.Helper()
+	var b strings.Builder
+	if err := ExportHistoryCSV(context.Background(), s, id, &b); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

@@ -245,11 +245,26 @@ func ExportCSV(ctx context.Context, s Store, ids []string, w io.Writer) error {
 	return cw.Error()
 }
 
-// ExportHistoryCSV writes one run's history: a row per epoch.
+// ExportHistoryCSV writes one run's history: a row per epoch, with a
+// folds column for a cross-validated run (how many folds the epoch is the
+// mean of).
 func ExportHistoryCSV(ctx context.Context, s Store, id string, w io.Writer) error {
+	run, err := s.GetRun(ctx, id)
+	if err != nil {
+		return err
+	}
 	hist, err := s.History(ctx, id)
 	if err != nil {
 		return err
+	}
+	// A cross-validated run's epochs say how many folds each is the mean
+	// of (fewer once early-stopped folds have ended); an epoch recorded
+	// before the store kept it reads it from the run's evaluation.
+	full := &FullRun{Run: *run}
+	if run.Spec.CV > 0 {
+		if ev, err := s.Evaluation(ctx, id); err == nil {
+			full.Evaluation = ev
+		}
 	}
 	keys := map[string]bool{}
 	for _, e := range hist {
@@ -262,9 +277,20 @@ func ExportHistoryCSV(ctx context.Context, s Store, id string, w io.Writer) erro
 	}
 	mk := sortedKeys(keys)
 	cw := csv.NewWriter(w)
-	cw.Write(append([]string{"epoch", "lr", "elapsed_s", "samples_per_s"}, mk...))
+	head := []string{"epoch", "lr", "elapsed_s", "samples_per_s"}
+	if run.Spec.CV > 0 {
+		head = append(head, "folds")
+	}
+	cw.Write(append(head, mk...))
 	for _, e := range hist {
 		row := []string{strconv.Itoa(e.Epoch), formatFloat(e.LR), strconv.FormatFloat(e.Elapsed.Seconds(), 'f', 6, 64), formatFloat(e.SamplesPerSec)}
+		if run.Spec.CV > 0 {
+			folds := ""
+			if n, _ := full.EpochFolds(e); n > 0 {
+				folds = strconv.Itoa(n)
+			}
+			row = append(row, folds)
+		}
 		for _, k := range mk {
 			var v float64
 			var ok bool

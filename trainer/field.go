@@ -96,6 +96,9 @@ type Field struct {
 	// moreSteps returns steps that apply only to some specs, after Steps:
 	// early stopping's val_cost when the spec has a cost matrix.
 	moreSteps func(s *Spec) []string
+	// dropUnused marks a field whose value means nothing where it does not
+	// apply (a synthetic set's size on iris): DropUnused clears it.
+	dropUnused bool
 }
 
 // StepsFor returns the values ←/→ move through in Setup for s: Steps, and
@@ -110,6 +113,29 @@ func (f *Field) StepsFor(s *Spec) []string {
 // Applies reports whether the field matters for s: β₁ only for adam and
 // adamw, the step size only for the step schedule.
 func (f *Field) Applies(s *Spec) bool { return f.when == nil || f.when(s) }
+
+// DropUnused clears the settings that mean nothing for s's data, such as
+// a synthetic set's size and noise when s trains on a real dataset or a
+// CSV, so that a printed or saved spec does not carry them: the default
+// spec's 500 samples stayed in every spec switched to iris. Loading a spec
+// that holds them is still valid (Validate lets them be); crosses stay,
+// as they apply to any 2-D data.
+func (s *Spec) DropUnused() {
+	for i := range fields {
+		f := &fields[i]
+		if !f.dropUnused || f.Applies(s) {
+			continue
+		}
+		switch p := f.ref(s, 0).(type) {
+		case *int:
+			*p = 0
+		case *float64:
+			*p = 0
+		default:
+			panic("trainer: field " + f.Path + " cannot be dropped")
+		}
+	}
+}
 
 // Shown reports whether the Setup form shows the field for s.
 func (f *Field) Shown(s *Spec) bool { return !f.Hidden && f.Applies(s) }

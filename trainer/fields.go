@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"workbench/datasets"
+	"workbench/numfmt"
 )
 
 // The enum lists, once each.
@@ -86,6 +87,17 @@ func costMonitorStep(s *Spec) []string {
 	return nil
 }
 
+// costRuleStep offers a spec with a cost matrix a rule on val_cost, the
+// expected cost per row: at most a tenth of the dearer mistake's cost (one
+// such mistake in ten rows), so that it scales with the costs given.
+func costRuleStep(s *Spec) []string {
+	if !s.Decision.HasCosts() {
+		return nil
+	}
+	fp, fn := s.Decision.Costs()
+	return []string{CostMonitor + "<=" + numfmt.Short(max(fp, fn)/10)}
+}
+
 func checkMonitor(v string) error {
 	_, err := ParseMonitor(v)
 	return err
@@ -132,11 +144,11 @@ var fields = []Field{
 	{Path: "data.missing", Flag: "missing", Label: "missing values", Section: "Data", Kind: KindEnum, NoSweep: true, when: isCSV,
 		Usage: "missing values: error, drop-rows or impute (default error)", Values: []string{"error", "drop-rows", "impute"}, Empty: "error",
 		ref: func(s *Spec, _ int) any { return &s.Data.Missing }},
-	{Path: "data.samples", Flag: "samples", Label: "samples", Section: "Data", Kind: KindInt, Min: 4, Max: 1_000_000, when: isSynthetic,
+	{Path: "data.samples", Flag: "samples", Label: "samples", Section: "Data", Kind: KindInt, Min: 4, Max: 1_000_000, when: isSynthetic, dropUnused: true,
 		Usage: "points in a synthetic dataset", ZeroMeans: strconv.Itoa(datasets.DefaultSamples), zero: is(strconv.Itoa(datasets.DefaultSamples)),
 		Steps: []string{"50", "100", "200", "300", "500", "1000", "2000", "5000"},
 		ref:   func(s *Spec, _ int) any { return &s.Data.Samples }},
-	{Path: "data.noise", Flag: "noise", Label: "noise", Section: "Data", Kind: KindFloat, Max: 0.5, when: isSynthetic,
+	{Path: "data.noise", Flag: "noise", Label: "noise", Section: "Data", Kind: KindFloat, Max: 0.5, when: isSynthetic, dropUnused: true,
 		Usage: "label noise of a synthetic dataset, 0 to 0.5",
 		Steps: []string{"0", "0.05", "0.1", "0.15", "0.2", "0.25", "0.3", "0.35", "0.4", "0.45", "0.5"},
 		ref:   func(s *Spec, _ int) any { return &s.Data.Noise }},
@@ -290,8 +302,9 @@ var fields = []Field{
 		ref:   func(s *Spec, _ int) any { return &s.EarlyStop.MinDelta }},
 	{Path: "target", Flag: "until", Label: "stop when", Section: "Stopping", Kind: KindString, NoSweep: true, check: checkRule,
 		Usage: "stop once a `rule` holds, e.g. val_accuracy>=0.99 or, with costs, val_cost<=0.4", Hint: "e.g. val_accuracy>=0.99; empty = off",
-		Steps: []string{"", "val_accuracy>=0.9", "val_accuracy>=0.95", "val_accuracy>=0.99", "val_loss<=0.1", "val_r2>=0.9"},
-		ref:   func(s *Spec, _ int) any { return &s.Target }},
+		Steps:     []string{"", "val_accuracy>=0.9", "val_accuracy>=0.95", "val_accuracy>=0.99", "val_loss<=0.1", "val_r2>=0.9"},
+		moreSteps: costRuleStep,
+		ref:       func(s *Spec, _ int) any { return &s.Target }},
 	{Path: "seed", Flag: "seed", Label: "seed", Section: "Stopping", Kind: KindInt, Max: math.MaxUint64,
 		Usage: "random seed", Hint: "0 … 2⁶⁴−1",
 		ref: func(s *Spec, _ int) any { return &s.Seed }},

@@ -374,3 +374,30 @@ func TestAnotherCSVPathDropsTheOldFilesColumns(t *testing.T) {
 		t.Fatalf("another path: %+v, want %+v", s.Data, want)
 	}
 }
+
+// TestDropUnused: a real dataset's or a CSV's spec loses a synthetic set's
+// size and noise; a synthetic set's keeps them; crosses stay (any 2-D
+// data takes them); and a spec that still holds them is valid.
+func TestDropUnused(t *testing.T) {
+	for _, c := range []struct {
+		name, path string
+		keep       bool
+	}{{"circle", "", true}, {"spiral", "", true}, {"iris", "", false}, {"credit", "", false}, {"", "my.csv", false}} {
+		s := DefaultSpec()
+		s.Data.Name, s.Data.Path, s.Data.Noise, s.Data.Crosses = c.name, c.path, 0.2, []string{"x1sq"}
+		s.DropUnused()
+		if got := s.Data.Samples == 500 && s.Data.Noise == 0.2; got != c.keep {
+			t.Errorf("%s%s: samples %d, noise %g after DropUnused", c.name, c.path, s.Data.Samples, s.Data.Noise)
+		}
+		if len(s.Data.Crosses) != 1 {
+			t.Errorf("%s%s: crosses dropped", c.name, c.path)
+		}
+	}
+	old, err := ParseSpec([]byte(`{"data":{"name":"iris","samples":500,"noise":0.1,"split":[0.7,0.15,0.15],"seed":1}}`))
+	if err != nil {
+		t.Fatalf("an old spec with samples on iris: %v", err)
+	}
+	if err := old.Validate(); err != nil {
+		t.Errorf("an old spec with samples on iris is invalid: %v", err)
+	}
+}

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 
 	"workbench/numfmt"
 	"workbench/sessions"
-	"workbench/sweeps"
 	"workbench/trainer"
 )
 
@@ -65,9 +63,12 @@ type App struct {
 	status   string
 	statusOK bool
 	lines    [numScreens]statusLine
-	keys     GlobalKeys
-	confirm  bool // asking whether to stop runs and quit
-	quitting bool
+	// statusRows is how many rows the status line was laid out in (see
+	// statusLines): the screens' height leaves them.
+	statusRows int
+	keys       GlobalKeys
+	confirm    bool // asking whether to stop runs and quit
+	quitting   bool
 	// sweeps counts running sweeps; cancelSweeps stops them all.
 	sweeps       int
 	sweepCtx     context.Context
@@ -94,8 +95,9 @@ func New(store sessions.Store, o Options) *App {
 	if o.Spec != nil {
 		setup.setSpec(*o.Spec)
 		setup.refreshDerived()
-	} else if last, ok := lastSpec(store); ok {
+	} else if last, objective, ok := lastSpec(store); ok {
 		setup.setSpec(last)
+		setup.objective = objective // shown once a field is marked to sweep
 		setup.refreshDerived()
 	}
 	train, runs, compare := newTrain(a.styles, store), newRuns(a.styles, store), newCompare(a.styles, store)
@@ -135,11 +137,12 @@ func (a *App) awaitingInput() bool { return a.screens[a.screen].AwaitingInput() 
 // running counts the runs training in this process.
 func (a *App) running() int { return a.screens[screenTrain].(liveScreen).Running() }
 
-// contentSize is the screens' area: the terminal less the tab bar and the
-// status and help lines.
-func (a *App) contentSize() (int, int) { return a.w, max(a.h-3, 1) }
+// contentSize is the screens' area: the terminal less the tab bar, the
+// status line's rows and the help line.
+func (a *App) contentSize() (int, int) { return a.w, max(a.h-2-max(a.statusRows, 1), 1) }
 
 func (a *App) resize() {
+	a.statusRows = len(a.statusLines())
 	w, h := a.contentSize()
 	for _, s := range a.screens {
 		s.SetSize(w, h)
@@ -187,7 +190,11 @@ func (a *App) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 			model, cmd = a, tea.Quit
 		}
 	}()
-	return a.update(msg)
+	model, cmd = a.update(msg)
+	if a.w > 0 && len(a.statusLines()) != a.statusRows { // a longer or shorter status takes rows from the screen
+		a.resize()
+	}
+	return model, cmd
 }
 
 func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -218,7 +225,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case startRunsMsg:
 		var cmds []tea.Cmd
 		if len(msg.specs) > 0 { // Setup restores it on the next launch
-			cmds = append(cmds, saveLastSpec(a.store, msg.specs[0]))
+			cmds = append(cmds, saveLastSpec(a.store, msg.specs[0], false, ""))
 		}
 		for _, s := range msg.specs {
 			cmds = append(cmds, startRun(a.ctx, s, a.store))
@@ -245,8 +252,8 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.status, a.statusOK = "sweeps need the session store, which is unavailable", false
 			return a, nil
 		}
-		a.sweeps++
-		return a, startSweep(a.sweepCtx, msg.spec, a.store)
+		a.sweeps++ // Setup restores the sweep's base and objective on the next launch
+		return a, tea.Batch(saveLastSpec(a.store, msg.spec.Base, true, msg.spec.Objective), startSweep(a.sweepCtx, msg.spec, a.store))
 	case sweepTrialMsg:
 		if a.quitting {
 			msg.run.handle.Stop()
@@ -472,7 +479,6 @@ func (a *App) view() string {
 		body = lipgloss.Place(a.w, h, lipgloss.Center, lipgloss.Center, st.Dialog.Render(q))
 	}
 	body = plain.Width(a.w).Height(h).MaxHeight(h).MaxWidth(a.w).Render(body)
-	status := a.status
 	sst := st.StatusBar
 	if !a.statusOK {
 		sst = st.Error
@@ -482,26 +488,9 @@ func (a *App) view() string {
 		bindings = a.screenHelp().ShortHelp()
 	}
 	short := fitShortHelp(a.help, bindings, a.w)
-	return truncateANSI(bar, a.w) + "\n" + body + "\n" + truncateANSI(sst.Render(fitStatus(status, a.w)), a.w) + "\n" + truncateANSI(short, a.w)
-}
-
-// topTrials returns the run IDs of a sweep's best n trials by objective.
-func topTrials(res *sweeps.Result, n int) []string {
-	var ok []sweeps.TrialResult
-	for _, t := range res.Trials {
-		if t.Standing().Candidate() && t.RunID != "" { // pruned trials are never the best
-			ok = append(ok, t)
-		}
+	rows := a.statusLines()
+	for i := range rows {
+		rows[i] = truncateANSI(sst.Render(rows[i]), a.w)
 	}
-	sort.SliceStable(ok, func(i, j int) bool {
-		if res.Lower {
-			return ok[i].Objective < ok[j].Objective
-		}
-		return ok[i].Objective > ok[j].Objective
-	})
-	var ids []string
-	for i := 0; i < len(ok) && i < n; i++ {
-		ids = append(ids, ok[i].RunID)
-	}
-	return ids
+	return truncateANSI(bar, a.w) + "\n" + body + "\n" + strings.Join(rows, "\n") + "\n" + truncateANSI(short, a.w)
 }

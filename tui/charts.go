@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -188,6 +187,7 @@ func (c *chart) draw() string {
 		body := lipgloss.Place(c.w, c.h-1, lipgloss.Center, lipgloss.Center, c.styles.Subtle.Render(ansi.Wrap(say, max(c.w, 1), "")))
 		return head + "\n" + body
 	}
+	dataMinX, dataMaxX := minX, maxX
 	if maxX <= minX {
 		maxX = minX + 1
 	}
@@ -202,9 +202,10 @@ func (c *chart) draw() string {
 		linechart.WithXYSteps(4, 2),
 		linechart.WithStyles(c.styles.Axis, c.styles.Axis, c.styles.Text),
 		linechart.WithYLabelFormatter(yfmt),
-		linechart.WithXLabelFormatter(func(_ int, v float64) string { return fmt.Sprintf("%.0f", v) }),
+		linechart.WithXLabelFormatter(func(int, float64) string { return "" }), // drawEpochTicks labels x
 	)
 	lc.DrawXYAxisAndLabel()
+	drawEpochTicks(&lc, epochTicks(minX, maxX, dataMinX, dataMaxX, lc.GraphWidth()), c.styles.Axis)
 	buckets := max(lc.GraphWidth()*2, 2)
 	for i, s := range c.series {
 		xs, ys := downsample(all[i].xs, all[i].ys, buckets)

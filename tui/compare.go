@@ -280,6 +280,15 @@ func (m compareModel) content() string {
 		diff = append(diff, st.Subtle.Render("none: the runs share one spec"))
 	}
 	valW := diffValueWidth(m.cmp.Diff, len(m.cmp.Runs), m.w, len(cms) > 0)
+	if len(m.cmp.Diff) > 0 {
+		// Headings name the runs: without colour (NO_COLOR) nothing else
+		// says which column is which.
+		hdr := fmt.Sprintf("%-26s", "setting")
+		for _, r := range m.cmp.Runs {
+			hdr += seriesStyle(r.ID).Render(fmt.Sprintf(" %-*s", valW, truncateMiddle(shortID(r), valW)))
+		}
+		diff = append(diff, hdr)
+	}
 	for _, d := range m.cmp.Diff {
 		line := fmt.Sprintf("%-26s", truncate(d.Field, 26))
 		for i := range d.Values {

@@ -15,30 +15,41 @@ import (
 // trained, so the next launch starts from it.
 const lastSpecKey = "setup.last_spec"
 
+// lastObjectiveKey is the store setting that holds the objective of the
+// sweep Setup last started ("" for the task's key metric): it is not a
+// field of the run spec, so the spec's setting cannot hold it.
+const lastObjectiveKey = "setup.sweep_objective"
+
 // lastSpec returns the spec Setup last trained, when the store keeps
-// settings and holds a valid one. It reads one row, quickly enough for New.
-func lastSpec(store sessions.Store) (trainer.Spec, bool) {
+// settings and holds a valid one, with the objective of the last sweep
+// Setup started ("" when none was). It reads two rows, quickly enough for
+// New.
+func lastSpec(store sessions.Store) (spec trainer.Spec, objective string, ok bool) {
 	st, ok := store.(sessions.Settings)
 	if !ok || store == nil {
-		return trainer.Spec{}, false
+		return trainer.Spec{}, "", false
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	v, ok, err := st.GetSetting(ctx, lastSpecKey)
 	if err != nil || !ok {
-		return trainer.Spec{}, false
+		return trainer.Spec{}, "", false
 	}
 	s, err := trainer.ParseSpec([]byte(v))
 	if err != nil {
-		return trainer.Spec{}, false // written by another version: start afresh
+		return trainer.Spec{}, "", false // written by another version: start afresh
 	}
-	return s, true
+	if o, ok, err := st.GetSetting(ctx, lastObjectiveKey); err == nil && ok {
+		objective = o
+	}
+	return s, objective, true
 }
 
-// saveLastSpec keeps spec as the one Setup restores on the next launch.
-// A store that cannot keep it (read-only, no settings) is no reason to
-// stop a run, so failures are dropped.
-func saveLastSpec(store sessions.Store, spec trainer.Spec) tea.Cmd {
+// saveLastSpec keeps spec as the one Setup restores on the next launch,
+// and, for a sweep (sweep true), its objective. A store that cannot keep
+// them (read-only, no settings) is no reason to stop a run, so failures
+// are dropped.
+func saveLastSpec(store sessions.Store, spec trainer.Spec, sweep bool, objective string) tea.Cmd {
 	st, ok := store.(sessions.Settings)
 	if !ok || store == nil {
 		return nil
@@ -52,6 +63,9 @@ func saveLastSpec(store sessions.Store, spec trainer.Spec) tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		st.PutSetting(ctx, lastSpecKey, string(b))
+		if sweep {
+			st.PutSetting(ctx, lastObjectiveKey, objective)
+		}
 		return nil
 	}
 }

@@ -321,3 +321,35 @@ func TestCompareDiffShowsWholeValues(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareDiffNamesItsColumns: the table of hyperparameters that
+// differ has a heading naming each run above its values, in the same
+// column: without colour (NO_COLOR, as these tests draw) nothing else told
+// which value was which run's.
+func TestCompareDiffNamesItsColumns(t *testing.T) {
+	store := tempStore(t)
+	ids := storeSynthRuns(t, store)
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		a := newApp(t, store, size[0], size[1])
+		send(a, compareRunsMsg{ids: ids})
+		lines := strings.Split(a.View(), "\n")
+		head, row := -1, -1
+		for i, l := range lines {
+			if strings.HasPrefix(l, "setting ") {
+				head = i
+			}
+			if strings.HasPrefix(l, "optimizer.lr ") {
+				row = i
+			}
+		}
+		if head < 0 || row != head+1 {
+			t.Fatalf("%dx%d: no heading right above the differences:\n%s", size[0], size[1], strings.Join(lines, "\n"))
+		}
+		h, r := lines[head], lines[row]
+		for _, col := range []struct{ name, value string }{{"baseline", "0.01"}, {"fast lr", "0.1"}} {
+			if hc, rc := strings.Index(h, " "+col.name), strings.Index(r, " "+col.value+" "); hc < 0 || hc != rc {
+				t.Errorf("%dx%d: heading %q at column %d, its value %q at %d:\n%s\n%s", size[0], size[1], col.name, hc, col.value, rc, h, r)
+			}
+		}
+	}
+}

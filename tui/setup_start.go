@@ -58,6 +58,7 @@ func (m setupModel) start() tea.Cmd {
 			func() tea.Msg { return statusMsg{text: fmt.Sprintf("sweep of %d trials started", n)} })
 	}
 	spec := m.spec.Clone()
+	spec.DropUnused() // the form keeps them for a switch back to a synthetic set
 	return func() tea.Msg { return startRunsMsg{specs: []trainer.Spec{spec}} }
 }
 

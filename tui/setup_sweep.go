@@ -25,6 +25,7 @@ func isRange(raw string) bool {
 // ranges are searched by TPE (random search when there is a grid too).
 func (m *setupModel) sweepSpec() sweeps.Spec {
 	s := sweeps.Spec{Base: m.spec.Clone(), Seed: 1, Objective: m.objective}
+	s.Base.DropUnused()
 	for _, f := range m.fields {
 		raw, ok := m.sweep[f.key]
 		switch {

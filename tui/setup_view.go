@@ -86,10 +86,13 @@ func (m setupModel) viewForm(w, h int) string {
 		}
 		body = append(body, plain.MaxWidth(w).Render(line))
 	}
-	// The line under the form: the focused field's range when the hints
-	// have no room beside the values, and the whole reason of an invalid
-	// value that its row cuts (the value column cut "✗ unknown dataset
-	// "mons": …" before its "did you mean moons?"), over up to three lines.
+	// The lines under the form: the focused field's range when the hints
+	// have no room beside the values, whole over as many lines as the
+	// longest range of the form takes (at 80 columns one line cut
+	// momentum's "… none for sgd"), so that the form does not move from
+	// field to field; and the whole reason of an invalid value that its
+	// row cuts (the value column cut "✗ unknown dataset "mons": …" before
+	// its "did you mean moons?"), over up to three lines.
 	var under []string
 	if f := m.current(); f != nil {
 		switch why := m.invalid[f.key]; {
@@ -99,11 +102,16 @@ func (m setupModel) viewForm(w, h int) string {
 				under[i] = st.Invalid.Render(under[i])
 			}
 		case !showHint:
-			under = []string{st.Subtle.Render(truncate("range: "+f.hint, w-2))}
+			under = strings.Split(wrapLines(rangeLine(f), w-2, 3), "\n")
+			for i := range under {
+				under[i] = st.Subtle.Render(under[i])
+			}
 		}
 	}
-	if !showHint && len(under) == 0 { // the Train button: the line stays, so the form does not move
-		under = []string{""}
+	if !showHint {
+		for len(under) < m.rangeLines(w-2) { // the Train button too: the form does not move
+			under = append(under, "")
+		}
 	}
 	room := h - len(lines) - 1 - len(under)
 	off := m.offset
@@ -238,6 +246,19 @@ func truncate(s string, n int) string {
 
 // wrapLines wraps s at w cells into at most n lines, the last cut with
 // "…" when s needs more.
+// rangeLine is what the line under the form says of field f's range.
+func rangeLine(f *field) string { return "range: " + f.hint }
+
+// rangeLines is how many lines, up to three, the longest range line of
+// the form takes at w columns.
+func (m setupModel) rangeLines(w int) int {
+	n := 1
+	for i := range m.fields {
+		n = max(n, strings.Count(wrapLines(rangeLine(&m.fields[i]), w, 3), "\n")+1)
+	}
+	return n
+}
+
 func wrapLines(s string, w, n int) string {
 	lines := strings.Split(ansi.Wrap(s, max(w, 1), ""), "\n")
 	if len(lines) > n {

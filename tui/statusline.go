@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // statusLine is what a screen last said on the status bar.
@@ -76,4 +77,26 @@ func fitStatus(s string, w int) string {
 		return s
 	}
 	return truncate(strings.TrimSuffix(s, edited), w-len(edited)) + edited
+}
+
+// statusLines lays the active screen's status line out at the terminal's
+// width: whole, wrapped over as many rows as it needs (a long error was
+// cut at the edge, its end unreadable), up to a third of the terminal's
+// height, past which the last row ends in "…". A preset's line keeps to
+// one row (fitStatus). The screens' height leaves the rows (contentSize).
+func (a *App) statusLines() []string {
+	w := max(a.w, 1)
+	s := a.status
+	if strings.HasPrefix(s, "preset: ") {
+		return []string{fitStatus(s, w)}
+	}
+	if lipgloss.Width(s) <= w {
+		return []string{s}
+	}
+	rows := strings.Split(ansi.Wrap(s, w, ""), "\n")
+	if n := max(a.h/3, 1); len(rows) > n {
+		rows = rows[:n]
+		rows[n-1] = truncate(rows[n-1]+" …", w)
+	}
+	return rows
 }

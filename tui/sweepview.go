@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -192,4 +193,25 @@ func parcoordsData(rep *sweeps.Report) ([]sweeps.CoordAxis, []parTrial) {
 		trials[i] = parTrial{id: rep.Trials[i].RunID, vals: row, obj: row[len(row)-1]}
 	}
 	return axes, trials
+}
+
+// topTrials returns the run IDs of a sweep's best n trials by objective.
+func topTrials(res *sweeps.Result, n int) []string {
+	var ok []sweeps.TrialResult
+	for _, t := range res.Trials {
+		if t.Standing().Candidate() && t.RunID != "" { // pruned trials are never the best
+			ok = append(ok, t)
+		}
+	}
+	sort.SliceStable(ok, func(i, j int) bool {
+		if res.Lower {
+			return ok[i].Objective < ok[j].Objective
+		}
+		return ok[i].Objective > ok[j].Objective
+	})
+	var ids []string
+	for i := 0; i < len(ok) && i < n; i++ {
+		ids = append(ids, ok[i].RunID)
+	}
+	return ids
 }

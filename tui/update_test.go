@@ -326,3 +326,31 @@ func writeFile(t *testing.T, path, s string) {
 		t.Fatal(err)
 	}
 }
+
+// TestSetupDatasetSwitchDropsSyntheticSettings: switched from circle to
+// iris, Setup trains (and sweeps) a spec without circle's 500 samples and
+// noise, and keeps them in the form for a switch back.
+func TestSetupDatasetSwitchDropsSyntheticSettings(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	a.setupScreen().spec.Data.Noise = 0.2
+	press(a, "down")
+	for a.setupScreen().spec.Data.Name != "iris" {
+		press(a, "right")
+	}
+	msg, ok := a.setupScreen().start()().(startRunsMsg)
+	if !ok || len(msg.specs) != 1 {
+		t.Fatalf("t on iris sent %T", msg)
+	}
+	if d := msg.specs[0].Data; d.Samples != 0 || d.Noise != 0 {
+		t.Errorf("iris trains with samples %d, noise %g", d.Samples, d.Noise)
+	}
+	if d := a.setupScreen().sweepSpec().Base.Data; d.Samples != 0 || d.Noise != 0 {
+		t.Errorf("a sweep of iris has samples %d, noise %g", d.Samples, d.Noise)
+	}
+	for a.setupScreen().spec.Data.Name != "circle" {
+		press(a, "left")
+	}
+	if d := a.setupScreen().spec.Data; d.Samples != 500 || d.Noise != 0.2 {
+		t.Errorf("back on circle: samples %d, noise %g, want 500 and 0.2", d.Samples, d.Noise)
+	}
+}

@@ -165,3 +165,27 @@ func TestRunsMetricCyclesToCost(t *testing.T) {
 		t.Error("m never shows cost")
 	}
 }
+
+// TestSetupOffersAValCostStopRuleWithCosts: "stop when" steps through a
+// rule on val_cost only once a cost matrix is set, at a tenth of the dearer
+// mistake's cost; chosen, it is the run's target rule and Train is not
+// refused.
+func TestSetupOffersAValCostStopRuleWithCosts(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	for _, v := range stepValues(t, a, "target") {
+		if strings.HasPrefix(v, "val_cost") {
+			t.Fatalf("without costs stop when offers %q", v)
+		}
+	}
+	setCost(t, a, "5")
+	vals := stepValues(t, a, "target")
+	if !slices.Contains(vals, "val_cost<=0.5") {
+		t.Fatalf("with a false negative costing 5, stop when offers %v, want val_cost<=0.5 among them", vals)
+	}
+	for a.setupScreen().spec.Target != "val_cost<=0.5" {
+		press(a, "right")
+	}
+	if m := a.setupScreen(); m.derived.why != "" || m.invalid["target"] != "" {
+		t.Errorf("val_cost<=0.5 with costs: why %q, invalid %q", m.derived.why, m.invalid["target"])
+	}
+}
