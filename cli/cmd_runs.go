@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -396,6 +397,10 @@ func newRunsRerunCmd(e *env) *cobra.Command {
 		data, err := loadData(e, spec.Data)
 		if err != nil && spec.Data.Path == "-" {
 			return fmt.Errorf("run %s was trained on rows read from stdin (--data -); pipe the same rows in again: %w", r.ID, err)
+		}
+		if p := spec.Data.Path; err != nil && p != "" && !filepath.IsAbs(p) {
+			// Runs recorded before paths were made absolute.
+			return fmt.Errorf("%w (run %s recorded its CSV as %q, relative to the directory it was trained in: rerun it from there)", err, r.ID, p)
 		}
 		if err != nil {
 			return err
