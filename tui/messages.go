@@ -168,6 +168,7 @@ type networkMsg struct {
 
 // lrFoundMsg carries the learning-rate finder's outcome.
 type lrFoundMsg struct {
+	key string // the spec the test ran on (lrFinderKey)
 	res *trainer.LRFindResult
 	err error
 }

@@ -184,6 +184,18 @@ func (m *setupModel) fitLoss() {
 }
 
 func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
+	m, cmd := m.update(msg)
+	if m.lrf.stale(m.spec) {
+		// Any change to the spec (a preset, the data, a layer, a field)
+		// leaves the finder's curve and suggestion about another network:
+		// the panel goes back to the dataset, and F has nothing to apply
+		// (it says to press f). The status line keeps what the change said.
+		m.lrf = lrFinder{}
+	}
+	return m, cmd
+}
+
+func (m setupModel) update(msg tea.Msg) (setupModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case datasetLoadedMsg:
 		if msg.key != m.dataKey {
@@ -208,7 +220,9 @@ func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
 		}
 		return m, nil
 	case lrFoundMsg:
-		m.lrf.receive(msg)
+		if !m.lrf.receive(msg) {
+			return m, nil // a test of a spec the form no longer holds
+		}
 		if m.w < infoMinWidth { // no panel to show it: the status line says it
 			text, isErr := m.lrf.brief()
 			return m, func() tea.Msg { return statusMsg{text: text, err: isErr} }
@@ -353,6 +367,9 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		}
 	case key.Matches(msg, k.Train):
 		return m, m.start()
+	case key.Matches(msg, k.Cancel) && m.lrf.active():
+		m.lrf = lrFinder{} // the panel shows the dataset again
+		return m, nil
 	case key.Matches(msg, k.FindLR):
 		if why := m.validate(); why != "" {
 			return m, func() tea.Msg { return statusMsg{text: why, err: true} }
