@@ -148,6 +148,7 @@ type runsModel struct {
 	desc      bool
 	metric    string // the metric of the BEST VAL and TEST columns; "" = the key metric (runs_metric.go)
 	filter    string
+	filterErr error // why filter is refused; the list then shows it, not the runs
 	filtering bool
 	input     textinput.Model
 	detail    *sessions.FullRun
@@ -268,14 +269,7 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 					m.input.SetValue(m.filter)
 				}
 				m.filter = strings.TrimSpace(m.input.Value())
-				if _, err := filterQuery(m.filter); err != nil {
-					// The store's reason names the fields or gives an
-					// example itself: a list of filters after it said them
-					// twice, and cut both at 120 columns.
-					msg := err.Error()
-					return m, tea.Batch(m.load(), func() tea.Msg { return statusMsg{text: msg, err: true} })
-				}
-				return m, m.load()
+				return m.applyFilter()
 			}
 			var cmd tea.Cmd
 			m.input, cmd = m.input.Update(msg)
@@ -384,7 +378,7 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		if m.filter != "" {
 			m.filter = ""
 			m.input.SetValue("")
-			return m, m.load()
+			return m.applyFilter()
 		}
 	case r == nil:
 		return m, nil

@@ -68,7 +68,10 @@ func (m runsModel) View() string {
 		if m.err != nil {
 			msg = m.err.Error()
 		}
-		lines = append(lines, st.Subtle.Render(msg))
+		if m.filterErr != nil {
+			msg = "The filter is refused, so no runs are listed (/ changes it, esc clears it): " + m.filterErr.Error()
+		}
+		lines = append(lines, st.Subtle.Render(wrap(msg, m.w)))
 		return strings.Join(lines, "\n")
 	}
 	room := max(m.h-len(lines), 1)
