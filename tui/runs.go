@@ -35,7 +35,7 @@ var runColumns = []runColumn{
 	{"DATASET", "dataset", 13, func(r *sessions.Run) string { return r.Dataset }},
 	{"ARCHITECTURE", "summary", 24, func(r *sessions.Run) string { return archOf(r.Summary) }},
 	{"OPT", "optimizer", 8, func(r *sessions.Run) string { return r.Spec.Optimizer.Name }},
-	{"LR", "lr", 7, func(r *sessions.Run) string { return ftoa(r.Spec.Optimizer.LR) }},
+	{"LR", "lr", 7, func(r *sessions.Run) string { return numfmt.Short(r.Spec.Optimizer.LR) }},
 	{"STATUS", "status", 14, func(r *sessions.Run) string { return string(r.Status) }}, // target_reached whole
 	{"BEST VAL", "val_key", keyColumnWidth, func(r *sessions.Run) string { return keyCell(r, "best_val_") }},
 	{"TEST", "test_key", keyColumnWidth, func(r *sessions.Run) string { return keyCell(r, "test_") }},
@@ -71,10 +71,20 @@ var resultColumns = map[string]bool{"STATUS": true, "BEST VAL": true, "TEST": tr
 
 // fitColumns returns the columns that fit in w cells, in table order: the
 // longest prefix of columnPriority that fits, NAME/ID giving up to
-// 22 − minNameWidth cells before a result column is left out.
-func fitColumns(w int) []runColumn {
+// 22 − minNameWidth cells before a result column is left out. With the
+// widths of the content (contentWidths; nil for none) a column narrower
+// than its default leaves room for more, and the room left over widens
+// the columns whose cells are cut, in the order of columnPriority
+// (EPOCHS read 29959/10… with 40 cells to spare).
+func fitColumns(w int, content map[string]int) []runColumn {
 	byTitle := map[string]runColumn{}
 	for _, c := range runColumns {
+		if n, ok := content[c.title]; ok && n < c.width {
+			c.width = n
+			if c.title == "NAME/ID" {
+				c.width = max(n, minNameWidth)
+			}
+		}
 		byTitle[c.title] = c
 	}
 	keep := map[string]bool{}
@@ -91,12 +101,22 @@ func fitColumns(w int) []runColumn {
 		}
 		keep[t], used = true, need
 	}
+	widths := map[string]int{}
+	for t := range keep {
+		widths[t] = byTitle[t].width
+	}
+	widths["NAME/ID"] = nameW
+	for _, t := range columnPriority {
+		if n := content[t]; keep[t] && n > widths[t] && used < w {
+			grow := min(n-widths[t], w-used)
+			widths[t] += grow
+			used += grow
+		}
+	}
 	var cols []runColumn
 	for _, c := range runColumns {
 		if keep[c.title] {
-			if c.title == "NAME/ID" {
-				c.width = nameW
-			}
+			c.width = widths[c.title]
 			cols = append(cols, c)
 		}
 	}
@@ -147,6 +167,7 @@ type runsModel struct {
 	sortCol   int
 	desc      bool
 	metric    string // the metric of the BEST VAL and TEST columns; "" = the key metric (runs_metric.go)
+	content   map[string]int // the columns' widths to show the runs' cells whole (colwidth.go)
 	filter    string
 	filterErr error // why filter is refused; the list then shows it, not the runs
 	filtering bool
@@ -223,6 +244,7 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 		default:
 			return m, nil // an older refresh, already covered
 		}
+		m.content = contentWidths(m.runs, m.metric)
 		m.cursor = min(m.cursor, max(len(m.runs)-1, 0))
 		for i, r := range m.runs {
 			if r.ID == cur && !atTop {
