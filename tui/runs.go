@@ -166,7 +166,7 @@ type runsModel struct {
 	selected  map[string]bool
 	sortCol   int
 	desc      bool
-	metric    string // the metric of the BEST VAL and TEST columns; "" = the key metric (runs_metric.go)
+	metric    string         // the metric of the BEST VAL and TEST columns; "" = the key metric (runs_metric.go)
 	content   map[string]int // the columns' widths to show the runs' cells whole (colwidth.go)
 	filter    string
 	filterErr error // why filter is refused; the list then shows it, not the runs
