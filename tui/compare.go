@@ -245,12 +245,20 @@ func (m compareModel) content() string {
 	}
 	title := "metrics (* best)"
 	if sessions.Groups(m.cmp.Runs, "best_val_accuracy") > 1 {
-		title = "metrics (* best among runs of the same task and loss)"
+		title = "metrics (* best among runs of the same dataset, task and loss)"
 	}
 	if colW > 10 {
 		title += ", ~ within one std of the best: not significant"
 	}
-	mt = append(mt, st.Header.Render(truncate(title, m.w)), hdr)
+	mt = append(mt, st.Header.Render(truncate(title, m.w)))
+	if warn := mixedWarning(m.cmp.Runs); warn != "" {
+		tableW := m.w
+		if m.wide() {
+			tableW -= cw
+		}
+		mt = append(mt, st.Error.Render(wrap(warn, max(tableW, 20))))
+	}
+	mt = append(mt, hdr)
 	for _, row := range m.cmp.Metrics {
 		if strings.HasPrefix(row.Key, "best_train") {
 			continue
@@ -314,7 +322,8 @@ func (m compareModel) content() string {
 		for i := range cms {
 			cms[i] = plain.PaddingRight(2).Render(cms[i])
 		}
-		bottom = lipgloss.JoinHorizontal(lipgloss.Top, append([]string{plain.Width(m.w / 2).Render(bottom)}, cms...)...)
+		matrices := st.Header.Render("confusion matrices (test)") + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, cms...)
+		bottom = lipgloss.JoinHorizontal(lipgloss.Top, plain.Width(m.w/2).Render(bottom), matrices)
 	}
 	if !m.wide() {
 		return plain.MaxWidth(m.w).Render(left + "\n" + bottom + "\n" + strings.Join(mt, "\n"))
