@@ -214,7 +214,11 @@ func (m setupModel) update(msg tea.Msg) (setupModel, tea.Cmd) {
 		if p := m.applied; p != nil && !p.edited {
 			p.spec = specText(m.spec) // the loss the data's task takes is the preset's
 		}
-		if failed { // the error on the status line no longer applies
+		// The error on the status line no longer applies; and a CSV file
+		// reloads only when its settings change (missing values, ignored
+		// columns, target), so its rows are said again: the line kept
+		// "4 rows" after impute made it 6.
+		if failed || m.spec.Data.Path != "" {
 			text := fmt.Sprintf("%s loaded: %d rows", msg.table.Meta.Name, msg.table.Meta.Rows)
 			return m, func() tea.Msg { return statusMsg{text: text} }
 		}

@@ -291,3 +291,23 @@ func TestSetupEnterOnOpenCSVRowPicksAnotherFile(t *testing.T) {
 		t.Fatalf("moons: picking %v, data %+v, err %v", s.picking, s.spec.Data, s.dataErr)
 	}
 }
+
+// TestSetupCSVRowCountFollowsTheSettings: the status line kept "4 rows"
+// after imputing made the table 6; each reload says its rows.
+func TestSetupCSVRowCountFollowsTheSettings(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mixed.csv")
+	writeFile(t, path, "a,b,y\n1,2,0\nNA,3,1\n3,4,1\n4,NA,0\n5,6,1\n6,7,0\n")
+	a := newApp(t, nil, 120, 40)
+	s := a.setupScreen()
+	run(a, s.openCSVPath(path))
+	editField(t, a, "data.missing")
+	press(a, "esc")
+	for _, c := range []struct{ policy, rows string }{{"drop-rows", "4 rows"}, {"impute", "6 rows"}} {
+		for s.spec.Data.Missing != c.policy {
+			press(a, "right")
+		}
+		if !a.statusOK || !strings.Contains(a.status, "mixed.csv loaded: "+c.rows) {
+			t.Fatalf("missing values %s: status %q", c.policy, a.status)
+		}
+	}
+}
