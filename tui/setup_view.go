@@ -74,6 +74,14 @@ func (m setupModel) viewForm(w, h int) string {
 		default:
 			valStr = st.Text.Render(val)
 		}
+		if n, small := m.smallSet(); small && (f.key == "data.split[0]" || f.key == "data.split[1]") && !(focused && m.editing) {
+			// Shown as if it applied, and silently ignored.
+			note := fmt.Sprintf("  n/a: %d rows, every split uses all", n)
+			if 2+labelW+lipgloss.Width(val+note) > w {
+				note = fmt.Sprintf("  n/a: %d rows", n) // at 80 columns
+			}
+			valStr += st.Subtle.Render(note)
+		}
 		if sw, ok := m.sweep[f.key]; ok && !(focused && m.editing) {
 			valStr += st.Accent.Render("  ⟳ " + sw)
 		}
@@ -314,4 +322,15 @@ func (m setupModel) viewPicker(w, h int) string {
 		content = m.viewColumns(w-4, h-2)
 	}
 	return m.styles.PanelFocused.Width(w - 2).Height(h - 2).MaxHeight(h).Render(plain.MaxHeight(h - 2).Render(content))
+}
+
+// smallSet returns the loaded table's rows, and whether they are too few
+// to split (datasets.SmallSetRows): train, validation and test are then
+// all of them, whatever the fractions say.
+func (m setupModel) smallSet() (rows int, small bool) {
+	if m.table == nil {
+		return 0, false
+	}
+	rows = max(m.table.Meta.Rows, m.table.N)
+	return rows, rows > 0 && rows < datasets.SmallSetRows
 }
