@@ -382,10 +382,13 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		m.input.SetValue(m.filter)
 		return m, m.input.Focus()
 	case key.Matches(msg, k.Sort):
-		m.sortCol = (m.sortCol + 1) % len(runColumns)
+		m.nextSort()
 		return m, tea.Batch(m.load(), m.sortStatus())
 	case key.Matches(msg, k.Metric):
 		m.metric = nextRunMetric(m.metric)
+		if c := runColumns[m.sortCol].sort; c == "val_key" || c == "test_key" {
+			m.desc = !trainer.LowerIsBetter("val_" + m.metric) // best first
+		}
 		// Say what m changed (it said "sorted by date, descending"), the
 		// whole name too, which the column's title may cut.
 		shown := m.metric
@@ -487,17 +490,4 @@ func (m runsModel) selectedIDs() []string {
 		}
 	}
 	return ids
-}
-
-func (m runsModel) sortStatus() tea.Cmd {
-	dir := "ascending"
-	if m.desc {
-		dir = "descending"
-	}
-	title := runColumns[m.sortCol].title
-	if c := runColumns[m.sortCol].sort; c == "val_key" || c == "test_key" {
-		title = metricTitle(title, m.metric)
-	}
-	text := "sorted by " + strings.ToLower(title) + ", " + dir
-	return func() tea.Msg { return statusMsg{text: text} }
 }

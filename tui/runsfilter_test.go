@@ -50,3 +50,41 @@ func TestRunsBadFilterListsNothingAndSaysWhy(t *testing.T) {
 		t.Errorf("esc after a refused filter: %d runs, status %q", n, a.status)
 	}
 }
+
+// TestRunsSortsByShownColumnsBestFirst: s went through ARCHITECTURE, TIME
+// and DATE where no column showed them, and sorted val ECE descending,
+// the worst first.
+func TestRunsSortsByShownColumnsBestFirst(t *testing.T) {
+	store := tempStore(t)
+	storeSynthRuns(t, store)
+	a := newApp(t, store, 80, 24)
+	press(a, "3")
+	m := a.runsScreen()
+	shown := map[string]bool{}
+	for _, c := range fitColumns(m.w-3, m.content) {
+		shown[c.title] = true
+	}
+	for range 2 * len(runColumns) {
+		press(a, "s")
+		title := runColumns[m.sortCol].title
+		if !shown[title] {
+			t.Fatalf("s sorts by %s, not shown: %v", title, shown)
+		}
+		if title == "BEST VAL" && (!m.desc || !strings.Contains(a.status, "descending, best first")) {
+			t.Fatalf("accuracy: desc %v, status %q", m.desc, a.status)
+		}
+	}
+	for runColumns[m.sortCol].title != "BEST VAL" {
+		press(a, "s")
+	}
+	for m.metric != "ece" {
+		press(a, "m")
+	}
+	if m.desc {
+		t.Fatal("val ece sorted descending: the worst first")
+	}
+	press(a, "S")
+	if !strings.Contains(a.status, "val ece, descending, worst first") {
+		t.Fatalf("status %q", a.status)
+	}
+}
