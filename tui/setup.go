@@ -410,8 +410,13 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 			l = h[len(h)-1]
 		}
 		before, _ := m.params()
+		onLayer := m.current() != nil && m.current().layer >= 0
+		was := m.cursorKey()
 		m.spec.Model.Hidden = append(h[:at:at], append([]trainer.LayerSpec{l}, h[at:]...)...)
 		m.rebuild()
+		if !onLayer { // the rows inserted above moved epochs' row to learning rate
+			m.seek(was)
+		}
 		return m, m.layerStatus(fmt.Sprintf("layer %d added (%d %s)", at+1, l.Units, l.Activation), before)
 	case key.Matches(msg, k.DelLayer):
 		if f := m.current(); f != nil && f.layer >= 0 {
@@ -446,6 +451,8 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		}
 		m.cursor += (to - f.layer) * perLayer // stay on the same field of the moved layer
 		m.rebuild()
+		// It said nothing, the line keeping "layer 3 added".
+		return m, status(fmt.Sprintf("layer %d moved %s: now layer %d", f.layer+1, map[bool]string{true: "up", false: "down"}[to < f.layer], to+1))
 	}
 	return m, nil
 }

@@ -271,3 +271,24 @@ func TestSetupSaysSplitsDoNotApplyToATinySet(t *testing.T) {
 		}
 	}
 }
+
+// TestLayerEditsKeepTheCursorAndSaySo: a with the cursor on epochs left it
+// on learning rate (the new layer's rows went in above); J and K said
+// nothing, the line keeping "layer 3 added".
+func TestLayerEditsKeepTheCursorAndSaySo(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	seekField(t, a, "epochs")
+	press(a, "a")
+	if k := a.setupScreen().cursorKey(); k != "epochs" || !strings.Contains(a.status, "layer 3 added") {
+		t.Fatalf("after a: cursor on %q, status %q", k, a.status)
+	}
+	seekField(t, a, "model.hidden[0].units")
+	press(a, "J")
+	if k := a.setupScreen().cursorKey(); k != "model.hidden[1].units" || a.status != "layer 1 moved down: now layer 2" {
+		t.Fatalf("after J: cursor on %q, status %q", k, a.status)
+	}
+	press(a, "K")
+	if a.status != "layer 2 moved up: now layer 1" {
+		t.Fatalf("after K: status %q", a.status)
+	}
+}
