@@ -63,7 +63,7 @@ type netUnit struct {
 type netInput struct {
 	plane    *plane
 	features []string
-	classes  []string // the output units' names, one per class (multiclass)
+	classes  []string  // the output units' names, one per class (multiclass)
 	sample   []float64 // up to netSampleRows validation rows (scaled)
 	rows     int
 }
