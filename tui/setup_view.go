@@ -69,8 +69,12 @@ func (m setupModel) viewForm(w, h int) string {
 			valStr = m.editView()
 		case m.invalid[f.key] != "":
 			valStr = st.Invalid.Render(val + "  ✗ " + m.invalid[f.key])
-		case focused:
+		case focused && (len(f.steps) > 0 || f.key == "seed"):
 			valStr = st.Focus.Render("‹ " + val + " ›")
+		case focused && f.key == "data.ignore":
+			valStr = st.Focus.Render(val + "  (enter to choose)")
+		case focused: // no steps: ‹ › promised what ←/→ did not do
+			valStr = st.Focus.Render(val + "  (enter to type)")
 		default:
 			valStr = st.Text.Render(val)
 		}

@@ -311,3 +311,33 @@ func TestSetupCSVRowCountFollowsTheSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestSetupCSVPathRowCompletesWithTab: the row showed ‹ › that ←/→ did
+// nothing with, and Tab did not complete there (only in the picker).
+func TestSetupCSVPathRowCompletesWithTab(t *testing.T) {
+	dir := t.TempDir()
+	first := filepath.Join(dir, "first.csv")
+	writeFile(t, first, "x,y\n1,0\n2,1\n3,0\n4,1\n")
+	writeFile(t, filepath.Join(dir, "loans-2024.csv"), "x,y\n1,0\n2,1\n3,0\n4,1\n")
+	a := newApp(t, nil, 120, 40)
+	s := a.setupScreen()
+	run(a, s.openCSVPath(first))
+	seekField(t, a, "data.path")
+	for _, l := range strings.Split(a.View(), "\n") {
+		if strings.Contains(l, "CSV path") && strings.Contains(l, "‹") {
+			t.Fatalf("the path row promises ←/→: %q", l)
+		}
+	}
+	press(a, "enter")
+	s.replace = false // as after a first key
+	s.input.SetValue(dir + string(filepath.Separator))
+	s.input.CursorEnd()
+	press(a, "l", "o", "tab")
+	if got, want := s.input.Value(), filepath.Join(dir, "loans-2024.csv"); got != want {
+		t.Fatalf("tab completed to %q, want %q", got, want)
+	}
+	press(a, "enter")
+	if s.spec.Data.Path != filepath.Join(dir, "loans-2024.csv") {
+		t.Fatalf("path %q", s.spec.Data.Path)
+	}
+}
