@@ -95,7 +95,7 @@ func (o CompressOptions) describe() string {
 		}
 		parts = append(parts, fmt.Sprintf("prune %s%% %s", numfmt.Short(o.Prune*100), kind))
 		if o.FinetuneEpochs > 0 {
-			parts = append(parts, fmt.Sprintf("fine-tune %d epochs", o.FinetuneEpochs))
+			parts = append(parts, "fine-tune "+numfmt.Count(o.FinetuneEpochs, "epoch"))
 		}
 	}
 	if o.Quantize != "" {

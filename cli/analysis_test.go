@@ -76,7 +76,7 @@ func TestCompressExplainAndImportancePlot(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("compress: exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"prune 50% unstructured, fine-tune 1 epochs, int8", "non-zero weights", "saved bytes", "rows/s (test)", "test threshold", "kind compressed, parent " + id} {
+	for _, want := range []string{"prune 50% unstructured, fine-tune 1 epoch, int8", "non-zero weights", "saved bytes", "rows/s (test)", "test threshold", "kind compressed, parent " + id} {
 		if !strings.Contains(out, want) {
 			t.Errorf("compress output lacks %q:\n%s", want, out)
 		}

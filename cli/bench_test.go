@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -22,6 +23,12 @@ func TestBenchPrecisionAndPeers(t *testing.T) {
 	var r benchResult
 	if err := json.Unmarshal([]byte(out), &r); err != nil || r.Precision != "float32" || r.Workers != 1 || !(r.GFLOPPerS > 0) {
 		t.Fatalf("bench --json: %s (%v)", out, err)
+	}
+	// Its text line formats its numbers for people: it printed "1635333
+	// samples/s" and "0.07s wall".
+	out, errs, code = cli(t, db, "", "bench", "--workload", "w1", "--workers", "1")
+	if line := regexp.MustCompile(`^w1 float64: [0-9.]+[kM]? samples/s, [0-9.]+ GFLOP/s \(100 epochs of 1,000 rows, [0-9.]+(µs|ms|s) wall, [0-9.]+(µs|ms|s) CPU\)\n$`); code != 0 || !line.MatchString(out) {
+		t.Errorf("bench: exit %d, %s%s", code, out, errs)
 	}
 	if _, errs, code = cli(t, db, "", "bench", "--workload", "w1", "--precision", "half"); code != 2 || !strings.Contains(errs, "precision") {
 		t.Errorf("--precision half: exit %d, %s", code, errs)
@@ -71,7 +78,7 @@ func TestBenchScaling(t *testing.T) {
 	if code != 0 {
 		t.Fatal(errs)
 	}
-	for _, want := range []string{"w1: medians of 2 interleaved rounds; load average", "| precision | workers | samples/s | CPU ms per 1k samples | speed against 1 worker(s) |",
+	for _, want := range []string{"w1: medians of 2 interleaved rounds; load average", "| precision | workers | samples/s | CPU ms per 1k samples | speed against 1 worker |",
 		"| float64 | 1 |", "| float64 | 2 |", "| float32 | 1 |", "| float32 | 2 |", "×** |"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the table lacks %q:\n%s", want, out)

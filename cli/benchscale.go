@@ -93,7 +93,7 @@ func benchScaling(out, progress io.Writer, w string, precisions []string, worker
 	fmt.Fprintf(out, "%s: medians of %d interleaved rounds; load average %s before, %s after.\n", w, rounds, loadBefore, loadAfter)
 	fmt.Fprintln(out, "CPU time counts every thread and the evaluation; equal figures for 1 and 2 workers mean the split costs no extra work.")
 	fmt.Fprintln(out)
-	fmt.Fprintf(out, "| precision | workers | samples/s | CPU ms per 1k samples | speed against %d worker(s) |\n|---|---|---|---|---|\n", workers[0])
+	fmt.Fprintf(out, "| precision | workers | samples/s | CPU ms per 1k samples | speed against %s |\n|---|---|---|---|---|\n", numfmt.Count(workers[0], "worker"))
 	for _, c := range configs {
 		ratio := "–"
 		if v := median(ratios[name(c)]); v > 0 {

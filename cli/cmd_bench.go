@@ -2,9 +2,11 @@ package cli
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"workbench/numfmt"
 	"workbench/trainer"
 )
 
@@ -76,9 +78,13 @@ func newBenchCmd(e *env) *cobra.Command {
 		if *jsonOut {
 			return writeJSON(e.stdout, res, false)
 		}
-		fmt.Fprintf(e.stdout, "%s %s: %.0f samples/s, %.1f GFLOP/s (%d epochs of %d rows, %.2fs wall, %.2fs CPU)\n",
-			res.Workload, res.Precision, res.SamplesPerS, res.GFLOPPerS, res.Epochs, res.Rows, res.WallS, res.CPUS)
+		fmt.Fprintf(e.stdout, "%s %s: %s samples/s, %s GFLOP/s (%s of %s rows, %s wall, %s CPU)\n",
+			res.Workload, res.Precision, numfmt.Rate(res.SamplesPerS), numfmt.Fixed(res.GFLOPPerS, 1), epochCount(res.Epochs),
+			numfmt.Grouped(float64(res.Rows)), numfmt.Duration(secs(res.WallS)), numfmt.Duration(secs(res.CPUS)))
 		return nil
 	}
 	return cmd
 }
+
+// secs is a number of seconds as a duration.
+func secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

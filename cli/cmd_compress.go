@@ -76,16 +76,16 @@ func newCompressCmd(e *env) *cobra.Command {
 func printCompress(w io.Writer, r *analysis.CompressResult) {
 	fmt.Fprintf(w, "compress %s: %s\n", r.ParentID, r.Method)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	fmt.Fprintf(tw, "\tbefore\tafter\t\n")
+	fmt.Fprintf(tw, "\tbefore\tafter\n")
 	b, a := r.Before, r.After
-	fmt.Fprintf(tw, "parameters\t%d\t%d\t\n", b.Params, a.Params)
-	fmt.Fprintf(tw, "non-zero weights\t%d\t%d\t\n", b.NonZero, a.NonZero)
-	fmt.Fprintf(tw, "saved bytes\t%d\t%d\t\n", b.Bytes, a.Bytes)
+	fmt.Fprintf(tw, "parameters\t%d\t%d\n", b.Params, a.Params)
+	fmt.Fprintf(tw, "non-zero weights\t%d\t%d\n", b.NonZero, a.NonZero)
+	fmt.Fprintf(tw, "saved bytes\t%d\t%d\n", b.Bytes, a.Bytes)
 	for _, k := range tableMetrics(b.Test) {
 		av, ok := a.Test[k]
-		fmt.Fprintf(tw, "test %s\t%s\t%s\t\n", k, numfmt.Value(b.Test[k]), fmtMetric(av, ok))
+		fmt.Fprintf(tw, "test %s\t%s\t%s\n", k, numfmt.Value(b.Test[k]), fmtMetric(av, ok))
 	}
-	fmt.Fprintf(tw, "rows/s (test)\t%s\t%s\t\n", numfmt.Rate(b.RowsPerSec), numfmt.Rate(a.RowsPerSec))
+	fmt.Fprintf(tw, "rows/s (test)\t%s\t%s\n", numfmt.Rate(b.RowsPerSec), numfmt.Rate(a.RowsPerSec))
 	tw.Flush()
 	if r.ID != "" {
 		fmt.Fprintf(w, "saved as run %s (kind compressed, parent %s)\n", r.ID, r.ParentID)

@@ -24,7 +24,7 @@ func newEnsembleCmd(e *env) *cobra.Command {
 			"weighted weighs each member by its validation score. The ensemble and every member are evaluated on\n" +
 			"the shared test split; the ensemble is saved as a run of kind ensemble that predicts on its own.",
 		Example: examples(
-			"workbench ensemble 3fa9c2 7b1e04 c0ffee                # three runs by any unique part of their IDs",
+			"workbench ensemble 3fa9c2 7b1e04 c0ffee                # three runs by a unique prefix or suffix of their IDs",
 			"workbench ensemble ID1 ID2 ID3 --method weighted --name 'weighted trio' --json",
 			"workbench train --data breast-cancer --scale standard --layers 16 --seeds 5 --ensemble",
 		),
@@ -83,14 +83,14 @@ func printEnsemble(w io.Writer, r *analysis.EnsembleResult) {
 	}
 	fmt.Fprintf(w, "ensemble of %d runs (%s), %s; metrics on the shared test split\n", len(r.Members), r.Method, r.Task)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	fmt.Fprintf(tw, "run\tweight\tval %s\t%s\t\n", r.KeyMetric, strings.Join(cols, "\t"))
+	fmt.Fprintf(tw, "run\tweight\tval %s\t%s\n", r.KeyMetric, strings.Join(cols, "\t"))
 	row := func(name, weight string, val float64, test map[string]float64) {
 		cells := make([]string, len(cols))
 		for i, c := range cols {
 			v, ok := test[c]
 			cells[i] = fmtMetric(v, ok)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", name, weight, numfmt.Value(val), strings.Join(cells, "\t"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, weight, numfmt.Value(val), strings.Join(cells, "\t"))
 	}
 	for _, m := range r.Members {
 		row(m.ID, numfmt.Value(m.Weight), m.Val[r.KeyMetric], m.Test)

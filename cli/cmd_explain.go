@@ -49,6 +49,17 @@ func newExplainCmd(e *env) *cobra.Command {
 		if *method != analysis.MethodIntegratedGradients && *method != analysis.MethodGradientInput {
 			return usagef("--method: unknown attribution method %q (want %s or %s)", *method, analysis.MethodIntegratedGradients, analysis.MethodGradientInput)
 		}
+		// Each was dropped without a word: --method without --row gave
+		// permutation importance, --repeats with --row one row's attribution.
+		rowSet := fs.Changed("row")
+		switch {
+		case rowSet && *row < 0:
+			return usagef("--row %d: rows of the test split count from 0", *row)
+		case fs.Changed("method") && !rowSet:
+			return usagef("--method is for --row K (one row's attribution): add --row or drop --method")
+		case rowSet && (fs.Changed("repeats") || fs.Changed("seed")):
+			return usagef("--repeats and --seed are for permutation importance, not --row: drop them or --row")
+		}
 		o := analysis.ExplainOptions{Repeats: *repeats, Seed: *seed}
 		if err := o.Validate(); err != nil {
 			return usageError{err.Error()}
@@ -63,7 +74,7 @@ func newExplainCmd(e *env) *cobra.Command {
 			return err
 		}
 		ctx := context.Background()
-		if cmd.Flags().Changed("row") {
+		if rowSet {
 			res, err := analysis.Attribute(ctx, store, ref, *row, *method)
 			if err != nil {
 				return err

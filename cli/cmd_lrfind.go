@@ -41,6 +41,7 @@ which and why. Nothing is saved.`,
 	fs := cmd.Flags()
 	fs.SortFlags = false
 	sf := addSpecFlags(fs)
+	sf.strict = true
 	jsonOut := fs.Bool("json", false, "print the result as one JSON object")
 	out := fs.StringP("output", "o", "", "also write the curve to this `file` (.png or .svg)")
 	start := fs.Float64("start", 1e-7, "the first learning rate")

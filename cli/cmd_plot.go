@@ -19,7 +19,9 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
+	"workbench/numfmt"
 	"workbench/sessions"
+	"workbench/trainer"
 )
 
 func newPlotCmd(e *env) *cobra.Command {
@@ -226,17 +228,19 @@ func unitPlot(title, x, y string, diagonal bool) *plot.Plot {
 
 func rocPlot(store sessions.Store, ids []string) (*plot.Plot, error) {
 	p := unitPlot("ROC curve (test split)", "false positive rate", "true positive rate", true)
+	var splits []string
 	for i, id := range ids {
 		r, err := store.GetRun(context.Background(), id)
 		if err != nil {
 			return nil, err
 		}
-		ev, err := store.Evaluation(context.Background(), id)
-		if err != nil || len(ev.Test.ROC) < 2 {
-			return nil, fmt.Errorf("run %s has no ROC curve (ROC is for binary tasks)", id)
+		split, e := curveSplit(store, id, func(e *trainer.Evaluation) bool { return len(e.ROC) >= 2 })
+		if e == nil {
+			return nil, fmt.Errorf("run %s has no ROC curve (%s)", id, noCurveReason(r, "ROC"))
 		}
+		splits = append(splits, split)
 		var pts plotter.XYs
-		for _, q := range ev.Test.ROC {
+		for _, q := range e.ROC {
 			pts = append(pts, plotter.XY{X: q.FPR, Y: q.TPR})
 		}
 		l, err := plotter.NewLine(pts)
@@ -246,10 +250,64 @@ func rocPlot(store sessions.Store, ids []string) (*plot.Plot, error) {
 		l.Color = plotColors[i%len(plotColors)]
 		l.Width = vg.Points(1.5)
 		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("%s (AUC %.4f)", runLabel(r), ev.Test.Metrics["auc"]), l)
+		p.Legend.Add(fmt.Sprintf("%s (%s)", runLabel(r), curveMetric(split, "AUC", e.Metrics["auc"])), l)
 	}
+	p.Title.Text = "ROC curve (" + splitsTitle(splits) + ")"
 	p.Legend.Left, p.Legend.Top = false, false
 	return p, nil
+}
+
+// curveSplit picks the evaluation a run's curve or confusion matrix is
+// drawn from: the test split's, or for a cross-validated run, which keeps
+// them only for its pooled out-of-fold validation rows, those ("its ROC,
+// PR curve and reliability diagram are out-of-fold"). It returns nil when
+// the run has none.
+func curveSplit(store sessions.Store, id string, has func(*trainer.Evaluation) bool) (string, *trainer.Evaluation) {
+	ev, err := store.Evaluation(context.Background(), id)
+	switch {
+	case err != nil:
+		return "", nil
+	case has(&ev.Test) && len(ev.Test.Folds) == 0:
+		return "test split", &ev.Test
+	case len(ev.Val.Folds) > 0 && has(&ev.Val):
+		return "out-of-fold", &ev.Val
+	}
+	return "", nil
+}
+
+// curveMetric labels a curve's summary metric; a cross-validated run's is
+// the mean over its folds, not the pooled curve's own.
+func curveMetric(split, name string, v float64) string {
+	if split == "out-of-fold" {
+		return fmt.Sprintf("out-of-fold; mean fold %s %s", name, numfmt.Value(v))
+	}
+	return name + " " + numfmt.Value(v)
+}
+
+// splitsTitle names the rows a figure's curves are of.
+func splitsTitle(splits []string) string {
+	if slices.Contains(splits, "out-of-fold") && slices.Contains(splits, "test split") {
+		return "test split; out-of-fold for a cross-validated run"
+	}
+	if slices.Contains(splits, "out-of-fold") {
+		return "out-of-fold validation rows"
+	}
+	return "test split"
+}
+
+// noCurveReason says why a run has no curve of a kind: its task, or that
+// it was trained before runs kept one. The ROC's said "ROC is for binary
+// tasks" of a binary cross-validated run.
+func noCurveReason(r *sessions.Run, what string) string {
+	switch {
+	case r.Task != "binary" && what != "confusion matrix":
+		return fmt.Sprintf("%s is for binary tasks; this run is %s", what, r.Task)
+	case r.Task == "regression":
+		return "a confusion matrix is for classification; this run is regression"
+	case r.Kind == sessions.KindEnsemble || r.Kind == sessions.KindCompressed:
+		return "a derived run keeps none"
+	}
+	return "a run trained by an older version keeps none"
 }
 
 // confusionGrid adapts a confusion matrix to plotter.GridXYZ, whose Y must
@@ -267,11 +325,11 @@ func confusionPlot(store sessions.Store, id string) (*plot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
-	ev, err := store.Evaluation(context.Background(), id)
-	if err != nil || len(ev.Test.Confusion) == 0 {
-		return nil, fmt.Errorf("run %s has no confusion matrix (it is for classification)", id)
+	split, e := curveSplit(store, id, func(e *trainer.Evaluation) bool { return len(e.Confusion) > 0 })
+	if e == nil {
+		return nil, fmt.Errorf("run %s has no confusion matrix (%s)", id, noCurveReason(r, "confusion matrix"))
 	}
-	cm := confusionGrid(ev.Test.Confusion)
+	cm := confusionGrid(e.Confusion)
 	maxV := 1.0
 	for _, row := range cm {
 		for _, v := range row {
@@ -288,7 +346,11 @@ func confusionPlot(store sessions.Store, id string) (*plot.Plot, error) {
 	hm := plotter.NewHeatMap(cm, reversedPalette(cols))
 	hm.Min, hm.Max = 0, maxV
 	p := plot.New()
-	p.Title.Text = "confusion matrix (test" + atThreshold(ev.Test.Metrics["threshold"]) + "): " + runLabel(r)
+	where := "test"
+	if split == "out-of-fold" {
+		where = "out-of-fold"
+	}
+	p.Title.Text = "confusion matrix (" + where + atThreshold(e.Metrics["threshold"]) + "): " + runLabel(r)
 	p.X.Label.Text = "predicted"
 	p.Y.Label.Text = "actual"
 	p.Add(hm)

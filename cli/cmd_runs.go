@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -77,6 +78,9 @@ func addListFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string) err
 		}
 		if err := checkSort(*sortBy); err != nil {
 			return err
+		}
+		if *limit < 0 { // it listed every run
+			return usagef("--limit %d: want a number of runs, or 0 for all", *limit)
 		}
 		q.Sort, q.Limit = *sortBy, *limit
 		store, err := openStoreToRead(e, cmd)
@@ -255,6 +259,19 @@ func newRunsExportCmd(e *env) *cobra.Command {
 		if *format == "history" && len(ids) != 1 {
 			return usagef("--format history exports one run: give its ID")
 		}
+		if *format == "history" {
+			// A derived run keeps no epochs: it wrote a header alone.
+			r, err := store.GetRun(ctx, ids[0])
+			if err != nil {
+				return err
+			}
+			switch r.Kind {
+			case sessions.KindEnsemble:
+				return fmt.Errorf("run %s is an ensemble: it has no epochs of its own; export a member's (%s)", r.ID, strings.Join(r.Members, ", "))
+			case sessions.KindCompressed:
+				return fmt.Errorf("run %s is compressed from %s and keeps no epochs of its own; export its parent's", r.ID, r.Parent)
+			}
+		}
 		return writeOutput(e, *outFile, *force, func(w io.Writer) error {
 			switch *format {
 			case "json":
@@ -380,6 +397,10 @@ func newRunsRerunCmd(e *env) *cobra.Command {
 		data, err := loadData(e, spec.Data)
 		if err != nil && spec.Data.Path == "-" {
 			return fmt.Errorf("run %s was trained on rows read from stdin (--data -); pipe the same rows in again: %w", r.ID, err)
+		}
+		if p := spec.Data.Path; err != nil && p != "" && !filepath.IsAbs(p) {
+			// Runs recorded before paths were made absolute.
+			return fmt.Errorf("%w (run %s recorded its CSV as %q, relative to the directory it was trained in: rerun it from there)", err, r.ID, p)
 		}
 		if err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -18,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"workbench/analysis"
+	"workbench/numfmt"
 	"workbench/queue"
 	"workbench/sessions"
 	"workbench/sweeps"
@@ -198,7 +200,12 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 			spec.Objective = *objective
 		}
 		if *prune {
-			spec.Prune, spec.PruneWarmup = true, *warmup
+			spec.Prune = true
+		}
+		// A sweep file's prune = true takes --prune-warmup too; it was
+		// dropped unless --prune was given again.
+		if *prune || cmd.Flags().Changed("prune-warmup") {
+			spec.PruneWarmup = *warmup
 		}
 		if spec.Seed == 0 || cmd.Flags().Changed("sweep-seed") {
 			spec.Seed = *sweepSeed
@@ -217,6 +224,16 @@ func addSweepRunFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string)
 		}
 		if spec.Name == "" || sf.set("name") {
 			spec.Name = sf.text("name")
+		}
+		// Each was dropped without a word when nothing it tunes was on.
+		median := spec.Prune || spec.Pruner == sweeps.PrunerMedian
+		switch {
+		case cmd.Flags().Changed("prune-warmup") && !median:
+			return usagef("--prune-warmup is for median stopping: add --prune (or --pruner median), or drop --prune-warmup")
+		case anyChanged(cmd, "min-epochs", "reduction") && spec.Pruner != sweeps.PrunerASHA:
+			return usagef("--min-epochs and --reduction are for --pruner asha: add it, or drop them")
+		case cmd.Flags().Changed("trials") && len(spec.Random) == 0:
+			return usagef("--trials counts the draws of --random axes, and this sweep has none: a grid runs each of its points once")
 		}
 		if *file != "" {
 			// Expand would name the flags alone.
@@ -293,7 +310,7 @@ func runSweep(e *env, store sessions.Store, spec sweeps.Spec, parallel int, json
 	o := sweeps.Options{Parallel: parallel,
 		OnStart: func(id string, _ []sweeps.Trial) {
 			if !jsonOut {
-				fmt.Fprintf(e.stdout, "sweep %s: %d trials, %d at once\n", id, total, min(total, parallelism(parallel)))
+				fmt.Fprintf(e.stdout, "sweep %s: %s, %d at once\n", id, numfmt.Count(total, "trial"), min(total, parallelism(parallel)))
 			}
 		},
 		OnTrialDone: func(r sweeps.TrialResult) {
@@ -304,7 +321,7 @@ func runSweep(e *env, store sessions.Store, spec sweeps.Spec, parallel int, json
 					"objective": jsonFloat(r.Objective, r.HasObj), "epochs": r.Epochs, "params": trialParams(r.Trial)}, false)
 				return
 			}
-			fmt.Fprintf(e.stdout, "trial %d/%d %s %-14s %s  %s\n", r.Trial.Index+1, total, r.RunID, r.Status, fmtMetric(r.Objective, r.HasObj), paramLine(trialParams(r.Trial)))
+			fmt.Fprintf(e.stdout, "trial %*d/%d %s %-14s %s  %s\n", len(strconv.Itoa(total)), r.Trial.Index+1, total, r.RunID, r.Status, fmtMetric(r.Objective, r.HasObj), paramLine(trialParams(r.Trial)))
 		}}
 	res, err := sweeps.Run(ctx, store, spec, o)
 	if err != nil {
@@ -339,7 +356,7 @@ func noBestError(res *sweeps.Result) error {
 	for i, st := range statuses {
 		parts[i] = fmt.Sprintf("%d %s", counts[st], st)
 	}
-	return fmt.Errorf("sweep %s has no best trial: of %d trials, %s", res.ID, len(res.Trials), strings.Join(parts, ", "))
+	return fmt.Errorf("sweep %s has no best trial: of %s, %s", res.ID, numfmt.Count(len(res.Trials), "trial"), strings.Join(parts, ", "))
 }
 
 func parallelism(p int) int {

@@ -31,6 +31,7 @@ func newTrainCmd(e *env) *cobra.Command {
 	fs := cmd.Flags()
 	fs.SortFlags = false
 	sf := addSpecFlags(fs)
+	sf.strict = true
 	printSpec := fs.Bool("print-spec", false, "print the resolved spec as JSON and exit")
 	jsonOut := fs.Bool("json", false, "print one JSON object per line: start, each epoch, finished")
 	noSave := fs.Bool("no-save", false, "do not save the run in the session store")
@@ -41,6 +42,14 @@ func newTrainCmd(e *env) *cobra.Command {
 	maxMem := fs.String("max-memory", "", "refuse a run that needs more memory than this (e.g. 512MiB, 8GiB; \"off\" for no limit; default 75% of the machine's)")
 	completeSpecFlags(e, cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		// Each said nothing of the flag the user forgot: "--seeds 0: give
+		// 2 to 1000 seeds", or nothing at all.
+		if *ensemble && !fs.Changed("seeds") {
+			return usagef("--ensemble combines the runs of --seeds N: add --seeds (2 to 1000)")
+		}
+		if fs.Changed("ensemble-method") && !*ensemble {
+			return usagef("--ensemble-method is for --ensemble: add --ensemble (with --seeds N) or drop --ensemble-method")
+		}
 		limit, err := parseBytes(*maxMem)
 		if err != nil {
 			return usagef("--max-memory: %v", err)

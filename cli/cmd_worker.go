@@ -7,11 +7,13 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"workbench/numfmt"
 	"workbench/queue"
 	"workbench/sessions"
 	"workbench/sweeps"
@@ -56,7 +58,7 @@ SIGTERM stops the trials that run (saved stopped) and puts their jobs back in th
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		n := parallelism(*concurrency)
-		fmt.Fprintf(e.stdout, "worker on %s, queue %s: %d trials at once; Ctrl-C stops\n", store.Path(), *queueName, n)
+		fmt.Fprintln(e.stdout, workerBanner(store.Path(), *queueName, n))
 		err = queue.Work(ctx, url, store, queue.WorkerOptions{Concurrency: n, Queue: *queueName, RescueAfter: *rescue,
 			Heartbeat: *heartbeat, Log: e.stdout})
 		if err == nil {
@@ -65,6 +67,11 @@ SIGTERM stops the trials that run (saved stopped) and puts their jobs back in th
 		return err
 	}
 	return cmd
+}
+
+// workerBanner is the line a worker starts with.
+func workerBanner(store, queueName string, n int) string {
+	return fmt.Sprintf("worker on %s, queue %s: %s at once; Ctrl-C stops", store, queueName, numfmt.Count(n, "trial"))
 }
 
 // runDistributed stores spec as a distributed sweep and enqueues its
@@ -84,7 +91,7 @@ func runDistributed(e *env, store *sessions.SQLite, url string, spec sweeps.Spec
 	if jsonOut {
 		writeJSON(e.stdout, map[string]any{"event": "enqueued", "id": id, "trials": len(enq.Trials), "queue": enq.Queue}, false)
 	} else {
-		fmt.Fprintf(e.stdout, "sweep %s: %d trials queued on %s (queue %s)\n", id, queued(enq.Trials), store.Path(), enq.Queue)
+		fmt.Fprintf(e.stdout, "sweep %s: %s queued on %s (queue %s)\n", id, numfmt.Count(queued(enq.Trials), "trial"), store.Path(), enq.Queue)
 		if n := len(enq.Trials) - queued(enq.Trials); n > 0 {
 			fmt.Fprintf(e.stdout, "TPE proposes the other %d from the finished trials, as workers end them\n", n)
 		}
@@ -147,7 +154,7 @@ func followSweep(e *env, store *sessions.SQLite, id string, total int, jsonOut b
 					"objective": jsonFloat(obj, has), "epochs": epochs, "params": t.Params}, false)
 				continue
 			}
-			fmt.Fprintf(e.stdout, "trial %d/%d %s %-14s %s  %s\n", t.Trial+1, total, t.RunID, status, fmtMetric(obj, has), paramLine(t.Params))
+			fmt.Fprintf(e.stdout, "trial %*d/%d %s %-14s %s  %s\n", len(strconv.Itoa(total)), t.Trial+1, total, t.RunID, status, fmtMetric(obj, has), paramLine(t.Params))
 		}
 		if finished {
 			break

@@ -18,17 +18,19 @@ import (
 // its average precision, and the positive rate as the chance level.
 func prPlot(store sessions.Store, ids []string) (*plot.Plot, error) {
 	p := unitPlot("Precision-recall curve (test split)", "recall", "precision", false)
+	var splits []string
 	for i, id := range ids {
 		r, err := store.GetRun(context.Background(), id)
 		if err != nil {
 			return nil, err
 		}
-		ev, err := store.Evaluation(context.Background(), id)
-		if err != nil || len(ev.Test.PR) < 2 {
-			return nil, fmt.Errorf("run %s has no precision-recall curve (it is for binary runs trained by this version, without --cv)", id)
+		split, e := curveSplit(store, id, func(e *trainer.Evaluation) bool { return len(e.PR) >= 2 })
+		if e == nil {
+			return nil, fmt.Errorf("run %s has no precision-recall curve (%s)", id, noCurveReason(r, "a precision-recall curve"))
 		}
+		splits = append(splits, split)
 		var pts plotter.XYs
-		for _, q := range ev.Test.PR {
+		for _, q := range e.PR {
 			pts = append(pts, plotter.XY{X: q.Recall, Y: q.Precision})
 		}
 		l, err := plotter.NewLine(pts)
@@ -39,8 +41,8 @@ func prPlot(store sessions.Store, ids []string) (*plot.Plot, error) {
 		l.Width = vg.Points(1.5)
 		l.StepStyle = plotter.PreStep
 		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("%s (AP %s)", runLabel(r), numfmt.Value(ev.Test.Metrics["pr_auc"])), l)
-		if cm := ev.Test.Confusion; len(cm) == 2 {
+		p.Legend.Add(fmt.Sprintf("%s (%s)", runLabel(r), curveMetric(split, "AP", e.Metrics["pr_auc"])), l)
+		if cm := e.Confusion; len(cm) == 2 {
 			pos := float64(cm[1][0] + cm[1][1])
 			n := pos + float64(cm[0][0]+cm[0][1])
 			if n > 0 {
@@ -51,6 +53,7 @@ func prPlot(store sessions.Store, ids []string) (*plot.Plot, error) {
 			}
 		}
 	}
+	p.Title.Text = "Precision-recall curve (" + splitsTitle(splits) + ")"
 	p.Legend.Left, p.Legend.Top = false, false
 	return p, nil
 }

@@ -70,7 +70,7 @@ func parallelPlot(store sessions.Store, id string) (*plot.Plot, error) {
 		return nil, fmt.Errorf("sweep %s has no trials to plot", id)
 	}
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("sweep %s: %d trials by %s", rep.Sweep.ID, len(rows), rep.Sweep.Objective)
+	p.Title.Text = fmt.Sprintf("sweep %s: %s by %s", rep.Sweep.ID, numfmt.Count(len(rows), "trial"), rep.Sweep.Objective)
 	p.X.Min, p.X.Max = -0.3, float64(len(axes)-1)+0.3
 	p.Y.Min, p.Y.Max = -0.08, 1.08
 	p.Y.Tick.Marker = plot.ConstantTicks{}

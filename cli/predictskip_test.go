@@ -41,7 +41,7 @@ func TestPredictSkipBadRows(t *testing.T) {
 	}
 	want := "predict: skipped " + data + ": line 3, column 2 (\"x2\"): expected a number, got \"abc\"\n" +
 		"predict: skipped " + data + ": line 5, column 3: expected 2 fields, got 3 (a ragged row)\n" +
-		"predict: skipped " + data + ": line 6, column 5: extraneous or missing \" in quoted-field\n" +
+		"predict: skipped " + data + ": line 6: character 5: a quote is not closed, or a quoted field goes on after its closing quote: close it, and write \"\" for a quote inside quotes\n" +
 		"predict: 3 of 6 rows predicted; 3 skipped as bad (--skip-bad; each named above)\n"
 	if errs != want {
 		t.Errorf("stderr\n%s\nwant\n%s", errs, want)

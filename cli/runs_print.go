@@ -65,11 +65,17 @@ func printRun(w io.Writer, f *sessions.FullRun) {
 	case sessions.KindCompressed:
 		fmt.Fprintf(w, "kind:     compressed from %s\n", r.Parent)
 	}
-	if r.Kind == sessions.KindEnsemble {
+	switch {
+	case r.Kind == sessions.KindEnsemble:
 		// Its spec is its first member's: "epochs: 0 of ∞, no best epoch
 		// yet, 0 samples/s" and that member's optimizer described nothing.
 		fmt.Fprintln(w, "training: none of its own: its members trained")
-	} else {
+	case r.Kind == sessions.KindCompressed && r.EpochsDone == 0:
+		// As an ensemble's: it read "epochs: 0 of ∞, no best epoch yet".
+		fmt.Fprintln(w, "training: none of its own: its parent trained")
+	case r.Kind == sessions.KindCompressed:
+		fmt.Fprintf(w, "training: its parent's, then %s of fine-tuning\n", epochCount(r.EpochsDone))
+	default:
 		printTraining(w, r)
 		if n, of := f.FoldsTraining(); of > 0 {
 			fmt.Fprintf(w, "cv:       %s\n", foldsTraining(n, of, f.History[len(f.History)-1].Epoch))

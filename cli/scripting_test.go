@@ -204,3 +204,12 @@ func TestRerunRefusesDerivedRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestRunsListNegativeLimitIsAUsageError: --limit -5 listed every run.
+func TestRunsListNegativeLimitIsAUsageError(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	out, errs, code := cli(t, db, "", "runs", "list", "--limit", "-5")
+	if code != 2 || out != "" || !strings.HasPrefix(errs, "workbench runs list: --limit -5: want a number of runs, or 0 for all\n") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}

@@ -27,6 +27,11 @@ type specFlags struct {
 	// whether it chose its loss.
 	base     *trainer.Spec
 	baseLoss bool
+
+	// strict refuses a run flag the spec would ignore (--beta1 with sgd,
+	// --target with a built-in set): train and lr-find run the spec as it
+	// is, where a sweep's axes may change what applies.
+	strict bool
 }
 
 func addSpecFlags(fs *pflag.FlagSet) *specFlags {
@@ -104,6 +109,11 @@ func (f *specFlags) resolve() (trainer.Spec, bool, error) {
 	}
 	if err := f.values.Apply(&s); err != nil {
 		return s, false, usageError{err.Error()}
+	}
+	if f.strict {
+		if err := f.values.CheckApplies(&s); err != nil {
+			return s, false, usageError{err.Error()}
+		}
 	}
 	s.DropUnused() // the default's 500 samples on --data iris
 	if f.set("loss") {

@@ -123,7 +123,11 @@ func TestCSVErrorsNameLineAndColumn(t *testing.T) {
 		{"target missing", "a,y\n1,0\n2,?\n", CSVOptions{}, `f.csv: line 3, column 2 ("y"): missing target value (use --missing drop-rows to drop such rows)`},
 		{"too many columns", wide, CSVOptions{}, fmt.Sprintf("f.csv: line 1: %d columns is more than the limit of %d", MaxCSVColumns+1, MaxCSVColumns)},
 		{"too large", big, CSVOptions{MaxBytes: 20}, "f.csv: the file is larger than the limit of 20 bytes"},
-		{"bare quote", "a,y\n1,0\n2\"x,1\n", CSVOptions{}, `f.csv: line 3, column 2: bare " in non-quoted-field`},
+		{"bare quote", "a,y\n1,0\n2\"x,1\n", CSVOptions{}, `f.csv: line 3: character 2: a quote in a field that is not quoted: quote the whole field and write "" for the quote, or remove it`},
+		// A quote left open was reported where the file ended, in
+		// encoding/csv's words, and its column counted bytes.
+		{"quote left open", "a,y\n1,0\n2,\"3\n4,1\n5,0\n", CSVOptions{}, `f.csv: line 3: a quoted field opens on this line and is still open at line 5 (lines 3–5 read as one field): close its quote, or write "" for a quote inside quotes`},
+		{"text after a closing quote", "a,y\n1,0\n\"2\"x,1\n", CSVOptions{}, `f.csv: line 3: character 3: a quote is not closed, or a quoted field goes on after its closing quote: close it, and write "" for a quote inside quotes`},
 		{"too many categories", ids, CSVOptions{}, `f.csv: column 1 ("id"): text column has 100 distinct values, more than the cap of 64 (an ID? drop it with --ignore "id")`},
 		{"unknown target", "a,y\n1,0\n", CSVOptions{Target: "z"}, `f.csv: target: no column named "z" (columns: a, y)`},
 		// A name two columns share took the first in silence.

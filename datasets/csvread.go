@@ -128,12 +128,30 @@ func readRecord(cr *csv.Reader, file string) ([]string, int, error) {
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, 0, &CSVError{File: file, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()}
+			return nil, 0, &CSVError{File: file, Line: pe.StartLine, Msg: parseErrorText(pe)}
 		}
 		return nil, 0, &CSVError{File: file, Msg: err.Error()}
 	}
 	line, _ := cr.FieldPos(0)
 	return rec, line, nil
+}
+
+// parseErrorText says what a CSV syntax error means and how to fix it, on
+// the line where its record starts. encoding/csv's words ("extraneous or
+// missing \" in quoted-field") said neither; its column counts bytes, where
+// our errors' columns count fields; and a quote left open was reported
+// where the file ended, lines after the stray quote.
+func parseErrorText(pe *csv.ParseError) string {
+	switch {
+	case errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine:
+		return fmt.Sprintf(`a quoted field opens on this line and is still open at line %d (lines %d–%d read as one field): close its quote, or write "" for a quote inside quotes`,
+			pe.Line, pe.StartLine, pe.Line)
+	case errors.Is(pe.Err, csv.ErrQuote):
+		return fmt.Sprintf(`character %d: a quote is not closed, or a quoted field goes on after its closing quote: close it, and write "" for a quote inside quotes`, pe.Column)
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		return fmt.Sprintf(`character %d: a quote in a field that is not quoted: quote the whole field and write "" for the quote, or remove it`, pe.Column)
+	}
+	return fmt.Sprintf("character %d: %v", pe.Column, pe.Err)
 }
 
 // maxQuoted is how much of a cell an error message quotes.

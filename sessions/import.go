@@ -217,6 +217,12 @@ func ImportFrom(ctx context.Context, s Store, r io.Reader, progress func(ImportS
 		if errors.As(err, &ie) {
 			err = ie.Err
 		}
+		switch {
+		case p.base == 0 && len(bytesTrimRight(p.buf)) == 0 && errors.Is(err, io.EOF):
+			err = errors.New("the file is empty")
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+			err = errors.New("the file ends too soon")
+		}
 		return &ImportError{Line: line, Col: col, Err: fmt.Errorf("not a workbench export: %v", err)}
 	}
 	if err := expectDelim(dec, '{'); err != nil {
@@ -287,6 +293,11 @@ func ImportFrom(ctx context.Context, s Store, r io.Reader, progress func(ImportS
 				return st, notExport(err)
 			}
 		}
+	}
+	// A file cut short in its header reads as one without a format or a
+	// version: say it ends too soon instead.
+	if err := expectDelim(dec, '}'); err != nil {
+		return st, notExport(err)
 	}
 	if err := checkHeader(format, version); err != nil {
 		return st, err

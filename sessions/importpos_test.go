@@ -120,3 +120,25 @@ func TestImportErrorsNameLineColumnRunAndKey(t *testing.T) {
 		t.Errorf("header error %v", err)
 	}
 }
+
+// TestImportOfAHeaderCutShort: a file cut short in its header ends too
+// soon, and an empty one is empty; they read 'format "" is not
+// "workbench-runs"', 'export version 0 is not supported' and "EOF".
+func TestImportOfAHeaderCutShort(t *testing.T) {
+	for in, want := range map[string]string{
+		"{":                                      "import: line 1, column 2: not a workbench export: the file ends too soon",
+		"{\n  \"format\": \"workbench-runs\"":    "import: line 2, column 29: not a workbench export: the file ends too soon",
+		`{"format":"workbench-runs","version":1`: "import: line 1, column 39: not a workbench export: the file ends too soon",
+		"":                                       "import: line 1, column 1: not a workbench export: the file is empty",
+		" \n":                                    "import: line 1, column 1: not a workbench export: the file is empty",
+	} {
+		_, err := ImportFrom(context.Background(), tempStore(t), strings.NewReader(in), nil)
+		if err == nil || err.Error() != want {
+			t.Errorf("%q: %v\nwant %s", in, err, want)
+		}
+	}
+	st, err := ImportFrom(context.Background(), tempStore(t), strings.NewReader(`{"format":"workbench-runs","version":1,"runs":[]}`+"\n"), nil)
+	if err != nil || st.Imported != 0 {
+		t.Errorf("a whole file of no runs: %+v, %v", st, err)
+	}
+}

@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"context"
+	"path/filepath"
 
 	"workbench/datasets"
 	"workbench/trainer"
@@ -47,6 +48,7 @@ func Start(ctx context.Context, store Store, spec trainer.Spec, o StartOptions) 
 			return nil, err
 		}
 	}
+	spec.Data.Path = recordedPath(spec.Data.Path)
 	if err := spec.CheckTask(data.Task()); err != nil {
 		return nil, err
 	}
@@ -61,3 +63,17 @@ func Start(ctx context.Context, store Store, spec trainer.Spec, o StartOptions) 
 // Events returns the run's events after they are recorded (see
 // Recorder.Events).
 func (l *Live) Events() <-chan trainer.Event { return l.Recorder.Events() }
+
+// recordedPath is the CSV path a run records: absolute, so that a rerun or
+// a clone from another directory reads the same file (a run trained on
+// seed.csv in one directory failed in any other with "open seed.csv: no
+// such file"). Stdin (-) and built-in sets (no path) stay as they are.
+func recordedPath(p string) string {
+	if p == "" || p == "-" || filepath.IsAbs(p) {
+		return p
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
+}

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"workbench/analysis"
+	"workbench/numfmt"
 	"workbench/sessions"
 )
 
@@ -24,7 +25,7 @@ func EnsembleTop(ctx context.Context, store sessions.Store, res *Result, k int, 
 		}
 	}
 	if len(ok) < k {
-		return nil, fmt.Errorf("sweep: --ensemble-top %d, but only %d trials finished with a model", k, len(ok))
+		return nil, fmt.Errorf("sweep: --ensemble-top %d, but only %s finished with a model", k, numfmt.Count(len(ok), "trial"))
 	}
 	sort.SliceStable(ok, func(a, b int) bool {
 		return RanksAbove(res.Lower, ok[a].Standing(), ok[b].Standing())

@@ -43,7 +43,7 @@ func TestEnsembleTopSkipsPruned(t *testing.T) {
 		{RunID: "a", Status: trainer.StatusPruned, Objective: 0.99, HasObj: true},
 		{RunID: "b", Status: trainer.StatusDone, Objective: 0.7, HasObj: true},
 	}}
-	if _, err := EnsembleTop(t.Context(), nil, res, 2, analysis.EnsembleOptions{}); err == nil || !strings.Contains(err.Error(), "only 1 trials") {
+	if _, err := EnsembleTop(t.Context(), nil, res, 2, analysis.EnsembleOptions{}); err == nil || !strings.Contains(err.Error(), "only 1 trial finished") {
 		t.Errorf("a pruned trial counted for --ensemble-top: %v", err)
 	}
 }

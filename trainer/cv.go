@@ -90,7 +90,6 @@ type foldState struct {
 	done   bool
 	fin    FinishedEvent
 	halted bool
-	rate   float64
 }
 
 // aggregateCV merges the folds' streams into the run's: epoch e is sent
@@ -127,7 +126,6 @@ func aggregateCV(ctx context.Context, cancel context.CancelFunc, h *Handle, box 
 				switch e := ev.(type) {
 				case EpochEvent:
 					st[i].queue = append(st[i].queue, e)
-					st[i].rate = e.SamplesPerSec
 				case PauseEvent:
 					st[i].halted = e.Paused
 				case FinishedEvent:
@@ -184,11 +182,6 @@ func aggregateCV(ctx context.Context, cancel context.CancelFunc, h *Handle, box 
 			sent++
 			ev := meanEpoch(h.ID, sent, group)
 			ev.Elapsed = time.Since(start) - paused
-			for i := range st {
-				if !st[i].done {
-					ev.SamplesPerSec += st[i].rate
-				}
-			}
 			// Only an epoch every fold reached is a K-fold mean: after a
 			// fold stopped early the mean is over the others, so such an
 			// epoch can be neither the best (whose metrics a sweep ranks
@@ -263,6 +256,11 @@ func meanEpoch(id string, epoch int, group []EpochEvent) EpochEvent {
 	ev := EpochEvent{ID: id, Epoch: epoch, Epochs: group[0].Epochs, LR: group[0].LR, Folds: len(group),
 		Train: meanMaps(group, func(e EpochEvent) map[string]float64 { return e.Train }),
 		Val:   meanMaps(group, func(e EpochEvent) map[string]float64 { return e.Val })}
+	// The folds train at once: the run's rate is the sum of theirs at
+	// this epoch, whether or not a fold has ended since.
+	for _, e := range group {
+		ev.SamplesPerSec += e.SamplesPerSec
+	}
 	return ev
 }
 

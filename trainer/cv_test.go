@@ -134,3 +134,20 @@ func stoppingCVSpec() Spec {
 	s.EarlyStop = EarlyStopSpec{Patience: 3}
 	return s
 }
+
+// TestCrossValidationEpochsCarryTheirRate: every merged epoch carries the
+// folds' samples a second. An epoch of folds that had ended by the time
+// it was merged (a small run's last epochs, often all of them) carried 0:
+// train --json wrote "samples_per_s": 0.
+func TestCrossValidationEpochsCarryTheirRate(t *testing.T) {
+	s := cvSpec()
+	eps, fin := runAll(t, s, prepare(t, s.Data), Options{})
+	if fin.Status != StatusDone || len(eps) != s.Epochs {
+		t.Fatalf("status %s after %d epochs", fin.Status, len(eps))
+	}
+	for _, e := range eps {
+		if !(e.SamplesPerSec > 0) {
+			t.Errorf("epoch %d of %d folds: %v samples/s", e.Epoch, e.Folds, e.SamplesPerSec)
+		}
+	}
+}

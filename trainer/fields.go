@@ -162,7 +162,8 @@ var fields = []Field{
 		check: func(v string) error { _, err := datasets.ParseScaling(v); return err },
 		ref:   func(s *Spec, _ int) any { return &s.Data.Scale }},
 	{Path: "data.split", Flag: "split", Label: "split", Section: "Data", Kind: KindList, Hidden: true, NoSweep: true,
-		Usage: "train,validation,test `fractions`", ref: func(s *Spec, _ int) any { return &s.Data.Split }},
+		Usage: "train,validation,test `fractions` (default 0.5,0.25,0.25 on the generated sets, as the Playground splits, and 0.7,0.15,0.15 on the others and on CSVs)",
+		ref:   func(s *Spec, _ int) any { return &s.Data.Split }},
 	{Path: "data.split[0]", Label: "train fraction", Section: "Data", Kind: KindFloat, Max: 1, MinOpen: true, Steps: fracSteps[1:],
 		Usage: "the training fraction; the test set takes the rest", ref: func(s *Spec, _ int) any { return &s.Data.Split[0] }},
 	{Path: "data.split[1]", Label: "validation fraction", Section: "Data", Kind: KindFloat, Max: 1, Steps: fracSteps,
@@ -323,10 +324,10 @@ var fields = []Field{
 		Usage: "binary tasks: predict positive at this probability or more (default 0.5, or tuned from the costs)",
 		ref:   func(s *Spec, _ int) any { return &s.Decision.Threshold }},
 	{Path: "decision.cost_fp", Flag: "cost-fp", Label: "cost false positive", Section: "Decision", Kind: KindFloat, Max: 1e9, when: maybeBinary,
-		Usage: "binary tasks: the cost of a false positive; with --cost-fn, tunes the threshold on validation", Steps: costSteps,
+		Usage: "binary tasks: the cost of a false positive; with --cost-fn, tunes the threshold on validation (default 0: no costs; 1 when --cost-fn is set)", Steps: costSteps,
 		ref: func(s *Spec, _ int) any { return &s.Decision.CostFP }},
 	{Path: "decision.cost_fn", Flag: "cost-fn", Label: "cost false negative", Section: "Decision", Kind: KindFloat, Max: 1e9, when: maybeBinary,
-		Usage: "binary tasks: the cost of a false negative (--cost-fp 1 --cost-fn 5 is German credit's convention)", Steps: costSteps,
+		Usage: "binary tasks: the cost of a false negative (--cost-fp 1 --cost-fn 5 is German credit's convention) (default 0: no costs; 1 when --cost-fp is set)", Steps: costSteps,
 		ref: func(s *Spec, _ int) any { return &s.Decision.CostFN }},
 
 	// Evaluation (evalspec.go): target scaling, class weights, cross-validation, calibration.

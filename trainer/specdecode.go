@@ -62,6 +62,13 @@ func specError(b []byte, err error) error {
 		var doc any
 		if json.Unmarshal(b, &doc) == nil {
 			if path, key, known, ok := unknownKey(doc, reflect.TypeFor[Spec](), ""); ok {
+				// A flag's name: {"lr": 0.1} was met with "did you mean
+				// "l1"?", the nearest spelling.
+				for i := range fields {
+					if f := &fields[i]; f.Flag == key && f.Path != path+key {
+						return fmt.Errorf("unknown field %q (--%s is %s in a spec)", path+key, key, f.Path)
+					}
+				}
 				return fmt.Errorf("unknown field %q (did you mean %q?)", path+key, closest(key, known))
 			}
 		}

@@ -52,6 +52,9 @@ func TestDecodeSpecErrorsSpeakSpec(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{`{"optimizer":{"lrr":0.1}}`, `spec: unknown field "optimizer.lrr" (did you mean "lr"?)`},
 		{`{"epochz":3}`, `spec: unknown field "epochz" (did you mean "epochs"?)`},
+		// A flag's name was met with the nearest spelling: "lr" with "l1".
+		{`{"lr":0.1}`, `spec: unknown field "lr" (--lr is optimizer.lr in a spec)`},
+		{`{"batch":32}`, `spec: unknown field "batch" (--batch is batch_size in a spec)`},
 		{`{"model":{"hidden":[{"units":4},{"unitz":3}]}}`, `spec: unknown field "model.hidden[1].unitz" (did you mean "units"?)`},
 		{`{"optimizer":{"lr":"x"}}`, `spec: optimizer.lr must be a number, got a string`},
 		{`{"epochs":3.5}`, `spec: epochs must be a whole number, got a number (3.5)`},
