@@ -27,8 +27,8 @@ type DiffRow struct {
 
 // MetricRow is one summary metric across runs. Have[i] is false where
 // run i lacks it. Only comparable runs are ranked against each other: runs
-// of the same task and, for a loss, the same loss function (an MSE is not
-// better or worse than a cross-entropy). Stars[i] marks run i as the best
+// of the same dataset and task and, for a loss, the same loss function (an
+// MSE is not better or worse than a cross-entropy). Stars[i] marks run i as the best
 // of its comparable group; Best is the best run of the first run's group
 // (-1 when none has the metric).
 type MetricRow struct {
@@ -45,12 +45,14 @@ type MetricRow struct {
 	NotSignificant []bool    `json:"not_significant,omitempty"`
 }
 
-// comparable returns the group a run's metric key is ranked in.
+// comparable returns the group a run's metric key is ranked in: the runs
+// of one dataset and task (an accuracy on circle says nothing of one on a
+// CSV file) and, for a loss, one loss function.
 func comparableGroup(r *Run, key string) string {
 	if strings.HasSuffix(key, "_loss") {
-		return r.Task + "/" + r.Spec.Loss
+		return r.Dataset + "/" + r.Task + "/" + r.Spec.Loss
 	}
-	return r.Task
+	return r.Dataset + "/" + r.Task
 }
 
 // Groups counts the comparable groups of runs for metric key.

@@ -40,3 +40,20 @@ func TestMetricTableRanksOnlyComparableRuns(t *testing.T) {
 		t.Fatal("wrong group counts")
 	}
 }
+
+// TestMetricTableRanksEachDatasetApart: an accuracy on circle says nothing
+// of one on another dataset.
+func TestMetricTableRanksEachDatasetApart(t *testing.T) {
+	runs := []*Run{
+		{Dataset: "circle", Task: "binary", Metrics: Metrics{"best_val_accuracy": 1}},
+		{Dataset: "mixed.csv", Task: "binary", Metrics: Metrics{"best_val_accuracy": 0.5}},
+	}
+	for _, r := range MetricTable(runs) {
+		if r.Key == "best_val_accuracy" && !slices.Equal(r.Stars, []bool{true, true}) {
+			t.Fatalf("stars %v", r.Stars)
+		}
+	}
+	if Groups(runs, "best_val_accuracy") != 2 {
+		t.Fatal("one group for two datasets")
+	}
+}

@@ -279,6 +279,10 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		a.sayHereAndOnTrain(fmt.Sprintf("sweep %s %s: the top %d trials are on Compare (4)", msg.res.ID, msg.res.Status, len(top)), true)
 		return a, tea.Batch(changed, a.screens[screenCompare].Handle(compareRunsMsg{ids: top}))
+	case stopSweepMsg:
+		msg.stop() // here: the line it says cannot come after the sweep's end
+		a.sayHereAndOnTrain("stopping sweep "+msg.id+": running trials are saved as stopped, the rest skipped", true)
+		return a, nil
 	case compareRunsMsg:
 		return a, tea.Batch(a.show(screenCompare), a.screens[screenCompare].Handle(msg))
 	case refreshTickMsg:

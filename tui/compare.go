@@ -160,7 +160,7 @@ func (m *compareModel) redraw() {
 	split, metric, _ := strings.Cut(name, "_")
 	for i, r := range m.cmp.Runs {
 		style := seriesStyle(r.ID)
-		label := shortID(r)
+		label := truncateWords(shortID(r), 24)
 		for _, e := range m.cmp.Histories[i] {
 			src := e.Val
 			if split == "train" {
@@ -177,7 +177,7 @@ func (m *compareModel) redraw() {
 
 func shortID(r *sessions.Run) string {
 	if r.Name != "" {
-		return truncateMiddle(r.Name, 14)
+		return r.Name // cut by truncateWords to the room there is
 	}
 	id := sessions.CleanText(r.ID)
 	if i := strings.LastIndex(id, "-"); i > 0 {
@@ -222,26 +222,43 @@ func (m compareModel) content() string {
 	left := m.chart.view()
 	// The metric table with the best marked: beside the chart, or below it.
 	colW := compareColW(m.cmp.Metrics)
-	// Metric names as long as they are (best_val_balanced_accuracy is 26)
-	// when the table has the room: cut in the middle, they read alike.
-	room := m.w - len(m.cmp.Runs)*(colW+1)
+	// The columns widen for the runs' names when there is room ("#1
+	// …943382" made lr=0.0943382 another number), keeping 8 cells for the
+	// metric names.
+	room := m.w
 	if m.wide() {
 		room -= cw
 	}
+	nameW := 0
+	for _, r := range m.cmp.Runs {
+		nameW = max(nameW, min(lipgloss.Width(shortID(r)), 24))
+	}
+	colW = max(colW, min(nameW, (room-8)/max(len(m.cmp.Runs), 1)-1))
+	// Metric names as long as they are (best_val_balanced_accuracy is 26)
+	// when the table has the room: cut in the middle, they read alike.
+	room -= len(m.cmp.Runs) * (colW + 1)
 	keyW := max(min(metricKeyWidth(m.cmp.Metrics), room), 8)
 	var mt []string
 	hdr := fmt.Sprintf("%-*s", keyW, "metric")
 	for _, r := range m.cmp.Runs {
-		hdr += seriesStyle(r.ID).Render(fmt.Sprintf(" %*s", colW, truncateMiddle(shortID(r), colW)))
+		hdr += seriesStyle(r.ID).Render(fmt.Sprintf(" %*s", colW, truncateWords(shortID(r), colW)))
 	}
 	title := "metrics (* best)"
 	if sessions.Groups(m.cmp.Runs, "best_val_accuracy") > 1 {
-		title = "metrics (* best among runs of the same task and loss)"
+		title = "metrics (* best among runs of the same dataset, task and loss)"
 	}
 	if colW > 10 {
 		title += ", ~ within one std of the best: not significant"
 	}
-	mt = append(mt, st.Header.Render(truncate(title, m.w)), hdr)
+	mt = append(mt, st.Header.Render(truncate(title, m.w)))
+	if warn := mixedWarning(m.cmp.Runs); warn != "" {
+		tableW := m.w
+		if m.wide() {
+			tableW -= cw
+		}
+		mt = append(mt, st.Error.Render(wrap(warn, max(tableW, 20))))
+	}
+	mt = append(mt, hdr)
 	for _, row := range m.cmp.Metrics {
 		if strings.HasPrefix(row.Key, "best_train") {
 			continue
@@ -267,7 +284,7 @@ func (m compareModel) content() string {
 	var cms []string
 	for _, r := range m.cmp.Runs {
 		if ev := m.evals[r.ID]; ev != nil && len(ev.Test.Confusion) > 0 && len(ev.Test.Confusion) <= 4 {
-			head := shortID(r)
+			head := truncateWords(shortID(r), 40)
 			if th, ok := ev.Test.Metrics["threshold"]; ok { // counts at a tuned or fixed threshold, not 0.5
 				head += " at " + numfmt.Value(th)
 			}
@@ -279,13 +296,17 @@ func (m compareModel) content() string {
 	if len(m.cmp.Diff) == 0 {
 		diff = append(diff, st.Subtle.Render("none: the runs share one spec"))
 	}
-	valW := diffValueWidth(m.cmp.Diff, len(m.cmp.Runs), m.w, len(cms) > 0)
+	names := make([]string, len(m.cmp.Runs))
+	for i, r := range m.cmp.Runs {
+		names[i] = shortID(r)
+	}
+	valW := diffValueWidth(m.cmp.Diff, names, m.w, len(cms) > 0)
 	if len(m.cmp.Diff) > 0 {
 		// Headings name the runs: without colour (NO_COLOR) nothing else
 		// says which column is which.
 		hdr := fmt.Sprintf("%-26s", "setting")
 		for _, r := range m.cmp.Runs {
-			hdr += seriesStyle(r.ID).Render(fmt.Sprintf(" %-*s", valW, truncateMiddle(shortID(r), valW)))
+			hdr += seriesStyle(r.ID).Render(fmt.Sprintf(" %-*s", valW, truncateWords(shortID(r), valW)))
 		}
 		diff = append(diff, hdr)
 	}
@@ -301,7 +322,8 @@ func (m compareModel) content() string {
 		for i := range cms {
 			cms[i] = plain.PaddingRight(2).Render(cms[i])
 		}
-		bottom = lipgloss.JoinHorizontal(lipgloss.Top, append([]string{plain.Width(m.w / 2).Render(bottom)}, cms...)...)
+		matrices := st.Header.Render("confusion matrices (test)") + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, cms...)
+		bottom = lipgloss.JoinHorizontal(lipgloss.Top, plain.Width(m.w/2).Render(bottom), matrices)
 	}
 	if !m.wide() {
 		return plain.MaxWidth(m.w).Render(left + "\n" + bottom + "\n" + strings.Join(mt, "\n"))
@@ -314,16 +336,19 @@ func (m compareModel) content() string {
 // of the screen, or of its half when confusion matrices go beside the
 // table (at 100 columns or more). 12 cut "xavier_uniform" and CSV paths
 // where the row had room for them.
-func diffValueWidth(diff []sessions.DiffRow, runs, w int, matrices bool) int {
+func diffValueWidth(diff []sessions.DiffRow, names []string, w int, matrices bool) int {
 	valW := 12
 	for _, d := range diff {
 		for i := range d.Values {
 			valW = max(valW, lipgloss.Width(d.Shown(i)))
 		}
 	}
+	for _, n := range names { // the headings too: "#2 …" hid lr=0.00162646
+		valW = max(valW, min(lipgloss.Width(n), 24))
+	}
 	room := w
 	if matrices && w >= 100 {
 		room = w / 2
 	}
-	return max(12, min(valW, (room-26)/max(runs, 1)-1))
+	return max(12, min(valW, (room-26)/max(len(names), 1)-1))
 }

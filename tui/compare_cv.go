@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"slices"
+	"strings"
+
 	"workbench/numfmt"
 	"workbench/sessions"
 )
@@ -34,4 +37,30 @@ func compareCell(row sessions.MetricRow, i int) (text string, mark byte) {
 		return text, '~'
 	}
 	return text, ' '
+}
+
+// mixedWarning says when the runs are of different datasets or tasks,
+// whose metrics are not comparable: a circle run's 1.0000 was starred over
+// a CSV run's 0.5000 as if it were the better network.
+func mixedWarning(runs []*sessions.Run) string {
+	var datasets, tasks []string
+	for _, r := range runs {
+		if !slices.Contains(datasets, r.Dataset) {
+			datasets = append(datasets, r.Dataset)
+		}
+		if !slices.Contains(tasks, r.Task) {
+			tasks = append(tasks, r.Task)
+		}
+	}
+	var what []string
+	if len(datasets) > 1 {
+		what = append(what, "datasets ("+strings.Join(datasets, ", ")+")")
+	}
+	if len(tasks) > 1 {
+		what = append(what, "tasks ("+strings.Join(tasks, ", ")+")")
+	}
+	if len(what) == 0 {
+		return ""
+	}
+	return "different " + strings.Join(what, " and ") + ": their metrics are not comparable; * marks the best of each"
 }

@@ -119,8 +119,11 @@ func TestSweepTableColumnsReadWhole(t *testing.T) {
 		runs = append(runs, r)
 	}
 	m.runs = runs
+	runs[0].spec.Epochs, runs[0].last = 3000, &trainer.EpochEvent{Epoch: 449}
 	v := m.sweepTable(runs[0], 120, 20)
-	for _, want := range []string{"early_stopped", "best accuracy"} {
+	// Headings apart ("epoch best accuracy  val accuracy" ran together),
+	// epochs done of the limit.
+	for _, want := range []string{"early_stopped", " epochs  best val accuracy  val accuracy by epoch", " 449/3000 "} {
 		if !strings.Contains(v, want) {
 			t.Errorf("no %q:\n%s", want, v)
 		}

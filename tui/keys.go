@@ -66,8 +66,10 @@ func (k SetupKeys) FullHelp() [][]key.Binding {
 // TrainKeys drive the live Train screen.
 type TrainKeys struct {
 	Pause, Step, Stop, Restart, Edit, Tag, Annotate, NextRun, PrevRun, LogY, Smooth, TestPoints, Network key.Binding
-	// SweepTable shows the ranked trials of the selected trial's sweep.
-	SweepTable key.Binding
+	// SweepTable shows the ranked trials of the selected trial's sweep;
+	// StopSweep stops that whole sweep (x stops one trial, and the sweep
+	// goes on to the next).
+	SweepTable, StopSweep key.Binding
 }
 
 // DefaultTrainKeys returns the Train key map.
@@ -76,6 +78,7 @@ func DefaultTrainKeys() TrainKeys {
 		Pause:      key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/resume")),
 		Step:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "step an epoch")),
 		Stop:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stop")),
+		StopSweep:  key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "stop the whole sweep")),
 		Restart:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
 		Edit:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit & restart")),
 		Tag:        key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tag")),
@@ -94,7 +97,7 @@ func (k TrainKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Pause, k.Step, k.Stop, k.Restart, k.Edit, k.LogY, k.Smooth}
 }
 func (k TrainKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Pause, k.Step, k.Stop, k.Restart, k.Edit}, {k.Tag, k.Annotate, k.NextRun, k.PrevRun}, {k.LogY, k.Smooth, k.TestPoints, k.Network, k.SweepTable}}
+	return [][]key.Binding{{k.Pause, k.Step, k.Stop, k.Restart, k.Edit}, {k.Tag, k.Annotate, k.NextRun, k.PrevRun}, {k.LogY, k.Smooth, k.TestPoints, k.Network, k.SweepTable, k.StopSweep}}
 }
 
 // RunsKeys drive the Runs screen.

@@ -35,6 +35,10 @@ type liveRun struct {
 	key    string // the key metric, such as accuracy or r2
 	sweep  string // the sweep this run is a trial of, if any
 	trial  string // the trial's name within its sweep
+	// sweepCtx and stopSweep are the sweep's own: X cancels it, which
+	// stops its running trials (saved as stopped) and skips the rest.
+	sweepCtx  context.Context
+	stopSweep context.CancelFunc
 	// rank is the validation metric its sweep ranks it by (the
 	// objective, such as cost), or "" for key.
 	rank string
@@ -175,15 +179,18 @@ func objectiveMetric(objective string) string {
 func startSweep(ctx context.Context, spec sweeps.Spec, store sessions.Store) tea.Cmd {
 	ch := make(chan tea.Msg, 16)
 	rank := objectiveMetric(spec.Objective)
+	ctx, stop := context.WithCancel(ctx) // this sweep's alone, for X
 	go func() {
 		defer close(ch)
+		defer stop()
 		var sweepID string
 		o := sweeps.Options{
 			OnStart: func(id string, _ []sweeps.Trial) { sweepID = id },
 			OnTrialStart: func(t sweeps.Trial, id string, h *trainer.Handle, data *datasets.Prepared, events *trainer.EventQueue) {
 				pl := newPlane(data)
 				r := &liveRun{id: id, spec: t.Spec, handle: h, queue: events, data: data, plane: pl,
-					key: trainer.KeyMetric(data.Task()), rank: rank, status: trainer.StatusRunning, sweep: sweepID, trial: t.Spec.Name}
+					key: trainer.KeyMetric(data.Task()), rank: rank, status: trainer.StatusRunning, sweep: sweepID, trial: t.Spec.Name,
+					sweepCtx: ctx, stopSweep: stop}
 				ch <- sweepTrialMsg{run: r, ch: ch}
 			},
 		}

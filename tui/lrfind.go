@@ -24,20 +24,36 @@ type lrFinder struct {
 	res     *trainer.LRFindResult
 	err     error
 	label   string // what the test ran on, e.g. "digits · adam"
+	// key is the spec the test ran on (lrFinderKey), "" when none: a
+	// suggestion made for one network must never set another's rate.
+	key string
+}
+
+// lrFinderKey identifies what the range test depends on: the whole spec
+// but its learning rate, which the test sweeps itself and F sets.
+func lrFinderKey(spec trainer.Spec) string {
+	spec.Optimizer.LR = 0
+	return specText(spec)
+}
+
+// stale reports whether the finder holds a test of a spec other than
+// spec (the form changed since f).
+func (f lrFinder) stale(spec trainer.Spec) bool {
+	return f.key != "" && f.key != lrFinderKey(spec)
 }
 
 // active reports whether the finder has something to show.
 func (f lrFinder) active() bool { return f.running || f.res != nil || f.err != nil }
 
 // findLR starts the range test on spec.
-func findLR(spec trainer.Spec) tea.Cmd {
+func findLR(spec trainer.Spec, key string) tea.Cmd {
 	return func() tea.Msg {
 		data, err := datasets.Build(spec.Data)
 		if err != nil {
-			return lrFoundMsg{err: err}
+			return lrFoundMsg{key: key, err: err}
 		}
 		res, err := trainer.FindLR(context.Background(), spec, data, trainer.LRFindOptions{})
-		return lrFoundMsg{res: res, err: err}
+		return lrFoundMsg{key: key, res: res, err: err}
 	}
 }
 
@@ -48,12 +64,18 @@ func (f *lrFinder) start(spec trainer.Spec) tea.Cmd {
 	}
 	f.running, f.res, f.err = true, nil, nil
 	f.label = spec.Data.Label() + " · " + spec.Optimizer.Name
-	return findLR(spec.Clone())
+	f.key = lrFinderKey(spec)
+	return findLR(spec.Clone(), f.key)
 }
 
-// receive takes the test's outcome.
-func (f *lrFinder) receive(msg lrFoundMsg) {
+// receive takes the test's outcome; ok is false for a test of a spec the
+// finder no longer holds (the form changed, or esc closed it, meanwhile).
+func (f *lrFinder) receive(msg lrFoundMsg) (ok bool) {
+	if msg.key != f.key || !f.running {
+		return false
+	}
 	f.running, f.res, f.err = false, msg.res, msg.err
+	return true
 }
 
 // brief is the outcome in one status line, for a Setup too narrow for the
@@ -71,6 +93,9 @@ func (f lrFinder) brief() (text string, isErr bool) {
 // apply sets spec's learning rate to the suggestion and says so; ok is
 // false when there is none.
 func (f lrFinder) apply(spec *trainer.Spec) (text string, ok bool) {
+	if f.stale(*spec) { // Setup clears a stale finder; this is the last guard
+		return "the learning-rate suggestion was for another spec: press f to find one for this one", false
+	}
 	if f.res == nil || !(f.res.Suggested > 0) || !finite(f.res.Suggested) {
 		return "no learning-rate suggestion yet: press f to find one", false
 	}

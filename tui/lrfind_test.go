@@ -101,3 +101,68 @@ func TestSetupSaysTheLRSuggestionWhenNarrow(t *testing.T) {
 		t.Fatalf("the view:\n%s", v)
 	}
 }
+
+// TestLRFinderClearsWhenTheSpecChanges: a suggestion made for one network
+// went on being shown, and F applied it, after p loaded another (circle
+// SGD's rate set on spiral Adam). Any change to the spec clears it; F
+// itself (the rate) does not; esc closes the panel; a test that ends after
+// the spec changed is dropped.
+func TestLRFinderClearsWhenTheSpecChanges(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	press(a, "f")
+	if a.setupScreen().lrf.res == nil {
+		t.Fatalf("no result: %v", a.setupScreen().lrf.err)
+	}
+	press(a, "F") // the rate is not part of what the test depends on
+	if a.setupScreen().lrf.res == nil || !strings.Contains(a.View(), "learning-rate finder") {
+		t.Fatal("F cleared the finder")
+	}
+	press(a, "p") // the spiral preset: Adam, 16,16 ReLU
+	lr := a.setupScreen().spec.Optimizer.LR
+	if a.setupScreen().lrf.active() || strings.Contains(a.View(), "learning-rate finder") {
+		t.Fatalf("the finder outlived the preset:\n%s", a.View())
+	}
+	press(a, "F")
+	if got := a.setupScreen().spec.Optimizer.LR; got != lr || !strings.Contains(a.status, "no learning-rate suggestion yet") {
+		t.Fatalf("F after p: lr %v (want %v), status %q", got, lr, a.status)
+	}
+
+	// A test still running when the spec changes.
+	s := a.setupScreen()
+	old := lrFinderKey(s.spec)
+	s.lrf = lrFinder{running: true, key: old, label: "spiral · adam"}
+	press(a, "down", "down", "right") // the number of samples
+	res := &trainer.LRFindResult{Suggested: 0.5, MinLR: 5, Rule: "min/10"}
+	send(a, lrFoundMsg{key: old, res: res})
+	if a.setupScreen().lrf.res != nil {
+		t.Fatal("a test of the old spec was taken")
+	}
+	press(a, "F")
+	if a.setupScreen().spec.Optimizer.LR == 0.5 {
+		t.Fatal("F applied a suggestion made for another spec")
+	}
+
+	// esc closes the panel; its outcome, arriving after, is dropped.
+	s = a.setupScreen()
+	s.lrf = lrFinder{running: true, key: lrFinderKey(s.spec)}
+	press(a, "esc")
+	send(a, lrFoundMsg{key: lrFinderKey(a.setupScreen().spec), res: res})
+	if a.setupScreen().lrf.active() {
+		t.Fatal("esc left the finder open")
+	}
+}
+
+// TestLRFinderApplyRefusesAStaleSuggestion: the last guard, should Setup
+// ever miss a change.
+func TestLRFinderApplyRefusesAStaleSuggestion(t *testing.T) {
+	spec := trainer.DefaultSpec()
+	f := lrFinder{key: lrFinderKey(spec), res: &trainer.LRFindResult{Suggested: 0.25, Rule: "min/10"}}
+	spec.Optimizer.LR = 0.7 // the rate alone: still the same spec
+	if _, ok := f.apply(&spec); !ok || spec.Optimizer.LR != 0.25 {
+		t.Fatalf("lr %v", spec.Optimizer.LR)
+	}
+	spec.Optimizer.Name = "adam"
+	if text, ok := f.apply(&spec); ok || spec.Optimizer.LR != 0.25 || !strings.Contains(text, "another spec") {
+		t.Fatalf("applied to another spec: %q, lr %v", text, spec.Optimizer.LR)
+	}
+}

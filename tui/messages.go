@@ -125,6 +125,13 @@ type sweepTrialMsg struct {
 	ch  <-chan tea.Msg
 }
 
+// stopSweepMsg asks the root to stop sweep id (X on Train). The root
+// cancels it in its own Update, so the sweep's end is said after.
+type stopSweepMsg struct {
+	id   string
+	stop func()
+}
+
 // sweepDoneMsg reports the end of a sweep.
 type sweepDoneMsg struct {
 	res *sweeps.Result
@@ -168,6 +175,7 @@ type networkMsg struct {
 
 // lrFoundMsg carries the learning-rate finder's outcome.
 type lrFoundMsg struct {
+	key string // the spec the test ran on (lrFinderKey)
 	res *trainer.LRFindResult
 	err error
 }

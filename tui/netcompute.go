@@ -63,6 +63,7 @@ type netUnit struct {
 type netInput struct {
 	plane    *plane
 	features []string
+	classes  []string  // the output units' names, one per class (multiclass)
 	sample   []float64 // up to netSampleRows validation rows (scaled)
 	rows     int
 }
@@ -75,6 +76,7 @@ func newNetInput(data *datasets.Prepared, pl *plane) *netInput {
 		return in
 	}
 	in.features = data.Meta.FeatureNames
+	in.classes = data.Meta.ClassNames
 	if pl != nil {
 		in.features = append([]string{"x1", "x2"}, pl.crosses...)
 		return in
@@ -136,8 +138,11 @@ func buildNetwork(id string, in *netInput, snap *trainer.Snapshot, mw, mh, perCo
 			u := netUnit{index: j, label: fmt.Sprintf("h%d.%d", li+1, j+1), norm: colNorm(l.W, j, l.In, l.Out)}
 			if c.name == "output" {
 				u.label = fmt.Sprintf("out%d", j+1)
-				if l.Out == 1 {
+				switch {
+				case l.Out == 1:
 					u.label = "out"
+				case l.Out == len(in.classes) && in.classes[j] != "":
+					u.label = in.classes[j] // "T-shirt/top", not out1
 				}
 			}
 			c.labels = append(c.labels, u.label)

@@ -247,10 +247,17 @@ func (m networkModel) pane(r *liveRun, n *netData, col, row, w int) string {
 		for _, v := range ws {
 			big = math.Max(big, finiteAbs(v))
 		}
+		// The names as long as they are, up to a third of the pane:
+		// seven cells read pixel_… for every pixel.
+		nameW := 7
+		for k := 0; k < room && k < len(ws); k++ {
+			nameW = max(nameW, lipgloss.Width(names[k]))
+		}
+		nameW = min(nameW, max(w/3, 7))
 		for k := 0; k < room && k < len(ws); k++ {
 			num := numfmt.Value(ws[k])
-			barW := max(w-8-10, 2)
-			lines = append(lines, fmt.Sprintf("%-7s %s %9s", truncate(names[k], 7), linkGlyph(ws[k], ratioOr0(math.Abs(ws[k]), big), barW, true), num))
+			barW := max(w-nameW-1-10, 2)
+			lines = append(lines, fmt.Sprintf("%-*s %s %9s", nameW, truncateMiddle(names[k], nameW), linkGlyph(ws[k], ratioOr0(math.Abs(ws[k]), big), barW, true), num))
 		}
 		if len(ws) > room {
 			lines = append(lines, st.Subtle.Render(fmt.Sprintf("… %d more", len(ws)-room)))

@@ -427,3 +427,29 @@ func TestSparkline(t *testing.T) {
 		}
 	}
 }
+
+// TestNetworkNamesImageInputsAndClasses: on digits or fashion-mnist the
+// pane's incoming weights all read "pixel_…" (seven cells), and the
+// output units out1…out10 where the classes have names.
+func TestNetworkNamesImageInputsAndClasses(t *testing.T) {
+	snap := &trainer.Snapshot{Task: datasets.Multiclass, Inputs: 3, Outputs: 3, Layers: []trainer.LayerWeights{
+		{In: 3, Out: 3, Activation: "linear", W: []float64{0.9, 0, 0, 0, 0.5, 0, 0, 0, 0.1}, B: make([]float64, 3)},
+	}}
+	in := &netInput{features: []string{"pixel_3_4", "pixel_3_5", "pixel_7_0"}, classes: []string{"T-shirt/top", "Trouser", "Pullover"},
+		sample: []float64{1, 2, 3, 4, 5, 6}, rows: 2}
+	n := buildNetwork("r", in, snap, 4, 2, 8)
+	for j, want := range in.classes {
+		if got := n.cols[1].units[j].label; got != want {
+			t.Errorf("output %d is %q, want %q", j+1, got, want)
+		}
+	}
+	m := newNetwork(&chartStyles)
+	m.SetSize(120, 30)
+	pane := ansi.Strip(m.pane(&liveRun{}, n, 1, 0, 40))
+	for _, want := range []string{"T-shirt/top · output unit 1", "pixel_3_4 ", "pixel_3_5 ", "pixel_7_0 "} {
+		if !strings.Contains(pane, want) {
+			t.Errorf("the pane lacks %q:\n%s", want, pane)
+		}
+	}
+	checkWidth(t, pane, 40, 100)
+}

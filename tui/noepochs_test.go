@@ -60,7 +60,7 @@ func TestRunDetailOfARunWithNothing(t *testing.T) {
 	m.detail.Run.Tags = []string{"baseline", "wide"}
 	m.detail.Run.Metrics = map[string]float64{"test_loss": 0.25}
 	v = ansi.Strip(m.viewDetail())
-	for _, want := range []string{"tags: baseline,wide", "metrics", "test_loss"} {
+	for _, want := range []string{"tags: baseline, wide", "metrics", "test_loss"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("the detail lacks %q:\n%s", want, v)
 		}

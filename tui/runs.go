@@ -35,7 +35,7 @@ var runColumns = []runColumn{
 	{"DATASET", "dataset", 13, func(r *sessions.Run) string { return r.Dataset }},
 	{"ARCHITECTURE", "summary", 24, func(r *sessions.Run) string { return archOf(r.Summary) }},
 	{"OPT", "optimizer", 8, func(r *sessions.Run) string { return r.Spec.Optimizer.Name }},
-	{"LR", "lr", 7, func(r *sessions.Run) string { return ftoa(r.Spec.Optimizer.LR) }},
+	{"LR", "lr", 7, func(r *sessions.Run) string { return numfmt.Short(r.Spec.Optimizer.LR) }},
 	{"STATUS", "status", 14, func(r *sessions.Run) string { return string(r.Status) }}, // target_reached whole
 	{"BEST VAL", "val_key", keyColumnWidth, func(r *sessions.Run) string { return keyCell(r, "best_val_") }},
 	{"TEST", "test_key", keyColumnWidth, func(r *sessions.Run) string { return keyCell(r, "test_") }},
@@ -71,10 +71,20 @@ var resultColumns = map[string]bool{"STATUS": true, "BEST VAL": true, "TEST": tr
 
 // fitColumns returns the columns that fit in w cells, in table order: the
 // longest prefix of columnPriority that fits, NAME/ID giving up to
-// 22 − minNameWidth cells before a result column is left out.
-func fitColumns(w int) []runColumn {
+// 22 − minNameWidth cells before a result column is left out. With the
+// widths of the content (contentWidths; nil for none) a column narrower
+// than its default leaves room for more, and the room left over widens
+// the columns whose cells are cut, in the order of columnPriority
+// (EPOCHS read 29959/10… with 40 cells to spare).
+func fitColumns(w int, content map[string]int) []runColumn {
 	byTitle := map[string]runColumn{}
 	for _, c := range runColumns {
+		if n, ok := content[c.title]; ok && n < c.width {
+			c.width = n
+			if c.title == "NAME/ID" {
+				c.width = max(n, minNameWidth)
+			}
+		}
 		byTitle[c.title] = c
 	}
 	keep := map[string]bool{}
@@ -91,12 +101,22 @@ func fitColumns(w int) []runColumn {
 		}
 		keep[t], used = true, need
 	}
+	widths := map[string]int{}
+	for t := range keep {
+		widths[t] = byTitle[t].width
+	}
+	widths["NAME/ID"] = nameW
+	for _, t := range columnPriority {
+		if n := content[t]; keep[t] && n > widths[t] && used < w {
+			grow := min(n-widths[t], w-used)
+			widths[t] += grow
+			used += grow
+		}
+	}
 	var cols []runColumn
 	for _, c := range runColumns {
 		if keep[c.title] {
-			if c.title == "NAME/ID" {
-				c.width = nameW
-			}
+			c.width = widths[c.title]
 			cols = append(cols, c)
 		}
 	}
@@ -146,8 +166,10 @@ type runsModel struct {
 	selected  map[string]bool
 	sortCol   int
 	desc      bool
-	metric    string // the metric of the BEST VAL and TEST columns; "" = the key metric (runs_metric.go)
+	metric    string         // the metric of the BEST VAL and TEST columns; "" = the key metric (runs_metric.go)
+	content   map[string]int // the columns' widths to show the runs' cells whole (colwidth.go)
 	filter    string
+	filterErr error // why filter is refused; the list then shows it, not the runs
 	filtering bool
 	input     textinput.Model
 	detail    *sessions.FullRun
@@ -222,6 +244,7 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 		default:
 			return m, nil // an older refresh, already covered
 		}
+		m.content = contentWidths(m.runs, m.metric)
 		m.cursor = min(m.cursor, max(len(m.runs)-1, 0))
 		for i, r := range m.runs {
 			if r.ID == cur && !atTop {
@@ -268,14 +291,7 @@ func (m runsModel) Update(msg tea.Msg) (runsModel, tea.Cmd) {
 					m.input.SetValue(m.filter)
 				}
 				m.filter = strings.TrimSpace(m.input.Value())
-				if _, err := filterQuery(m.filter); err != nil {
-					// The store's reason names the fields or gives an
-					// example itself: a list of filters after it said them
-					// twice, and cut both at 120 columns.
-					msg := err.Error()
-					return m, tea.Batch(m.load(), func() tea.Msg { return statusMsg{text: msg, err: true} })
-				}
-				return m, m.load()
+				return m.applyFilter()
 			}
 			var cmd tea.Cmd
 			m.input, cmd = m.input.Update(msg)
@@ -366,10 +382,13 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		m.input.SetValue(m.filter)
 		return m, m.input.Focus()
 	case key.Matches(msg, k.Sort):
-		m.sortCol = (m.sortCol + 1) % len(runColumns)
+		m.nextSort()
 		return m, tea.Batch(m.load(), m.sortStatus())
 	case key.Matches(msg, k.Metric):
 		m.metric = nextRunMetric(m.metric)
+		if c := runColumns[m.sortCol].sort; c == "val_key" || c == "test_key" {
+			m.desc = !trainer.LowerIsBetter("val_" + m.metric) // best first
+		}
 		// Say what m changed (it said "sorted by date, descending"), the
 		// whole name too, which the column's title may cut.
 		shown := m.metric
@@ -384,7 +403,7 @@ func (m runsModel) updateKeys(msg tea.KeyMsg) (runsModel, tea.Cmd) {
 		if m.filter != "" {
 			m.filter = ""
 			m.input.SetValue("")
-			return m, m.load()
+			return m.applyFilter()
 		}
 	case r == nil:
 		return m, nil
@@ -471,17 +490,4 @@ func (m runsModel) selectedIDs() []string {
 		}
 	}
 	return ids
-}
-
-func (m runsModel) sortStatus() tea.Cmd {
-	dir := "ascending"
-	if m.desc {
-		dir = "descending"
-	}
-	title := runColumns[m.sortCol].title
-	if c := runColumns[m.sortCol].sort; c == "val_key" || c == "test_key" {
-		title = metricTitle(title, m.metric)
-	}
-	text := "sorted by " + strings.ToLower(title) + ", " + dir
-	return func() tea.Msg { return statusMsg{text: text} }
 }

@@ -29,13 +29,15 @@ func (m runsModel) detailHead(w int) []string {
 		about = append(about, why)
 	}
 	if len(r.Tags) > 0 {
-		about = append(about, "tags: "+strings.Join(r.Tags, ","))
+		about = append(about, "tags: "+strings.Join(r.Tags, ", "))
 	}
+	// The note is labelled: after the tags it read as one more
+	// ("tags: baseline  long run, stopped early").
 	if r.Notes != "" {
-		about = append(about, r.Notes)
+		about = append(about, "note: "+r.Notes)
 	}
 	if len(about) > 0 {
-		head = append(head, st.Subtle.Render(truncate(strings.Join(about, "  "), w)))
+		head = append(head, st.Subtle.Render(truncate(strings.Join(about, " · "), w)))
 	}
 	return head
 }

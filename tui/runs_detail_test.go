@@ -172,3 +172,19 @@ func costRunDetail(metrics map[string]float64) (runsModel, sessions.Run) {
 	m.detail = &sessions.FullRun{Run: r}
 	return m, r
 }
+
+// TestRunDetailTellsANoteFromTags: a note after the tags read as one more
+// tag ("tags: baseline  long run, stopped early").
+func TestRunDetailTellsANoteFromTags(t *testing.T) {
+	store := tempStore(t)
+	ids := storeSynthRuns(t, store)
+	note := "long run, stopped early"
+	if err := store.UpdateRun(context.Background(), ids[1], sessions.Patch{Tags: &[]string{"baseline", "v2"}, Notes: &note}); err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, store, 120, 40)
+	press(a, "3", "enter")
+	if v := a.View(); !strings.Contains(v, "tags: baseline, v2 · note: long run, stopped early") {
+		t.Fatalf("the open run:\n%s", v)
+	}
+}

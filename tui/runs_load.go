@@ -40,8 +40,8 @@ func (m runsModel) query() (q sessions.Query, sortKey string, key string) {
 // the last look (nothing at all when none did), so an idle Runs screen
 // costs one small query per refresh whatever the number of runs.
 func (m runsModel) load() tea.Cmd {
-	if m.store == nil {
-		return nil
+	if m.store == nil || m.filterErr != nil {
+		return nil // a bad filter lists nothing: the list says why
 	}
 	store := m.store
 	q, sortKey, key := m.query()
@@ -223,7 +223,8 @@ func (m runsModel) reloadDetail(ids []string) tea.Cmd {
 // filterQuery reads what was typed after /: words are searched in each
 // run's name, notes, ID, dataset, architecture and tags, and words with an
 // operator are the CLI's filters (dataset=digits, tag=x, val_accuracy>0.9).
-// A filter that does not parse is an error, and the query keeps the rest.
+// A filter that does not parse, or names no status or metric a run can
+// have, is an error.
 func filterQuery(text string) (sessions.Query, error) {
 	var q sessions.Query
 	var words []string
@@ -233,7 +234,11 @@ func filterQuery(text string) (sessions.Query, error) {
 			words = append(words, w)
 			continue
 		}
-		if err := q.ParseFilter(w); err != nil && first == nil {
+		err := q.ParseFilter(w)
+		if err == nil {
+			err = sessions.CheckFilterMetric(w) // val_acc matched no run, in silence
+		}
+		if err != nil && first == nil {
 			first = err
 		}
 	}
@@ -250,4 +255,24 @@ func tagsJSON(r *sessions.Run) string {
 	}
 	b, _ := json.Marshal(r.Tags)
 	return string(b)
+}
+
+// applyFilter lists the runs m.filter selects. A filter that is refused
+// lists none (status=bogus listed every run, val_acc>0.9 none, in silence)
+// and says why; the next one that is not clears the error.
+func (m runsModel) applyFilter() (runsModel, tea.Cmd) {
+	wasBad := m.filterErr != nil
+	_, m.filterErr = filterQuery(m.filter)
+	if m.filterErr != nil {
+		// The store's reason names the fields or gives an example itself:
+		// a list of filters after it said them twice, and cut both at 120
+		// columns.
+		m.runs, m.cursor, m.offset, m.key, m.seq = nil, 0, 0, "", 0
+		text := m.filterErr.Error()
+		return m, func() tea.Msg { return statusMsg{text: text, err: true} }
+	}
+	if wasBad {
+		return m, tea.Batch(m.load(), status(""))
+	}
+	return m, m.load()
 }

@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"workbench/datasets"
 	"workbench/numfmt"
 	"workbench/sessions"
@@ -54,4 +56,48 @@ func metricTitle(title, metric string) string {
 		title = "VAL"
 	}
 	return title + " " + strings.ToUpper(metric)
+}
+
+// nextSort sorts by the next column shown (s sorted by ARCHITECTURE,
+// TIME and DATE where no column, and no arrow, said so), a metric best
+// first: ECE ascending (descending put the worst first).
+func (m *runsModel) nextSort() {
+	shown := map[string]bool{}
+	for _, c := range fitColumns(m.w-3, m.content) {
+		shown[c.title] = true
+	}
+	for range runColumns {
+		m.sortCol = (m.sortCol + 1) % len(runColumns)
+		if shown[runColumns[m.sortCol].title] || len(shown) == 0 {
+			break
+		}
+	}
+	switch runColumns[m.sortCol].sort {
+	case "val_key", "test_key":
+		m.desc = !trainer.LowerIsBetter("val_" + m.metric) // "val_" alone is the key metric: higher is better
+	case "created", "epochs", "duration":
+		m.desc = true // the newest, longest first
+	default:
+		m.desc = false
+	}
+}
+
+func (m runsModel) sortStatus() tea.Cmd {
+	dir := "ascending"
+	if m.desc {
+		dir = "descending"
+	}
+	if c := runColumns[m.sortCol].sort; c == "val_key" || c == "test_key" {
+		if m.desc == !trainer.LowerIsBetter("val_"+m.metric) {
+			dir += ", best first"
+		} else {
+			dir += ", worst first"
+		}
+	}
+	title := runColumns[m.sortCol].title
+	if c := runColumns[m.sortCol].sort; c == "val_key" || c == "test_key" {
+		title = metricTitle(title, m.metric)
+	}
+	text := "sorted by " + strings.ToLower(title) + ", " + dir
+	return func() tea.Msg { return statusMsg{text: text} }
 }

@@ -43,7 +43,7 @@ func (m runsModel) View() string {
 		head = st.Error.Render(name + " exists: replace it? y to confirm")
 	}
 	lines = append(lines, head)
-	cols := fitColumns(m.w - 3)
+	cols := fitColumns(m.w-3, m.content)
 	var hb strings.Builder
 	hb.WriteString("   ")
 	for i, c := range cols {
@@ -68,7 +68,10 @@ func (m runsModel) View() string {
 		if m.err != nil {
 			msg = m.err.Error()
 		}
-		lines = append(lines, st.Subtle.Render(msg))
+		if m.filterErr != nil {
+			msg = "The filter is refused, so no runs are listed (/ changes it, esc clears it): " + m.filterErr.Error()
+		}
+		lines = append(lines, st.Subtle.Render(wrap(msg, m.w)))
 		return strings.Join(lines, "\n")
 	}
 	room := max(m.h-len(lines), 1)
@@ -92,15 +95,15 @@ func (m runsModel) View() string {
 		b.WriteString(cur + sel)
 		b.WriteString(seriesStyle(r.ID).Render("●"))
 		for j, c := range cols {
-			cell := c.cell(r)
-			if m.metric != "" && (c.sort == "val_key" || c.sort == "test_key") {
-				cell = metricCell(r, map[string]string{"val_key": "best_val_", "test_key": "test_"}[c.sort], m.metric)
-			}
-			if c.sort == "name" {
+			cell := runCell(c, r, m.metric)
+			switch done, _, ok := strings.Cut(cell, "/"); {
+			case c.sort == "name":
 				// Trials' names differ at the end: "#20 optimizer.lr=0.00…"
-				// hid which was which.
-				cell = truncateMiddle(cell, c.width)
-			} else {
+				// hid which was which. Whole words go, never part of one.
+				cell = truncateWords(cell, c.width)
+			case c.sort == "epochs" && ok && len(cell) > c.width:
+				cell = truncate(done+"/…", c.width) // 19235/30… read as 19235 of 30-odd
+			default:
 				cell = truncate(cell, c.width)
 			}
 			b.WriteString(fmt.Sprintf("%-*s", c.width, cell))

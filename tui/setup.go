@@ -184,6 +184,18 @@ func (m *setupModel) fitLoss() {
 }
 
 func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
+	m, cmd := m.update(msg)
+	if m.lrf.stale(m.spec) {
+		// Any change to the spec (a preset, the data, a layer, a field)
+		// leaves the finder's curve and suggestion about another network:
+		// the panel goes back to the dataset, and F has nothing to apply
+		// (it says to press f). The status line keeps what the change said.
+		m.lrf = lrFinder{}
+	}
+	return m, cmd
+}
+
+func (m setupModel) update(msg tea.Msg) (setupModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case datasetLoadedMsg:
 		if msg.key != m.dataKey {
@@ -202,13 +214,19 @@ func (m setupModel) Update(msg tea.Msg) (setupModel, tea.Cmd) {
 		if p := m.applied; p != nil && !p.edited {
 			p.spec = specText(m.spec) // the loss the data's task takes is the preset's
 		}
-		if failed { // the error on the status line no longer applies
+		// The error on the status line no longer applies; and a CSV file
+		// reloads only when its settings change (missing values, ignored
+		// columns, target), so its rows are said again: the line kept
+		// "4 rows" after impute made it 6.
+		if failed || m.spec.Data.Path != "" {
 			text := fmt.Sprintf("%s loaded: %d rows", msg.table.Meta.Name, msg.table.Meta.Rows)
 			return m, func() tea.Msg { return statusMsg{text: text} }
 		}
 		return m, nil
 	case lrFoundMsg:
-		m.lrf.receive(msg)
+		if !m.lrf.receive(msg) {
+			return m, nil // a test of a spec the form no longer holds
+		}
 		if m.w < infoMinWidth { // no panel to show it: the status line says it
 			text, isErr := m.lrf.brief()
 			return m, func() tea.Msg { return statusMsg{text: text, err: isErr} }
@@ -353,6 +371,9 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		}
 	case key.Matches(msg, k.Train):
 		return m, m.start()
+	case key.Matches(msg, k.Cancel) && m.lrf.active():
+		m.lrf = lrFinder{} // the panel shows the dataset again
+		return m, nil
 	case key.Matches(msg, k.FindLR):
 		if why := m.validate(); why != "" {
 			return m, func() tea.Msg { return statusMsg{text: why, err: true} }
@@ -389,8 +410,13 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 			l = h[len(h)-1]
 		}
 		before, _ := m.params()
+		onLayer := m.current() != nil && m.current().layer >= 0
+		was := m.cursorKey()
 		m.spec.Model.Hidden = append(h[:at:at], append([]trainer.LayerSpec{l}, h[at:]...)...)
 		m.rebuild()
+		if !onLayer { // the rows inserted above moved epochs' row to learning rate
+			m.seek(was)
+		}
 		return m, m.layerStatus(fmt.Sprintf("layer %d added (%d %s)", at+1, l.Units, l.Activation), before)
 	case key.Matches(msg, k.DelLayer):
 		if f := m.current(); f != nil && f.layer >= 0 {
@@ -425,6 +451,8 @@ func (m setupModel) updateKeys(msg tea.KeyMsg) (setupModel, tea.Cmd) {
 		}
 		m.cursor += (to - f.layer) * perLayer // stay on the same field of the moved layer
 		m.rebuild()
+		// It said nothing, the line keeping "layer 3 added".
+		return m, status(fmt.Sprintf("layer %d moved %s: now layer %d", f.layer+1, map[bool]string{true: "up", false: "down"}[to < f.layer], to+1))
 	}
 	return m, nil
 }

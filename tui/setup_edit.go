@@ -21,6 +21,12 @@ func (m *setupModel) startEdit(text string) tea.Cmd {
 	m.input.SetValue(text)
 	m.input.CursorEnd()
 	m.replace = text != ""
+	// The CSV path completes with Tab, as the file picker's input does.
+	m.input.ShowSuggestions = m.cursorKey() == "data.path" && !m.sweepIn
+	m.input.SetSuggestions(nil)
+	if m.input.ShowSuggestions {
+		m.input.SetSuggestions(completePath(text))
+	}
 	return m.input.Focus()
 }
 
@@ -35,6 +41,9 @@ func (m *setupModel) editKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
+	if m.editing && m.input.ShowSuggestions {
+		m.input.SetSuggestions(completePath(m.input.Value()))
+	}
 	return cmd
 }
 

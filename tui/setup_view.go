@@ -69,10 +69,22 @@ func (m setupModel) viewForm(w, h int) string {
 			valStr = m.editView()
 		case m.invalid[f.key] != "":
 			valStr = st.Invalid.Render(val + "  ✗ " + m.invalid[f.key])
-		case focused:
+		case focused && (len(f.steps) > 0 || f.key == "seed"):
 			valStr = st.Focus.Render("‹ " + val + " ›")
+		case focused && f.key == "data.ignore":
+			valStr = st.Focus.Render(val + "  (enter to choose)")
+		case focused: // no steps: ‹ › promised what ←/→ did not do
+			valStr = st.Focus.Render(val + "  (enter to type)")
 		default:
 			valStr = st.Text.Render(val)
+		}
+		if n, small := m.smallSet(); small && (f.key == "data.split[0]" || f.key == "data.split[1]") && !(focused && m.editing) {
+			// Shown as if it applied, and silently ignored.
+			note := fmt.Sprintf("  n/a: %d rows, every split uses all", n)
+			if 2+labelW+lipgloss.Width(val+note) > w {
+				note = fmt.Sprintf("  n/a: %d rows", n) // at 80 columns
+			}
+			valStr += st.Subtle.Render(note)
 		}
 		if sw, ok := m.sweep[f.key]; ok && !(focused && m.editing) {
 			valStr += st.Accent.Render("  ⟳ " + sw)
@@ -314,4 +326,15 @@ func (m setupModel) viewPicker(w, h int) string {
 		content = m.viewColumns(w-4, h-2)
 	}
 	return m.styles.PanelFocused.Width(w - 2).Height(h - 2).MaxHeight(h).Render(plain.MaxHeight(h - 2).Render(content))
+}
+
+// smallSet returns the loaded table's rows, and whether they are too few
+// to split (datasets.SmallSetRows): train, validation and test are then
+// all of them, whatever the fractions say.
+func (m setupModel) smallSet() (rows int, small bool) {
+	if m.table == nil {
+		return 0, false
+	}
+	rows = max(m.table.Meta.Rows, m.table.N)
+	return rows, rows > 0 && rows < datasets.SmallSetRows
 }

@@ -291,3 +291,53 @@ func TestSetupEnterOnOpenCSVRowPicksAnotherFile(t *testing.T) {
 		t.Fatalf("moons: picking %v, data %+v, err %v", s.picking, s.spec.Data, s.dataErr)
 	}
 }
+
+// TestSetupCSVRowCountFollowsTheSettings: the status line kept "4 rows"
+// after imputing made the table 6; each reload says its rows.
+func TestSetupCSVRowCountFollowsTheSettings(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mixed.csv")
+	writeFile(t, path, "a,b,y\n1,2,0\nNA,3,1\n3,4,1\n4,NA,0\n5,6,1\n6,7,0\n")
+	a := newApp(t, nil, 120, 40)
+	s := a.setupScreen()
+	run(a, s.openCSVPath(path))
+	editField(t, a, "data.missing")
+	press(a, "esc")
+	for _, c := range []struct{ policy, rows string }{{"drop-rows", "4 rows"}, {"impute", "6 rows"}} {
+		for s.spec.Data.Missing != c.policy {
+			press(a, "right")
+		}
+		if !a.statusOK || !strings.Contains(a.status, "mixed.csv loaded: "+c.rows) {
+			t.Fatalf("missing values %s: status %q", c.policy, a.status)
+		}
+	}
+}
+
+// TestSetupCSVPathRowCompletesWithTab: the row showed ‹ › that ←/→ did
+// nothing with, and Tab did not complete there (only in the picker).
+func TestSetupCSVPathRowCompletesWithTab(t *testing.T) {
+	dir := t.TempDir()
+	first := filepath.Join(dir, "first.csv")
+	writeFile(t, first, "x,y\n1,0\n2,1\n3,0\n4,1\n")
+	writeFile(t, filepath.Join(dir, "loans-2024.csv"), "x,y\n1,0\n2,1\n3,0\n4,1\n")
+	a := newApp(t, nil, 120, 40)
+	s := a.setupScreen()
+	run(a, s.openCSVPath(first))
+	seekField(t, a, "data.path")
+	for _, l := range strings.Split(a.View(), "\n") {
+		if strings.Contains(l, "CSV path") && strings.Contains(l, "‹") {
+			t.Fatalf("the path row promises ←/→: %q", l)
+		}
+	}
+	press(a, "enter")
+	s.replace = false // as after a first key
+	s.input.SetValue(dir + string(filepath.Separator))
+	s.input.CursorEnd()
+	press(a, "l", "o", "tab")
+	if got, want := s.input.Value(), filepath.Join(dir, "loans-2024.csv"); got != want {
+		t.Fatalf("tab completed to %q, want %q", got, want)
+	}
+	press(a, "enter")
+	if s.spec.Data.Path != filepath.Join(dir, "loans-2024.csv") {
+		t.Fatalf("path %q", s.spec.Data.Path)
+	}
+}

@@ -248,3 +248,47 @@ func TestLayerKeysSayWhyTheyDidNothing(t *testing.T) {
 		t.Errorf("%d layers", n)
 	}
 }
+
+// TestSetupSaysSplitsDoNotApplyToATinySet: seed-example's 4 rows are not
+// split (train, validation and test are all of them), yet the form showed
+// train fraction 0.5 as if it applied.
+func TestSetupSaysSplitsDoNotApplyToATinySet(t *testing.T) {
+	for _, size := range [][2]int{{120, 40}, {80, 24}} {
+		a := newApp(t, nil, size[0], size[1])
+		s := a.setupScreen()
+		spec := s.spec
+		spec.Data.Name = "seed-example"
+		send(a, editSpecMsg{spec: spec})
+		editField(t, a, "data.split[1]")
+		press(a, "esc", "up", "up")
+		if v := a.View(); strings.Count(v, "n/a: 4 rows") != 2 || size[0] == 120 && !strings.Contains(v, "every split uses all") {
+			t.Fatalf("%v: the split rows do not say they do not apply:\n%s", size, v)
+		}
+		spec.Data.Name = "circle"
+		send(a, editSpecMsg{spec: spec})
+		if v := a.View(); strings.Contains(v, "n/a:") {
+			t.Fatalf("%v: circle's 500 rows:\n%s", size, v)
+		}
+	}
+}
+
+// TestLayerEditsKeepTheCursorAndSaySo: a with the cursor on epochs left it
+// on learning rate (the new layer's rows went in above); J and K said
+// nothing, the line keeping "layer 3 added".
+func TestLayerEditsKeepTheCursorAndSaySo(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	seekField(t, a, "epochs")
+	press(a, "a")
+	if k := a.setupScreen().cursorKey(); k != "epochs" || !strings.Contains(a.status, "layer 3 added") {
+		t.Fatalf("after a: cursor on %q, status %q", k, a.status)
+	}
+	seekField(t, a, "model.hidden[0].units")
+	press(a, "J")
+	if k := a.setupScreen().cursorKey(); k != "model.hidden[1].units" || a.status != "layer 1 moved down: now layer 2" {
+		t.Fatalf("after J: cursor on %q, status %q", k, a.status)
+	}
+	press(a, "K")
+	if a.status != "layer 2 moved up: now layer 1" {
+		t.Fatalf("after K: status %q", a.status)
+	}
+}

@@ -57,10 +57,16 @@ func (m trainModel) sweepTable(sel *liveRun, w, h int) string {
 	}
 	nameW = min(nameW, max(w/3, 12), 40)
 	const statusW = 14 // "target_reached"
-	bestHead := "best " + sel.rankMetric()
-	bestW := min(max(lipgloss.Width(bestHead), 10), 16)
-	sparkW := max(w-nameW-statusW-bestW-17, 8)
-	head := fmt.Sprintf("%3s  %-*s %-*s %7s %*s  %s", "#", nameW, "trial", statusW, "status", "epoch", bestW, truncate(bestHead, bestW), "val "+sel.key)
+	// Headings that cannot run together: "epoch best accuracy  val
+	// accuracy" read as two columns of three words.
+	bestHead := "best val " + sel.rankMetric()
+	bestW := min(max(lipgloss.Width(bestHead), 10), 22)
+	epochW := 6 // "epochs"
+	for _, r := range trials {
+		epochW = max(epochW, len(trialEpochs(r)))
+	}
+	sparkW := max(w-nameW-statusW-bestW-epochW-11, 8)
+	head := fmt.Sprintf("%3s  %-*s %-*s %*s  %*s  %s", "#", nameW, "trial", statusW, "status", epochW, "epochs", bestW, truncate(bestHead, bestW), "val "+sel.key+" by epoch")
 	lines := []string{st.Header.Render(truncate(fmt.Sprintf("sweep %s: %d trials, best first (pruned and stopped trials rank last) · w back", sel.sweep, len(trials)), w)),
 		st.Header.Render(truncate(head, w))}
 	for i, r := range trials {
@@ -72,17 +78,13 @@ func (m trainModel) sweepTable(sel *liveRun, w, h int) string {
 		if v, ok := score(r); ok {
 			best = numfmt.Value(v)
 		}
-		epoch := 0
-		if r.last != nil {
-			epoch = r.last.Epoch
-		}
 		var vals []float64
 		for _, s := range r.metric.series {
 			if s.name == "val" {
 				vals = s.values()
 			}
 		}
-		line := fmt.Sprintf("%3d  %-*s %-*s %7d %*s  %s", i+1, nameW, truncateMiddle(trialName(r), nameW), statusW, truncate(statusLabel(r), statusW), epoch,
+		line := fmt.Sprintf("%3d  %-*s %-*s %*s  %*s  %s", i+1, nameW, truncateWords(trialName(r), nameW), statusW, truncate(statusLabel(r), statusW), epochW, trialEpochs(r),
 			bestW, best, sparkline(vals, sparkW))
 		if r == sel {
 			line = st.Selected.Render(line)
@@ -99,4 +101,17 @@ func trialName(r *liveRun) string {
 		return r.id
 	}
 	return r.trial
+}
+
+// trialEpochs is a trial's epochs done of its limit, "449/3000": the
+// epoch alone did not say whether the trial had ended early.
+func trialEpochs(r *liveRun) string {
+	done := 0
+	if r.last != nil {
+		done = r.last.Epoch
+	}
+	if r.spec.Epochs > 0 {
+		return fmt.Sprintf("%d/%d", done, r.spec.Epochs)
+	}
+	return fmt.Sprintf("%d", done)
 }

@@ -316,6 +316,15 @@ func (m trainModel) updateKeys(msg tea.KeyMsg) (trainModel, tea.Cmd) {
 			return m, runEnded(r)
 		}
 		r.handle.Stop()
+	case key.Matches(msg, k.StopSweep):
+		switch {
+		case r.sweep == "" || r.stopSweep == nil:
+			return m, status("X stops a sweep: this run is not a trial of one (x stops the run)")
+		case r.sweepCtx.Err() != nil:
+			return m, status("sweep " + r.sweep + " has ended or is stopping")
+		}
+		id, stop := r.sweep, r.stopSweep
+		return m, func() tea.Msg { return stopSweepMsg{id: id, stop: stop} }
 	case key.Matches(msg, k.Restart):
 		if !r.closed {
 			r.handle.Stop()
