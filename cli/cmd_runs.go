@@ -12,7 +12,6 @@ import (
 
 	"workbench/numfmt"
 	"workbench/sessions"
-	"workbench/trainer"
 )
 
 func newRunsCmd(e *env) *cobra.Command {
@@ -113,23 +112,9 @@ func addListFlags(e *env, cmd *cobra.Command) func(*cobra.Command, []string) err
 // filterFields are the filter keys that are not metrics.
 var filterFields = []string{"status", "dataset", "tag", "text", "name", "sweep"}
 
-// metricKeys are the metric names filters and --sort take.
-func metricKeys() []string {
-	keys := metricNames("val_", "train_", "test_", "best_val_", "best_train_", "last_val_", "last_train_", "cv_")
-	// A decision rule's threshold and cost at 0.5, which no monitor takes.
-	for _, p := range []string{"val_", "test_", "best_val_", "last_val_", "cv_"} {
-		for _, m := range trainer.RuleMetrics() {
-			if m != trainer.CostMetric { // metricNames has it
-				keys = append(keys, p+m)
-			}
-		}
-	}
-	// A cross-validated run's spreads over folds.
-	for _, k := range metricNames("cv_", "test_") {
-		keys = append(keys, k+"_std")
-	}
-	return keys
-}
+// metricKeys are the metric names filters and --sort take: the store's
+// list, which Runs' filter in the app checks against too.
+func metricKeys() []string { return sessions.FilterMetrics() }
 
 // checkFilter names the nearest metric when a filter has an unknown one.
 func checkFilter(expr string) error {
