@@ -462,7 +462,9 @@ func (a *App) view() string {
 	for i, s := range a.screens {
 		n := fmt.Sprintf("%d %s", i+1, s.Title())
 		if screenID(i) == a.screen {
-			tabs = append(tabs, st.TabActive.Render(n))
+			// Brackets in place of the padding: the screen shown stays
+			// marked under NO_COLOR, where bold and underline do not show.
+			tabs = append(tabs, st.TabActive.UnsetPadding().Render("["+n+"]"))
 		} else {
 			tabs = append(tabs, st.Tab.Render(n))
 		}

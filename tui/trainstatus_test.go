@@ -124,3 +124,17 @@ func TestRegressionPanelsSayWhatTheyShow(t *testing.T) {
 		}
 	}
 }
+
+// TestScreenTabMarkedWithoutColour: the top bar marks the screen shown
+// with brackets, the same width as the others' padding, so NO_COLOR (no
+// bold, no underline) still tells it apart.
+func TestScreenTabMarkedWithoutColour(t *testing.T) {
+	a := newApp(t, nil, 120, 40)
+	for key, want := range map[string]string{"1": "[1 Setup]", "2": "[2 Train]", "3": "[3 Runs]", "4": "[4 Compare]"} {
+		press(a, key)
+		bar := ansi.Strip(strings.Split(a.View(), "\n")[0])
+		if !strings.Contains(bar, want) || strings.Count(bar, "[") != 1 {
+			t.Fatalf("after %s the bar reads %q: want only %s marked", key, bar, want)
+		}
+	}
+}
