@@ -91,7 +91,7 @@ func FuzzParseSpec(f *testing.F) {
 }
 
 // FuzzSetField feeds arbitrary field names and texts to Spec.Set, which
-// the command line's flags, --set, sweep axes and the Setup form all call:
+// the command line's flags, sweep axes and the Setup form all call:
 // it must never panic, an error must leave the spec as it was, and a
 // value it accepts must read back with Get.
 func FuzzSetField(f *testing.F) {
