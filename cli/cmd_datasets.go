@@ -25,9 +25,10 @@ func newDatasetsCmd(e *env) *cobra.Command {
 	listJSON := cmd.Flags().Bool("json", false, "print JSON")
 	cmd.RunE = func(*cobra.Command, []string) error { return listDatasets(e, *listJSON) }
 	list := &cobra.Command{
-		Use:   "list [--json]",
-		Short: "List the built-in datasets",
-		Args:  noArgs,
+		Use:     "list [--json]",
+		Short:   "List the built-in datasets",
+		Example: examples("workbench datasets list", "workbench datasets list --json"),
+		Args:    noArgs,
 	}
 	jsonOut := list.Flags().Bool("json", false, "print JSON")
 	list.RunE = func(*cobra.Command, []string) error { return listDatasets(e, *jsonOut) }

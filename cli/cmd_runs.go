@@ -274,6 +274,7 @@ func newRunsRmCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:               "rm ID...",
 		Short:             "Delete runs with their history and weights",
+		Example:           examples("workbench runs rm 3fa9c2", "workbench runs rm 3fa9c2 86ca1f"),
 		Args:              minArgs(1, "rm needs one or more run IDs"),
 		ValidArgsFunction: completeRunIDs(e),
 		RunE: withRuns(e, -1, func(store sessions.Store, ids, _ []string) error {
@@ -290,6 +291,7 @@ func newRunsRenameCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:               "rename ID NAME",
 		Short:             "Rename a run",
+		Example:           examples("workbench runs rename 3fa9c2 'wide relu'"),
 		Args:              exactArgs(2, "rename takes an ID and a name"),
 		ValidArgsFunction: firstArgRunID(e),
 		RunE: withRuns(e, 1, func(store sessions.Store, ids, rest []string) error {
@@ -302,6 +304,7 @@ func newRunsNoteCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:               "note ID TEXT",
 		Short:             "Set a run's notes",
+		Example:           examples("workbench runs note 3fa9c2 'lr too high: diverged at epoch 12'"),
 		Args:              exactArgs(2, "note takes an ID and the text"),
 		ValidArgsFunction: firstArgRunID(e),
 		RunE: withRuns(e, 1, func(store sessions.Store, ids, rest []string) error {

@@ -71,9 +71,10 @@ func newSweepCmd(e *env) *cobra.Command {
 		return showSweep(e, store, id, *showJSON)
 	}
 	list := &cobra.Command{
-		Use:   "list [--json]",
-		Short: "List sweeps, newest first",
-		Args:  noArgs,
+		Use:     "list [--json]",
+		Short:   "List sweeps, newest first",
+		Example: examples("workbench sweep list", "workbench sweep list --json"),
+		Args:    noArgs,
 	}
 	listJSON := list.Flags().Bool("json", false, "print JSON")
 	list.RunE = func(cmd *cobra.Command, _ []string) error {

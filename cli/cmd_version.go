@@ -30,9 +30,10 @@ func versionLine() string {
 
 func newVersionCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "version [--json]",
-		Short: "Print the version",
-		Args:  noArgs,
+		Use:     "version [--json]",
+		Short:   "Print the version",
+		Example: examples("workbench version", "workbench version --json"),
+		Args:    noArgs,
 	}
 	jsonOut := cmd.Flags().Bool("json", false, "print JSON")
 	cmd.RunE = func(*cobra.Command, []string) error {

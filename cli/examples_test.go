@@ -106,3 +106,19 @@ func TestHelpExamplesRunAsWritten(t *testing.T) {
 		t.Errorf("checked %d examples; the walk missed commands", checked)
 	}
 }
+
+// TestEveryCommandHasExamples: the README promises that every command's
+// --help has examples; a command a user runs (not a group, not cobra's
+// own help) must have at least one.
+func TestEveryCommandHasExamples(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Runnable() && !c.Hidden && c.Name() != "help" && strings.TrimSpace(c.Example) == "" {
+			t.Errorf("%s --help has no examples", c.CommandPath())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newRoot(&env{getenv: os.Getenv}))
+}
