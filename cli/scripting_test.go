@@ -213,3 +213,14 @@ func TestRunsListNegativeLimitIsAUsageError(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }
+
+// TestUnsavedDivergedRunNamesNoID: train --no-save of a run that diverges
+// exits 1 and says so without an ID: it named "run 2026…" that no store
+// holds.
+func TestUnsavedDivergedRunNamesNoID(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	_, errs, code := cli(t, db, "", "train", "--data", "reg-plane", "--opt", "sgd", "--lr", "10", "--layers", "16", "--act", "relu", "--epochs", "50", "--no-save")
+	if code != 1 || !strings.HasPrefix(errs, "workbench train: the run diverged (not saved)") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+}

@@ -72,6 +72,9 @@ func trainAndPrintID(e *env, store sessions.Store, spec trainer.Spec, data *data
 		// Said on stdout too, in the last epoch line or event; stderr
 		// is where a script looks for why the command failed.
 		msg := fmt.Sprintf("run %s %s", fin.ID, fin.Status)
+		if store == nil { // --no-save: no ID to look up
+			msg = fmt.Sprintf("the run %s (not saved)", fin.Status)
+		}
 		if fin.Reason != "" {
 			msg += ": " + fin.Reason
 		}
