@@ -25,7 +25,7 @@ func suggest(s string, candidates []string) string {
 	best, bestD := "", limit+1
 	for _, c := range candidates {
 		d := trainer.EditDistance(strings.ToLower(s), strings.ToLower(c))
-		if swapped(strings.ToLower(s), strings.ToLower(c)) {
+		if trainer.Transposed(strings.ToLower(s), strings.ToLower(c)) {
 			d = 1 // irsi is one slip from iris, not two edits
 		}
 		if d < bestD {
@@ -40,19 +40,6 @@ func suggest(s string, candidates []string) string {
 		}
 	}
 	return best
-}
-
-// swapped reports whether a and b differ by one swap of adjacent letters.
-func swapped(a, b string) bool {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) != len(rb) {
-		return false
-	}
-	i := 0
-	for i < len(ra) && ra[i] == rb[i] {
-		i++
-	}
-	return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
 }
 
 // checkDataName rejects a --data value that is neither a built-in dataset

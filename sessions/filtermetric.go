@@ -84,7 +84,7 @@ func nearestMetric(s string, known []string) string {
 	best, bestD := "", limit+1
 	for _, c := range known {
 		d := 2 * trainer.EditDistance(s, c)
-		if swapped(s, c) {
+		if trainer.Transposed(s, c) {
 			d = 1
 		}
 		if d < bestD {
@@ -92,17 +92,4 @@ func nearestMetric(s string, known []string) string {
 		}
 	}
 	return best
-}
-
-// swapped reports whether a and b differ by one swap of adjacent letters.
-func swapped(a, b string) bool {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) != len(rb) {
-		return false
-	}
-	i := 0
-	for i < len(ra) && ra[i] == rb[i] {
-		i++
-	}
-	return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
 }

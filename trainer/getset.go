@@ -111,6 +111,21 @@ func EditDistance(a, b string) int {
 	return prev[len(rb)]
 }
 
+// Transposed reports whether a and b differ by one swap of adjacent
+// letters ("lr" and "rl"): a typo the front ends take as nearer than any
+// other one edit.
+func Transposed(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) != len(rb) {
+		return false
+	}
+	i := 0
+	for i < len(ra) && ra[i] == rb[i] {
+		i++
+	}
+	return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
+}
+
 // Get returns a field's value as text, by flag or path. A per-layer field
 // without an index gives one value when every layer agrees and one per
 // layer, comma-separated, when they differ.
