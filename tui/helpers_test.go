@@ -172,3 +172,22 @@ func pausedRun(t testing.TB) *liveRun {
 	}
 	return &liveRun{id: h.ID, spec: spec, handle: h, queue: sessions.Record(nil, data, h.Events, sessions.RecordOptions{}).Queue(), data: data, key: "accuracy"}
 }
+
+// setupAtLR returns an app on a fresh store, 120×40, whose Setup holds the
+// default spec trained for epochs, with the cursor on the learning rate
+// (where the sweep tests mark a field to sweep).
+func setupAtLR(t *testing.T, epochs int) (*App, *sessions.SQLite) {
+	t.Helper()
+	store := tempStore(t)
+	a := New(store, Options{})
+	a.noRefresh = true
+	run(a, a.Init())
+	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	spec := trainer.DefaultSpec()
+	spec.Epochs = epochs
+	a.setupScreen().setSpec(spec)
+	for a.setupScreen().current() == nil || a.setupScreen().current().key != "optimizer.lr" {
+		press(a, "down")
+	}
+	return a, store
+}

@@ -15,17 +15,7 @@ import (
 // running trials are saved as stopped, the rest are skipped, and ? lists
 // the key.
 func TestXStopsTheWholeSweep(t *testing.T) {
-	store := tempStore(t)
-	a := New(store, Options{})
-	a.noRefresh = true
-	run(a, a.Init())
-	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
-	spec := trainer.DefaultSpec()
-	spec.Epochs = 1_000_000 // no trial ends by itself
-	a.setupScreen().setSpec(spec)
-	for a.setupScreen().current() == nil || a.setupScreen().current().key != "optimizer.lr" {
-		press(a, "down")
-	}
+	a, store := setupAtLR(t, 1_000_000) // no trial ends by itself
 	press(a, "w")
 	a.setupScreen().input.SetValue("0.001,0.003,0.01,0.03,0.1,0.3")
 	press(a, "enter")

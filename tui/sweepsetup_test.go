@@ -5,24 +5,12 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"workbench/sweeps"
 	"workbench/trainer"
 )
 
 func TestSetupSearchesARangeWithTPE(t *testing.T) {
-	store := tempStore(t)
-	a := New(store, Options{})
-	a.noRefresh = true
-	run(a, a.Init())
-	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
-	spec := trainer.DefaultSpec()
-	spec.Epochs = 5
-	a.setupScreen().setSpec(spec)
-	for a.setupScreen().current() == nil || a.setupScreen().current().key != "optimizer.lr" {
-		press(a, "down")
-	}
+	a, store := setupAtLR(t, 5)
 	press(a, "w")
 	a.setupScreen().input.SetValue("log:1e-3:0.3")
 	press(a, "enter")

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"workbench/datasets"
@@ -236,17 +235,7 @@ func TestFlow(t *testing.T) {
 }
 
 func TestSweepFromSetup(t *testing.T) {
-	store := tempStore(t)
-	a := New(store, Options{})
-	a.noRefresh = true
-	run(a, a.Init())
-	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
-	spec := trainer.DefaultSpec()
-	spec.Epochs = 20
-	a.setupScreen().setSpec(spec)
-	for a.setupScreen().current() == nil || a.setupScreen().current().key != "optimizer.lr" {
-		press(a, "down")
-	}
+	a, store := setupAtLR(t, 20)
 	press(a, "w")
 	a.setupScreen().input.SetValue("0.01,0.1")
 	press(a, "enter")
