@@ -238,6 +238,8 @@ func helpOnly(keys, desc string) key.Binding {
 // The help of each way of taking input.
 var (
 	typingKeys = ModeKeys{helpOnly("enter", "set"), helpOnly("esc", "cancel")}
+	// pathKeys type a file path, which tab completes.
+	pathKeys = ModeKeys{helpOnly("enter", "set"), helpOnly("tab", "complete"), helpOnly("esc", "cancel")}
 	// confirmKeys answer a question such as "delete run …? y to confirm".
 	confirmKeys = ModeKeys{helpOnly("y", "confirm"), helpOnly("any other key", "cancel")}
 	pickerKeys  = ModeKeys{helpOnly("↑/↓", "choose"), helpOnly("→", "open"), helpOnly("←", "up"), helpOnly("enter", "pick"),

@@ -59,6 +59,8 @@ func (m *setupModel) Help() help.KeyMap {
 		return pickerKeys
 	case m.choosingCols:
 		return columnKeys
+	case m.editing && m.input.ShowSuggestions:
+		return pathKeys // the CSV path row, which completes with tab
 	case m.editing:
 		return typingKeys
 	}

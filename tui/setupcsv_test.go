@@ -329,6 +329,9 @@ func TestSetupCSVPathRowCompletesWithTab(t *testing.T) {
 		}
 	}
 	press(a, "enter")
+	if bar := a.View(); !strings.Contains(bar, "tab complete") {
+		t.Fatalf("typing the path, the help line does not say tab completes:\n%s", bar)
+	}
 	s.replace = false // as after a first key
 	s.input.SetValue(dir + string(filepath.Separator))
 	s.input.CursorEnd()
